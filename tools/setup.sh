@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs everything CXY Apply needs on a fresh Debian 12 machine, into ./.venv.
+#   bash tools/setup.sh          the app
+#   bash tools/setup.sh --test   the app plus test, benchmark and screenshot tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Qt offscreen/xcb runtime libraries (measured minimal set, research/platform-feasibility.md §3),
+# a CJK screen font, and qpdf/poppler for repair and checks.
+apt_pkgs="python3 python3-venv python3-pip libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6
+  libxkbcommon0 libdbus-1-3 libx11-6 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei qpdf"
+[ $want_test = 1 ] && apt_pkgs="$apt_pkgs poppler-utils poppler-data xvfb xauth"
+missing=""
+for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  sudo_ apt-get update -qq
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+if [ $want_test = 1 ]; then
+  .venv/bin/pip install -q -e ".[test]"
+else
+  .venv/bin/pip install -q -e .
+fi
