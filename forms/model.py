@@ -1,0 +1,269 @@
+"""The application as data: the JSON contract of ``shared/spec/README.md``, every key.
+
+The model is deliberately lenient about *values* (a draft may be half-filled or wrong and must
+still save and load unchanged) and strict about *shape* (unknown keys and wrong types are errors).
+Whether values are right is the job of :mod:`forms.checks`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+Text = StrictStr | None
+# Money and years arrive as JSON numbers or strings; both are kept exactly as given so that a
+# JSON → draft → JSON round trip changes nothing.
+Number = Union[StrictInt, StrictFloat, StrictStr, None]
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Project(Part):
+    name: Text = None
+    summary: Text = None
+    kpis: Text = None
+
+
+class TechVp(Part):
+    cohort_year: Number = None
+
+
+class Conference(Part):
+    filing_no: Text = None
+
+
+class TechTrade(Part):
+    event: Text = None
+    trade_no: Text = None
+
+
+class Contract(Part):
+    type: Text = None
+    name: Text = None
+    registration_no: Text = None
+    start: Text = None
+    end: Text = None
+    amount_wan: Number = None
+
+
+class Payment(Part):
+    amount_wan: Number = None
+    date: Text = None
+    payer: Text = None
+    payee: Text = None
+
+
+class Contact(Part):
+    name: Text = None
+    phone: Text = None
+
+
+class University(Part):
+    name: Text = None
+    uscc: Text = None
+    contact: Contact | None = None
+
+
+class Enterprise(Part):
+    name: Text = None
+    uscc: Text = None
+    city: Text = None
+    county: Text = None
+    contact: Contact | None = None
+
+
+class Leader(Part):
+    name: Text = None
+    unit: Text = None
+    title: Text = None
+    phone: Text = None
+    email: Text = None
+
+
+class Member(Part):
+    name: Text = None
+    unit: Text = None
+    major: Text = None
+    field: Text = None
+    title: Text = None
+    is_enterprise: StrictBool | None = None
+
+
+class Declarations(Part):
+    no_unclosed_project: StrictBool | None = None
+    no_other_plan_issue: StrictBool | None = None
+    no_serious_dishonesty: StrictBool | None = None
+
+
+class LeaderLetter(Part):
+    signer: Text = None
+
+
+class UnitLetter(Part):
+    unit_name: Text = None
+
+
+class AuthorityLetter(Part):
+    name: Text = None
+
+
+class Letters(Part):
+    leader: LeaderLetter | None = None
+    unit: UnitLetter | None = None
+    authority: AuthorityLetter | None = None
+
+
+class Routing(Part):
+    local_bureau: Text = None
+    city_bureau: Text = None
+
+
+class AttachmentRef(Part):
+    kind: Literal["contract", "payment_proof", "other"] | None = None
+    title: Text = None
+    file: Text = None
+
+
+class Application(Part):
+    pack: Text = None
+    category: Text = None
+    project: Project | None = None
+    tech_vp: TechVp | None = None
+    conference: Conference | None = None
+    tech_trade: TechTrade | None = None
+    contract: Contract | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    university: University | None = None
+    enterprise: Enterprise | None = None
+    leader: Leader | None = None
+    members: list[Member] = Field(default_factory=list)
+    declarations: Declarations | None = None
+    letters: Letters | None = None
+    routing: Routing | None = None
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The contract JSON: only what is filled (missing keys mean "not filled yet")."""
+        return normalise(self.model_dump(mode="json"))
+
+
+LIST_KEYS = ("payments", "members", "attachments")
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def normalise(data: Any) -> Any:
+    """Drop everything that means "not filled": None, "", empty lists and objects.
+
+    List items keep their positions (an empty item in the middle stays as ``{}``) so that
+    ``members.2`` means the same before and after.
+    """
+    if isinstance(data, dict):
+        out = {}
+        for key, value in data.items():
+            value = normalise(value)
+            if not _empty(value):
+                out[key] = value
+        return out
+    if isinstance(data, list):
+        items = [normalise(item) for item in data]
+        while items and _empty(items[-1]):
+            items.pop()
+        return [{} if item is None or item == "" else item for item in items]
+    return data
+
+
+def flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """``{"members": [{"name": "张三"}]}`` → ``{"members.0.name": "张三"}`` (filled leaves only)."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, path + "."))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict):
+                    flat.update(flatten(item, f"{path}.{index}."))
+                elif not _empty(item):
+                    flat[f"{path}.{index}"] = item
+        elif not _empty(value):
+            flat[path] = value
+    return flat
+
+
+def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`flatten`; numeric path parts become list positions."""
+    root: dict[str, Any] = {}
+    for path in sorted(flat, key=_path_sort_key):
+        parts = path.split(".")
+        node: Any = root
+        for here, nxt in zip(parts, parts[1:]):
+            child_is_list = nxt.isdigit()
+            if isinstance(node, list):
+                index = int(here)
+                while len(node) <= index:
+                    node.append([] if child_is_list else {})
+                node = node[index]
+            else:
+                node = node.setdefault(here, [] if child_is_list else {})
+        last = parts[-1]
+        if isinstance(node, list):
+            index = int(last)
+            while len(node) <= index:
+                node.append({})
+            node[index] = flat[path]
+        else:
+            node[last] = flat[path]
+    return root
+
+
+def _path_sort_key(path: str) -> tuple:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
+
+
+def parse_application(data: dict[str, Any]) -> Application:
+    """Validate the *shape* of contract JSON; raises pydantic.ValidationError."""
+    return Application.model_validate(data)
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def known_paths() -> set[str]:
+    """Every leaf path of the contract with list positions written as ``*``."""
+    paths: set[str] = set()
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            target = _model_in(field.annotation)
+            if name in LIST_KEYS:
+                walk(target, f"{prefix}{name}.*.")
+            elif target is not None:
+                walk(target, f"{prefix}{name}.")
+            else:
+                paths.add(prefix + name)
+
+    walk(Application, "")
+    return paths
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def pattern_of(path: str) -> str:
+    """``members.3.name`` → ``members.*.name``: the key under which a field is declared."""
+    return ".".join("*" if part.isdigit() else part for part in path.split("."))

@@ -1,0 +1,383 @@
+"""The yearly rule pack: one folder of TOML per call, loaded and checked here.
+
+A pack folder holds ``pack.toml`` (the call's facts and thresholds), ``fields.toml`` (labels,
+help, kinds and wizard steps of every input), ``letters.toml`` (the integrity letters) and
+``documents.toml`` (the printed layouts). ``extends = "<pack id>"`` in ``pack.toml`` takes the
+other three files from an earlier pack when a year changes only its rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import UserError
+from .model import known_paths
+from .paths import packs_dir
+
+DEFAULT_PACK = "jiangsu-cxy-2023"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Filing(Strict):
+    opens: dt.date
+    closes: dt.date
+    paper_deadline: dt.date
+
+
+class Province(Strict):
+    name: str
+    cities: list[str]
+
+
+class Limit(Strict):
+    max_chars: int = Field(gt=0)
+    counting: Literal["non_whitespace", "all"] = "non_whitespace"
+    severity: Literal["error", "warning"] = "error"
+
+
+class Team(Strict):
+    min_members: int = Field(ge=0)
+    max_members: int = Field(gt=0)
+    min_enterprise: int = Field(ge=0)
+    max_enterprise: int = Field(ge=0)
+
+
+class RegNo(Strict):
+    min_digits: int
+    max_digits: int
+
+
+class Rules(Strict):
+    contract_types: list[str]
+    registration_no: RegNo
+    unclosed_since_year: int
+    alliance_filing_required: bool = False
+    one_per_leader: bool = True
+    one_per_enterprise: bool = True
+    team: Team
+    summary: Limit
+    kpis: Limit
+    payment_after_start: Literal["error", "warning", "off"] = "warning"
+    boundary_day: Literal["error", "warning"] = "warning"
+
+
+class Upload(Strict):
+    max_file_mb: float = Field(gt=0)
+    max_package_mb: float = Field(gt=0)
+    downsample_dpi: int = Field(gt=50)
+
+
+class DateRule(Strict):
+    """A contract date window: ``from``/``to`` are inclusive ends, ``after`` a lower bound with
+    its operator (``>`` strict, as "晚于" reads literally; ``>=`` inclusive)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    rule: str
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+    after: dt.date | None = None
+    after_op: Literal[">", ">="] = ">"
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> "DateRule":
+        if self.after is None and self.from_ is None and self.to is None:
+            raise ValueError("a date rule needs 'after' or 'from'/'to'")
+        return self
+
+
+class MinPaid(Strict):
+    rule: str
+    wan: Decimal
+
+
+class RegionalException(Strict):
+    city: str
+    wan: Decimal
+
+
+class RuleText(Strict):
+    id: str
+    zh: str
+    en: str
+
+
+class Event(Strict):
+    id: str
+    zh: str
+    en: str
+
+
+class Category(Strict):
+    id: str
+    annex: int
+    block: Literal["tech_vp", "conference", "tech_trade"] | None = None
+    title: Text
+    subtitle: Text
+    blurb: Text
+    leader_rule: RuleText
+    member_rule: str
+    cohort_years: list[int] = []
+    cohort_rule: str | None = None
+    filing_rule: str | None = None
+    conference: Text | None = None
+    events: list[Event] = []
+    event_rule: str | None = None
+    start: DateRule
+    end: DateRule
+    min_paid: MinPaid
+    regional_exceptions: list[RegionalException] = []
+
+    def min_paid_for(self, city: str | None) -> Decimal:
+        for exception in self.regional_exceptions:
+            if city and city == exception.city:
+                return exception.wan
+        return self.min_paid.wan
+
+
+class Declaration(Strict):
+    key: str
+    rule: str
+    zh: str
+    en: str
+
+
+class Copy(Strict):
+    key: str
+    zh: str
+    en: str
+
+
+class Contact(Strict):
+    phone: str
+    zh: str
+    en: str
+
+
+class Bilingual(Strict):
+    zh: str
+    en: str
+
+
+class FieldSpec(Strict):
+    zh: str
+    en: str
+    kind: Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
+    required: bool = False
+    help: Text | None = None
+    choices: str | None = None
+    categories: list[str] | None = None
+    declaration: bool = False
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class TableSpec(Strict):
+    zh: str
+    en: str
+    help: Text | None = None
+    min_rows: int = 0
+    max_rows: int = 50
+
+
+class Step(Strict):
+    key: str
+    zh: str
+    en: str
+    fields: list[str]
+
+
+class SignLine(Strict):
+    zh: str
+    en: str
+    value: str | None = None
+
+
+class Letter(Strict):
+    annex: int
+    verified: bool
+    title: Text
+    intro: Text
+    points: list[Text]
+    sign: list[SignLine]
+
+
+class Pack(Strict):
+    id: str
+    schema_: int = Field(alias="schema")
+    year: int
+    title: Text
+    notice: Text
+    issuer: Text
+    notice_date: dt.date
+    portal_url: str
+    period: str
+    date_line: Text
+    seal_rule: Text
+    filing: Filing
+    province: Province
+    rules: Rules
+    upload: Upload
+    categories: list[Category]
+    declarations: list[Declaration]
+    copies: list[Copy]
+    checklist: list[Bilingual]
+    contacts: list[Contact]
+    # from fields.toml / letters.toml / documents.toml
+    choices: dict[str, dict[str, Text]]
+    tables: dict[str, TableSpec]
+    steps: list[Step]
+    fields: dict[str, FieldSpec]
+    letters: dict[str, Letter]
+    documents: dict[str, Any] = {}
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def category(self, category_id: str | None) -> Category | None:
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        return None
+
+    def choice_labels(self, name: str, lang: str = "zh", category: str | None = None) -> dict[str, str]:
+        """Options of a choice field, value → label (``events`` come from the category)."""
+        if name == "events":
+            cat = self.category(category)
+            events = cat.events if cat else [e for c in self.categories for e in c.events]
+            return {e.id: (e.en if lang == "en" else e.zh) for e in events}
+        return {key: text.get(lang) for key, text in self.choices.get(name, {}).items()}
+
+    def fields_for(self, category: str | None) -> dict[str, FieldSpec]:
+        """The fields a user of this category fills (other categories' blocks left out)."""
+        return {
+            path: spec
+            for path, spec in self.fields.items()
+            if spec.categories is None or category in spec.categories
+        }
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Pack":
+        problems: list[str] = []
+        contract = known_paths()
+        for path in self.fields:
+            if path not in contract:
+                problems.append(f"fields.toml declares '{path}', which is not in the data contract")
+        placed: dict[str, str] = {}
+        for step in self.steps:
+            for path in step.fields:
+                if path not in self.fields:
+                    problems.append(f"step '{step.key}' lists undeclared field '{path}'")
+                if path in placed:
+                    problems.append(f"field '{path}' is on steps '{placed[path]}' and '{step.key}'")
+                placed[path] = step.key
+        for path in self.fields:
+            if path not in placed:
+                problems.append(f"field '{path}' is on no step")
+        ids = [c.id for c in self.categories]
+        if len(set(ids)) != len(ids):
+            problems.append("category ids repeat")
+        for path, spec in self.fields.items():
+            if spec.kind == "choice" and spec.choices != "events" and spec.choices not in self.choices:
+                problems.append(f"field '{path}' uses unknown choice list '{spec.choices}'")
+            for cat in spec.categories or []:
+                if cat not in ids:
+                    problems.append(f"field '{path}' names unknown category '{cat}'")
+        for key in self.rules.contract_types:
+            if key not in self.choices.get("contract_type", {}):
+                problems.append(f"contract type '{key}' has no label")
+        for decl in self.declarations:
+            if f"declarations.{decl.key}" not in self.fields:
+                problems.append(f"declaration '{decl.key}' has no field")
+        for name in ("leader", "unit", "authority"):
+            if name not in self.letters:
+                problems.append(f"letters.toml lacks the '{name}' letter")
+        for city in (e.city for c in self.categories for e in c.regional_exceptions):
+            if city not in self.province.cities:
+                problems.append(f"regional exception names '{city}', not a city of {self.province.name}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise UserError("pack.missing", f"规则包缺少文件：{path.name}", f"The rule pack lacks {path.name}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(
+            "pack.syntax",
+            f"规则包文件 {path.name} 格式错误：{exc}",
+            f"The rule pack file {path.name} is malformed: {exc}",
+        ) from None
+
+
+def load_pack_dir(folder: Path) -> Pack:
+    """Load and check the pack in ``folder``; a broken pack raises one clear UserError."""
+    main = _read_toml(folder / "pack.toml")
+    base_id = main.pop("extends", None)
+    source = folder
+    if base_id is not None:
+        source = packs_dir() / str(base_id)
+        if not source.is_dir():
+            raise UserError("pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'")
+    merged: dict[str, Any] = dict(main)
+    for name in ("fields", "letters", "documents"):
+        own, inherited = folder / f"{name}.toml", source / f"{name}.toml"
+        if own.exists() or not inherited.exists():
+            part = _read_toml(own) if (own.exists() or name != "documents") else {}
+        else:
+            part = _read_toml(inherited)
+        if name == "fields":
+            merged.update(part)
+        else:
+            merged[name] = part
+    try:
+        pack = Pack.model_validate(merged)
+    except ValidationError as exc:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(pack)'}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise UserError(
+            "pack.invalid",
+            f"规则包“{folder.name}”有误：{detail}",
+            f"The rule pack '{folder.name}' is invalid: {detail}",
+        ) from None
+    _check_documents(pack)
+    return pack
+
+
+def _check_documents(pack: Pack) -> None:
+    """The printed layouts are checked by the renderer's own schema, when it is present."""
+    try:
+        from .render import layout
+    except ImportError:
+        return
+    layout.check_documents(pack)
+
+
+@lru_cache(maxsize=8)
+def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
+    folder = packs_dir() / pack_id
+    if not folder.is_dir():
+        raise UserError("pack.unknown", f"未知的规则包：{pack_id}", f"Unknown rule pack: {pack_id}")
+    return load_pack_dir(folder)
