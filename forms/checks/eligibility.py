@@ -1,0 +1,204 @@
+"""The notice's eligibility rules (notice-2023.md §4–5), with the notice's rule ids as codes.
+
+Every number, date and operator comes from the pack; this module knows only the *shape* of the
+rules, so a new year is a new pack file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ..pack import Category, DateRule, Pack
+from . import formats
+from .fields import rows
+from .issue import Collector
+
+
+def _get(data: dict[str, Any], path: str) -> Any:
+    node: Any = data
+    for part in path.split("."):
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _text(data: dict[str, Any], path: str) -> str:
+    value = _get(data, path)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _d(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
+    category = pack.category(data.get("category"))
+    lang = out.lang
+    if category is None:
+        names = "、".join(c.subtitle.get(lang) for c in pack.categories)
+        out.error("category", "category", options=names)
+    _general(data, pack, out)
+    _team(data, pack, category, out)
+    _content(data, pack, out)
+    _payments(data, pack, out)
+    if category is not None:
+        _category_block(data, pack, category, out)
+        _contract_dates(data, pack, category, out)
+        _min_paid(data, category, out)
+        _leader(data, category, out)
+
+
+def _general(data: dict, pack: Pack, out: Collector) -> None:
+    lang = out.lang
+    ctype = _get(data, "contract.type")
+    if ctype in (None, ""):
+        out.error("contract.type", "G1", "required", label=pack.fields["contract.type"].label(lang))
+    regno = _text(data, "contract.registration_no")
+    if not regno:
+        out.error("contract.registration_no", "G2")
+    else:
+        limits = pack.rules.registration_no
+        if not (regno.isdigit() and limits.min_digits <= len(regno) <= limits.max_digits):
+            label = pack.fields["contract.registration_no"].label(lang)
+            out.warning("contract.registration_no", "format.regno", label=label,
+                        min=limits.min_digits, max=limits.max_digits)
+    for decl in pack.declarations:
+        if _get(data, f"declarations.{decl.key}") is not True:
+            out.error(f"declarations.{decl.key}", decl.rule, "declaration",
+                      text=decl.en if lang == "en" else decl.zh, rule=decl.rule)
+    if pack.rules.alliance_filing_required:
+        out.warning("", "G9")
+
+
+def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> None:
+    team = pack.rules.team
+    members = [m for m in rows(data, "members") if any(v not in (None, "", False) for v in m.values())]
+    count = len(members)
+    if not team.min_members <= count <= team.max_members:
+        out.error("members", "team.size", min=team.min_members, max=team.max_members, count=count)
+    staff = sum(1 for m in members if m.get("is_enterprise") is True)
+    if count and not team.min_enterprise <= staff <= team.max_enterprise:
+        out.error("members", "team.enterprise", min=team.min_enterprise, max=team.max_enterprise, count=staff)
+    if category is None:
+        return
+    leader_unit = _text(data, "leader.unit")
+    enterprise = _text(data, "enterprise.name")
+    for index, member in enumerate(rows(data, "members")):
+        unit = member.get("unit").strip() if isinstance(member.get("unit"), str) else ""
+        if unit and leader_unit and enterprise and unit not in (leader_unit, enterprise):
+            out.warning(f"members.{index}.unit", category.member_rule, "member_unit",
+                        value=unit, leader_unit=leader_unit, enterprise=enterprise)
+
+
+def _content(data: dict, pack: Pack, out: Collector) -> None:
+    for key, path in (("summary", "project.summary"), ("kpis", "project.kpis")):
+        limit = getattr(pack.rules, key)
+        text = _get(data, path)
+        if not isinstance(text, str):
+            continue
+        count = formats.count_chars(text, limit.counting)
+        if count > limit.max_chars:
+            out.add(path, limit.severity, f"length.{key}", f"length.{key}",
+                    max=limit.max_chars, count=count, over=count - limit.max_chars)
+
+
+def paid_total(data: dict) -> Decimal:
+    """到账金额: the sum of the payments that parse (the others are reported as format errors)."""
+    total = Decimal(0)
+    for payment in rows(data, "payments"):
+        amount = formats.parse_money(payment.get("amount_wan"))
+        if amount is not None:
+            total += amount
+    return total
+
+
+def _payments(data: dict, pack: Pack, out: Collector) -> None:
+    start = formats.parse_date(_get(data, "contract.start"))
+    enterprise = _text(data, "enterprise.name")
+    university = _text(data, "university.name")
+    policy = pack.rules.payment_after_start
+    for index, payment in enumerate(rows(data, "payments")):
+        day = formats.parse_date(payment.get("date"))
+        if policy != "off" and day and start and day < start:
+            out.add(f"payments.{index}.date", policy, "U2", "payment_before_start", value=_d(day), start=_d(start))
+        payer = payment.get("payer").strip() if isinstance(payment.get("payer"), str) else ""
+        if payer and enterprise and payer != enterprise:
+            out.warning(f"payments.{index}.payer", "U2", "payer", value=payer, expected=enterprise)
+        payee = payment.get("payee").strip() if isinstance(payment.get("payee"), str) else ""
+        if payee and university and payee != university:
+            out.warning(f"payments.{index}.payee", "U2", "payee", value=payee, expected=university)
+    amount = formats.parse_money(_get(data, "contract.amount_wan"))
+    total = paid_total(data)
+    if amount is not None and total > amount:
+        out.warning("payments", "U3", "paid_over_contract", value=total, expected=amount)
+
+
+def _category_block(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+    lang = out.lang
+    if category.cohort_years:
+        raw = _get(data, "tech_vp.cohort_year")
+        year = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()) else None
+        if raw in (None, ""):
+            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "required",
+                      label=pack.fields["tech_vp.cohort_year"].label(lang))
+        elif year not in category.cohort_years:
+            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "cohort",
+                      value="" if raw is None else raw, options="、".join(map(str, category.cohort_years)))
+    if category.filing_rule and not _text(data, "conference.filing_no"):
+        conference = category.conference.get(lang) if category.conference else ""
+        out.error("conference.filing_no", category.filing_rule, "filing", conference=conference)
+    if category.events:
+        if _get(data, "tech_trade.event") not in {e.id for e in category.events}:
+            names = "、".join(e.en if lang == "en" else e.zh for e in category.events)
+            out.error("tech_trade.event", category.event_rule or "event", "event", options=names)
+        if not _text(data, "tech_trade.trade_no"):
+            out.error("tech_trade.trade_no", category.event_rule or "event", "trade_no")
+
+
+def _contract_dates(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+    start = formats.parse_date(_get(data, "contract.start"))
+    end = formats.parse_date(_get(data, "contract.end"))
+    if start:
+        _date_rule("contract.start", start, category.start, "start", pack, out)
+    if end:
+        _date_rule("contract.end", end, category.end, "end", pack, out)
+    if start and end and end <= start:
+        out.error("contract.end", "format.date", "format.date_order", start=_d(start), end=_d(end))
+
+
+def _date_rule(field: str, day: dt.date, rule: DateRule, which: str, pack: Pack, out: Collector) -> None:
+    if rule.after is not None:
+        bound = rule.after
+        if day < bound or (day == bound and rule.after_op == ">" and pack.rules.boundary_day == "error"):
+            out.error(field, rule.rule, f"{which}_after", bound=_d(bound), value=_d(day))
+        elif day == bound and rule.after_op == ">":
+            out.warning(field, rule.rule, f"{which}_after_boundary", bound=_d(bound), value=_d(day))
+    low, high = rule.from_, rule.to
+    if low is not None or high is not None:
+        if (low and day < low) or (high and day > high):
+            out.error(field, rule.rule, f"{which}_window", low=_d(low) if low else "…",
+                      high=_d(high) if high else "…", value=_d(day))
+
+
+def _min_paid(data: dict, category: Category, out: Collector) -> None:
+    city = _text(data, "enterprise.city")
+    minimum = category.min_paid_for(city)
+    total = paid_total(data)
+    if total < minimum:
+        region = ""
+        if minimum != category.min_paid.wan:
+            region = f"（{city}）" if out.lang == "zh" else f" ({city})"
+        out.error("payments", category.min_paid.rule, "min_paid", minimum=minimum, region=region,
+                  value=total, missing=minimum - total)
+
+
+def _leader(data: dict, category: Category, out: Collector) -> None:
+    unit = _text(data, "leader.unit")
+    university = _text(data, "university.name")
+    if unit and university and unit != university:
+        rule = category.leader_rule
+        out.warning("leader.unit", rule.id, "leader_unit", rule_text=rule.en if out.lang == "en" else rule.zh,
+                    value=unit, expected=university)

@@ -1,0 +1,215 @@
+"""``cxy``: the headless command line. Errors are one readable line (exit 2), never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from .errors import UserError
+from .pack import DEFAULT_PACK, Pack, load_pack
+
+EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError("json.read", f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError("json.syntax", f"{path.name} 不是有效的 UTF-8 JSON：{exc}", f"{path.name} is not valid UTF-8 JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UserError("json.shape", f"{path.name} 的顶层应为对象", f"The top level of {path.name} must be an object")
+    return data
+
+
+def check_shape(data: dict[str, Any]) -> None:
+    """Unknown keys and wrong types are errors (the contract is strict about shape)."""
+    from .model import parse_application
+
+    try:
+        parse_application(data)
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise UserError("json.contract", f"数据不符合申报数据格式：{where}", f"The data does not fit the contract: {where}") from None
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Any]:
+    """A draft for reading: a file may come from anyone, so it goes through the hardened loader."""
+    from .draft import Draft
+
+    with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
+        draft = Draft.import_foreign(path, Path(tmp) / "work.cxy")
+        try:
+            yield draft
+        finally:
+            draft.close()
+
+
+def application_of(path: Path) -> dict[str, Any]:
+    if path.suffix.lower() == ".json":
+        data = read_json(path)
+        check_shape(data)
+        return data
+    with opened(path) as draft:
+        return draft.data()
+
+
+def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
+    from .draft import Draft
+
+    _require_category(args.category, pack)
+    Draft.create(Path(args.output), pack=pack.id, category=args.category).close()
+    print(_say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
+    return EXIT_OK
+
+
+def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
+    from .draft import Draft
+    from .samples import sample
+
+    _require_category(args.category, pack)
+    draft = Draft.create(Path(args.output), pack=pack.id, category=args.category)
+    try:
+        draft.replace_data(sample(args.category, pack))
+    finally:
+        draft.close()
+    print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
+    from .draft import Draft
+    from .transfer import import_attachments
+
+    source = Path(args.json)
+    data = read_json(source)
+    check_shape(data)
+    attachments = data.pop("attachments", [])
+    category = data.get("category")
+    draft = Draft.create(Path(args.output), pack=data.get("pack") or pack.id, category=category)
+    try:
+        draft.replace_data(data)
+        import_attachments(draft, attachments, source.parent)
+    finally:
+        draft.close()
+    print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
+    from .transfer import export_json
+
+    with opened(Path(args.draft)) as draft:
+        text = export_json(draft, Path(args.output) if args.output else None)
+    if args.output:
+        print(_say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
+    else:
+        sys.stdout.write(text + "\n")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
+    from .checks import check, check_batch
+
+    named = [(name, application_of(Path(name))) for name in args.files]
+    batch = check_batch(named, pack, args.lang) if len(named) > 1 else {}
+    report: dict[str, list[dict[str, str]]] = {}
+    for name, data in named:
+        issues = check(data, pack, args.lang) + batch.get(name, [])
+        report[name] = [issue.as_dict() for issue in issues]
+    has_errors = any(i["severity"] == "error" for issues in report.values() for i in issues)
+    if args.json:
+        payload: Any = {"issues": report[named[0][0]]} if len(named) == 1 else {"files": report}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for name, issues in report.items():
+            errs = sum(1 for i in issues if i["severity"] == "error")
+            warns = len(issues) - errs
+            print(_say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
+            for i in issues:
+                mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
+                print(f"  [{mark}] {i['code']} {i['field'] or '-'}: {i['message']}")
+    return EXIT_ISSUES if has_errors else EXIT_OK
+
+
+def _require_category(category: str, pack: Pack) -> None:
+    if pack.category(category) is None:
+        names = ", ".join(c.id for c in pack.categories)
+        raise UserError("cli.category", f"未知类别“{category}”，可选：{names}", f"Unknown category '{category}'; choose one of: {names}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cxy", description="产学研申报助手（命令行） / CXY Apply, headless")
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (default zh)")
+    parser.add_argument("--pack", default=DEFAULT_PACK, help="rule pack id (default %(default)s)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("new", help="create an empty draft")
+    p.add_argument("--category", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("sample", help="write a complete, eligible sample draft")
+    p.add_argument("--category", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("import", help="JSON (data contract) → draft")
+    p.add_argument("json")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="draft → JSON")
+    p.add_argument("draft")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("validate", help="check drafts or JSON files (exit 0 ok, 1 errors, 2 unusable)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help='print {"issues": [...]}')
+    p.set_defaults(func=cmd_validate)
+
+    try:
+        from .package.cli import register
+    except ImportError:
+        pass
+    else:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        pack = load_pack(args.pack)
+        return int(args.func(args, pack))
+    except UserError as exc:
+        print(f"cxy: {exc.message(args.lang)}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
+        print(_say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

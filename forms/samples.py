@@ -1,0 +1,112 @@
+"""Realistic, complete, eligible applications, one per category: the `cxy sample` command,
+the app's "open the sample" and the tests' starting point. Dates and amounts are chosen inside
+the pack's windows so that the sample stays eligible when a pack changes them."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from .checks.formats import uscc_check_char
+from .pack import DEFAULT_PACK, Category, Pack, load_pack
+
+
+def uscc(body17: str) -> str:
+    return body17 + uscc_check_char(body17)
+
+
+UNIVERSITY = "南京理工大学"
+ENTERPRISE = "宿迁市镕喆新材料科技有限公司"
+
+_COMMON: dict[str, Any] = {
+    "project": {
+        "name": "高性能复合材料智能成型关键技术研发及产业化",
+        "summary": (
+            "针对合作企业复合材料构件成型效率低、废品率高的问题，联合开展热压成型工艺参数智能优化、"
+            "在线缺陷检测与工艺数字孪生技术研究。项目将建立成型过程多物理场仿真模型，开发基于机器视觉的"
+            "缺陷在线识别系统，形成一套可推广的智能成型工艺包，并在企业两条生产线上示范应用，"
+            "推动高校科研成果在江苏转化落地。"
+        ),
+        "kpis": (
+            "1. 新工艺：形成智能成型工艺包1套，成型周期缩短20%；2. 知识产权：申请发明专利3件；"
+            "3. 新产品：开发新产品2项；4. 人才引进：培养企业技术骨干5名；5. 经济效益：新增销售收入2000万元。"
+        ),
+    },
+    "contract": {
+        "type": "development",
+        "name": "复合材料智能成型技术开发合同",
+        "registration_no": "2023320113000456",
+        "amount_wan": "80",
+    },
+    "university": {
+        "name": UNIVERSITY,
+        "uscc": uscc("12100000466006770"),
+        "contact": {"name": "周玥", "phone": "025-84315678"},
+    },
+    "enterprise": {
+        "name": ENTERPRISE,
+        "uscc": uscc("91321302MA1XY2K3P"),
+        "city": "宿迁市",
+        "county": "宿城区",
+        "contact": {"name": "王堃", "phone": "13905271234"},
+    },
+    "leader": {
+        "name": "李镕喆",
+        "unit": UNIVERSITY,
+        "title": "教授",
+        "phone": "13851234567",
+        "email": "lirongzhe@njust.edu.cn",
+    },
+    "members": [
+        {"name": "张堃", "unit": UNIVERSITY, "major": "材料科学与工程", "field": "复合材料成型", "title": "副教授", "is_enterprise": False},
+        {"name": "陈玥", "unit": UNIVERSITY, "major": "机械工程", "field": "机器视觉检测", "title": "讲师", "is_enterprise": False},
+        {"name": "刘喆", "unit": ENTERPRISE, "major": "高分子材料", "field": "工艺研发", "title": "高级工程师", "is_enterprise": True},
+        {"name": "赵镕", "unit": ENTERPRISE, "major": "自动化", "field": "生产线改造", "title": "工程师", "is_enterprise": True},
+    ],
+    "declarations": {"no_unclosed_project": True, "no_other_plan_issue": True, "no_serious_dishonesty": True},
+    "letters": {"leader": {"signer": "李镕喆"}},
+}
+
+_BLOCKS: dict[str, dict[str, Any]] = {
+    "tech_vp": {"tech_vp": {"cohort_year": 2023}},
+    "conference": {"conference": {"filing_no": "DJDH2023-0418"}},
+    "tech_trade": {"tech_trade": {"event": "jtop", "trade_no": "JTOP-2023-1127"}},
+}
+
+
+def _start_end(category: Category) -> tuple[dt.date, dt.date]:
+    start_rule, end_rule = category.start, category.end
+    if start_rule.from_ is not None:
+        start = start_rule.from_ + dt.timedelta(days=30)
+    else:
+        start = (start_rule.after or dt.date(2023, 1, 1)) + dt.timedelta(days=60)
+    if start_rule.to is not None and start > start_rule.to:
+        start = start_rule.to
+    end = (end_rule.after or start) + dt.timedelta(days=180)
+    return start, end
+
+
+def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
+    pack = pack or load_pack(DEFAULT_PACK)
+    cat = pack.category(category)
+    if cat is None:
+        raise ValueError(f"unknown category {category!r}")
+    data = copy.deepcopy(_COMMON)
+    data = {"pack": pack.id, "category": category, **data}
+    data.update(copy.deepcopy(_BLOCKS.get(cat.block or "", {})))
+    if cat.cohort_years:
+        data["tech_vp"]["cohort_year"] = cat.cohort_years[-1]
+    if cat.events:
+        data["tech_trade"]["event"] = cat.events[-1].id
+    start, end = _start_end(cat)
+    data["contract"]["start"] = start.isoformat()
+    data["contract"]["end"] = end.isoformat()
+    # Two payments, together above the category's general threshold (no reliance on exceptions).
+    minimum = cat.min_paid.wan
+    first = (minimum * 2 / 3).quantize(1)
+    data["payments"] = [
+        {"amount_wan": str(first), "date": (start + dt.timedelta(days=10)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
+        {"amount_wan": str(minimum - first + 5), "date": (start + dt.timedelta(days=40)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
+    ]
+    return data

@@ -1,0 +1,61 @@
+"""JSON in and out of a draft, attachments included (``file`` is a path on import)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import UserError
+from .model import normalise
+
+
+def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path) -> None:
+    from .attachments import normalise as intake
+
+    for item in attachments:
+        file = item.get("file")
+        if not file:
+            continue
+        path = (base / file) if not Path(file).is_absolute() else Path(file)
+        if not path.is_file():
+            raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}")
+        result = intake(path, path.name)
+        draft.add_attachment(
+            kind=item.get("kind") or "other",
+            title=item.get("title") or path.stem,
+            original_name=result.original_name,
+            source_format=result.source_format,
+            pages=result.pages,
+            sha256=result.sha256,
+            pdf=result.pdf,
+        )
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip() or "attachment"
+
+
+def export_json(draft: Any, output: Path | None) -> str:
+    """The contract JSON of a draft; with an output path, attachments are written beside it."""
+    data = normalise(draft.data())
+    items = []
+    folder = output.with_name(output.stem + "_attachments") if output else None
+    for index, info in enumerate(draft.attachments(), start=1):
+        entry: dict[str, Any] = {"kind": info.kind, "title": info.title}
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            name = f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf"
+            (folder / name).write_bytes(draft.attachment_pdf(info.id))
+            entry["file"] = f"{folder.name}/{name}"
+        items.append(entry)
+    if items:
+        data["attachments"] = items
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output is not None:
+        try:
+            output.write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise UserError("json.write", f"无法写入 {output}：{exc.strerror}", f"Cannot write {output}: {exc.strerror}") from None
+    return text
