@@ -1,0 +1,540 @@
+"""``Draft``: one application being filled in, kept in a single SQLite file (``.cxy``).
+
+Every edit is one small transaction (only the touched pages are written, whatever the size of
+the attachments), so what the user typed is on disk as soon as the call returns. The live file
+is never mailed: ``send_copy`` writes a vacuumed, verified snapshot, and a received file is only
+ever read through ``import_foreign`` into a new draft of our own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import forms
+from forms.draft import foreign, safe_write, schema, values
+from forms.draft.errors import (
+    DraftError,
+    draft_error,
+    from_os_error,
+    from_sqlite_error,
+    invalid,
+    io_error,
+)
+
+PAGE_SIZE = 4096
+BUSY_TIMEOUT_S = 2.0  # how long an edit waits for another program's lock before "locked"
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    position: int
+    kind: str
+    title: str
+    original_name: str
+    source_format: str
+    pages: int
+    sha256: str
+    size: int
+    added: str
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    try:
+        con.execute("PRAGMA trusted_schema=OFF")
+        # DELETE, never WAL: committed edits must live in the one file people copy and mail.
+        mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()
+        if not mode or str(mode[0]).lower() != "delete":
+            raise draft_error("draft.io", "无法把草稿设为单文件模式", "could not put the draft in single-file mode")
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("PRAGMA fullfsync=ON")  # macOS only; ignored elsewhere
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+class Draft:
+    """An open ``.cxy`` draft. Methods raise ``DraftError`` for anything a user can cause."""
+
+    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+        self.path = path
+        self._con: sqlite3.Connection | None = con
+        self._lock = threading.RLock()
+
+    # ---------------------------------------------------------------- creating and opening
+
+    @classmethod
+    def create(cls, path: Path, *, pack: str, category: str | None) -> Draft:
+        """A new, empty draft at ``path``; refuses to overwrite an existing file."""
+        path = Path(path)
+        meta = {"pack": pack, "category": category}
+        cls._build(path, meta=meta, fields={}, attachments=())
+        return cls.open(path)
+
+    @classmethod
+    def _build(cls, path: Path, *, meta: Mapping[str, str | None], fields: Mapping[str, str], attachments) -> None:
+        """Write a complete new draft beside ``path`` and move it into place (safe write)."""
+        if not isinstance(meta.get("pack"), str) or not meta["pack"]:
+            raise invalid("请选择规则包", "a rule pack is required")
+        for key in values.META_PATHS:
+            if meta.get(key) is not None:
+                values.validate_with_model({key: meta[key]})
+        if path.exists():
+            raise from_os_error(FileExistsError(17, "exists", str(path)), "草稿文件", "the draft file")
+        tmp = safe_write.temp_path(path)
+        try:
+            con = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                con.execute(f"PRAGMA page_size={PAGE_SIZE}")
+                con.execute("PRAGMA journal_mode=DELETE")
+                con.execute("PRAGMA synchronous=FULL")
+                con.execute("BEGIN IMMEDIATE")
+                con.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+                schema.build_schema(con, schema.SCHEMA_VERSION)
+                con.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+                base = {"created": _now(), "app_version": forms.__version__}
+                rows = {**base, **{k: v for k, v in meta.items() if v is not None}}
+                con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
+                con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())
+                for att in attachments:
+                    con.execute(
+                        "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, "
+                        "sha256, pdf, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (att.position, att.kind, att.title, att.original_name, att.source_format, att.pages,
+                         att.sha256, att.pdf, att.added),
+                    )
+                con.execute("COMMIT")
+            finally:
+                con.close()
+            safe_write.fsync_file(tmp)
+            safe_write.publish_new(tmp, path)
+            safe_write.fsync_dir(path.parent)
+        except sqlite3.Error as exc:
+            raise from_sqlite_error(exc, reading=False) from exc
+        except OSError as exc:
+            raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        finally:
+            safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
+
+    @classmethod
+    def open(cls, path: Path) -> Draft:
+        """Open one of our own working drafts: checks it, migrates an older schema."""
+        path = Path(path)
+        try:
+            header = schema.check_header(path, path.stat().st_size)
+            con = _connect(path)
+        except OSError as exc:
+            raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        except sqlite3.Error as exc:
+            raise from_sqlite_error(exc, reading=True) from exc
+        try:
+            (app_id,) = con.execute("PRAGMA application_id").fetchone()
+            (version,) = con.execute("PRAGMA user_version").fetchone()
+            if app_id != schema.APPLICATION_ID:
+                raise draft_error("draft.wrong_app")
+            if version > schema.SCHEMA_VERSION:
+                raise draft_error("draft.newer_version")
+            if version != header.user_version:
+                raise draft_error("draft.corrupt")
+            found = set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+            if found != schema.expected_schema(version):
+                raise draft_error("draft.schema")
+            if con.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
+                raise draft_error("draft.corrupt")
+            if version < schema.SCHEMA_VERSION:
+                schema.migrate(con, version)
+                if set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")) != schema.expected_schema(
+                    schema.SCHEMA_VERSION
+                ):
+                    raise draft_error("draft.schema")
+        except sqlite3.Error as exc:
+            con.close()
+            raise from_sqlite_error(exc, reading=True) from exc
+        except BaseException:
+            con.close()
+            raise
+        return cls(path, con)
+
+    @classmethod
+    def import_foreign(
+        cls,
+        src: Path,
+        dest: Path,
+        *,
+        limits: foreign.ForeignLimits | None = None,
+        validator: values.Validator | None = None,
+    ) -> Draft:
+        """Read a draft someone sent (hostile input) into a NEW working draft at ``dest``."""
+        src, dest = Path(src), Path(dest)
+        limits = limits or foreign.DEFAULT_LIMITS
+        validator = validator or values.validate_with_model
+        work: Path | None = None
+        try:
+            if dest.exists():
+                raise FileExistsError(17, "exists", str(dest))
+            size = src.stat().st_size
+            if size > limits.max_file_bytes:
+                raise _file_too_large(limits.max_file_bytes)
+            deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
+            schema.check_header(src, size)
+            work = Path(tempfile.mkdtemp(prefix=".cxy-import-", dir=dest.parent))
+            copy = work / "received.cxy"
+            _copy_bounded(src, copy, limits.max_file_bytes)
+            header = schema.check_header(copy, copy.stat().st_size)  # the source may have changed
+            if header.user_version < schema.SCHEMA_VERSION:
+                _migrate_copy(copy, header, limits, deadline)
+                header = schema.check_header(copy, copy.stat().st_size)
+            staged = work / "new.cxy"
+            with foreign.hardened(copy, limits, deadline, pages=header.pages) as con:
+                foreign.verify(con, header.user_version)
+                deadline.check()
+                payload = foreign.read_payload(con, limits, validator)
+                deadline.check()
+                meta = {k: v for k, v in payload.meta.items() if k not in ("created", "app_version")}
+                meta["imported"] = _now()
+                for key in ("created", "app_version"):
+                    if key in payload.meta:
+                        meta[f"source_{key}"] = payload.meta[key]
+                fields = {p: values.encode(p, v) for p, v in payload.fields.items()}
+                atts = foreign.iter_attachments(con, limits, deadline)
+                cls._build(staged, meta=meta, fields=fields, attachments=atts)
+            deadline.check()
+            safe_write.publish_new(staged, dest)
+            safe_write.fsync_dir(dest.parent)
+        except DraftError:
+            raise
+        except sqlite3.Error as exc:
+            raise from_sqlite_error(exc, reading=True) from exc
+        except OSError as exc:
+            raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        except Exception as exc:  # hostile input must never surface a library exception
+            raise draft_error("draft.corrupt") from exc
+        finally:
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+        return cls.open(dest)
+
+    # ---------------------------------------------------------------- plumbing
+
+    def _db(self) -> sqlite3.Connection:
+        if self._con is None:
+            raise RuntimeError("the draft is closed")
+        return self._con
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; the user's edit is durable when this exits."""
+        with self._lock:
+            con = self._db()
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise from_sqlite_error(exc, reading=False) from exc
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._db()
+            except sqlite3.Error as exc:
+                raise from_sqlite_error(exc, reading=True) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def __enter__(self) -> Draft:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Draft({str(self.path)!r})"
+
+    # ---------------------------------------------------------------- meta
+
+    def meta(self) -> dict[str, str]:
+        with self._read() as con:
+            return dict(con.execute("SELECT key, value FROM meta"))
+
+    def set_meta(self, key: str, value: str) -> None:
+        foreign.check_meta_key(key)
+        foreign.check_meta_value(key, value)
+        if key in values.META_PATHS:
+            values.validate_with_model({key: value})
+        with self._tx() as con:
+            con.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # ---------------------------------------------------------------- fields
+
+    def data(self) -> dict:
+        """The application as contract JSON (filled keys only), with ``pack`` and ``category``."""
+        with self._read() as con:
+            rows = con.execute("SELECT path, value FROM fields").fetchall()
+            meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('pack', 'category')"))
+        try:
+            nested = values.unflatten({path: values.decode(path, text) for path, text in rows})
+        except DraftError as exc:
+            raise draft_error("draft.corrupt") from exc
+        head = {key: meta[key] for key in values.META_PATHS if meta.get(key)}
+        return {**head, **nested}
+
+    def get(self, path: str) -> Any:
+        if path in values.META_PATHS:
+            return self.meta().get(path)
+        with self._read() as con:
+            row = con.execute("SELECT value FROM fields WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return values.decode(path, row[0])
+        except DraftError as exc:
+            raise draft_error("draft.corrupt") from exc
+
+    def set(self, path: str, value: Any) -> None:
+        """Save one field in its own transaction; ``None`` or ``""`` clears it."""
+        self.set_many({path: value})
+
+    def set_many(self, changes: Mapping[str, Any]) -> None:
+        """Save several fields in one transaction."""
+        meta_changes = {k: v for k, v in changes.items() if k in values.META_PATHS}
+        for key, value in meta_changes.items():
+            if key == "pack" and (value is None or value == ""):
+                raise invalid("不能清除规则包", "the rule pack cannot be cleared")
+            if value is not None and value != "":
+                values.validate_with_model({key: value})
+        encoded = values.checked_flat({k: v for k, v in changes.items() if k not in values.META_PATHS})
+        with self._tx() as con:
+            for key, value in meta_changes.items():
+                if value is None or value == "":
+                    con.execute("DELETE FROM meta WHERE key = ?", (key,))
+                else:
+                    con.execute(
+                        "INSERT INTO meta(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (key, value),
+                    )
+            for path, text in encoded.items():
+                if text is None:
+                    con.execute("DELETE FROM fields WHERE path = ?", (path,))
+                else:
+                    con.execute(
+                        "INSERT INTO fields(path, value) VALUES (?, ?) "
+                        "ON CONFLICT(path) DO UPDATE SET value = excluded.value",
+                        (path, text),
+                    )
+
+    def remove_list_item(self, list_path: str, index: int) -> None:
+        """Delete item ``index`` of a list (``members``) and move the later items up by one."""
+        if f"{list_path}.*" not in {p.rsplit(".", 1)[0] for p in values.field_patterns() if ".*." in p}:
+            raise invalid(f"{list_path} 不是列表", f"{list_path} is not a list")
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise invalid("列表序号无效", "invalid list index")
+        prefix = f"{list_path}."
+        with self._tx() as con:
+            # '/' sorts right after '.', so this range is exactly the paths under the prefix.
+            rows = con.execute(
+                "SELECT path, value FROM fields WHERE path >= ? AND path < ?", (prefix, f"{list_path}/")
+            ).fetchall()
+            moved = []
+            for path, text in rows:
+                head, _, tail = path[len(prefix):].partition(".")
+                position = int(head)
+                if position < index:
+                    continue
+                con.execute("DELETE FROM fields WHERE path = ?", (path,))
+                if position > index:
+                    moved.append((f"{prefix}{position - 1}" + (f".{tail}" if tail else ""), text))
+            con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", moved)
+
+    def replace_data(self, nested: dict) -> None:
+        """Replace every field (and pack/category) with ``nested``, in one transaction.
+
+        The contract's ``attachments`` list is checked but not stored: attachments carry PDF
+        bytes and enter the draft through ``add_attachment`` after intake.
+        """
+        flat = values.flatten(nested)
+        values.validate_with_model(nested)
+        meta = {k: flat.pop(k) for k in values.META_PATHS if k in flat}
+        flat = {p: v for p, v in flat.items() if not p.startswith(values.ATTACHMENTS_KEY + ".")}
+        encoded = values.checked_flat(flat, validator=lambda _: None)
+        with self._tx() as con:
+            con.execute("DELETE FROM fields")
+            con.executemany(
+                "INSERT INTO fields(path, value) VALUES (?, ?)", [(p, t) for p, t in encoded.items() if t is not None]
+            )
+            if "pack" in meta:
+                con.execute("UPDATE meta SET value = ? WHERE key = 'pack'", (meta["pack"],))
+            con.execute("DELETE FROM meta WHERE key = 'category'")
+            if meta.get("category"):
+                con.execute("INSERT INTO meta(key, value) VALUES ('category', ?)", (meta["category"],))
+
+    # ---------------------------------------------------------------- attachments
+
+    def add_attachment(
+        self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
+    ) -> int:
+        values.check_kind(kind)
+        values.check_label("标题", title)
+        values.check_label("原文件名", original_name)
+        values.check_label("来源格式", source_format, 32)
+        values.check_pages(pages)
+        digest = values.check_pdf(pdf, sha256)
+        with self._tx() as con:
+            (position,) = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM attachments").fetchone()
+            cur = con.execute(
+                "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, sha256, pdf, added) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (position, kind, title, original_name, source_format, pages, digest, pdf, _now()),
+            )
+            return int(cur.lastrowid)
+
+    def attachments(self) -> list[AttachmentInfo]:
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT id, position, kind, title, original_name, source_format, pages, sha256, length(pdf), added "
+                "FROM attachments ORDER BY position, id"
+            ).fetchall()
+        return [
+            AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size, added)
+            for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
+        ]
+
+    def attachment_pdf(self, att_id: int) -> bytes:
+        with self._read() as con:
+            row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
+        if row is None:
+            raise _no_attachment(att_id)
+        return bytes(row[0])
+
+    def update_attachment(self, att_id: int, *, kind: str | None = None, title: str | None = None) -> None:
+        if kind is not None:
+            values.check_kind(kind)
+        if title is not None:
+            values.check_label("标题", title)
+        with self._tx() as con:
+            cur = con.execute(
+                "UPDATE attachments SET kind = COALESCE(?, kind), title = COALESCE(?, title) WHERE id = ?",
+                (kind, title, att_id),
+            )
+            if cur.rowcount == 0:
+                raise _no_attachment(att_id)
+
+    def reorder_attachments(self, ids: list[int]) -> None:
+        """``ids``: every attachment id, in the new order."""
+        with self._tx() as con:
+            current = {row[0] for row in con.execute("SELECT id FROM attachments")}
+            if len(ids) != len(current) or set(ids) != current:
+                raise invalid("附件顺序必须包含全部附件且不重复", "the new order must list every attachment exactly once")
+            con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+
+    def remove_attachment(self, att_id: int) -> None:
+        with self._tx() as con:
+            if con.execute("DELETE FROM attachments WHERE id = ?", (att_id,)).rowcount == 0:
+                raise _no_attachment(att_id)
+            ids = [row[0] for row in con.execute("SELECT id FROM attachments ORDER BY position, id")]
+            con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+
+    # ---------------------------------------------------------------- send a copy
+
+    def send_copy(self, dest: Path) -> None:
+        """Write a portable single-file copy to ``dest`` (replacing it only once the copy is
+        complete, synced and verified; on any failure ``dest`` is untouched)."""
+        dest = Path(dest)
+        if _same_file(dest, self.path):
+            raise io_error(
+                "不能把副本保存到正在编辑的草稿本身，请换一个文件名。",
+                "A copy cannot replace the draft being edited; choose another file name.",
+            )
+        tmp = safe_write.temp_path(dest)
+        try:
+            with self._lock:
+                _vacuum_into(self._db(), tmp)
+            safe_write.fsync_file(tmp)
+            try:
+                foreign.verify_file(tmp)
+            except DraftError as exc:
+                raise io_error(
+                    f"写出的副本未通过校验，没有保存（{exc.zh}）",
+                    f"The written copy failed verification and was not saved ({exc.en})",
+                ) from exc
+            safe_write.replace_with_retry(tmp, dest)
+            safe_write.fsync_dir(dest.parent)
+        except sqlite3.Error as exc:
+            err = from_sqlite_error(exc, reading=False)
+            if err.code != "draft.io":
+                err = io_error(f"保存副本时出错：{err.zh}", f"Could not save the copy: {err.en}")
+            raise err from exc
+        except OSError as exc:
+            raise from_os_error(exc, "副本文件", "the copy") from exc
+        finally:
+            safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
+
+
+def _vacuum_into(con: sqlite3.Connection, target: Path) -> None:
+    """A compact, consistent snapshot of the whole draft (its own function: tests inject faults)."""
+    con.execute("VACUUM INTO ?", (str(target),))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _no_attachment(att_id: Any) -> DraftError:
+    return invalid(f"找不到附件 {att_id}", f"attachment {att_id} not found")
+
+
+def _file_too_large(limit: int) -> DraftError:
+    return draft_error("draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB")
+
+
+def _copy_bounded(src: Path, dest: Path, limit: int) -> None:
+    copied = 0
+    with open(src, "rb") as fin, open(dest, "xb") as fout:
+        while chunk := fin.read(1 << 20):
+            copied += len(chunk)
+            if copied > limit:
+                raise _file_too_large(limit)
+            fout.write(chunk)
+
+
+def _migrate_copy(copy: Path, header: schema.Header, limits: foreign.ForeignLimits, deadline: foreign.Deadline) -> None:
+    """Upgrade a received older draft — our private copy, after checking its exact old schema."""
+    with foreign.hardened(copy, limits, deadline, writable=True) as con:
+        con.execute("PRAGMA journal_mode=DELETE")
+        foreign.verify(con, header.user_version)
+        schema.migrate(con, header.user_version)
+

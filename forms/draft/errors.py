@@ -1,0 +1,180 @@
+"""DraftError and the translation of SQLite and OS failures into sentences people can act on.
+
+Every failure of the draft file reaches callers as one ``DraftError`` with a stable code; the
+original exception stays attached as ``__cause__`` for logs.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+from forms.errors import UserError
+
+CODES = (
+    "draft.not_sqlite",
+    "draft.truncated",
+    "draft.wrong_app",
+    "draft.newer_version",
+    "draft.schema",
+    "draft.corrupt",
+    "draft.invalid_value",
+    "draft.too_large",
+    "draft.io",
+    "draft.locked",
+)
+
+
+class DraftError(UserError):
+    """A draft file could not be created, opened, imported, changed or copied."""
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "draft.not_sqlite": (
+        "这不是申报助手的草稿文件（.cxy），无法打开。",
+        "This is not a CXY Apply draft file (.cxy) and cannot be opened.",
+    ),
+    "draft.truncated": (
+        "草稿文件不完整（可能在复制、下载或发送时被截断），无法打开。请让对方重新发送。",
+        "The draft file is incomplete (it was probably cut off while copying, downloading or "
+        "sending) and cannot be opened. Ask the sender to send it again.",
+    ),
+    "draft.wrong_app": (
+        "这是一个数据库文件，但不是申报助手的草稿。",
+        "This is a database file, but not a CXY Apply draft.",
+    ),
+    "draft.newer_version": (
+        "此草稿由更新版本的申报助手创建，请升级后再打开。",
+        "This draft was made by a newer version of CXY Apply; please update the app to open it.",
+    ),
+    "draft.schema": (
+        "草稿文件的内部结构与申报助手的不一致（可能被其他程序改动过），为安全起见没有打开。",
+        "The draft file's internal structure is not CXY Apply's (another program may have "
+        "changed it); for safety it was not opened.",
+    ),
+    "draft.corrupt": (
+        "草稿文件已损坏，无法打开。请让对方重新发送，或使用较早的副本。",
+        "The draft file is damaged and cannot be opened. Ask the sender to send it again, or "
+        "use an earlier copy.",
+    ),
+    "draft.invalid_value": (
+        "草稿中有申报助手无法识别的内容",
+        "The draft contains content CXY Apply does not recognise",
+    ),
+    "draft.too_large": (
+        "草稿文件或其中的内容过大",
+        "The draft file or something in it is too large",
+    ),
+    "draft.io": (
+        "读写草稿文件时出错",
+        "The draft file could not be read or written",
+    ),
+    "draft.locked": (
+        "草稿正被另一个窗口或程序使用，请关闭它后重试。",
+        "The draft is in use by another window or program; close it and try again.",
+    ),
+}
+
+
+def draft_error(code: str, detail_zh: str = "", detail_en: str = "") -> DraftError:
+    """The standard message for ``code``, optionally followed by a detail sentence."""
+    zh, en = _MESSAGES[code]
+    if detail_zh or detail_en:
+        zh = f"{zh.rstrip('。')}：{detail_zh or detail_en}"
+        en = f"{en.rstrip('.')}: {detail_en or detail_zh}"
+    return DraftError(code, zh, en)
+
+
+def invalid(detail_zh: str, detail_en: str) -> DraftError:
+    return draft_error("draft.invalid_value", detail_zh, detail_en)
+
+
+def too_large(detail_zh: str, detail_en: str) -> DraftError:
+    return draft_error("draft.too_large", detail_zh, detail_en)
+
+
+def io_error(zh: str, en: str) -> DraftError:
+    return DraftError("draft.io", zh, en)
+
+
+DISK_FULL = (
+    "磁盘空间不足，文件没有保存。请清理磁盘空间后重试，原有文件未受影响。",
+    "The disk is full; the file was not saved. Free some space and try again; the existing "
+    "file is unchanged.",
+)
+
+_WINDOWS_SHARING = {5, 32, 33}
+
+
+def from_os_error(exc: OSError, what_zh: str = "文件", what_en: str = "the file") -> DraftError:
+    """``OSError`` → ``DraftError(draft.io)`` with a message saying what to do about it."""
+    code = exc.errno
+    name = exc.filename or ""
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) in (39, 112):
+        zh, en = DISK_FULL
+    elif getattr(exc, "winerror", None) in _WINDOWS_SHARING and not isinstance(exc, FileNotFoundError):
+        zh = f"{what_zh}正被其他程序占用（例如杀毒软件、同步盘或另一个窗口），请稍后重试。{name}"
+        en = f"{what_en} is in use by another program (antivirus, a sync folder or another window); try again shortly. {name}"
+    elif isinstance(exc, FileExistsError):
+        zh = f"{what_zh}已存在，不会覆盖：{name}"
+        en = f"{what_en} already exists and will not be overwritten: {name}"
+    elif isinstance(exc, FileNotFoundError):
+        zh = f"找不到{what_zh}或其所在文件夹：{name}"
+        en = f"{what_en} or its folder was not found: {name}"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS) or isinstance(exc, PermissionError):
+        zh = f"没有权限写入或读取{what_zh}（文件夹可能是只读的，或文件被锁定）。请换一个位置。{name}"
+        en = f"No permission to read or write {what_en} (the folder may be read-only or the file locked). Choose another location. {name}"
+    elif code == errno.EIO:
+        zh = f"磁盘读写错误（设备可能已拔出或损坏），{what_zh}没有保存。原有文件未受影响。"
+        en = f"The disk reported an input/output error (the device may be removed or failing); {what_en} was not saved. The existing file is unchanged."
+    elif code == errno.EFBIG:
+        zh = f"{what_zh}超过了该磁盘允许的最大文件大小。"
+        en = f"{what_en} is larger than this disk allows."
+    else:
+        zh = f"读写{what_zh}时出错：{exc.strerror or exc}"
+        en = f"Could not read or write {what_en}: {exc.strerror or exc}"
+    return io_error(zh.strip(), en.strip())
+
+
+# Primary result codes (https://sqlite.org/rescode.html); Python ≥ 3.11 exposes them.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOMEM, _SQLITE_READONLY = 3, 5, 6, 7, 8
+_SQLITE_INTERRUPT, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 9, 10, 11, 13, 14
+_SQLITE_TOOBIG, _SQLITE_NOTADB = 18, 26
+
+
+def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
+    """Map a SQLite failure. ``reading``: while opening/checking a file (damage is likely) as
+    opposed to while writing our own file (the disk is the likely culprit)."""
+    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc).lower()
+    if primary == _SQLITE_FULL or "disk is full" in text:
+        return io_error(*DISK_FULL)
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
+        return draft_error("draft.locked")
+    if primary == _SQLITE_NOTADB or "not a database" in text:
+        return draft_error("draft.not_sqlite")
+    if primary == _SQLITE_TOOBIG or "too big" in text:
+        return too_large("某个值超过了允许的大小", "a value exceeds the allowed size")
+    if primary == _SQLITE_INTERRUPT or "interrupted" in text:
+        return draft_error(
+            "draft.corrupt",
+            "检查文件用时过长，已停止（文件可能被恶意构造）",
+            "checking the file took too long and was stopped (it may have been crafted)",
+        )
+    if primary == _SQLITE_CORRUPT or "malformed" in text:
+        return draft_error("draft.corrupt")
+    if primary in (_SQLITE_READONLY, _SQLITE_PERM):
+        return io_error(
+            "没有权限写入草稿文件（文件或文件夹是只读的）。",
+            "No permission to write the draft file (the file or folder is read-only).",
+        )
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return io_error(
+            "读写草稿文件时磁盘出错（设备可能已拔出、已满或没有权限）。",
+            "The disk failed while reading or writing the draft (the device may be removed, full or not writable).",
+        )
+    if primary == _SQLITE_NOMEM:
+        return too_large("处理时内存不足", "not enough memory to process it")
+    if reading:
+        return draft_error("draft.corrupt")
+    return io_error(f"保存草稿时出错：{exc}", f"Could not save the draft: {exc}")

@@ -1,0 +1,108 @@
+"""The on-disk layout of a ``.cxy`` draft: file magic, schema versions and migrations.
+
+The schema of version N is, by definition, the version-1 DDL followed by migrations 1…N-1.
+A fresh draft is built the same way, so a migrated file and a new file can never differ, and
+the loader's exact schema comparison holds for both.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms.draft.errors import draft_error
+
+APPLICATION_ID = 0x43585941  # "CXYA"
+SCHEMA_VERSION = 1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# Never edit these statements: their exact text is what every shipped draft contains.
+DDL_V1: tuple[str, ...] = (
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE fields(path TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE attachments(id INTEGER PRIMARY KEY, position INTEGER, kind TEXT, title TEXT, "
+    "original_name TEXT, source_format TEXT, pages INTEGER, sha256 TEXT, pdf BLOB, added TEXT)",
+)
+
+Migration = Callable[[sqlite3.Connection], None]
+# from-version → function bringing a connection (inside a transaction) to from-version + 1.
+# Migrations must only run fixed SQL of ours: they also run on received files (after the exact
+# schema check for their version).
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def build_schema(con: sqlite3.Connection, version: int) -> None:
+    for statement in DDL_V1:
+        con.execute(statement)
+    for from_version in range(1, version):
+        MIGRATIONS[from_version](con)
+
+
+def expected_schema(version: int) -> set[tuple[str, str, str, str | None]]:
+    """The rows of ``sqlite_master`` (type, name, tbl_name, sql) a draft of ``version`` has."""
+    if not 1 <= version <= SCHEMA_VERSION or any(v not in MIGRATIONS for v in range(1, version)):
+        raise draft_error("draft.schema")
+    con = sqlite3.connect(":memory:")
+    try:
+        build_schema(con, version)
+        return set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        con.close()
+
+
+def migrate(con: sqlite3.Connection, from_version: int) -> None:
+    """Bring an open (autocommit) connection to SCHEMA_VERSION in one transaction."""
+    con.execute("BEGIN EXCLUSIVE")
+    try:
+        for version in range(from_version, SCHEMA_VERSION):
+            MIGRATIONS[version](con)
+        con.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION)}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+@dataclass(frozen=True)
+class Header:
+    page_size: int
+    pages: int | None  # None when the in-header size is not trustworthy (legacy writers)
+    user_version: int
+    application_id: int
+
+
+def check_header(path: Path, size: int) -> Header:
+    """Decide from the first 100 bytes alone what a file is, before SQLite sees it."""
+    if size == 0:
+        raise draft_error("draft.truncated", "文件是空的（0 字节）", "the file is empty (0 bytes)")
+    with open(path, "rb") as f:
+        head = f.read(100)
+    if not head.startswith(SQLITE_MAGIC[: len(head)]) or (len(head) >= 16 and head[:16] != SQLITE_MAGIC):
+        raise draft_error("draft.not_sqlite")
+    if len(head) < 100:
+        raise draft_error("draft.truncated")
+    (raw_page_size,) = struct.unpack(">H", head[16:18])
+    page_size = 65536 if raw_page_size == 1 else raw_page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise draft_error("draft.corrupt")
+    change_counter, pages = struct.unpack(">II", head[24:32])
+    (valid_for,) = struct.unpack(">I", head[92:96])
+    (user_version,) = struct.unpack(">i", head[60:64])
+    (application_id,) = struct.unpack(">I", head[68:72])
+    if application_id != APPLICATION_ID:
+        raise draft_error("draft.wrong_app")
+    if user_version > SCHEMA_VERSION:
+        raise draft_error("draft.newer_version")
+    if user_version < 1:
+        raise draft_error("draft.schema")
+    trusted_pages = pages if pages and valid_for == change_counter else None
+    if size < page_size or (trusted_pages is not None and size < trusted_pages * page_size):
+        raise draft_error("draft.truncated")
+    if size % page_size:
+        # A database is whole pages: a partial last page means the file was cut off (or, when
+        # the header says it should be shorter, that bytes were added to it).
+        raise draft_error("draft.truncated" if trusted_pages is None else "draft.corrupt")
+    return Header(page_size, trusted_pages, user_version, application_id)

@@ -1,0 +1,179 @@
+"""Field paths and values as stored in the ``fields`` table.
+
+A row is one filled leaf of the contract JSON: ``path`` is dotted with list positions
+(``members.0.name``), ``value`` is the JSON text of the leaf, so that ``12.5`` and ``"12.5"``
+stay different through a save and load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from forms import model
+from forms.draft.errors import invalid, too_large
+
+# Kept in ``meta``, not in ``fields``: they choose the pack and the form before any field exists.
+META_PATHS = ("pack", "category")
+# Attachments live in their own table (with the PDF), never as fields.
+ATTACHMENTS_KEY = "attachments"
+
+MAX_PATH_CHARS = 200
+MAX_VALUE_CHARS = 100_000  # the longest contract field is a few hundred characters
+_SEGMENT = re.compile(r"[a-z_][a-z0-9_]{0,63}|0|[1-9][0-9]{0,3}")
+
+Validator = Callable[[dict[str, Any]], None]
+
+
+@lru_cache(maxsize=1)
+def field_patterns() -> frozenset[str]:
+    """Contract leaf patterns (``members.*.name``) that may be rows of ``fields``."""
+    return frozenset(
+        p
+        for p in model.known_paths()
+        if p not in META_PATHS and not p.startswith(ATTACHMENTS_KEY + ".")
+    )
+
+
+def check_path(path: Any) -> str:
+    if not isinstance(path, str) or not path or len(path) > MAX_PATH_CHARS:
+        raise invalid("字段路径无效", f"invalid field path {path!r:.80}")
+    parts = path.split(".")
+    if not all(_SEGMENT.fullmatch(part) for part in parts):
+        raise invalid(f"字段路径无效：{path}", f"invalid field path {path!r}")
+    if model.pattern_of(path) not in field_patterns():
+        raise invalid(f"未知的字段：{path}", f"unknown field {path!r}")
+    return path
+
+
+def _check_scalar(path: str, value: Any) -> None:
+    if isinstance(value, bool) or value is None:
+        return
+    if isinstance(value, int):
+        if abs(value) >= 10**30:
+            raise invalid(f"{path} 的数值过大", f"the number in {path} is too large")
+        return
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise invalid(f"{path} 的数值无效", f"the number in {path} is not finite")
+        return
+    if isinstance(value, str):
+        if len(value) > MAX_VALUE_CHARS:
+            raise too_large(f"{path} 的内容超过 {MAX_VALUE_CHARS} 个字符", f"{path} is longer than {MAX_VALUE_CHARS} characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise invalid(f"{path} 含有无效字符", f"{path} contains invalid characters") from None
+        return
+    raise invalid(f"{path} 的值类型不对", f"{path} must be text, a number, true/false or empty, not {type(value).__name__}")
+
+
+def encode(path: str, value: Any) -> str:
+    _check_scalar(path, value)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def decode(path: str, text: Any) -> Any:
+    """Stored JSON text → leaf value; anything that is not a JSON scalar is refused."""
+    if not isinstance(text, str) or not text or len(text) > 6 * MAX_VALUE_CHARS + 2:
+        raise invalid(f"{path} 的值无法读取", f"the value of {path} cannot be read")
+    # Only scalars are stored, so a leading [ or { is refused before json can recurse into it.
+    if text[0] not in '"-0123456789tfn':
+        raise invalid(f"{path} 的值无法读取", f"the value of {path} is not a JSON scalar")
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise invalid(f"{path} 的值无法读取", f"the value of {path} is not valid JSON") from None
+    _check_scalar(path, value)
+    return value
+
+
+def validate_with_model(nested: dict[str, Any]) -> None:
+    """The contract's shape check: unknown keys and wrong types are errors."""
+    try:
+        model.parse_application(nested)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise invalid(f"{where}：{first.get('msg', '')}", f"{where}: {first.get('msg', '')}") from None
+
+
+def checked_flat(values: Mapping[str, Any], validator: Validator = validate_with_model) -> dict[str, str | None]:
+    """Paths → encoded JSON (None: delete the row), after checking paths, types and the contract."""
+    out: dict[str, str | None] = {}
+    filled: dict[str, Any] = {}
+    for path, value in values.items():
+        check_path(path)
+        if value is None or value == "":
+            out[path] = None
+        else:
+            out[path] = encode(path, value)
+            filled[path] = value
+    if filled:
+        validator(unflatten(filled))
+    return out
+
+
+def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return model.unflatten(dict(flat))
+    except (AttributeError, TypeError, ValueError, IndexError) as exc:
+        raise invalid("字段路径互相冲突", f"field paths contradict each other ({exc})") from None
+
+
+def flatten(nested: Any) -> dict[str, Any]:
+    if not isinstance(nested, dict):
+        raise invalid("申报数据必须是一个 JSON 对象", "the application data must be a JSON object")
+    try:
+        return model.flatten(nested)
+    except (AttributeError, TypeError, ValueError, RecursionError) as exc:
+        raise invalid("申报数据的结构无效", f"the application data has an invalid structure ({exc})") from None
+
+
+ATTACHMENT_KINDS = ("contract", "payment_proof", "other")
+MAX_LABEL_CHARS = 500
+MAX_PAGES = 100_000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def check_kind(kind: Any) -> str:
+    if kind not in ATTACHMENT_KINDS:
+        raise invalid(f"附件类型无效：{kind!r:.40}", f"invalid attachment kind {kind!r:.40}")
+    return kind
+
+
+def check_label(name: str, value: Any, limit: int = MAX_LABEL_CHARS) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise invalid(f"附件的{name}无效", f"the attachment's {name} is invalid")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(f"附件的{name}含有无效字符", f"the attachment's {name} contains invalid characters") from None
+    return value
+
+
+def check_pages(pages: Any) -> int:
+    if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= MAX_PAGES:
+        raise invalid("附件页数无效", "the attachment's page count is invalid")
+    return pages
+
+
+def check_pdf(pdf: Any, sha256: Any) -> str:
+    """The blob must be a PDF and match its recorded SHA-256; returns the digest (lower case)."""
+    if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
+        raise invalid("附件不是 PDF 文件", "the attachment is not a PDF file")
+    digest = sha256.lower() if isinstance(sha256, str) else ""
+    if not _SHA256.fullmatch(digest) or hashlib.sha256(pdf).hexdigest() != digest:
+        raise invalid("附件内容与其校验值不符（文件可能已损坏或被改动）", "the attachment does not match its SHA-256 (damaged or altered)")
+    return digest
