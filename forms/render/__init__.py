@@ -1,0 +1,1 @@
+"""PDF rendering with reportlab: fonts, drawing primitives and the documents of the rule pack."""

@@ -1,0 +1,92 @@
+"""The fonts every PDF is drawn with, and which characters they cannot print.
+
+The shipped faces are GBK-level TrueType subsets of Noto Serif CJK SC (see
+``resources/fonts/README.md``). reportlab draws a character the font lacks as the .notdef box,
+silently, so the UI asks :func:`unprintable_chars` while the user types and warns early.
+"""
+
+from __future__ import annotations
+
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+from forms.errors import UserError
+from forms.paths import resource
+
+
+@dataclass(frozen=True)
+class FontNames:
+    """reportlab font names. ``regular`` is also the family name: in a Paragraph styled with
+    ``fontName=names.regular``, ``<b>…</b>`` switches to ``bold``."""
+
+    regular: str = "FormSerifSC"
+    bold: str = "FormSerifSC-Bold"
+
+
+NAMES = FontNames()
+_FILES = {
+    NAMES.regular: "FormSerifSC-Regular.ttf",
+    NAMES.bold: "FormSerifSC-Bold.ttf",
+}
+
+_lock = threading.Lock()
+_printable: frozenset[str] | None = None
+
+
+def register_fonts() -> FontNames:
+    """Register the bundled faces with reportlab (once per process) and return their names."""
+    with _lock:
+        registered = set(pdfmetrics.getRegisteredFontNames())
+        for name, filename in _FILES.items():
+            if name not in registered:
+                pdfmetrics.registerFont(_load(name, filename))
+        pdfmetrics.registerFontFamily(
+            NAMES.regular, normal=NAMES.regular, bold=NAMES.bold, italic=NAMES.regular, boldItalic=NAMES.bold
+        )
+    return NAMES
+
+
+def _load(name: str, filename: str) -> TTFont:
+    path = resource("fonts", filename)
+    if not path.is_file():
+        raise UserError(
+            "render.font_missing",
+            f"找不到打印用字体文件 {path}，请重新安装本程序。",
+            f"The PDF font file {path} is missing; please reinstall the app.",
+        )
+    try:
+        return TTFont(name, str(path))
+    except (TTFError, OSError, ValueError, IndexError, KeyError) as exc:
+        raise UserError(
+            "render.font_broken",
+            f"打印用字体文件 {path} 已损坏，请重新安装本程序。",
+            f"The PDF font file {path} is damaged; please reinstall the app.",
+        ) from exc
+
+
+def _printable_chars() -> frozenset[str]:
+    global _printable
+    if _printable is None:
+        face = pdfmetrics.getFont(register_fonts().regular).face
+        # format-4 cmaps end with a 0xFFFF segment mapped to glyph 0; that is not a glyph
+        _printable = frozenset(chr(cp) for cp, glyph in face.charToGlyph.items() if glyph)
+    return _printable
+
+
+def unprintable_chars(text: str) -> list[str]:
+    """Characters of ``text`` the regular font cannot draw, first appearance first, each once.
+
+    Whitespace and control characters are left to the layout code and never reported.
+    Invisible format characters (zero-width joiner, emoji variation selector…) are reported:
+    the PDF would show a box for them too.
+    """
+    printable = _printable_chars()
+    return [
+        ch
+        for ch in dict.fromkeys(text)
+        if ch not in printable and not ch.isspace() and unicodedata.category(ch) != "Cc"
+    ]

@@ -1,0 +1,136 @@
+"""The bundled PDF fonts: embedded as subsets, text extractable, unprintable characters found."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas
+from reportlab.platypus import Paragraph
+
+from forms.errors import UserError
+from forms.paths import resource
+from forms.render import fonts
+from forms.render.fonts import register_fonts, unprintable_chars
+
+TITLE = "江苏省产学研合作项目申报书"
+# names outside GB2312 (a GB2312-only font drops them silently) and the form's tick box
+NAMES_LINE = "朱镕基 张喆 王堃 李玥 □"
+SYMBOLS_LINE = "￥300,000.00 （盖章） √ × № ①②⑩ 　全角：ＡＢＣ１２３"
+EXT_B = "\U00020000"  # 𠀀, CJK Extension B: outside GBK
+EMOJI = "\U0001F600"
+
+
+def _pdf_fonts(reader: PdfReader) -> dict[str, dict]:
+    """BaseFont -> font dictionary for every font used on the first page."""
+    resources = reader.pages[0]["/Resources"]["/Font"]
+    return {str(ref.get_object()["/BaseFont"]): ref.get_object() for ref in resources.values()}
+
+
+def _draw_sample() -> bytes:
+    names = register_fonts()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setFont(names.bold, 22)
+    pdf.drawCentredString(A4[0] / 2, 760, TITLE)
+    pdf.setFont(names.regular, 16)
+    pdf.drawString(72, 700, f"{TITLE} {NAMES_LINE}")
+    pdf.drawString(72, 670, SYMBOLS_LINE)
+    style = ParagraphStyle("body", fontName=names.regular, fontSize=12, leading=18, wordWrap="CJK")
+    paragraph = Paragraph("申报单位<b>（盖章）</b>：南京某某科技有限公司", style)
+    paragraph.wrapOn(pdf, A4[0] - 144, 100)
+    paragraph.drawOn(pdf, 72, 620)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_register_fonts_is_idempotent_and_maps_bold_in_paragraphs():
+    first = register_fonts()
+    again = register_fonts()
+    assert first == again
+    assert first.regular != first.bold
+    assert pdfmetrics.getFont(first.regular) is pdfmetrics.getFont(again.regular)
+    from reportlab.lib.fonts import tt2ps
+
+    assert tt2ps(first.regular, 1, 0) == first.bold
+
+
+def test_fonts_are_distinct_faces_small_enough_to_ship():
+    names = register_fonts()
+    regular = pdfmetrics.getFont(names.regular).face
+    bold = pdfmetrics.getFont(names.bold).face
+    # reportlab keys faces by PostScript name: a shared one would silently alias the files
+    assert regular.name != bold.name
+    for filename in ("FormSerifSC-Regular.ttf", "FormSerifSC-Bold.ttf"):
+        assert resource("fonts", filename).stat().st_size < 12 * 2**20
+    assert resource("fonts", "OFL.txt").is_file()
+
+
+def test_pdf_embeds_font_subsets_and_text_extracts():
+    reader = PdfReader(io.BytesIO(_draw_sample()))
+    used = _pdf_fonts(reader)
+    regular = [name for name in used if re.fullmatch(r"/[A-Z]{6}\+FormSerifSC-Regular", name)]
+    bold = [name for name in used if re.fullmatch(r"/[A-Z]{6}\+FormSerifSCBold-Regular", name)]
+    assert regular and bold, sorted(used)
+    for name in regular + bold:
+        descriptor = used[name]["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, name  # embedded TrueType, not a viewer-supplied font
+
+    text = reader.pages[0].extract_text()
+    flat = re.sub(r"\s+", "", text)
+    for line in (TITLE, NAMES_LINE, "￥300,000.00", "（盖章）", "南京某某科技有限公司"):
+        assert re.sub(r"\s+", "", line) in flat, text
+
+
+def test_every_gbk_character_is_printable():
+    gbk = []
+    for cp in range(0x20, 0x10000):
+        try:
+            chr(cp).encode("gbk")
+        except UnicodeEncodeError:
+            continue
+        gbk.append(chr(cp))
+    # U+2252 ≒ is in GBK but not in Noto Serif CJK SC; nobody types it in a company name
+    assert unprintable_chars("".join(gbk)) == ["\u2252"]
+
+
+def test_unprintable_chars_flags_what_the_pdf_would_show_as_boxes():
+    text = f"张喆{EXT_B}王堃{EMOJI}李玥{EXT_B}朱镕基 ABC xyz 123 □√×№①⑩￥"
+    assert unprintable_chars(text) == [EXT_B, EMOJI]
+    assert unprintable_chars(TITLE + NAMES_LINE + SYMBOLS_LINE) == []
+    assert unprintable_chars("") == []
+
+
+def test_unprintable_chars_ignores_whitespace_and_control_characters():
+    assert unprintable_chars("甲\t乙\r\n丙\u3000丁\u00a0戊\u2028己\x00\x1b") == []
+    # an emoji's variation selector is invisible but still printed as a box
+    assert unprintable_chars("\u2764\ufe0f") == ["\u2764", "\ufe0f"]
+
+
+@pytest.fixture
+def unregistered(monkeypatch, tmp_path):
+    """Pretend no font is registered yet and resources live in an empty folder."""
+    monkeypatch.setattr(fonts.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
+    (tmp_path / "fonts").mkdir()
+    return tmp_path / "fonts"
+
+
+def test_missing_font_file_is_a_user_error(unregistered):
+    with pytest.raises(UserError) as caught:
+        register_fonts()
+    assert caught.value.code == "render.font_missing"
+    assert "重新安装" in caught.value.zh
+
+
+def test_damaged_font_file_is_a_user_error(unregistered):
+    (unregistered / "FormSerifSC-Regular.ttf").write_bytes(b"\x00\x01\x00\x00" + b"garbage" * 100)
+    with pytest.raises(UserError) as caught:
+        register_fonts()
+    assert caught.value.code == "render.font_broken"
