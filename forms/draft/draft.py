@@ -159,7 +159,14 @@ class Draft:
             if con.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
                 raise draft_error("draft.corrupt")
             if version < schema.SCHEMA_VERSION:
-                schema.migrate(con, version)
+                try:
+                    schema.migrate(con, version)
+                except (DraftError, sqlite3.Error):
+                    raise
+                except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
+                    raise draft_error(
+                        "draft.schema", "无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"
+                    ) from exc
                 if set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")) != schema.expected_schema(
                     schema.SCHEMA_VERSION
                 ):
