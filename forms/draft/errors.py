@@ -147,6 +147,8 @@ def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
     opposed to while writing our own file (the disk is the likely culprit)."""
     primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
     text = str(exc).lower()
+    if "could not decode to utf-8" in text:  # Python's own check of TEXT read from the file
+        return invalid("草稿中有无法识别的文字编码", "the draft contains text that is not valid UTF-8")
     if primary == _SQLITE_FULL or "disk is full" in text:
         return io_error(*DISK_FULL)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:

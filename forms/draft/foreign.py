@@ -111,7 +111,12 @@ def verify(con: sqlite3.Connection, version: int, *, full: bool = True) -> None:
         raise draft_error("draft.newer_version")
     if user_version != version:
         raise draft_error("draft.corrupt")
-    found = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master LIMIT 100").fetchall()
+    try:
+        found = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master LIMIT 100").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc).lower():
+            raise
+        raise draft_error("draft.schema") from exc
     if len(found) != len(set(found)) or set(found) != schema.expected_schema(version):
         raise draft_error("draft.schema")
     check = "integrity_check(1)" if full else "quick_check(1)"
@@ -193,15 +198,19 @@ class ForeignAttachment:
 def iter_attachments(
     con: sqlite3.Connection, limits: ForeignLimits, deadline: Deadline
 ) -> Iterator[ForeignAttachment]:
-    """Checked attachments in order, one blob in memory at a time."""
-    rows = _bounded(
-        con,
-        "SELECT id, position, kind, title, original_name, source_format, pages, sha256, added, "
-        "typeof(pdf), length(pdf) FROM attachments ORDER BY position, id",
-        limits.max_attachments,
-        "附件",
-        "attachments",
-    )
+    """Checked attachments in order. The rows are checked now; the blobs are read one at a time
+    while the caller consumes them (so at most one PDF is in memory)."""
+    try:
+        rows = _bounded(
+            con,
+            "SELECT id, position, kind, title, original_name, source_format, pages, sha256, added, "
+            "typeof(pdf), length(pdf) FROM attachments ORDER BY position, id",
+            limits.max_attachments,
+            "附件",
+            "attachments",
+        )
+    except sqlite3.Error as exc:
+        raise from_sqlite_error(exc, reading=True) from exc
     checked = []
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added, blob_type, size in rows:
         if not isinstance(att_id, int) or isinstance(position, bool) or not isinstance(position, int):
@@ -218,10 +227,17 @@ def iter_attachments(
              values.check_label("原文件名", original_name), values.check_label("来源格式", source_format, 32),
              values.check_pages(pages), sha256, values.check_label("添加时间", added or "", 64))
         )
+    return _read_blobs(con, checked, limits, deadline)
+
+
+def _read_blobs(con: sqlite3.Connection, checked: list, limits: ForeignLimits, deadline: Deadline) -> Iterator[ForeignAttachment]:
     con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_attachment_bytes + MiB)
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added in checked:
         deadline.check()
-        row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
+        try:
+            row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
+        except sqlite3.Error as exc:  # raised inside the consumer's write loop: map it here
+            raise from_sqlite_error(exc, reading=True) from exc
         pdf = row[0] if row else None
         digest = values.check_pdf(pdf, sha256)
         deadline.check()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from forms import model
 from forms.draft import Draft, DraftError
 
-EXAMPLES = int(os.environ.get("CXY_DRAFT_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("CXY_DRAFT_EXAMPLES", "200"))
 
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30)
 texts = st.one_of(
