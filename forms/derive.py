@@ -1,0 +1,110 @@
+"""Values the application implies but the user need not type: the routing bureaus, the names on
+the letters and the total received. The wizard shows them as defaults, the renderer prints them;
+both call these functions so the two never disagree."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+BUREAU_SUFFIX = "科技局"
+
+
+def _text(data: dict[str, Any], *path: str) -> str | None:
+    node: Any = data
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    if isinstance(node, str):
+        node = node.strip()
+        return node or None
+    return None
+
+
+def money(value: Any) -> Decimal | None:
+    """A money value as typed (JSON number or string, 万元) → Decimal; None when not a number."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def format_money(amount: Decimal | None) -> str:
+    """``Decimal("30.5000")`` → ``"30.5"``: no exponent, no trailing zeros."""
+    if amount is None:
+        return ""
+    text = format(amount, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def paid_total(data: dict[str, Any]) -> Decimal | None:
+    """到账金额: the sum of the payments that carry a valid amount; None when there is none."""
+    amounts = [money(p.get("amount_wan")) for p in data.get("payments") or [] if isinstance(p, dict)]
+    amounts = [a for a in amounts if a is not None]
+    return sum(amounts, Decimal(0)) if amounts else None
+
+
+def local_bureau(data: dict[str, Any]) -> str | None:
+    """合作企业所在地科技局: as typed, else the enterprise's county + 科技局."""
+    typed = _text(data, "routing", "local_bureau")
+    if typed:
+        return typed
+    county = _text(data, "enterprise", "county")
+    return county + BUREAU_SUFFIX if county else None
+
+
+def city_bureau(data: dict[str, Any]) -> str | None:
+    """设区市科技局: as typed, else the enterprise's city + 科技局."""
+    typed = _text(data, "routing", "city_bureau")
+    if typed:
+        return typed
+    city = _text(data, "enterprise", "city")
+    return city + BUREAU_SUFFIX if city else None
+
+
+def letter_unit_name(data: dict[str, Any]) -> str | None:
+    return _text(data, "letters", "unit", "unit_name") or _text(data, "university", "name")
+
+
+def letter_authority_name(data: dict[str, Any]) -> str | None:
+    return _text(data, "letters", "authority", "name") or local_bureau(data)
+
+
+# Derived values that are not paths of the data contract; layouts name them as ``derived = …``.
+DERIVED = {
+    "paid_total_wan": lambda data: format_money(paid_total(data)),
+}
+
+
+def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``data`` with the defaults above filled into their contract paths."""
+    out = copy.deepcopy(data)
+    defaults = {
+        ("routing", "local_bureau"): local_bureau(data),
+        ("routing", "city_bureau"): city_bureau(data),
+        ("letters", "unit", "unit_name"): letter_unit_name(data),
+        ("letters", "authority", "name"): letter_authority_name(data),
+    }
+    for path, value in defaults.items():
+        if value is None:
+            continue
+        node = out
+        for key in path[:-1]:
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = node[key] = {}
+            node = child
+        node[path[-1]] = value
+    return out
+
+
+def recipients(data: dict[str, Any]) -> dict[str, str | None]:
+    """The concrete addressee of each paper copy, keyed like ``pack.copies``."""
+    return {"local_bureau": local_bureau(data), "city_bureau": city_bureau(data), "province": None}

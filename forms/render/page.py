@@ -1,0 +1,54 @@
+"""The A4 page every generated PDF uses: one frame inside the margins, with no extra padding so
+that a table declared as wide as the margins allow is exactly that wide, and reportlab's
+``invariant`` mode so the same content gives the same bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import BinaryIO
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .fonts import register_fonts
+
+CREATOR = "CXY Apply 产学研申报助手"
+PAGE_WIDTH, PAGE_HEIGHT = A4
+
+
+def a4_document(
+    out: BinaryIO,
+    *,
+    margins_mm: tuple[float, float, float, float],
+    title: str,
+    author: str = "",
+    subject: str = "",
+    on_page: Callable | None = None,
+) -> BaseDocTemplate:
+    """A document template; ``margins_mm`` is (top, right, bottom, left)."""
+    top, right, bottom, left = (m * mm for m in margins_mm)
+    frame = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc = BaseDocTemplate(
+        out,
+        pagesize=A4,
+        topMargin=top,
+        bottomMargin=bottom,
+        leftMargin=left,
+        rightMargin=right,
+        title=title,
+        author=author,
+        subject=subject,
+        creator=CREATOR,
+        lang="zh-CN",
+        initialFontName=register_fonts().regular,  # else reportlab names an unembedded Helvetica
+        invariant=1,
+        pageCompression=1,
+    )
+    doc.addPageTemplates([PageTemplate(id="a4", frames=[frame], onPage=on_page or _nothing)])
+    return doc
+
+
+def _nothing(canvas, doc) -> None:
+    pass

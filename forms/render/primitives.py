@@ -1,0 +1,180 @@
+"""Drawing primitives the layouts are made of: text styles, checkbox groups, seal blocks and
+sign blocks. Boxes and ticks are vector paths because no CJK font has ☑ (research §1.1)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.lib import textsplit as _rl_textsplit
+from reportlab.platypus import paragraph as _rl_paragraph
+
+from .fonts import FontNames
+
+# reportlab's CJK wrapping knows the Japanese line-start rules but not Chinese full-width
+# punctuation, so a line could begin with "，". Both wrapping paths read the list at wrap
+# time, so extending it once here fixes every Paragraph (the mark then hangs into the cell
+# padding, 行末悬挂).
+_CHINESE_CANNOT_START = "，。、；：！？）》〉」』】〕”’…％"
+for _module in (_rl_textsplit, _rl_paragraph):
+    _module.ALL_CANNOT_START += "".join(ch for ch in _CHINESE_CANNOT_START if ch not in _module.ALL_CANNOT_START)
+
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+
+
+def markup(text: str) -> str:
+    """Plain user text → Paragraph markup: escaped, line breaks kept."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "<br/>".join(escape(line) for line in lines)
+
+
+@dataclass(frozen=True)
+class Styles:
+    fonts: FontNames
+    size: float
+    leading: float
+    small: float
+
+    def para(self, *, align: str = "left", size: float | None = None, leading: float | None = None,
+             bold: bool = False, indent: float = 0.0, color: str = "#000000") -> ParagraphStyle:
+        size = size or self.size
+        return ParagraphStyle(
+            name=f"s{size}{align}{bold}{indent}",
+            fontName=self.fonts.bold if bold else self.fonts.regular,
+            fontSize=size,
+            leading=leading or max(size * 1.35, self.leading * size / self.size),
+            alignment=ALIGN[align],
+            firstLineIndent=indent,
+            wordWrap="CJK",  # breaks between any two hanzi, keeps kinsoku, and splits long Latin runs
+            textColor=color,
+        )
+
+    def paragraph(self, text: str, **style) -> Paragraph:
+        return Paragraph(markup(text), self.para(**style))
+
+
+class CheckboxGroup(Flowable):
+    """□A □B □C … with the chosen option ticked; options flow onto new lines when narrow."""
+
+    def __init__(self, options: list[tuple[str, bool]], font: str, size: float) -> None:
+        super().__init__()
+        self.options = options
+        self.font = font
+        self.size = size
+        self.box = size * 0.95
+        self.gap = size * 0.35
+        self.spacing = size * 1.4
+        self.line = size * 1.6
+        self._placed: list[tuple[float, int, str, bool]] = []
+
+    def _item_width(self, label: str) -> float:
+        return self.box + self.gap + stringWidth(label, self.font, self.size)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        widths = [self._item_width(label) for label, _ in self.options]
+        total = sum(widths) + self.spacing * max(0, len(widths) - 1)
+        placed: list[tuple[float, int, str, bool]] = []
+        if total <= availWidth and widths:
+            # one line: spread the options evenly, like the printed form's columns
+            slack = (availWidth - total) / len(widths)
+            x = 0.0
+            for (label, ticked), width in zip(self.options, widths):
+                placed.append((x, 0, label, ticked))
+                x += width + self.spacing + slack
+        else:
+            x, line = 0.0, 0
+            for (label, ticked), width in zip(self.options, widths):
+                if x > 0 and x + width > availWidth:
+                    x, line = 0.0, line + 1
+                placed.append((x, line, label, ticked))
+                x += width + self.spacing
+        self._placed = placed
+        lines = (placed[-1][1] + 1) if placed else 1
+        self.width, self.height = availWidth, lines * self.line
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.saveState()
+        canv.setLineWidth(0.7)
+        canv.setFont(self.font, self.size)
+        for x, line, label, ticked in self._placed:
+            baseline = self.height - (line + 1) * self.line + (self.line - self.size) / 2 + self.size * 0.12
+            bottom = baseline - self.size * 0.08
+            canv.rect(x, bottom, self.box, self.box, stroke=1, fill=0)
+            if ticked:
+                b = self.box
+                path = canv.beginPath()
+                path.moveTo(x + 0.18 * b, bottom + 0.52 * b)
+                path.lineTo(x + 0.42 * b, bottom + 0.2 * b)
+                path.lineTo(x + 0.88 * b, bottom + 0.9 * b)
+                canv.setLineWidth(1.3)
+                canv.drawPath(path, stroke=1, fill=0)
+                canv.setLineWidth(0.7)
+            canv.drawString(x + self.box + self.gap, baseline, label)
+        canv.restoreState()
+
+
+class SealBlock(Flowable):
+    """A labelled seal area: label at the top, at least ``seal`` points of free space, and the
+    pre-printed, blank date line at the bottom right (the date is written when sealing)."""
+
+    def __init__(self, label: Paragraph, date_line: Flowable, seal: float) -> None:
+        super().__init__()
+        self.label = label
+        self.date_line = date_line
+        self.seal = seal
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, self._label_h = self.label.wrap(availWidth, availHeight)
+        _, self._date_h = self.date_line.wrap(availWidth, availHeight)
+        self.width = availWidth
+        self.height = self._label_h + self.seal + self._date_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.label.drawOn(self.canv, 0, self.height - self._label_h)
+        self.date_line.drawOn(self.canv, 0, 0)
+
+
+class Blank(Flowable):
+    """A fixed-height empty area (the room a seal or signature needs)."""
+
+    def __init__(self, height: float) -> None:
+        super().__init__()
+        self.height = height
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        pass
+
+
+class Line(Flowable):
+    """One line drawn verbatim: Paragraph would collapse the ideographic spaces that make the
+    blanks of a date line such as "2023年　　月　　日"."""
+
+    def __init__(self, text: str, font: str, size: float, align: str = "left") -> None:
+        super().__init__()
+        self.text, self.font, self.size, self.align = text, font, size, align
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = availWidth, self.size * 1.4
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        canv.setFont(self.font, self.size)
+        y = self.size * 0.35
+        if self.align == "right":
+            canv.drawRightString(self.width, y, self.text)
+        elif self.align == "center":
+            canv.drawCentredString(self.width / 2, y, self.text)
+        else:
+            canv.drawString(0, y, self.text)
