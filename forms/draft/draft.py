@@ -496,7 +496,15 @@ class Draft:
                     f"The written copy failed verification and was not saved ({exc.en})",
                 ) from exc
             safe_write.replace_with_retry(tmp, dest)
-            safe_write.fsync_dir(dest.parent)
+            try:
+                safe_write.fsync_dir(dest.parent)
+            except OSError as exc:
+                # The complete copy is in place; only its durability is in doubt.
+                raise io_error(
+                    f"副本已写入，但磁盘没有确认已安全保存（{exc.strerror or exc}）。请检查该磁盘后重新保存一次。",
+                    f"The copy was written but the disk did not confirm it is safely stored ({exc.strerror or exc}). "
+                    "Check the disk and save the copy again.",
+                ) from exc
         except sqlite3.Error as exc:
             err = from_sqlite_error(exc, reading=False)
             if err.code != "draft.io":

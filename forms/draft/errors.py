@@ -170,7 +170,12 @@ def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
             "没有权限写入草稿文件（文件或文件夹是只读的）。",
             "No permission to write the draft file (the file or folder is read-only).",
         )
-    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+    if primary == _SQLITE_CANTOPEN:
+        return io_error(
+            "无法打开或创建文件（文件夹可能不存在，或没有写入权限）。",
+            "The file could not be opened or created (the folder may not exist, or there is no permission to write there).",
+        )
+    if primary == _SQLITE_IOERR:
         return io_error(
             "读写草稿文件时磁盘出错（设备可能已拔出、已满或没有权限）。",
             "The disk failed while reading or writing the draft (the device may be removed, full or not writable).",
