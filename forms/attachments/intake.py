@@ -1,0 +1,77 @@
+"""normalise(): one user-picked file in, one sanitised PDF out, or a bilingual refusal."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from forms.attachments.images import check_header
+from forms.attachments.messages import Refusal, attach_error
+from forms.attachments.model import IntakeLimits, Normalised
+from forms.attachments.runner import run_in_worker
+from forms.attachments.sniff import extension_matches, sniff
+
+_SNIFF_BYTES = 4096
+
+
+def normalise(source: Path | bytes, original_name: str, *, limits: IntakeLimits = IntakeLimits(),
+              progress: Callable[[int, int], None] | None = None,
+              cancel: Callable[[], bool] | None = None) -> Normalised:
+    """Turn an image or PDF into sanitised PDF bytes (see the package README for the rules).
+
+    Raises forms.errors.UserError with an ``attach.*`` code for every failure. ``progress`` is
+    called with (pages done, pages total); ``cancel`` is polled while the worker runs and
+    returning True stops it (attach.cancelled).
+    """
+    data = _read(source, limits)
+    if not data:
+        raise attach_error("attach.empty")
+    fmt = sniff(data[:_SNIFF_BYTES])
+    if fmt.startswith("unsupported:"):
+        raise attach_error("attach.unsupported_format", kind=fmt.partition(":")[2])
+    if fmt == "unknown":
+        raise attach_error("attach.unknown_format")
+    if cancel is not None and cancel():
+        raise attach_error("attach.cancelled")
+    if fmt != "pdf":
+        try:
+            check_header(data, fmt, limits)
+        except Refusal as refusal:
+            raise attach_error(refusal.code, **refusal.params) from None
+    result = run_in_worker(fmt, data, limits, progress, cancel)
+    notes = list(result.notes)
+    if not extension_matches(original_name, fmt):
+        notes.insert(0, "name-mismatch")
+    return Normalised(
+        pdf=result.pdf,
+        pages=result.pages,
+        sha256=hashlib.sha256(data).hexdigest(),
+        original_name=original_name,
+        source_format=fmt,
+        notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _read(source: Path | bytes, limits: IntakeLimits) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > limits.max_bytes:
+                raise _too_large(size, limits)
+            with path.open("rb") as handle:
+                data = handle.read(limits.max_bytes + 1)  # the file may grow after stat()
+        except OSError:
+            raise attach_error("attach.unreadable") from None
+    if len(data) > limits.max_bytes:
+        raise _too_large(len(data), limits)
+    return data
+
+
+def _too_large(size: int, limits: IntakeLimits):
+    mb = 1024 * 1024
+    return attach_error("attach.too_large", size_mb=f"{size / mb:.1f}",
+                        limit_mb=f"{limits.max_bytes / mb:g}")

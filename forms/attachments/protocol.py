@@ -1,0 +1,52 @@
+"""Frames between the intake and its worker process: a JSON header plus an optional byte body.
+
+Layout: 4-byte big-endian header length, UTF-8 JSON, 8-byte big-endian body length, body.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import BinaryIO
+
+MAX_HEADER = 1 << 20
+
+
+def write_frame(stream: BinaryIO, header: dict, body: bytes = b"") -> None:
+    encoded = json.dumps(header, ensure_ascii=True, sort_keys=True).encode()
+    stream.write(len(encoded).to_bytes(4, "big"))
+    stream.write(encoded)
+    stream.write(len(body).to_bytes(8, "big"))
+    if body:
+        stream.write(body)
+    stream.flush()
+
+
+def read_header(stream: BinaryIO) -> dict | None:
+    """The next frame's header, or None at a clean end of stream."""
+    raw = _read_exact(stream, 4, allow_eof=True)
+    if raw is None:
+        return None
+    size = int.from_bytes(raw, "big")
+    if size > MAX_HEADER:
+        raise ValueError("frame header too large")
+    return json.loads(_read_exact(stream, size).decode())
+
+
+def read_body(stream: BinaryIO, limit: int) -> bytes:
+    size = int.from_bytes(_read_exact(stream, 8), "big")
+    if size > limit:
+        raise ValueError("frame body too large")
+    return _read_exact(stream, size)
+
+
+def _read_exact(stream: BinaryIO, size: int, allow_eof: bool = False) -> bytes | None:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            if allow_eof and remaining == size:
+                return None
+            raise EOFError("stream ended inside a frame")
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,153 @@
+"""Run one file through the worker process under a wall-clock limit, with progress and cancel.
+
+The calling thread waits on a queue fed by a reader thread; it alone calls the caller's
+progress and cancel callbacks, and it kills the worker on cancel, on timeout and on any way out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from forms.attachments.messages import attach_error
+from forms.attachments.model import IntakeLimits
+from forms.attachments.protocol import read_body, read_header, write_frame
+
+log = logging.getLogger(__name__)
+
+FROZEN_WORKER_FLAG = "--cxy-attachment-worker"
+_POLL_S = 0.05  # how often cancel() is asked while the worker is busy
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def worker_command() -> list[str]:
+    """How to start a worker. A frozen build has no ``python -m``: its entry point must call
+    ``forms.attachments.worker.main()`` when it sees FROZEN_WORKER_FLAG as first argument."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, FROZEN_WORKER_FLAG]
+    # -I: ignore PYTHON* variables and never import from the current directory, so a stray
+    # module next to the user's file cannot be loaded into the process that parses it.
+    bootstrap = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); "
+                 "from forms.attachments.worker import main; sys.exit(main())")
+    return [sys.executable, "-I", "-c", bootstrap]
+
+
+@dataclasses.dataclass
+class WorkerResult:
+    pdf: bytes
+    pages: int
+    notes: list[str]
+
+
+def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
+                  progress: Callable[[int, int], None] | None,
+                  cancel: Callable[[], bool] | None) -> WorkerResult:
+    deadline = time.monotonic() + limits.timeout_s
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    with tempfile.TemporaryFile() as stderr_log:
+        try:
+            proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, stderr=stderr_log,
+                                    creationflags=flags)
+        except OSError:
+            log.exception("attachment worker did not start")
+            raise attach_error("attach.worker") from None
+        messages: queue.Queue = queue.Queue()
+        threads = [
+            threading.Thread(target=_send_job, args=(proc, fmt, data, limits), daemon=True),
+            threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            return _wait(proc, messages, deadline, limits, progress, cancel, stderr_log)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            for thread in threads:
+                thread.join(timeout=5)
+
+
+def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits) -> None:
+    try:
+        write_frame(proc.stdin, {"fmt": fmt, "limits": dataclasses.asdict(limits)}, data)
+        proc.stdin.close()
+    except (OSError, ValueError):  # the worker died or was killed; _wait reports why
+        pass
+
+
+def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
+    try:
+        while True:
+            header = read_header(proc.stdout)
+            if header is None:
+                break
+            body = read_body(proc.stdout, 4 * limits.max_bytes + (64 << 20))
+            messages.put((header, body))
+    except (OSError, ValueError, EOFError):
+        pass
+    messages.put((None, b""))
+
+
+def _wait(proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel,
+          stderr_log) -> WorkerResult:
+    while True:
+        if cancel is not None and cancel():
+            raise attach_error("attach.cancelled")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise attach_error("attach.timeout", seconds=_seconds(limits.timeout_s))
+        try:
+            header, body = messages.get(timeout=min(_POLL_S, remaining))
+        except queue.Empty:
+            continue
+        if header is None:
+            code = proc.wait()
+            log.warning("attachment worker ended without an answer (exit %s): %s", code,
+                        _tail(stderr_log))
+            if _killed_for_memory(code):
+                raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
+            raise attach_error("attach.damaged")
+        kind = header.get("kind")
+        if kind == "progress":
+            if progress is not None:
+                progress(int(header["done"]), int(header["total"]))
+        elif kind == "result":
+            return WorkerResult(body, int(header["pages"]), list(header["notes"]))
+        elif kind == "error":
+            if header.get("detail"):
+                log.info("attachment refused as %s: %s", header.get("code"), header["detail"])
+            raise attach_error(str(header.get("code")), **dict(header.get("params") or {}))
+
+
+def _killed_for_memory(exit_code: int) -> bool:
+    # The kernel OOM killer sends SIGKILL; we never do that before reading the exit code.
+    return os.name == "posix" and exit_code == -9
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}"
+
+
+def _tail(stderr_log) -> str:
+    try:
+        stderr_log.seek(0, os.SEEK_END)
+        stderr_log.seek(max(0, stderr_log.tell() - 2000))
+        return stderr_log.read().decode("utf-8", "replace")
+    except OSError:
+        return ""

@@ -1,0 +1,137 @@
+"""An independent check for active content in a PDF: what a sanitised file must never contain.
+
+Two opinions, both reported: a walk over every object qpdf can find (reachable or not), and a
+raw byte search over the file's dictionary text (stream bodies skipped, flate object streams
+inflated), which still works when the object graph cannot be read. The package builder reuses
+this on its own output; a non-empty answer means "do not print or save".
+
+Run it on our own output, or inside the attachment worker: opening a hostile file is the
+worker's job, not the UI process's.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+
+FORBIDDEN = frozenset({
+    "/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/EmbeddedFiles", "/EF", "/XFA",
+    "/SubmitForm", "/GoToR", "/GoToE", "/ImportData", "/RichMedia", "/Rendition",
+})
+
+_FORBIDDEN_BYTES = frozenset(name.encode() for name in FORBIDDEN)
+_OBJSTM_INFLATE_LIMIT = 64 * 1024 * 1024
+
+
+def active_content(pdf_bytes: bytes) -> list[str]:
+    """Every forbidden PDF name found, as sorted, de-duplicated "<name> (<where>)" strings.
+
+    An unreadable file is reported too ("unreadable (...)"): when in doubt, refuse.
+    """
+    found = set(_graph_scan(pdf_bytes))
+    found.update(_raw_scan(pdf_bytes))
+    return sorted(found)
+
+
+# --- object graph -------------------------------------------------------------------------
+
+def _graph_scan(pdf_bytes: bytes) -> list[str]:
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(pdf_bytes), password="", suppress_warnings=True) as pdf:
+            return graph_findings(pdf)
+    except pikepdf.PasswordError:
+        return ["unreadable (encrypted)"]
+    except Exception as exc:  # any parser failure means we could not prove the file clean
+        return [f"unreadable ({type(exc).__name__})"]
+
+
+def graph_findings(pdf) -> list[str]:
+    """Forbidden names in an already opened pikepdf.Pdf (trailer plus every indirect object)."""
+    found: list[str] = []
+    _walk(pdf.trailer, "trailer", found)
+    for obj in pdf.objects:
+        objgen = getattr(obj, "objgen", None)  # null, numbers and booleans come back as Python
+        if objgen is not None:
+            _walk(obj, f"object {objgen[0]} {objgen[1]}", found)
+    return found
+
+
+def _walk(root, where: str, found: list[str]) -> None:
+    from pikepdf import ObjectType
+
+    # Direct children only: indirect ones are visited on their own by graph_findings. Iterative,
+    # because hostile files nest arrays thousands deep.
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        code = getattr(obj, "_type_code", None)
+        if code == ObjectType.name_:
+            name = obj.unparse()  # bytes: str() fails on names that are not UTF-8
+            if name in _FORBIDDEN_BYTES:
+                found.append(f"{name.decode()} ({where})")
+        elif code in (ObjectType.dictionary, ObjectType.stream):
+            for key, child in entries(obj):
+                if key in FORBIDDEN:
+                    found.append(f"{key} ({where})")
+                if not getattr(child, "is_indirect", True):
+                    stack.append(child)
+        elif code == ObjectType.array:
+            stack.extend(item for item in obj if not getattr(item, "is_indirect", True))
+
+
+def entries(obj):
+    """(key, value) pairs of a pikepdf dictionary or stream, including keys that are not UTF-8
+    (pikepdf hands those out surrogate-escaped and cannot look them up by that string)."""
+    import pikepdf
+
+    for key in obj.keys():
+        try:
+            yield key, obj.get(key)
+        except (TypeError, UnicodeError):
+            raw = key.encode("utf-8", "surrogateescape")
+            name = pikepdf.Object.parse(b"/" + b"".join(b"#%02x" % c for c in raw[1:]))
+            yield key, obj.get(name)
+
+
+# --- raw bytes ------------------------------------------------------------------------------
+
+_STREAM_START = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _raw_scan(data: bytes) -> list[str]:
+    found: list[str] = []
+    pos = 0
+    while True:
+        start = _STREAM_START.search(data, pos)
+        text_end = start.start() if start else len(data)
+        _names(data, pos, text_end, "raw", found)
+        if start is None:
+            return found
+        body_end = data.find(b"endstream", start.end())
+        if body_end < 0:
+            body_end = len(data)
+        dict_text = data[max(data.rfind(b"<<", pos, text_end), pos):text_end]
+        if b"/ObjStm" in dict_text and b"/FlateDecode" in dict_text:
+            inflated = _inflate(data[start.end():body_end])
+            _names(inflated, 0, len(inflated), f"raw object stream at byte {start.start()}", found)
+        pos = body_end + len(b"endstream")
+
+
+def _names(data: bytes, begin: int, end: int, where: str, found: list[str]) -> None:
+    for m in _NAME.finditer(data, begin, end):
+        name = "/" + _HEX_ESCAPE.sub(lambda h: bytes([int(h.group(1), 16)]), m.group(1)).decode(
+            "latin-1")
+        if name in FORBIDDEN:
+            found.append(f"{name} ({where}, byte {m.start()})")
+
+
+def _inflate(body: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(body, _OBJSTM_INFLATE_LIMIT)
+    except zlib.error:
+        return b""

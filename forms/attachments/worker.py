@@ -1,0 +1,91 @@
+"""The attachment worker process: parses one untrusted file and answers with a sanitised PDF.
+
+Started by forms.attachments.runner, one process per file, so that a parser hang, crash or
+memory blow-up costs a process, never the application. Its address space is capped (POSIX
+RLIMIT_AS) before the file is read. Run as ``python -m forms.attachments.worker``; a frozen
+build must route its worker flag to ``main()`` (see runner.worker_command).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+from forms.attachments.messages import Refusal
+from forms.attachments.model import IntakeLimits
+from forms.attachments.protocol import read_body, read_header, write_frame
+
+
+def run_job(fmt: str, data: bytes, limits: IntakeLimits, progress) -> tuple[bytes, int, list[str]]:
+    import pikepdf
+
+    from forms.attachments.rebuild import _Copier, rebuild_pdf, save
+    from forms.attachments.scan import active_content
+
+    if fmt == "pdf":
+        pdf, pages, notes = rebuild_pdf(data, limits, progress)
+    else:
+        from forms.attachments.images import images_to_pdf
+
+        page_pdfs, notes = images_to_pdf(data, fmt, limits, progress)
+        out = pikepdf.new()
+        for number, one in enumerate(page_pdfs, start=1):
+            with pikepdf.open(io.BytesIO(one)) as single:
+                copier = _Copier(out, limits)
+                copier.page_no = number
+                out.pages.append(pikepdf.Page(copier.page(single.pages[0].obj)))
+        pdf, pages = save(out), len(page_pdfs)
+    if active_content(pdf):  # the independent second opinion on our own output
+        raise Refusal("attach.unsafe")
+    return pdf, pages, notes
+
+
+def _cap_memory(limit: int) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: no rlimits (a Job Object would be the equivalent)
+        return
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def main() -> int:
+    # The protocol owns the original stdout; anything a library prints goes to stderr instead.
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    inp = sys.stdin.buffer
+    header = read_header(inp)
+    if header is None:
+        return 2
+    limits = IntakeLimits(**header["limits"])
+    _cap_memory(limits.memory_bytes)
+
+    def progress(done: int, total: int) -> None:
+        write_frame(out, {"kind": "progress", "done": done, "total": total})
+
+    try:
+        data = read_body(inp, limits.max_bytes)
+        pdf, pages, notes = run_job(header["fmt"], data, limits, progress)
+    except Refusal as refusal:
+        write_frame(out, {"kind": "error", "code": refusal.code, "params": refusal.params})
+        return 0
+    except MemoryError:
+        data = pdf = None  # noqa: F841 - give the allocator room to say why we stop
+        write_frame(out, {"kind": "error", "code": "attach.memory",
+                          "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}})
+        return 0
+    except Exception as exc:  # every library failure is "damaged" to the user; detail for logs
+        write_frame(out, {"kind": "error", "code": "attach.damaged", "params": {},
+                          "detail": f"{type(exc).__name__}: {exc}"[:500]})
+        return 0
+    write_frame(out, {"kind": "result", "pages": pages, "notes": notes}, pdf)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
