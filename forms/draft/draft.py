@@ -113,11 +113,11 @@ class Draft:
                 rows = {**base, **{k: v for k, v in meta.items() if v is not None}}
                 con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
                 con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())
-                for att in attachments:
+                for position, att in enumerate(attachments):  # received in order; renumbered 0..n-1
                     con.execute(
                         "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, "
                         "sha256, pdf, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (att.position, att.kind, att.title, att.original_name, att.source_format, att.pages,
+                        (position, att.kind, att.title, att.original_name, att.source_format, att.pages,
                          att.sha256, att.pdf, att.added),
                     )
                 con.execute("COMMIT")
@@ -292,10 +292,11 @@ class Draft:
             return dict(con.execute("SELECT key, value FROM meta"))
 
     def set_meta(self, key: str, value: str) -> None:
+        if key in values.META_PATHS:  # same rules as set("pack"/"category", …)
+            self.set(key, value)
+            return
         foreign.check_meta_key(key)
         foreign.check_meta_value(key, value)
-        if key in values.META_PATHS:
-            values.validate_with_model({key: value})
         with self._tx() as con:
             con.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -242,3 +242,14 @@ def test_closed_draft_cannot_be_used(tmp_path):
     d.close()
     with pytest.raises(RuntimeError):
         d.get("project.name")
+
+
+def test_set_meta_keeps_pack_rules_and_stores_other_keys(draft):
+    draft.set_meta("ui.last_step", "members")
+    assert draft.meta()["ui.last_step"] == "members"
+    with pytest.raises(DraftError):
+        draft.set_meta("pack", "")
+    with pytest.raises(DraftError):
+        draft.set_meta("bad key\n", "x")
+    draft.set_meta("category", "conference")
+    assert draft.data()["category"] == "conference"

@@ -296,3 +296,40 @@ def test_import_refuses_to_overwrite(valid_copy, tmp_path):
         Draft.import_foreign(valid_copy, dest)
     assert err.value.code == "draft.io"
     assert dest.read_bytes() == before
+
+
+# ------------------------------------------------------------------ the clock and the limits themselves
+
+
+def test_the_time_budget_stops_sqlite_mid_statement(valid_copy):
+    from forms.draft import foreign
+
+    expired = foreign.Deadline(time.monotonic() - 1)
+    with foreign.hardened(valid_copy, ForeignLimits(), expired) as con:
+        with pytest.raises(sqlite3.OperationalError, match="interrupt"):
+            con.execute("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r").fetchall()
+
+
+def test_an_exhausted_budget_is_a_prompt_refusal(valid_copy, tmp_path):
+    err = refused(valid_copy, tmp_path, limits=ForeignLimits(time_budget_s=0, seconds_per_gib=0))
+    assert err.code == "draft.corrupt"
+
+
+def test_the_copy_is_opened_read_only(valid_copy):
+    from forms.draft import foreign
+
+    with foreign.hardened(valid_copy, ForeignLimits(), foreign.Deadline(time.monotonic() + 5)) as con:
+        with pytest.raises(sqlite3.OperationalError):
+            con.execute("DELETE FROM fields")
+
+
+def test_attachments_larger_than_a_text_value_still_import(tmp_path):
+    """Text values are capped at 1 MB while reading; a 5 MB scan must still come through."""
+    src = tmp_path / "scan.cxy"
+    pdf = b"%PDF-1.4\n" + random.Random(3).randbytes(5 * 1024 * 1024)
+    with Draft.create(src, pack=PACK, category=None) as draft:
+        draft.add_attachment(kind="contract", title="扫描件", original_name="scan.pdf", source_format="pdf", pages=4,
+                             sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+    with Draft.import_foreign(src, tmp_path / "mine.cxy") as imported:
+        (att,) = imported.attachments()
+        assert imported.attachment_pdf(att.id) == pdf
