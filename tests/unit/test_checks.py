@@ -353,3 +353,17 @@ def test_decimal_sum_is_exact():
 
     data = {"payments": [{"amount_wan": "0.1"}] * 3}
     assert paid_total(data) == Decimal("0.3")
+
+
+# --- across applications (G5, G6) ---------------------------------------------------------------
+def test_one_application_per_leader_and_enterprise(pack):
+    from forms.checks import check_batch
+
+    a, b, c = sample("tech_vp"), sample("conference"), sample("tech_trade")
+    c["leader"]["name"] = "王五"
+    c["enterprise"]["uscc"] = "91320100MA1ABCDE0X"
+    found = check_batch([("a.cxy", a), ("b.cxy", b), ("c.cxy", c)], pack)
+    assert found["a.cxy"] == []
+    assert sorted(i.code for i in found["b.cxy"]) == ["G5", "G6"]
+    assert all("a.cxy" in i.message for i in found["b.cxy"])
+    assert found["c.cxy"] == []
