@@ -124,8 +124,7 @@ class Draft:
             finally:
                 con.close()
             safe_write.fsync_file(tmp)
-            safe_write.publish_new(tmp, path)
-            safe_write.fsync_dir(path.parent)
+            safe_write.publish_new_durably(tmp, path)
         except sqlite3.Error as exc:
             raise from_sqlite_error(exc, reading=False) from exc
         except OSError as exc:
@@ -223,8 +222,7 @@ class Draft:
                 atts = foreign.iter_attachments(con, limits, deadline)
                 cls._build(staged, meta=meta, fields=fields, attachments=atts)
             deadline.check()
-            safe_write.publish_new(staged, dest)
-            safe_write.fsync_dir(dest.parent)
+            safe_write.publish_new_durably(staged, dest)
         except DraftError:
             raise
         except sqlite3.Error as exc:
@@ -496,6 +494,9 @@ class Draft:
                     f"写出的副本未通过校验，没有保存（{exc.zh}）",
                     f"The written copy failed verification and was not saved ({exc.en})",
                 ) from exc
+            if not dest.exists():
+                safe_write.publish_new_durably(tmp, dest)  # nothing to lose: undone if not durable
+                return
             safe_write.replace_with_retry(tmp, dest)
             try:
                 safe_write.fsync_dir(dest.parent)

@@ -104,6 +104,18 @@ def publish_new(src: Path, dest: Path, **retry) -> None:
     os.unlink(src)
 
 
+def publish_new_durably(src: Path, dest: Path) -> None:
+    """``publish_new`` + directory fsync; if the rename cannot be made durable, undo it, so that
+    a failed create/import leaves nothing behind rather than a file the caller was told failed."""
+    publish_new(src, dest)
+    try:
+        fsync_dir(dest.parent)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(dest)
+        raise
+
+
 def remove_quietly(*paths: Path) -> None:
     for path in paths:
         with contextlib.suppress(OSError):

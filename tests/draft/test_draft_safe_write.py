@@ -292,3 +292,17 @@ def test_publish_new_never_overwrites(tmp_path):
 
 def test_make_draft_helper_is_valid(tmp_path):
     foreign.verify_file(make_draft(tmp_path / "x.cxy"))
+
+
+@pytest.mark.parametrize("operation", ["create", "import"])
+def test_undurable_rename_is_undone_for_new_files(valid_draft_file, tmp_path, monkeypatch, operation):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(safe_write, "fsync_dir", _fail_with(errno.EIO))
+    with pytest.raises(DraftError) as err:
+        if operation == "create":
+            Draft.create(out / "new.cxy", pack=PACK, category=None)
+        else:
+            Draft.import_foreign(valid_draft_file, out / "new.cxy")
+    assert err.value.code == "draft.io"
+    assert listing(out) == set()
