@@ -1,0 +1,68 @@
+"""``cxy-apply [FILE] [--lang zh|en] [--sample [CATEGORY]]``: the desktop wizard.
+
+:func:`make_window` is the one factory the entry point and the tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from . import i18n, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
+from .main_window import MainWindow
+from .services import Services
+
+
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    QCoreApplication.setOrganizationName(settings.ORG)
+    QCoreApplication.setApplicationName(settings.APP)
+    QCoreApplication.setApplicationVersion(_version())
+    return app  # type: ignore[return-value]
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("cxy-apply")
+    except Exception:  # noqa: BLE001 - running from a source tree without metadata
+        return "0"
+
+
+def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:
+    """The main window, showing ``path`` (a draft, or JSON to import) or the start page."""
+    ensure_app()
+    lang = i18n.install(lang)
+    window = MainWindow(services or Services(), lang)
+    if path is not None:
+        window.open_path(Path(path))
+    return window
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="cxy-apply", description="产学研申报助手 / CXY Apply")
+    parser.add_argument("file", nargs="?", type=Path, help="draft (.cxy) or application JSON to open")
+    parser.add_argument("--lang", choices=i18n.LANGS, help="UI language (default: the saved setting, else zh)")
+    parser.add_argument("--sample", nargs="?", const="", metavar="CATEGORY",
+                        help="open a copy of the sample application (tech_vp, conference or tech_trade)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = ensure_app(sys.argv[:1])
+    lang = args.lang or settings.language()
+    window = make_window(args.file, lang)
+    if args.sample is not None and window.session is None:
+        window.open_sample(args.sample or None)
+    window.show()
+    return app.exec()

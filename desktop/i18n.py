@@ -1,0 +1,62 @@
+"""The UI language. Source strings are Chinese (the default language) wrapped in ``tr()``; English
+comes from a dict-backed QTranslator, so no .qm build step is needed and a missing translation
+is caught by a test that reads every ``tr("…")`` literal in ``desktop/``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+from .strings_en import EN
+
+LANGS = ("zh", "en")
+_state: dict[str, object] = {"lang": "zh", "installed": []}
+
+
+class DictTranslator(QTranslator):
+    """Looks a source string up in a dict; None lets Qt fall back to the source text."""
+
+    def __init__(self, table: dict[str, str], parent=None) -> None:
+        super().__init__(parent)
+        self._table = table
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt signature
+        return self._table.get(source_text)
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return False
+
+
+def install(lang: str) -> str:
+    """Make ``lang`` the language of every later ``tr()``; returns the language actually used."""
+    lang = lang if lang in LANGS else "zh"
+    app = QCoreApplication.instance()
+    for old in _state["installed"]:  # type: ignore[union-attr]
+        app.removeTranslator(old)
+    installed: list[QTranslator] = []
+    if lang == "zh":
+        # Qt's own dialogs (file, print, message box buttons) in Chinese too.
+        qt_zh = QTranslator(app)
+        if qt_zh.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_zh)
+            installed.append(qt_zh)
+    else:
+        english = DictTranslator(EN, app)
+        app.installTranslator(english)
+        installed.append(english)
+    _state["installed"] = installed
+    _state["lang"] = lang
+    return lang
+
+
+def lang() -> str:
+    return str(_state["lang"])
+
+
+def tr(text: str) -> str:
+    """``tr()`` for code that is not a QObject (the dict translator ignores the context)."""
+    return QCoreApplication.translate("cxy", text)
+
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention
+    """Marks a literal for translation where it is defined; ``tr()`` translates it where shown."""
+    return text

@@ -1,0 +1,263 @@
+"""The main window: the start page or the wizard of one draft, the menus, the saved state in the
+title bar. Opening, creating and closing drafts happen here; everything else in the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+
+from forms.errors import UserError
+from forms.pack import load_pack
+
+from . import i18n, opening, settings
+from .i18n import tr
+from .pages.start_page import StartPage
+from .session import Session
+from .services import Services
+from .widgets.messages import INPUT_STYLE
+from .wizard import WizardView
+
+APP_NAME = "产学研申报助手"
+SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: Services, lang: str = "zh") -> None:
+        super().__init__()
+        self.services = services
+        services.prompter.window = self
+        self.lang = lang
+        self.pack = load_pack()
+        self.session: Session | None = None
+        self.view: WizardView | None = None
+        self.setObjectName("main")
+        self.setStyleSheet(INPUT_STYLE)
+        self.resize(1100, 760)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self._build()
+
+    # -- building (again, when the language changes) ----------------------------------------
+    def _build(self) -> None:
+        step = self.view.current_key() if self.view is not None else None
+        while self.stack.count():
+            old = self.stack.widget(0)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        self.start_page = StartPage(self.pack, self.lang)
+        self.start_page.new_requested.connect(self.new_application)
+        self.start_page.sample_requested.connect(self.open_sample)
+        self.start_page.open_requested.connect(self.choose_and_open)
+        self.start_page.import_requested.connect(self.choose_and_import)
+        self.start_page.recent_requested.connect(self.open_path)
+        self.stack.addWidget(self.start_page)
+        self.view = None
+        if self.session is not None:
+            self.view = WizardView(self.session, self.services)
+            self.stack.addWidget(self.view)
+            self.stack.setCurrentWidget(self.view)
+            if step in self.view.keys():
+                self.view.go_to_key(step)
+        self._build_menus()
+        self._update_title()
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        bar.clear()
+        file_menu = bar.addMenu(tr("文件(&F)"))
+        self.actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot, needs_draft in (
+            ("new", tr("新建申请(&N)…"), QKeySequence.StandardKey.New, self.show_start, False),
+            ("open", tr("打开(&O)…"), QKeySequence.StandardKey.Open, self.choose_and_open, False),
+            ("import_json", tr("导入 JSON(&I)…"), None, self.choose_and_import, False),
+            ("export_json", tr("导出 JSON(&E)…"), None, lambda: self.view.output_page.export_json(), True),
+            ("send_copy", tr("发送副本(&S)…"), None, self.send_copy, True),
+            ("close", tr("关闭草稿(&C)"), QKeySequence.StandardKey.Close, self.close_draft, True),
+            ("quit", tr("退出(&Q)"), QKeySequence.StandardKey.Quit, self.close, False),
+        ):
+            action = QAction(text, self)
+            action.setObjectName(f"action.{key}")
+            if shortcut is not None:
+                action.setShortcut(shortcut)
+            action.triggered.connect(slot)
+            action.setEnabled(not needs_draft or self.session is not None)
+            action.setProperty("needs_draft", needs_draft)
+            file_menu.addAction(action)
+            self.actions[key] = action
+        lang_menu = bar.addMenu(tr("语言(&L)"))
+        group = QActionGroup(self)
+        for code, name in (("zh", "中文"), ("en", "English")):
+            action = QAction(name, self, checkable=True, checked=code == self.lang)
+            action.setObjectName(f"action.lang.{code}")
+            action.triggered.connect(lambda _=False, c=code: self.set_language(c))
+            group.addAction(action)
+            lang_menu.addAction(action)
+        help_menu = bar.addMenu(tr("帮助(&H)"))
+        about = QAction(tr("关于(&A)"), self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+
+    def set_language(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        self.lang = i18n.install(lang)
+        settings.set_language(self.lang)
+        if self.session is not None:
+            self.session.flush()
+            self.session.set_lang(self.lang)
+        self._build()
+
+    # -- title ----------------------------------------------------------------------------
+    def _update_title(self, *_: object) -> None:
+        name = tr(APP_NAME)
+        if self.session is None:
+            self.setWindowTitle(name)
+            return
+        project = self.session.get("project.name") or self.session.path.stem
+        state = tr(SAVE_STATES[self.session.save_state])
+        self.setWindowTitle(f"{project} — {state} — {name}")
+
+    # -- opening --------------------------------------------------------------------------
+    def _attach(self, draft, path: Path) -> None:
+        self._detach()
+        session = Session(draft, path, self.pack, self.lang, parent=self)
+        session.save_state_changed.connect(self._update_title)
+        session.committed.connect(self._update_title)
+        session.failed.connect(self._draft_failed)
+        self.session = session
+        self._build()
+
+    def _detach(self) -> None:
+        if self.session is not None:
+            try:
+                self.session.close()
+            except UserError as exc:
+                self._error(tr("保存失败"), exc)
+            self.session.deleteLater()
+            self.session = None
+
+    def _error(self, title: str, exc: Exception) -> None:
+        text = exc.message(self.lang) if isinstance(exc, UserError) else str(exc)
+        self.services.prompter.error(title, text)
+
+    def _draft_failed(self, exc: UserError) -> None:
+        self._update_title()
+        self._error(tr("草稿未能保存"), exc)
+
+    def show_start(self) -> None:
+        self.close_draft()
+
+    def close_draft(self) -> None:
+        self._detach()
+        self._build()
+        self.stack.setCurrentWidget(self.start_page)
+
+    def new_application(self, category: str) -> bool:
+        path = self.services.prompter.save_file(
+            tr("新申请保存为"), opening.suggested_new_path(self.pack, category), tr("申报草稿 (*.cxy)"))
+        if path is None:
+            return False
+        if path.suffix.lower() != ".cxy":
+            path = path.with_name(path.name + ".cxy")
+        try:
+            draft = opening.create(path, self.pack, category)
+        except UserError as exc:
+            self._error(tr("无法新建申请"), exc)
+            return False
+        self._attach(draft, path)
+        return True
+
+    def open_sample(self, category: str | None = None) -> bool:
+        category = category or self.pack.categories[0].id
+        try:
+            draft, path = opening.create_sample(self.pack, category)
+        except UserError as exc:
+            self._error(tr("无法打开示例"), exc)
+            return False
+        self._attach(draft, path)
+        return True
+
+    def choose_and_open(self) -> bool:
+        path = self.services.prompter.open_file(tr("打开草稿"), tr("申报草稿 (*.cxy);;JSON (*.json);;所有文件 (*)"))
+        return self.open_path(path) if path is not None else False
+
+    def choose_and_import(self) -> bool:
+        path = self.services.prompter.open_file(tr("导入 JSON"), "JSON (*.json)")
+        return self.import_json(path) if path is not None else False
+
+    def open_path(self, path: Path) -> bool:
+        """Our own draft opens in place; JSON is imported; anyone else's draft is copied first."""
+        path = Path(path)
+        if path.suffix.lower() == ".json":
+            return self.import_json(path)
+        if self.session is not None and path.resolve() == self.session.path.resolve():
+            return True
+        try:
+            if settings.is_own(path):
+                draft = opening.open_own(path)
+            else:
+                draft, dest = opening.import_foreign(path)
+                self.services.prompter.info(
+                    tr("已复制为工作文件"),
+                    tr("“{name}”来自其他位置，已检查并复制为您自己的工作文件：\n{dest}\n原文件不会被修改。").format(name=path.name, dest=dest))
+                path = dest
+        except UserError as exc:
+            self._error(tr("无法打开“{name}”").format(name=path.name), exc)
+            return False
+        self._attach(draft, path)
+        return True
+
+    def import_json(self, source: Path) -> bool:
+        try:
+            data, attachments = opening.read_json(source)
+            category = data.get("category")
+            if self.pack.category(category) is None:
+                raise UserError("json.category", "JSON 中缺少有效的项目类别（category）。",
+                                "The JSON has no valid project category (category).")
+            dest = self.services.prompter.save_file(
+                tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
+            if dest is None:
+                return False
+            draft = opening.create(dest, self.pack, category)
+            draft.replace_data(data)
+        except UserError as exc:
+            self._error(tr("无法导入“{name}”").format(name=source.name), exc)
+            return False
+        self._attach(draft, dest)
+        files = opening.attachment_files(attachments, source.parent)
+        if files:
+            self.view.go_to_key("attachments")
+            self.view.attachments_page.import_files([f for f, _, _ in files], {f: (k, t) for f, k, t in files})
+        return True
+
+    def send_copy(self) -> bool:
+        if self.session is None:
+            return False
+        suggested = Path.home() / f"{self.session.path.stem}-{tr('副本')}.cxy"
+        dest = self.services.prompter.save_file(tr("发送副本"), suggested, tr("申报草稿 (*.cxy)"))
+        if dest is None:
+            return False
+        try:
+            self.session.send_copy(dest)
+        except UserError as exc:
+            self._error(tr("无法保存副本"), exc)
+            return False
+        self.statusBar().showMessage(tr("副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。").format(path=dest), 10000)
+        return True
+
+    def about(self) -> None:
+        contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}：{c.phone}" for c in self.pack.contacts)
+        self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._detach()
+        super().closeEvent(event)
+
+
+def current_window() -> MainWindow | None:
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            return widget
+    return None

@@ -1,0 +1,82 @@
+"""The output page's background work, as functions ``(progress, cancel) -> result`` for
+:mod:`desktop.workers`. Everything a job needs from the draft is read first, on the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QPainter
+
+from forms.errors import UserError
+
+from .pdf_images import pages
+
+PRINT_DPI = 300
+
+
+def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any]:
+    """(data, [(AttachmentInfo, pdf)], pack), read from the draft on the GUI thread."""
+    attachments = [(a, session.attachment_pdf(a.id)) for a in session.attachments()]
+    return session.data(), attachments, session.pack
+
+
+def note_text(note: str, lang: str) -> str:
+    """The package builder's notes read "中文 (English)"; show the UI language's half."""
+    zh, _, en = note.partition(" (")
+    return (en[:-1] if en.endswith(")") else en) if lang == "en" and en else zh
+
+
+def package_job(data, attachments, pack) -> Callable:
+    def run(progress, cancel):
+        from forms.package import build_package
+
+        return build_package(data, attachments, pack)
+
+    return run
+
+
+def print_set_job(data, attachments, pack, include_attachments: bool) -> Callable:
+    def run(progress, cancel):
+        from forms.package import build_print_set
+
+        return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments)
+
+    return run
+
+
+def upload_job(data, attachments, pack, folder: Path) -> Callable:
+    def run(progress, cancel):
+        from forms.package import upload_files
+
+        return upload_files(data, attachments, pack, folder)
+
+    return run
+
+
+def print_job(build: Callable, printer) -> Callable:
+    """Paint every page of the built PDF onto ``printer`` (QPainter on a QPrinter is allowed off
+    the GUI thread); returns the number of pages sent."""
+
+    def run(progress, cancel):
+        pdf = build(progress, cancel)
+        dpi = min(PRINT_DPI, max(150, printer.resolution()))
+        painter = QPainter()
+        if not painter.begin(printer):
+            raise UserError("print.start", "无法启动打印机，请检查打印机设置。", "The printer could not be started; check its settings.")
+        sent = 0
+        try:
+            for index, count, image in pages(pdf, dpi, cancel):
+                if index:
+                    printer.newPage()
+                target = painter.viewport()
+                size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                painter.drawImage(QRect(target.x(), target.y(), size.width(), size.height()), image)
+                sent += 1
+                progress(index + 1, count)
+        finally:
+            painter.end()
+        return sent
+
+    return run

@@ -1,0 +1,309 @@
+"""Output: a preview of the package, saving it, the print set, printing, JSON export, the portal's
+upload files and the portal password (system password store only). Every build runs on a worker."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.errors import UserError
+
+from .. import workers
+from ..i18n import tr
+from ..output_jobs import build_inputs, note_text, package_job, print_job, print_set_job, upload_job
+from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
+from ..steps import OUTPUT
+from ..widgets.editors import SEVERITY_COLOURS
+from .field_page import page_title
+
+PDF_FILTER = "PDF (*.pdf)"
+
+
+def safe_stem(text: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip()[:60] or "application"
+
+
+class OutputPage(QWidget):
+    key = OUTPUT
+
+    def __init__(self, session, services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.services = services
+        self.setObjectName("step.output")
+        self.job: workers.Job | None = None
+        self.result = None  # the last PackageResult
+        self.built_at: tuple | None = None
+        self._buffer: QBuffer | None = None
+        self._secret_loaded = False
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title(tr("输出")))
+        self.state_label = QLabel()
+        self.state_label.setObjectName("output.state")
+        self.state_label.setWordWrap(True)
+        layout.addWidget(self.state_label)
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+        self.document = QPdfDocument(self)
+        self.preview = QPdfView(self)
+        self.preview.setObjectName("output.preview")
+        self.preview.setAccessibleName(tr("申报材料预览"))
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview.setDocument(self.document)
+        body.addWidget(self.preview, 3)
+
+        side = QVBoxLayout()
+        body.addLayout(side, 2)
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("refresh", tr("刷新预览(&V)"), self.build_preview),
+            ("save_package", tr("保存申报材料 PDF(&S)…"), self.save_package),
+            ("save_print_set", tr("保存打印稿(&D)…"), self.save_print_set),
+            ("print", tr("打印(&P)…"), self.print_now),
+            ("export_json", tr("导出 JSON(&J)…"), self.export_json),
+            ("upload_files", tr("保存上传文件(&U)…"), self.save_upload_files),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"output.{key}")
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            side.addWidget(button)
+        self.include_attachments = QCheckBox(tr("打印稿包含附件"))
+        self.include_attachments.setObjectName("output.print_attachments")
+        side.addWidget(self.include_attachments)
+        copies = session.pack.copies
+        copies_note = QLabel(tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
+            n=len(copies), recipients="、".join(c.en if session.lang == "en" else c.zh for c in copies)))
+        copies_note.setWordWrap(True)
+        copies_note.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
+        side.addWidget(copies_note)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("output.result")
+        self.result_label.setWordWrap(True)
+        side.addWidget(self.result_label)
+        side.addStretch(1)
+        side.addWidget(self._password_box())
+        session.issues_changed.connect(self._show_state)
+        session.final_changed.connect(lambda _f: self._show_state())
+        self._show_state()
+
+    def _password_box(self) -> QGroupBox:
+        box = QGroupBox(tr("技联在线"))
+        grid = QGridLayout(box)
+        label = QLabel(tr("技联在线密码（仅保存在系统密码库）(&W)"))
+        label.setWordWrap(True)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("secrets.portal_password")
+        self.password_edit.setAccessibleName(tr("技联在线密码（仅保存在系统密码库）"))
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        label.setBuddy(self.password_edit)
+        self.remember_button = QPushButton(tr("记住密码"))
+        self.remember_button.setObjectName("secrets.remember")
+        self.remember_button.clicked.connect(self.remember_password)
+        self.forget_button = QPushButton(tr("忘记密码"))
+        self.forget_button.setObjectName("secrets.forget")
+        self.forget_button.clicked.connect(self.forget_password)
+        self.secret_label = QLabel()
+        self.secret_label.setObjectName("secrets.message")
+        self.secret_label.setWordWrap(True)
+        grid.addWidget(label, 0, 0, 1, 2)
+        grid.addWidget(self.password_edit, 1, 0, 1, 2)
+        grid.addWidget(self.remember_button, 2, 0)
+        grid.addWidget(self.forget_button, 2, 1)
+        grid.addWidget(self.secret_label, 3, 0, 1, 2)
+        return box
+
+    # -- state ----------------------------------------------------------------------------
+    def activate(self) -> None:
+        """Called when the page is shown: refresh a stale preview, read the stored password."""
+        if self._stamp() != self.built_at:
+            self.build_preview()
+        if not self._secret_loaded:
+            self._secret_loaded = True
+            try:
+                stored = self.services.secrets.get(PORTAL_PASSWORD)
+            except SecretsUnavailable as exc:
+                self._secret_message(exc.message(self.session.lang), "warning")
+            else:
+                if stored:
+                    self.password_edit.setText(stored)
+                    self._secret_message(tr("已从系统密码库读取密码。"))
+
+    def _stamp(self) -> tuple:
+        return (self.session.commits, len(self.session._pending))
+
+    def _show_state(self) -> None:
+        errors = len(self.session.errors())
+        if errors:
+            text, colour = tr("还有 {n} 个错误（见“检查”页）：材料可以预览和保存，但提交前须改正并定稿。").format(n=errors), "error"
+        elif not self.session.final:
+            text, colour = tr("没有错误。提交前请在“检查”页定稿。"), "warning"
+        else:
+            text, colour = tr("已定稿，可以保存和打印。"), "quiet"
+        self.state_label.setText(text)
+        self.state_label.setStyleSheet(f"color: {SEVERITY_COLOURS[colour]}")
+
+    def _busy(self, busy: bool, text: str = "") -> None:
+        for button in self.buttons.values():
+            button.setEnabled(not busy)
+        if text:
+            self.result_label.setText(text)
+
+    def _start(self, fn, on_done, busy_text: str) -> workers.Job | None:
+        if self.job is not None:
+            return None
+        self._busy(True, busy_text)
+        self.job = workers.start(fn)
+        self.job.succeeded.connect(on_done)
+        self.job.failed.connect(self._failed)
+        self.job.ended.connect(self._ended)
+        return self.job
+
+    def _ended(self) -> None:
+        self.job = None
+        self._busy(False)
+
+    def _failed(self, exc) -> None:
+        text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
+        self.result_label.setText(text)
+        self.services.prompter.error(tr("未能完成"), text)
+
+    def _suggest(self, suffix: str) -> Path:
+        name = safe_stem(str(self.session.get("project.name") or self.session.path.stem))
+        return self.session.path.parent / f"{name}-{suffix}"
+
+    # -- actions --------------------------------------------------------------------------
+    def build_preview(self) -> workers.Job | None:
+        self.session.flush()
+        stamp = self._stamp()
+        inputs = build_inputs(self.session)
+        job = self._start(package_job(*inputs), lambda result: self._show_preview(result, stamp), tr("正在生成申报材料…"))
+        return job
+
+    def _show_preview(self, result, stamp) -> None:
+        self.result, self.built_at = result, stamp
+        self.document.close()
+        self._buffer = QBuffer()
+        self._buffer.setData(QByteArray(result.pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        notes = "\n".join(note_text(n, self.session.lang) for n in result.notes)
+        self.result_label.setText(tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else ""))
+
+    def save_package(self) -> workers.Job | None:
+        path = self.services.prompter.save_file(tr("保存申报材料 PDF"), self._suggest(tr("申报材料") + ".pdf"), PDF_FILTER)
+        if path is None:
+            return None
+        self.session.flush()
+        build = package_job(*build_inputs(self.session))
+
+        def run(progress, cancel):
+            result = build(progress, cancel)
+            _write(path, result.pdf)
+            return result
+
+        return self._start(run, lambda r: self._saved(path, r), tr("正在保存…"))
+
+    def _saved(self, path: Path, result=None) -> None:
+        if result is not None and hasattr(result, "pdf"):
+            self._show_preview(result, self._stamp())
+        self.result_label.setText(tr("已保存：{path}").format(path=path))
+
+    def save_print_set(self) -> workers.Job | None:
+        path = self.services.prompter.save_file(tr("保存打印稿"), self._suggest(tr("打印稿") + ".pdf"), PDF_FILTER)
+        if path is None:
+            return None
+        self.session.flush()
+        build = print_set_job(*build_inputs(self.session), self.include_attachments.isChecked())
+
+        def run(progress, cancel):
+            _write(path, build(progress, cancel))
+
+        return self._start(run, lambda _r: self._saved(path), tr("正在生成打印稿…"))
+
+    def print_now(self) -> workers.Job | None:
+        # The print set already holds one collated copy per recipient (pack.copies), each with
+        # its routing slip, so the printer prints it once.
+        printer = self.services.prompter.printer(copies=1)
+        if printer is None:
+            return None
+        self.session.flush()
+        build = print_set_job(*build_inputs(self.session), self.include_attachments.isChecked())
+        return self._start(print_job(build, printer), self._printed, tr("正在打印…"))
+
+    def _printed(self, pages: int) -> None:
+        self.result_label.setText(tr("已发送到打印机：{pages} 页。").format(pages=pages))
+
+    def export_json(self) -> None:
+        path = self.services.prompter.save_file(tr("导出 JSON"), self._suggest("application.json"), "JSON (*.json)")
+        if path is None:
+            return
+        from forms.transfer import export_json
+
+        self.session.flush()
+        try:
+            export_json(self.session.draft, path)
+        except UserError as exc:
+            self._failed(exc)
+            return
+        self.result_label.setText(tr("已导出：{path}").format(path=path))
+
+    def save_upload_files(self) -> workers.Job | None:
+        folder = self.services.prompter.choose_folder(tr("选择保存上传文件的文件夹"), self.session.path.parent)
+        if folder is None:
+            return None
+        self.session.flush()
+        return self._start(upload_job(*build_inputs(self.session), folder),
+                           lambda files: self._uploaded(folder, files), tr("正在生成上传文件…"))
+
+    def _uploaded(self, folder: Path, files) -> None:
+        names = [Path(str(f)).name for f in (files or [])]
+        self.result_label.setText(tr("上传文件已保存到 {folder}：").format(folder=folder) + "、".join(names))
+
+    # -- the portal password --------------------------------------------------------------
+    def remember_password(self) -> None:
+        try:
+            self.services.secrets.set(PORTAL_PASSWORD, self.password_edit.text())
+        except SecretsUnavailable as exc:
+            self._secret_message(exc.message(self.session.lang), "warning")
+            return
+        self._secret_message(tr("密码已保存到系统密码库。"))
+
+    def forget_password(self) -> None:
+        self.password_edit.clear()
+        try:
+            self.services.secrets.delete(PORTAL_PASSWORD)
+        except SecretsUnavailable as exc:
+            self._secret_message(exc.message(self.session.lang), "warning")
+            return
+        self._secret_message(tr("已从系统密码库删除密码。"))
+
+    def _secret_message(self, text: str, severity: str = "quiet") -> None:
+        self.secret_label.setText(text)
+        self.secret_label.setStyleSheet(f"color: {SEVERITY_COLOURS[severity]}")
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        tmp = path.with_name(path.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        raise UserError("output.write", f"无法写入 {path}：{exc.strerror}", f"Cannot write {path}: {exc.strerror}") from None

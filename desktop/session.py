@@ -1,0 +1,283 @@
+"""The application being edited: the one object that owns the draft.
+
+Widgets report edits with :meth:`Session.set`; the session keeps an in-memory copy (so checks
+and pages see an edit at once), commits edits to the draft file within ``COMMIT_MS`` (and at
+once on focus-out, step change and close), and re-runs the checks shortly after each edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from forms.checks import Issue, check
+from forms.errors import UserError
+from forms.model import flatten, pattern_of, unflatten
+from forms.pack import FieldSpec, Pack
+
+COMMIT_MS = 250  # never restarted by further typing: an edit is on disk within this time
+CHECK_MS = 60
+
+
+class Session(QObject):
+    """The draft being edited, its in-memory values and its current issues.
+
+    Signals:
+        issues_changed(): ``issues`` was recomputed
+        save_state_changed(str): "saved" | "pending" | "failed"
+        committed(int): edits are durable on disk; the number of edits committed so far
+        value_changed(str, object): a field's value changed (path, value; None = cleared)
+        data_reset(): values changed behind the widgets (a row removed, data replaced)
+        attachments_changed(): the attachment list changed
+        final_changed(bool): the application was marked final (or reopened for editing)
+        failed(object): a UserError from the draft, to show to the user
+    """
+
+    issues_changed = Signal()
+    value_changed = Signal(str, object)
+    save_state_changed = Signal(str)
+    committed = Signal(int)
+    data_reset = Signal()
+    attachments_changed = Signal()
+    final_changed = Signal(bool)
+    failed = Signal(object)
+
+    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.draft = draft
+        self.path = Path(path)
+        self.pack = pack
+        self.lang = lang
+        self._flat: dict[str, Any] = flatten(draft.data())
+        self.category: str | None = self._flat.get("category")
+        self.fields: dict[str, FieldSpec] = pack.fields_for(self.category)
+        self._pending: dict[str, Any] = {}
+        self.touched: set[str] = set()
+        self._extra_rows: dict[str, int] = {}
+        self.issues: list[Issue] = []
+        self.commits = 0
+        self.save_state = "saved"
+        self.final = draft.meta().get("final") == "1"
+        self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
+        self._commit_timer.timeout.connect(self.flush)
+        self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
+        self._check_timer.timeout.connect(self.recheck)
+        self.recheck()
+
+    # -- values ---------------------------------------------------------------------------
+    def get(self, path: str) -> Any:
+        return self._flat.get(path)
+
+    def data(self) -> dict[str, Any]:
+        """The application as nested contract JSON (what is filled; edits not yet on disk included)."""
+        return unflatten(self._flat)
+
+    def set(self, path: str, value: Any) -> None:
+        if isinstance(value, str) and not value.strip():
+            value = None
+        self.touched.add(path)
+        if self._flat.get(path) == value:
+            return
+        if value is None:
+            self._flat.pop(path, None)
+        else:
+            self._flat[path] = value
+        self._pending[path] = value
+        self.value_changed.emit(path, value)
+        self._set_state("pending")
+        if not self._commit_timer.isActive():
+            self._commit_timer.start()
+        self._check_timer.start()
+
+    def flush(self) -> bool:
+        """Commit every pending edit now; False (and ``failed`` emitted) when the disk refused."""
+        self._commit_timer.stop()
+        if not self._pending:
+            return True
+        pending = dict(self._pending)
+        try:
+            if len(pending) == 1:
+                self.draft.set(*next(iter(pending.items())))
+            else:
+                self.draft.set_many(pending)
+        except UserError as exc:
+            self._set_state("failed")
+            self.failed.emit(exc)
+            return False
+        for path, value in pending.items():
+            if self._pending.get(path, object()) == value:
+                del self._pending[path]
+        self.commits += len(pending)
+        self._set_state("saved" if not self._pending else "pending")
+        self.committed.emit(self.commits)
+        return True
+
+    def _set_state(self, state: str) -> None:
+        if state != self.save_state:
+            self.save_state = state
+            self.save_state_changed.emit(state)
+
+    def replace_data(self, nested: dict[str, Any]) -> None:
+        self.flush()
+        self.draft.replace_data(nested)
+        self._reload()
+
+    def _reload(self) -> None:
+        self._flat = flatten(self.draft.data())
+        self.touched = {p for p in self.touched if p in self._flat}
+        self._extra_rows.clear()
+        self.recheck()
+        self.data_reset.emit()
+
+    # -- tables ---------------------------------------------------------------------------
+    def data_rows(self, table: str) -> int:
+        prefix = table + "."
+        indexes = [int(p.split(".")[1]) for p in self._flat if p.startswith(prefix)]
+        return max(indexes) + 1 if indexes else 0
+
+    def rows(self, table: str) -> int:
+        """Rows shown: the filled ones, the ones just added, at least the table's minimum."""
+        spec = self.pack.tables.get(table)
+        minimum = spec.min_rows if spec else 0
+        return max(self.data_rows(table) + self._extra_rows.get(table, 0), minimum)
+
+    def add_row(self, table: str) -> None:
+        spec = self.pack.tables.get(table)
+        if spec is None or self.rows(table) < spec.max_rows:
+            shown = self.rows(table)
+            self._extra_rows[table] = shown + 1 - self.data_rows(table)
+            self._check_timer.start()
+
+    def remove_row(self, table: str, index: int) -> None:
+        shown = self.rows(table)
+        if index < self.data_rows(table):
+            if not self.flush():
+                return
+            try:
+                self.draft.remove_list_item(table, index)
+            except UserError as exc:
+                self.failed.emit(exc)
+                return
+            self._flat = flatten(self.draft.data())
+            self.commits += 1
+            self.committed.emit(self.commits)
+        self._extra_rows[table] = max(0, shown - 1 - self.data_rows(table))
+        self.touched = {_shift(p, table, index) for p in self.touched if not p.startswith(f"{table}.{index}.")}
+        self.recheck()
+        self.data_reset.emit()
+
+    # -- checks ---------------------------------------------------------------------------
+    def check_input(self) -> dict[str, Any]:
+        """What the checks see: the data, with rows just added as empty rows (so their
+        required cells show) and the attachments by kind and title."""
+        data = self.data()
+        for table in self.pack.tables:
+            shown = self.rows(table)
+            if shown:
+                items = list(data.get(table) or [])
+                items += [{} for _ in range(shown - len(items))]
+                data[table] = items
+        try:
+            items = [{"kind": a.kind, "title": a.title} for a in self.attachments()]
+        except UserError:
+            items = []
+        if items:
+            data["attachments"] = items
+        return data
+
+    def recheck(self) -> None:
+        self._check_timer.stop()
+        self.issues = check(self.check_input(), self.pack, self.lang)
+        if self.final and self.errors():
+            self.set_final(False)
+        self.issues_changed.emit()
+
+    def set_lang(self, lang: str) -> None:
+        self.lang = lang
+        self.recheck()
+
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    def issues_for(self, path: str) -> list[Issue]:
+        return [i for i in self.issues if i.field == path]
+
+    def is_quiet(self, issue: Issue) -> bool:
+        """A "required" issue on a field the user has not touched yet: shown quietly."""
+        return issue.code == "required" and issue.field not in self.touched
+
+    def spec(self, path: str) -> FieldSpec | None:
+        return self.fields.get(pattern_of(path))
+
+    # -- finalising -----------------------------------------------------------------------
+    def set_final(self, final: bool) -> bool:
+        """Mark the application final; refused (False) while any error remains."""
+        if final and self.errors():
+            return False
+        if final != self.final:
+            try:
+                self.draft.set_meta("final", "1" if final else "0")
+            except UserError as exc:
+                self.failed.emit(exc)
+                return False
+            self.final = final
+            self.final_changed.emit(final)
+        return True
+
+    # -- attachments ----------------------------------------------------------------------
+    def attachments(self) -> list[Any]:
+        return list(self.draft.attachments())
+
+    def attachment_pdf(self, attachment_id: int) -> bytes:
+        return self.draft.attachment_pdf(attachment_id)
+
+    def _attachments_op(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = getattr(self.draft, op)(*args, **kwargs)
+        except UserError as exc:
+            self.failed.emit(exc)
+            return None
+        self.commits += 1
+        self.committed.emit(self.commits)
+        self.attachments_changed.emit()
+        self._check_timer.start()
+        return result
+
+    def add_attachment(self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None) -> int | None:
+        """Store an intake result. The draft records the digest of the stored PDF, while
+        ``Normalised.sha256`` is that of the original file, so the PDF's digest is passed here
+        (computed by the caller's worker when it can)."""
+        return self._attachments_op(
+            "add_attachment", kind=kind, title=title, original_name=normalised.original_name,
+            source_format=normalised.source_format, pages=normalised.pages,
+            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf,
+        )
+
+    def update_attachment(self, attachment_id: int, **changes: Any) -> None:
+        self._attachments_op("update_attachment", attachment_id, **changes)
+
+    def reorder_attachments(self, ids: list[int]) -> None:
+        self._attachments_op("reorder_attachments", ids)
+
+    def remove_attachment(self, attachment_id: int) -> None:
+        self._attachments_op("remove_attachment", attachment_id)
+
+    # -- the file -------------------------------------------------------------------------
+    def send_copy(self, dest: Path) -> None:
+        self.flush()
+        self.draft.send_copy(dest)
+
+    def close(self) -> None:
+        self.flush()
+        self._check_timer.stop()
+        self.draft.close()
+
+
+def _shift(path: str, table: str, removed: int) -> str:
+    parts = path.split(".")
+    if parts[0] == table and len(parts) > 1 and parts[1].isdigit() and int(parts[1]) > removed:
+        parts[1] = str(int(parts[1]) - 1)
+    return ".".join(parts)

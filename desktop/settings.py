@@ -1,0 +1,80 @@
+"""Per-user settings (QSettings) and the per-user data folder, both overridable for tests and a
+portable mode: ``CXY_CONFIG_DIR`` holds the settings file, ``CXY_DATA_DIR`` the working drafts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+ORG = "CXY Apply"
+APP = "cxy-apply"
+MAX_RECENT = 8
+
+
+def settings() -> QSettings:
+    folder = os.environ.get("CXY_CONFIG_DIR")
+    if folder:
+        return QSettings(str(Path(folder) / f"{APP}.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORG, APP)
+
+
+def data_dir() -> Path:
+    """Where working drafts live: new applications, samples and copies of received files."""
+    folder = os.environ.get("CXY_DATA_DIR")
+    if folder:
+        path = Path(folder)
+    else:
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+        path = Path(base or Path.home()) / APP
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _paths(key: str) -> list[Path]:
+    value = settings().value(key, [], type=list)
+    return [Path(p) for p in value if p]
+
+
+def _store(key: str, paths: list[Path]) -> None:
+    store = settings()
+    store.setValue(key, [str(p) for p in paths])
+    store.sync()
+
+
+def recent_drafts() -> list[Path]:
+    return [p for p in _paths("drafts/recent") if p.exists()]
+
+
+def add_recent(path: Path) -> None:
+    path = path.resolve()
+    recent = [p for p in _paths("drafts/recent") if p != path]
+    _store("drafts/recent", [path, *recent][:MAX_RECENT])
+    remember(path)
+
+
+def remember(path: Path) -> None:
+    """Mark ``path`` as one of our own working files (it opens in place, not as a copy)."""
+    path = path.resolve()
+    known = _paths("drafts/known")
+    if path not in known:
+        _store("drafts/known", [*known, path][-500:])
+
+
+def is_own(path: Path) -> bool:
+    path = path.resolve()
+    if path.is_relative_to(data_dir().resolve()):
+        return True
+    return path in _paths("drafts/known")
+
+
+def language(default: str = "zh") -> str:
+    value = settings().value("ui/lang", default)
+    return value if value in ("zh", "en") else default
+
+
+def set_language(lang: str) -> None:
+    store = settings()
+    store.setValue("ui/lang", lang)
+    store.sync()

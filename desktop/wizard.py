@@ -1,0 +1,169 @@
+"""The wizard for one draft: the side list of steps with their state, the pages, Back/Next."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .i18n import N_, tr
+from .pages.attachments_page import AttachmentsPage
+from .pages.field_page import FieldPage
+from .pages.output_page import OutputPage
+from .pages.review_page import ReviewPage
+from .steps import ATTACHMENTS, OUTPUT, REVIEW, StepMap
+from .widgets.step_icons import state_icon
+
+STATE_TEXT = {"complete": N_("已完成"), "warning": N_("有警告"), "error": N_("有错误"), "todo": N_("待填写")}
+
+
+class WizardView(QWidget):
+    """All steps of one draft.
+
+    Signals:
+        step_changed(str): the key of the step now shown
+    """
+
+    step_changed = Signal(str)
+
+    def __init__(self, session, services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.services = services
+        self.setObjectName("wizard")
+        lang = session.lang
+        self.step_map = StepMap(session.pack, session.category)
+        titles = {s.key: (s.en if lang == "en" else s.zh) for s in session.pack.steps if s.key in self.step_map.fields}
+        titles[ATTACHMENTS] = tr("附件")
+        titles[REVIEW] = tr("检查")
+        titles[OUTPUT] = tr("输出")
+        self.titles = titles
+
+        self.pages: list[QWidget] = []
+        for step in session.pack.steps:
+            if step.key in self.step_map.fields:
+                self.pages.append(FieldPage(step, session, self.step_map))
+        self.attachments_page = AttachmentsPage(session, services)
+        self.review_page = ReviewPage(session, self.step_map, titles)
+        self.output_page = OutputPage(session, services)
+        self.pages += [self.attachments_page, self.review_page, self.output_page]
+        self.review_page.jump.connect(self.jump_to_field)
+
+        layout = QHBoxLayout(self)
+        self.step_list = QListWidget()
+        self.step_list.setObjectName("wizard.steps")
+        self.step_list.setAccessibleName(tr("步骤"))
+        self.step_list.setFixedWidth(210)
+        for page in self.pages:
+            item = QListWidgetItem(titles[page.key])
+            item.setData(Qt.ItemDataRole.UserRole, page.key)
+            self.step_list.addItem(item)
+        self.step_list.currentRowChanged.connect(self.go_to)
+        layout.addWidget(self.step_list)
+
+        right = QVBoxLayout()
+        layout.addLayout(right, 1)
+        self.stack = QStackedWidget()
+        for page in self.pages:
+            self.stack.addWidget(page)
+        right.addWidget(self.stack, 1)
+        nav = QHBoxLayout()
+        self.back_button = QPushButton(tr("上一步(&B)"))
+        self.back_button.setObjectName("wizard.back")
+        self.back_button.setToolTip("Alt+B / Ctrl+PgUp")
+        self.next_button = QPushButton(tr("下一步(&N)"))
+        self.next_button.setObjectName("wizard.next")
+        self.next_button.setToolTip("Alt+N / Ctrl+PgDown")
+        self.next_button.setDefault(False)
+        self.back_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() - 1))
+        self.next_button.clicked.connect(lambda: self.go_to(self.stack.currentIndex() + 1))
+        QShortcut(QKeySequence("Ctrl+PgDown"), self, lambda: self.go_to(self.stack.currentIndex() + 1))
+        QShortcut(QKeySequence("Ctrl+PgUp"), self, lambda: self.go_to(self.stack.currentIndex() - 1))
+        nav.addStretch(1)
+        nav.addWidget(self.back_button)
+        nav.addWidget(self.next_button)
+        right.addLayout(nav)
+
+        session.issues_changed.connect(self.update_states)
+        session.attachments_changed.connect(self.update_states)
+        session.final_changed.connect(lambda _f: self.update_states())
+        self.update_states()
+        self.go_to(0)
+
+    # -- navigation -----------------------------------------------------------------------
+    def keys(self) -> list[str]:
+        return [page.key for page in self.pages]
+
+    def current_key(self) -> str:
+        return self.pages[self.stack.currentIndex()].key
+
+    def page(self, key: str) -> QWidget:
+        return self.pages[self.keys().index(key)]
+
+    def go_to(self, index: int, focus: bool = True) -> None:
+        if not 0 <= index < len(self.pages):
+            return
+        if index != self.stack.currentIndex():
+            self.session.flush()  # leaving a step commits what was typed on it
+        self.stack.setCurrentIndex(index)
+        self.step_list.blockSignals(True)
+        self.step_list.setCurrentRow(index)
+        self.step_list.blockSignals(False)
+        self.back_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < len(self.pages) - 1)
+        page = self.pages[index]
+        if hasattr(page, "activate"):
+            page.activate()
+        if focus and isinstance(page, FieldPage):
+            first = page.first_input()
+            if first is not None:
+                first.setFocus()
+        self.step_changed.emit(page.key)
+
+    def go_to_key(self, key: str) -> None:
+        self.go_to(self.keys().index(key))
+
+    def jump_to_field(self, path: str) -> bool:
+        key = self.step_map.step_of(path)
+        if key not in self.keys():
+            key = REVIEW
+        self.go_to(self.keys().index(key), focus=False)
+        page = self.page(key)
+        if isinstance(page, FieldPage):
+            return page.focus_field(path)
+        if key == ATTACHMENTS:
+            page.list.setFocus()
+            return True
+        return False
+
+    # -- states ---------------------------------------------------------------------------
+    def step_state(self, key: str) -> str:
+        session = self.session
+        if key in self.step_map.fields:
+            return self.step_map.state(key, session.issues, session.is_quiet)
+        if key == ATTACHMENTS:
+            state = self.step_map.state(key, session.issues, session.is_quiet)
+            return "todo" if state == "complete" and not session.attachments() else state
+        errors = session.errors()
+        if key == REVIEW:
+            if errors:
+                return "error"
+            return "warning" if session.issues else "complete"
+        return "complete" if session.final else "todo"
+
+    def update_states(self) -> None:
+        for row, page in enumerate(self.pages):
+            state = self.step_state(page.key)
+            item = self.step_list.item(row)
+            item.setIcon(state_icon(state))
+            item.setData(Qt.ItemDataRole.UserRole + 1, state)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self.titles[page.key]}，{tr(STATE_TEXT[state])}")
+            item.setToolTip(tr(STATE_TEXT[state]))
