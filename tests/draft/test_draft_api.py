@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import sqlite3
 import struct
 
@@ -195,8 +196,6 @@ def test_attachments_add_order_update_remove(draft):
 )
 def test_bad_attachments_are_refused(draft, change):
     pdf = tiny_pdf()
-    import hashlib
-
     args = dict(kind="contract", title="t", original_name="a.pdf", source_format="pdf", pages=1,
                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
     args.update(change)

@@ -4,6 +4,7 @@ previous file is intact, no temporary file is left, and the user reads a clear s
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import shutil
@@ -195,8 +196,6 @@ def test_real_enospc_on_a_tiny_filesystem(tmp_path):
     with Draft.create(work / "d.cxy", pack=PACK, category=None) as d:
         d.replace_data(SAMPLE)
         pdf = b"%PDF-1.4\n" + os.urandom(600 * 1024)  # larger than the space left
-        import hashlib
-
         d.add_attachment(kind="contract", title="合同", original_name="c.pdf", source_format="pdf", pages=1,
                          sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
     script = tmp_path / "enospc.py"
