@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .files import write_atomically
 from .model import normalise
 
 
@@ -45,17 +46,17 @@ def export_json(draft: Any, output: Path | None) -> str:
     for index, info in enumerate(draft.attachments(), start=1):
         entry: dict[str, Any] = {"kind": info.kind, "title": info.title}
         if folder is not None:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError("json.write", f"无法创建文件夹 {folder}：{exc.strerror}", f"Cannot create {folder}: {exc.strerror}") from None
             name = f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf"
-            (folder / name).write_bytes(draft.attachment_pdf(info.id))
+            write_atomically(folder / name, draft.attachment_pdf(info.id), "附件文件", "the attachment file")
             entry["file"] = f"{folder.name}/{name}"
         items.append(entry)
     if items:
         data["attachments"] = items
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output is not None:
-        try:
-            output.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UserError("json.write", f"无法写入 {output}：{exc.strerror}", f"Cannot write {output}: {exc.strerror}") from None
+        write_atomically(output, (text + "\n").encode("utf-8"), "导出的 JSON 文件", "the exported JSON file")
     return text
