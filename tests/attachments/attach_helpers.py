@@ -150,3 +150,64 @@ def quadrants_seen(im: Image.Image) -> dict[str, str]:
         y = int(top + fy * (bottom - top))
         seen[name] = nearest_quadrant(im.getpixel((x, y)))
     return seen
+
+
+def hostile_pdf(**save_options) -> bytes:
+    """One visible page (a green square drawn by a form XObject) wrapped in every kind of active
+    content a PDF can carry, at document, page, annotation and resource level."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842)).obj
+    js = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert('hi')")))
+    launch = pdf.make_indirect(Dictionary(S=Name.Launch, F=String("cmd.exe"),
+                                          Win=Dictionary(F=String("cmd.exe"))))
+    pdf.Root.OpenAction = js
+    pdf.Root.AA = Dictionary(WC=js)
+    pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("init"), js])))
+    pdf.attachments["invoice.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ" + b"\0" * 62,
+                                                              mime_type="application/x-msdownload")
+    pdf.Root.AcroForm = Dictionary(Fields=Array(), XFA=pdf.make_stream(b"<xdp:xdp/>"))
+    pdf.Root.Outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines, Count=0))
+    page.AA = Dictionary(O=js, C=launch)
+
+    def link(action: Dictionary, x: int) -> Dictionary:
+        return pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link,
+                                            Rect=Array([x, 10, x + 40, 50]), A=action))
+
+    page.Annots = Array([
+        link(launch, 10),
+        link(Dictionary(S=Name.SubmitForm, F=String("http://example.invalid/")), 60),
+        link(Dictionary(S=Name.GoToR, F=String("\\\\host\\share\\x.pdf"), D=Array([0])), 110),
+        link(Dictionary(S=Name.ImportData, F=String("data.fdf")), 160),
+        link(Dictionary(S=Name.URI, URI=String("http://example.invalid/"), Next=js), 210),
+        pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.RichMedia,
+                                     Rect=Array([260, 10, 300, 50]),
+                                     RichMediaContent=Dictionary(), A=Dictionary(
+                                         S=Name.Rendition, JS=String("play()")))),
+    ])
+    # Resource-level traps: a form XObject carrying actions and a reference to the catalog,
+    # and a graphics state pointing at an action.
+    form = pdf.make_stream(b"0 1 0 rg 0 0 100 100 re f", Type=Name.XObject, Subtype=Name.Form,
+                           BBox=Array([0, 0, 100, 100]), AA=Dictionary(O=js), Extra=pdf.Root)
+    page.Resources = Dictionary(
+        XObject=Dictionary(Fm1=form),
+        ExtGState=Dictionary(GS1=Dictionary(Type=Name.ExtGState, CA=1, Evil=launch)),
+    )
+    page.Contents = pdf.make_stream(b"q /GS1 gs 200 0 0 200 200 300 cm /Fm1 Do Q")
+    return save(pdf, **save_options)
+
+
+def stamped_pdf() -> bytes:
+    """A page with a printable stamp annotation (red square appearance) that also has a
+    JavaScript action: the stamp must stay visible, the action must go."""
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842)).obj
+    appearance = pdf.make_stream(b"1 0 0 rg 0 0 100 100 re f", Type=Name.XObject,
+                                 Subtype=Name.Form, BBox=Array([0, 0, 100, 100]))
+    page.Annots = Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Stamp, Rect=Array([250, 350, 350, 450]), F=4,
+        AP=Dictionary(N=appearance), A=Dictionary(S=Name.JavaScript, JS=String("x()"))))])
+    return save(pdf)

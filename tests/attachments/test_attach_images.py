@@ -149,11 +149,21 @@ def test_pages_are_a4_by_aspect_and_keep_a_plausible_dpi():
     assert width_pt == pytest.approx(1011 / 300 * 72, rel=0.01)
 
 
-def test_a_20000_pixel_square_is_refused_before_decoding():
-    bomb = png_header_only(20000, 20000)
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A small real JPEG whose SOF0 header is patched to claim width x height."""
+    data = bytearray(encode(quadrant_image(16, 16), "JPEG", quality=50))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    return bytes(data)
+
+
+@pytest.mark.parametrize("make, name", [(png_header_only, "huge.png"),
+                                        (jpeg_claiming, "huge.jpg")])
+def test_a_20000_pixel_square_is_refused_before_decoding(make, name):
+    bomb = make(20000, 20000)
     started = time.perf_counter()
     with pytest.raises(UserError) as refused:
-        normalise(bomb, "huge.png")
+        normalise(bomb, name)
     elapsed = time.perf_counter() - started
     assert refused.value.code == "attach.image_bomb"
     assert elapsed < 0.1  # acceptance criterion of the issue; header parsing takes ~1 ms
