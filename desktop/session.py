@@ -56,7 +56,7 @@ class Session(QObject):
         self.fields: dict[str, FieldSpec] = pack.fields_for(self.category)
         self._pending: dict[str, Any] = {}
         self.touched: set[str] = set()
-        self._extra_rows: dict[str, int] = {}
+        self._shown_rows: dict[str, int] = {}  # rows added but not (all) filled yet
         self.issues: list[Issue] = []
         self.commits = 0
         self.save_state = "saved"
@@ -128,7 +128,7 @@ class Session(QObject):
     def _reload(self) -> None:
         self._flat = flatten(self.draft.data())
         self.touched = {p for p in self.touched if p in self._flat}
-        self._extra_rows.clear()
+        self._shown_rows.clear()
         self.recheck()
         self.data_reset.emit()
 
@@ -142,13 +142,12 @@ class Session(QObject):
         """Rows shown: the filled ones, the ones just added, at least the table's minimum."""
         spec = self.pack.tables.get(table)
         minimum = spec.min_rows if spec else 0
-        return max(self.data_rows(table) + self._extra_rows.get(table, 0), minimum)
+        return max(self.data_rows(table), self._shown_rows.get(table, 0), minimum)
 
     def add_row(self, table: str) -> None:
         spec = self.pack.tables.get(table)
         if spec is None or self.rows(table) < spec.max_rows:
-            shown = self.rows(table)
-            self._extra_rows[table] = shown + 1 - self.data_rows(table)
+            self._shown_rows[table] = self.rows(table) + 1
             self._check_timer.start()
 
     def remove_row(self, table: str, index: int) -> None:
@@ -164,7 +163,7 @@ class Session(QObject):
             self._flat = flatten(self.draft.data())
             self.commits += 1
             self.committed.emit(self.commits)
-        self._extra_rows[table] = max(0, shown - 1 - self.data_rows(table))
+        self._shown_rows[table] = shown - 1
         self.touched = {_shift(p, table, index) for p in self.touched if not p.startswith(f"{table}.{index}.")}
         self.recheck()
         self.data_reset.emit()

@@ -220,7 +220,10 @@ class BoolBinding(Binding):
         self.box.setChecked(value is True)
 
     def value(self) -> Any:
-        return True if self.box.isChecked() else None
+        # A declaration is either ticked or not given; other yes/no fields keep an explicit "no".
+        if self.box.isChecked():
+            return True
+        return None if self.spec.declaration else False
 
 
 def make_binding(path: str, spec: FieldSpec, pack: Pack, lang: str, category: str | None,

@@ -1,0 +1,80 @@
+"""GUI fixtures: every test gets its own settings and data folders, an in-memory keyring and a
+scripted prompter, so nothing touches the user's files or blocks on a dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import desktop  # noqa: F401 - applies desktop.qt_fixes before any Qt call
+
+from .fakes import FakePrompter, MemoryKeyring
+
+HERE = Path(__file__).resolve().parent
+# The offscreen platform cannot resize a window to its new size hints and says so on every
+# layout change; the message is about the test platform, not the app.
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if Path(str(item.fspath)).resolve().is_relative_to(HERE):
+            item.add_marker(pytest.mark.gui)
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("CXY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CXY_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def prompter() -> FakePrompter:
+    return FakePrompter()
+
+
+@pytest.fixture
+def open_window(qtbot, prompter):
+    """``open_window(path=None, lang="zh")`` → a shown MainWindow; closed (and its background
+    jobs finished) after the test."""
+    from desktop import workers
+    from desktop.app import make_window
+    from desktop.services import Services
+
+    windows = []
+
+    def make(path: Path | None = None, lang: str = "zh"):
+        window = make_window(path, lang, Services(prompter=prompter))
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
+        window.close()
+    workers.wait_all()
+    from desktop import i18n
+
+    i18n.install("zh")
+
+
+@pytest.fixture
+def window(open_window):
+    return open_window()
