@@ -1,0 +1,38 @@
+"""The frozen programs' entry script: ``cxy-apply`` runs ``desktop.app:main`` and ``cxy`` runs
+``forms.cli:main`` (the two entry points of pyproject.toml), chosen by the name the program was
+started as. On Linux ``cxy`` is a symbolic link to ``cxy-apply``, so both share one archive.
+
+The attachment worker (forms.attachments.runner) starts ``sys.executable`` with
+``--cxy-attachment-worker`` as the first argument: a frozen build has no ``python -m``.
+
+``CXY_SELFTEST_FALLBACK=1 cxy-apply --selftest RESULT`` runs :mod:`desktop.selftest` directly;
+``installer/build.py`` uses it only while ``desktop.app.main`` does not handle ``--selftest``
+itself (a frozen program has no interpreter to run ``-m desktop.selftest`` with).
+"""
+
+import os
+import sys
+
+WORKER_FLAG = "--cxy-attachment-worker"  # forms.attachments.runner.FROZEN_WORKER_FLAG
+
+
+def _run() -> int:
+    if sys.argv[1:2] == [WORKER_FLAG]:
+        from forms.attachments.worker import main as worker_main
+
+        return worker_main()
+    invoked = os.path.splitext(os.path.basename(sys.argv[0]))[0].lower()
+    if invoked == "cxy":
+        from forms.cli import main as cli_main
+
+        return cli_main()
+    if os.environ.get("CXY_SELFTEST_FALLBACK") == "1" and sys.argv[1:2] == ["--selftest"]:
+        from desktop.selftest import main as selftest_main
+
+        return selftest_main(sys.argv[2:])
+    from desktop.app import main
+
+    return main()
+
+
+sys.exit(_run())
