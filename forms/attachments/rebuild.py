@@ -58,8 +58,6 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
     except pikepdf.PdfError:
         raise Refusal("attach.damaged") from None
     with src:
-        if src.get_warnings():
-            notes.append("repaired")
         if src.is_encrypted:
             notes.append("decrypted")
         total = len(src.pages)
@@ -79,6 +77,13 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
             out.pages.append(pikepdf.Page(copier.page(page.obj)))
             progress(index + 1, total)
         notes.extend(copier.notes())
+        # qpdf reads stream data lazily, so its repair warnings are only complete now.
+        warnings = src.get_warnings()
+        if warnings:
+            notes.insert(0, "repaired")
+        if any("treating stream as empty" in w or "unable to recover stream data" in w
+               for w in warnings):
+            notes.append("content-lost")  # the UI should ask the user to check the preview
         return save(out), total, notes
 
 

@@ -158,3 +158,17 @@ def test_an_image_xobject_claiming_huge_dimensions_is_refused():
 def test_same_pdf_gives_the_same_bytes():
     source = hostile_pdf()
     assert normalise(source, "a.pdf").pdf == normalise(source, "a.pdf").pdf
+
+
+def test_content_qpdf_cannot_recover_is_flagged_for_the_user():
+    # A content stream whose /Length is wrong and whose endstream is misspelt: qpdf repairs the
+    # file but must treat the stream as empty, so the page comes out blank.
+    body = (b"%PDF-1.3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+            b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
+            b" endobj\n4 0 obj << /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato) Tj ET\n"
+            b"enxstream\nenxobj\n5 0 obj << /Type /Font >>\nendstream\nendobj\n"
+            b"trailer << /Root 1 0 R >>\n%%EOF\n")
+    result = normalise(body, "broken.pdf")
+    assert result.pages == 1
+    assert "repaired" in result.notes and "content-lost" in result.notes

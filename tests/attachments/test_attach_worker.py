@@ -50,11 +50,11 @@ def test_the_wall_clock_limit_stops_the_worker():
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
 def test_the_memory_cap_stops_a_greedy_decode():
-    # 36 megapixels of RGBA need well over 100 MiB to decode and flatten; the worker's own
-    # start-up takes about 70 MiB of address space.
-    png = encode(Image.new("RGBA", (6000, 6000), (10, 20, 30, 40)), "PNG")
-    error = refused(png, "big.png", limits=IntakeLimits(memory_bytes=100 << 20))
-    assert error.code == "attach.memory" and "100" in error.zh
+    # 49 megapixels of RGBA take 196 MiB just to decode; the worker itself starts in about
+    # 70 MiB of address space, so a 200 MiB cap is hit during the decode, not the imports.
+    png = encode(Image.new("RGBA", (7000, 7000), (10, 20, 30, 40)), "PNG", compress_level=1)
+    error = refused(png, "big.png", limits=IntakeLimits(memory_bytes=200 << 20))
+    assert error.code == "attach.memory" and "200" in error.zh
 
 
 def _fake_worker(monkeypatch, code: str) -> None:
