@@ -1,0 +1,218 @@
+"""The size budget: when a file is over the portal's limit, scanned images drawn at more than
+the pack's dpi are re-encoded as JPEG at that dpi, then lower, until the file fits. Images are
+measured as they are drawn (the page's transformation matrix), so a small logo is never
+degraded because its pixel count happens to be large relative to the page."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pikepdf
+from pikepdf import Name
+from PIL import Image
+
+from .assemble import save
+
+MB = 1024 * 1024
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+SKIP_FILTERS = {"/JBIG2Decode", "/CCITTFaxDecode", "/JPXDecode"}  # bilevel or exotic: keep
+MIN_PIXELS = 64
+FORM_DEPTH = 8
+# (share of the pack's dpi, JPEG quality) tried in turn; never below FLOOR_DPI
+STEPS = ((1.0, 80), (0.8, 70), (0.6, 60))
+FLOOR_DPI = 72.0
+
+
+@dataclass
+class Fitted:
+    pdf: bytes
+    notes: list[str]
+    over: bool  # still over the budget after the last step
+
+
+def _mul(m1: tuple, m2: tuple) -> tuple:
+    a1, b1, c1, d1, e1, f1 = m1
+    a2, b2, c2, d2, e2, f2 = m2
+    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
+            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+
+
+def _matrix(values) -> tuple:
+    try:
+        numbers = tuple(float(v) for v in values)
+    except (TypeError, ValueError):
+        return IDENTITY
+    return numbers if len(numbers) == 6 else IDENTITY
+
+
+def drawn_images(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
+    """Every image XObject drawn on a page → (stream, widest drawn width, tallest drawn height)
+    in points."""
+    found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]] = {}
+    for page in pdf.pages:
+        _walk(page.obj, page.obj.get("/Resources"), IDENTITY, found, 0)
+    return found
+
+
+def _walk(owner, resources, ctm: tuple, found: dict, depth: int) -> None:
+    if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
+        return
+    xobjects = resources.get("/XObject")
+    if not isinstance(xobjects, pikepdf.Dictionary):
+        return
+    try:
+        instructions = pikepdf.parse_content_stream(owner, "q Q cm Do")
+    except pikepdf.PdfError:
+        return
+    stack: list[tuple] = []
+    matrix = ctm
+    for operands, operator in instructions:
+        op = str(operator)
+        if op == "q":
+            stack.append(matrix)
+        elif op == "Q":
+            matrix = stack.pop() if stack else ctm
+        elif op == "cm":
+            matrix = _mul(_matrix(operands), matrix)
+        elif op == "Do" and operands:
+            xobject = xobjects.get(operands[0])
+            if not isinstance(xobject, pikepdf.Stream):
+                continue
+            subtype = xobject.get("/Subtype")
+            if subtype == Name.Image and xobject.is_indirect:
+                width = math.hypot(matrix[0], matrix[1])
+                height = math.hypot(matrix[2], matrix[3])
+                _, old_w, old_h = found.get(xobject.objgen, (xobject, 0.0, 0.0))
+                found[xobject.objgen] = (xobject, max(old_w, width), max(old_h, height))
+            elif subtype == Name.Form:
+                inner = _mul(_matrix(xobject.get("/Matrix", IDENTITY)), matrix)
+                _walk(xobject, xobject.get("/Resources", resources), inner, found, depth + 1)
+
+
+def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int) -> int:
+    """Re-encode every image drawn at more than ``dpi`` (×1.05) as JPEG at ``dpi``; returns the
+    number of images changed. Pixels are decoded, scaled and encoded on a few threads (Pillow
+    releases the GIL); pikepdf objects are only touched on this thread."""
+    jobs: list[tuple[pikepdf.Stream, Job]] = []
+    for image, width_pt, height_pt in drawn_images(pdf).values():
+        job = _job(image, width_pt, height_pt, dpi, quality)
+        if job is not None:
+            jobs.append((image, job))
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(_encode, [job for _, job in jobs]))
+    changed = 0
+    for (image, job), result in zip(jobs, results):
+        if result is None:  # undecodable: left exactly as it was
+            continue
+        jpeg, gray = result
+        image.write(jpeg, filter=Name.DCTDecode)
+        image.Width, image.Height = job.size
+        image.ColorSpace = Name.DeviceGray if gray else Name.DeviceRGB
+        image.BitsPerComponent = 8
+        for key in ("/DecodeParms", "/Decode"):
+            if key in image:
+                del image[key]
+        if isinstance(image.get("/Mask"), pikepdf.Array):  # a colour-key mask means nothing after JPEG
+            del image["/Mask"]
+        changed += 1
+    return changed
+
+
+@dataclass
+class Job:
+    size: tuple[int, int]
+    quality: int
+    jpeg: bytes | None = None  # a plain RGB/grey JPEG, decoded by Pillow (at reduced scale)
+    picture: Image.Image | None = None  # anything else, decoded by pikepdf
+
+
+def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, quality: int) -> Job | None:
+    if width_pt <= 0 or height_pt <= 0 or image.get("/ImageMask", False):
+        return None
+    filters = image.get("/Filter")
+    names = {str(f) for f in filters} if isinstance(filters, pikepdf.Array) else {str(filters)}
+    if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
+        return None
+    px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    if min(px_w, px_h) < MIN_PIXELS:
+        return None
+    drawn_dpi = min(px_w / (width_pt / 72), px_h / (height_pt / 72))
+    if drawn_dpi <= dpi * 1.05:
+        return None
+    scale = dpi / drawn_dpi
+    job = Job((max(1, round(px_w * scale)), max(1, round(px_h * scale))), quality)
+    plain = image.get("/ColorSpace") in (Name.DeviceRGB, Name.DeviceGray) and "/Decode" not in image
+    try:
+        if names == {"/DCTDecode"} and plain:
+            job.jpeg = image.read_raw_bytes()
+        else:
+            job.picture = pikepdf.PdfImage(image).as_pil_image()
+    except Exception:  # an image pikepdf cannot decode is left exactly as it was
+        return None
+    return job
+
+
+def _encode(job: Job) -> tuple[bytes, bool] | None:
+    try:
+        if job.jpeg is not None:
+            picture = Image.open(io.BytesIO(job.jpeg))
+            picture.draft(picture.mode, job.size)  # DCT scaling: decode at 1/2, 1/4… directly
+        else:
+            picture = job.picture
+        gray = picture.mode in ("1", "L", "LA", "I", "I;16")
+        picture = picture.convert("L" if gray else "RGB").resize(job.size, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        picture.save(buffer, "JPEG", quality=job.quality)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return buffer.getvalue(), gray
+
+
+def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str]) -> Fitted:
+    """Save what ``build`` makes; when over ``budget_mb``, rebuild from the originals and
+    downsample, stepping the dpi down until it fits. ``what`` names the file (zh, en)."""
+    budget = budget_mb * MB
+    first = save(build())
+    if len(first) <= budget:
+        return Fitted(first, [], False)
+    best = first
+    for share, quality in STEPS:
+        target = max(FLOOR_DPI, dpi * share)
+        pdf = build()
+        count = downsample(pdf, target, quality)
+        if count == 0:
+            break
+        data = save(pdf)
+        if len(data) < len(best):
+            best = data
+        if len(data) <= budget:
+            return Fitted(data, [_note_done(what, count, target, quality, len(first), len(data), budget_mb)], False)
+    return Fitted(best, [_note_over(what, len(first), len(best), budget_mb)], True)
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f} MB"
+
+
+def _note_done(what, count, dpi, quality, before, after, budget_mb) -> str:
+    zh, en = what
+    return (
+        f"{zh}超过 {budget_mb:g} MB 的大小限制：已将 {count} 张扫描图片降至 {dpi:.0f} dpi（JPEG 质量 {quality}），"
+        f"文件由 {_mb(before)} 减至 {_mb(after)}"
+        f" ({en} was over the {budget_mb:g} MB limit: {count} scanned images were downsampled to {dpi:.0f} dpi"
+        f" (JPEG quality {quality}), {_mb(before)} → {_mb(after)})"
+    )
+
+
+def _note_over(what, before, after, budget_mb) -> str:
+    zh, en = what
+    return (
+        f"{zh}降低图片分辨率后仍有 {_mb(after)}（原 {_mb(before)}），超过 {budget_mb:g} MB 的限制，请减少或压缩附件"
+        f" ({en} is still {_mb(after)} (was {_mb(before)}) after downsampling, over the {budget_mb:g} MB limit;"
+        f" please remove or shrink attachments)"
+    )

@@ -1,0 +1,275 @@
+"""The three outputs made from an application and its attachments: the package (one PDF to
+keep, send or upload), the print set (three collated paper copies, each with its routing slip)
+and the upload files (one PDF per portal slot). All are pure functions of their inputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pikepdf
+
+from forms.attachments.scan import active_content
+from forms.derive import recipients
+from forms.errors import UserError
+from forms.pack import Pack
+from forms.render.documents import document_title, documents_for, render_document
+from forms.render.layout import parse_documents
+from forms.render.page import CREATOR
+
+from . import assemble as asm
+from .budget import fit
+from .pages import Entry, cover, footers, slip
+
+KIND_ORDER = ("contract", "payment_proof", "other")
+KIND_LABELS = {"contract": ("合同", "Contract"), "payment_proof": ("到账证明", "Payment proof"), "other": ("其他附件", "Other")}
+COVER_TITLE = "封面及目录"
+
+
+class AttachmentLike(Protocol):
+    kind: str
+    title: str
+
+
+Attachments = Sequence[tuple[Any, bytes]]
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    pdf: bytes
+    pages: int
+    outline: list[str]
+    notes: list[str]
+    digest: str = ""  # the short content hash printed in every footer
+
+
+def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
+    """8 hex digits identifying the content: the data JSON and every attachment's PDF."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+    for info, pdf in ordered(attachments):
+        digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{hashlib.sha256(pdf).hexdigest()}".encode())
+    return digest.hexdigest()[:8]
+
+
+def kind_of(info: Any) -> str:
+    kind = getattr(info, "kind", "other")
+    return kind if kind in KIND_ORDER else "other"
+
+
+def ordered(attachments: Attachments) -> list[tuple[Any, bytes]]:
+    """Contracts, then payment proofs, then the rest; the user's order within each kind."""
+    indexed = list(enumerate(attachments))
+    indexed.sort(key=lambda item: (KIND_ORDER.index(kind_of(item[1][0])), getattr(item[1][0], "position", item[0]), item[0]))
+    return [item for _, item in indexed]
+
+
+def attachment_title(info: Any) -> str:
+    label = KIND_LABELS[kind_of(info)][0]
+    name = getattr(info, "title", "") or getattr(info, "original_name", "") or "附件"
+    return f"{label}：{name}"
+
+
+def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
+    return [
+        asm.Part(document_title(key, pack)[0], render_document(key, data, pack), kind="document")
+        for key, _title in documents_for(data, pack)
+    ]
+
+
+def _attachment_parts(attachments: Attachments) -> list[asm.Part]:
+    return [asm.Part(attachment_title(info), pdf, kind=kind_of(info)) for info, pdf in ordered(attachments)]
+
+
+def _count_pages(parts: list[asm.Part]) -> None:
+    for part in parts:
+        with asm.open_pdf(part.pdf, part.title) as pdf:
+            part.pages = len(pdf.pages)
+
+
+def _guard(pdf: bytes) -> bytes:
+    findings = active_content(pdf)
+    if findings:
+        raise UserError(
+            "package.active_content",
+            f"生成的PDF中发现不允许的活动内容（{'，'.join(findings[:3])}），已停止保存",
+            f"The generated PDF contains forbidden active content ({', '.join(findings[:3])}); nothing was saved",
+        )
+    return pdf
+
+
+def _info(pdf: pikepdf.Pdf, data: dict[str, Any], pack: Pack, title: str) -> None:
+    asm.set_info(
+        pdf,
+        title=title,
+        author=str((data.get("university") or {}).get("name") or ""),
+        subject=str((data.get("project") or {}).get("name") or ""),
+        creator=CREATOR,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The package
+
+
+def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
+                  budget_mb: float | None = None) -> PackageResult:
+    """Cover with contents → the category's 申报书 → the three letters → contracts → payment
+    proofs → other attachments. Every page is footed "第 N 页 共 M 页" with the content hash;
+    the outline has one entry per part. Over the size budget, scans are downsampled (notes)."""
+    digest = content_hash(data, attachments)
+    parts = _document_parts(data, pack) + _attachment_parts(attachments)
+    _count_pages(parts)
+    cover_pdf, cover_pages = _cover(data, pack, parts, digest)
+    parts.insert(0, asm.Part(COVER_TITLE, cover_pdf, kind="cover", pages=cover_pages))
+    total = sum(part.pages for part in parts)
+    texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
+    overlay: dict[str, bytes] = {}
+
+    def build() -> pikepdf.Pdf:
+        pdf = asm.assemble(parts)
+        if "pdf" not in overlay:
+            overlay["pdf"] = footers([asm.visible_size(page)[:2] for page in pdf.pages], texts)
+        asm.stamp(pdf, overlay["pdf"])
+        asm.outline(pdf, [(part.title, part.start) for part in parts])
+        _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
+        return pdf
+
+    budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
+    fitted = fit(build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"))
+    return PackageResult(
+        pdf=_guard(fitted.pdf),
+        pages=total,
+        outline=[part.title for part in parts],
+        notes=fitted.notes,
+        digest=digest,
+    )
+
+
+def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str) -> tuple[bytes, int]:
+    """The cover's own length shifts every page number after it: settle it (1 page, or more
+    with many attachments) before writing the numbers."""
+    pages = 1
+    for _ in range(5):
+        entries, page = [], pages + 1
+        for part in parts:
+            entries.append(Entry(part.title, page, part.pages))
+            page += part.pages
+        pdf = cover(data, pack, entries, digest)
+        with asm.open_pdf(pdf, COVER_TITLE) as opened:
+            actual = len(opened.pages)
+        if actual == pages:
+            return pdf, pages
+        pages = actual
+    raise AssertionError("cover length does not settle")  # pragma: no cover - cannot happen: monotone
+
+
+# --------------------------------------------------------------------------------------------
+# The print set
+
+
+def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bool = False,
+                    attachments: Attachments = ()) -> bytes:
+    """One collated paper copy per recipient (pack.copies): a routing slip naming the
+    recipient and the sign/seal checklist, then the 申报书 and the three letters (and the
+    attachments when asked). The documents are rendered once and shared by the copies."""
+    digest = content_hash(data, attachments if include_attachments else ())
+    documents = _document_parts(data, pack) + (_attachment_parts(attachments) if include_attachments else [])
+    _count_pages(documents)
+    bureaus = recipients(data)
+    parts: list[asm.Part] = []
+    copies: list[tuple[str, int]] = []  # (outline title, index of its slip in parts)
+    total = len(pack.copies)
+    for number, copy in enumerate(pack.copies, start=1):
+        bureau = bureaus.get(copy.key)
+        page, entries = 1, []
+        for part in documents:
+            entries.append(Entry(part.title, page, part.pages))
+            page += part.pages
+        slip_pdf = slip(data, pack, number=number, total=total, recipient=copy.zh, bureau=bureau, entries=entries)
+        copies.append((f"第{number}份：{bureau or copy.zh}", len(parts)))
+        parts.append(asm.Part(f"报送清单 第{number}份", slip_pdf, kind="slip"))
+        parts.extend(asm.Part(p.title, p.pdf, kind=p.kind, pages=p.pages) for p in documents)
+
+    pdf = asm.assemble(parts)
+    texts: list[str] = []
+    per_copy = sum(p.pages for p in documents)
+    for number in range(1, total + 1):
+        slip_part = parts[copies[number - 1][1]]
+        texts += [f"第{number}份　报送清单（递交前取下）"] * slip_part.pages
+        texts += [f"第{number}份　第 {n} 页 共 {per_copy} 页　校验码 {digest}" for n in range(1, per_copy + 1)]
+    asm.stamp(pdf, footers([asm.visible_size(page)[:2] for page in pdf.pages], texts))
+    with pdf.open_outline() as tree:
+        for (title, index), next_index in zip(copies, [i for _, i in copies[1:]] + [len(parts)]):
+            item = pikepdf.OutlineItem(title, parts[index].start)
+            item.children.extend(pikepdf.OutlineItem(p.title, p.start) for p in parts[index + 1 : next_index])
+            tree.root.append(item)
+    pdf.Root.PageMode = pikepdf.Name.UseOutlines
+    _info(pdf, data, pack, f"{pack.title.zh}纸质材料（{total}份）：{(data.get('project') or {}).get('name') or ''}")
+    return _guard(asm.save(pdf))
+
+
+# --------------------------------------------------------------------------------------------
+# Upload files
+
+
+def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path) -> list[Path]:
+    """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
+    pack.upload.max_file_mb (scans downsampled when needed). Slot files left from an earlier
+    run whose slot is now empty are removed, so a stale file is never uploaded."""
+    out_dir = Path(out_dir)
+    made: list[tuple[Path, bytes]] = []
+    stale: list[Path] = []
+    for slot in parse_documents(pack).uploads:
+        items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
+        if not items:
+            stale.append(out_dir / slot.file)
+            continue
+        parts = _attachment_parts(items)
+
+        def build(parts: list[asm.Part] = parts, slot=slot) -> pikepdf.Pdf:
+            pdf = asm.assemble(parts)
+            asm.outline(pdf, [(part.title, part.start) for part in parts])
+            _info(pdf, data, pack, f"{slot.zh}：{(data.get('project') or {}).get('name') or ''}")
+            return pdf
+
+        fitted = fit(build, pack.upload.max_file_mb, pack.upload.downsample_dpi, (slot.zh, slot.en))
+        if fitted.over:
+            raise UserError("package.file_too_large", *_split(fitted.notes[-1]))
+        made.append((out_dir / slot.file, _guard(fitted.pdf)))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for path, pdf in made:
+            write_atomic(path, pdf)
+        for path in stale:
+            path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise UserError(
+            "package.write",
+            f"无法写入上传文件到 {out_dir}：{exc.strerror or exc}",
+            f"Cannot write the upload files to {out_dir}: {exc.strerror or exc}",
+        ) from exc
+    return [path for path, _ in made]
+
+
+def _split(note: str) -> tuple[str, str]:
+    zh, _, en = note.partition(" (")
+    return zh, en.rstrip(")")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    handle, tmp = tempfile.mkstemp(prefix=".part-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,134 @@
+"""The package commands of ``cxy``: attach files to a draft, build the package, the print set
+and the upload files. ``register`` is called by :mod:`forms.cli`, which turns a UserError into
+one line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from forms.errors import UserError
+from forms.pack import Pack
+
+KINDS = ("contract", "payment_proof", "other")
+MB = 1024 * 1024
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("attach", help="add scans or PDFs to a draft (sanitised on intake)")
+    p.add_argument("draft")
+    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--title", help="title shown in the package (default: the file name)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_attach)
+
+    p = subparsers.add_parser("build", help="draft → one PDF package (cover, forms, letters, attachments)")
+    p.add_argument("draft")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--budget-mb", type=float, help="size limit (default: the pack's max_package_mb)")
+    p.set_defaults(func=cmd_build)
+
+    p = subparsers.add_parser("print-set", help="draft → three collated paper copies with routing slips")
+    p.add_argument("draft")
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--with-attachments", action="store_true", help="also print the attachments in every copy")
+    p.set_defaults(func=cmd_print_set)
+
+    p = subparsers.add_parser("upload-files", help="draft → one PDF per portal upload slot")
+    p.add_argument("draft")
+    p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.set_defaults(func=cmd_upload_files)
+
+
+def _say(args: argparse.Namespace, zh: str, en: str) -> str:
+    return en if getattr(args, "lang", "zh") == "en" else zh
+
+
+@contextmanager
+def _application(path: Path) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]]]]:
+    """(data, attachments) of a draft (through the hardened loader) or of a contract JSON."""
+    from forms.cli import application_of, opened
+
+    if path.suffix.lower() == ".json":
+        yield application_of(path), []
+        return
+    with opened(path) as draft:
+        yield draft.data(), [(info, draft.attachment_pdf(info.id)) for info in draft.attachments()]
+
+
+def _write(path: Path, data: bytes) -> None:
+    from forms.package.build import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise UserError("package.write", f"无法写入 {path}：{exc.strerror or exc}", f"Cannot write {path}: {exc.strerror or exc}") from None
+
+
+def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.attachments import normalise
+    from forms.draft import Draft
+
+    files = [Path(name) for name in args.files]
+    for file in files:
+        if not file.is_file():
+            raise UserError("attach.not_found", f"找不到文件：{file}", f"File not found: {file}")
+    draft = Draft.open(Path(args.draft))
+    try:
+        for number, file in enumerate(files, start=1):
+            result = normalise(file, file.name)
+            title = args.title or file.stem
+            if args.title and len(files) > 1:
+                title = f"{args.title}（{number}）"
+            # the draft verifies the stored PDF against this digest (Normalised.sha256 is the
+            # original file's, which the draft cannot check)
+            draft.add_attachment(
+                kind=args.kind, title=title, original_name=result.original_name, source_format=result.source_format,
+                pages=result.pages, sha256=hashlib.sha256(result.pdf).hexdigest(), pdf=result.pdf,
+            )
+            print(_say(args, f"已添加：{title}（{result.pages} 页）", f"Added: {title} ({result.pages} pages)"))
+    finally:
+        draft.close()
+    return 0
+
+
+def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.package import build_package
+
+    with _application(Path(args.draft)) as (data, attachments):
+        result = build_package(data, attachments, pack, budget_mb=args.budget_mb)
+    _write(Path(args.output), result.pdf)
+    for note in result.notes:
+        zh, _, en = note.partition(" (")
+        print(_say(args, zh, en.rstrip(")")))
+    size = f"{len(result.pdf) / MB:.1f} MB"
+    print(_say(args, f"已生成 {args.output}：{result.pages} 页，{size}，校验码 {result.digest}",
+               f"Wrote {args.output}: {result.pages} pages, {size}, check code {result.digest}"))
+    return 0
+
+
+def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.package import build_print_set
+
+    with _application(Path(args.draft)) as (data, attachments):
+        pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments)
+    _write(Path(args.output), pdf)
+    print(_say(args, f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
+               f"Wrote the print set {args.output} ({len(pack.copies)} copies)"))
+    return 0
+
+
+def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.package import upload_files
+
+    with _application(Path(args.draft)) as (data, attachments):
+        paths = upload_files(data, attachments, pack, Path(args.output))
+    if not paths:
+        print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
+    for path in paths:
+        print(f"{path}  {path.stat().st_size / MB:.1f} MB")
+    return 0
