@@ -18,7 +18,7 @@ _SNIFF_BYTES = 4096
 def normalise(source: Path | bytes, original_name: str, *, limits: IntakeLimits = IntakeLimits(),
               progress: Callable[[int, int], None] | None = None,
               cancel: Callable[[], bool] | None = None) -> Normalised:
-    """Turn an image or PDF into sanitised PDF bytes (see the package README for the rules).
+    """Turn an image or PDF into sanitised PDF bytes (rules: forms/attachments/README.md).
 
     Raises forms.errors.UserError with an ``attach.*`` code for every failure. ``progress`` is
     called with (pages done, pages total); ``cancel`` is polled while the worker runs and

@@ -67,7 +67,7 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
             raise Refusal("attach.too_many_pages", pages=total, limit=limits.max_pages)
         if graph_findings(src):
             notes.append("active-content-removed")
-        if any("/Annots" in page.obj for page in src.pages):
+        if any(_annotated(page.obj) for page in src.pages):
             notes.append(_flatten_annotations(src))
 
         out = pikepdf.new()
@@ -107,6 +107,11 @@ def _flatten_annotations(src: pikepdf.Pdf) -> str:
         return "annotations-flattened"
     except Exception:
         return "annotations-dropped"
+
+
+def _annotated(page) -> bool:
+    annots = page.get("/Annots")
+    return getattr(annots, "_type_code", None) == ObjectType.array and len(annots) > 0
 
 
 def _inherited(page, key: str):
