@@ -214,9 +214,17 @@ def _form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack,
         Spacer(1, 5 * mm),
     ]
     grid = _Grid(layout, docs, values, pack, styles)
-    for row in docs.expanded_rows(layout):
+    rows = docs.expanded_rows(layout)
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if row.heading is not None and following is not None and following.table is not None:
+            grid.segment(repeat=2)  # the team: its heading and column titles repeat on a new page
+        elif row.table is not None and grid.repeat != 2:
+            grid.segment(repeat=1)
         grid.add(row)
-    story.append(grid.table())
+        if row.table is not None:
+            grid.segment(repeat=0)
+    story.extend(grid.tables())
     return story
 
 
@@ -233,6 +241,8 @@ class _Grid:
         self.widths = [width * c / sum(layout.columns) for c in layout.columns]
         self.rows: list[list[Any]] = []
         self.heights: list[float] = []
+        self.segments: list[tuple[int, int]] = [(0, 0)]  # (first row, rows repeated after a page break)
+        self.repeat = 0
         margins = docs.style.margins_mm
         # a row never gets taller than about half a page, so it always fits on a fresh one
         self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
@@ -379,26 +389,56 @@ class _Grid:
         self.commands.append(("TOPPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
         self.commands.append(("BOTTOMPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
 
-    def table(self) -> Table:
+    def segment(self, repeat: int) -> None:
+        """Start a new table here. The grid is drawn as stacked tables with the same columns, so
+        that a repeated part (the team) can repeat its heading rows when it breaks across pages."""
+        self.repeat = repeat
+        if self.segments[-1][0] == len(self.rows):
+            self.segments[-1] = (len(self.rows), repeat)
+        else:
+            self.segments.append((len(self.rows), repeat))
+
+    def tables(self) -> list[Table]:
         pad = self.style.cell_padding_mm * mm
-        commands = [
-            ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),  # blank cells name a font too
-            ("GRID", (0, 0), (-1, -1), 0.6, GRID),
-            ("BOX", (0, 0), (-1, -1), 1.2, GRID),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), pad),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
-            *self.commands,
-        ]
-        return Table(
-            self.rows,
-            colWidths=self.widths,
-            minRowHeights=self.heights,
-            style=TableStyle(commands),
-            splitByRow=1,
-        )
+        bounds = [start for start, _ in self.segments[1:]] + [len(self.rows)]
+        out = []
+        for number, ((start, repeat), end) in enumerate(zip(self.segments, bounds)):
+            if start == end:
+                continue
+            commands = [
+                ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),  # blank cells name a font too
+                ("GRID", (0, 0), (-1, -1), 0.6, GRID),
+                ("LINEBEFORE", (0, 0), (0, -1), 1.2, GRID),
+                ("LINEAFTER", (-1, 0), (-1, -1), 1.2, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                *(_shift(command, start) for command in self.commands if start <= _row_of(command) < end),
+            ]
+            if number == 0:
+                commands.append(("LINEABOVE", (0, 0), (-1, 0), 1.2, GRID))
+            if end == len(self.rows):
+                commands.append(("LINEBELOW", (0, -1), (-1, -1), 1.2, GRID))
+            out.append(Table(
+                self.rows[start:end],
+                colWidths=self.widths,
+                minRowHeights=self.heights[start:end],
+                style=TableStyle(commands),
+                splitByRow=1,
+                repeatRows=repeat,
+            ))
+        return out
+
+
+def _row_of(command: tuple) -> int:
+    return command[1][1]
+
+
+def _shift(command: tuple, start: int) -> tuple:
+    name, (c0, r0), (c1, r1), *rest = command
+    return (name, (c0, r0 - start), (c1, r1 - start), *rest)
 
 
 # --------------------------------------------------------------------------------------------
