@@ -228,3 +228,29 @@ def test_a_value_taller_than_a_page_continues_on_the_next(pack):
     for _page, x0, y0, x1, y1, _text in words(pdf):
         assert left - 0.5 <= x0 and x1 <= right + 4.5
         assert 0 <= y0 and y1 <= 842
+
+
+# --- any text at all ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GBK_SAMPLE = "镕喆堃玥项目名称合作企业南京理工大学，。、；：（）《》“”—…"
+TEXT = st.text(alphabet=st.sampled_from(GBK_SAMPLE + "abcXYZ0123456789 <>&\"'\n\t@-_/."), max_size=160)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=TEXT, unit=TEXT, title=TEXT, member=TEXT, summary=TEXT)
+def test_any_text_renders_inside_the_page(pack, name, unit, title, member, summary):
+    data = sample("tech_trade")
+    data["project"].update(name=name, summary=summary)
+    data["university"]["name"] = unit
+    data["leader"]["title"] = title
+    data["members"][0]["unit"] = member
+    pdf = render_document("form_tech_trade", data, pack)
+    left, right = LEFT_MM * PT, (WIDTH_MM - RIGHT_MM) * PT
+    for _page, x0, y0, x1, y1, text in words(pdf):
+        assert left - 0.5 <= x0 and x1 <= right + 4.5, text
+        assert 0 <= y0 and y1 <= 842
+    if "<" in name:
+        assert "<" in text_of(pdf)  # markup characters are printed, never interpreted
