@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build() -> float:
+    if sys.platform.startswith("linux"):
+        missing = [tool for tool in ("strip", "objdump", "ldd") if shutil.which(tool) is None]
+        if missing:  # PyInstaller needs them on Linux; strip=True in the spec crashes without strip
+            raise StepFailed(f"missing {', '.join(missing)}: apt-get install binutils")
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", str(SPEC),
                "--distpath", str(DIST), "--workpath", str(WORK)]
     print("$", " ".join(command), flush=True)
