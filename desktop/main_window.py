@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         while self.stack.count():
             old = self.stack.widget(0)
             self.stack.removeWidget(old)
+            old.hide()
+            old.setParent(None)  # out of findChild's reach at once; deleted on the next loop turn
             old.deleteLater()
         self.start_page = StartPage(self.pack, self.lang)
         self.start_page.new_requested.connect(self.new_application)
@@ -248,7 +250,7 @@ class MainWindow(QMainWindow):
         return True
 
     def about(self) -> None:
-        contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}：{c.phone}" for c in self.pack.contacts)
+        contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}  {c.phone}" for c in self.pack.contacts)
         self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

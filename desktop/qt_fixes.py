@@ -1,10 +1,12 @@
-"""Work around PySide6 6.12.0 on CPython 3.11: every Qt method that returns nothing (setText,
-processEvents, …) drops one reference to ``None`` that it never took. ``None`` starts with a few
-thousand references, so after a few thousand such calls CPython aborts with "none_dealloc:
-deallocating None". From Python 3.12 ``None`` is immortal and the bug is harmless.
+"""Work around PySide6 6.12.0 on CPython 3.11: Qt calls that return nothing (setText,
+processEvents, …) drop one reference to ``None`` that they never took, and so does a signal's
+``emit()`` to ``True``. These singletons start with a few hundred to a few thousand references,
+so after that many calls CPython aborts with "none_dealloc: deallocating None" (or
+"bool_dealloc"). PySide6 6.11.3 does not do this, and from Python 3.12 the singletons are
+immortal, so the bug is then harmless.
 
-``None`` is a static object that is never freed, so giving it a huge reference count is safe;
-2**60 calls will not happen. Imported first by ``desktop/__init__.py``.
+The singletons are static objects that are never freed, so giving them a huge reference count
+is safe; 2**60 calls will not happen. Imported first by ``desktop/__init__.py`` and ``app.py``.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import sys
 _BUMP = 1 << 60
 
 
-def keep_none_alive() -> None:
+def keep_singletons_alive() -> None:
     if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return
-    refcount = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt is PyObject's first field
-    if refcount.value < _BUMP // 2:
-        refcount.value += _BUMP
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt: PyObject's first field
+        if refcount.value < _BUMP // 2:
+            refcount.value += _BUMP
 
 
-keep_none_alive()
+keep_singletons_alive()

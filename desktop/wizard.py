@@ -165,5 +165,5 @@ class WizardView(QWidget):
             item = self.step_list.item(row)
             item.setIcon(state_icon(state))
             item.setData(Qt.ItemDataRole.UserRole + 1, state)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self.titles[page.key]}，{tr(STATE_TEXT[state])}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{self.titles[page.key]} ({tr(STATE_TEXT[state])})")
             item.setToolTip(tr(STATE_TEXT[state]))

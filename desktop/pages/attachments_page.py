@@ -313,7 +313,7 @@ class AttachmentsPage(QWidget):
             self.list.setCurrentRow(self.list.count() - 1)
         if refused:
             lang = self.session.lang
-            self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(f"{name}：{exc.message(lang)}" for name, exc in refused))
+            self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
 
     def _failed(self, exc) -> None:
         text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)

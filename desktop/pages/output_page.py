@@ -90,7 +90,7 @@ class OutputPage(QWidget):
         side.addWidget(self.include_attachments)
         copies = session.pack.copies
         copies_note = QLabel(tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
-            n=len(copies), recipients="、".join(c.en if session.lang == "en" else c.zh for c in copies)))
+            n=len(copies), recipients=tr("、").join(c.en if session.lang == "en" else c.zh for c in copies)))
         copies_note.setWordWrap(True)
         copies_note.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
         side.addWidget(copies_note)
@@ -170,11 +170,17 @@ class OutputPage(QWidget):
         if self.job is not None:
             return None
         self._busy(True, busy_text)
+        self._on_done = on_done
         self.job = workers.start(fn)
-        self.job.succeeded.connect(on_done)
+        # Bound slots only: Qt drops them with the page, so a job that ends after the window
+        # closed calls nothing.
+        self.job.succeeded.connect(self._succeeded)
         self.job.failed.connect(self._failed)
         self.job.ended.connect(self._ended)
         return self.job
+
+    def _succeeded(self, result) -> None:
+        self._on_done(result)
 
     def _ended(self) -> None:
         self.job = None
@@ -275,7 +281,7 @@ class OutputPage(QWidget):
 
     def _uploaded(self, folder: Path, files) -> None:
         names = [Path(str(f)).name for f in (files or [])]
-        self.result_label.setText(tr("上传文件已保存到 {folder}：").format(folder=folder) + "、".join(names))
+        self.result_label.setText(tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names))
 
     # -- the portal password --------------------------------------------------------------
     def remember_password(self) -> None:

@@ -59,16 +59,14 @@ def open_window(qtbot, prompter):
 
     def make(path: Path | None = None, lang: str = "zh"):
         window = make_window(path, lang, Services(prompter=prompter))
-        qtbot.addWidget(window)
+        # pytest-qt closes the window after the test; background jobs finish first.
+        qtbot.addWidget(window, before_close_func=lambda _w: qtbot.waitUntil(lambda: not workers.busy(), timeout=60000))
         window.show()
         qtbot.waitExposed(window)
         windows.append(window)
         return window
 
     yield make
-    for window in windows:
-        qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
-        window.close()
     workers.wait_all()
     from desktop import i18n
 

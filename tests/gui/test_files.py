@@ -1,0 +1,110 @@
+"""Opening: the start page, recent drafts, a file from someone else (copied through the hardened
+loader, refused with a clear message when broken), JSON import, send a copy, the sample."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop import opening, settings
+from forms.draft import Draft
+from forms.pack import load_pack
+from forms.samples import sample
+
+from .files import make_pdf
+from .helpers import shown_value, widget
+
+pytestmark = pytest.mark.gui
+
+
+def test_start_page_offers_every_category_with_its_blurb(window):
+    pack = load_pack()
+    for category in pack.categories:
+        radio = widget(window, f"category.{category.id}")
+        assert category.subtitle.zh in radio.text()
+        assert radio.accessibleDescription() == category.blurb.zh
+    assert widget(window, "start.sample").isEnabled()
+
+
+def test_sample_opens_a_copy(qtbot, window):
+    widget(window, "category.conference").click()
+    widget(window, "start.sample").click()
+    session = window.session
+    assert session.category == "conference"
+    assert session.path.parent == settings.data_dir()
+    assert not session.errors()
+    assert "已保存" in window.windowTitle()
+
+
+def test_a_received_draft_is_copied_and_the_original_left_alone(qtbot, window, prompter, tmp_path):
+    received = tmp_path / "from-colleague.cxy"
+    with Draft.create(received, pack="jiangsu-cxy-2023", category="tech_trade") as draft:
+        draft.replace_data(sample("tech_trade"))
+    before = received.read_bytes()
+    prompter.paths.append(received)
+    widget(window, "start.open").click()
+    session = window.session
+    assert session is not None and session.path != received
+    assert session.path.parent == settings.data_dir()
+    assert prompter.infos and str(session.path) in prompter.infos[0][1]
+    window.view.go_to_key("project")
+    assert shown_value(window, "tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
+    window.session.set("project.name", "改过的名称")
+    window.session.flush()
+    assert received.read_bytes() == before
+
+
+@pytest.mark.parametrize(("lang", "word"), [("zh", "草稿"), ("en", "draft")])
+def test_a_broken_file_is_refused_with_a_clear_message(qtbot, open_window, prompter, tmp_path, lang, word):
+    window = open_window(lang=lang)
+    broken = tmp_path / "broken.cxy"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
+    assert not window.open_path(broken)
+    assert window.session is None
+    title, text = prompter.errors[-1]
+    assert "broken.cxy" in title and word in text.lower()
+
+
+def test_own_draft_opens_in_place_and_is_recent(qtbot, open_window, tmp_path):
+    path = tmp_path / "mine.cxy"
+    opening.create(path, load_pack(), "tech_vp").close()
+    window = open_window(path)
+    assert window.session.path == path
+    window.close_draft()
+    assert str(path) in window.start_page.recent_list.item(0).data(256)
+
+
+def test_json_import_with_attachments(qtbot, window, prompter, tmp_path):
+    data = sample("conference")
+    make_pdf(tmp_path / "contract.pdf", pages=2)
+    data["attachments"] = [{"kind": "contract", "title": "合同", "file": "contract.pdf"}]
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    prompter.paths.extend([source, tmp_path / "imported.cxy"])
+    widget(window, "start.import").click()
+    session = window.session
+    assert session.path == tmp_path / "imported.cxy"
+    assert session.get("conference.filing_no") == data["conference"]["filing_no"]
+    page = window.view.attachments_page
+    qtbot.waitUntil(lambda: page.job is None and len(session.attachments()) == 1, timeout=60000)
+    assert [(a.kind, a.title, a.pages) for a in session.attachments()] == [("contract", "合同", 2)]
+
+
+def test_json_that_breaks_the_contract_is_refused(window, prompter, tmp_path):
+    source = tmp_path / "bad.json"
+    source.write_text(json.dumps({"category": "tech_vp", "surprise": 1}), encoding="utf-8")
+    assert not window.import_json(source)
+    assert window.session is None
+    assert "bad.json" in prompter.errors[-1][0]
+
+
+def test_send_a_copy(qtbot, window, prompter, tmp_path):
+    window.open_sample("tech_vp")
+    window.session.set("project.name", "发送前的最后修改")
+    dest = tmp_path / "copy.cxy"
+    prompter.paths.append(dest)
+    window.actions["send_copy"].trigger()
+    with Draft.import_foreign(dest, tmp_path / "check.cxy") as copy:
+        assert copy.get("project.name") == "发送前的最后修改"
+    assert str(dest) in window.statusBar().currentMessage()
