@@ -30,6 +30,7 @@ from .pages import Entry, cover, footers, slip
 KIND_ORDER = ("contract", "payment_proof", "other")
 KIND_LABELS = {"contract": ("合同", "Contract"), "payment_proof": ("到账证明", "Payment proof"), "other": ("其他附件", "Other")}
 COVER_TITLE = "封面及目录"
+COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
 
 
 class AttachmentLike(Protocol):
@@ -154,7 +155,7 @@ def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
 def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str) -> tuple[bytes, int]:
     """The cover's own length shifts every page number after it: settle it (1 page, or more
     with many attachments) before writing the numbers."""
-    pages = 1
+    pages = 1 + max(0, len(parts) - COVER_LINES + COVER_LINES_MORE - 1) // COVER_LINES_MORE  # a first guess
     for _ in range(5):
         entries, page = [], pages + 1
         for part in parts:

@@ -4,7 +4,11 @@ runs with ``invariant=1``, so the same data gives the same bytes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from io import BytesIO
 from typing import Any
 
@@ -147,8 +151,38 @@ class Values:
 # Rendering
 
 
+_CACHE: OrderedDict[tuple[str, int, str], tuple[Pack, bytes]] = OrderedDict()
+_CACHE_SIZE = 24
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget rendered documents (benchmarks measure rendering itself)."""
+    with _cache_lock:
+        _CACHE.clear()
+
+
 def render_document(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
-    """The PDF of one declared document (A4), filled with ``data``."""
+    """The PDF of one declared document (A4), filled with ``data``.
+
+    Output depends on nothing else, so recent results are reused: the preview, the package
+    and the print set of an unchanged draft render each document once."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+    key = (doc_key, id(pack), digest)
+    with _cache_lock:
+        hit = _CACHE.get(key)
+        if hit is not None and hit[0] is pack:  # the entry holds the pack, so its id is not reused
+            _CACHE.move_to_end(key)
+            return hit[1]
+    pdf = _render(doc_key, data, pack)
+    with _cache_lock:
+        _CACHE[key] = (pack, pdf)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return pdf
+
+
+def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
     docs = parse_documents(pack)
     layout = _layout(doc_key, pack, docs)
     fonts = register_fonts()
