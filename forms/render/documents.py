@@ -197,7 +197,8 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
             canvas.saveState()
             canvas.setFont(fonts.regular, style.small_size)
             canvas.setFillColor(colors.HexColor("#666666"))
-            canvas.drawRightString(A4[0] - margins.right * mm, A4[1] - margins.top * mm / 2, style.unverified_note)
+            # bottom right, clear of the package's centred page footer
+            canvas.drawRightString(A4[0] - margins.right * mm, margins.bottom * mm / 2, style.unverified_note)
             canvas.restoreState()
 
     if isinstance(layout, FormLayout):
