@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pikepdf
 
@@ -33,11 +33,8 @@ COVER_TITLE = "封面及目录"
 COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
 
 
-class AttachmentLike(Protocol):
-    kind: str
-    title: str
-
-
+# (info, pdf): info is forms.draft.AttachmentInfo or anything with .kind and .title (and
+# optionally .position and .original_name); pdf the sanitised PDF bytes of the attachment.
 Attachments = Sequence[tuple[Any, bytes]]
 
 

@@ -141,21 +141,6 @@ class SealBlock(Flowable):
         self.date_line.drawOn(self.canv, 0, 0)
 
 
-class Blank(Flowable):
-    """A fixed-height empty area (the room a seal or signature needs)."""
-
-    def __init__(self, height: float) -> None:
-        super().__init__()
-        self.height = height
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.width = availWidth
-        return availWidth, self.height
-
-    def draw(self) -> None:
-        pass
-
-
 class Line(Flowable):
     """One line drawn verbatim: Paragraph would collapse the ideographic spaces that make the
     blanks of a date line such as "2023年　　月　　日"."""
