@@ -40,8 +40,9 @@ class MainWindow(QMainWindow):
         self._build()
 
     # -- building (again, when the language changes) ----------------------------------------
-    def _build(self) -> None:
-        step = self.view.current_key() if self.view is not None else None
+    def _build(self, step: str | None = None) -> None:
+        if self.view is not None:
+            step = step or self.view.current_key()
         while self.stack.count():
             old = self.stack.widget(0)
             self.stack.removeWidget(old)
@@ -60,8 +61,7 @@ class MainWindow(QMainWindow):
             self.view = WizardView(self.session, self.services)
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
-            if step in self.view.keys():
-                self.view.go_to_key(step)
+            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
         self._build_menus()
         self._update_title()
 
@@ -132,6 +132,12 @@ class MainWindow(QMainWindow):
         self._build()
 
     def _detach(self) -> None:
+        if self.view is not None:  # the pages go with their session
+            self.stack.removeWidget(self.view)
+            self.view.hide()
+            self.view.setParent(None)
+            self.view.deleteLater()
+            self.view = None
         if self.session is not None:
             try:
                 self.session.close()

@@ -53,8 +53,10 @@ class TableEditor(QWidget):
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget() is not None:
-                item.widget().hide()  # deleteLater alone leaves it painted until the next loop
-                item.widget().deleteLater()
+                old = item.widget()
+                old.hide()  # deleteLater alone leaves it painted (and findable) until the next loop
+                old.setParent(None)
+                old.deleteLater()
         self.bindings = {}
         lang = self.session.lang
         for col, (_, spec) in enumerate(self.columns, start=1):
@@ -84,6 +86,9 @@ class TableEditor(QWidget):
         for col in range(1, len(self.columns) + 1):
             self.grid.setColumnStretch(col, 0 if self.columns[col - 1][1].kind == "bool" else 1)
         self.add_button.setEnabled(rows < self.spec.max_rows)
+        if self.grid_host.isVisible():  # show new cells now, so one can take the focus at once
+            for index in range(self.grid.count()):
+                self.grid.itemAt(index).widget().show()
         self.rebuilt.emit()
 
     def add_row(self) -> None:
