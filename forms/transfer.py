@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -23,15 +24,21 @@ def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path
         if not path.is_file():
             raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}")
         result = intake(path, path.name)
-        draft.add_attachment(
-            kind=item.get("kind") or "other",
-            title=item.get("title") or path.stem,
-            original_name=result.original_name,
-            source_format=result.source_format,
-            pages=result.pages,
-            sha256=result.sha256,
-            pdf=result.pdf,
-        )
+        store_attachment(draft, result, kind=item.get("kind") or "other", title=item.get("title") or path.stem)
+
+
+def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:
+    """Put an intake result into a draft. The draft keys attachments by the digest of the PDF it
+    stores (it can verify that one); ``Normalised.sha256`` is the original file's."""
+    return draft.add_attachment(
+        kind=kind,
+        title=title,
+        original_name=result.original_name,
+        source_format=result.source_format,
+        pages=result.pages,
+        sha256=hashlib.sha256(result.pdf).hexdigest(),
+        pdf=result.pdf,
+    )
 
 
 def _safe_name(text: str) -> str:

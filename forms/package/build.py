@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ import pikepdf
 from forms.attachments.scan import active_content
 from forms.derive import recipients
 from forms.errors import UserError
+from forms.files import write_atomically
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
 from forms.render.layout import parse_documents
@@ -243,7 +242,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for path, pdf in made:
-            write_atomic(path, pdf)
+            write_atomically(path, pdf, "上传文件", "the upload file")
         for path in stale:
             path.unlink(missing_ok=True)
     except OSError as exc:
@@ -260,14 +259,3 @@ def _split(note: str) -> tuple[str, str]:
     return zh, en.rstrip(")")
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    handle, tmp = tempfile.mkstemp(prefix=".part-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -5,7 +5,6 @@ one line and exit code 2."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,17 +60,15 @@ def _application(path: Path) -> Iterator[tuple[dict[str, Any], list[tuple[Any, b
 
 
 def _write(path: Path, data: bytes) -> None:
-    from forms.package.build import write_atomic
+    from forms.files import write_atomically
 
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise UserError("package.write", f"无法写入 {path}：{exc.strerror or exc}", f"Cannot write {path}: {exc.strerror or exc}") from None
+    write_atomically(path, data, "输出文件", "the output file")
 
 
 def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
     from forms.attachments import normalise
     from forms.draft import Draft
+    from forms.transfer import store_attachment
 
     files = [Path(name) for name in args.files]
     for file in files:
@@ -84,12 +81,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             title = args.title or file.stem
             if args.title and len(files) > 1:
                 title = f"{args.title}（{number}）"
-            # the draft verifies the stored PDF against this digest (Normalised.sha256 is the
-            # original file's, which the draft cannot check)
-            draft.add_attachment(
-                kind=args.kind, title=title, original_name=result.original_name, source_format=result.source_format,
-                pages=result.pages, sha256=hashlib.sha256(result.pdf).hexdigest(), pdf=result.pdf,
-            )
+            store_attachment(draft, result, kind=args.kind, title=title)
             print(_say(args, f"已添加：{title}（{result.pages} 页）", f"Added: {title} ({result.pages} pages)"))
     finally:
         draft.close()

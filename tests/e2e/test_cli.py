@@ -112,3 +112,36 @@ def test_installed_command_prints_no_traceback(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "forms.cli", "validate", str(bad)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("cxy: ")
+
+
+def test_json_import_brings_its_attachment_files(tmp_path, capsys):
+    from PIL import Image
+
+    from forms.samples import sample
+
+    Image.new("RGB", (800, 1100), "white").save(tmp_path / "contract.jpg", quality=80)
+    data = sample("tech_vp")
+    data["attachments"] = [{"kind": "contract", "title": "技术开发合同", "file": "contract.jpg"}]
+    (tmp_path / "in.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert run(capsys, "import", str(tmp_path / "in.json"), "-o", str(tmp_path / "a.cxy"))[0] == 0
+    out = export_json(capsys, tmp_path, tmp_path / "a.cxy")
+    (item,) = out["attachments"]
+    assert (item["kind"], item["title"]) == ("contract", "技术开发合同")
+    assert (tmp_path / item["file"]).read_bytes().startswith(b"%PDF")
+    # and the exported JSON imports again, attachments included
+    assert run(capsys, "import", str(tmp_path / "data.json"), "-o", str(tmp_path / "b.cxy"))[0] == 0
+    assert export_json(capsys, tmp_path, tmp_path / "b.cxy")["attachments"][0]["title"] == "技术开发合同"
+
+
+def test_build_and_print_set_from_the_command_line(tmp_path, capsys):
+    from pypdf import PdfReader
+
+    draft = tmp_path / "s.cxy"
+    run(capsys, "sample", "--category", "conference", "-o", str(draft))
+    assert run(capsys, "build", str(draft), "-o", str(tmp_path / "p.pdf"))[0] == 0
+    reader = PdfReader(tmp_path / "p.pdf")
+    titles = [item.title for item in reader.outline]
+    assert any("附件2" in t for t in titles) and any("附件6" in t for t in titles)
+    assert run(capsys, "print-set", str(draft), "-o", str(tmp_path / "print.pdf"))[0] == 0
+    text = "".join(page.extract_text() for page in PdfReader(tmp_path / "print.pdf").pages)
+    assert text.count("省科技厅") >= 1 and "设区市科技局" in text
