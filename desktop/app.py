@@ -53,11 +53,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=i18n.LANGS, help="UI language (default: the saved setting, else zh)")
     parser.add_argument("--sample", nargs="?", const="", metavar="CATEGORY",
                         help="open a copy of the sample application (tech_vp, conference or tech_trade)")
+    parser.add_argument("--selftest", metavar="RESULT", type=Path,
+                        help="check the installed program offscreen and write the verdict to RESULT (JSON)")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.selftest is not None:
+        from .selftest import main as selftest_main  # the installer's smoke test
+
+        return selftest_main([str(args.selftest), *(["--lang", args.lang] if args.lang else [])])
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = ensure_app(sys.argv[:1])
     lang = args.lang or settings.language()

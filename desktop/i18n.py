@@ -57,6 +57,11 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("cxy", text)
 
 
+def literal(text: str) -> str:
+    """Pack text shown on a button or a buddied label: "S&T" must not become a mnemonic."""
+    return text.replace("&", "&&")
+
+
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention
     """Marks a literal for translation where it is defined; ``tr()`` translates it where shown."""
     return text

@@ -57,7 +57,8 @@ EN: dict[str, str] = {
     "最近的草稿": "Recent drafts",
     "（还没有草稿）": "(no drafts yet)",
     # wizard
-    "步骤": "Steps",
+    "步骤": "Step",
+    "步骤列表": "Steps",
     "上一步(&B)": "&Back",
     "下一步(&N)": "&Next",
     "已完成": "complete",
@@ -90,7 +91,7 @@ EN: dict[str, str] = {
         "Drop the technology contract, payment proofs and other files here, or click “Add files”. PDFs and "
         "images (JPEG, PNG, TIFF …) are accepted and converted to PDF. Drag items to change their order.",
     "附件列表": "Attachment list",
-    "添加文件(&O)…": "Add files (&O)…",
+    "添加文件(&O)…": "&Add files…",
     "类型(&K)": "&Kind",
     "标题(&T)": "&Title",
     "类型": "Kind",
@@ -133,7 +134,7 @@ EN: dict[str, str] = {
     "申报材料预览": "Package preview",
     "刷新预览(&V)": "Refresh pre&view",
     "保存申报材料 PDF(&S)…": "&Save the package PDF…",
-    "保存打印稿(&D)…": "Save the print set (&D)…",
+    "保存打印稿(&D)…": "Save the print se&t…",
     "打印(&P)…": "&Print…",
     "导出 JSON(&J)…": "Export &JSON…",
     "保存上传文件(&U)…": "Save the &upload files…",

@@ -60,7 +60,7 @@ class WizardView(QWidget):
         layout = QHBoxLayout(self)
         self.step_list = QListWidget()
         self.step_list.setObjectName("wizard.steps")
-        self.step_list.setAccessibleName(tr("步骤"))
+        self.step_list.setAccessibleName(tr("步骤列表"))
         self.step_list.setFixedWidth(210)
         for page in self.pages:
             item = QListWidgetItem(titles[page.key])

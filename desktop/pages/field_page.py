@@ -10,7 +10,7 @@ from forms import derive
 from forms.checks.formats import count_chars
 from forms.pack import Step
 
-from ..i18n import tr
+from ..i18n import literal, tr
 from ..steps import StepMap
 from ..widgets.editors import SEVERITY_COLOURS, Binding, make_binding
 from ..widgets.messages import MessageLabel
@@ -99,7 +99,7 @@ class FieldPage(QWidget):
             message.setObjectName(f"{pattern}.message")
             self.messages[pattern] = message
             cell.addWidget(message)
-            label = QLabel(spec.label(lang) + (" *" if spec.required else ""))
+            label = QLabel(literal(spec.label(lang)) + (" *" if spec.required else ""))
             label.setBuddy(binding.widget)
             form.addRow(label, box)
             binding.edited.connect(session.set)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from forms.pack import Pack
 
 from .. import settings
-from ..i18n import tr
+from ..i18n import literal, tr
 from ..widgets.editors import SEVERITY_COLOURS
 from .field_page import page_title
 
@@ -69,7 +69,7 @@ class StartPage(QWidget):
         new_layout = QVBoxLayout(new_box)
         self.category_group = QButtonGroup(self)
         for index, category in enumerate(pack.categories):
-            radio = QRadioButton(tr("附件{annex}：{subtitle}").format(annex=category.annex, subtitle=category.subtitle.get(lang)))
+            radio = QRadioButton(tr("附件{annex}：{subtitle}").format(annex=category.annex, subtitle=literal(category.subtitle.get(lang))))
             radio.setObjectName(f"category.{category.id}")
             radio.setProperty("category", category.id)
             radio.setAccessibleDescription(category.blurb.get(lang))

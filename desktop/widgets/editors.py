@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from forms.pack import FieldSpec, Pack
 
-from ..i18n import tr
+from ..i18n import literal, tr
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#9a5b00", "quiet": "#6b6b6b"}
 
@@ -211,7 +211,7 @@ class CityBinding(Binding):
 
 class BoolBinding(Binding):
     def __init__(self, path: str, spec: FieldSpec, text: str) -> None:
-        box = QCheckBox(text)
+        box = QCheckBox(literal(text))
         super().__init__(path, spec, box)
         self.box = box
         box.toggled.connect(self._changed)

@@ -100,6 +100,25 @@ def test_english_window_has_no_chinese_outside_user_data(qtbot, open_window):
         assert not chinese_in(visible_texts(window), allowed), key
 
 
+def test_pack_labels_are_not_taken_for_mnemonics(qtbot, open_window):
+    window = open_window(lang="en")
+    window.open_sample("tech_vp")
+    checked = 0
+    for label in window.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is not None and buddy.objectName() in window.session.fields:
+            shown = label.text().replace("&&", "\0").replace("&", "").replace("\0", "&").removesuffix(" *")
+            assert shown == buddy.accessibleName()
+            checked += 1
+    assert checked > 20
+    assert "S&&T" in widget_text(window, "routing.local_bureau")
+
+
+def widget_text(window, path: str) -> str:
+    return next(label.text() for label in window.findChildren(QLabel) if label.buddy() is not None
+                and label.buddy().objectName() == path)
+
+
 def test_language_switch_keeps_the_draft_and_translates_messages(qtbot, window):
     window.open_sample("tech_vp")
     window.session.set("leader.email", "bad@")

@@ -1,0 +1,42 @@
+"""The entry point's arguments and the one window factory."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop import settings
+from desktop.app import parse_args
+from forms.samples import sample
+
+pytestmark = pytest.mark.gui
+
+
+def test_arguments():
+    args = parse_args(["draft.cxy", "--lang", "en"])
+    assert str(args.file) == "draft.cxy" and args.lang == "en" and args.sample is None
+    assert parse_args(["--sample"]).sample == ""
+    assert parse_args(["--sample", "conference"]).sample == "conference"
+    with pytest.raises(SystemExit):
+        parse_args(["--lang", "fr"])
+
+
+def test_window_without_a_file_shows_the_start_page(window):
+    assert window.session is None
+    assert window.stack.currentWidget() is window.start_page
+    assert not window.actions["send_copy"].isEnabled()
+
+
+def test_window_on_json_imports_it(qtbot, open_window, prompter, tmp_path):
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(sample("tech_trade"), ensure_ascii=False), encoding="utf-8")
+    prompter.paths.append(tmp_path / "from-json.cxy")
+    window = open_window(source)
+    assert window.session.category == "tech_trade"
+    assert not window.session.errors()
+
+
+def test_language_setting_is_remembered(window):
+    window.set_language("en")
+    assert settings.language() == "en"
