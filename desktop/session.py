@@ -18,6 +18,7 @@ from forms.errors import UserError
 from forms.model import flatten, pattern_of, unflatten
 from forms.pack import FieldSpec, Pack
 
+REFUSED_VALUE = ("draft.invalid_value", "draft.too_large")
 COMMIT_MS = 250  # never restarted by further typing: an edit is on disk within this time
 CHECK_MS = 60
 
@@ -104,8 +105,13 @@ class Session(QObject):
             else:
                 self.draft.set_many(pending)
         except UserError as exc:
+            if exc.code in REFUSED_VALUE:
+                # The draft will never take these values: keep them on screen, stop retrying.
+                self._pending = {p: v for p, v in self._pending.items() if p not in pending}
+            already = self.save_state == "failed"
             self._set_state("failed")
-            self.failed.emit(exc)
+            if not already:  # one message per failure, not one per keystroke
+                self.failed.emit(exc)
             return False
         for path, value in pending.items():
             if self._pending.get(path, object()) == value:

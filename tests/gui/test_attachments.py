@@ -101,3 +101,18 @@ def test_cancel_stops_the_import(qtbot, window, tmp_path):
     assert job.cancelled()
     wait_import(qtbot, page)
     assert len(window.session.attachments()) < len(files)
+
+
+def test_dragging_an_item_stores_the_new_order(qtbot, window, tmp_path):
+    from PySide6.QtCore import QModelIndex
+
+    window.open_sample("tech_vp")
+    window.view.go_to_key("attachments")
+    page = window.view.attachments_page
+    page.import_files([make_pdf(tmp_path / f"{name}.pdf", pages=1) for name in ("a", "b", "c")])
+    wait_import(qtbot, page)
+    # What an internal drag does to the list, then the drop handler's signal.
+    assert page.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+    page.list.reordered.emit()
+    assert [a.title for a in window.session.attachments()] == ["c", "a", "b"]
+    assert page.list.item(0).text().startswith("1. c")

@@ -95,7 +95,7 @@ def test_table_rows_add_and_remove(qtbot, window):
     before = [m["name"] for m in session.data()["members"]]
     widget(window, "members.add").click()
     new_row = len(before)
-    assert QApplication.focusWidget() is widget(window, f"members.{new_row}.name")
+    assert window.focusWidget() is widget(window, f"members.{new_row}.name")
     set_value(qtbot, window, f"members.{new_row}.name", "新成员")
     widget(window, "members.0.remove").click()
     qtbot.waitUntil(lambda: session.save_state == "saved")
@@ -114,3 +114,16 @@ def test_title_shows_the_saved_state(qtbot, window):
     qtbot.keyClicks(edit, "x")
     assert "正在保存" in window.windowTitle()
     qtbot.waitUntil(lambda: "已保存" in window.windowTitle())
+
+
+def test_a_value_the_draft_refuses_is_reported_once(qtbot, window, prompter):
+    window.open_sample("tech_vp")
+    session = window.session
+    session.set("project.kpis", "长" * 200_000)  # beyond what a draft stores for one field
+    assert not session.flush()
+    assert session.save_state == "failed" and "保存失败" in window.windowTitle()
+    assert len(prompter.errors) == 1
+    session.flush()
+    assert len(prompter.errors) == 1
+    session.set("project.kpis", "正常长度")
+    assert session.flush() and session.save_state == "saved"
