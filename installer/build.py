@@ -123,24 +123,14 @@ def selftests(runs: int) -> dict:
     program = [str(BUNDLE / f"cxy-apply{EXE}"), "--selftest"]
     source = [sys.executable, "-m", "desktop.selftest"]
     frozen_runs, source_runs = [], []
-    fallback = False
     with tempfile.TemporaryDirectory(prefix="cxy-build-") as tmp:
         for run in range(runs):
-            result_path = Path(tmp, f"frozen-{run}.json")
-            outcome = _selftest_once(program, result_path, fallback)
-            if outcome is None and run == 0:
-                # desktop.app.main does not handle --selftest (yet): use the entry script's fallback
-                fallback = True
-                outcome = _selftest_once(program, result_path, fallback)
-            if outcome is None:
-                raise StepFailed("the frozen self-test wrote no result")
-            frozen_runs.append(outcome)
-            source_runs.append(_selftest_once(source, Path(tmp, f"source-{run}.json"), False, cwd=ROOT))
+            frozen_runs.append(_selftest_once(program, Path(tmp, f"frozen-{run}.json")))
+            source_runs.append(_selftest_once(source, Path(tmp, f"source-{run}.json"), cwd=ROOT))
     first = frozen_runs[0][0]
     frozen_start = statistics.median(startup for _, startup, _ in frozen_runs)
     source_start = statistics.median(startup for _, startup, _ in source_runs)
     return {
-        "mode": "fallback (CXY_SELFTEST_FALLBACK=1)" if fallback else "cxy-apply --selftest",
         "runs": runs,
         "ok": True,
         "pages": first["pages"],
@@ -156,18 +146,13 @@ def selftests(runs: int) -> dict:
     }
 
 
-def _selftest_once(command: list[str], result_path: Path, fallback: bool, cwd: Path | None = None):
-    """(result, seconds from spawn to window shown, wall seconds), or None without a result file."""
-    env = _env()
-    if fallback:
-        env["CXY_SELFTEST_FALLBACK"] = "1"
+def _selftest_once(command: list[str], result_path: Path, cwd: Path | None = None) -> tuple[dict, float, float]:
+    """(result, seconds from spawn to window shown, wall seconds) of one self-test run."""
     spawned, started = time.time(), time.perf_counter()
-    code, output = _run([*command, str(result_path)], env, cwd=cwd)
+    code, output = _run([*command, str(result_path)], _env(), cwd=cwd)
     wall = time.perf_counter() - started
     if not result_path.exists():
-        if fallback or command[0] == sys.executable:
-            raise StepFailed(f"`{' '.join(command)}` wrote no result (exit {code}): {output[-2000:]}")
-        return None
+        raise StepFailed(f"`{' '.join(command)}` wrote no result (exit {code}): {output[-2000:]}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
     if not result.get("ok") or code != 0:
         raise StepFailed(f"`{' '.join(command)}` failed (exit {code}): {result.get('reason')}\n"
@@ -217,7 +202,6 @@ def compile_installer() -> Path:
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env.pop("CXY_SELFTEST_FALLBACK", None)
     env["QT_QPA_PLATFORM"] = "offscreen"
     # the frozen program must find everything inside the bundle, never in this checkout
     for name in ("CXY_RESOURCES", "PYTHONPATH", "PYTHONHOME"):
@@ -246,7 +230,7 @@ def print_summary(report: dict) -> None:
             print(f"              {line}")
     test = report.get("selftest")
     if test:
-        print(f"self-test:    ok, {test['pages']} pages, {test['bytes']} bytes, mode: {test['mode']}")
+        print(f"self-test:    ok, {test['pages']} pages, {test['bytes']} bytes (`cxy-apply --selftest`)")
         print(f"start-up:     {test['startup_to_window_s']} s from spawn to window shown (median of {test['runs']}: "
               f"{test['startup_all_s']}); from source {test['source_startup_to_window_s']} s, "
               f"ratio {test['startup_ratio_frozen_to_source']}; whole self-test {test['wall_median_s']} s")

@@ -4,10 +4,6 @@ started as. On Linux ``cxy`` is a symbolic link to ``cxy-apply``, so both share 
 
 The attachment worker (forms.attachments.runner) starts ``sys.executable`` with
 ``--cxy-attachment-worker`` as the first argument: a frozen build has no ``python -m``.
-
-``CXY_SELFTEST_FALLBACK=1 cxy-apply --selftest RESULT`` runs :mod:`desktop.selftest` directly;
-``installer/build.py`` uses it only while ``desktop.app.main`` does not handle ``--selftest``
-itself (a frozen program has no interpreter to run ``-m desktop.selftest`` with).
 """
 
 import os
@@ -26,10 +22,6 @@ def _run() -> int:
         from forms.cli import main as cli_main
 
         return cli_main()
-    if os.environ.get("CXY_SELFTEST_FALLBACK") == "1" and sys.argv[1:2] == ["--selftest"]:
-        from desktop.selftest import main as selftest_main
-
-        return selftest_main(sys.argv[2:])
     from desktop.app import main
 
     return main()
