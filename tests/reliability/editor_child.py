@@ -13,6 +13,7 @@ file).
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 
@@ -54,6 +55,7 @@ def main() -> None:
             with open(path, "wb", buffering=0) as f:
                 for at in range(0, len(content), 16384):
                     f.write(content[at:at + 16384])
+                    os.fsync(f.fileno())  # slow, like a real disk: most kills land mid-rewrite
             draft = Draft.open(path)
         out.write(f"ACK {n} {field} {value}\n")
         out.flush()

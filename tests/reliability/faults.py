@@ -24,6 +24,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -294,7 +295,7 @@ def _message_problem(exc: BaseException, err: int, expect_draft_error: bool, *, 
         return f"{type(exc).__name__} reached the caller: {exc!r:.200}"
     if expect_draft_error and not isinstance(exc, DraftError):
         return f"UserError instead of DraftError: {exc.code}"
-    if not (exc.code and has_cjk(exc.zh) and exc.en and not has_cjk(exc.en.split(":")[0])):
+    if not (exc.code and has_cjk(exc.zh) and len(re.findall(r"[A-Za-z]{3,}", exc.en)) >= 3):
         return f"message not bilingual: {exc.code} {exc.zh!r} / {exc.en!r}"
     zh_words, en_words = KEYWORDS[err]
     if keywords and not any(w in exc.zh for w in zh_words) or not any(w in exc.en.lower() for w in en_words):
