@@ -40,10 +40,10 @@ def _bitflip(data: bytearray, rng: random.Random) -> str:
     hot = rng.random() < 0.4  # the 100-byte header and page headers decide most parsing
     for _ in range(rng.randint(1, 16)):
         if hot:
-            pos = rng.choice((rng.randrange(100), rng.randrange(len(data) // PAGE) * PAGE + rng.randrange(12)))
+            pos = rng.choice((rng.randrange(100), rng.randrange(max(1, len(data) // PAGE)) * PAGE + rng.randrange(12)))
         else:
             pos = rng.randrange(len(data))
-        data[pos] ^= 1 << rng.randrange(8)
+        data[pos % len(data)] ^= 1 << rng.randrange(8)
     return "bitflip"
 
 
@@ -57,7 +57,7 @@ def _overwrite(data: bytearray, rng: random.Random) -> str:
 
 
 def _truncate(data: bytearray, rng: random.Random) -> str:
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and len(data) >= PAGE:
         cut = rng.randrange(len(data) // PAGE) * PAGE
     else:
         cut = rng.randrange(len(data))
@@ -81,6 +81,8 @@ def _insert(data: bytearray, rng: random.Random) -> str:
 
 def _pages(data: bytearray, rng: random.Random) -> str:
     count = len(data) // PAGE
+    if count < 2:
+        return _overwrite(data, rng)
     a, b = rng.randrange(count), rng.randrange(count)
     pa, pb = bytes(data[a * PAGE:(a + 1) * PAGE]), bytes(data[b * PAGE:(b + 1) * PAGE])
     op = rng.choice(("swap", "duplicate", "zero"))
@@ -100,10 +102,12 @@ _HEADER_FIELDS = ((16, 2), (18, 1), (19, 1), (20, 1), (21, 1), (22, 1), (23, 1),
 
 
 def _header(data: bytearray, rng: random.Random) -> str:
+    if len(data) < 100:
+        return _extend(data, rng)
     offset, size = rng.choice(_HEADER_FIELDS)
     top = (1 << (8 * size)) - 1
     value = rng.choice((0, 1, 2, 3, 4, top, top >> 1, (top >> 1) + 1, rng.randrange(top + 1), 512, 65536 & top))
-    data[offset:offset + size] = value.to_bytes(size, "big")
+    data[offset:offset + size] = (value & top).to_bytes(size, "big")
     return f"header@{offset}"
 
 
