@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             ok &= good
             print(("  ok   " if good else "  FAIL ") + r.line())
             _problems("failures", r.failures)
+            summary.append(f"images {r.passed}/{r.cases}")
         if "corpus" in parts:
             if not CORPUS.is_dir():
                 print(f"  skip PDF corpus: not found at {CORPUS}")
