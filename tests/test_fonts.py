@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -134,3 +136,51 @@ def test_damaged_font_file_is_a_user_error(unregistered):
     with pytest.raises(UserError) as caught:
         register_fonts()
     assert caught.value.code == "render.font_broken"
+
+
+REPO_FONTS = Path(__file__).resolve().parents[1] / "resources" / "fonts"
+
+
+def _gzip_font(folder, filename="FormSerifSC-Regular.ttf") -> bytes:
+    import gzip
+
+    packed = gzip.compress((REPO_FONTS / filename).read_bytes(), compresslevel=1, mtime=0)
+    (folder / f"{filename}.gz").write_bytes(packed)
+    return packed
+
+
+def test_compressed_font_as_the_installer_ships_it_gives_the_same_face(monkeypatch, tmp_path):
+    plain = fonts._load("FormSerifSC-plain-test", "FormSerifSC-Regular.ttf").face
+    monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
+    (tmp_path / "fonts").mkdir()
+    _gzip_font(tmp_path / "fonts")
+    packed = fonts._load("FormSerifSC-gz-test", "FormSerifSC-Regular.ttf").face
+    assert packed.name == plain.name
+    assert packed.charToGlyph == plain.charToGlyph
+    subset = [ord(ch) for ch in TITLE + NAMES_LINE]
+    assert packed.makeSubset(subset) == plain.makeSubset(subset)  # what goes into the PDF
+
+
+def test_plain_font_file_wins_over_a_compressed_one(monkeypatch, tmp_path):
+    monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
+    (tmp_path / "fonts").mkdir()
+    shutil.copyfile(REPO_FONTS / "FormSerifSC-Regular.ttf", tmp_path / "fonts" / "FormSerifSC-Regular.ttf")
+    (tmp_path / "fonts" / "FormSerifSC-Regular.ttf.gz").write_bytes(b"not gzip")
+    assert fonts._load("FormSerifSC-plain-wins-test", "FormSerifSC-Regular.ttf").face.name
+
+
+@pytest.mark.parametrize("damage", ["not gzip", "truncated", "not a font"])
+def test_damaged_compressed_font_is_a_user_error(unregistered, damage):
+    import gzip
+
+    target = unregistered / "FormSerifSC-Regular.ttf.gz"
+    if damage == "not gzip":
+        target.write_bytes(b"\x00\x01\x00\x00" + b"garbage" * 100)
+    elif damage == "truncated":
+        target.write_bytes(_gzip_font(unregistered)[:100_000])
+    else:
+        target.write_bytes(gzip.compress(b"\x00\x01\x00\x00" + b"garbage" * 100))
+    with pytest.raises(UserError) as caught:
+        register_fonts()
+    assert caught.value.code == "render.font_broken"
+    assert "FormSerifSC-Regular.ttf.gz" in caught.value.en

@@ -3,12 +3,19 @@
 The shipped faces are GBK-level TrueType subsets of Noto Serif CJK SC (see
 ``resources/fonts/README.md``). reportlab draws a character the font lacks as the .notdef box,
 silently, so the UI asks :func:`unprintable_chars` while the user types and warns early.
+
+The installer ships each face gzip-compressed (``FormSerifSC-Regular.ttf.gz``: 9.4 -> 5.6 MB, about
+0.06 s to unpack in memory on first use); a plain ``.ttf`` beside it, as in a source checkout,
+wins.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import threading
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 from reportlab.pdfbase import pdfmetrics
@@ -52,19 +59,23 @@ def register_fonts() -> FontNames:
 
 def _load(name: str, filename: str) -> TTFont:
     path = resource("fonts", filename)
-    if not path.is_file():
+    packed = path.with_name(f"{path.name}.gz")
+    source = path if path.is_file() else packed if packed.is_file() else None
+    if source is None:
         raise UserError(
             "render.font_missing",
             f"找不到打印用字体文件 {path}，请重新安装本程序。",
             f"The PDF font file {path} is missing; please reinstall the app.",
         )
     try:
+        if source is packed:
+            return TTFont(name, io.BytesIO(gzip.decompress(packed.read_bytes())))
         return TTFont(name, str(path))
-    except (TTFError, OSError, ValueError, IndexError, KeyError) as exc:
+    except (TTFError, OSError, EOFError, zlib.error, ValueError, IndexError, KeyError) as exc:
         raise UserError(
             "render.font_broken",
-            f"打印用字体文件 {path} 已损坏，请重新安装本程序。",
-            f"The PDF font file {path} is damaged; please reinstall the app.",
+            f"打印用字体文件 {source} 已损坏，请重新安装本程序。",
+            f"The PDF font file {source} is damaged; please reinstall the app.",
         ) from exc
 
 
