@@ -5,8 +5,14 @@
    attachment through the worker process, the package, pypdf checks), run ``--runs`` times;
    the median time from spawning the program to its window being shown is the start-up time,
    reported next to the same measure from the source tree (machines here are shared)
-3. the frozen CLI: ``cxy --help`` (timed likewise), ``cxy sample``, ``cxy validate``
-4. size (MiB of regular files, as ``du -sm`` counts) and file count of ``dist/cxy-apply``
+3. the frozen bundle check: ``cxy-apply --cxy-bundle-check RESULT`` (``installer/bundle_check.py``:
+   Chinese collation, converters, time-zone names and line breaking against the trimmed ICU data,
+   qpdf's JPEG decoding, the compressed fonts); on Linux it must have loaded the bundle's ICU
+4. the frozen CLI: ``cxy --help`` (timed likewise), ``cxy sample``, ``cxy validate``
+5. size (MiB of regular files, as ``du -sm`` counts) and file count of ``dist/cxy-apply``
+
+Linux needs ``apt-get install binutils icu-devtools`` (strip/objdump for PyInstaller; as, ld, nm,
+icupkg, genrb, derb for ``installer/icu_trim.py``, which the spec calls).
 
 Exits 1 when a step fails or the bundle is over ``--max-mb`` (150). A summary is printed and
 written to ``build/bundle-report.json``. Every step has a time limit, so CI cannot hang here.
@@ -56,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             report["build_seconds"] = build()
         report.update(measure(BUNDLE))
         report["selftest"] = selftests(max(1, args.runs))
+        report["bundle_check"] = bundle_check()
         report["cli"] = cli_smoke()
         if args.installer:
             report["installer"] = str(compile_installer())
@@ -73,9 +80,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def build() -> float:
     if sys.platform.startswith("linux"):
-        missing = [tool for tool in ("strip", "objdump", "ldd") if shutil.which(tool) is None]
-        if missing:  # PyInstaller needs them on Linux; strip=True in the spec crashes without strip
-            raise StepFailed(f"missing {', '.join(missing)}: apt-get install binutils")
+        sys.path.insert(0, str(ROOT / "installer"))
+        from icu_trim import missing_tools
+
+        # PyInstaller needs strip/objdump/ldd (strip=True in the spec crashes without strip); the
+        # spec trims Qt's ICU data with binutils and ICU's tools
+        missing = [tool for tool in ("strip", "objdump", "ldd") if shutil.which(tool) is None] + missing_tools()
+        if missing:
+            raise StepFailed(f"missing {', '.join(dict.fromkeys(missing))}: apt-get install binutils icu-devtools")
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", str(SPEC),
                "--distpath", str(DIST), "--workpath", str(WORK)]
     print("$", " ".join(command), flush=True)
@@ -160,6 +172,28 @@ def _selftest_once(command: list[str], result_path: Path, cwd: Path | None = Non
     return result, result["window_shown_at"] - spawned, wall
 
 
+def bundle_check() -> dict:
+    """``cxy-apply --cxy-bundle-check``: what the slimming must not break (installer/bundle_check.py)."""
+    with tempfile.TemporaryDirectory(prefix="cxy-build-") as tmp:
+        result_path = Path(tmp, "bundle-check.json")
+        command = [str(BUNDLE / f"cxy-apply{EXE}"), "--cxy-bundle-check", str(result_path)]
+        code, output = _run(command, _env())
+        if not result_path.exists():
+            raise StepFailed(f"`{' '.join(command)}` wrote no result (exit {code}): {output[-2000:]}")
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+    if not result.get("ok") or code != 0:
+        details = {name: check for name, check in result.get("checks", {}).items() if not check["ok"]}
+        raise StepFailed(f"the bundle check failed (exit {code}): {result.get('reason') or details}\n"
+                         f"{result.get('traceback', '')}{output[-2000:]}")
+    icu = result.get("icu_data")
+    if sys.platform.startswith("linux"):
+        inside = icu is not None and Path(icu["path"]).resolve().is_relative_to(BUNDLE.resolve())
+        if not inside:
+            raise StepFailed(f"the frozen program did not load the bundle's ICU data library: {icu}")
+    return {"ok": True, "checks": sorted(result["checks"]), "icu_data": icu,
+            "fonts": result["checks"]["pdf_fonts"]["detail"]}
+
+
 def cli_smoke() -> dict:
     """The frozen ``cxy``: --help (timed against ``python -m forms.cli --help``), sample, validate."""
     program = BUNDLE / f"cxy{EXE}"
@@ -234,6 +268,12 @@ def print_summary(report: dict) -> None:
         print(f"start-up:     {test['startup_to_window_s']} s from spawn to window shown (median of {test['runs']}: "
               f"{test['startup_all_s']}); from source {test['source_startup_to_window_s']} s, "
               f"ratio {test['startup_ratio_frozen_to_source']}; whole self-test {test['wall_median_s']} s")
+    check = report.get("bundle_check")
+    if check:
+        icu = check["icu_data"]
+        icu_text = f"; ICU data {icu['bytes'] / MiB:.1f} MiB from the bundle" if icu else ""
+        print(f"bundle check: ok ({', '.join(check['checks'])}){icu_text}; "
+              f"PDF fonts ready in {check['fonts']['seconds']} s on first use")
     cli = report.get("cli")
     if cli:
         print(f"cxy:          ok (help, sample, validate); `cxy --help` {cli['help_median_s']} s, "

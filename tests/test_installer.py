@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -17,19 +18,22 @@ REPO = Path(__file__).resolve().parents[1]
 SPEC = REPO / "installer" / "cxy-apply.spec"
 LAUNCH = REPO / "installer" / "launch.py"
 ISS = REPO / "installer" / "cxy-apply.iss"
+BUNDLE_CHECK = REPO / "installer" / "bundle_check.py"
+sys.path.insert(0, str(REPO / "installer"))
+import icu_trim  # noqa: E402 - installer/ is not a package
 
 
 def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
     wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
-              "DROP_FILES", "keep"}
+              "DROP_FILES", "keep", "SAME_ABI_LINKS", "link_same_abi", "gzip_fonts"}
     nodes = [
         node for node in tree.body
         if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
         or (isinstance(node, ast.FunctionDef) and node.name in wanted)
     ]
-    namespace: dict = {"re": re}
+    namespace: dict = {"re": re, "Path": Path}
     exec(compile(ast.Module(body=nodes, type_ignores=[]), str(SPEC), "exec"), namespace)  # noqa: S102 - our own file
     return namespace
 
@@ -119,3 +123,110 @@ def test_selftest_builds_and_verifies_the_sample_package_offscreen(tmp_path, mon
     assert result["pages"] > 1 and result["bytes"] > 0
     assert any("FormSerifSC" in name for name in result["fonts"])
     assert result["versions"]["cxy-apply"]
+
+
+def test_spec_ships_the_pdf_fonts_gzip_compressed_and_reproducibly(tmp_path):
+    import gzip
+
+    gzip_fonts = _spec_filters()["gzip_fonts"]
+    fonts = REPO / "resources" / "fonts"
+    datas = [(str(fonts / "FormSerifSC-Regular.ttf"), "resources/fonts"), (str(fonts / "OFL.txt"), "resources/fonts"),
+             (str(REPO / "forms" / "packs" / "jiangsu-cxy-2023" / "pack.toml"), "forms/packs/jiangsu-cxy-2023")]
+    first = gzip_fonts(datas, tmp_path / "a")
+    second = gzip_fonts(datas, tmp_path / "b")
+    packed = Path(first[0][0])
+    assert (packed.name, first[0][1]) == ("FormSerifSC-Regular.ttf.gz", "resources/fonts")
+    assert gzip.decompress(packed.read_bytes()) == (fonts / "FormSerifSC-Regular.ttf").read_bytes()
+    assert packed.stat().st_size < 0.65 * (fonts / "FormSerifSC-Regular.ttf").stat().st_size
+    assert packed.read_bytes() == Path(second[0][0]).read_bytes()  # no timestamp inside
+    assert first[1:] == datas[1:]  # the licence and everything else go in as they are
+
+
+class _Analysis:
+    def __init__(self, binaries):
+        self.binaries = [(dest, f"/src/{dest}", "BINARY") for dest in binaries]
+        self.datas = []
+
+
+def test_spec_links_padded_wheel_libraries_to_the_same_abi_already_bundled():
+    spec = _spec_filters()
+    analysis = _Analysis(["libXau.so.6", "pillow.libs/libXau-154567c4.so.6.0.0", "pillow.libs/libjpeg-6dc8d115.so.62.4.0",
+                          "pikepdf.libs/libjpeg-e87d2658.so.62.2.0", "pikepdf.libs/libqpdf-781b0270.so.30.4.2"])
+    done = spec["link_same_abi"](analysis, spec["SAME_ABI_LINKS"])
+    assert len(done) == 2
+    assert [dest for dest, _, _ in analysis.binaries] == [
+        "libXau.so.6", "pillow.libs/libjpeg-6dc8d115.so.62.4.0", "pikepdf.libs/libqpdf-781b0270.so.30.4.2"]
+    assert sorted(analysis.datas) == [
+        ("pikepdf.libs/libjpeg-e87d2658.so.62.2.0", "../pillow.libs/libjpeg-6dc8d115.so.62.4.0", "SYMLINK"),
+        ("pillow.libs/libXau-154567c4.so.6.0.0", "../libXau.so.6", "SYMLINK"),
+    ]
+    # no library to link to (another platform, another wheel layout): nothing changes
+    alone = _Analysis(["pillow.libs/libXau-154567c4.so.6.0.0"])
+    assert spec["link_same_abi"](alone, spec["SAME_ABI_LINKS"]) == []
+    assert len(alone.binaries) == 1 and alone.datas == []
+
+
+@pytest.mark.parametrize(("item", "removable"), [
+    # what Qt reads: collation (file dialog sorting), zone names, case mapping, converters
+    ("coll/root.res", False), ("coll/ucadata.icu", False), ("coll/zh.res", False), ("coll/zh_Hant.res", False),
+    ("coll/en_US_POSIX.res", False), ("coll/res_index.res", False),
+    ("zone/pool.res", False), ("zone/zh_Hans_SG.res", False), ("zoneinfo64.res", False), ("metaZones.res", False),
+    ("root.res", False), ("zh.res", False), ("zh_Hans_CN.res", False), ("en_001.res", False), ("pool.res", False),
+    ("res_index.res", False), ("supplementalData.res", False), ("likelySubtags.res", False),
+    ("gb18030.cnv", False), ("windows-936-2000.cnv", False), ("ibm-1386_P100-2001.cnv", False),
+    ("ibm-1383_P110-1999.cnv", False), ("windows-950-2000.cnv", False), ("cnvalias.icu", False),
+    ("nfkc.nrm", False), ("uts46.nrm", False),
+    # break iterators stay whole, dictionaries included
+    ("brkitr/cjdict.dict", False), ("brkitr/line_cj.brk", False), ("brkitr/thaidict.dict", False), ("brkitr/de.res", False),
+    # an item a newer ICU adds is kept
+    ("newThing.res", False), ("xyz/whatever.dat", False),
+    # what goes
+    ("coll/de.res", True), ("coll/de__PHONEBOOK.res", True), ("coll/yue.res", True), ("de.res", True),
+    ("sr_Latn_ME.res", True), ("lang/fr.res", True), ("curr/ja.res", True), ("unit/ko.res", True),
+    ("translit/root.res", True), ("rbnf/zh.res", True), ("ibm-37_P100-1995.cnv", True), ("euc-jp-2007.cnv", True),
+    ("unames.icu", True), ("confusables.cfu", True), ("rfc3491.spp", True),
+])
+def test_icu_trim_policy_keeps_what_qt_reads_for_chinese_and_english(item, removable):
+    assert icu_trim.removable(item) is removable
+
+
+def test_icu_trim_substitutes_only_the_icu_data_library(monkeypatch, tmp_path):
+    monkeypatch.setattr(icu_trim, "trim", lambda library, work: work / library.name)
+    toc = [("PySide6/Qt/lib/libicudata.so.73", "/wheel/libicudata.so.73", "BINARY"),
+           ("PySide6/Qt/lib/libicuuc.so.73", "/wheel/libicuuc.so.73", "BINARY")]
+    assert icu_trim.substitute(toc, tmp_path) == [
+        ("PySide6/Qt/lib/libicudata.so.73", str(tmp_path / "libicudata.so.73"), "BINARY"), toc[1]]
+
+
+def _wheel_icu_data() -> Path | None:
+    import PySide6
+
+    found = sorted(Path(PySide6.__file__).parent.glob("Qt/lib/libicudata.so.*"))
+    return found[0] if found else None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("icu", ["wheel", "trimmed"])
+def test_bundle_check_passes_with_the_wheel_and_the_trimmed_icu_data(icu, tmp_path):
+    """The frozen `cxy-apply --cxy-bundle-check` from source, through the entry script; with the
+    trimmed ICU data preloaded, Qt must give the same answers as with the wheel's."""
+    env = {"PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "installer")]), "PATH": os.environ.get("PATH", ""),
+           "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    if icu == "trimmed":
+        wheel = _wheel_icu_data()
+        if not sys.platform.startswith("linux") or wheel is None:
+            pytest.skip("only PySide6's Linux wheels link ICU")
+        if icu_trim.missing_tools():
+            pytest.skip(f"needs {', '.join(icu_trim.missing_tools())}: apt-get install binutils icu-devtools")
+        trimmed = icu_trim.trim(wheel, tmp_path / "icu", log=lambda _: None)
+        assert trimmed.stat().st_size < 10 * 2**20 < wheel.stat().st_size
+        env["LD_PRELOAD"] = str(trimmed)  # libicuuc finds its libicudata already loaded, by SONAME
+    result_path = tmp_path / "check.json"
+    done = subprocess.run([sys.executable, str(LAUNCH), "--cxy-bundle-check", str(result_path)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=180, env=env)
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    failed = {name: check for name, check in result.get("checks", {}).items() if not check["ok"]}
+    assert done.returncode == 0 and result["ok"], (result.get("reason"), failed, done.stderr[-2000:])
+    assert result["checks"]["collation_zh_pinyin"]["detail"] == ["阿毛", "李四", "王五", "张三", "赵六"]
+    if icu == "trimmed":
+        assert result["icu_data"]["path"] == env["LD_PRELOAD"]

@@ -1,0 +1,217 @@
+"""What the slimmed bundle must still do with Qt text: ``cxy-apply --cxy-bundle-check RESULT``
+inside the frozen program (``installer/launch.py`` routes the flag), or
+``python installer/bundle_check.py RESULT`` from a source tree.
+
+``installer/icu_trim.py`` removes ICU data that Qt does not use; these are the Qt features that
+read ICU data (or that a Chinese user would miss first if text handling broke), each checked
+against the answer a full ICU gives. ``desktop.selftest`` covers the app itself; this covers
+what it does not reach: sorting Chinese file names in Qt's file dialog (pinyin collation,
+numbers in names), time-zone names, GBK/GB18030/Big5 converters, case mapping, Chinese dates,
+line breaking of Chinese text in widgets; and two things the slimming changed outside Qt: qpdf
+decoding a JPEG (its libjpeg is Pillow's in the Linux bundle) and the gzip-compressed PDF fonts
+(with their first-use time). Offscreen; the verdict is written to RESULT as
+JSON (``ok``, ``checks``, ``failed``, ``icu_data``) and the exit status is 0 only when ok.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+NAMES = ["张三", "李四", "王五", "阿毛", "赵六"]
+NAMES_BY_PINYIN = ["阿毛", "李四", "王五", "张三", "赵六"]  # a root-only ICU sorts by code point
+FILES = ["申报书10.pdf", "申报书2.pdf", "附件1.pdf"]
+FILES_SORTED = ["附件1.pdf", "申报书2.pdf", "申报书10.pdf"]  # fu < shen, 2 < 10 as in the file dialog
+LONG_TEXT = "江苏省产学研合作项目申报书需由申报单位与合作高校共同盖章，" * 4
+ENCODED = "申报单位（盖章）：南京某某科技有限公司"
+
+
+def run(result_path: Path) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    result: dict[str, Any] = {"ok": False, "checks": {}, "failed": []}
+    try:
+        import desktop  # noqa: F401 - its import applies the PySide6 6.12 refcount workaround first
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication(["cxy-bundle-check"])
+        for name, check in CHECKS.items():
+            try:
+                passed, detail = check()
+            except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check
+                passed, detail = False, f"{type(exc).__name__}: {exc}"
+            result["checks"][name] = {"ok": passed, "detail": detail}
+            if not passed:
+                result["failed"].append(name)
+        result["icu_data"] = _loaded_icu_data()
+        result["ok"] = not result["failed"]
+        del app
+    except BaseException as exc:  # noqa: BLE001 - the result file must say what broke
+        result["reason"] = f"{type(exc).__name__}: {exc}"
+        result["traceback"] = traceback.format_exc(limit=12)
+    Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    return 0 if result["ok"] else 1
+
+
+def _collation_zh() -> tuple[bool, Any]:
+    from PySide6.QtCore import QCollator, QLocale
+
+    collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    got = sorted(NAMES, key=collator.sortKey)
+    return got == NAMES_BY_PINYIN, got
+
+
+def _collation_file_dialog() -> tuple[bool, Any]:
+    """QFileSystemModel sorts with a numeric, case-insensitive QCollator of the system locale."""
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale, Qt
+
+    results = {}
+    for name in ("zh_CN", "en_US", "de_DE"):  # de_DE: no tailoring left in the trimmed data -> root
+        collator = QCollator(QLocale(name))
+        collator.setNumericMode(True)
+        collator.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        results[name] = sorted([*FILES, "b.txt", "A.txt"], key=cmp_to_key(collator.compare))
+    ok = results["zh_CN"] == [*FILES_SORTED, "A.txt", "b.txt"]  # Chinese collation puts Han first
+    for got in results.values():  # case-insensitive, and numbers by value, in every locale
+        ok = ok and got.index("A.txt") < got.index("b.txt") and got.index("申报书2.pdf") < got.index("申报书10.pdf")
+    return ok, results
+
+
+def _time_zone_names() -> tuple[bool, Any]:
+    from PySide6.QtCore import QLocale, QTimeZone
+
+    zone = QTimeZone(b"Asia/Shanghai")
+    zh = zone.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("zh_CN"))
+    en = zone.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US"))
+    return zone.isValid() and "中国" in zh and "China" in en, [zh, en]
+
+
+def _converters() -> tuple[bool, Any]:
+    """Qt decodes HTML (pasted, dropped, QTextBrowser) in the charset it declares, through ICU."""
+    from PySide6.QtCore import QMimeData, QStringDecoder
+
+    results = {}
+    for charset, python_codec, text in (("gb18030", "gb18030", ENCODED + "𠀀"), ("gbk", "gbk", ENCODED),
+                                        ("gb2312", "gb2312", ENCODED), ("big5", "big5", "申報單位（蓋章）"),
+                                        ("windows-1252", "cp1252", "Café – “quoted”")):
+        html = f'<html><head><meta charset="{charset}"></head><body>{text}</body></html>'
+        mime = QMimeData()
+        mime.setData("text/html", html.encode(python_codec))
+        results[charset] = QStringDecoder(charset).isValid() and text in mime.html()
+    return all(results.values()), results
+
+
+def _case_mapping() -> tuple[bool, Any]:
+    from PySide6.QtCore import QLocale
+
+    upper = QLocale("de_DE").toUpper("straße")
+    lower = QLocale("zh_CN").toLower("ABC申报书")
+    turkish = QLocale("tr_TR").toUpper("i")
+    return (upper, lower, turkish) == ("STRASSE", "abc申报书", "İ"), [upper, lower, turkish]
+
+
+def _chinese_date() -> tuple[bool, Any]:
+    from PySide6.QtCore import QDate, QLocale
+
+    text = QLocale("zh_CN").toString(QDate(2023, 5, 1), QLocale.FormatType.LongFormat)
+    return "2023" in text and "5月" in text and "1日" in text, text
+
+
+def _line_breaks() -> tuple[bool, Any]:
+    from PySide6.QtCore import QTextBoundaryFinder
+
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Line, LONG_TEXT)
+    breaks = 0
+    while finder.toNextBoundary() != -1:
+        breaks += 1
+    return breaks > len(LONG_TEXT) // 2, breaks  # Chinese may break between almost any two characters
+
+
+def _label_wraps() -> tuple[bool, Any]:
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel(LONG_TEXT)
+    label.setWordWrap(True)
+    line = label.fontMetrics().lineSpacing()
+    height = label.heightForWidth(240)
+    return height >= 3 * line, {"height": height, "line": line}
+
+
+def _qpdf_jpeg() -> tuple[bool, Any]:
+    """qpdf decodes a JPEG image itself (pikepdf.PdfImage falls back to it for unusual images);
+    in the Linux bundle its libjpeg is a link to Pillow's."""
+    import io
+
+    import pikepdf
+    from PIL import Image
+
+    picture = Image.linear_gradient("L").resize((64, 48)).convert("RGB")
+    encoded = io.BytesIO()
+    picture.save(encoded, "JPEG", quality=95)
+    pdf = pikepdf.Pdf.new()
+    image = pikepdf.Stream(pdf, encoded.getvalue())
+    image.Type, image.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    image.Width, image.Height, image.BitsPerComponent = 64, 48, 8
+    image.ColorSpace, image.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
+    decoded = image.read_bytes(pikepdf.StreamDecodeLevel.all)
+    expected = Image.open(io.BytesIO(encoded.getvalue())).tobytes()
+    worst = max(abs(a - b) for a, b in zip(decoded, expected)) if len(decoded) == len(expected) else None
+    return worst is not None and worst <= 8, {"bytes": len(decoded), "max_difference": worst}
+
+
+def _pdf_fonts() -> tuple[bool, Any]:
+    """The PDF fonts load (gzip-compressed in the bundle); the time is their first-use cost."""
+    import time
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from forms.paths import resource
+    from forms.render.fonts import register_fonts, unprintable_chars
+
+    started = time.perf_counter()
+    names = register_fonts()
+    seconds = round(time.perf_counter() - started, 3)
+    faces = [pdfmetrics.getFont(name).face.name.decode("latin-1") for name in (names.regular, names.bold)]
+    files = sorted(path.name for path in resource("fonts").glob("*.ttf*"))
+    return unprintable_chars(LONG_TEXT) == [], {"seconds": seconds, "faces": faces, "files": files}
+
+
+CHECKS: dict[str, Callable[[], tuple[bool, Any]]] = {
+    "collation_zh_pinyin": _collation_zh,
+    "collation_file_dialog": _collation_file_dialog,
+    "time_zone_names": _time_zone_names,
+    "converters": _converters,
+    "case_mapping": _case_mapping,
+    "chinese_date": _chinese_date,
+    "line_breaks_zh": _line_breaks,
+    "label_wraps_zh": _label_wraps,
+    "qpdf_jpeg": _qpdf_jpeg,
+    "pdf_fonts": _pdf_fonts,
+}
+
+
+def _loaded_icu_data() -> dict[str, Any] | None:
+    """Which ``libicudata`` this process loaded (Linux), so a caller can tell the trimmed one."""
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in maps.splitlines():
+        path = line.split(maxsplit=5)[-1]
+        if "/libicudata.so" in path:
+            return {"path": path, "bytes": os.path.getsize(path) if os.path.exists(path) else None}
+    return None
+
+
+if __name__ == "__main__":
+    if not getattr(sys, "frozen", False):
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # desktop, from a source tree
+    if len(sys.argv) != 2:
+        print("usage: bundle_check.py RESULT.json", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(run(Path(sys.argv[1])))
