@@ -118,7 +118,7 @@ def test_unprintable_chars_ignores_whitespace_and_control_characters():
 @pytest.fixture
 def unregistered(monkeypatch, tmp_path):
     """Pretend no font is registered yet and resources live in an empty folder."""
-    monkeypatch.setattr(fonts.pdfmetrics, "getRegisteredFontNames", lambda: [])
+    monkeypatch.setattr(pdfmetrics, "getRegisteredFontNames", lambda: [])
     monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
     (tmp_path / "fonts").mkdir()
     return tmp_path / "fonts"
@@ -184,3 +184,23 @@ def test_damaged_compressed_font_is_a_user_error(unregistered, damage):
         register_fonts()
     assert caught.value.code == "render.font_broken"
     assert "FormSerifSC-Regular.ttf.gz" in caught.value.en
+
+
+def test_charset_file_matches_the_font():
+    """The typing check reads a precomputed character set; it must be the font's own."""
+    from forms.paths import resource
+    from forms.render.fonts import CHARSET_FILE, _read_charset, font_charset
+
+    shipped = _read_charset(resource("fonts", CHARSET_FILE).read_text(encoding="ascii"))
+    assert shipped == font_charset()
+
+
+def test_typing_check_does_not_load_reportlab():
+    import subprocess
+    import sys
+
+    code = ("import sys; from forms.render.fonts import unprintable_chars; "
+            "assert unprintable_chars('镕喆𠀀') == ['𠀀']; print('reportlab' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
