@@ -5,8 +5,10 @@ both call these functions so the two never disagree."""
 from __future__ import annotations
 
 import copy
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
+
+from .checks.formats import parse_money
 
 BUREAU_SUFFIX = "科技局"
 
@@ -24,14 +26,9 @@ def _text(data: dict[str, Any], *path: str) -> str | None:
 
 
 def money(value: Any) -> Decimal | None:
-    """A money value as typed (JSON number or string, 万元) → Decimal; None when not a number."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        return None
-    return amount if amount.is_finite() else None
+    """A money value as typed (JSON number or string, 万元) → Decimal; None when the checks would
+    call it malformed, so that what is printed is what was checked."""
+    return parse_money(value)
 
 
 def format_money(amount: Decimal | None) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from .. import derive
 from ..pack import Category, DateRule, Pack
 from . import formats
 from .fields import rows
@@ -107,12 +108,7 @@ def _content(data: dict, pack: Pack, out: Collector) -> None:
 
 def paid_total(data: dict) -> Decimal:
     """到账金额: the sum of the payments that parse (the others are reported as format errors)."""
-    total = Decimal(0)
-    for payment in rows(data, "payments"):
-        amount = formats.parse_money(payment.get("amount_wan"))
-        if amount is not None:
-            total += amount
-    return total
+    return derive.paid_total(data) or Decimal(0)
 
 
 def _payments(data: dict, pack: Pack, out: Collector) -> None:
