@@ -13,6 +13,7 @@ import re
 import warnings
 from typing import Callable
 
+from forms.attachments.jpeg_meta import has_gps, without_app1
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
 from forms.attachments.sniff import PILLOW_FORMAT
@@ -23,6 +24,8 @@ MARGIN = 10 * MM  # only when an image must be scaled: printers cannot print to 
 _PLAUSIBLE_DPI = (50, 4800)
 _PASSTHROUGH_ORIENTATIONS = {1: 0, 3: 180, 6: 90, 8: 270}
 _ORIENTATION_TAG = 0x0112
+# Once the EXIF block is gone img2pdf cannot read the orientation, so it is given explicitly.
+_IMG2PDF_ROTATION = {1: "0", 3: "180", 6: "90", 8: "270"}
 
 
 def _mp(pixels: float) -> str:
@@ -172,6 +175,11 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
         im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()
         notes.append("jpeg-passthrough")
+        stripped = without_app1(data) if has_gps(im) else None
+        if stripped is not None:
+            notes.append("gps-removed")
+            return img2pdf.convert(stripped, layout_fun=_layout(dpi), nodate=True, first_frame_only=True,
+                                   rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]])
         return img2pdf.convert(data, layout_fun=_layout(dpi), rotation=img2pdf.Rotation.ifvalid,
                                nodate=True, first_frame_only=True)
     frame, lossy = _normalised_frame(im, data, fmt, notes)
