@@ -70,8 +70,8 @@ def import_foreign(source: Path):
 def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Contract JSON, shape-checked; the attachments list separately (its files are imported
     by the attachments page, off the GUI thread)."""
-    from forms.cli import check_shape
-    from forms.cli import read_json as read
+    from forms.transfer import check_shape
+    from forms.transfer import read_json as read
 
     data = read(path)
     check_shape(data)

@@ -8,9 +8,38 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .errors import UserError
 from .files import write_atomically
 from .model import normalise
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError("json.read", f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError("json.syntax", f"{path.name} 不是有效的 UTF-8 JSON：{exc}", f"{path.name} is not valid UTF-8 JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UserError("json.shape", f"{path.name} 的顶层应为对象", f"The top level of {path.name} must be an object")
+    return data
+
+
+def check_shape(data: dict[str, Any]) -> None:
+    """Unknown keys and wrong types are errors (the contract is strict about shape)."""
+    from .model import parse_application
+
+    try:
+        parse_application(data)
+    except ValidationError as exc:
+        where = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5]
+        )
+        raise UserError("json.contract", f"数据不符合申报数据格式：{where}", f"The data does not fit the contract: {where}") from None
 
 
 def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path) -> None:
