@@ -3,26 +3,24 @@
 Every edit is one small transaction (only the touched pages are written, whatever the size of
 the attachments), so what the user typed is on disk as soon as the call returns. The live file
 is never mailed: ``send_copy`` writes a vacuumed, verified snapshot, and a received file is only
-ever read through ``import_foreign`` into a new draft of our own.
+ever read through ``import_foreign`` into a new draft of our own. Building, checking and
+importing whole files lives in :mod:`forms.draft.files`, the attachments' SQL in
+:mod:`forms.draft.attachments`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
-import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import forms
-from forms.draft import foreign, safe_write, schema, values
+from forms.draft import attachments as attachment_rows
+from forms.draft import files, foreign, safe_write, schema, values
+from forms.draft.attachments import AttachmentInfo
 from forms.draft.errors import (
     DraftError,
     draft_error,
@@ -32,26 +30,7 @@ from forms.draft.errors import (
     io_error,
 )
 
-PAGE_SIZE = 4096
 BUSY_TIMEOUT_S = 2.0  # how long an edit waits for another program's lock before "locked"
-
-
-@dataclass(frozen=True)
-class AttachmentInfo:
-    id: int
-    position: int
-    kind: str
-    title: str
-    original_name: str
-    source_format: str
-    pages: int
-    sha256: str
-    size: int
-    added: str
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -84,53 +63,8 @@ class Draft:
     def create(cls, path: Path, *, pack: str, category: str | None) -> Draft:
         """A new, empty draft at ``path``; refuses to overwrite an existing file."""
         path = Path(path)
-        meta = {"pack": pack, "category": category}
-        cls._build(path, meta=meta, fields={}, attachments=())
+        files.build(path, meta={"pack": pack, "category": category}, fields={}, attachments=())
         return cls.open(path)
-
-    @classmethod
-    def _build(cls, path: Path, *, meta: Mapping[str, str | None], fields: Mapping[str, str], attachments) -> None:
-        """Write a complete new draft beside ``path`` and move it into place (safe write)."""
-        if not isinstance(meta.get("pack"), str) or not meta["pack"]:
-            raise invalid("请选择规则包", "a rule pack is required")
-        for key in values.META_PATHS:
-            if meta.get(key) is not None:
-                values.validate_with_model({key: meta[key]})
-        if path.exists():
-            raise from_os_error(FileExistsError(17, "exists", str(path)), "草稿文件", "the draft file")
-        tmp = safe_write.temp_path(path)
-        try:
-            con = sqlite3.connect(str(tmp), isolation_level=None)
-            try:
-                con.execute(f"PRAGMA page_size={PAGE_SIZE}")
-                con.execute("PRAGMA journal_mode=DELETE")
-                con.execute("PRAGMA synchronous=FULL")
-                con.execute("BEGIN IMMEDIATE")
-                con.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
-                schema.build_schema(con, schema.SCHEMA_VERSION)
-                con.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
-                base = {"created": _now(), "app_version": forms.__version__}
-                rows = {**base, **{k: v for k, v in meta.items() if v is not None}}
-                con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
-                con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())
-                for position, att in enumerate(attachments):  # received in order; renumbered 0..n-1
-                    con.execute(
-                        "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, "
-                        "sha256, pdf, added) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (position, att.kind, att.title, att.original_name, att.source_format, att.pages,
-                         att.sha256, att.pdf, att.added),
-                    )
-                con.execute("COMMIT")
-            finally:
-                con.close()
-            safe_write.fsync_file(tmp)
-            safe_write.publish_new_durably(tmp, path)
-        except sqlite3.Error as exc:
-            raise from_sqlite_error(exc, reading=False) from exc
-        except OSError as exc:
-            raise from_os_error(exc, "草稿文件", "the draft file") from exc
-        finally:
-            safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
 
     @classmethod
     def open(cls, path: Path) -> Draft:
@@ -144,32 +78,7 @@ class Draft:
         except sqlite3.Error as exc:
             raise from_sqlite_error(exc, reading=True) from exc
         try:
-            (app_id,) = con.execute("PRAGMA application_id").fetchone()
-            (version,) = con.execute("PRAGMA user_version").fetchone()
-            if app_id != schema.APPLICATION_ID:
-                raise draft_error("draft.wrong_app")
-            if version > schema.SCHEMA_VERSION:
-                raise draft_error("draft.newer_version")
-            if version != header.user_version:
-                raise draft_error("draft.corrupt")
-            found = set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-            if found != schema.expected_schema(version):
-                raise draft_error("draft.schema")
-            if con.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
-                raise draft_error("draft.corrupt")
-            if version < schema.SCHEMA_VERSION:
-                try:
-                    schema.migrate(con, version)
-                except (DraftError, sqlite3.Error):
-                    raise
-                except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
-                    raise draft_error(
-                        "draft.schema", "无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"
-                    ) from exc
-                if set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")) != schema.expected_schema(
-                    schema.SCHEMA_VERSION
-                ):
-                    raise draft_error("draft.schema")
+            files.check_opened(con, header)
         except sqlite3.Error as exc:
             con.close()
             raise from_sqlite_error(exc, reading=True) from exc
@@ -189,51 +98,9 @@ class Draft:
     ) -> Draft:
         """Read a draft someone sent (hostile input) into a NEW working draft at ``dest``."""
         src, dest = Path(src), Path(dest)
-        limits = limits or foreign.DEFAULT_LIMITS
-        validator = validator or values.validate_with_model
-        work: Path | None = None
-        try:
-            if dest.exists():
-                raise FileExistsError(17, "exists", str(dest))
-            size = src.stat().st_size
-            if size > limits.max_file_bytes:
-                raise _file_too_large(limits.max_file_bytes)
-            deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
-            schema.check_header(src, size)
-            work = Path(tempfile.mkdtemp(prefix=".cxy-import-", dir=dest.parent))
-            copy = work / "received.cxy"
-            _copy_bounded(src, copy, limits.max_file_bytes)
-            header = schema.check_header(copy, copy.stat().st_size)  # the source may have changed
-            if header.user_version < schema.SCHEMA_VERSION:
-                _migrate_copy(copy, header, limits, deadline)
-                header = schema.check_header(copy, copy.stat().st_size)
-            staged = work / "new.cxy"
-            with foreign.hardened(copy, limits, deadline, pages=header.pages) as con:
-                foreign.verify(con, header.user_version)
-                deadline.check()
-                payload = foreign.read_payload(con, limits, validator)
-                deadline.check()
-                meta = {k: v for k, v in payload.meta.items() if k not in ("created", "app_version")}
-                meta["imported"] = _now()
-                for key in ("created", "app_version"):
-                    if key in payload.meta:
-                        meta[f"source_{key}"] = payload.meta[key]
-                fields = {p: values.encode(p, v) for p, v in payload.fields.items()}
-                atts = foreign.iter_attachments(con, limits, deadline)
-                cls._build(staged, meta=meta, fields=fields, attachments=atts)
-            deadline.check()
-            safe_write.publish_new_durably(staged, dest)
-        except DraftError:
-            raise
-        except sqlite3.Error as exc:
-            raise from_sqlite_error(exc, reading=True) from exc
-        except OSError as exc:
-            raise from_os_error(exc, "草稿文件", "the draft file") from exc
-        except Exception as exc:  # hostile input must never surface a library exception
-            raise draft_error("draft.corrupt") from exc
-        finally:
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
+        files.import_foreign(
+            src, dest, limits=limits or foreign.DEFAULT_LIMITS, validator=validator or values.validate_with_model
+        )
         return cls.open(dest)
 
     # ---------------------------------------------------------------- plumbing
@@ -410,38 +277,20 @@ class Draft:
     def add_attachment(
         self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
     ) -> int:
-        values.check_kind(kind)
-        values.check_label("标题", title)
-        values.check_label("原文件名", original_name)
-        values.check_label("来源格式", source_format, 32)
-        values.check_pages(pages)
-        digest = values.check_pdf(pdf, sha256)
+        digest = attachment_rows.check_new(kind, title, original_name, source_format, pages, sha256, pdf)
         with self._tx() as con:
-            (position,) = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM attachments").fetchone()
-            cur = con.execute(
-                "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, sha256, pdf, added) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (position, kind, title, original_name, source_format, pages, digest, pdf, _now()),
+            return attachment_rows.append(
+                con, kind=kind, title=title, original_name=original_name, source_format=source_format, pages=pages,
+                sha256=digest, pdf=pdf, added=files.now(),
             )
-            return int(cur.lastrowid)
 
     def attachments(self) -> list[AttachmentInfo]:
         with self._read() as con:
-            rows = con.execute(
-                "SELECT id, position, kind, title, original_name, source_format, pages, sha256, length(pdf), added "
-                "FROM attachments ORDER BY position, id"
-            ).fetchall()
-        return [
-            AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size, added)
-            for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
-        ]
+            return attachment_rows.list_all(con)
 
     def attachment_pdf(self, att_id: int) -> bytes:
         with self._read() as con:
-            row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
-        if row is None:
-            raise _no_attachment(att_id)
-        return bytes(row[0])
+            return attachment_rows.pdf_of(con, att_id)
 
     def update_attachment(self, att_id: int, *, kind: str | None = None, title: str | None = None) -> None:
         if kind is not None:
@@ -449,27 +298,16 @@ class Draft:
         if title is not None:
             values.check_label("标题", title)
         with self._tx() as con:
-            cur = con.execute(
-                "UPDATE attachments SET kind = COALESCE(?, kind), title = COALESCE(?, title) WHERE id = ?",
-                (kind, title, att_id),
-            )
-            if cur.rowcount == 0:
-                raise _no_attachment(att_id)
+            attachment_rows.update(con, att_id, kind, title)
 
     def reorder_attachments(self, ids: list[int]) -> None:
         """``ids``: every attachment id, in the new order."""
         with self._tx() as con:
-            current = {row[0] for row in con.execute("SELECT id FROM attachments")}
-            if len(ids) != len(current) or set(ids) != current:
-                raise invalid("附件顺序必须包含全部附件且不重复", "the new order must list every attachment exactly once")
-            con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+            attachment_rows.reorder(con, ids)
 
     def remove_attachment(self, att_id: int) -> None:
         with self._tx() as con:
-            if con.execute("DELETE FROM attachments WHERE id = ?", (att_id,)).rowcount == 0:
-                raise _no_attachment(att_id)
-            ids = [row[0] for row in con.execute("SELECT id FROM attachments ORDER BY position, id")]
-            con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+            attachment_rows.remove(con, att_id)
 
     # ---------------------------------------------------------------- send a copy
 
@@ -528,30 +366,4 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _no_attachment(att_id: Any) -> DraftError:
-    return invalid(f"找不到附件 {att_id}", f"attachment {att_id} not found")
-
-
-def _file_too_large(limit: int) -> DraftError:
-    return draft_error("draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB")
-
-
-def _copy_bounded(src: Path, dest: Path, limit: int) -> None:
-    copied = 0
-    with open(src, "rb") as fin, open(dest, "xb") as fout:
-        while chunk := fin.read(1 << 20):
-            copied += len(chunk)
-            if copied > limit:
-                raise _file_too_large(limit)
-            fout.write(chunk)
-
-
-def _migrate_copy(copy: Path, header: schema.Header, limits: foreign.ForeignLimits, deadline: foreign.Deadline) -> None:
-    """Upgrade a received older draft — our private copy, after checking its exact old schema."""
-    with foreign.hardened(copy, limits, deadline, writable=True) as con:
-        con.execute("PRAGMA journal_mode=DELETE")
-        foreign.verify(con, header.user_version)
-        schema.migrate(con, header.user_version)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.draft import schema, values
+from forms.draft.attachments import AttachmentInfo
 from forms.draft.errors import DraftError, draft_error, from_sqlite_error, invalid, too_large
 
 GiB = 1 << 30
@@ -183,15 +184,10 @@ def read_payload(
 
 
 @dataclass(frozen=True)
-class ForeignAttachment:
-    position: int
-    kind: str
-    title: str
-    original_name: str
-    source_format: str
-    pages: int
-    sha256: str
-    added: str
+class ForeignAttachment(AttachmentInfo):
+    """A checked attachment of a received file, with its PDF; ``id`` and ``position`` are the
+    sender's (the new draft renumbers them)."""
+
     pdf: bytes
 
 
@@ -241,7 +237,7 @@ def _read_blobs(con: sqlite3.Connection, checked: list, limits: ForeignLimits, d
         pdf = row[0] if row else None
         digest = values.check_pdf(pdf, sha256)
         deadline.check()
-        yield ForeignAttachment(position, kind, title, original_name, source_format, pages, digest, added, pdf)
+        yield ForeignAttachment(att_id, position, kind, title, original_name, source_format, pages, digest, len(pdf), added, pdf)
 
 
 def verify_file(path: Path, limits: ForeignLimits = DEFAULT_LIMITS) -> None:

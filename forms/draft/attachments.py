@@ -1,0 +1,108 @@
+"""The attachments table of a draft: what a caller sees of one attachment (``AttachmentInfo``)
+and the SQL that adds, lists, edits, reorders and removes them.
+
+The functions run on a connection the caller already holds — inside ``Draft._tx`` for the
+edits, so each edit stays one transaction, and inside ``Draft._read`` for the reads.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from forms.draft import values
+from forms.draft.errors import DraftError, invalid
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    id: int
+    position: int
+    kind: str
+    title: str
+    original_name: str
+    source_format: str
+    pages: int
+    sha256: str
+    size: int
+    added: str
+
+
+_INSERT = (
+    "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, sha256, pdf, added) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def check_new(kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes) -> str:
+    """Check a new attachment's values; returns the verified SHA-256 of ``pdf``."""
+    values.check_kind(kind)
+    values.check_label("标题", title)
+    values.check_label("原文件名", original_name)
+    values.check_label("来源格式", source_format, 32)
+    values.check_pages(pages)
+    return values.check_pdf(pdf, sha256)
+
+
+def insert(
+    con: sqlite3.Connection, position: int, kind: str, title: str, original_name: str, source_format: str,
+    pages: int, sha256: str, pdf: bytes, added: str,
+) -> int:
+    cur = con.execute(_INSERT, (position, kind, title, original_name, source_format, pages, sha256, pdf, added))
+    return int(cur.lastrowid)
+
+
+def append(
+    con: sqlite3.Connection, *, kind: str, title: str, original_name: str, source_format: str, pages: int,
+    sha256: str, pdf: bytes, added: str,
+) -> int:
+    """Add an attachment after the last one; returns its id."""
+    (position,) = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM attachments").fetchone()
+    return insert(con, position, kind, title, original_name, source_format, pages, sha256, pdf, added)
+
+
+def list_all(con: sqlite3.Connection) -> list[AttachmentInfo]:
+    rows = con.execute(
+        "SELECT id, position, kind, title, original_name, source_format, pages, sha256, length(pdf), added "
+        "FROM attachments ORDER BY position, id"
+    ).fetchall()
+    return [
+        AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size, added)
+        for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
+    ]
+
+
+def pdf_of(con: sqlite3.Connection, att_id: int) -> bytes:
+    row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
+    if row is None:
+        raise not_found(att_id)
+    return bytes(row[0])
+
+
+def update(con: sqlite3.Connection, att_id: int, kind: str | None, title: str | None) -> None:
+    cur = con.execute(
+        "UPDATE attachments SET kind = COALESCE(?, kind), title = COALESCE(?, title) WHERE id = ?",
+        (kind, title, att_id),
+    )
+    if cur.rowcount == 0:
+        raise not_found(att_id)
+
+
+def reorder(con: sqlite3.Connection, ids: list[int]) -> None:
+    current = {row[0] for row in con.execute("SELECT id FROM attachments")}
+    if len(ids) != len(current) or set(ids) != current:
+        raise invalid("附件顺序必须包含全部附件且不重复", "the new order must list every attachment exactly once")
+    con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+
+
+def remove(con: sqlite3.Connection, att_id: int) -> None:
+    """Delete one attachment and renumber the rest 0..n-1."""
+    if con.execute("DELETE FROM attachments WHERE id = ?", (att_id,)).rowcount == 0:
+        raise not_found(att_id)
+    ids = [row[0] for row in con.execute("SELECT id FROM attachments ORDER BY position, id")]
+    con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
+
+
+def not_found(att_id: Any) -> DraftError:
+    return invalid(f"找不到附件 {att_id}", f"attachment {att_id} not found")

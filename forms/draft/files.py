@@ -1,0 +1,175 @@
+"""Whole-file steps behind ``Draft.create``, ``Draft.open`` and ``Draft.import_foreign``:
+building a complete new draft beside its destination and moving it into place, checking (and
+upgrading) a draft of our own as it is opened, and reading a received draft into a new one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+import forms
+from forms.draft import attachments as attachment_rows
+from forms.draft import foreign, safe_write, schema, values
+from forms.draft.errors import (
+    DraftError,
+    draft_error,
+    from_os_error,
+    from_sqlite_error,
+    invalid,
+)
+
+PAGE_SIZE = 4096
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def build(
+    path: Path, *, meta: Mapping[str, str | None], fields: Mapping[str, str],
+    attachments: Iterable[foreign.ForeignAttachment],
+) -> None:
+    """Write a complete new draft beside ``path`` and move it into place (safe write)."""
+    if not isinstance(meta.get("pack"), str) or not meta["pack"]:
+        raise invalid("请选择规则包", "a rule pack is required")
+    for key in values.META_PATHS:
+        if meta.get(key) is not None:
+            values.validate_with_model({key: meta[key]})
+    if path.exists():
+        raise from_os_error(FileExistsError(17, "exists", str(path)), "草稿文件", "the draft file")
+    tmp = safe_write.temp_path(path)
+    try:
+        con = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            con.execute(f"PRAGMA page_size={PAGE_SIZE}")
+            con.execute("PRAGMA journal_mode=DELETE")
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("BEGIN IMMEDIATE")
+            con.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
+            schema.build_schema(con, schema.SCHEMA_VERSION)
+            con.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+            base = {"created": now(), "app_version": forms.__version__}
+            rows = {**base, **{k: v for k, v in meta.items() if v is not None}}
+            con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
+            con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())
+            for position, att in enumerate(attachments):  # received in order; renumbered 0..n-1
+                attachment_rows.insert(
+                    con, position, att.kind, att.title, att.original_name, att.source_format, att.pages,
+                    att.sha256, att.pdf, att.added,
+                )
+            con.execute("COMMIT")
+        finally:
+            con.close()
+        safe_write.fsync_file(tmp)
+        safe_write.publish_new_durably(tmp, path)
+    except sqlite3.Error as exc:
+        raise from_sqlite_error(exc, reading=False) from exc
+    except OSError as exc:
+        raise from_os_error(exc, "草稿文件", "the draft file") from exc
+    finally:
+        safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
+
+
+def check_opened(con: sqlite3.Connection, header: schema.Header) -> None:
+    """Check one of our own drafts just opened on ``con``; migrate an older schema in place."""
+    (app_id,) = con.execute("PRAGMA application_id").fetchone()
+    (version,) = con.execute("PRAGMA user_version").fetchone()
+    if app_id != schema.APPLICATION_ID:
+        raise draft_error("draft.wrong_app")
+    if version > schema.SCHEMA_VERSION:
+        raise draft_error("draft.newer_version")
+    if version != header.user_version:
+        raise draft_error("draft.corrupt")
+    found = set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    if found != schema.expected_schema(version):
+        raise draft_error("draft.schema")
+    if con.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
+        raise draft_error("draft.corrupt")
+    if version < schema.SCHEMA_VERSION:
+        try:
+            schema.migrate(con, version)
+        except (DraftError, sqlite3.Error):
+            raise
+        except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
+            raise draft_error(
+                "draft.schema", "无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"
+            ) from exc
+        if set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")) != schema.expected_schema(
+            schema.SCHEMA_VERSION
+        ):
+            raise draft_error("draft.schema")
+
+
+def import_foreign(src: Path, dest: Path, *, limits: foreign.ForeignLimits, validator: values.Validator) -> None:
+    """Read a draft someone sent (hostile input) into a NEW draft file at ``dest``."""
+    work: Path | None = None
+    try:
+        if dest.exists():
+            raise FileExistsError(17, "exists", str(dest))
+        size = src.stat().st_size
+        if size > limits.max_file_bytes:
+            raise _file_too_large(limits.max_file_bytes)
+        deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
+        schema.check_header(src, size)
+        work = Path(tempfile.mkdtemp(prefix=".cxy-import-", dir=dest.parent))
+        copy = work / "received.cxy"
+        _copy_bounded(src, copy, limits.max_file_bytes)
+        header = schema.check_header(copy, copy.stat().st_size)  # the source may have changed
+        if header.user_version < schema.SCHEMA_VERSION:
+            _migrate_copy(copy, header, limits, deadline)
+            header = schema.check_header(copy, copy.stat().st_size)
+        staged = work / "new.cxy"
+        with foreign.hardened(copy, limits, deadline, pages=header.pages) as con:
+            foreign.verify(con, header.user_version)
+            deadline.check()
+            payload = foreign.read_payload(con, limits, validator)
+            deadline.check()
+            meta = {k: v for k, v in payload.meta.items() if k not in ("created", "app_version")}
+            meta["imported"] = now()
+            for key in ("created", "app_version"):
+                if key in payload.meta:
+                    meta[f"source_{key}"] = payload.meta[key]
+            fields = {p: values.encode(p, v) for p, v in payload.fields.items()}
+            atts = foreign.iter_attachments(con, limits, deadline)
+            build(staged, meta=meta, fields=fields, attachments=atts)
+        deadline.check()
+        safe_write.publish_new_durably(staged, dest)
+    except DraftError:
+        raise
+    except sqlite3.Error as exc:
+        raise from_sqlite_error(exc, reading=True) from exc
+    except OSError as exc:
+        raise from_os_error(exc, "草稿文件", "the draft file") from exc
+    except Exception as exc:  # hostile input must never surface a library exception
+        raise draft_error("draft.corrupt") from exc
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _file_too_large(limit: int) -> DraftError:
+    return draft_error("draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB")
+
+
+def _copy_bounded(src: Path, dest: Path, limit: int) -> None:
+    copied = 0
+    with open(src, "rb") as fin, open(dest, "xb") as fout:
+        while chunk := fin.read(1 << 20):
+            copied += len(chunk)
+            if copied > limit:
+                raise _file_too_large(limit)
+            fout.write(chunk)
+
+
+def _migrate_copy(copy: Path, header: schema.Header, limits: foreign.ForeignLimits, deadline: foreign.Deadline) -> None:
+    """Upgrade a received older draft — our private copy, after checking its exact old schema."""
+    with foreign.hardened(copy, limits, deadline, writable=True) as con:
+        con.execute("PRAGMA journal_mode=DELETE")
+        foreign.verify(con, header.user_version)
+        schema.migrate(con, header.user_version)
