@@ -1,0 +1,326 @@
+"""The reportlab story of each kind of document: a form as a ruled grid (its declared rows,
+with spans, minimum heights, continuation rows and a repeating team table) and a letter as
+heading, numbered points and sign lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from forms.derive import DERIVED
+from forms.pack import Pack
+
+from .fonts import FontNames
+from .layout import Cell, Documents, FormLayout, LetterLayout, Row, Style
+from .primitives import CheckboxGroup, Line, SealBlock, Styles
+from .printed_values import Values
+
+MIN_SHRINK = 0.75  # smallest font scale for a value squeezed onto one line
+GRID = colors.black
+
+
+def _heading(text: str, styles: Styles, style: Style, *, annex: str) -> list[Flowable]:
+    return [
+        styles.paragraph(annex, size=style.annex_size, bold=True),
+        Spacer(1, 4 * mm),
+        styles.paragraph(text, size=style.title_size, bold=True, align="center"),
+    ]
+
+
+def form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack, fonts: FontNames) -> list[Flowable]:
+    style = docs.style
+    styles = Styles(fonts, style.font_size, style.leading, style.small_size)
+    category = pack.category(layout.category)
+    assert category is not None
+    story = _heading(category.title.zh, styles, style, annex=f"附件{category.annex}")
+    story += [
+        Spacer(1, 1.5 * mm),
+        styles.paragraph(f"（{category.subtitle.zh}）", size=style.subtitle_size, align="center"),
+        Spacer(1, 5 * mm),
+    ]
+    grid = _Grid(layout, docs, values, pack, styles)
+    rows = docs.expanded_rows(layout)
+    for index, row in enumerate(rows):
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if row.heading is not None and following is not None and following.table is not None:
+            grid.segment(repeat=2)  # the team: its heading and column titles repeat on a new page
+        elif row.table is not None and grid.repeat != 2:
+            grid.segment(repeat=1)
+        grid.add(row)
+        if row.table is not None:
+            grid.segment(repeat=0)
+    story.extend(grid.tables())
+    return story
+
+
+class _Grid:
+    """Builds one reportlab Table from the declared rows: spans, minimum heights, rules."""
+
+    def __init__(self, layout: FormLayout, docs: Documents, values: Values, pack: Pack, styles: Styles) -> None:
+        self.style = docs.style
+        self.values = values
+        self.pack = pack
+        self.styles = styles
+        width = docs.content_width_mm() * mm
+        self.ncols = len(layout.columns)
+        self.widths = [width * c / sum(layout.columns) for c in layout.columns]
+        self.rows: list[list[Any]] = []
+        self.heights: list[float] = []
+        self.segments: list[tuple[int, int]] = [(0, 0)]  # (first row, rows repeated after a page break)
+        self.repeat = 0
+        margins = docs.style.margins_mm
+        # a row never gets taller than about half a page, so it always fits on a fresh one
+        self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
+        self.commands: list[tuple] = []
+
+    def _place(
+        self, cells: list[tuple[Any, int]], min_height: float, *, top: tuple[int, ...] = (), labels: tuple[int, ...] = ()
+    ) -> None:
+        """Append one grid row; ``top`` lists the cells (by position in ``cells``) that start
+        at the top instead of the middle, as a text area does; ``labels`` the label cells.
+
+        A row taller than :attr:`max_row` (a draft may hold far more text than the form allows)
+        becomes several rows, each cell's text continuing in the row below: the table then
+        breaks between rows and nothing ever runs outside its cell. (reportlab's own
+        ``splitInRow`` loses the column spans of the continued part.)"""
+        pieces = [self._pieces(content, self._width(cells, n)) for n, (content, _span) in enumerate(cells)]
+        count = max(len(p) for p in pieces)
+        for part in range(count):
+            index = len(self.rows)
+            line: list[Any] = []
+            for number, (_content, span) in enumerate(cells):
+                start = len(line)
+                own = pieces[number]
+                if part < len(own):
+                    line.append(own[part])
+                elif number in labels:
+                    line.append(self.styles.paragraph("（续）", align="center", size=self.style.small_size))
+                else:
+                    line.append("")
+                line.extend([""] * (span - 1))
+                if span > 1:
+                    self.commands.append(("SPAN", (start, index), (start + span - 1, index)))
+                if number in top or count > 1:
+                    self.commands.append(("VALIGN", (start, index), (start, index), "TOP"))
+            self.rows.append(line)
+            self.heights.append(min_height)
+
+    def _width(self, cells: list[tuple[Any, int]], number: int) -> float:
+        start = sum(span for _content, span in cells[:number])
+        pad = self.style.cell_padding_mm * mm
+        return sum(self.widths[start : start + cells[number][1]]) - 2 * pad
+
+    def _pieces(self, content: Any, width: float) -> list[Any]:
+        if not isinstance(content, Paragraph):
+            return [content]
+        pieces: list[Any] = []
+        rest: Paragraph | None = content
+        while rest is not None:
+            _, height = rest.wrap(width, self.max_row)
+            if height <= self.max_row:
+                pieces.append(rest)
+                break
+            parts = rest.split(width, self.max_row)
+            if len(parts) < 2:  # cannot split (one enormous line): keep it, reportlab will shrink nothing
+                pieces.append(rest)
+                break
+            pieces.append(parts[0])
+            rest = parts[1]
+        return pieces
+
+    def add(self, row: Row) -> None:
+        row_min = (row.min_height_mm or self.style.row_min_mm) * mm
+        if row.cells is not None:
+            # in a row taller than usual (a text area) the values start at the top
+            top = tuple(i for i, c in enumerate(row.cells) if row.min_height_mm and not c.is_label)
+            labels = tuple(i for i, c in enumerate(row.cells) if c.is_label)
+            spans = [(None, c.span) for c in row.cells]
+            contents = [
+                (self._cell(cell, self._width(spans, n), shrink=n not in top), cell.span) for n, cell in enumerate(row.cells)
+            ]
+            self._place(contents, row_min, top=top, labels=labels)
+        elif row.heading is not None:
+            self._place([(self.styles.paragraph(row.heading, align="center"), self.ncols)], row_min)
+        elif row.table is not None:
+            self._table(row)
+        elif row.seals is not None:
+            self._seals(row)
+
+    def _cell(self, cell: Cell, width: float, *, shrink: bool) -> Any:
+        s, v = self.styles, self.values
+        if cell.label is not None:
+            parts = [s.paragraph(cell.label, align=cell.align or "center")]
+            if cell.note:
+                parts.append(s.paragraph(cell.note, align=cell.align or "center", size=self.style.small_size))
+            return parts
+        if cell.choice is not None:
+            return CheckboxGroup(v.choice(cell.choice), s.fonts.regular, self.style.font_size)
+        if cell.value is not None:
+            text = v.text(cell.value)
+        elif cell.derived is not None:
+            text = DERIVED[cell.derived](v.data)
+        elif cell.template is not None:
+            text = v.template(cell.template)
+        elif cell.pack is not None:
+            text = str(getattr(self.pack, cell.pack))
+        else:
+            text = cell.text or ""
+        if text and cell.suffix:
+            text += cell.suffix
+        return self._fit(text, width, cell.align or "left", shrink=shrink)
+
+    def _fit(self, text: str, width: float, align: str, *, shrink: bool = True) -> Paragraph:
+        """A value that nearly fits on one line is set a little smaller rather than broken
+        (a registration number or an e-mail address reads badly across two lines)."""
+        size = self.style.font_size
+        if shrink and text and "\n" not in text:
+            needed = stringWidth(text, self.styles.fonts.regular, size)
+            if width < needed <= width / MIN_SHRINK:
+                size = max(size * MIN_SHRINK, int(size * width / needed * 4) / 4)
+        return self.styles.paragraph(text, align=align, size=size)
+
+    def _table(self, row: Row) -> None:
+        s = self.styles
+        columns = row.columns or []
+        self._place([(s.paragraph(c.header, align="center"), c.span) for c in columns], self.style.row_min_mm * mm)
+        items = self.values.items(row.table or "")
+        for index in range(max(len(items), row.min_rows)):
+            cells = []
+            for column in columns:
+                text = ""
+                if column.value is not None and index < len(items):
+                    text = self.values.text(column.value.replace("*", str(index)))
+                cells.append((self._fit(text, self._width([(None, c.span) for c in columns], len(cells)), "center"), column.span))
+            self._place(cells, self.style.table_row_mm * mm)
+
+    def _seals(self, row: Row) -> None:
+        s = self.styles
+        seals = row.seals or []
+        default = self.ncols // len(seals)
+        date_line = self.pack.date_line.zh
+        cells = [
+            (
+                SealBlock(
+                    s.paragraph(seal.label, align="left"),
+                    Line(date_line, s.fonts.regular, self.style.font_size, "right"),
+                    row.seal_mm * mm,
+                ),
+                seal.span or default,
+            )
+            for seal in seals
+        ]
+        self._place(cells, row.seal_mm * mm)
+        self.commands.append(("VALIGN", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), "TOP"))
+        self.commands.append(("TOPPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
+        self.commands.append(("BOTTOMPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
+
+    def segment(self, repeat: int) -> None:
+        """Start a new table here. The grid is drawn as stacked tables with the same columns, so
+        that a repeated part (the team) can repeat its heading rows when it breaks across pages."""
+        self.repeat = repeat
+        if self.segments[-1][0] == len(self.rows):
+            self.segments[-1] = (len(self.rows), repeat)
+        else:
+            self.segments.append((len(self.rows), repeat))
+
+    def tables(self) -> list[Table]:
+        pad = self.style.cell_padding_mm * mm
+        bounds = [start for start, _ in self.segments[1:]] + [len(self.rows)]
+        out = []
+        for number, ((start, repeat), end) in enumerate(zip(self.segments, bounds)):
+            if start == end:
+                continue
+            commands = [
+                ("FONTNAME", (0, 0), (-1, -1), self.styles.fonts.regular),  # blank cells name a font too
+                ("GRID", (0, 0), (-1, -1), 0.6, GRID),
+                ("LINEBEFORE", (0, 0), (0, -1), 1.2, GRID),
+                ("LINEAFTER", (-1, 0), (-1, -1), 1.2, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                ("TOPPADDING", (0, 0), (-1, -1), pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                *(_shift(command, start) for command in self.commands if start <= _row_of(command) < end),
+            ]
+            if number == 0:
+                commands.append(("LINEABOVE", (0, 0), (-1, 0), 1.2, GRID))
+            if end == len(self.rows):
+                commands.append(("LINEBELOW", (0, -1), (-1, -1), 1.2, GRID))
+            out.append(Table(
+                self.rows[start:end],
+                colWidths=self.widths,
+                minRowHeights=self.heights[start:end],
+                style=TableStyle(commands),
+                splitByRow=1,
+                repeatRows=repeat,
+            ))
+        return out
+
+
+def _row_of(command: tuple) -> int:
+    return command[1][1]
+
+
+def _shift(command: tuple, start: int) -> tuple:
+    name, (c0, r0), (c1, r1), *rest = command
+    return (name, (c0, r0 - start), (c1, r1 - start), *rest)
+
+
+# --------------------------------------------------------------------------------------------
+# Letters
+
+
+def letter_story(layout: LetterLayout, style: Style, values: Values, pack: Pack, fonts: FontNames) -> list[Flowable]:
+    letter = pack.letters[layout.letter]
+    size, leading = style.letter_size, style.letter_leading
+    styles = Styles(fonts, size, leading, style.small_size)
+    story = _heading(letter.title.zh, styles, style, annex=f"附件{letter.annex}")
+    story.append(Spacer(1, 6 * mm))
+    for line in layout.header:
+        story.append(styles.paragraph(line.label + values.text(line.value), leading=leading))
+    if layout.header:
+        story.append(Spacer(1, 3 * mm))
+    indent = 2 * size
+    story.append(styles.paragraph(letter.intro.zh, indent=indent, align="justify", leading=leading))
+    points = [
+        styles.paragraph(f"{number}. {point.zh}", indent=indent, align="justify", leading=leading)
+        for number, point in enumerate(letter.points, start=1)
+    ]
+    story.extend(points[:-1])
+    # the last point stays on the page of the signatures, so a sign page never stands alone
+    story.append(KeepTogether([*points[-1:], Spacer(1, 10 * mm), _sign_block(layout, style, values, pack, styles)]))
+    return story
+
+
+def _sign_block(layout: LetterLayout, style: Style, values: Values, pack: Pack, styles: Styles) -> Table:
+    """Sign lines at the right: a seal line prints its name on the line; a signature line stays
+    blank and prints the typed name small underneath (spec §6.4)."""
+    letter = pack.letters[layout.letter]
+    label_w, blank_w = 48 * mm, 58 * mm
+    rows: list[list[Any]] = []
+    heights: list[float] = []
+    commands: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+    ]
+    line_h = max(12 * mm, layout.seal_mm * mm / max(1, len(letter.sign)))
+    for sign in letter.sign:
+        value = values.text(sign.value) if sign.value else ""
+        signature = "签" in sign.zh
+        rows.append([styles.paragraph(sign.zh, align="right"), styles.paragraph("" if signature else value)])
+        heights.append(line_h)
+        commands.append(("LINEBELOW", (1, len(rows) - 1), (1, len(rows) - 1), 0.6, GRID))
+        if signature and value:
+            rows.append(["", styles.paragraph(f"（{value}）", align="center", size=style.small_size)])
+            heights.append(5 * mm)
+            commands.append(("VALIGN", (0, len(rows) - 1), (-1, len(rows) - 1), "TOP"))
+    rows.append(["", Line(pack.date_line.zh, styles.fonts.regular, styles.size, "right")])
+    heights.append(12 * mm)
+    return Table(rows, colWidths=[label_w, blank_w], minRowHeights=heights, style=TableStyle(commands), hAlign="RIGHT")
