@@ -48,22 +48,22 @@ def paid_total(data: dict[str, Any]) -> Decimal | None:
     return sum(amounts, Decimal(0)) if amounts else None
 
 
-def local_bureau(data: dict[str, Any]) -> str | None:
-    """合作企业所在地科技局: as typed, else the enterprise's county + 科技局."""
-    typed = _text(data, "routing", "local_bureau")
+def _bureau(data: dict[str, Any], typed_key: str, place_key: str) -> str | None:
+    typed = _text(data, "routing", typed_key)
     if typed:
         return typed
-    county = _text(data, "enterprise", "county")
-    return county + BUREAU_SUFFIX if county else None
+    place = _text(data, "enterprise", place_key)
+    return place + BUREAU_SUFFIX if place else None
+
+
+def local_bureau(data: dict[str, Any]) -> str | None:
+    """合作企业所在地科技局: as typed, else the enterprise's county + 科技局."""
+    return _bureau(data, "local_bureau", "county")
 
 
 def city_bureau(data: dict[str, Any]) -> str | None:
     """设区市科技局: as typed, else the enterprise's city + 科技局."""
-    typed = _text(data, "routing", "city_bureau")
-    if typed:
-        return typed
-    city = _text(data, "enterprise", "city")
-    return city + BUREAU_SUFFIX if city else None
+    return _bureau(data, "city_bureau", "city")
 
 
 def letter_unit_name(data: dict[str, Any]) -> str | None:
