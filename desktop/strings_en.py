@@ -44,6 +44,7 @@ EN: dict[str, str] = {
     # start page
     "新建申请：选择项目类别": "New application: choose the project category",
     "附件{annex}：{subtitle}": "Annex {annex}: {subtitle}",
+    "申报类别": "Category",
     "网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}":
         "Online filing: {opens} to {closes}; paper copies due: {paper}",
     "打开示例(&E)": "Open the sampl&e",

@@ -70,6 +70,15 @@ class FieldPage(QWidget):
         column.addLayout(form)
         column.addStretch(1)
 
+        category = session.pack.category(session.category)
+        if category is not None and step.key == session.pack.steps[0].key:
+            # The category is chosen on the start page; the first step says which one this is.
+            shown = QLabel(tr("附件{annex}：{subtitle}").format(
+                annex=category.annex, subtitle=literal(category.subtitle.get(lang))))
+            shown.setObjectName("category")
+            shown.setAccessibleName(tr("申报类别"))
+            form.addRow(QLabel(tr("申报类别")), shown)
+
         declarations = {f"declarations.{d.key}": d for d in session.pack.declarations}
         for pattern in step_map.fields.get(step.key, []):
             spec = session.fields[pattern]

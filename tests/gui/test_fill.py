@@ -103,3 +103,11 @@ def test_category_blocks_only_for_their_category(qtbot, window, prompter, tmp_pa
     assert window.findChild(QWidget, "tech_trade.event") is not None
     assert window.findChild(QWidget, "tech_vp.cohort_year") is None
     assert window.findChild(QWidget, "conference.filing_no") is None
+
+
+def test_first_step_names_the_chosen_category(qtbot, window, prompter, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    new_application(qtbot, window, prompter, tmp_path, "conference")
+    shown = window.findChild(QLabel, "category")
+    assert shown is not None and "附件2" in shown.text() and "产学研大会" in shown.text()
