@@ -367,3 +367,15 @@ def test_one_application_per_leader_and_enterprise(pack):
     assert sorted(i.code for i in found["b.cxy"]) == ["G5", "G6"]
     assert all("a.cxy" in i.message for i in found["b.cxy"])
     assert found["c.cxy"] == []
+
+
+def test_characters_the_font_cannot_print_warn_on_their_field(pack):
+    data = sample("tech_vp")
+    data["leader"]["name"] = "李𠀀"  # CJK Extension B: outside the GBK font
+    data["members"][0]["name"] = "张😀"
+    assert codes(data, pack) == []
+    found = {i.field: i for i in check(data, pack) if i.code == "font.unprintable"}
+    assert set(found) == {"leader.name", "members.0.name"}
+    assert "𠀀" in found["leader.name"].message and found["leader.name"].severity == "warning"
+    data["leader"]["name"] = "李镕喆"  # outside GB2312, inside the shipped font
+    assert not [i for i in check(data, pack) if i.field == "leader.name"]
