@@ -104,7 +104,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     batch = check_batch(named, pack, args.lang) if len(named) > 1 else {}
     report: dict[str, list[dict[str, str]]] = {}
     for name, data in named:
-        issues = check(data, pack, args.lang) + batch.get(name, [])
+        issues = check(data, _pack_of(data, pack), args.lang) + batch.get(name, [])
         report[name] = [issue.as_dict() for issue in issues]
     has_errors = any(i["severity"] == "error" for issues in report.values() for i in issues)
     if args.json:
@@ -119,6 +119,18 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
                 mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
                 print(f"  [{mark}] {i['code']} {i['field'] or '-'}: {i['message']}")
     return EXIT_ISSUES if has_errors else EXIT_OK
+
+
+def _pack_of(data: dict[str, Any], default: Pack) -> Pack:
+    """A draft is checked against the call it was made for, when this program knows that call;
+    otherwise against the default pack, whose check then reports the mismatch."""
+    pack_id = data.get("pack")
+    if isinstance(pack_id, str) and pack_id != default.id:
+        try:
+            return load_pack(pack_id)
+        except UserError:
+            return default
+    return default
 
 
 def _require_category(category: str, pack: Pack) -> None:

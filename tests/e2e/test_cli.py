@@ -145,3 +145,10 @@ def test_build_and_print_set_from_the_command_line(tmp_path, capsys):
     assert run(capsys, "print-set", str(draft), "-o", str(tmp_path / "print.pdf"))[0] == 0
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "print.pdf").pages)
     assert text.count("省科技厅") >= 1 and "设区市科技局" in text
+
+
+def test_unknown_pack_is_reported_not_crashed_on(tmp_path, capsys):
+    path = tmp_path / "x.json"
+    path.write_text(json.dumps({"pack": "jiangsu-cxy-2031", "category": "tech_vp"}), encoding="utf-8")
+    code, issues = issues_of(capsys, path)
+    assert code == 1 and any(i["code"] == "pack" and "jiangsu-cxy-2031" in i["message"] for i in issues)
