@@ -9,6 +9,7 @@ other three files from an earlier pack when a year changes only its rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from decimal import Decimal
 from functools import lru_cache
@@ -377,7 +378,8 @@ def _check_documents(pack: Pack) -> None:
 
 @lru_cache(maxsize=8)
 def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
+    # Pack ids arrive in received drafts: only plain names, never a path out of the packs folder.
     folder = packs_dir() / pack_id
-    if not folder.is_dir():
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", pack_id) or not folder.is_dir():
         raise UserError("pack.unknown", f"未知的规则包：{pack_id}", f"Unknown rule pack: {pack_id}")
     return load_pack_dir(folder)

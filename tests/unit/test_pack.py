@@ -126,3 +126,12 @@ def test_missing_file_is_named(pack_copy):
     with pytest.raises(UserError) as caught:
         load_pack_dir(pack_copy)
     assert caught.value.code == "pack.missing" and "letters.toml" in caught.value.zh
+
+
+@pytest.mark.parametrize("pack_id", ["../jiangsu-cxy-2023", "/etc", "jiangsu-cxy-2031", ""])
+def test_pack_ids_are_names_not_paths(pack_id):
+    from forms.pack import load_pack
+
+    with pytest.raises(UserError) as caught:
+        load_pack(pack_id)
+    assert caught.value.code == "pack.unknown"
