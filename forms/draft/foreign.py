@@ -148,13 +148,7 @@ def check_meta_key(key: Any) -> str:
 
 
 def check_meta_value(key: str, value: Any) -> str:
-    if not isinstance(value, str) or len(value) > 4096:
-        raise invalid(f"草稿信息 {key} 无效", f"invalid meta value for {key}")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid(f"草稿信息 {key} 含有无效字符", f"meta value {key} contains invalid characters") from None
-    return value
+    return values.check_short_text(value, 4096, f"草稿信息 {key} ", f"the meta value {key}")
 
 
 def read_payload(

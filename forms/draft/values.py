@@ -153,14 +153,19 @@ def check_kind(kind: Any) -> str:
     return kind
 
 
-def check_label(name: str, value: Any, limit: int = MAX_LABEL_CHARS) -> str:
+def check_short_text(value: Any, limit: int, what_zh: str, what_en: str) -> str:
+    """A short stored string (a label, a meta value): a str within ``limit`` that is valid UTF-8."""
     if not isinstance(value, str) or len(value) > limit:
-        raise invalid(f"附件的{name}无效", f"the attachment's {name} is invalid")
+        raise invalid(f"{what_zh}无效", f"{what_en} is invalid")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise invalid(f"附件的{name}含有无效字符", f"the attachment's {name} contains invalid characters") from None
+        raise invalid(f"{what_zh}含有无效字符", f"{what_en} contains invalid characters") from None
     return value
+
+
+def check_label(name: str, value: Any, limit: int = MAX_LABEL_CHARS) -> str:
+    return check_short_text(value, limit, f"附件的{name}", f"the attachment's {name}")
 
 
 def check_pages(pages: Any) -> int:
