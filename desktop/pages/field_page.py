@@ -14,6 +14,7 @@ from ..i18n import literal, tr
 from ..steps import StepMap
 from ..widgets.editors import SEVERITY_COLOURS, Binding, make_binding
 from ..widgets.messages import MessageLabel
+from ..widgets.scrolling import scrolled_column
 from ..widgets.table_editor import TableEditor
 
 # Fields whose length the pack limits (pack.rules.<name>) get a live counter.
@@ -52,14 +53,7 @@ class FieldPage(QWidget):
         lang = session.lang
         self.setObjectName(f"step.{step.key}")
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        column = QVBoxLayout(body)
+        column = scrolled_column(self, flush=True)
         column.addWidget(page_title(step.en if lang == "en" else step.zh))
         self.page_message = MessageLabel()
         column.addWidget(self.page_message)

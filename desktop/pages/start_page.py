@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from forms.pack import Pack
 from .. import settings
 from ..i18n import literal, tr
 from ..widgets.editors import SEVERITY_COLOURS
+from ..widgets.scrolling import scrolled_column
 from .field_page import page_title
 
 
@@ -49,13 +49,7 @@ class StartPage(QWidget):
         super().__init__(parent)
         self.pack = pack
         self.setObjectName("start")
-        outer = QVBoxLayout(self)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
+        layout = scrolled_column(self)
         layout.addWidget(page_title(tr("产学研申报助手")))
         intro = QLabel(pack.title.get(lang) + "\n" + tr("网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}").format(
             opens=pack.filing.opens.isoformat(), closes=pack.filing.closes.isoformat(),
