@@ -14,7 +14,9 @@ sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_pkgs="python3 python3-venv python3-pip libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6
   libxkbcommon0 libdbus-1-3 libx11-6 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei qpdf"
-[ $want_test = 1 ] && apt_pkgs="$apt_pkgs poppler-utils poppler-data xvfb xauth binutils icu-devtools"
+# PyInstaller needs the shared libpython (Debian ships it apart from python3), binutils and
+# icu-devtools for the bundle; poppler and Xvfb are for looking at PDFs and screens.
+[ $want_test = 1 ] && apt_pkgs="$apt_pkgs poppler-utils poppler-data xvfb xauth binutils icu-devtools libpython3.11"
 missing=""
 for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
