@@ -23,24 +23,40 @@ def _say(lang: str, zh: str, en: str) -> str:
 
 @contextmanager
 def opened(path: Path) -> Iterator[Any]:
-    """A draft for reading: a file may come from anyone, so it goes through the hardened loader."""
-    from .draft import Draft
+    """A draft for reading, opened where it lies (read-only, with the checks of a received file)
+    and read inside one snapshot: it shows exactly the last committed state."""
+    from .draft import Draft, DraftError
 
-    with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
-        draft = Draft.import_foreign(path, Path(tmp) / "work.cxy")
-        try:
+    try:
+        draft = Draft.open(path, readonly=True)
+    except DraftError as exc:
+        if exc.code != "draft.needs_upgrade":
+            raise
+        # An older format is upgraded on a private copy; the user's file is not touched.
+        with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
+            with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
+                yield copy
+        return
+    try:
+        with draft.snapshot():
             yield draft
-        finally:
-            draft.close()
+    finally:
+        draft.close()
 
 
 def application_of(path: Path) -> dict[str, Any]:
+    return application_and_attachments(path)[0]
+
+
+def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The data and (for a draft) its attachments' descriptions, ``damaged`` included, read in
+    one snapshot."""
     if path.suffix.lower() == ".json":
         data = read_json(path)
         check_shape(data)
-        return data
+        return data, []
     with opened(path) as draft:
-        return draft.data()
+        return draft.data(), draft.attachments()
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
@@ -71,6 +87,7 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     from .transfer import import_attachments
 
     source = Path(args.json)
+    _refuse_if_locked(Path(args.output))
     data = read_json(source)
     check_shape(data)
     attachments = data.pop("attachments", [])
@@ -85,11 +102,42 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     return EXIT_OK
 
 
+class _Intact:
+    """A draft as export sees it: damaged attachments left out, each with a note, so that
+    everything else can still be rescued."""
+
+    def __init__(self, draft: Any, lang: str) -> None:
+        self._draft, self._lang = draft, lang
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._draft, name)
+
+    def attachments(self) -> list[Any]:
+        kept = []
+        for number, info in enumerate(self._draft.attachments(), start=1):
+            if info.damaged:
+                print(_say(self._lang, f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
+                           f"cxy: attachment {number} ({info.title}) is damaged and was not exported "
+                           "(remove it with cxy detach)"), file=sys.stderr)
+            else:
+                kept.append(info)
+        return kept
+
+
+def _refuse_if_locked(path: Path) -> None:
+    """A write onto a draft someone is editing names them, before any other refusal."""
+    from .draft import lock
+
+    holder = lock.holder(path)
+    if holder is not None:
+        raise lock.locked_error(holder)
+
+
 def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
     from .transfer import export_json
 
     with opened(Path(args.draft)) as draft:
-        text = export_json(draft, Path(args.output) if args.output else None)
+        text = export_json(_Intact(draft, args.lang), Path(args.output) if args.output else None)
     if args.output:
         print(_say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
     else:
@@ -99,12 +147,18 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
 
 def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     from .checks import check, check_batch
+    from .checks.attachment_state import check_attachment_state, without_state
 
-    named = [(name, application_of(Path(name))) for name in args.files]
+    loaded = {name: application_and_attachments(Path(name)) for name in args.files}
+    named = [(name, loaded[name][0]) for name in args.files]
     batch = check_batch(named, pack, args.lang) if len(named) > 1 else {}
     report: dict[str, list[dict[str, str]]] = {}
     for name, data in named:
-        issues = check(data, _pack_of(data, pack), args.lang) + batch.get(name, [])
+        items = [{"kind": a.kind, "title": a.title, "damaged": a.damaged} for a in loaded[name][1]]
+        if items:
+            data = {**data, "attachments": items}
+        issues = check(without_state(data), _pack_of(data, pack), args.lang) + batch.get(name, [])
+        issues += check_attachment_state(data, args.lang)
         report[name] = [issue.as_dict() for issue in issues]
     has_errors = any(i["severity"] == "error" for issues in report.values() for i in issues)
     if args.json:
@@ -118,6 +172,10 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             for i in issues:
                 mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
                 print(f"  [{mark}] {i['code']} {i['field'] or '-'}: {i['message']}")
+            for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
+                state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
+                print(_say(args.lang, f"  附件 {number}：{a.title}（{a.kind}，{a.pages} 页{state}）",
+                           f"  attachment {number}: {a.title} ({a.kind}, {a.pages} pages{state})"))
     return EXIT_ISSUES if has_errors else EXIT_OK
 
 
@@ -180,6 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .draft import lock
+
+    lock.PROGRAM = "cxy"  # named to whoever finds a draft in use
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -7,12 +7,13 @@ edits, so each edit stays one transaction, and inside ``Draft._read`` for the re
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from forms.draft import values
-from forms.draft.errors import DraftError, invalid
+from forms.draft.errors import DraftError, invalid, too_large
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class AttachmentInfo:
     sha256: str
     size: int
     added: str
+    damaged: bool = False  # its PDF no longer matches its digest, or cannot be read
 
 
 _INSERT = (
@@ -62,22 +64,82 @@ def append(
     return insert(con, position, kind, title, original_name, source_format, pages, sha256, pdf, added)
 
 
-def list_all(con: sqlite3.Connection) -> list[AttachmentInfo]:
+def list_all(con: sqlite3.Connection, cap: int) -> list[AttachmentInfo]:
     rows = con.execute(
         "SELECT id, position, kind, title, original_name, source_format, pages, sha256, length(pdf), added "
-        "FROM attachments ORDER BY position, id"
+        f"FROM attachments ORDER BY position, id LIMIT {int(cap) + 1}"
     ).fetchall()
+    if len(rows) > cap:
+        raise too_large(f"附件超过 {cap} 个", f"more than {cap} attachments")
     return [
-        AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size, added)
+        AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size or 0, added)
         for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
     ]
 
 
+CHUNK = 1 << 20
+
+
+def blob_intact(con: sqlite3.Connection, att_id: int, sha256: Any) -> bool:
+    """Whether the stored PDF is a PDF matching ``sha256``, read a chunk at a time (a big scan
+    never sits in memory just to be checked)."""
+    try:
+        (kind,) = con.execute("SELECT typeof(pdf) FROM attachments WHERE id = ?", (att_id,)).fetchone()
+        if kind != "blob":
+            return False
+        digest = hashlib.sha256()
+        with con.blobopen("attachments", "pdf", att_id, readonly=True) as blob:
+            head = blob.read(5)
+            if head != b"%PDF-":
+                return False
+            digest.update(head)
+            while chunk := blob.read(CHUNK):
+                digest.update(chunk)
+    except (sqlite3.Error, TypeError):
+        return False
+    return isinstance(sha256, str) and digest.hexdigest() == sha256.lower()
+
+
 def pdf_of(con: sqlite3.Connection, att_id: int) -> bytes:
-    row = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()
+    row = con.execute(
+        "SELECT title, position, sha256, typeof(pdf) FROM attachments WHERE id = ?", (att_id,)
+    ).fetchone()
     if row is None:
         raise not_found(att_id)
-    return bytes(row[0])
+    title, position, sha256, kind = row
+    try:
+        pdf = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()[0] if kind == "blob" else None
+        values.check_pdf(pdf, sha256)
+    except (DraftError, sqlite3.DatabaseError) as exc:
+        (before,) = con.execute(
+            "SELECT COUNT(*) FROM attachments WHERE position < ? OR (position = ? AND id < ?)",
+            (position, position, att_id),
+        ).fetchone()
+        raise damaged(before + 1, title) from exc
+    return bytes(pdf)
+
+
+def damaged(number: int, title: Any) -> DraftError:
+    name = title if isinstance(title, str) else ""
+    return DraftError(
+        "draft.attachment_damaged",
+        f"附件 {number}（{name:.80}）已损坏，无法读取。请用 cxy detach 移除它，或换上原文件。",
+        f"Attachment {number} ({name:.80}) is damaged and cannot be read. Remove it (cxy detach) or replace it "
+        "with the original file.",
+    )
+
+
+def replace(
+    con: sqlite3.Connection, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str,
+    pdf: bytes, added: str,
+) -> None:
+    cur = con.execute(
+        "UPDATE attachments SET original_name = ?, source_format = ?, pages = ?, sha256 = ?, pdf = ?, added = ? "
+        "WHERE id = ?",
+        (original_name, source_format, pages, sha256, pdf, added, att_id),
+    )
+    if cur.rowcount == 0:
+        raise not_found(att_id)
 
 
 def update(con: sqlite3.Connection, att_id: int, kind: str | None, title: str | None) -> None:

@@ -1,16 +1,17 @@
 """``Draft``: one application being filled in, kept in a single SQLite file (``.cxy``).
 
 Every edit is one small transaction (only the touched pages are written, whatever the size of
-the attachments), so what the user typed is on disk as soon as the call returns. The live file
-is never mailed: ``send_copy`` writes a vacuumed, verified snapshot, and a received file is only
-ever read through ``import_foreign`` into a new draft of our own. Building, checking and
-importing whole files lives in :mod:`forms.draft.files`, the attachments' SQL in
-:mod:`forms.draft.attachments`.
+the attachments), so what the user typed is on disk as soon as the call returns. A draft is
+opened where it lies, ours or received, after the checks of :mod:`forms.draft.in_place`; one
+writer at a time (:mod:`forms.draft.lock`), any number of read-only views. The live file is
+never mailed: ``send_copy`` writes a vacuumed, verified snapshot. Building and importing whole
+files lives in :mod:`forms.draft.files`, the attachments' SQL in :mod:`forms.draft.attachments`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sqlite3
 import threading
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.draft import attachments as attachment_rows
-from forms.draft import files, foreign, safe_write, schema, values
+from forms.draft import files, foreign, in_place, lock, safe_write, schema, values
 from forms.draft.attachments import AttachmentInfo
 from forms.draft.errors import (
     DraftError,
@@ -30,32 +31,23 @@ from forms.draft.errors import (
     io_error,
 )
 
-BUSY_TIMEOUT_S = 2.0  # how long an edit waits for another program's lock before "locked"
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    con = sqlite3.connect(str(path), isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
-    try:
-        con.execute("PRAGMA trusted_schema=OFF")
-        # DELETE, never WAL: committed edits must live in the one file people copy and mail.
-        mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()
-        if not mode or str(mode[0]).lower() != "delete":
-            raise draft_error("draft.io", "无法把草稿设为单文件模式", "could not put the draft in single-file mode")
-        con.execute("PRAGMA synchronous=FULL")
-        con.execute("PRAGMA fullfsync=ON")  # macOS only; ignored elsewhere
-    except BaseException:
-        con.close()
-        raise
-    return con
+BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 
 
 class Draft:
     """An open ``.cxy`` draft. Methods raise ``DraftError`` for anything a user can cause."""
 
-    def __init__(self, path: Path, con: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, con: sqlite3.Connection, *, readonly: bool = False, writer: lock.WriterLock | None = None
+    ) -> None:
         self.path = path
+        self.readonly = readonly
         self._con: sqlite3.Connection | None = con
+        self._writer = writer
         self._lock = threading.RLock()
+        # (id, sha256, size) → damaged?, valid while nobody else commits (see data_version)
+        self._blob_state: dict[tuple[int, str, int], bool] = {}
+        self._blob_state_version: int | None = None
 
     # ---------------------------------------------------------------- creating and opening
 
@@ -67,25 +59,32 @@ class Draft:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: Path) -> Draft:
-        """Open one of our own working drafts: checks it, migrates an older schema."""
+    def open(cls, path: Path, *, readonly: bool = False) -> Draft:
+        """Open a draft where it lies — ours or received, the checks are the same.
+
+        For writing (the default) this process becomes its one writer: ``DraftError``
+        ``draft.locked`` (with ``.holder``) when someone else is, ``draft.readonly_media`` when
+        the file or its folder cannot be written; an older schema is upgraded in place.
+        ``readonly``: no lock, nothing written, every change raises ``draft.readonly``.
+        """
         path = Path(path)
+        in_place.regular_file(path)
+        real = path.resolve()
+        writer = None
+        if not readonly:
+            if not in_place.writable(real):
+                raise lock.readonly_media_error(path)
+            writer = lock.acquire(real)
         try:
-            header = schema.check_header(path, path.stat().st_size)
-            con = _connect(path)
-        except OSError as exc:
-            raise from_os_error(exc, "草稿文件", "the draft file") from exc
-        except sqlite3.Error as exc:
-            raise from_sqlite_error(exc, reading=True) from exc
-        try:
-            files.check_opened(con, header)
-        except sqlite3.Error as exc:
-            con.close()
-            raise from_sqlite_error(exc, reading=True) from exc
+            con, version = in_place.connect(real, readonly=readonly)
         except BaseException:
-            con.close()
+            if writer is not None:
+                writer.release()
             raise
-        return cls(path, con)
+        if readonly and version != schema.SCHEMA_VERSION:
+            con.close()
+            raise draft_error("draft.needs_upgrade")
+        return cls(path, con, readonly=readonly, writer=writer)
 
     @classmethod
     def import_foreign(
@@ -113,6 +112,8 @@ class Draft:
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; the user's edit is durable when this exits."""
+        if self.readonly:
+            raise draft_error("draft.readonly")
         with self._lock:
             con = self._db()
             try:
@@ -135,11 +136,42 @@ class Draft:
             except sqlite3.Error as exc:
                 raise from_sqlite_error(exc, reading=True) from exc
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Draft]:
+        """Several reads that see one committed state (one read transaction). Keep it short:
+        another program's commit waits for it to end."""
+        with self._lock:
+            con = self._db()
+            if con.in_transaction:
+                yield self
+                return
+            try:
+                con.execute("BEGIN")
+                con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()  # takes the snapshot now
+            except sqlite3.Error as exc:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+                raise from_sqlite_error(exc, reading=True) from exc
+            try:
+                yield self
+            finally:
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("COMMIT")
+
+    def data_version(self) -> int:
+        """Changes whenever another connection or process commits to the file: a read-only
+        view polls it to know when to refresh."""
+        with self._read() as con:
+            return int(con.execute("PRAGMA data_version").fetchone()[0])
+
     def close(self) -> None:
         with self._lock:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+            if self._writer is not None:
+                self._writer.release()
+                self._writer = None
 
     def __enter__(self) -> Draft:
         return self
@@ -172,11 +204,12 @@ class Draft:
 
     def data(self) -> dict:
         """The application as contract JSON (filled keys only), with ``pack`` and ``category``."""
+        limits = foreign.DEFAULT_LIMITS
         with self._read() as con:
-            rows = con.execute("SELECT path, value FROM fields").fetchall()
+            rows = foreign.bounded(con, "SELECT path, value FROM fields", limits.max_fields, "字段", "fields")
             meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('pack', 'category')"))
         try:
-            nested = values.unflatten({path: values.decode(path, text) for path, text in rows})
+            nested = values.unflatten({values.check_path(path): values.decode(path, text) for path, text in rows})
         except DraftError as exc:
             raise draft_error("draft.corrupt") from exc
         head = {key: meta[key] for key in values.META_PATHS if meta.get(key)}
@@ -285,12 +318,39 @@ class Draft:
             )
 
     def attachments(self) -> list[AttachmentInfo]:
-        with self._read() as con:
-            return attachment_rows.list_all(con)
+        """In their order (``N`` of ``cxy detach`` is the 1-based place in this list), each with
+        ``damaged`` set when its PDF no longer matches its digest or cannot be read."""
+        with self.snapshot(), self._read() as con:
+            infos = attachment_rows.list_all(con, foreign.DEFAULT_LIMITS.max_attachments)
+            (version,) = con.execute("PRAGMA data_version").fetchone()
+            if version != self._blob_state_version:
+                self._blob_state, self._blob_state_version = {}, version
+            out = []
+            for info in infos:
+                key = (info.id, info.sha256, info.size)
+                if key not in self._blob_state:
+                    self._blob_state[key] = not attachment_rows.blob_intact(con, info.id, info.sha256)
+                out.append(dataclasses.replace(info, damaged=self._blob_state[key]))
+            return out
 
     def attachment_pdf(self, att_id: int) -> bytes:
+        """The PDF of one attachment; ``draft.attachment_damaged`` (naming it) when it is."""
         with self._read() as con:
             return attachment_rows.pdf_of(con, att_id)
+
+    def replace_attachment(
+        self, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
+    ) -> None:
+        """New content for an attachment (a damaged one, a better scan); kind, title and place stay."""
+        values.check_label("原文件名", original_name)
+        values.check_label("来源格式", source_format, 32)
+        values.check_pages(pages)
+        digest = values.check_pdf(pdf, sha256)
+        with self._tx() as con:
+            attachment_rows.replace(
+                con, att_id, original_name=original_name, source_format=source_format, pages=pages, sha256=digest,
+                pdf=pdf, added=files.now(),
+            )
 
     def update_attachment(self, att_id: int, *, kind: str | None = None, title: str | None = None) -> None:
         if kind is not None:

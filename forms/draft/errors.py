@@ -22,6 +22,12 @@ CODES = (
     "draft.too_large",
     "draft.io",
     "draft.locked",
+    "draft.readonly_media",
+    "draft.readonly",
+    "draft.needs_upgrade",
+    "draft.hot_journal",
+    "draft.not_regular",
+    "draft.attachment_damaged",
 )
 
 
@@ -72,6 +78,33 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "draft.locked": (
         "草稿正被另一个窗口或程序使用，请关闭它后重试。",
         "The draft is in use by another window or program; close it and try again.",
+    ),
+    "draft.readonly_media": (
+        "草稿所在的位置是只读的，只能以只读方式打开。",
+        "The draft is on read-only media; it can only be opened read-only.",
+    ),
+    "draft.readonly": (
+        "草稿是以只读方式打开的，不能修改。",
+        "The draft was opened read-only and cannot be changed.",
+    ),
+    "draft.needs_upgrade": (
+        "此草稿由较早版本的申报助手创建，需要先以编辑方式打开一次以升级格式。",
+        "This draft was made by an older version of CXY Apply; open it for editing once to upgrade it.",
+    ),
+    "draft.hot_journal": (
+        "草稿的上一次保存没有完成（程序可能被中断），而文件所在的位置是只读的，无法恢复到最后保存的状态。"
+        "请把草稿连同旁边的 -journal 文件复制到可写的文件夹后再打开。",
+        "The draft's last save did not finish (the program was probably interrupted) and the draft is on "
+        "read-only media, so it cannot be brought back to its last saved state. Copy it together with the "
+        "-journal file beside it to a writable folder and open it there.",
+    ),
+    "draft.not_regular": (
+        "这不是一个普通文件（可能是文件夹、设备或特殊文件），无法作为草稿打开。",
+        "This is not a regular file (it may be a folder, a device or a special file) and cannot be opened as a draft.",
+    ),
+    "draft.attachment_damaged": (
+        "附件已损坏，无法读取。",
+        "The attachment is damaged and cannot be read.",
     ),
 }
 
@@ -140,12 +173,16 @@ def from_os_error(exc: OSError, what_zh: str = "文件", what_en: str = "the fil
 _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_NOMEM, _SQLITE_READONLY = 3, 5, 6, 7, 8
 _SQLITE_INTERRUPT, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 9, 10, 11, 13, 14
 _SQLITE_TOOBIG, _SQLITE_NOTADB = 18, 26
+_SQLITE_READONLY_ROLLBACK = 776  # a hot journal that a read-only file cannot be rolled back from
 
 
 def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
     """Map a SQLite failure. ``reading``: while opening/checking a file (damage is likely) as
     opposed to while writing our own file (the disk is the likely culprit)."""
-    primary = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    extended = getattr(exc, "sqlite_errorcode", None) or 0
+    primary = extended & 0xFF
+    if extended == _SQLITE_READONLY_ROLLBACK:
+        return draft_error("draft.hot_journal")
     text = str(exc).lower()
     if "could not decode to utf-8" in text:  # Python's own check of TEXT read from the file
         return invalid("草稿中有无法识别的文字编码", "the draft contains text that is not valid UTF-8")

@@ -1,6 +1,6 @@
-"""Whole-file steps behind ``Draft.create``, ``Draft.open`` and ``Draft.import_foreign``:
-building a complete new draft beside its destination and moving it into place, checking (and
-upgrading) a draft of our own as it is opened, and reading a received draft into a new one.
+"""Whole-file steps behind ``Draft.create`` and ``Draft.import_foreign``: building a complete
+new draft beside its destination and moving it into place, and reading a received draft into a
+new one. (Opening a draft where it lies is :mod:`forms.draft.in_place`.)
 """
 
 from __future__ import annotations
@@ -74,36 +74,6 @@ def build(
         raise from_os_error(exc, "草稿文件", "the draft file") from exc
     finally:
         safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
-
-
-def check_opened(con: sqlite3.Connection, header: schema.Header) -> None:
-    """Check one of our own drafts just opened on ``con``; migrate an older schema in place."""
-    (app_id,) = con.execute("PRAGMA application_id").fetchone()
-    (version,) = con.execute("PRAGMA user_version").fetchone()
-    if app_id != schema.APPLICATION_ID:
-        raise draft_error("draft.wrong_app")
-    if version > schema.SCHEMA_VERSION:
-        raise draft_error("draft.newer_version")
-    if version != header.user_version:
-        raise draft_error("draft.corrupt")
-    found = set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
-    if found != schema.expected_schema(version):
-        raise draft_error("draft.schema")
-    if con.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
-        raise draft_error("draft.corrupt")
-    if version < schema.SCHEMA_VERSION:
-        try:
-            schema.migrate(con, version)
-        except (DraftError, sqlite3.Error):
-            raise
-        except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
-            raise draft_error(
-                "draft.schema", "无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"
-            ) from exc
-        if set(con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")) != schema.expected_schema(
-            schema.SCHEMA_VERSION
-        ):
-            raise draft_error("draft.schema")
 
 
 def import_foreign(src: Path, dest: Path, *, limits: foreign.ForeignLimits, validator: values.Validator) -> None:

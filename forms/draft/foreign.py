@@ -14,7 +14,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -131,7 +131,7 @@ class Payload:
     fields: dict[str, Any]  # path → decoded leaf value
 
 
-def _bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple]:
+def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple]:
     rows = con.execute(f"{sql} LIMIT {int(cap) + 1}").fetchall()
     if len(rows) > cap:
         raise too_large(f"{what_zh}超过 {cap} 条", f"more than {cap} {what_en}")
@@ -155,12 +155,12 @@ def read_payload(
     con: sqlite3.Connection, limits: ForeignLimits, validator: values.Validator
 ) -> Payload:
     meta: dict[str, str] = {}
-    for key, value in _bounded(con, "SELECT key, value FROM meta", limits.max_meta, "草稿信息", "meta rows"):
+    for key, value in bounded(con, "SELECT key, value FROM meta", limits.max_meta, "草稿信息", "meta rows"):
         meta[check_meta_key(key)] = check_meta_value(key, value)
     if not meta.get("pack"):
         raise invalid("草稿没有注明申报年度的规则包", "the draft names no rule pack")
     fields: dict[str, Any] = {}
-    rows = _bounded(con, "SELECT path, value FROM fields", limits.max_fields, "字段", "fields")
+    rows = bounded(con, "SELECT path, value FROM fields", limits.max_fields, "字段", "fields")
     for path, text in rows:
         values.check_path(path)
         fields[path] = values.decode(path, text)
@@ -182,7 +182,7 @@ class ForeignAttachment(AttachmentInfo):
     """A checked attachment of a received file, with its PDF; ``id`` and ``position`` are the
     sender's (the new draft renumbers them)."""
 
-    pdf: bytes
+    pdf: bytes = field(kw_only=True)
 
 
 def iter_attachments(
@@ -191,7 +191,7 @@ def iter_attachments(
     """Checked attachments in order. The rows are checked now; the blobs are read one at a time
     while the caller consumes them (so at most one PDF is in memory)."""
     try:
-        rows = _bounded(
+        rows = bounded(
             con,
             "SELECT id, position, kind, title, original_name, source_format, pages, sha256, added, "
             "typeof(pdf), length(pdf) FROM attachments ORDER BY position, id",
@@ -231,7 +231,9 @@ def _read_blobs(con: sqlite3.Connection, checked: list, limits: ForeignLimits, d
         pdf = row[0] if row else None
         digest = values.check_pdf(pdf, sha256)
         deadline.check()
-        yield ForeignAttachment(att_id, position, kind, title, original_name, source_format, pages, digest, len(pdf), added, pdf)
+        yield ForeignAttachment(
+            att_id, position, kind, title, original_name, source_format, pages, digest, len(pdf), added, pdf=pdf
+        )
 
 
 def verify_file(path: Path, limits: ForeignLimits = DEFAULT_LIMITS) -> None:

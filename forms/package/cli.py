@@ -25,6 +25,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_attach)
 
+    p = subparsers.add_parser("detach", help="remove attachment N (as numbered by validate) from a draft")
+    p.add_argument("draft")
+    p.add_argument("number", type=int, metavar="N")
+    p.set_defaults(func=cmd_detach)
+
     p = subparsers.add_parser("build", help="draft → one PDF package (cover, forms, letters, attachments)")
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True)
@@ -49,14 +54,22 @@ def _say(args: argparse.Namespace, zh: str, en: str) -> str:
 
 @contextmanager
 def _application(path: Path) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]]]]:
-    """(data, attachments) of a draft (through the hardened loader) or of a contract JSON."""
+    """(data, attachments) of a draft (opened read-only where it lies, read in one snapshot) or
+    of a contract JSON. A damaged attachment stops here, named: a package must never silently
+    lack a contract or a payment proof."""
     from forms.cli import application_of, opened
+    from forms.draft.attachments import damaged
 
     if path.suffix.lower() == ".json":
         yield application_of(path), []
         return
     with opened(path) as draft:
-        yield draft.data(), [(info, draft.attachment_pdf(info.id)) for info in draft.attachments()]
+        infos = draft.attachments()
+        for number, info in enumerate(infos, start=1):
+            if info.damaged:
+                raise damaged(number, info.title)
+        loaded = draft.data(), [(info, draft.attachment_pdf(info.id)) for info in infos]
+    yield loaded
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -85,6 +98,26 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             print(_say(args, f"已添加：{title}（{result.pages} 页）", f"Added: {title} ({result.pages} pages)"))
     finally:
         draft.close()
+    return 0
+
+
+def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.draft import Draft
+
+    draft = Draft.open(Path(args.draft))
+    try:
+        infos = draft.attachments()
+        if not 1 <= args.number <= len(infos):
+            raise UserError(
+                "detach.number",
+                f"没有附件 {args.number}：草稿有 {len(infos)} 个附件（编号见 cxy validate）",
+                f"There is no attachment {args.number}: the draft has {len(infos)} (numbered by cxy validate)",
+            )
+        info = infos[args.number - 1]
+        draft.remove_attachment(info.id)
+    finally:
+        draft.close()
+    print(_say(args, f"已移除附件 {args.number}：{info.title}", f"Removed attachment {args.number}: {info.title}"))
     return 0
 
 
