@@ -80,7 +80,7 @@ def connect(path: Path, *, readonly: bool, limits: foreign.ForeignLimits = forei
         raise _diagnosed(path, from_sqlite_error(exc, reading=True)) from exc
     except DraftError as exc:
         con.close()
-        if exc.code in ("draft.not_sqlite", "draft.corrupt"):
+        if exc.code in ("draft.not_sqlite", "draft.corrupt", "draft.wrong_app"):
             raise _diagnosed(path, exc) from exc
         raise
     except BaseException:

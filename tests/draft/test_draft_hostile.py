@@ -41,8 +41,10 @@ def tamper(path: Path, *statements: str, params=()) -> Path:
     return path
 
 
-def refused(src: Path, tmp_path: Path, **kwargs) -> DraftError:
-    """Import ``src``; assert it is refused fast, cleanly, and with the original untouched."""
+def refused(src: Path, tmp_path: Path, *, damaged_in_place: bool = False, **kwargs) -> DraftError:
+    """Import ``src``; assert it is refused fast, cleanly, and with the original untouched.
+    Opened in place, it is refused the same way — except that a bad attachment blob
+    (``damaged_in_place``) marks that attachment only."""
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
     before = src.read_bytes() if src.exists() else None
@@ -54,6 +56,19 @@ def refused(src: Path, tmp_path: Path, **kwargs) -> DraftError:
     assert listing(out) == set(), "temporary files or a partial draft were left behind"
     assert (src.read_bytes() if src.exists() else None) == before, "the received file was modified"
     assert err.value.zh and err.value.en
+    if not kwargs and src.exists():
+        # Opened where it lies (read-only, as `cxy validate` does): the same checks, the same verdict.
+        start = time.monotonic()
+        if damaged_in_place:
+            with Draft.open(src, readonly=True) as draft:
+                assert [a.damaged for a in draft.attachments()].count(True) == 1
+                assert draft.data()["project"]
+        else:
+            with pytest.raises(DraftError) as in_place:
+                Draft.open(src, readonly=True)
+            assert in_place.value.code == err.value.code, (in_place.value.code, in_place.value.en)
+        assert time.monotonic() - start < REFUSAL_SECONDS
+        assert src.read_bytes() == before, "opening in place modified the received file"
     return err.value
 
 
@@ -251,8 +266,9 @@ def test_too_many_fields(valid_copy, tmp_path):
     ],
 )
 def test_bad_values(valid_copy, tmp_path, sql, params):
-    tamper(valid_copy, sql, params=params)
-    assert refused(valid_copy, tmp_path).code == "draft.invalid_value"
+    tamper(valid_copy, sql + (" WHERE id = 1" if sql.startswith("UPDATE attachments") else ""), params=params)
+    blob = sql.startswith("UPDATE attachments") and ("sha256" in sql or isinstance(params[0], bytes))
+    assert refused(valid_copy, tmp_path, damaged_in_place=blob).code == "draft.invalid_value"
 
 
 def test_invalid_utf8_text(valid_copy, tmp_path):
