@@ -163,6 +163,13 @@ def _open_lock_file(path: Path, create: bool) -> int:
     return fd
 
 
+def _write_info(fd: int, info: LockInfo) -> None:
+    payload = json.dumps(info.__dict__, ensure_ascii=False).encode("utf-8")
+    os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
+    os.write(fd, payload)
+
+
 class WriterLock:
     """The held lock of one open draft; ``release`` removes the lock file."""
 
@@ -215,16 +222,19 @@ def acquire(draft: Path) -> WriterLock:
                 os.close(fd)
                 continue
             mine = me()
-            payload = json.dumps(mine.__dict__, ensure_ascii=False).encode("utf-8")
-            os.ftruncate(fd, 0)
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.write(fd, payload)
+            _write_info(fd, mine)
         except DraftError:
             os.close(fd)
             raise
         except OSError as exc:
+            if os.name != "nt":  # it is locked by us: a half-written lock file goes
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
             _unlock(fd)
             os.close(fd)
+            if os.name == "nt":
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
             raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc

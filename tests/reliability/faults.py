@@ -141,7 +141,7 @@ def _live_state(folder: Path) -> dict | None:
 
     if not (folder / "live.cxy").exists():
         return None
-    with Draft.open(folder / "live.cxy") as draft:
+    with Draft.open(folder / "live.cxy", readonly=True) as draft:  # beside the live writer
         return {"data": draft.data(), "attachments": [(a.sha256, a.title) for a in draft.attachments()]}
 
 
@@ -352,7 +352,7 @@ def run_disk_full(workdir: Path) -> DiskFullReport | None:
                 report.checks["send_copy on a full disk raises the disk-full message"] = "磁盘空间不足" in exc.zh
             report.checks["nothing left behind"] = {p.name for p in tiny.iterdir()} == names_before
             filler.unlink()
-            with Draft.open(tiny / "live.cxy") as again:
+            with Draft.open(tiny / "live.cxy", readonly=True) as again:  # the writer is still open
                 report.checks["reopens with earlier edits"] = again.data() == before_data
             con = sqlite3.connect(f"{(tiny / 'live.cxy').as_uri()}?mode=ro", uri=True)
             try:
