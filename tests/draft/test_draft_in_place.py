@@ -166,3 +166,39 @@ def test_not_a_regular_file(tmp_path):
         with pytest.raises(DraftError) as err:
             Draft.open(target, readonly=True)
         assert err.value.code == "draft.not_regular"
+
+
+@pytest.fixture
+def read_only_medium(tmp_path):
+    """A real read-only filesystem (tmpfs remounted read-only): ``(folder, make_read_only)``."""
+    mount = tmp_path / "medium"
+    mount.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a read-only filesystem needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mount is not allowed here")
+    try:
+        yield mount, lambda: subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+def test_a_draft_on_read_only_media_opens_read_only(read_only_medium):
+    folder, make_read_only = read_only_medium
+    path = make_draft(folder / "d.cxy")
+    make_read_only()
+    with pytest.raises(DraftError) as err:
+        Draft.open(path)
+    assert err.value.code == "draft.readonly_media" and "只读" in err.value.zh and "read-only" in err.value.en
+    with Draft.open(path, readonly=True) as view:
+        assert view.data()["project"]["name"] and len(view.attachments()) == 1
+
+
+def test_a_hot_journal_on_read_only_media_is_refused_not_read(read_only_medium):
+    folder, make_read_only = read_only_medium
+    path = make_draft(folder / "d.cxy")
+    _run(KILLED_WRITER, str(path))
+    make_read_only()
+    with pytest.raises(DraftError) as err:
+        Draft.open(path, readonly=True)
+    assert err.value.code == "draft.hot_journal", err.value.en
