@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,9 +101,13 @@ def hardened(
         con.close()
 
 
-def verify(con: sqlite3.Connection, version: int, *, full: bool = True) -> None:
-    """Application id, version, exact schema, then integrity — in this order, because an
-    integrity check evaluates index expressions, which a hostile schema could define."""
+def verify(
+    con: sqlite3.Connection, version: int, *, full: bool = True, before_schema: Callable[[], None] | None = None
+) -> None:
+    """The one check of a draft file, ours or received, copied or opened in place: application
+    id, version, (``before_schema``: the caller's header checks,) exact schema, then integrity —
+    in this order, because an integrity check evaluates index expressions, which a hostile
+    schema could define."""
     (app_id,) = con.execute("PRAGMA application_id").fetchone()
     (user_version,) = con.execute("PRAGMA user_version").fetchone()
     if app_id != schema.APPLICATION_ID:
@@ -112,6 +116,8 @@ def verify(con: sqlite3.Connection, version: int, *, full: bool = True) -> None:
         raise draft_error("draft.newer_version")
     if user_version != version:
         raise draft_error("draft.corrupt")
+    if before_schema is not None:
+        before_schema()
     try:
         found = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master LIMIT 100").fetchall()
     except sqlite3.OperationalError as exc:

@@ -94,16 +94,8 @@ def _check(con: sqlite3.Connection, path: Path, limits: foreign.ForeignLimits, d
     con.execute("BEGIN")
     try:
         # The first read takes SQLite's shared lock (rolling back a hot journal if needed).
-        (app_id,) = con.execute("PRAGMA application_id").fetchone()
         (version,) = con.execute("PRAGMA user_version").fetchone()
-        if app_id != schema.APPLICATION_ID:
-            raise draft_error("draft.wrong_app")
-        if version > schema.SCHEMA_VERSION:
-            raise draft_error("draft.newer_version")
-        if version < 1:
-            raise draft_error("draft.schema")
-        _check_size(con, path)
-        foreign.verify(con, version, full=False)
+        foreign.verify(con, version, full=False, before_schema=lambda: _check_size(con, path))
         deadline.check()
         foreign.read_payload(con, limits, values.validate_with_model)
         foreign.iter_attachments(con, limits, deadline)  # rows checked now; blobs when read

@@ -152,3 +152,14 @@ def test_open_refuses_what_it_cannot_read(v1_copy, patch, code):
     assert err.value.code == code
     if code == "draft.newer_version":
         assert err.value.zh == "此草稿由更新版本的申报助手创建，请升级后再打开。"
+
+
+def test_an_older_draft_read_only_is_not_upgraded_and_the_cli_still_reads_it(version_2, v1_copy):
+    from forms.cli import application_of
+
+    before = v1_copy.read_bytes()
+    with pytest.raises(DraftError) as err:
+        Draft.open(v1_copy, readonly=True)
+    assert err.value.code == "draft.needs_upgrade"
+    assert application_of(v1_copy) == _expected()["data"]  # upgraded on a private copy
+    assert v1_copy.read_bytes() == before
