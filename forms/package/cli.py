@@ -53,10 +53,13 @@ def _say(args: argparse.Namespace, zh: str, en: str) -> str:
 
 
 @contextmanager
-def _application(path: Path) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]]]]:
+def _application(
+    path: Path, *, with_attachments: bool = True
+) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]]]]:
     """(data, attachments) of a draft (opened read-only where it lies, read in one snapshot) or
     of a contract JSON. A damaged attachment stops here, named: a package must never silently
-    lack a contract or a payment proof."""
+    lack a contract or a payment proof. ``with_attachments=False``: the data alone (nothing to
+    stop for)."""
     from forms.cli import application_of, opened
     from forms.draft.attachments import damaged
 
@@ -64,7 +67,7 @@ def _application(path: Path) -> Iterator[tuple[dict[str, Any], list[tuple[Any, b
         yield application_of(path), []
         return
     with opened(path) as draft:
-        infos = draft.attachments()
+        infos = draft.attachments() if with_attachments else []
         for number, info in enumerate(infos, start=1):
             if info.damaged:
                 raise damaged(number, info.title)
@@ -139,7 +142,7 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import build_print_set
 
-    with _application(Path(args.draft)) as (data, attachments):
+    with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments):
         pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments)
     _write(Path(args.output), pdf)
     print(_say(args, f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",

@@ -82,6 +82,11 @@ def test_a_flipped_bit_marks_one_attachment_and_the_rest_still_works(draft, tmp_
     assert built.returncode == 2 and not (tmp_path / "package.pdf").exists()
     assert "附件 2（到账凭证（1））已损坏" in built.stderr and "detach" in built.stderr
     assert len(built.stderr.strip().splitlines()) == 1 and "Traceback" not in built.stderr
+    for args in (("print-set", "--with-attachments"), ("upload-files",)):
+        refused = cxy(args[0], str(draft), "-o", str(tmp_path / "out"), *args[1:])
+        assert refused.returncode == 2 and "附件 2（到账凭证（1））已损坏" in refused.stderr
+    printed = cxy("print-set", str(draft), "-o", str(tmp_path / "print.pdf"))  # needs no attachment
+    assert printed.returncode == 0, printed.stderr
 
     detached = cxy("detach", str(draft), "2")
     assert detached.returncode == 0, detached.stderr
