@@ -381,6 +381,10 @@ def load_pack_dir(folder: Path) -> Pack:
         source = packs_dir() / str(base_id)
         if not source.is_dir():
             raise UserError("pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'")
+        if "limits" not in main:  # the limits belong with the fields they bound
+            base_limits = _read_toml(source / "pack.toml").get("limits")
+            if base_limits is not None:
+                main["limits"] = base_limits
     merged: dict[str, Any] = dict(main)
     for name in ("fields", "letters", "documents"):
         own, inherited = folder / f"{name}.toml", source / f"{name}.toml"
