@@ -109,10 +109,16 @@ def value_length(value: Any, limit: int) -> int:
     return 0
 
 
-def check_text_chars(path: str, text: str, pack: Pack) -> None:
+def bad_char_in(text: str) -> str | None:
+    """The first character of ``text`` that cannot be stored, or None."""
     found = _BAD_CHAR.search(text)
-    if found:
-        raise bad_char(path, *_labels(pack, pattern_of(path)), found.group())
+    return found.group() if found else None
+
+
+def check_text_chars(path: str, text: str, pack: Pack) -> None:
+    char = bad_char_in(text)
+    if char is not None:
+        raise bad_char(path, *_labels(pack, pattern_of(path)), char)
 
 
 def check_value(path: str, value: Any, pack: Pack) -> None:
