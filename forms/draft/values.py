@@ -27,7 +27,9 @@ META_PATHS = ("pack", "category")
 ATTACHMENTS_KEY = "attachments"
 
 MAX_PATH_CHARS = 200
-MAX_VALUE_CHARS = 100_000  # the longest contract field is a few hundred characters
+# A backstop for stored text whatever the pack: each field's own limit is ``FieldSpec.max_chars``
+# (forms.limits), a few thousand characters at most.
+MAX_VALUE_CHARS = 100_000
 _SEGMENT = re.compile(r"[a-z_][a-z0-9_]{0,63}|0|[1-9][0-9]{0,3}")
 
 Validator = Callable[[dict[str, Any]], None]
@@ -125,6 +127,15 @@ def check_limits(path: str, value: Any) -> None:
     """One value against the pack's limits (length, row position, storable text)."""
     try:
         limits.check_value(path, value, limits.pack_for(None))
+    except LimitError as exc:
+        raise from_limit_error(exc) from None
+
+
+def check_attachment_count(current: int, adding: int = 1) -> None:
+    """Before adding ``adding`` attachments to a draft holding ``current``: the pack's
+    ``limits.max_attachments``, as ``draft.too_large`` with the limit in the message."""
+    try:
+        limits.check_attachment_count(current, limits.pack_for(None), adding)
     except LimitError as exc:
         raise from_limit_error(exc) from None
 

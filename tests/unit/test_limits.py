@@ -201,10 +201,17 @@ def test_draft_replace_data_refuses_5000_members(draft):
 
 
 def test_attachment_count_check_for_the_adders(pack):
+    from forms.draft import values
+
     limits.check_attachment_count(99, pack)
     with pytest.raises(LimitError) as caught:
         limits.check_attachment_count(100, pack)
     assert caught.value.code == "value.too_many_attachments" and "100" in caught.value.zh
+    values.check_attachment_count(98, adding=2)
+    with pytest.raises(DraftError) as caught:
+        values.check_attachment_count(100)
+    assert caught.value.code == "draft.too_large" and "100" in caught.value.en
+    assert caught.value.path == "attachments" and caught.value.limit == 100
 
 
 def test_check_messages_quote_huge_values_briefly(pack):
