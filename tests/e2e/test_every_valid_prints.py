@@ -162,6 +162,16 @@ def test_every_text_field_at_its_max_length_in_hard_characters_prints(char, tmp_
     prints(data, tmp_path)
 
 
+def test_text_areas_full_of_line_breaks_print(tmp_path):
+    """Whitespace does not count towards the summary's 300 characters: 2700 line breaks are
+    valid, and continue over as many pages as they need."""
+    data = at_limits("tech_vp", PACK)
+    data["project"]["summary"] = "国" * 300 + "\n" * 2700
+    data["project"]["kpis"] = "\r\n".join("指" for _ in range(1000))
+    assert errors(check(data, PACK)) == []
+    prints(data, tmp_path)
+
+
 # ------------------------------------------------------------------ the property
 
 
