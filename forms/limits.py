@@ -169,6 +169,8 @@ def check_application(data: dict[str, Any], pack: Pack) -> None:
         if path.startswith(ATTACHMENTS + "."):
             if isinstance(value, str):
                 check_text_chars(path, value, pack)
+                if path.endswith(".title") and len(value) > pack.limits.max_title_chars:
+                    raise too_long(path, "附件标题", "attachment title", pack.limits.max_title_chars, len(value))
             continue
         check_value(path, value, pack)
 
@@ -231,6 +233,6 @@ def reader_problems(pack: Pack, reader: Any = None) -> list[str]:
         problems.append(f"values of {longest} characters possible, the draft stores {MAX_VALUE_CHARS}")
     if pack.limits.max_attachments > reader.max_attachments:
         problems.append(f"{pack.limits.max_attachments} attachments possible, the reader takes {reader.max_attachments}")
-    if 6 * MAX_LABEL_CHARS + 2 > reader.max_text_bytes:  # pragma: no cover - constants
-        problems.append("attachment labels exceed the reader's text limit")
+    if pack.limits.max_title_chars > MAX_LABEL_CHARS:
+        problems.append(f"titles of {pack.limits.max_title_chars} characters possible, the draft stores {MAX_LABEL_CHARS}")
     return problems

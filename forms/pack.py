@@ -213,6 +213,7 @@ class Limits(Strict):
     draft printable and readable by the hardened reader (see :mod:`forms.limits`)."""
 
     max_attachments: int = Field(default=100, gt=0)
+    max_title_chars: int = Field(default=500, gt=0)  # an attachment's title
     max_chars: dict[FieldKind, int] = {}  # default ``FieldSpec.max_chars`` per field kind
 
 

@@ -29,6 +29,7 @@ def test_every_field_but_yes_no_has_a_max_chars(pack):
     assert pack.tables["members"].max_rows == 20  # above the rules' 5: a team of six is stored
     assert pack.tables["payments"].max_rows == 100
     assert pack.limits.max_attachments == 100
+    assert pack.limits.max_title_chars == 500
 
 
 def test_the_limits_fit_the_hardened_reader(pack):
@@ -113,6 +114,14 @@ def test_two_million_empty_members_are_refused_before_any_row_is_looked_at():
     start = time.perf_counter()
     _refused(data, "value.too_many_rows", "20")
     assert time.perf_counter() - start < 2  # generous: it is a len() check
+
+
+def test_an_attachment_title_beyond_the_limit_is_refused():
+    data = sample("tech_vp")
+    data["attachments"] = [{"kind": "other", "title": "题" * 500}]
+    parse_application(data)
+    data["attachments"][0]["title"] += "题"
+    _refused(data, "value.too_long", "attachments.0.title", "500", "501")
 
 
 def test_a_team_of_six_is_storable_and_judged_by_the_rules(pack):
