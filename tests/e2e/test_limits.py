@@ -148,3 +148,14 @@ def test_one_more_of_anything_is_refused_by_the_draft(largest, tmp_path):
                 draft.set_many(change)
             assert caught.value.code == "draft.too_large"
         assert draft.get("project.name") == WIDE * 200
+
+
+def test_building_a_json_with_a_two_million_character_summary_is_refused_at_once(tmp_path):
+    data = at_limits("tech_vp", PACK)
+    data["project"]["summary"] = "摘" * 2_000_000
+    source = tmp_path / "summary.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = cxy("build", str(source), "-o", str(tmp_path / "out.pdf"), cwd=tmp_path)  # was > 120 s
+    assert result.returncode == 2
+    assert "project.summary" in result.stderr and "3000" in result.stderr and "2000000" in result.stderr
+    assert not (tmp_path / "out.pdf").exists()
