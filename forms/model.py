@@ -2,7 +2,9 @@
 
 The model is deliberately lenient about *values* (a draft may be half-filled or wrong and must
 still save and load unchanged) and strict about *shape* (unknown keys and wrong types are errors).
-Whether values are right is the job of :mod:`forms.checks`.
+Whether values are right is the job of :mod:`forms.checks`; how much they may hold (lengths,
+rows, attachments, storable characters) is the pack's, checked by :mod:`forms.limits` in
+:func:`parse_application`.
 """
 
 from __future__ import annotations
