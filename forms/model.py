@@ -2,7 +2,9 @@
 
 The model is deliberately lenient about *values* (a draft may be half-filled or wrong and must
 still save and load unchanged) and strict about *shape* (unknown keys and wrong types are errors).
-Whether values are right is the job of :mod:`forms.checks`.
+Whether values are right is the job of :mod:`forms.checks`; how much they may hold (lengths,
+rows, attachments, storable characters) is the pack's, checked by :mod:`forms.limits` in
+:func:`parse_application`.
 """
 
 from __future__ import annotations
@@ -227,9 +229,17 @@ def _path_sort_key(path: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
 
 
-def parse_application(data: dict[str, Any]) -> Application:
-    """Validate the *shape* of contract JSON; raises pydantic.ValidationError."""
-    return Application.model_validate(data)
+def parse_application(data: dict[str, Any], pack: Any = None) -> Application:
+    """Validate the *shape* of contract JSON (raises pydantic.ValidationError) and what it may
+    hold: lengths, rows, attachments and storable text within ``pack``'s limits (default: the
+    pack the data names) — raises :class:`forms.limits.LimitError` naming field and limit."""
+    from . import limits
+
+    pack = pack if pack is not None else limits.pack_for(data)
+    limits.check_counts(data, pack)  # before pydantic builds a model per row
+    application = Application.model_validate(data)
+    limits.check_application(data, pack)
+    return application
 
 
 def dumps(data: dict[str, Any]) -> str:

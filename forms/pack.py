@@ -177,15 +177,22 @@ class Bilingual(Strict):
     en: str
 
 
+FieldKind = Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
+
+
 class FieldSpec(Strict):
     zh: str
     en: str
-    kind: Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
+    kind: FieldKind
     required: bool = False
     help: Text | None = None
     choices: str | None = None
     categories: list[str] | None = None
     declaration: bool = False
+    # The most characters (code points) the field may hold: refused where a value enters (typing,
+    # import, the draft API) and when a draft is read. Filled from ``[limits] max_chars`` of
+    # pack.toml by kind unless the field declares its own; None only for a yes/no field.
+    max_chars: int | None = Field(default=None, gt=0)
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
@@ -196,7 +203,18 @@ class TableSpec(Strict):
     en: str
     help: Text | None = None
     min_rows: int = 0
-    max_rows: int = 50
+    # The most rows a draft may store (refused at entry). Deliberately above what the rules
+    # accept (a team of six is stored, and reported by the team.size rule).
+    max_rows: int = Field(default=50, gt=0)
+
+
+class Limits(Strict):
+    """How much an application may hold: sizes no real application reaches that keep every
+    draft printable and readable by the hardened reader (see :mod:`forms.limits`)."""
+
+    max_attachments: int = Field(default=100, gt=0)
+    max_title_chars: int = Field(default=500, gt=0)  # an attachment's title
+    max_chars: dict[FieldKind, int] = {}  # default ``FieldSpec.max_chars`` per field kind
 
 
 class Step(Strict):
@@ -242,6 +260,7 @@ class Pack(Strict):
     copies: list[Copy]
     checklist: list[Bilingual]
     contacts: list[Contact]
+    limits: Limits = Limits()
     # from fields.toml / letters.toml / documents.toml
     choices: dict[str, dict[str, Text]]
     tables: dict[str, TableSpec]
@@ -274,6 +293,23 @@ class Pack(Strict):
             if spec.categories is None or category in spec.categories
         }
 
+    @model_validator(mode="before")
+    @classmethod
+    def _default_max_chars(cls, data: Any) -> Any:
+        """A field without its own ``max_chars`` takes its kind's from ``[limits]``."""
+        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+            return data
+        limits = data.get("limits")
+        defaults = limits.get("max_chars") if isinstance(limits, dict) else None
+        if not isinstance(defaults, dict):
+            return data
+        fields = {}
+        for path, spec in data["fields"].items():
+            if isinstance(spec, dict) and "max_chars" not in spec and spec.get("kind") in defaults:
+                spec = {**spec, "max_chars": defaults[spec["kind"]]}
+            fields[path] = spec
+        return {**data, "fields": fields}
+
     @model_validator(mode="after")
     def _consistent(self) -> "Pack":
         problems: list[str] = []
@@ -292,6 +328,11 @@ class Pack(Strict):
         for path in self.fields:
             if path not in placed:
                 problems.append(f"field '{path}' is on no step")
+        for path, spec in self.fields.items():
+            if spec.kind != "bool" and spec.max_chars is None:
+                problems.append(f"field '{path}' has no max_chars (declare one, or [limits] max_chars.{spec.kind})")
+            if "*" in path and path.split(".*.")[0] not in self.tables:
+                problems.append(f"field '{path}' is a column of undeclared table '{path.split('.*.')[0]}'")
         ids = [c.id for c in self.categories]
         if len(set(ids)) != len(ids):
             problems.append("category ids repeat")
@@ -341,6 +382,10 @@ def load_pack_dir(folder: Path) -> Pack:
         source = packs_dir() / str(base_id)
         if not source.is_dir():
             raise UserError("pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'")
+        if "limits" not in main:  # the limits belong with the fields they bound
+            base_limits = _read_toml(source / "pack.toml").get("limits")
+            if base_limits is not None:
+                main["limits"] = base_limits
     merged: dict[str, Any] = dict(main)
     for name in ("fields", "letters", "documents"):
         own, inherited = folder / f"{name}.toml", source / f"{name}.toml"

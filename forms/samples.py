@@ -110,3 +110,40 @@ def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
         {"amount_wan": str(minimum - first + 5), "date": (start + dt.timedelta(days=40)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
     ]
     return data
+
+
+def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", valid: bool = True) -> dict[str, Any]:
+    """The sample with every text field at its ``max_chars`` (written with ``char``) and its
+    tables full: the largest application the limits admit. ``valid``: the team at the rules'
+    maximum (so that it checks without error: the summary keeps its 300 counted characters and
+    is padded with spaces); otherwise every table at its ``max_rows``."""
+    pack = pack or load_pack(DEFAULT_PACK)
+    data = sample(category, pack)
+    rows = {table: spec.max_rows for table, spec in pack.tables.items()}
+    if valid:
+        rows["members"] = pack.rules.team.max_members
+    for table, count in rows.items():
+        items = data.get(table) or [{}]
+        data[table] = [copy.deepcopy(items[index % len(items)]) for index in range(count)]
+    if "members" in data:
+        staff = pack.rules.team.max_enterprise
+        for index, member in enumerate(data["members"]):
+            member["is_enterprise"] = index < staff
+    for path, spec in pack.fields_for(category).items():
+        if spec.kind not in ("text", "multiline") or spec.max_chars is None:
+            continue
+        text = (char * spec.max_chars)[: spec.max_chars]
+        if path == "project.summary" and valid:
+            limit = pack.rules.summary.max_chars
+            text = text[:limit] + " " * (spec.max_chars - limit)
+        if ".*." in path:
+            table, column = path.split(".*.")
+            for row in data[table]:
+                row[column] = text
+        else:
+            node = data
+            *parents, last = path.split(".")
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[last] = text
+    return data

@@ -136,7 +136,8 @@ def _category_block(data: dict, pack: Pack, category: Category, out: Collector) 
     lang = out.lang
     if category.cohort_years:
         raw = _get(data, "tech_vp.cohort_year")
-        year = int(raw) if isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()) else None
+        digits = isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 8  # int() of 5000 digits raises
+        year = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(raw) if digits else None
         if raw in (None, ""):
             out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "required",
                       label=pack.fields["tech_vp.cohort_year"].label(lang))

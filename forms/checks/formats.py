@@ -54,6 +54,8 @@ def parse_money(value: object) -> Decimal | None:
     """万元 with at most 4 decimals (1 元 = 0.0001 万元), from a JSON number or string."""
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, int) and abs(value) >= 10**9:  # beyond the pattern (and str() of a
+        return None  # 5000-digit integer raises in Python)
     if isinstance(value, (int, float)):
         value = repr(value) if isinstance(value, float) else str(value)
     if not isinstance(value, str):

@@ -15,7 +15,23 @@ def catalogue() -> dict[str, dict[str, str]]:
         return tomllib.load(handle)
 
 
+SHOWN_CHARS = 60  # a value quoted in a message: enough to recognise it, never a page of it
+USER_VALUES = {"value", "expected", "other", "leader_unit", "enterprise"}  # placeholders the user typed
+
+
+def shown(value: object, typed: bool = True) -> object:
+    """A value as a message quotes it: long text cut with "…", a huge number by its size
+    (``str()`` of a 5000-digit integer raises in Python)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"({value.bit_length() * 3 // 10}+ digits)"
+    if typed and isinstance(value, str) and len(value) > SHOWN_CHARS:
+        return value[:SHOWN_CHARS] + "…"
+    return value
+
+
 def say(key: str, lang: str, **values: object) -> str:
     entry = catalogue()[key]
     template = entry["en"] if lang == "en" else entry["zh"]
-    return template.format(**{k: "" if v is None else v for k, v in values.items()})
+    return template.format(**{k: shown(v, k in USER_VALUES) for k, v in values.items()})

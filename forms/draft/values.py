@@ -17,8 +17,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from forms import model
-from forms.draft.errors import invalid, too_large
+from forms import limits, model
+from forms.draft.errors import DraftError, invalid, too_large
+from forms.limits import LimitError
 
 # Kept in ``meta``, not in ``fields``: they choose the pack and the form before any field exists.
 META_PATHS = ("pack", "category")
@@ -26,7 +27,9 @@ META_PATHS = ("pack", "category")
 ATTACHMENTS_KEY = "attachments"
 
 MAX_PATH_CHARS = 200
-MAX_VALUE_CHARS = 100_000  # the longest contract field is a few hundred characters
+# A backstop for stored text whatever the pack: each field's own limit is ``FieldSpec.max_chars``
+# (forms.limits), a few thousand characters at most.
+MAX_VALUE_CHARS = 100_000
 _SEGMENT = re.compile(r"[a-z_][a-z0-9_]{0,63}|0|[1-9][0-9]{0,3}")
 
 Validator = Callable[[dict[str, Any]], None]
@@ -99,18 +102,47 @@ def decode(path: str, text: Any) -> Any:
     return value
 
 
+def from_limit_error(exc: LimitError) -> DraftError:
+    """A pack limit (length, rows, attachments, storable text) as the draft's own error; the
+    message names the field and the limit, ``path`` and ``limit`` stay readable for the UI."""
+    make = invalid if exc.code == "value.bad_char" else too_large
+    err = make(exc.zh, exc.en)
+    err.path, err.limit = exc.path, exc.limit  # type: ignore[attr-defined]
+    return err
+
+
 def validate_with_model(nested: dict[str, Any]) -> None:
-    """The contract's shape check: unknown keys and wrong types are errors."""
+    """The contract's shape check (unknown keys and wrong types are errors) and its limits."""
     try:
         model.parse_application(nested)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise invalid(f"{where}：{first.get('msg', '')}", f"{where}: {first.get('msg', '')}") from None
+    except LimitError as exc:
+        raise from_limit_error(exc) from None
+
+
+def check_limits(path: str, value: Any) -> None:
+    """One value against the pack's limits (length, row position, storable text)."""
+    try:
+        limits.check_value(path, value, limits.pack_for(None))
+    except LimitError as exc:
+        raise from_limit_error(exc) from None
+
+
+def check_attachment_count(current: int, adding: int = 1) -> None:
+    """Before adding ``adding`` attachments to a draft holding ``current``: the pack's
+    ``limits.max_attachments``, as ``draft.too_large`` with the limit in the message."""
+    try:
+        limits.check_attachment_count(current, limits.pack_for(None), adding)
+    except LimitError as exc:
+        raise from_limit_error(exc) from None
 
 
 def checked_flat(values: Mapping[str, Any], validator: Validator = validate_with_model) -> dict[str, str | None]:
-    """Paths → encoded JSON (None: delete the row), after checking paths, types and the contract."""
+    """Paths → encoded JSON (None: delete the row), after checking paths, types, the pack's
+    limits and the contract."""
     out: dict[str, str | None] = {}
     filled: dict[str, Any] = {}
     for path, value in values.items():
@@ -118,6 +150,8 @@ def checked_flat(values: Mapping[str, Any], validator: Validator = validate_with
         if value is None or value == "":
             out[path] = None
         else:
+            _check_scalar(path, value)
+            check_limits(path, value)
             out[path] = encode(path, value)
             filled[path] = value
     if filled:

@@ -9,7 +9,9 @@ from typing import BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, LayoutError, PageTemplate
+
+from forms.errors import UserError
 
 from .fonts import register_fonts
 
@@ -30,7 +32,7 @@ def a4_document(
     top, right, bottom, left = (m * mm for m in margins_mm)
     frame = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
-    doc = BaseDocTemplate(
+    doc = _Document(
         out,
         pagesize=A4,
         topMargin=top,
@@ -52,3 +54,19 @@ def a4_document(
 
 def _nothing(canvas, doc) -> None:
     pass
+
+
+class _Document(BaseDocTemplate):
+    """Every generated page goes through here, so content that cannot be laid out (a value the
+    limits should have kept out) is one clear error, never a reportlab exception."""
+
+    def build(self, flowables, *args, **kwargs):  # noqa: ANN001 - reportlab's signature
+        try:
+            return super().build(flowables, *args, **kwargs)
+        except LayoutError as exc:
+            title = str(getattr(self, "title", "") or "")
+            raise UserError(
+                "render.layout",
+                f"“{title}”中的内容过长，无法排版，请缩短后重试",
+                f"A value in '{title}' is too long to lay out; please shorten it",
+            ) from exc

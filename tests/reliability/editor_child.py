@@ -18,14 +18,18 @@ import random
 import sys
 
 from forms.draft import Draft
+from forms.model import pattern_of
+from forms.pack import load_pack
 
 FIELDS = ("project.name", "project.summary", "project.kpis", "contract.name", "leader.name", "members.0.name")
+# Each field holds at most its pack limit (a longer value is refused, never stored).
+LIMITS = {field: load_pack().fields[pattern_of(field)].max_chars for field in FIELDS}
 _CJK = "产学研合作项目申报书企业高校技术合同到账经费研发成果转化江苏南京苏州无锡"
 
 
 def value_for(n: int, rng: random.Random) -> str:
     # Mostly short edits (a keystroke batch), sometimes a pasted paragraph spanning pages.
-    length = rng.choice((1, 8, 40, 300)) if rng.random() < 0.9 else rng.randint(2000, 9000)
+    length = rng.choice((1, 8, 40, 300)) if rng.random() < 0.9 else rng.randint(2000, 2990)
     return f"{n}#" + "".join(rng.choice(_CJK) for _ in range(length))
 
 
@@ -41,7 +45,7 @@ def main() -> None:
     while True:
         n += 1
         field = rng.choice(FIELDS)
-        value = value_for(n, rng)
+        value = value_for(n, rng)[: LIMITS[field]]
         if planted == "ack-first":
             out.write(f"ACK {n} {field} {value}\n")
             out.flush()

@@ -334,7 +334,7 @@ def run_disk_full(workdir: Path) -> DiskFullReport | None:
         try:
             filler = _fill(tiny)
             names_before = {p.name for p in tiny.iterdir()}
-            for what, value in (("a one-word edit", "改"), ("a pasted 270 KB text", "长文本" * 30_000)):
+            for what, value in (("a one-word edit", "改"), ("a pasted 9 KB text (the summary at its limit)", "长文本" * 1000)):
                 try:
                     draft.set("project.summary", value)
                     report.checks[f"{what} on a full disk raises"] = False
