@@ -98,7 +98,7 @@ class Draft:
         """Read a draft someone sent (hostile input) into a NEW working draft at ``dest``."""
         src, dest = Path(src), Path(dest)
         files.import_foreign(
-            src, dest, limits=limits or foreign.DEFAULT_LIMITS, validator=validator or values.validate_with_model
+            src, dest, limits=limits or foreign.DEFAULT_LIMITS, validator=validator or values.validate_stored
         )
         return cls.open(dest)
 
@@ -312,6 +312,9 @@ class Draft:
     ) -> int:
         digest = attachment_rows.check_new(kind, title, original_name, source_format, pages, sha256, pdf)
         with self._tx() as con:
+            # Counted inside the write transaction, so two writers can never pass the limit together.
+            (count,) = con.execute("SELECT count(*) FROM attachments").fetchone()
+            values.check_attachment_count(count)
             return attachment_rows.append(
                 con, kind=kind, title=title, original_name=original_name, source_format=source_format, pages=pages,
                 sha256=digest, pdf=pdf, added=files.now(),

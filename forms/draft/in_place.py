@@ -97,7 +97,7 @@ def _check(con: sqlite3.Connection, path: Path, limits: foreign.ForeignLimits, d
         (version,) = con.execute("PRAGMA user_version").fetchone()
         foreign.verify(con, version, full=False, before_schema=lambda: _check_size(con, path))
         deadline.check()
-        foreign.read_payload(con, limits, values.validate_with_model)
+        foreign.read_payload(con, limits, values.validate_stored)
         foreign.iter_attachments(con, limits, deadline)  # rows checked now; blobs when read
         deadline.check()
     finally:

@@ -111,16 +111,24 @@ def from_limit_error(exc: LimitError) -> DraftError:
     return err
 
 
-def validate_with_model(nested: dict[str, Any]) -> None:
+def validate_with_model(nested: dict[str, Any], *, check_limits: bool = True) -> None:
     """The contract's shape check (unknown keys and wrong types are errors) and its limits."""
     try:
-        model.parse_application(nested)
+        model.parse_application(nested, check_limits=check_limits)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
         raise invalid(f"{where}：{first.get('msg', '')}", f"{where}: {first.get('msg', '')}") from None
     except LimitError as exc:
         raise from_limit_error(exc) from None
+
+
+def validate_stored(nested: dict[str, Any]) -> None:
+    """What a draft already holds is read if its shape is right: a value longer than today's
+    field limit (written by an earlier version, or by someone else's) opens and is reported by
+    the checks as a field error (``length.max``), so nothing entered is locked out. The
+    reader's own bounds (``foreign.ForeignLimits``) still cap every file."""
+    validate_with_model(nested, check_limits=False)
 
 
 def check_limits(path: str, value: Any) -> None:
