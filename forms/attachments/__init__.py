@@ -5,7 +5,7 @@ rebuilt into a new document without scripts, actions, annotations, forms or embe
 images become A4 pages. ``scan.active_content`` is the independent check of the result.
 """
 
-from forms.attachments.intake import normalise
+from forms.attachments.intake import normalise, sanitised
 from forms.attachments.model import IntakeLimits, Normalised
 
-__all__ = ["IntakeLimits", "Normalised", "normalise"]
+__all__ = ["IntakeLimits", "Normalised", "normalise", "sanitised"]
