@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -96,22 +95,20 @@ def _walk(owner, resources, ctm: tuple, found: dict, depth: int) -> None:
 
 def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int) -> int:
     """Re-encode every image drawn at more than ``dpi`` (×1.05) as JPEG at ``dpi``; returns the
-    number of images changed. Pixels are decoded, scaled and encoded on a few threads (Pillow
-    releases the GIL); pikepdf objects are only touched on this thread."""
-    jobs: list[tuple[pikepdf.Stream, Job]] = []
+    number of images changed. One image at a time (decode, scale, encode, replace, free): a
+    package may hold hundreds of 100 Mpx scans, and decoding them together took gigabytes."""
+    changed = 0
     for image, width_pt, height_pt in drawn_images(pdf).values():
         job = _job(image, width_pt, height_pt, dpi, quality)
-        if job is not None:
-            jobs.append((image, job))
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(_encode, [job for _, job in jobs]))
-    changed = 0
-    for (image, job), result in zip(jobs, results):
+        if job is None:
+            continue
+        result = _encode(job)
+        del job  # the decoded pixels go before the next image is read
         if result is None:  # undecodable: left exactly as it was
             continue
-        jpeg, gray = result
+        jpeg, gray, size = result
         image.write(jpeg, filter=Name.DCTDecode)
-        image.Width, image.Height = job.size
+        image.Width, image.Height = size
         image.ColorSpace = Name.DeviceGray if gray else Name.DeviceRGB
         image.BitsPerComponent = 8
         for key in ("/DecodeParms", "/Decode"):
@@ -128,7 +125,7 @@ class Job:
     size: tuple[int, int]
     quality: int
     jpeg: bytes | None = None  # a plain RGB/grey JPEG, decoded by Pillow (at reduced scale)
-    picture: Image.Image | None = None  # anything else, decoded by pikepdf
+    image: pikepdf.Stream | None = None  # anything else, decoded by pikepdf when encoded
 
 
 def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, quality: int) -> Job | None:
@@ -136,9 +133,12 @@ def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, q
         return None
     filters = image.get("/Filter")
     names = {str(f) for f in filters} if isinstance(filters, pikepdf.Array) else {str(filters)}
-    if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
+    try:
+        if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
+            return None
+        px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    except (TypeError, ValueError):
         return None
-    px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
     if min(px_w, px_h) < MIN_PIXELS:
         return None
     drawn_dpi = min(px_w / (width_pt / 72), px_h / (height_pt / 72))
@@ -151,26 +151,42 @@ def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, q
         if names == {"/DCTDecode"} and plain:
             job.jpeg = image.read_raw_bytes()
         else:
-            job.picture = pikepdf.PdfImage(image).as_pil_image()
-    except Exception:  # an image pikepdf cannot decode is left exactly as it was
+            job.image = image
+    except Exception:  # an image pikepdf cannot read is left exactly as it was
         return None
     return job
 
 
-def _encode(job: Job) -> tuple[bytes, bool] | None:
+def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
+    # Every image here came through the intake, which allows up to 100 Mpx; Pillow's own
+    # bomb warning (at 89 Mpx) must not reach the user's console.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _encode_quietly(job)
+
+
+def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     try:
         if job.jpeg is not None:
             picture = Image.open(io.BytesIO(job.jpeg))
             picture.draft(picture.mode, job.size)  # DCT scaling: decode at 1/2, 1/4… directly
         else:
-            picture = job.picture
+            picture = pikepdf.PdfImage(job.image).as_pil_image()
         gray = picture.mode in ("1", "L", "LA", "I", "I;16")
-        picture = picture.convert("L" if gray else "RGB").resize(job.size, Image.Resampling.LANCZOS)
+        # Shrink by whole factors first (cheap, and it frees the full-size pixels early), then
+        # resample to the exact size.
+        factor = min(picture.width // job.size[0], picture.height // job.size[1])
+        if factor >= 2 and picture.mode in ("L", "RGB", "CMYK", "LA", "RGBA"):
+            picture = picture.reduce(factor)
+        wanted = "L" if gray else "RGB"
+        if picture.mode != wanted:
+            picture = picture.convert(wanted)
+        picture = picture.resize(job.size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=job.quality)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Exception:  # noqa: BLE001 - any decoder failure leaves the image exactly as it was
         return None
-    return buffer.getvalue(), gray
+    return buffer.getvalue(), gray, job.size
 
 
 def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str]) -> Fitted:
