@@ -70,9 +70,10 @@ def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
     from PIL import Image
 
     # Our own limit is applied below; Pillow's global one must not turn into a stray warning
-    # (or, under pytest, an error) in the caller's process.
+    # (or, under pytest, an error) in the caller's process, nor may its complaints about a
+    # malformed file ("Tag data larger than file", with Pillow's source path) reach the user.
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")
         im = _open(data, fmt)
         with im:
             try:
