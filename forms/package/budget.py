@@ -51,46 +51,96 @@ def _matrix(values) -> tuple:
 
 def drawn_images(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
     """Every image XObject drawn on a page → (stream, widest drawn width, tallest drawn height)
-    in points."""
+    in points. The walk stops after MAX_DRAWS ``Do`` operators: a form drawn a thousand times
+    by a form drawn a thousand times is a few bytes and a billion steps; images not reached
+    then are simply not downsampled."""
     found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]] = {}
+    walk = _Walk(found)
     for page in pdf.pages:
-        _walk(page.obj, page.obj.get("/Resources"), IDENTITY, found, 0)
+        walk.walk(page.obj, page.obj.get("/Resources"), IDENTITY, 0)
+        if walk.left <= 0:
+            break
     return found
 
 
-def _walk(owner, resources, ctm: tuple, found: dict, depth: int) -> None:
-    if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
-        return
-    xobjects = resources.get("/XObject")
-    if not isinstance(xobjects, pikepdf.Dictionary):
-        return
-    try:
-        instructions = pikepdf.parse_content_stream(owner, "q Q cm Do")
-    except pikepdf.PdfError:
-        return
-    stack: list[tuple] = []
-    matrix = ctm
-    for operands, operator in instructions:
-        op = str(operator)
-        if op == "q":
-            stack.append(matrix)
-        elif op == "Q":
-            matrix = stack.pop() if stack else ctm
-        elif op == "cm":
-            matrix = _mul(_matrix(operands), matrix)
-        elif op == "Do" and operands:
-            xobject = xobjects.get(operands[0])
-            if not isinstance(xobject, pikepdf.Stream):
-                continue
+MAX_DRAWS = 50_000
+
+
+class _Walk:
+    def __init__(self, found: dict) -> None:
+        self.found = found
+        self.left = MAX_DRAWS
+        # Per form: its instructions as plain tuples and its XObjects by name, made once, since
+        # a form is typically drawn many times.
+        self._steps: dict[tuple[int, int], list] = {}
+        self._targets: dict[tuple, tuple] = {}
+
+    def _instructions(self, owner) -> list[tuple[str, object]]:
+        key = owner.objgen if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
+        if key is not None and key in self._steps:
+            return self._steps[key]
+        steps: list[tuple[str, object]] = []
+        try:
+            for operands, operator in pikepdf.parse_content_stream(owner, "q Q cm Do"):
+                op = str(operator)
+                if op == "cm":
+                    steps.append((op, _matrix(operands)))
+                elif op == "Do":
+                    if operands:
+                        steps.append((op, operands[0]))
+                else:
+                    steps.append((op, None))
+        except pikepdf.PdfError:
+            pass
+        if key is not None:
+            self._steps[key] = steps
+        return steps
+
+    def _target(self, owner, xobjects, name) -> tuple[str, object]:
+        key = (owner.objgen, str(name)) if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
+        if key is not None and key in self._targets:
+            return self._targets[key]
+        xobject = xobjects.get(name)
+        kind = ""
+        if isinstance(xobject, pikepdf.Stream):
             subtype = xobject.get("/Subtype")
             if subtype == Name.Image and xobject.is_indirect:
-                width = math.hypot(matrix[0], matrix[1])
-                height = math.hypot(matrix[2], matrix[3])
-                _, old_w, old_h = found.get(xobject.objgen, (xobject, 0.0, 0.0))
-                found[xobject.objgen] = (xobject, max(old_w, width), max(old_h, height))
+                kind = "image"
             elif subtype == Name.Form:
-                inner = _mul(_matrix(xobject.get("/Matrix", IDENTITY)), matrix)
-                _walk(xobject, xobject.get("/Resources", resources), inner, found, depth + 1)
+                kind = "form"
+        target = (kind, xobject)
+        if key is not None:
+            self._targets[key] = target
+        return target
+
+    def walk(self, owner, resources, ctm: tuple, depth: int) -> None:
+        if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
+            return
+        xobjects = resources.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            return
+        stack: list[tuple] = []
+        matrix = ctm
+        for op, payload in self._instructions(owner):
+            if op == "q":
+                stack.append(matrix)
+            elif op == "Q":
+                matrix = stack.pop() if stack else ctm
+            elif op == "cm":
+                matrix = _mul(payload, matrix)
+            elif op == "Do":
+                self.left -= 1
+                if self.left <= 0:
+                    return
+                kind, xobject = self._target(owner, xobjects, payload)
+                if kind == "image":
+                    width = math.hypot(matrix[0], matrix[1])
+                    height = math.hypot(matrix[2], matrix[3])
+                    _, old_w, old_h = self.found.get(xobject.objgen, (xobject, 0.0, 0.0))
+                    self.found[xobject.objgen] = (xobject, max(old_w, width), max(old_h, height))
+                elif kind == "form":
+                    inner = _mul(_matrix(xobject.get("/Matrix", IDENTITY)), matrix)
+                    self.walk(xobject, xobject.get("/Resources", resources), inner, depth + 1)
 
 
 def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int) -> int:
