@@ -167,3 +167,39 @@ def test_a_package_of_forms_within_forms_is_built_without_walking_every_draw(dat
     result = build_package(data, [received(bomb, title="嵌套")], pack, budget_mb=0.01)  # forces the image walk
     assert time.monotonic() - started < 60  # it used to take hours
     assert result.pdf.startswith(b"%PDF-")
+
+
+def test_cxy_build_of_a_received_draft_with_a_hostile_attachment_writes_a_clean_package(tmp_path):
+    """End to end, as a colleague's draft arrives: the blob is stored raw with its true digest."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from forms.draft import Draft
+
+    hostile = hostile_pdf()
+    path = tmp_path / "received.cxy"
+    draft = Draft.create(path, pack="jiangsu-cxy-2023", category="tech_vp")
+    try:
+        draft.add_attachment(kind="contract", title="对方发来的合同", original_name="合同.pdf", source_format="pdf",
+                             pages=1, sha256=hashlib.sha256(hostile).hexdigest(), pdf=hostile)
+    finally:
+        draft.close()
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    out = tmp_path / "package.pdf"
+    done = subprocess.run([sys.executable, "-m", "forms.cli", "build", str(path), "-o", str(out)], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    package = out.read_bytes()
+    assert active_content(package) == [] and not names_in(package) & set(ACTIVE)
+
+
+def test_the_ledger_keeps_the_newest_entries_when_it_grows(tmp_path, monkeypatch):
+    monkeypatch.setenv("CXY_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr(ledger, "MAX_ENTRIES", 10)
+    pdfs = [b"%PDF-1.7 %d" % n for n in range(12)]
+    for pdf in pdfs:
+        ledger.record(pdf)
+    assert ledger.known(pdfs[-1]) and not ledger.known(pdfs[0])
+    assert len(ledger.path().read_text().split()) <= 10
