@@ -198,7 +198,7 @@ def test_cxy_build_of_a_received_draft_with_a_hostile_attachment_writes_a_clean_
 def test_the_ledger_keeps_the_newest_entries_when_it_grows(tmp_path, monkeypatch):
     monkeypatch.setenv("CXY_DATA_DIR", str(tmp_path))
     monkeypatch.setattr(ledger, "MAX_ENTRIES", 10)
-    pdfs = [b"%PDF-1.7 %d" % n for n in range(12)]
+    pdfs = [b"%%PDF-1.7 %d" % n for n in range(12)]
     for pdf in pdfs:
         ledger.record(pdf)
     assert ledger.known(pdfs[-1]) and not ledger.known(pdfs[0])
