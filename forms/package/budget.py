@@ -25,6 +25,10 @@ FORM_DEPTH = 8
 # (share of the pack's dpi, JPEG quality) tried in turn; never below FLOOR_DPI
 STEPS = ((1.0, 80), (0.8, 70), (0.6, 60))
 FLOOR_DPI = 72.0
+# Pixels are decoded whole (and copied once on the way); the intake's largest image, 100 Mpx of
+# 8-bit RGB, is 300 MB. Anything bigger (16-bit or CMYK inside a PDF) is left as it is, so the
+# build stays under 1 GB.
+MAX_DECODED_BYTES = 320 * MB
 
 
 @dataclass
@@ -200,11 +204,32 @@ def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, q
     try:
         if names == {"/DCTDecode"} and plain:
             job.jpeg = image.read_raw_bytes()
+        elif _decoded_bytes(image, px_w, px_h) > MAX_DECODED_BYTES:
+            return None  # kept as it is: decoding it here could take gigabytes
         else:
             job.image = image
     except Exception:  # an image pikepdf cannot read is left exactly as it was
         return None
     return job
+
+
+def _decoded_bytes(image: pikepdf.Stream, width: int, height: int) -> int:
+    colour = image.get("/ColorSpace")
+    components = 4  # CMYK, DeviceN and anything unknown: assume the widest common case
+    if colour == Name.DeviceGray:
+        components = 1
+    elif colour == Name.DeviceRGB:
+        components = 3
+    elif isinstance(colour, pikepdf.Array) and len(colour):
+        if colour[0] == Name.Indexed:
+            components = 1
+        elif colour[0] == Name.ICCBased and isinstance(colour[1], pikepdf.Stream):
+            components = int(colour[1].get("/N", 4))
+    try:
+        bits = int(image.get("/BitsPerComponent", 8))
+    except (TypeError, ValueError):
+        bits = 16
+    return width * height * components * bits // 8
 
 
 def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:

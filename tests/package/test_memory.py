@@ -33,3 +33,24 @@ def test_building_the_image_bomb_set_under_a_budget_peaks_under_1_gb(tmp_path):
     peak = int(out["peak_rss_mb"])
     print(f"peak RSS building the image-bomb set: {peak} MB")
     assert peak < GB
+
+
+def test_an_image_too_big_to_decode_safely_is_left_as_it_is(monkeypatch):
+    import zlib
+
+    import pikepdf
+
+    from forms.package import budget
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    width, height = 1200, 1600  # 16-bit RGB: 6 bytes a pixel
+    image = pdf.make_stream(zlib.compress(b"\x80" * (width * height * 6), 1), Filter=pikepdf.Name.FlateDecode,
+                            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
+                            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=16)
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im=image))
+    page.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im Do Q")
+    raw = bytes(image.read_raw_bytes())
+    monkeypatch.setattr(budget, "MAX_DECODED_BYTES", width * height * 6 - 1)
+    assert budget.downsample(pdf, 72, 80) == 0
+    assert bytes(image.read_raw_bytes()) == raw and int(image.BitsPerComponent) == 16
