@@ -28,3 +28,27 @@ def resource(*parts: str) -> Path:
 
 def packs_dir() -> Path:
     return _PACKAGE_DIR / "packs"
+
+
+# The folder name matches desktop/settings.py::data_dir (QStandardPaths' GenericDataLocation plus
+# "cxy-apply"), so the CLI and the app share one data folder and one attachment ledger.
+_DATA_FOLDER = "cxy-apply"
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (not created here). ``CXY_DATA_DIR`` overrides it (tests, a
+    portable install); otherwise the platform's usual place, as Qt's GenericDataLocation:
+    ``%LOCALAPPDATA%``, ``~/Library/Application Support``, ``$XDG_DATA_HOME`` (``~/.local/share``)."""
+    override = os.environ.get("CXY_DATA_DIR")
+    if override:
+        return Path(override)
+    home = Path.home()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(home / "Library" / "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or ""
+        if not os.path.isabs(base):  # the XDG spec: a relative value is invalid, ignore it
+            base = str(home / ".local" / "share")
+    return Path(base) / _DATA_FOLDER

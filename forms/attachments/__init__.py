@@ -5,7 +5,15 @@ rebuilt into a new document without scripts, actions, annotations, forms or embe
 images become A4 pages. ``scan.active_content`` is the independent check of the result.
 """
 
-from forms.attachments.intake import normalise
+import logging
+
+from forms.attachments.intake import normalise, sanitised
 from forms.attachments.model import IntakeLimits, Normalised
 
-__all__ = ["IntakeLimits", "Normalised", "normalise"]
+__all__ = ["IntakeLimits", "Normalised", "normalise", "sanitised"]
+
+# Log records are for whoever configures logging (the app's log file). Without a handler,
+# Python's last-resort handler would print them, source paths and all, on the user's console;
+# Pillow's TIFF plugin logs about malformed files the same way.
+for _name in ("forms", "PIL"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())

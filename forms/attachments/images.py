@@ -13,7 +13,7 @@ import re
 import warnings
 from typing import Callable
 
-from forms.attachments.jpeg_meta import has_gps, without_app1
+from forms.attachments.jpeg_meta import essential, has_gps
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
 from forms.attachments.sniff import PILLOW_FORMAT
@@ -70,9 +70,10 @@ def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
     from PIL import Image
 
     # Our own limit is applied below; Pillow's global one must not turn into a stray warning
-    # (or, under pytest, an error) in the caller's process.
+    # (or, under pytest, an error) in the caller's process, nor may its complaints about a
+    # malformed file ("Tag data larger than file", with Pillow's source path) reach the user.
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore")
         im = _open(data, fmt)
         with im:
             try:
@@ -170,18 +171,20 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
     dpi = _dpi(im)
     if orientation != 1:
         notes.append("exif-rotated")
-    if fmt == "jpeg" and orientation in _PASSTHROUGH_ORIENTATIONS and im.mode in ("L", "RGB", "CMYK"):
+    stripped = essential(data) if fmt == "jpeg" else None
+    if stripped is not None and orientation in _PASSTHROUGH_ORIENTATIONS and im.mode in ("L", "RGB", "CMYK"):
         # Decode once at 1/8 scale: proves the JPEG is complete without the full-size memory.
         im.draft(im.mode, (max(1, im.width // 8), max(1, im.height // 8)))
         im.load()
+        # Only the segments that show the image travel on (jpeg_meta.py); the orientation read
+        # above becomes the page's /Rotate, since its EXIF block is gone.
         notes.append("jpeg-passthrough")
-        stripped = without_app1(data) if has_gps(im) else None
-        if stripped is not None:
+        if has_gps(im):
             notes.append("gps-removed")
-            return img2pdf.convert(stripped, layout_fun=_layout(dpi), nodate=True, first_frame_only=True,
-                                   rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]])
-        return img2pdf.convert(data, layout_fun=_layout(dpi), rotation=img2pdf.Rotation.ifvalid,
-                               nodate=True, first_frame_only=True)
+        return img2pdf.convert(stripped, layout_fun=_layout(dpi), nodate=True, first_frame_only=True,
+                               rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]])
+    if has_gps(im):  # re-encoded below, which keeps no metadata at all
+        notes.append("gps-removed")
     frame, lossy = _normalised_frame(im, data, fmt, notes)
     if orientation in (5, 6, 7, 8) and dpi:
         dpi = (dpi[1], dpi[0])

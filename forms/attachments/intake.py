@@ -6,11 +6,13 @@ import hashlib
 from pathlib import Path
 from typing import Callable
 
+from forms.attachments import ledger
 from forms.attachments.images import check_header
 from forms.attachments.messages import Refusal, attach_error
 from forms.attachments.model import IntakeLimits, Normalised
 from forms.attachments.runner import run_in_worker
 from forms.attachments.sniff import extension_matches, sniff
+from forms.errors import UserError
 
 _SNIFF_BYTES = 4096
 
@@ -40,6 +42,7 @@ def normalise(source: Path | bytes, original_name: str, *, limits: IntakeLimits 
         except Refusal as refusal:
             raise attach_error(refusal.code, **refusal.params) from None
     result = run_in_worker(fmt, data, limits, progress, cancel)
+    ledger.record(result.pdf)
     notes = list(result.notes)
     if not extension_matches(original_name, fmt):
         notes.insert(0, "name-mismatch")
@@ -51,6 +54,31 @@ def normalise(source: Path | bytes, original_name: str, *, limits: IntakeLimits 
         source_format=fmt,
         notes=tuple(dict.fromkeys(notes)),
     )
+
+
+def sanitised(pdf: bytes, name: str, *, limits: IntakeLimits = IntakeLimits()) -> bytes:
+    """The PDF of an attachment, safe to open, assemble and write out.
+
+    Bytes this installation's intake produced (see ledger.py) come back unchanged. Anything else,
+    such as an attachment inside a received draft whose stored digest its sender computed, goes
+    through the worker again (limits, rebuild, scanner) and the rebuilt PDF comes back. Refusals
+    are the intake's ``attach.*`` UserErrors, with the attachment's ``name`` in the message.
+    """
+    pdf = bytes(pdf)
+    if ledger.known(pdf):
+        return pdf
+    try:
+        if not pdf:
+            raise attach_error("attach.empty")
+        if len(pdf) > limits.max_bytes:
+            raise _too_large(len(pdf), limits)
+        if sniff(pdf[:_SNIFF_BYTES]) != "pdf":  # drafts store PDFs only: anything else is damage
+            raise attach_error("attach.damaged")
+        result = run_in_worker("pdf", pdf, limits, None, None)
+    except UserError as error:
+        raise UserError(error.code, f"附件“{name}”：{error.zh}", f"Attachment “{name}”: {error.en}") from None
+    ledger.record(result.pdf)
+    return result.pdf
 
 
 def _read(source: Path | bytes, limits: IntakeLimits) -> bytes:

@@ -81,6 +81,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "stopped. Please scale the images down or split the file, then import it again.",
     ),
     "attach.cancelled": ("已取消导入。", "Import cancelled."),
+    "attach.no_file_handles": (
+        "系统允许本程序打开的文件数已用尽（如 ulimit -n 设得过小），无法启动文件处理程序，附件未导入。"
+        "请关闭其他程序或调高该限制后重试。",
+        "The system allows CXY Apply no more open files (ulimit -n may be set too low), so the "
+        "file-processing helper could not start and the attachment was not imported. Close other "
+        "programs or raise the limit, then try again.",
+    ),
     "attach.worker": (
         "无法启动文件处理程序，附件未导入。请重新启动本软件；如仍失败，请重新安装。",
         "The file-processing helper could not be started, so the attachment was not imported. "

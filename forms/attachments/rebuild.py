@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import warnings
 import zlib
 from decimal import Decimal
 from typing import Callable
@@ -22,7 +23,8 @@ from pikepdf import Array, Dictionary, Name, ObjectType
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
-from forms.attachments.scan import FORBIDDEN, entries
+from forms.attachments.jpeg_meta import essential
+from forms.attachments.scan import FORBIDDEN, entries, has_postscript_operator, is_jpeg
 
 A4 = (595.2756, 841.8898)
 _MAX_DEPTH = 200
@@ -36,7 +38,8 @@ _DROP_KEYS = FORBIDDEN | {
 }
 # Stream-only keys: /F & co. move the data into an external file.
 _STREAM_DROP_KEYS = {"/Length", "/Filter", "/DecodeParms", "/DL", "/F", "/FFilter",
-                     "/FDecodeParms"}
+                     "/FDecodeParms", "/PS"}  # /PS: a PostScript alternative to an XObject
+_POSTSCRIPT = Name("/PS")
 _HOSTILE_TYPES = {"/Catalog", "/Pages", "/Page", "/Annot", "/Action", "/Filespec",
                   "/EmbeddedFile", "/Outlines", "/Sig", "/Collection"}
 _ACTION_TYPES = {"/JavaScript", "/Launch", "/SubmitForm", "/ResetForm", "/GoToR", "/GoToE",
@@ -60,6 +63,7 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
     with src:
         if src.is_encrypted:
             notes.append("decrypted")
+        _check_page_tree(src, limits)
         total = len(src.pages)
         if total == 0:
             raise Refusal("attach.zero_pages")
@@ -85,6 +89,34 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
                for w in warnings):
             notes.append("content-lost")  # the UI should ask the user to check the preview
         return save(out), total, notes
+
+
+def _check_page_tree(src: pikepdf.Pdf, limits: IntakeLimits) -> None:
+    """Count the page tree's leaves ourselves, with a ceiling, before qpdf flattens it: a tree
+    can name one page 100 000 times, or nest two references to one node twenty deep (a million
+    pages from a few hundred bytes), and qpdf would copy every repeat."""
+    limit = limits.max_pages
+    ceiling = 4 * limit + 64  # nodes: no honest tree of `limit` pages has more
+    root = src.Root.get("/Pages")
+    stack, leaves, visits = [root], 0, 0
+    while stack:
+        node = stack.pop()
+        visits += 1
+        kids = node.get("/Kids") if isinstance(node, Dictionary) else None
+        if isinstance(kids, Array) and node.get("/Type") != Name.Page:
+            if visits + len(stack) + len(kids) > ceiling:
+                raise _too_many_pages(root, limit)
+            stack.extend(kids)
+        else:
+            leaves += 1
+            if leaves > limit:
+                raise _too_many_pages(root, limit)
+
+
+def _too_many_pages(root, limit: int) -> Refusal:
+    declared = _number(root.get("/Count")) if isinstance(root, Dictionary) else None
+    pages = int(declared) if declared is not None and limit < declared < 1e12 else f"{limit}+"
+    return Refusal("attach.too_many_pages", pages=pages, limit=limit)
 
 
 def save(out: pikepdf.Pdf) -> bytes:
@@ -304,6 +336,10 @@ class _Copier:
         if self._hostile(obj):
             return None
         subtype = obj.get("/Subtype")
+        if subtype == _POSTSCRIPT or obj.get("/Subtype2") == _POSTSCRIPT or "/PS" in obj:
+            self._notes.add("postscript-removed")
+            if subtype == _POSTSCRIPT or obj.get("/Subtype2") == _POSTSCRIPT:
+                return None  # a PostScript XObject draws nothing in a PDF viewer
         if subtype == Name.Image:
             self._check_image(obj)
         try:
@@ -311,8 +347,15 @@ class _Copier:
         except pikepdf.PdfError:
             raise Refusal("attach.damaged") from None
         filters = obj.get("/Filter")
+        cleaned = None  # decoded content without its PS operators, when it had any
         if content or subtype == Name.Form:
             self._check_content_size(raw, filters)
+            cleaned = self._without_postscript(obj)
+        elif subtype == Name.Image and is_jpeg(obj):
+            stripped = essential(raw)
+            if stripped is not None and stripped != raw:
+                raw = stripped  # same image data, without comments and metadata segments
+                self._notes.add("jpeg-metadata-removed")
         new = pikepdf.Stream(self.out, b"")
         if key is not None:
             self._memo[key] = new
@@ -320,12 +363,31 @@ class _Copier:
         parms = obj.get("/DecodeParms")
         parms_copy = self.copy(parms, depth + 1) if parms is not None else None
         try:
-            new.write(raw, filter=filter_copy, decode_parms=parms_copy)
+            if cleaned is not None:
+                new.write(cleaned)
+            else:
+                new.write(raw, filter=filter_copy, decode_parms=parms_copy)
         except (TypeError, ValueError, pikepdf.PdfError):
             new.write(b"")  # a filter that is not a name or array: nothing can decode it
             self._notes.add("dropped-broken-stream")
         self._copy_entries(obj, new, depth, skip=_DROP_KEYS | _STREAM_DROP_KEYS)
         return new
+
+    def _without_postscript(self, obj) -> bytes | None:
+        """The decoded content without its PS operators, or None when it has none (then the
+        raw bytes are copied as they are)."""
+        if not has_postscript_operator(obj):
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                kept = [(operands, operator) for operands, operator in pikepdf.parse_content_stream(obj)
+                        if str(operator) != "PS"]
+            cleaned = pikepdf.unparse_content_stream(kept)
+        except (pikepdf.PdfError, ValueError, TypeError):
+            raise Refusal("attach.too_complex", page=self.page_no) from None
+        self._notes.add("postscript-removed")
+        return cleaned
 
     def _check_image(self, obj) -> None:
         width, height = _number(obj.get("/Width")), _number(obj.get("/Height"))

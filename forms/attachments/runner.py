@@ -7,6 +7,7 @@ progress and cancel callbacks, and it kills the worker on cancel, on timeout and
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import queue
@@ -53,22 +54,28 @@ def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
                   cancel: Callable[[], bool] | None) -> WorkerResult:
     deadline = time.monotonic() + limits.timeout_s
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    with tempfile.TemporaryFile() as stderr_log:
+    try:
+        stderr_log = tempfile.TemporaryFile()
+    except OSError as exc:
+        raise _start_failure(exc) from None
+    with stderr_log:
         try:
             proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE,
                                     stdout=subprocess.PIPE, stderr=stderr_log,
                                     creationflags=flags)
-        except OSError:
-            log.exception("attachment worker did not start")
-            raise attach_error("attach.worker") from None
+        except (OSError, ValueError) as exc:
+            raise _start_failure(exc) from None
         messages: queue.Queue = queue.Queue()
         threads = [
             threading.Thread(target=_send_job, args=(proc, fmt, data, limits), daemon=True),
             threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
         ]
-        for thread in threads:
-            thread.start()
         try:
+            for thread in threads:
+                try:
+                    thread.start()
+                except RuntimeError as exc:  # "can't start new thread": out of threads or memory
+                    raise _start_failure(exc) from None
             return _wait(proc, messages, deadline, limits, progress, cancel, stderr_log)
         finally:
             if proc.poll() is None:
@@ -80,7 +87,17 @@ def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
                 except OSError:
                     pass
             for thread in threads:
-                thread.join(timeout=5)
+                if thread.ident is not None:
+                    thread.join(timeout=5)
+
+
+def _start_failure(exc: BaseException):
+    # Logged for whoever configured logging (the app's log file), never printed: forms adds a
+    # NullHandler, so Python's last-resort handler does not dump this on the user's console.
+    log.info("attachment worker did not start: %s: %s", type(exc).__name__, exc)
+    if isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE):
+        return attach_error("attach.no_file_handles")
+    return attach_error("attach.worker")
 
 
 def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits) -> None:
@@ -118,8 +135,8 @@ def _wait(proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, pr
             continue
         if header is None:
             code = proc.wait()
-            log.warning("attachment worker ended without an answer (exit %s): %s", code,
-                        _tail(stderr_log))
+            log.info("attachment worker ended without an answer (exit %s): %s", code,
+                     _tail(stderr_log))
             if _killed_for_memory(code):
                 raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
             raise attach_error("attach.damaged")

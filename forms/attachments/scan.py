@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zlib
 
 FORBIDDEN = frozenset({
@@ -49,14 +50,76 @@ def _graph_scan(pdf_bytes: bytes) -> list[str]:
 
 
 def graph_findings(pdf) -> list[str]:
-    """Forbidden names in an already opened pikepdf.Pdf (trailer plus every indirect object)."""
+    """Forbidden names in an already opened pikepdf.Pdf (trailer plus every indirect object),
+    PostScript and needless JPEG segments."""
+    import pikepdf
+
     found: list[str] = []
     _walk(pdf.trailer, "trailer", found)
     for obj in pdf.objects:
         objgen = getattr(obj, "objgen", None)  # null, numbers and booleans come back as Python
         if objgen is not None:
-            _walk(obj, f"object {objgen[0]} {objgen[1]}", found)
+            where = f"object {objgen[0]} {objgen[1]}"
+            _walk(obj, where, found)
+            _stream_findings(obj, where, found)
+    for number, page in enumerate(pdf.pages, start=1):
+        contents = page.obj.get("/Contents")
+        streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+        for stream in streams:
+            if isinstance(stream, pikepdf.Stream) and has_postscript_operator(stream):
+                found.append(f"PS operator (page {number})")
     return found
+
+
+def _stream_findings(obj, where: str, found: list[str]) -> None:
+    """PostScript (a /PS XObject, a /PS entry, the PS operator in a form) and JPEG segments
+    not needed to show an image: nothing a sanitised file carries."""
+    import pikepdf
+
+    from forms.attachments.jpeg_meta import extra_segments
+
+    if not isinstance(obj, pikepdf.Stream):
+        return
+    if "/PS" in obj:
+        found.append(f"/PS entry ({where})")
+    subtype = obj.get("/Subtype")
+    if subtype == pikepdf.Name("/PS") or obj.get("/Subtype2") == pikepdf.Name("/PS"):
+        found.append(f"/Subtype /PS ({where})")
+    elif subtype == pikepdf.Name.Form and has_postscript_operator(obj):
+        found.append(f"PS operator ({where})")
+    elif subtype == pikepdf.Name.Image and is_jpeg(obj):
+        try:
+            extra = extra_segments(obj.read_raw_bytes())
+        except pikepdf.PdfError:
+            return
+        found.extend(f"JPEG {name} ({where})" for name in extra)
+
+
+def is_jpeg(stream) -> bool:
+    import pikepdf
+
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array) and len(filters) == 1:
+        filters = filters[0]
+    return filters == pikepdf.Name.DCTDecode
+
+
+# The PS operator as a whole token (PDF delimiters or whitespace on both sides).
+_PS_TOKEN = re.compile(rb"(?<![^\x00\t\n\x0c\r \[\]()<>{}/%])PS(?![^\x00\t\n\x0c\r \[\]()<>{}/%])")
+
+
+def has_postscript_operator(stream) -> bool:
+    """Whether a content stream (page or form) uses the PostScript pass-through operator."""
+    import pikepdf
+
+    try:
+        if not _PS_TOKEN.search(stream.read_bytes()):
+            return False
+        with warnings.catch_warnings():  # qpdf's parse warnings (a truncated stream) are no finding
+            warnings.simplefilter("ignore")
+            return any(str(operator) == "PS" for _, operator in pikepdf.parse_content_stream(stream))
+    except (pikepdf.PdfError, ValueError, TypeError):
+        return False
 
 
 def _walk(root, where: str, found: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+import warnings
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
@@ -59,6 +60,9 @@ def main() -> int:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     inp = sys.stdin.buffer
+    # Library warnings about a malformed file say nothing the refusal does not; they would only
+    # fill the parent's log with source paths.
+    warnings.simplefilter("ignore")
     header = read_header(inp)
     if header is None:
         return 2

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import io
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +25,10 @@ FORM_DEPTH = 8
 # (share of the pack's dpi, JPEG quality) tried in turn; never below FLOOR_DPI
 STEPS = ((1.0, 80), (0.8, 70), (0.6, 60))
 FLOOR_DPI = 72.0
+# Pixels are decoded whole (and copied once on the way); the intake's largest image, 100 Mpx of
+# 8-bit RGB, is 300 MB. Anything bigger (16-bit or CMYK inside a PDF) is left as it is, so the
+# build stays under 1 GB.
+MAX_DECODED_BYTES = 320 * MB
 
 
 @dataclass
@@ -52,66 +55,114 @@ def _matrix(values) -> tuple:
 
 def drawn_images(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
     """Every image XObject drawn on a page → (stream, widest drawn width, tallest drawn height)
-    in points."""
+    in points. The walk stops after MAX_DRAWS ``Do`` operators: a form drawn a thousand times
+    by a form drawn a thousand times is a few bytes and a billion steps; images not reached
+    then are simply not downsampled."""
     found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]] = {}
+    walk = _Walk(found)
     for page in pdf.pages:
-        _walk(page.obj, page.obj.get("/Resources"), IDENTITY, found, 0)
+        walk.walk(page.obj, page.obj.get("/Resources"), IDENTITY, 0)
+        if walk.left <= 0:
+            break
     return found
 
 
-def _walk(owner, resources, ctm: tuple, found: dict, depth: int) -> None:
-    if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
-        return
-    xobjects = resources.get("/XObject")
-    if not isinstance(xobjects, pikepdf.Dictionary):
-        return
-    try:
-        instructions = pikepdf.parse_content_stream(owner, "q Q cm Do")
-    except pikepdf.PdfError:
-        return
-    stack: list[tuple] = []
-    matrix = ctm
-    for operands, operator in instructions:
-        op = str(operator)
-        if op == "q":
-            stack.append(matrix)
-        elif op == "Q":
-            matrix = stack.pop() if stack else ctm
-        elif op == "cm":
-            matrix = _mul(_matrix(operands), matrix)
-        elif op == "Do" and operands:
-            xobject = xobjects.get(operands[0])
-            if not isinstance(xobject, pikepdf.Stream):
-                continue
+MAX_DRAWS = 50_000
+
+
+class _Walk:
+    def __init__(self, found: dict) -> None:
+        self.found = found
+        self.left = MAX_DRAWS
+        # Per form: its instructions as plain tuples and its XObjects by name, made once, since
+        # a form is typically drawn many times.
+        self._steps: dict[tuple[int, int], list] = {}
+        self._targets: dict[tuple, tuple] = {}
+
+    def _instructions(self, owner) -> list[tuple[str, object]]:
+        key = owner.objgen if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
+        if key is not None and key in self._steps:
+            return self._steps[key]
+        steps: list[tuple[str, object]] = []
+        try:
+            for operands, operator in pikepdf.parse_content_stream(owner, "q Q cm Do"):
+                op = str(operator)
+                if op == "cm":
+                    steps.append((op, _matrix(operands)))
+                elif op == "Do":
+                    if operands:
+                        steps.append((op, operands[0]))
+                else:
+                    steps.append((op, None))
+        except pikepdf.PdfError:
+            pass
+        if key is not None:
+            self._steps[key] = steps
+        return steps
+
+    def _target(self, owner, xobjects, name) -> tuple[str, object]:
+        key = (owner.objgen, str(name)) if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
+        if key is not None and key in self._targets:
+            return self._targets[key]
+        xobject = xobjects.get(name)
+        kind = ""
+        if isinstance(xobject, pikepdf.Stream):
             subtype = xobject.get("/Subtype")
             if subtype == Name.Image and xobject.is_indirect:
-                width = math.hypot(matrix[0], matrix[1])
-                height = math.hypot(matrix[2], matrix[3])
-                _, old_w, old_h = found.get(xobject.objgen, (xobject, 0.0, 0.0))
-                found[xobject.objgen] = (xobject, max(old_w, width), max(old_h, height))
+                kind = "image"
             elif subtype == Name.Form:
-                inner = _mul(_matrix(xobject.get("/Matrix", IDENTITY)), matrix)
-                _walk(xobject, xobject.get("/Resources", resources), inner, found, depth + 1)
+                kind = "form"
+        target = (kind, xobject)
+        if key is not None:
+            self._targets[key] = target
+        return target
+
+    def walk(self, owner, resources, ctm: tuple, depth: int) -> None:
+        if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
+            return
+        xobjects = resources.get("/XObject")
+        if not isinstance(xobjects, pikepdf.Dictionary):
+            return
+        stack: list[tuple] = []
+        matrix = ctm
+        for op, payload in self._instructions(owner):
+            if op == "q":
+                stack.append(matrix)
+            elif op == "Q":
+                matrix = stack.pop() if stack else ctm
+            elif op == "cm":
+                matrix = _mul(payload, matrix)
+            elif op == "Do":
+                self.left -= 1
+                if self.left <= 0:
+                    return
+                kind, xobject = self._target(owner, xobjects, payload)
+                if kind == "image":
+                    width = math.hypot(matrix[0], matrix[1])
+                    height = math.hypot(matrix[2], matrix[3])
+                    _, old_w, old_h = self.found.get(xobject.objgen, (xobject, 0.0, 0.0))
+                    self.found[xobject.objgen] = (xobject, max(old_w, width), max(old_h, height))
+                elif kind == "form":
+                    inner = _mul(_matrix(xobject.get("/Matrix", IDENTITY)), matrix)
+                    self.walk(xobject, xobject.get("/Resources", resources), inner, depth + 1)
 
 
 def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int) -> int:
     """Re-encode every image drawn at more than ``dpi`` (×1.05) as JPEG at ``dpi``; returns the
-    number of images changed. Pixels are decoded, scaled and encoded on a few threads (Pillow
-    releases the GIL); pikepdf objects are only touched on this thread."""
-    jobs: list[tuple[pikepdf.Stream, Job]] = []
+    number of images changed. One image at a time (decode, scale, encode, replace, free): a
+    package may hold hundreds of 100 Mpx scans, and decoding them together took gigabytes."""
+    changed = 0
     for image, width_pt, height_pt in drawn_images(pdf).values():
         job = _job(image, width_pt, height_pt, dpi, quality)
-        if job is not None:
-            jobs.append((image, job))
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(_encode, [job for _, job in jobs]))
-    changed = 0
-    for (image, job), result in zip(jobs, results):
+        if job is None:
+            continue
+        result = _encode(job)
+        del job  # the decoded pixels go before the next image is read
         if result is None:  # undecodable: left exactly as it was
             continue
-        jpeg, gray = result
+        jpeg, gray, size = result
         image.write(jpeg, filter=Name.DCTDecode)
-        image.Width, image.Height = job.size
+        image.Width, image.Height = size
         image.ColorSpace = Name.DeviceGray if gray else Name.DeviceRGB
         image.BitsPerComponent = 8
         for key in ("/DecodeParms", "/Decode"):
@@ -128,7 +179,7 @@ class Job:
     size: tuple[int, int]
     quality: int
     jpeg: bytes | None = None  # a plain RGB/grey JPEG, decoded by Pillow (at reduced scale)
-    picture: Image.Image | None = None  # anything else, decoded by pikepdf
+    image: pikepdf.Stream | None = None  # anything else, decoded by pikepdf when encoded
 
 
 def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, quality: int) -> Job | None:
@@ -136,9 +187,12 @@ def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, q
         return None
     filters = image.get("/Filter")
     names = {str(f) for f in filters} if isinstance(filters, pikepdf.Array) else {str(filters)}
-    if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
+    try:
+        if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
+            return None
+        px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+    except (TypeError, ValueError):
         return None
-    px_w, px_h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
     if min(px_w, px_h) < MIN_PIXELS:
         return None
     drawn_dpi = min(px_w / (width_pt / 72), px_h / (height_pt / 72))
@@ -150,27 +204,64 @@ def _job(image: pikepdf.Stream, width_pt: float, height_pt: float, dpi: float, q
     try:
         if names == {"/DCTDecode"} and plain:
             job.jpeg = image.read_raw_bytes()
+        elif _decoded_bytes(image, px_w, px_h) > MAX_DECODED_BYTES:
+            return None  # kept as it is: decoding it here could take gigabytes
         else:
-            job.picture = pikepdf.PdfImage(image).as_pil_image()
-    except Exception:  # an image pikepdf cannot decode is left exactly as it was
+            job.image = image
+    except Exception:  # an image pikepdf cannot read is left exactly as it was
         return None
     return job
 
 
-def _encode(job: Job) -> tuple[bytes, bool] | None:
+def _decoded_bytes(image: pikepdf.Stream, width: int, height: int) -> int:
+    colour = image.get("/ColorSpace")
+    components = 4  # CMYK, DeviceN and anything unknown: assume the widest common case
+    if colour == Name.DeviceGray:
+        components = 1
+    elif colour == Name.DeviceRGB:
+        components = 3
+    elif isinstance(colour, pikepdf.Array) and len(colour):
+        if colour[0] == Name.Indexed:
+            components = 1
+        elif colour[0] == Name.ICCBased and isinstance(colour[1], pikepdf.Stream):
+            components = int(colour[1].get("/N", 4))
+    try:
+        bits = int(image.get("/BitsPerComponent", 8))
+    except (TypeError, ValueError):
+        bits = 16
+    return width * height * components * bits // 8
+
+
+def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
+    # Every image here came through the intake, which allows up to 100 Mpx; Pillow's own
+    # bomb warning (at 89 Mpx) must not reach the user's console.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return _encode_quietly(job)
+
+
+def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     try:
         if job.jpeg is not None:
             picture = Image.open(io.BytesIO(job.jpeg))
             picture.draft(picture.mode, job.size)  # DCT scaling: decode at 1/2, 1/4… directly
         else:
-            picture = job.picture
+            picture = pikepdf.PdfImage(job.image).as_pil_image()
         gray = picture.mode in ("1", "L", "LA", "I", "I;16")
-        picture = picture.convert("L" if gray else "RGB").resize(job.size, Image.Resampling.LANCZOS)
+        # Shrink by whole factors first (cheap, and it frees the full-size pixels early), then
+        # resample to the exact size.
+        factor = min(picture.width // job.size[0], picture.height // job.size[1])
+        if factor >= 2 and picture.mode in ("L", "RGB", "CMYK", "LA", "RGBA"):
+            picture = picture.reduce(factor)
+        wanted = "L" if gray else "RGB"
+        if picture.mode != wanted:
+            picture = picture.convert(wanted)
+        picture = picture.resize(job.size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=job.quality)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except Exception:  # noqa: BLE001 - any decoder failure leaves the image exactly as it was
         return None
-    return buffer.getvalue(), gray
+    return buffer.getvalue(), gray, job.size
 
 
 def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str]) -> Fitted:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pikepdf
 
+from forms.attachments import sanitised
 from forms.attachments.scan import active_content
 from forms.derive import recipients
 from forms.errors import UserError
@@ -79,6 +80,17 @@ def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
     ]
 
 
+def checked(attachments: Attachments) -> list[tuple[Any, bytes]]:
+    """Every attachment's PDF as our own worker made it: a draft's stored digest is no proof
+    of that (its sender computed it), so unknown bytes are sanitised again before anything
+    here opens them (forms.attachments.sanitised)."""
+    return [(info, sanitised(pdf, _name(info))) for info, pdf in attachments]
+
+
+def _name(info: Any) -> str:
+    return str(getattr(info, "title", "") or getattr(info, "original_name", "") or "附件")
+
+
 def _attachment_parts(attachments: Attachments) -> list[asm.Part]:
     return [asm.Part(attachment_title(info), pdf, kind=kind_of(info)) for info, pdf in ordered(attachments)]
 
@@ -119,7 +131,10 @@ def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
     """Cover with contents → the category's 申报书 → the three letters → contracts → payment
     proofs → other attachments. Every page is footed "第 N 页 共 M 页" with the content hash;
     the outline has one entry per part. Over the size budget, scans are downsampled (notes)."""
+    # The check code is of the draft as stored, so every machine prints the same one for it
+    # (re-sanitising is deterministic, so the stored bytes identify the printed ones).
     digest = content_hash(data, attachments)
+    attachments = checked(attachments)
     parts = _document_parts(data, pack) + _attachment_parts(attachments)
     _count_pages(parts)
     cover_pdf, cover_pages = _cover(data, pack, parts, digest)
@@ -176,6 +191,7 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
     recipient and the sign/seal checklist, then the 申报书 and the three letters (and the
     attachments when asked). The documents are rendered once and shared by the copies."""
     digest = content_hash(data, attachments if include_attachments else ())
+    attachments = checked(attachments) if include_attachments else ()
     documents = _document_parts(data, pack) + (_attachment_parts(attachments) if include_attachments else [])
     _count_pages(documents)
     bureaus = recipients(data)
@@ -220,6 +236,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     pack.upload.max_file_mb (scans downsampled when needed). Slot files left from an earlier
     run whose slot is now empty are removed, so a stale file is never uploaded."""
     out_dir = Path(out_dir)
+    attachments = checked(attachments)
     made: list[tuple[Path, bytes]] = []
     stale: list[Path] = []
     for slot in parse_documents(pack).uploads:

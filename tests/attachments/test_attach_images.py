@@ -57,7 +57,10 @@ def test_jpeg_data_passes_through_byte_identical(orientation):
     jpeg = encode(stored_for_orientation(quadrant_image(400, 300), orientation), "JPEG",
                   quality=80, exif=exif_bytes(orientation), dpi=(300, 300))
     result = normalise(jpeg, "photo.jpg")
-    assert image_streams(result.pdf) == [("/DCTDecode", jpeg)]
+    # Only the EXIF segment goes (issue 9): tables, frame, scan and image data stay byte for byte.
+    exif_start = jpeg.index(b"\xff\xe1")
+    exif_end = exif_start + 2 + int.from_bytes(jpeg[exif_start + 2:exif_start + 4], "big")
+    assert image_streams(result.pdf) == [("/DCTDecode", jpeg[:exif_start] + jpeg[exif_end:])]
 
 
 def test_cmyk_jpeg_passes_through_and_stays_red(tmp_path):

@@ -231,4 +231,5 @@ def test_a_package_without_category_or_with_a_broken_attachment_is_a_user_error(
         broken = b"%PDF-1.4 broken"
         bad = AttachmentInfo(0, 0, "contract", "坏文件", "bad.pdf", "pdf", 1, hashlib.sha256(broken).hexdigest(), 15, "")
         build_package(data, [(bad, broken)], pack)
-    assert caught.value.code == "package.unreadable" and "坏文件" in caught.value.zh
+    # re-checked by the attachment worker before the package opens it (issue 9 item 9)
+    assert caught.value.code == "attach.damaged" and "坏文件" in caught.value.zh and "坏文件" in caught.value.en
