@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from . import i18n, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
-from .main_window import MainWindow
+from .main_window import MainWindow, window_editing
 from .services import Services
 
 
@@ -38,8 +38,14 @@ def _version() -> str:
 
 
 def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:
-    """The main window, showing ``path`` (a draft, or JSON to import) or the start page."""
+    """The main window, showing ``path`` (a draft, or JSON to import) or the start page; the
+    window that already edits ``path``, brought forward, when there is one."""
     ensure_app()
+    if path is not None:
+        editing = window_editing(Path(path))
+        if editing is not None:
+            editing.bring_forward()
+            return editing
     lang = i18n.install(lang)
     window = MainWindow(services or Services(), lang)
     if path is not None:

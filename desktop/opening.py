@@ -1,16 +1,23 @@
-"""Where a draft comes from: a new file, the sample, JSON, one of our own files, or a file from
-someone else (always copied through the hardened loader into a working file of our own)."""
+"""Where a draft comes from: a new file, the sample, JSON, or an existing draft (ours or someone
+else's), which is always edited where it lies, after the draft's own hardened checks."""
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forms.errors import UserError
 from forms.pack import Pack
 
 from . import settings
+
+LOCKED = "draft.locked"
+READONLY_MEDIA = "draft.readonly_media"
 
 
 def unique_path(folder: Path, stem: str, suffix: str = ".cxy") -> Path:
@@ -49,22 +56,84 @@ def create_sample(pack: Pack, category: str):
     return draft, path
 
 
-def open_own(path: Path):
+@dataclass
+class Opened:
+    """A draft opened in place. ``readonly`` says why it cannot be edited: None (it can),
+    "media" (the file or its folder cannot be written) or "locked" (another program edits it;
+    ``holder`` names it)."""
+
+    draft: Any
+    path: Path
+    readonly: str | None = None
+    holder: str = ""
+
+
+def _open(path: Path, readonly: bool):
     from forms.draft import Draft
 
-    draft = Draft.open(path)
+    if "readonly" in inspect.signature(Draft.open).parameters:
+        return Draft.open(path, readonly=readonly)
+    return Draft.open(path)  # an older forms: the session alone keeps a read-only view unchanged
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def open_in_place(path: Path) -> Opened:
+    """Open ``path`` where it lies: for editing when it can be written and nobody else edits
+    it, read-only otherwise (never a copy)."""
+    path = Path(path).absolute()
+    if not _writable(path) and path.exists():
+        opened = Opened(_open(path, True), path, "media")
+    else:
+        try:
+            opened = Opened(_open(path, False), path)
+        except UserError as exc:
+            if exc.code == READONLY_MEDIA:
+                opened = Opened(_open(path, True), path, "media")
+            elif exc.code == LOCKED:
+                opened = Opened(_open(path, True), path, "locked", holder_text(exc))
+            else:
+                raise
     settings.add_recent(path)
-    return draft
+    return opened
 
 
-def import_foreign(source: Path):
-    """A received draft becomes a new working file in the data folder; the original is untouched."""
-    from forms.draft import Draft
+def holder_text(exc: UserError) -> str:
+    """Who holds the lock, from ``exc.holder`` (user, host, program, pid); empty when unknown."""
+    holder = getattr(exc, "holder", None)
+    if holder is None:
+        return ""
+    parts = [str(getattr(holder, name, "") or "") for name in ("user", "host", "program")]
+    user, host, program = parts
+    pid = getattr(holder, "pid", None)
+    text = f"{user}@{host}" if user and host else user or host
+    if program:
+        text += f" ({program}{f', {pid}' if pid else ''})"
+    return text.strip()
 
-    dest = unique_path(settings.data_dir(), source.stem)
-    draft = Draft.import_foreign(source, dest)
-    settings.add_recent(dest)
-    return draft, dest
+
+def data_stamp(draft: Any, path: Path) -> Any:
+    """Changes whenever another program commits to the draft."""
+    version = getattr(draft, "data_version", None)
+    if callable(version):
+        try:
+            return version()
+        except UserError:
+            pass
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).absolute() == Path(b).absolute()
 
 
 def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:

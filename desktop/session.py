@@ -18,9 +18,12 @@ from forms.errors import UserError
 from forms.model import flatten, pattern_of, unflatten
 from forms.pack import FieldSpec, Pack
 
+from .opening import data_stamp
+
 REFUSED_VALUE = ("draft.invalid_value", "draft.too_large")
 COMMIT_MS = 250  # never restarted by further typing: an edit is on disk within this time
 CHECK_MS = 60
+FOLLOW_MS = 500  # how often a read-only view looks for the writer's commits
 
 
 class Session(QObject):
@@ -35,6 +38,7 @@ class Session(QObject):
         attachments_changed(): the attachment list changed
         final_changed(bool): the application was marked final (or reopened for editing)
         failed(object): a UserError from the draft, to show to the user
+        reloaded(): a read-only view picked up what another program committed
     """
 
     issues_changed = Signal()
@@ -45,11 +49,14 @@ class Session(QObject):
     attachments_changed = Signal()
     final_changed = Signal(bool)
     failed = Signal(object)
+    reloaded = Signal()
 
-    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None) -> None:
+    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None,
+                 readonly: bool = False) -> None:
         super().__init__(parent)
         self.draft = draft
         self.path = Path(path)
+        self.readonly = readonly
         self.pack = pack
         self.lang = lang
         self._flat: dict[str, Any] = flatten(draft.data())
@@ -66,6 +73,12 @@ class Session(QObject):
         self._commit_timer.timeout.connect(self.flush)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
         self._check_timer.timeout.connect(self.recheck)
+        self._stamp = data_stamp(draft, self.path)
+        self._follow_timer = QTimer(self, interval=FOLLOW_MS)
+        self._follow_timer.timeout.connect(self.follow)
+        if readonly:
+            # A read-only view follows the writer, so it never shows (or builds) a stale state.
+            self._follow_timer.start()
         self.recheck()
 
     # -- values ---------------------------------------------------------------------------
@@ -77,6 +90,8 @@ class Session(QObject):
         return unflatten(self._flat)
 
     def set(self, path: str, value: Any) -> None:
+        if self.readonly:
+            return
         if isinstance(value, str) and not value.strip():
             value = None
         self.touched.add(path)
@@ -127,9 +142,28 @@ class Session(QObject):
             self.save_state_changed.emit(state)
 
     def replace_data(self, nested: dict[str, Any]) -> None:
+        if self.readonly:
+            return
         self.flush()
         self.draft.replace_data(nested)
         self._reload()
+
+    def follow(self) -> bool:
+        """Reload when another program committed; True when something changed."""
+        stamp = data_stamp(self.draft, self.path)
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            self.final = self.draft.meta().get("final") == "1"
+            self._reload()
+        except UserError:
+            return False  # mid-commit or briefly locked: the next tick tries again
+        self.attachments_changed.emit()
+        self.final_changed.emit(self.final)
+        self.committed.emit(self.commits)
+        self.reloaded.emit()
+        return True
 
     def _reload(self) -> None:
         self._flat = flatten(self.draft.data())
@@ -157,6 +191,8 @@ class Session(QObject):
             self._check_timer.start()
 
     def remove_row(self, table: str, index: int) -> None:
+        if self.readonly:
+            return
         shown = self.rows(table)
         if index < self.data_rows(table):
             if not self.flush():
@@ -220,7 +256,7 @@ class Session(QObject):
     # -- finalising -----------------------------------------------------------------------
     def set_final(self, final: bool) -> bool:
         """Mark the application final; refused (False) while any error remains."""
-        if final and self.errors():
+        if self.readonly or (final and self.errors()):
             return False
         if final != self.final:
             try:
@@ -240,6 +276,8 @@ class Session(QObject):
         return self.draft.attachment_pdf(attachment_id)
 
     def _attachments_op(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        if self.readonly:
+            return None
         try:
             result = getattr(self.draft, op)(*args, **kwargs)
         except UserError as exc:
@@ -276,6 +314,7 @@ class Session(QObject):
         self.draft.send_copy(dest)
 
     def close(self) -> None:
+        self._follow_timer.stop()
         self.flush()
         self._check_timer.stop()
         self.draft.close()

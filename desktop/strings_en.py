@@ -33,12 +33,17 @@ EN: dict[str, str] = {
     "无法新建申请": "Could not create the application",
     "无法打开示例": "Could not open the sample",
     "无法保存副本": "Could not save the copy",
-    "无法打开“{name}”": "Could not open “{name}”",
     "无法导入“{name}”": "Could not import “{name}”",
-    "已复制为工作文件": "Copied into a working file",
-    "“{name}”来自其他位置，已检查并复制为您自己的工作文件：\n{dest}\n原文件不会被修改。":
-        "“{name}” came from elsewhere; it was checked and copied into a working file of your own:\n{dest}\n"
-        "The original file is not changed.",
+    "无法打开“{name}”：{message}": "Could not open “{name}”: {message}",
+    "只读": "Read-only",
+    "关闭提示": "Dismiss",
+    "“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。":
+        "“{name}” is being edited by {holder}: shown read-only here, and updated whenever they save.",
+    "“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。":
+        "“{name}” is being edited by another program: shown read-only here, and updated whenever it saves.",
+    "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。":
+        "“{name}” is in a read-only place (read-only file, folder or medium), so it is shown read-only. "
+        "To edit it, copy it to a folder you can write to and open that copy.",
     "副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。":
         "Copy saved: {path}. You can send it to a colleague; your own draft is not affected.",
     # start page
