@@ -32,11 +32,12 @@ def unexpected_text() -> str:
     return tr("出现意外错误，刚才的操作没有完成。详情已记入日志 {log}。").format(log=LOG_NAME)
 
 
-def user_text(exc: BaseException) -> str:
+def user_text(exc: BaseException, lang: str | None = None, *, logged: bool = False) -> str:
     """One line for the user: a UserError's own message, anything else logged and summarised."""
     if isinstance(exc, UserError):
-        return exc.message(i18n.lang())
-    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+        return exc.message(lang or i18n.lang())
+    if not logged:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     return unexpected_text()
 
 

@@ -12,6 +12,7 @@ from forms.errors import UserError
 from forms.pack import load_pack
 
 from . import i18n, opening, settings
+from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
 from .session import Session
@@ -184,7 +185,7 @@ class MainWindow(QMainWindow):
         self.banner.clear()
 
     def _error(self, title: str, exc: Exception) -> None:
-        text = exc.message(self.lang) if isinstance(exc, UserError) else str(exc)
+        text = user_text(exc, self.lang)
         self.services.prompter.error(title, text)
 
     def _draft_failed(self, exc: UserError) -> None:

@@ -116,7 +116,8 @@ EN: dict[str, str] = {
     "{name}：{message}": "{name}: {message}",
     "{n}. {title}\n{kind} · {pages} 页 · {name}": "{n}. {title}\n{kind} · pages: {pages} · {name}",
     "原文件：{name}（{fmt}），{pages} 页": "Original file: {name} ({fmt}); pages: {pages}",
-    "意外错误：{error}": "Unexpected error: {error}",
+    "出现意外错误，刚才的操作没有完成。详情已记入日志 {log}。":
+        "Something unexpected went wrong; that action was not completed. The details are in the log {log}.",
     # review
     "检查": "Review",
     "问题列表": "Issue list",

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 
 from .. import workers
+from ..failures import user_text
 from ..i18n import tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
@@ -316,7 +317,7 @@ class AttachmentsPage(QWidget):
             self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
 
     def _failed(self, exc) -> None:
-        text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
+        text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
         self.services.prompter.error(tr("导入失败"), text)
 
     def _ended(self) -> None:

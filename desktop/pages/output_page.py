@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 
 from .. import workers
+from ..failures import user_text
 from ..i18n import tr
 from ..output_jobs import build_inputs, note_text, package_job, print_job, print_set_job, upload_job
 from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
@@ -187,7 +188,7 @@ class OutputPage(QWidget):
         self._busy(False)
 
     def _failed(self, exc) -> None:
-        text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
+        text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
         self.result_label.setText(text)
         self.services.prompter.error(tr("未能完成"), text)
 
