@@ -17,9 +17,38 @@ PRINT_DPI = 300
 
 
 def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any]:
-    """(data, [(AttachmentInfo, pdf)], pack), read from the draft on the GUI thread."""
-    attachments = [(a, session.attachment_pdf(a.id)) for a in session.attachments()]
-    return session.data(), attachments, session.pack
+    """(data, [(AttachmentInfo, pdf)], pack): exactly what the draft file holds, read on the GUI
+    thread. Typed edits are committed first and everything is read back from the draft (a
+    read-only view first catches up with the writer), so a saved PDF never differs from the
+    saved draft. A damaged attachment raises its DraftError: nothing is built without it."""
+    session.flush()
+    if session.readonly:
+        session.follow()
+    draft = session.draft
+    attachments = [(a, draft.attachment_pdf(a.id)) for a in draft.attachments()]
+    return draft.data(), attachments, session.pack
+
+
+def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
+    """The one atomic writer the CLI uses too, after the output checks when forms has them."""
+    from forms.files import write_atomically
+
+    check_output(dest, inputs)
+    write_atomically(dest, data, what_zh, what_en)
+
+
+def check_output(dest: Path, inputs: list[Path]) -> None:
+    """Refuse an output that names an input, a directory, a device or a symlink (forms.outputs)."""
+    try:
+        from forms.outputs import check_output as check
+    except ImportError:  # an older forms: at least never write over the open draft
+        from .opening import same_file
+
+        if Path(dest).exists() and any(same_file(dest, source) for source in inputs):
+            raise UserError("output.is_input", f"不能把输出写到草稿本身：{Path(dest).name}",
+                            f"The output cannot replace the draft itself: {Path(dest).name}") from None
+        return
+    check(dest, inputs)
 
 
 def note_text(note: str, lang: str) -> str:
