@@ -299,6 +299,36 @@ class Session(QObject):
             sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf,
         )
 
+    def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
+        """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
+        title and position; returns the id that now holds it."""
+        if self.readonly:
+            return None
+        new = dict(original_name=normalised.original_name, source_format=normalised.source_format,
+                   pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
+                   pdf=normalised.pdf)
+        try:
+            if hasattr(self.draft, "replace_attachment"):
+                result = self.draft.replace_attachment(attachment_id, **new)
+                new_id = result if isinstance(result, int) else attachment_id
+            else:  # an older forms: add the new file where the old one was, remove the old one
+                old = next((a for a in self.attachments() if a.id == attachment_id), None)
+                if old is None:
+                    return None
+                new_id = self.draft.add_attachment(kind=old.kind, title=old.title, **new)
+                ids = [a.id for a in self.attachments() if a.id != new_id]
+                ids[ids.index(attachment_id)] = new_id
+                self.draft.reorder_attachments([*ids, attachment_id])
+                self.draft.remove_attachment(attachment_id)
+        except UserError as exc:
+            self.failed.emit(exc)
+            return None
+        self.commits += 1
+        self.committed.emit(self.commits)
+        self.attachments_changed.emit()
+        self._check_timer.start()
+        return new_id
+
     def update_attachment(self, attachment_id: int, **changes: Any) -> None:
         self._attachments_op("update_attachment", attachment_id, **changes)
 

@@ -105,6 +105,13 @@ EN: dict[str, str] = {
     "上移": "Move up",
     "下移": "Move down",
     "移除(&R)": "&Remove",
+    "替换(&P)…": "Re&place…",
+    "用另一个文件替换所选附件，类型、标题和顺序不变": "Replace the selected attachment with another file; its type, title and place stay",
+    "选择替换“{title}”的文件": "Choose the file to replace “{title}”",
+    "{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}": "{n}. {title}\nDamaged, cannot be used: remove or replace it · {name}",
+    "此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。":
+        "This attachment's data is damaged (its checksum does not match) and is left out of every output. "
+        "Remove it, or replace it with the original file.",
     "移除附件": "Remove attachment",
     "从申请中移除“{title}”？": "Remove “{title}” from the application?",
     "选择附件文件": "Choose attachment files",
