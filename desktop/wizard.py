@@ -112,6 +112,7 @@ class WizardView(QWidget):
 
     def lock_editors(self) -> None:
         """A read-only view: every editor shows its value and takes no edit."""
+        self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }")
         for page in [p for p in self.pages if isinstance(p, FieldPage)] + [self.review_page]:
             for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
                 edit.setReadOnly(True)
@@ -170,6 +171,8 @@ class WizardView(QWidget):
         if key in self.step_map.fields:
             return self.step_map.state(key, session.issues, session.is_quiet)
         if key == ATTACHMENTS:
+            if any(getattr(a, "damaged", False) for a in session.attachments()):
+                return "error"  # it must be removed or replaced before anything is built
             state = self.step_map.state(key, session.issues, session.is_quiet)
             return "todo" if state == "complete" and not session.attachments() else state
         errors = session.errors()

@@ -170,6 +170,8 @@ class AttachmentsPage(QWidget):
         self.add_button.setEnabled(not session.readonly)
         self.setAcceptDrops(not session.readonly)
         self.list.setAcceptDrops(not session.readonly)
+        if session.readonly:
+            self.list.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         session.attachments_changed.connect(self.refresh)
         self.refresh()
         self._load_thumbnails()
