@@ -38,7 +38,7 @@ class MainWindow(QMainWindow):
         self.setStyleSheet(INPUT_STYLE)
         self.resize(1100, 760)
         self.readonly_reason: str | None = None
-        self.holder = ""
+        self.holder = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -82,8 +82,9 @@ class MainWindow(QMainWindow):
         if self.session is None or self.readonly_reason is None:
             return
         if self.readonly_reason == "locked":
+            holder = opening.holder_text(self.holder, self.lang)
             text = (tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
-                name=self.session.path.name, holder=self.holder) if self.holder else
+                name=self.session.path.name, holder=holder) if holder else
                 tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(name=self.session.path.name))
         else:
             text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
@@ -157,7 +158,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{project} — {state} — {name}")
 
     # -- opening --------------------------------------------------------------------------
-    def _attach(self, draft, path: Path, readonly: str | None = None, holder: str = "") -> None:
+    def _attach(self, draft, path: Path, readonly: str | None = None, holder=None) -> None:
         self._detach()
         self.readonly_reason, self.holder = readonly, holder
         session = Session(draft, path, self.pack, self.lang, parent=self, readonly=readonly is not None)
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
                 self._error(tr("保存失败"), exc)
             self.session.deleteLater()
             self.session = None
-        self.readonly_reason, self.holder = None, ""
+        self.readonly_reason, self.holder = None, None
         self.banner.clear()
 
     def _error(self, title: str, exc: Exception) -> None:

@@ -65,26 +65,33 @@ class Opened:
     draft: Any
     path: Path
     readonly: str | None = None
-    holder: str = ""
+    holder: Any = None  # forms' LockInfo, when known
+
+
+def _has_readonly() -> bool:
+    from forms.draft import Draft
+
+    return "readonly" in inspect.signature(Draft.open).parameters
 
 
 def _open(path: Path, readonly: bool):
     from forms.draft import Draft
 
-    if "readonly" in inspect.signature(Draft.open).parameters:
+    if _has_readonly():
         return Draft.open(path, readonly=readonly)
     return Draft.open(path)  # an older forms: the session alone keeps a read-only view unchanged
 
 
 def _writable(path: Path) -> bool:
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Only for an older forms, whose Draft.open does not say ``draft.readonly_media`` itself."""
+    return _has_readonly() or not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def open_in_place(path: Path) -> Opened:
     """Open ``path`` where it lies: for editing when it can be written and nobody else edits
     it, read-only otherwise (never a copy)."""
     path = Path(path).absolute()
-    if not _writable(path) and path.exists():
+    if not _writable(path):
         opened = Opened(_open(path, True), path, "media")
     else:
         try:
@@ -93,18 +100,20 @@ def open_in_place(path: Path) -> Opened:
             if exc.code == READONLY_MEDIA:
                 opened = Opened(_open(path, True), path, "media")
             elif exc.code == LOCKED:
-                opened = Opened(_open(path, True), path, "locked", holder_text(exc))
+                opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
             else:
                 raise
     settings.add_recent(path)
     return opened
 
 
-def holder_text(exc: UserError) -> str:
-    """Who holds the lock, from ``exc.holder`` (user, host, program, pid); empty when unknown."""
-    holder = getattr(exc, "holder", None)
+def holder_text(holder: Any, lang: str = "zh") -> str:
+    """Who holds the lock (forms' LockInfo: user, host, program, pid, since); empty when unknown."""
     if holder is None:
         return ""
+    describe = getattr(holder, "describe_en" if lang == "en" else "describe_zh", None)
+    if callable(describe):
+        return str(describe())
     parts = [str(getattr(holder, name, "") or "") for name in ("user", "host", "program")]
     user, host, program = parts
     pid = getattr(holder, "pid", None)
