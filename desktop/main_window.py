@@ -193,6 +193,12 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._error(tr("草稿未能保存"), exc)
 
+    def _refuse_open_file(self, path: Path) -> None:
+        """Replacing a draft a window of ours edits would pull it from under that window."""
+        if path.exists() and window_editing(path) is not None:
+            raise UserError("draft.open_here", f"“{path.name}”正在本程序的一个窗口中编辑，不能替换它。",
+                            f"“{path.name}” is being edited in a window of this program and cannot be replaced.")
+
     def show_start(self) -> None:
         self.close_draft()
 
@@ -209,6 +215,7 @@ class MainWindow(QMainWindow):
         if path.suffix.lower() != ".cxy":
             path = path.with_name(path.name + ".cxy")
         try:
+            self._refuse_open_file(path)
             draft = opening.create(path, self.pack, category)
         except UserError as exc:
             self._error(tr("无法新建申请"), exc)
@@ -265,8 +272,8 @@ class MainWindow(QMainWindow):
                 tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
             if dest is None:
                 return False
-            draft = opening.create(dest, self.pack, category)
-            draft.replace_data(data)
+            self._refuse_open_file(dest)
+            draft = opening.create(dest, self.pack, category, data)
         except UserError as exc:
             self._error(tr("无法导入“{name}”").format(name=source.name), exc)
             return False

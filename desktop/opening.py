@@ -36,14 +36,41 @@ def suggested_new_path(pack: Pack, category: str) -> Path:
     return unique_path(settings.data_dir(), f"{label}-{dt.date.today().isoformat()}")
 
 
-def create(path: Path, pack: Pack, category: str):
+def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None):
+    """A new draft at ``path`` holding ``data``, all or nothing: it is made beside ``path`` and
+    only then takes its name, so a failure leaves no half-made draft and keeps the file the
+    user chose to replace. A draft someone is editing is never replaced."""
     from forms.draft import Draft
+    from forms.draft.errors import from_os_error
 
+    path = Path(path).absolute()
     if path.exists():
-        path.unlink()  # the save dialog has already asked before replacing a file
-    draft = Draft.create(path, pack=pack.id, category=category)
+        _refuse_if_edited(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        with Draft.create(tmp, pack=pack.id, category=category) as draft:
+            if data is not None:
+                draft.replace_data(data)
+        os.replace(tmp, path)  # the save dialog has already asked before replacing a file
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise from_os_error(exc, "草稿文件", "the draft file") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    draft = _open(path, False)
     settings.add_recent(path)
     return draft
+
+
+def _refuse_if_edited(path: Path) -> None:
+    try:
+        existing = _open(path, False)
+    except UserError as exc:
+        if exc.code == LOCKED:
+            raise
+        return  # not a readable draft: the user chose to replace it
+    existing.close()
 
 
 def create_sample(pack: Pack, category: str):
@@ -51,9 +78,7 @@ def create_sample(pack: Pack, category: str):
 
     cat = pack.category(category)
     path = unique_path(settings.data_dir(), "示例-" + (cat.subtitle.zh if cat else category))
-    draft = create(path, pack, category)
-    draft.replace_data(sample(category, pack))
-    return draft, path
+    return create(path, pack, category, sample(category, pack)), path
 
 
 @dataclass

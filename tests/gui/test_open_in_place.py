@@ -165,3 +165,41 @@ def test_opening_the_same_draft_again_brings_its_window_forward(qtbot, open_wind
     qtbot.waitUntil(lambda: QApplication.activeWindow() is first)
     assert make_window(path, services=Services(prompter=prompter)) is first
     assert not prompter.errors and not prompter.infos
+
+
+def test_a_failed_import_leaves_no_file_and_keeps_the_one_it_would_replace(qtbot, open_window, prompter, tmp_path,
+                                                                           monkeypatch):
+    import json
+
+    from forms.draft import draft as draft_module
+
+    existing = received_draft(tmp_path / "Documents", "keep-me.cxy")
+    before = existing.read_bytes()
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(sample("tech_vp"), ensure_ascii=False), encoding="utf-8")
+
+    def refuse(self, nested):
+        raise UserError("draft.too_large", "太大。", "Too large.")
+
+    monkeypatch.setattr(draft_module.Draft, "replace_data", refuse)
+    window = open_window()
+    prompter.paths.append(existing)
+    assert not window.import_json(source)
+    assert existing.read_bytes() == before
+    assert sorted(p.name for p in existing.parent.iterdir()) == ["keep-me.cxy"]
+    monkeypatch.undo()
+    prompter.paths.append(tmp_path / "Documents" / "new.cxy")
+    assert window.import_json(source)  # a rerun works
+    assert window.session.get("project.name") == sample("tech_vp")["project"]["name"]
+
+
+def test_a_new_application_never_replaces_a_draft_open_in_a_window(qtbot, open_window, prompter, tmp_path):
+    path = received_draft(tmp_path / "Documents")
+    editing = open_window(path)
+    other = open_window()
+    prompter.paths.append(path)
+    assert not other.new_application("tech_vp")
+    assert path.name in prompter.errors[-1][1]
+    assert editing.session.get("project.name") == sample("tech_trade")["project"]["name"]
+    with Draft.open(path, **({"readonly": True} if opening._has_readonly() else {})) as draft:
+        assert draft.get("tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
