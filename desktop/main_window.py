@@ -86,10 +86,32 @@ class MainWindow(QMainWindow):
             text = (tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
                 name=self.session.path.name, holder=holder) if holder else
                 tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(name=self.session.path.name))
-        else:
-            text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
-                name=self.session.path.name)
+            self.banner.show_message(text, "warning", closable=False, action=(tr("改为编辑(&E)"), self.try_editing))
+            return
+        text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
+            name=self.session.path.name)
         self.banner.show_message(text, "warning", closable=False)
+
+    def try_editing(self) -> bool:
+        """The user asks to edit a draft another program held: take it if it is free now."""
+        if self.session is None or self.readonly_reason is None:
+            return False
+        path, step = self.session.path, self.view.current_key() if self.view else None
+        try:
+            opened = opening.open_in_place(path)
+        except UserError as exc:
+            self.banner.show_message(exc.message(self.lang), "error")
+            return False
+        if opened.readonly is not None:
+            opened.draft.close()
+            self.holder = opened.holder
+            self._show_readonly()  # still held: the banner names who holds it now
+            return False
+        self._attach(opened.draft, opened.path)
+        if step and self.view is not None and step in self.view.keys():
+            self.view.go_to_key(step)
+        self.statusBar().showMessage(tr("现在可以编辑“{name}”。").format(name=path.name), 10000)
+        return True
 
     def show_banner(self, text: str, severity: str = "info") -> None:
         self.banner.show_message(text, severity)

@@ -36,6 +36,8 @@ EN: dict[str, str] = {
     "无法导入“{name}”": "Could not import “{name}”",
     "无法打开“{name}”：{message}": "Could not open “{name}”: {message}",
     "只读": "Read-only",
+    "改为编辑(&E)": "&Edit it",
+    "现在可以编辑“{name}”。": "You can edit “{name}” now.",
     "关闭提示": "Dismiss",
     "“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。":
         "“{name}” is being edited by {holder}: shown read-only here, and updated whenever they save.",

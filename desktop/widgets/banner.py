@@ -3,7 +3,9 @@ not be opened, an unexpected error): never modal, the user reads it and carries 
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton
+from typing import Callable
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 from ..i18n import tr
 
@@ -21,6 +23,12 @@ class Banner(QFrame):
         self.label.setObjectName("banner.text")
         self.label.setWordWrap(True)
         layout.addWidget(self.label, 1)
+        self.action_button = QPushButton()
+        self.action_button.setObjectName("banner.action")
+        self.action_button.clicked.connect(self._act)
+        self.action_button.hide()
+        self._action: Callable[[], object] | None = None
+        layout.addWidget(self.action_button)
         self.close_button = QToolButton()
         self.close_button.setObjectName("banner.close")
         self.close_button.setText("✕")
@@ -30,7 +38,12 @@ class Banner(QFrame):
         layout.addWidget(self.close_button)
         self.hide()
 
-    def show_message(self, text: str, severity: str = "info", closable: bool = True) -> None:
+    def show_message(self, text: str, severity: str = "info", closable: bool = True,
+                     action: tuple[str, Callable[[], object]] | None = None) -> None:
+        """``action``: (button text, what it does), e.g. try editing a read-only draft again."""
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         background, foreground = COLOURS.get(severity, COLOURS["info"])
         self.severity = severity
         self.setStyleSheet(f"#banner {{ background: {background}; border-bottom: 1px solid {foreground}; }}"
@@ -43,7 +56,13 @@ class Banner(QFrame):
     def text(self) -> str:
         return "" if self.isHidden() else self.label.text()
 
+    def _act(self) -> None:
+        if self._action is not None:
+            self._action()
+
     def clear(self) -> None:
+        self._action = None
+        self.action_button.hide()
         self.severity = ""
         self.label.clear()
         self.hide()

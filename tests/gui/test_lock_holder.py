@@ -71,3 +71,9 @@ def test_a_draft_another_process_edits_opens_read_only_naming_it(qtbot, open_win
     assert holder.stdout.readline().strip() == "done"
     qtbot.waitUntil(lambda: shown_value(window, "project.name") == "另一个进程改的名称", timeout=10000)
     assert "另一个进程改的名称" in window.windowTitle()
+    assert not window.try_editing()  # still held
+    holder.stdin.write("quit\n")
+    holder.stdin.flush()
+    holder.wait(timeout=60)
+    widget(window, "banner.action").click()
+    assert not window.session.readonly and window.banner.isHidden()

@@ -203,3 +203,21 @@ def test_a_new_application_never_replaces_a_draft_open_in_a_window(qtbot, open_w
     assert editing.session.get("project.name") == sample("tech_trade")["project"]["name"]
     with Draft.open(path, **({"readonly": True} if opening._has_readonly() else {})) as draft:
         assert draft.get("tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
+
+
+def test_a_read_only_view_can_be_made_editable_once_the_writer_is_gone(qtbot, open_window, prompter, tmp_path,
+                                                                      monkeypatch):
+    path = received_draft(tmp_path / "share")
+    _refuse_writing(monkeypatch, opening.LOCKED)
+    window = open_window(path)
+    action = widget(window, "banner.action")
+    assert window.session.readonly and action.isVisible()
+    action.click()  # still held: stays read-only, says so again
+    assert window.session.readonly and "只读" in window.banner.text()
+    monkeypatch.undo()  # the writer closed it
+    action.click()
+    assert not window.session.readonly and window.banner.isHidden()
+    set_value(qtbot, window, "project.name", "接手后的名称")
+    window.close()
+    with Draft.open(path) as draft:
+        assert draft.get("project.name") == "接手后的名称"
