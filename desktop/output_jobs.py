@@ -57,21 +57,11 @@ def note_text(note: str, lang: str) -> str:
     return (en[:-1] if en.endswith(")") else en) if lang == "en" and en else zh
 
 
-def rechecked(attachments: list[tuple[Any, bytes]]) -> list[tuple[Any, bytes]]:
-    """Attachments a received draft brought in go through the intake worker again before they
-    reach any output (forms.attachments.sanitised skips the ones this installation made)."""
-    try:
-        from forms.attachments import sanitised
-    except ImportError:  # an older forms without the re-check
-        return attachments
-    return [(info, sanitised(pdf, info.original_name)) for info, pdf in attachments]
-
-
 def package_job(data, attachments, pack) -> Callable:
     def run(progress, cancel):
         from forms.package import build_package
 
-        return build_package(data, rechecked(attachments), pack)
+        return build_package(data, attachments, pack)
 
     return run
 
@@ -80,7 +70,7 @@ def print_set_job(data, attachments, pack, include_attachments: bool) -> Callabl
     def run(progress, cancel):
         from forms.package import build_print_set
 
-        return build_print_set(data, pack, include_attachments=include_attachments, attachments=rechecked(attachments))
+        return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments)
 
     return run
 
@@ -89,7 +79,7 @@ def upload_job(data, attachments, pack, folder: Path) -> Callable:
     def run(progress, cancel):
         from forms.package import upload_files
 
-        return upload_files(data, rechecked(attachments), pack, folder)
+        return upload_files(data, attachments, pack, folder)
 
     return run
 
