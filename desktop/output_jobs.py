@@ -75,11 +75,28 @@ def print_set_job(data, attachments, pack, include_attachments: bool) -> Callabl
     return run
 
 
-def upload_job(data, attachments, pack, folder: Path) -> Callable:
+def supported(fn: Callable, **extras: Any) -> dict[str, Any]:
+    """The keyword arguments ``fn`` takes among ``extras`` (forms gains ``inputs=`` / ``notes=``
+    on its writers; an older forms is called without them)."""
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    return {name: value for name, value in extras.items() if name in params}
+
+
+def note_lines(notes: list, lang: str) -> list[str]:
+    """forms' (zh, en) notes in the UI language."""
+    return [(note[1] if lang == "en" else note[0]) if isinstance(note, tuple) else str(note) for note in notes]
+
+
+def upload_job(data, attachments, pack, folder: Path, inputs: list[Path] = ()) -> Callable:
+    """Returns (files written, notes about files of someone else's that were kept)."""
     def run(progress, cancel):
         from forms.package import upload_files
 
-        return upload_files(data, attachments, pack, folder)
+        notes: list = []
+        files = upload_files(data, attachments, pack, folder, **supported(upload_files, inputs=list(inputs), notes=notes))
+        return files, notes
 
     return run
 

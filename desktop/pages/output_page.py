@@ -26,7 +26,18 @@ from forms.errors import UserError
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
-from ..output_jobs import build_inputs, check_output, note_text, package_job, print_job, print_set_job, upload_job, write_output
+from ..output_jobs import (
+    build_inputs,
+    check_output,
+    note_lines,
+    note_text,
+    package_job,
+    print_job,
+    print_set_job,
+    supported,
+    upload_job,
+    write_output,
+)
 from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
 from ..steps import OUTPUT
 from ..widgets.editors import SEVERITY_COLOURS
@@ -292,25 +303,28 @@ class OutputPage(QWidget):
         self.session.flush()
         if self.session.readonly:
             self.session.follow()
+        notes: list = []
         try:
             check_output(path, self._sources())
-            export_json(self.session.draft, path)
+            export_json(self.session.draft, path, **supported(export_json, inputs=self._sources(), notes=notes))
         except UserError as exc:
             self._failed(exc)
             return
-        self.result_label.setText(tr("已导出：{path}").format(path=path))
+        self.result_label.setText("\n".join([tr("已导出：{path}").format(path=path), *note_lines(notes, self.session.lang)]))
 
     def save_upload_files(self) -> workers.Job | None:
         folder = self.services.prompter.choose_folder(tr("选择保存上传文件的文件夹"), self.session.path.parent)
         inputs = self._inputs() if folder is not None else None
         if inputs is None:
             return None
-        return self._start(upload_job(*inputs, folder),
+        return self._start(upload_job(*inputs, folder, self._sources()),
                            lambda files: self._uploaded(folder, files), tr("正在生成上传文件…"))
 
-    def _uploaded(self, folder: Path, files) -> None:
+    def _uploaded(self, folder: Path, outcome) -> None:
+        files, notes = outcome
         names = [Path(str(f)).name for f in (files or [])]
-        self.result_label.setText(tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names))
+        self.result_label.setText("\n".join([tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names),
+                                             *note_lines(notes, self.session.lang)]))
 
     # -- the portal password --------------------------------------------------------------
     def remember_password(self) -> None:

@@ -100,3 +100,33 @@ def _has_readonly() -> bool:
 
     return "readonly" in inspect.signature(Draft.open).parameters
 
+
+
+def test_upload_files_keep_a_file_of_the_users_and_say_so(qtbot, open_window, prompter, tmp_path):
+    import inspect
+
+    from forms.package import upload_files
+
+    if "notes" not in inspect.signature(upload_files).parameters:
+        pytest.skip("needs upload_files(notes=) of branch wt-io (a manifest of the files it wrote)")
+    from .files import make_pdf
+
+    path = make_draft(tmp_path / "mine.cxy")
+    window = open_window(path)
+    page = window.view.attachments_page
+    window.view.go_to_key("attachments")
+    contract = make_pdf(tmp_path / "c.pdf")
+    page.import_files([contract], {contract: ("contract", "合同")})
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    mine = folder / "contract.pdf"
+    mine.write_bytes(b"the user's own file")
+    out = window.view.output_page
+    window.view.go_to_key("output")
+    qtbot.waitUntil(lambda: out.job is None, timeout=60000)
+    prompter.paths.append(folder)
+    out.save_upload_files()
+    qtbot.waitUntil(lambda: out.job is None, timeout=60000)
+    assert mine.read_bytes() == b"the user's own file"
+    assert "contract.pdf" in out.result_label.text() and len(out.result_label.text().splitlines()) >= 2
