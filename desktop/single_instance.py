@@ -16,7 +16,7 @@ from . import settings
 
 log = logging.getLogger(__name__)
 CONNECT_MS = 1000
-ANSWER_MS = 10000
+ANSWER_MS = 30000  # the running program answers from its event loop, which may still be starting
 MAX_MESSAGE = 64 * 1024  # a path, not a payload
 ACK = b"ok\n"
 
