@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from . import i18n, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
-from .main_window import MainWindow
+from .main_window import MainWindow, window_editing
 from .services import Services
 
 
@@ -38,8 +38,14 @@ def _version() -> str:
 
 
 def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:
-    """The main window, showing ``path`` (a draft, or JSON to import) or the start page."""
+    """The main window, showing ``path`` (a draft, or JSON to import) or the start page; the
+    window that already edits ``path``, brought forward, when there is one."""
     ensure_app()
+    if path is not None:
+        editing = window_editing(Path(path))
+        if editing is not None:
+            editing.bring_forward()
+            return editing
     lang = i18n.install(lang)
     window = MainWindow(services or Services(), lang)
     if path is not None:
@@ -58,17 +64,60 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+_windows: list[MainWindow] = []  # windows opened for other starts; Qt does not keep them alive
+
+
+def open_requested(path: str, lang: str) -> None:
+    """Another ``cxy-apply`` start handed ``path`` over: bring its window forward or open it."""
+    from .main_window import current_window, main_windows
+
+    if not path:
+        window = current_window()
+        if window is not None:
+            window.bring_forward()
+        return
+    editing = window_editing(Path(path))
+    if editing is not None:
+        editing.bring_forward()
+        return
+    idle = next((w for w in main_windows() if w.session is None and w.isVisible()), None)
+    if idle is not None:
+        idle.open_path(Path(path))
+        idle.bring_forward()
+        return
+    window = make_window(Path(path), i18n.lang())
+    _windows[:] = [w for w in _windows if w.isVisible()] + [window]
+    window.show()
+    window.bring_forward()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest is not None:
         from .selftest import main as selftest_main  # the installer's smoke test
 
         return selftest_main([str(args.selftest), *(["--lang", args.lang] if args.lang else [])])
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from . import failures
+
+    failures.install()
     app = ensure_app(sys.argv[:1])
     lang = args.lang or settings.language()
+    instance = _single_instance()
+    if instance is not None and instance.start(args.file):
+        return 0  # the running program has the file now
     window = make_window(args.file, lang)
     if args.sample is not None and window.session is None:
         window.open_sample(args.sample or None)
+    if instance is not None:
+        instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
     window.show()
     return app.exec()
+
+
+def _single_instance():
+    try:
+        from .single_instance import Instance
+    except ImportError:  # a bundle without QtNetwork: every start is its own instance
+        logging.getLogger(__name__).warning("no single-instance hand-over (QtNetwork missing)")
+        return None
+    return Instance()

@@ -6,16 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.pack import load_pack
 
 from . import i18n, opening, settings
+from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
 from .session import Session
 from .services import Services
+from .widgets.banner import Banner
 from .widgets.messages import INPUT_STYLE
 from .wizard import WizardView
 
@@ -35,8 +37,17 @@ class MainWindow(QMainWindow):
         self.setObjectName("main")
         self.setStyleSheet(INPUT_STYLE)
         self.resize(1100, 760)
+        self.readonly_reason: str | None = None
+        self.holder = None
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.banner = Banner()
+        column.addWidget(self.banner)
         self.stack = QStackedWidget()
-        self.setCentralWidget(self.stack)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self._build()
 
     # -- building (again, when the language changes) ----------------------------------------
@@ -64,6 +75,53 @@ class MainWindow(QMainWindow):
             self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
         self._build_menus()
         self._update_title()
+        self._show_readonly()
+
+    def _show_readonly(self) -> None:
+        """The banner of a read-only view (again after a language change)."""
+        if self.session is None or self.readonly_reason is None:
+            return
+        if self.readonly_reason == "locked":
+            holder = opening.holder_text(self.holder, self.lang)
+            text = (tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
+                name=self.session.path.name, holder=holder) if holder else
+                tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(name=self.session.path.name))
+            self.banner.show_message(text, "warning", closable=False, action=(tr("改为编辑(&E)"), self.try_editing))
+            return
+        text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
+            name=self.session.path.name)
+        self.banner.show_message(text, "warning", closable=False)
+
+    def try_editing(self) -> bool:
+        """The user asks to edit a draft another program held: take it if it is free now."""
+        if self.session is None or self.readonly_reason is None:
+            return False
+        path, step = self.session.path, self.view.current_key() if self.view else None
+        try:
+            opened = opening.open_in_place(path)
+        except UserError as exc:
+            self.banner.show_message(exc.message(self.lang), "error")
+            return False
+        if opened.readonly is not None:
+            opened.draft.close()
+            self.holder = opened.holder
+            self._show_readonly()  # still held: the banner names who holds it now
+            return False
+        self._attach(opened.draft, opened.path)
+        if step and self.view is not None and step in self.view.keys():
+            self.view.go_to_key(step)
+        self.statusBar().showMessage(tr("现在可以编辑“{name}”。").format(name=path.name), 10000)
+        return True
+
+    def show_banner(self, text: str, severity: str = "info") -> None:
+        self.banner.show_message(text, severity)
+
+    def bring_forward(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -118,13 +176,14 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(name)
             return
         project = self.session.get("project.name") or self.session.path.stem
-        state = tr(SAVE_STATES[self.session.save_state])
+        state = tr("只读") if self.session.readonly else tr(SAVE_STATES[self.session.save_state])
         self.setWindowTitle(f"{project} — {state} — {name}")
 
     # -- opening --------------------------------------------------------------------------
-    def _attach(self, draft, path: Path) -> None:
+    def _attach(self, draft, path: Path, readonly: str | None = None, holder=None) -> None:
         self._detach()
-        session = Session(draft, path, self.pack, self.lang, parent=self)
+        self.readonly_reason, self.holder = readonly, holder
+        session = Session(draft, path, self.pack, self.lang, parent=self, readonly=readonly is not None)
         session.save_state_changed.connect(self._update_title)
         session.committed.connect(self._update_title)
         session.failed.connect(self._draft_failed)
@@ -145,14 +204,22 @@ class MainWindow(QMainWindow):
                 self._error(tr("保存失败"), exc)
             self.session.deleteLater()
             self.session = None
+        self.readonly_reason, self.holder = None, None
+        self.banner.clear()
 
     def _error(self, title: str, exc: Exception) -> None:
-        text = exc.message(self.lang) if isinstance(exc, UserError) else str(exc)
+        text = user_text(exc, self.lang)
         self.services.prompter.error(title, text)
 
     def _draft_failed(self, exc: UserError) -> None:
         self._update_title()
         self._error(tr("草稿未能保存"), exc)
+
+    def _refuse_open_file(self, path: Path) -> None:
+        """Replacing a draft a window of ours edits would pull it from under that window."""
+        if path.exists() and window_editing(path) is not None:
+            raise UserError("draft.open_here", f"“{path.name}”正在本程序的一个窗口中编辑，不能替换它。",
+                            f"“{path.name}” is being edited in a window of this program and cannot be replaced.")
 
     def show_start(self) -> None:
         self.close_draft()
@@ -170,6 +237,7 @@ class MainWindow(QMainWindow):
         if path.suffix.lower() != ".cxy":
             path = path.with_name(path.name + ".cxy")
         try:
+            self._refuse_open_file(path)
             draft = opening.create(path, self.pack, category)
         except UserError as exc:
             self._error(tr("无法新建申请"), exc)
@@ -196,25 +264,23 @@ class MainWindow(QMainWindow):
         return self.import_json(path) if path is not None else False
 
     def open_path(self, path: Path) -> bool:
-        """Our own draft opens in place; JSON is imported; anyone else's draft is copied first."""
+        """A draft opens where it lies (never copied); JSON is imported. A draft some window
+        of this program already edits is brought forward instead of opened twice."""
         path = Path(path)
         if path.suffix.lower() == ".json":
             return self.import_json(path)
-        if self.session is not None and path.resolve() == self.session.path.resolve():
+        editing = window_editing(path)
+        if editing is not None:
+            editing.bring_forward()
             return True
         try:
-            if settings.is_own(path):
-                draft = opening.open_own(path)
-            else:
-                draft, dest = opening.import_foreign(path)
-                self.services.prompter.info(
-                    tr("已复制为工作文件"),
-                    tr("“{name}”来自其他位置，已检查并复制为您自己的工作文件：\n{dest}\n原文件不会被修改。").format(name=path.name, dest=dest))
-                path = dest
+            opened = opening.open_in_place(path)
         except UserError as exc:
-            self._error(tr("无法打开“{name}”").format(name=path.name), exc)
+            # Not modal: the user reads why on the page they are on and picks another file.
+            self.banner.show_message(tr("无法打开“{name}”：{message}").format(
+                name=path.name, message=exc.message(self.lang)), "error")
             return False
-        self._attach(draft, path)
+        self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
         return True
 
     def import_json(self, source: Path) -> bool:
@@ -228,8 +294,8 @@ class MainWindow(QMainWindow):
                 tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
             if dest is None:
                 return False
-            draft = opening.create(dest, self.pack, category)
-            draft.replace_data(data)
+            self._refuse_open_file(dest)
+            draft = opening.create(dest, self.pack, category, data)
         except UserError as exc:
             self._error(tr("无法导入“{name}”").format(name=source.name), exc)
             return False
@@ -262,6 +328,18 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._detach()
         super().closeEvent(event)
+
+
+def main_windows() -> list[MainWindow]:
+    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+
+
+def window_editing(path: Path) -> MainWindow | None:
+    """The window of this program that has ``path`` open, if any."""
+    for window in main_windows():
+        if window.session is not None and opening.same_file(window.session.path, path):
+            return window
+    return None
 
 
 def current_window() -> MainWindow | None:

@@ -1,16 +1,23 @@
-"""Where a draft comes from: a new file, the sample, JSON, one of our own files, or a file from
-someone else (always copied through the hardened loader into a working file of our own)."""
+"""Where a draft comes from: a new file, the sample, JSON, or an existing draft (ours or someone
+else's), which is always edited where it lies, after the draft's own hardened checks."""
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forms.errors import UserError
 from forms.pack import Pack
 
 from . import settings
+
+LOCKED = "draft.locked"
+READONLY_MEDIA = "draft.readonly_media"
 
 
 def unique_path(folder: Path, stem: str, suffix: str = ".cxy") -> Path:
@@ -29,14 +36,41 @@ def suggested_new_path(pack: Pack, category: str) -> Path:
     return unique_path(settings.data_dir(), f"{label}-{dt.date.today().isoformat()}")
 
 
-def create(path: Path, pack: Pack, category: str):
+def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None):
+    """A new draft at ``path`` holding ``data``, all or nothing: it is made beside ``path`` and
+    only then takes its name, so a failure leaves no half-made draft and keeps the file the
+    user chose to replace. A draft someone is editing is never replaced."""
     from forms.draft import Draft
+    from forms.draft.errors import from_os_error
 
+    path = Path(path).absolute()
     if path.exists():
-        path.unlink()  # the save dialog has already asked before replacing a file
-    draft = Draft.create(path, pack=pack.id, category=category)
+        _refuse_if_edited(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    try:
+        with Draft.create(tmp, pack=pack.id, category=category) as draft:
+            if data is not None:
+                draft.replace_data(data)
+        os.replace(tmp, path)  # the save dialog has already asked before replacing a file
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise from_os_error(exc, "草稿文件", "the draft file") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    draft = _open(path, False)
     settings.add_recent(path)
     return draft
+
+
+def _refuse_if_edited(path: Path) -> None:
+    try:
+        existing = _open(path, False)
+    except UserError as exc:
+        if exc.code == LOCKED:
+            raise
+        return  # not a readable draft: the user chose to replace it
+    existing.close()
 
 
 def create_sample(pack: Pack, category: str):
@@ -44,27 +78,96 @@ def create_sample(pack: Pack, category: str):
 
     cat = pack.category(category)
     path = unique_path(settings.data_dir(), "示例-" + (cat.subtitle.zh if cat else category))
-    draft = create(path, pack, category)
-    draft.replace_data(sample(category, pack))
-    return draft, path
+    return create(path, pack, category, sample(category, pack)), path
 
 
-def open_own(path: Path):
+@dataclass
+class Opened:
+    """A draft opened in place. ``readonly`` says why it cannot be edited: None (it can),
+    "media" (the file or its folder cannot be written) or "locked" (another program edits it;
+    ``holder`` names it)."""
+
+    draft: Any
+    path: Path
+    readonly: str | None = None
+    holder: Any = None  # forms' LockInfo, when known
+
+
+def _has_readonly() -> bool:
     from forms.draft import Draft
 
-    draft = Draft.open(path)
+    return "readonly" in inspect.signature(Draft.open).parameters
+
+
+def _open(path: Path, readonly: bool):
+    from forms.draft import Draft
+
+    if _has_readonly():
+        return Draft.open(path, readonly=readonly)
+    return Draft.open(path)  # an older forms: the session alone keeps a read-only view unchanged
+
+
+def _writable(path: Path) -> bool:
+    """Only for an older forms, whose Draft.open does not say ``draft.readonly_media`` itself."""
+    return _has_readonly() or not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
+def open_in_place(path: Path) -> Opened:
+    """Open ``path`` where it lies: for editing when it can be written and nobody else edits
+    it, read-only otherwise (never a copy)."""
+    path = Path(path).absolute()
+    if not _writable(path):
+        opened = Opened(_open(path, True), path, "media")
+    else:
+        try:
+            opened = Opened(_open(path, False), path)
+        except UserError as exc:
+            if exc.code == READONLY_MEDIA:
+                opened = Opened(_open(path, True), path, "media")
+            elif exc.code == LOCKED:
+                opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
+            else:
+                raise
     settings.add_recent(path)
-    return draft
+    return opened
 
 
-def import_foreign(source: Path):
-    """A received draft becomes a new working file in the data folder; the original is untouched."""
-    from forms.draft import Draft
+def holder_text(holder: Any, lang: str = "zh") -> str:
+    """Who holds the lock (forms' LockInfo: user, host, program, pid, since); empty when unknown."""
+    if holder is None:
+        return ""
+    describe = getattr(holder, "describe_en" if lang == "en" else "describe_zh", None)
+    if callable(describe):
+        return str(describe())
+    parts = [str(getattr(holder, name, "") or "") for name in ("user", "host", "program")]
+    user, host, program = parts
+    pid = getattr(holder, "pid", None)
+    text = f"{user}@{host}" if user and host else user or host
+    if program:
+        text += f" ({program}{f', {pid}' if pid else ''})"
+    return text.strip()
 
-    dest = unique_path(settings.data_dir(), source.stem)
-    draft = Draft.import_foreign(source, dest)
-    settings.add_recent(dest)
-    return draft, dest
+
+def data_stamp(draft: Any, path: Path) -> Any:
+    """Changes whenever another program commits to the draft."""
+    version = getattr(draft, "data_version", None)
+    if callable(version):
+        try:
+            return version()
+        except UserError:
+            pass
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).absolute() == Path(b).absolute()
 
 
 def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:

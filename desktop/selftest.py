@@ -114,7 +114,8 @@ def _run(tmp: Path, category: str, lang: str, phases: dict[str, float]) -> dict[
         clock.lap("window")
         session = window.session
         if session is None:
-            raise SelftestFailed(f"the window did not open the sample draft ({prompter.said or 'no message'})")
+            said = prompter.said or window.banner.text() or "no message"
+            raise SelftestFailed(f"the window did not open the sample draft ({said})")
 
         scan = _attachment(session)
         clock.lap("attachment")

@@ -18,9 +18,12 @@ from forms.errors import UserError
 from forms.model import flatten, pattern_of, unflatten
 from forms.pack import FieldSpec, Pack
 
+from .opening import data_stamp
+
 REFUSED_VALUE = ("draft.invalid_value", "draft.too_large")
 COMMIT_MS = 250  # never restarted by further typing: an edit is on disk within this time
 CHECK_MS = 60
+FOLLOW_MS = 500  # how often a read-only view looks for the writer's commits
 
 
 class Session(QObject):
@@ -35,6 +38,7 @@ class Session(QObject):
         attachments_changed(): the attachment list changed
         final_changed(bool): the application was marked final (or reopened for editing)
         failed(object): a UserError from the draft, to show to the user
+        reloaded(): a read-only view picked up what another program committed
     """
 
     issues_changed = Signal()
@@ -45,11 +49,14 @@ class Session(QObject):
     attachments_changed = Signal()
     final_changed = Signal(bool)
     failed = Signal(object)
+    reloaded = Signal()
 
-    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None) -> None:
+    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None,
+                 readonly: bool = False) -> None:
         super().__init__(parent)
         self.draft = draft
         self.path = Path(path)
+        self.readonly = readonly
         self.pack = pack
         self.lang = lang
         self._flat: dict[str, Any] = flatten(draft.data())
@@ -66,6 +73,12 @@ class Session(QObject):
         self._commit_timer.timeout.connect(self.flush)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
         self._check_timer.timeout.connect(self.recheck)
+        self._stamp = data_stamp(draft, self.path)
+        self._follow_timer = QTimer(self, interval=FOLLOW_MS)
+        self._follow_timer.timeout.connect(self.follow)
+        if readonly:
+            # A read-only view follows the writer, so it never shows (or builds) a stale state.
+            self._follow_timer.start()
         self.recheck()
 
     # -- values ---------------------------------------------------------------------------
@@ -77,6 +90,8 @@ class Session(QObject):
         return unflatten(self._flat)
 
     def set(self, path: str, value: Any) -> None:
+        if self.readonly:
+            return
         if isinstance(value, str) and not value.strip():
             value = None
         self.touched.add(path)
@@ -127,9 +142,28 @@ class Session(QObject):
             self.save_state_changed.emit(state)
 
     def replace_data(self, nested: dict[str, Any]) -> None:
+        if self.readonly:
+            return
         self.flush()
         self.draft.replace_data(nested)
         self._reload()
+
+    def follow(self) -> bool:
+        """Reload when another program committed; True when something changed."""
+        stamp = data_stamp(self.draft, self.path)
+        if stamp == self._stamp:
+            return False
+        self._stamp = stamp
+        try:
+            self.final = self.draft.meta().get("final") == "1"
+            self._reload()
+        except UserError:
+            return False  # mid-commit or briefly locked: the next tick tries again
+        self.attachments_changed.emit()
+        self.final_changed.emit(self.final)
+        self.committed.emit(self.commits)
+        self.reloaded.emit()
+        return True
 
     def _reload(self) -> None:
         self._flat = flatten(self.draft.data())
@@ -157,6 +191,8 @@ class Session(QObject):
             self._check_timer.start()
 
     def remove_row(self, table: str, index: int) -> None:
+        if self.readonly:
+            return
         shown = self.rows(table)
         if index < self.data_rows(table):
             if not self.flush():
@@ -220,7 +256,7 @@ class Session(QObject):
     # -- finalising -----------------------------------------------------------------------
     def set_final(self, final: bool) -> bool:
         """Mark the application final; refused (False) while any error remains."""
-        if final and self.errors():
+        if self.readonly or (final and self.errors()):
             return False
         if final != self.final:
             try:
@@ -240,6 +276,8 @@ class Session(QObject):
         return self.draft.attachment_pdf(attachment_id)
 
     def _attachments_op(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        if self.readonly:
+            return None
         try:
             result = getattr(self.draft, op)(*args, **kwargs)
         except UserError as exc:
@@ -261,6 +299,36 @@ class Session(QObject):
             sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf,
         )
 
+    def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
+        """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
+        title and position; returns the id that now holds it."""
+        if self.readonly:
+            return None
+        new = dict(original_name=normalised.original_name, source_format=normalised.source_format,
+                   pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
+                   pdf=normalised.pdf)
+        try:
+            if hasattr(self.draft, "replace_attachment"):
+                result = self.draft.replace_attachment(attachment_id, **new)
+                new_id = result if isinstance(result, int) else attachment_id
+            else:  # an older forms: add the new file where the old one was, remove the old one
+                old = next((a for a in self.attachments() if a.id == attachment_id), None)
+                if old is None:
+                    return None
+                new_id = self.draft.add_attachment(kind=old.kind, title=old.title, **new)
+                ids = [a.id for a in self.attachments() if a.id != new_id]
+                ids[ids.index(attachment_id)] = new_id
+                self.draft.reorder_attachments([*ids, attachment_id])
+                self.draft.remove_attachment(attachment_id)
+        except UserError as exc:
+            self.failed.emit(exc)
+            return None
+        self.commits += 1
+        self.committed.emit(self.commits)
+        self.attachments_changed.emit()
+        self._check_timer.start()
+        return new_id
+
     def update_attachment(self, attachment_id: int, **changes: Any) -> None:
         self._attachments_op("update_attachment", attachment_id, **changes)
 
@@ -276,6 +344,7 @@ class Session(QObject):
         self.draft.send_copy(dest)
 
     def close(self) -> None:
+        self._follow_timer.stop()
         self.flush()
         self._check_timer.stop()
         self.draft.close()

@@ -21,7 +21,7 @@ def settings() -> QSettings:
 
 
 def data_dir() -> Path:
-    """Where working drafts live: new applications, samples and copies of received files."""
+    """Where new applications and samples are saved unless the user chooses another folder."""
     folder = os.environ.get("CXY_DATA_DIR")
     if folder:
         path = Path(folder)
@@ -51,22 +51,6 @@ def add_recent(path: Path) -> None:
     path = path.resolve()
     recent = [p for p in _paths("drafts/recent") if p != path]
     _store("drafts/recent", [path, *recent][:MAX_RECENT])
-    remember(path)
-
-
-def remember(path: Path) -> None:
-    """Mark ``path`` as one of our own working files (it opens in place, not as a copy)."""
-    path = path.resolve()
-    known = _paths("drafts/known")
-    if path not in known:
-        _store("drafts/known", [*known, path][-500:])
-
-
-def is_own(path: Path) -> bool:
-    path = path.resolve()
-    if path.is_relative_to(data_dir().resolve()):
-        return True
-    return path in _paths("drafts/known")
 
 
 def language(default: str = "zh") -> str:

@@ -33,12 +33,19 @@ EN: dict[str, str] = {
     "无法新建申请": "Could not create the application",
     "无法打开示例": "Could not open the sample",
     "无法保存副本": "Could not save the copy",
-    "无法打开“{name}”": "Could not open “{name}”",
     "无法导入“{name}”": "Could not import “{name}”",
-    "已复制为工作文件": "Copied into a working file",
-    "“{name}”来自其他位置，已检查并复制为您自己的工作文件：\n{dest}\n原文件不会被修改。":
-        "“{name}” came from elsewhere; it was checked and copied into a working file of your own:\n{dest}\n"
-        "The original file is not changed.",
+    "无法打开“{name}”：{message}": "Could not open “{name}”: {message}",
+    "只读": "Read-only",
+    "改为编辑(&E)": "&Edit it",
+    "现在可以编辑“{name}”。": "You can edit “{name}” now.",
+    "关闭提示": "Dismiss",
+    "“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。":
+        "“{name}” is being edited by {holder}: shown read-only here, and updated whenever they save.",
+    "“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。":
+        "“{name}” is being edited by another program: shown read-only here, and updated whenever it saves.",
+    "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。":
+        "“{name}” is in a read-only place (read-only file, folder or medium), so it is shown read-only. "
+        "To edit it, copy it to a folder you can write to and open that copy.",
     "副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。":
         "Copy saved: {path}. You can send it to a colleague; your own draft is not affected.",
     # start page
@@ -100,6 +107,13 @@ EN: dict[str, str] = {
     "上移": "Move up",
     "下移": "Move down",
     "移除(&R)": "&Remove",
+    "替换(&P)…": "Re&place…",
+    "用另一个文件替换所选附件，类型、标题和顺序不变": "Replace the selected attachment with another file; its type, title and place stay",
+    "选择替换“{title}”的文件": "Choose the file to replace “{title}”",
+    "{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}": "{n}. {title}\nDamaged, cannot be used: remove or replace it · {name}",
+    "此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。":
+        "This attachment's data is damaged (its checksum does not match) and is left out of every output. "
+        "Remove it, or replace it with the original file.",
     "移除附件": "Remove attachment",
     "从申请中移除“{title}”？": "Remove “{title}” from the application?",
     "选择附件文件": "Choose attachment files",
@@ -111,7 +125,8 @@ EN: dict[str, str] = {
     "{name}：{message}": "{name}: {message}",
     "{n}. {title}\n{kind} · {pages} 页 · {name}": "{n}. {title}\n{kind} · pages: {pages} · {name}",
     "原文件：{name}（{fmt}），{pages} 页": "Original file: {name} ({fmt}); pages: {pages}",
-    "意外错误：{error}": "Unexpected error: {error}",
+    "出现意外错误，刚才的操作没有完成。详情已记入日志 {log}。":
+        "Something unexpected went wrong; that action was not completed. The details are in the log {log}.",
     # review
     "检查": "Review",
     "问题列表": "Issue list",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -96,7 +100,24 @@ class WizardView(QWidget):
         session.attachments_changed.connect(self.update_states)
         session.final_changed.connect(lambda _f: self.update_states())
         self.update_states()
+        if session.readonly:
+            # After the pages' own slots, which rebuild and re-enable their editors.
+            for signal in (session.data_reset, session.issues_changed, session.reloaded, session.final_changed):
+                signal.connect(self._lock_soon)
+            self.lock_editors()
         self.go_to(0)
+
+    def _lock_soon(self, *_: object) -> None:
+        QTimer.singleShot(0, self, self.lock_editors)
+
+    def lock_editors(self) -> None:
+        """A read-only view: every editor shows its value and takes no edit."""
+        self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }")
+        for page in [p for p in self.pages if isinstance(p, FieldPage)] + [self.review_page]:
+            for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
+                edit.setReadOnly(True)
+            for control in page.findChildren(QComboBox) + page.findChildren(QAbstractButton):
+                control.setEnabled(False)
 
     # -- navigation -----------------------------------------------------------------------
     def keys(self) -> list[str]:
@@ -150,6 +171,8 @@ class WizardView(QWidget):
         if key in self.step_map.fields:
             return self.step_map.state(key, session.issues, session.is_quiet)
         if key == ATTACHMENTS:
+            if any(getattr(a, "damaged", False) for a in session.attachments()):
+                return "error"  # it must be removed or replaced before anything is built
             state = self.step_map.state(key, session.issues, session.is_quiet)
             return "todo" if state == "complete" and not session.attachments() else state
         errors = session.errors()

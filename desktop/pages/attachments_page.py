@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QStyle,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 
 from .. import workers
+from ..failures import user_text
 from ..i18n import tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
@@ -36,6 +38,10 @@ FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.
 
 def kind_labels() -> dict[str, str]:
     return {"contract": tr("技术合同"), "payment_proof": tr("到账证明"), "other": tr("其他材料")}
+
+
+def is_damaged(info) -> bool:
+    return bool(getattr(info, "damaged", False))
 
 
 def _local_files(mime) -> list[Path]:
@@ -141,6 +147,10 @@ class AttachmentsPage(QWidget):
         self.up_button = QPushButton(tr("上移"))
         self.down_button = QPushButton(tr("下移"))
         self.remove_button = QPushButton(tr("移除(&R)"))
+        self.replace_button = QPushButton(tr("替换(&P)…"))
+        self.replace_button.setObjectName("attachments.replace")
+        self.replace_button.setToolTip(tr("用另一个文件替换所选附件，类型、标题和顺序不变"))
+        self.replace_button.clicked.connect(self.choose_replacement)
         self.up_button.setObjectName("attachments.up")
         self.down_button.setObjectName("attachments.down")
         self.remove_button.setObjectName("attachments.remove")
@@ -154,7 +164,14 @@ class AttachmentsPage(QWidget):
         for button in (self.up_button, self.down_button, self.remove_button):
             moves.addWidget(button)
         side.addLayout(moves)
+        side.addWidget(self.replace_button)
         side.addStretch(1)
+        self._replacing: int | None = None
+        self.add_button.setEnabled(not session.readonly)
+        self.setAcceptDrops(not session.readonly)
+        self.list.setAcceptDrops(not session.readonly)
+        if session.readonly:
+            self.list.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         session.attachments_changed.connect(self.refresh)
         self.refresh()
         self._load_thumbnails()
@@ -167,12 +184,20 @@ class AttachmentsPage(QWidget):
         labels = kind_labels()
         placeholder = QPixmap(86, 120)
         placeholder.fill(Qt.GlobalColor.white)
+        damaged_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for number, info in enumerate(self.session.attachments(), start=1):
-            text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
-                n=number, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
-                name=info.original_name)
-            item = QListWidgetItem(QIcon(self.thumbs.get(info.id, placeholder)), text)
+            if is_damaged(info):
+                text = tr("{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}").format(
+                    n=number, title=info.title, name=info.original_name)
+                icon = damaged_icon
+            else:
+                text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
+                    n=number, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
+                    name=info.original_name)
+                icon = QIcon(self.thumbs.get(info.id, placeholder))
+            item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, is_damaged(info))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", " "))
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -193,8 +218,9 @@ class AttachmentsPage(QWidget):
     def _select(self, row: int) -> None:
         info = self._info(self._current_id())
         has = info is not None
-        for widget in (self.kind_combo, self.title_edit, self.up_button, self.down_button, self.remove_button):
-            widget.setEnabled(has)
+        for widget in (self.kind_combo, self.title_edit, self.up_button, self.down_button, self.remove_button,
+                       self.replace_button):
+            widget.setEnabled(has and not self.session.readonly)
         # The details edit the selected item, so they carry its contract path.
         self.kind_combo.setObjectName(f"attachments.{row}.kind" if has else "attachments.kind")
         self.title_edit.setObjectName(f"attachments.{row}.title" if has else "attachments.title")
@@ -202,8 +228,13 @@ class AttachmentsPage(QWidget):
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(info.kind)) if has else 0)
         self.kind_combo.blockSignals(False)
         self.title_edit.setText(info.title if has else "")
-        self.info.setText(tr("原文件：{name}（{fmt}），{pages} 页").format(
-            name=info.original_name, fmt=info.source_format, pages=info.pages) if has else "")
+        if has and is_damaged(info):
+            self.info.setText(tr("此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。"))
+            self.info.setStyleSheet("color: #b00020")
+        else:
+            self.info.setText(tr("原文件：{name}（{fmt}），{pages} 页").format(
+                name=info.original_name, fmt=info.source_format, pages=info.pages) if has else "")
+            self.info.setStyleSheet("")
 
     def _info(self, attachment_id: int | None):
         return next((a for a in self.session.attachments() if a.id == attachment_id), None)
@@ -240,6 +271,13 @@ class AttachmentsPage(QWidget):
             self.session.remove_attachment(info.id)
 
     # -- intake ---------------------------------------------------------------------------
+    def choose_replacement(self) -> workers.Job | None:
+        info = self._info(self._current_id())
+        if info is None or self.session.readonly:
+            return None
+        path = self.services.prompter.open_file(tr("选择替换“{title}”的文件").format(title=info.title), FILE_FILTER)
+        return self.import_files([path], replace=info.id) if path is not None else None
+
     def choose_files(self) -> None:
         paths = self.services.prompter.open_files(tr("选择附件文件"), FILE_FILTER)
         if paths:
@@ -255,10 +293,13 @@ class AttachmentsPage(QWidget):
             event.acceptProposedAction()
             self.import_files(files)
 
-    def import_files(self, paths: list[Path], meta: dict[Path, tuple[str, str]] | None = None) -> workers.Job | None:
-        """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import)."""
-        if self.job is not None:
+    def import_files(self, paths: list[Path], meta: dict[Path, tuple[str, str]] | None = None,
+                     replace: int | None = None) -> workers.Job | None:
+        """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import);
+        ``replace``: the one file takes the place of that attachment."""
+        if self.job is not None or self.session.readonly:
             return None
+        self._replacing = replace
         from forms.attachments import normalise
 
         paths = [Path(p) for p in paths]
@@ -303,6 +344,14 @@ class AttachmentsPage(QWidget):
 
     def _imported(self, outcome) -> None:
         done, refused = outcome
+        replacing, self._replacing = self._replacing, None
+        if replacing is not None and done:
+            _path, result, image, digest = done[0]
+            attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
+            if attachment_id is not None and image is not None:
+                self.thumbs[attachment_id] = QPixmap.fromImage(image)
+            self.refresh()
+            done = []
         for path, result, image, digest in done:
             kind, title = self._meta.get(path, ("other", Path(result.original_name).stem))
             attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest)
@@ -316,11 +365,12 @@ class AttachmentsPage(QWidget):
             self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
 
     def _failed(self, exc) -> None:
-        text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
+        text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
         self.services.prompter.error(tr("导入失败"), text)
 
     def _ended(self) -> None:
         self.job = None
+        self._replacing = None
         self.add_button.setEnabled(True)
         if self.progress is not None:
             self.progress.close()
@@ -328,7 +378,14 @@ class AttachmentsPage(QWidget):
             self.progress = None
 
     def _load_thumbnails(self) -> None:
-        missing = [(a.id, self.session.attachment_pdf(a.id)) for a in self.session.attachments() if a.id not in self.thumbs]
+        missing = []
+        for info in self.session.attachments():
+            if info.id in self.thumbs or is_damaged(info):
+                continue
+            try:
+                missing.append((info.id, self.session.attachment_pdf(info.id)))
+            except UserError:
+                continue  # shown as damaged in the list; the rest still get their pictures
         if not missing:
             return
 

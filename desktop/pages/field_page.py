@@ -66,9 +66,10 @@ class FieldPage(QWidget):
 
         category = session.pack.category(session.category)
         if category is not None and step.key == session.pack.steps[0].key:
-            # The category is chosen on the start page; the first step says which one this is.
+            # The category is chosen on the start page; the first step says which one this is
+            # (a label without a buddy shows "&" as it is: no literal()).
             shown = QLabel(tr("附件{annex}：{subtitle}").format(
-                annex=category.annex, subtitle=literal(category.subtitle.get(lang))))
+                annex=category.annex, subtitle=category.subtitle.get(lang)))
             shown.setObjectName("category")
             shown.setAccessibleName(tr("申报类别"))
             form.addRow(QLabel(tr("申报类别")), shown)

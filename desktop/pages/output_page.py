@@ -24,8 +24,20 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 
 from .. import workers
+from ..failures import user_text
 from ..i18n import tr
-from ..output_jobs import build_inputs, note_text, package_job, print_job, print_set_job, upload_job
+from ..output_jobs import (
+    build_inputs,
+    check_output,
+    note_lines,
+    note_text,
+    package_job,
+    print_job,
+    print_set_job,
+    supported,
+    upload_job,
+    write_output,
+)
 from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
 from ..steps import OUTPUT
 from ..widgets.editors import SEVERITY_COLOURS
@@ -187,7 +199,7 @@ class OutputPage(QWidget):
         self._busy(False)
 
     def _failed(self, exc) -> None:
-        text = exc.message(self.session.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
+        text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
         self.result_label.setText(text)
         self.services.prompter.error(tr("未能完成"), text)
 
@@ -196,10 +208,24 @@ class OutputPage(QWidget):
         return self.session.path.parent / f"{name}-{suffix}"
 
     # -- actions --------------------------------------------------------------------------
+    def _inputs(self, quiet: bool = False):
+        """What the draft file holds, or None (the reason shown) when it cannot be read."""
+        if self.job is not None:
+            return None
+        try:
+            return build_inputs(self.session)
+        except UserError as exc:
+            if quiet:
+                self.result_label.setText(exc.message(self.session.lang))
+            else:
+                self._failed(exc)
+            return None
+
     def build_preview(self) -> workers.Job | None:
-        self.session.flush()
+        inputs = self._inputs(quiet=True)
+        if inputs is None:
+            return None
         stamp = self._stamp()
-        inputs = build_inputs(self.session)
         job = self._start(package_job(*inputs), lambda result: self._show_preview(result, stamp), tr("正在生成申报材料…"))
         return job
 
@@ -215,17 +241,28 @@ class OutputPage(QWidget):
 
     def save_package(self) -> workers.Job | None:
         path = self.services.prompter.save_file(tr("保存申报材料 PDF"), self._suggest(tr("申报材料") + ".pdf"), PDF_FILTER)
-        if path is None:
+        inputs = self._inputs() if path is not None and self._output_ok(path) else None
+        if inputs is None:
             return None
-        self.session.flush()
-        build = package_job(*build_inputs(self.session))
+        build, sources = package_job(*inputs), self._sources()
 
         def run(progress, cancel):
             result = build(progress, cancel)
-            _write(path, result.pdf)
+            write_output(path, result.pdf, sources, "申报材料 PDF", "the application PDF")
             return result
 
         return self._start(run, lambda r: self._saved(path, r), tr("正在保存…"))
+
+    def _sources(self) -> list[Path]:
+        return [self.session.path]
+
+    def _output_ok(self, path: Path) -> bool:
+        try:
+            check_output(path, self._sources())
+        except UserError as exc:
+            self._failed(exc)
+            return False
+        return True
 
     def _saved(self, path: Path, result=None) -> None:
         if result is not None and hasattr(result, "pdf"):
@@ -234,13 +271,13 @@ class OutputPage(QWidget):
 
     def save_print_set(self) -> workers.Job | None:
         path = self.services.prompter.save_file(tr("保存打印稿"), self._suggest(tr("打印稿") + ".pdf"), PDF_FILTER)
-        if path is None:
+        inputs = self._inputs() if path is not None and self._output_ok(path) else None
+        if inputs is None:
             return None
-        self.session.flush()
-        build = print_set_job(*build_inputs(self.session), self.include_attachments.isChecked())
+        build, sources = print_set_job(*inputs, self.include_attachments.isChecked()), self._sources()
 
         def run(progress, cancel):
-            _write(path, build(progress, cancel))
+            write_output(path, build(progress, cancel), sources, "打印稿", "the print set")
 
         return self._start(run, lambda _r: self._saved(path), tr("正在生成打印稿…"))
 
@@ -248,10 +285,10 @@ class OutputPage(QWidget):
         # The print set already holds one collated copy per recipient (pack.copies), each with
         # its routing slip, so the printer prints it once.
         printer = self.services.prompter.printer(copies=1)
-        if printer is None:
+        inputs = self._inputs() if printer is not None else None
+        if inputs is None:
             return None
-        self.session.flush()
-        build = print_set_job(*build_inputs(self.session), self.include_attachments.isChecked())
+        build = print_set_job(*inputs, self.include_attachments.isChecked())
         return self._start(print_job(build, printer), self._printed, tr("正在打印…"))
 
     def _printed(self, pages: int) -> None:
@@ -264,24 +301,30 @@ class OutputPage(QWidget):
         from forms.transfer import export_json
 
         self.session.flush()
+        if self.session.readonly:
+            self.session.follow()
+        notes: list = []
         try:
-            export_json(self.session.draft, path)
+            check_output(path, self._sources())
+            export_json(self.session.draft, path, **supported(export_json, inputs=self._sources(), notes=notes))
         except UserError as exc:
             self._failed(exc)
             return
-        self.result_label.setText(tr("已导出：{path}").format(path=path))
+        self.result_label.setText("\n".join([tr("已导出：{path}").format(path=path), *note_lines(notes, self.session.lang)]))
 
     def save_upload_files(self) -> workers.Job | None:
         folder = self.services.prompter.choose_folder(tr("选择保存上传文件的文件夹"), self.session.path.parent)
-        if folder is None:
+        inputs = self._inputs() if folder is not None else None
+        if inputs is None:
             return None
-        self.session.flush()
-        return self._start(upload_job(*build_inputs(self.session), folder),
+        return self._start(upload_job(*inputs, folder, self._sources()),
                            lambda files: self._uploaded(folder, files), tr("正在生成上传文件…"))
 
-    def _uploaded(self, folder: Path, files) -> None:
+    def _uploaded(self, folder: Path, outcome) -> None:
+        files, notes = outcome
         names = [Path(str(f)).name for f in (files or [])]
-        self.result_label.setText(tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names))
+        self.result_label.setText("\n".join([tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names),
+                                             *note_lines(notes, self.session.lang)]))
 
     # -- the portal password --------------------------------------------------------------
     def remember_password(self) -> None:
@@ -305,11 +348,3 @@ class OutputPage(QWidget):
         self.secret_label.setText(text)
         self.secret_label.setStyleSheet(f"color: {SEVERITY_COLOURS[severity]}")
 
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        raise UserError("output.write", f"无法写入 {path}：{exc.strerror}", f"Cannot write {path}: {exc.strerror}") from None

@@ -15,13 +15,14 @@ HERE = Path(__file__).resolve().parent
 # The offscreen platform cannot resize a window to its new size hints and says so on every
 # layout change; the message is about the test platform, not the app.
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
+OFFSCREEN_RAISE = "This plugin does not support raise"  # bringing a window forward, same reason
 
 
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(HERE):
             item.add_marker(pytest.mark.gui)
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, OFFSCREEN_RAISE))
 
 
 @pytest.fixture(autouse=True)

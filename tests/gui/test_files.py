@@ -1,5 +1,5 @@
-"""Opening: the start page, recent drafts, a file from someone else (copied through the hardened
-loader, refused with a clear message when broken), JSON import, send a copy, the sample."""
+"""Opening: the start page, recent drafts, JSON import, send a copy, the sample (drafts opened in
+place, from anywhere: test_open_in_place.py)."""
 
 from __future__ import annotations
 
@@ -35,35 +35,6 @@ def test_sample_opens_a_copy(qtbot, window):
     assert session.path.parent == settings.data_dir()
     assert not session.errors()
     assert "已保存" in window.windowTitle()
-
-
-def test_a_received_draft_is_copied_and_the_original_left_alone(qtbot, window, prompter, tmp_path):
-    received = tmp_path / "from-colleague.cxy"
-    with Draft.create(received, pack="jiangsu-cxy-2023", category="tech_trade") as draft:
-        draft.replace_data(sample("tech_trade"))
-    before = received.read_bytes()
-    prompter.paths.append(received)
-    widget(window, "start.open").click()
-    session = window.session
-    assert session is not None and session.path != received
-    assert session.path.parent == settings.data_dir()
-    assert prompter.infos and str(session.path) in prompter.infos[0][1]
-    window.view.go_to_key("project")
-    assert shown_value(window, "tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
-    window.session.set("project.name", "改过的名称")
-    window.session.flush()
-    assert received.read_bytes() == before
-
-
-@pytest.mark.parametrize(("lang", "word"), [("zh", "草稿"), ("en", "draft")])
-def test_a_broken_file_is_refused_with_a_clear_message(qtbot, open_window, prompter, tmp_path, lang, word):
-    window = open_window(lang=lang)
-    broken = tmp_path / "broken.cxy"
-    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 40)
-    assert not window.open_path(broken)
-    assert window.session is None
-    title, text = prompter.errors[-1]
-    assert "broken.cxy" in title and word in text.lower()
 
 
 def test_own_draft_opens_in_place_and_is_recent(qtbot, open_window, tmp_path):

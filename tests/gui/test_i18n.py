@@ -143,3 +143,10 @@ def _leaves(node):
             yield from _leaves(value)
     else:
         yield node
+
+
+def test_the_category_shown_on_the_first_step_reads_as_in_the_pack(qtbot, open_window):
+    window = open_window(lang="en")
+    window.open_sample("tech_vp")
+    label = window.findChild(QLabel, "category")
+    assert "Science & Technology" in label.text() and "&&" not in label.text()
