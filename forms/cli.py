@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .errors import UserError
 from .pack import DEFAULT_PACK, Pack, load_pack
@@ -43,53 +45,84 @@ def application_of(path: Path) -> dict[str, Any]:
         return draft.data()
 
 
-def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
+def _create(dest: Path, inputs: list[Path], pack_id: str, category: str | None, fill: Callable[[Any], None]) -> None:
+    """A complete new draft at ``dest`` or nothing: it is built and filled under a hidden name
+    beside ``dest`` and moved into place only at the end, so a failure (a bad value or
+    attachment, a full disk, Ctrl+C) leaves neither a half-made draft nor a temporary file."""
     from .draft import Draft
+    from .draft.errors import from_os_error
+    from .draft.safe_write import publish_new_durably, remove_quietly, temp_path
+    from .outputs import check_output
 
+    check_output(dest, inputs)
+    if os.path.lexists(dest):
+        raise from_os_error(FileExistsError(errno.EEXIST, "exists", str(dest)), "草稿文件", "the draft file")
+    tmp = temp_path(dest)
+    try:
+        draft = Draft.create(tmp, pack=pack_id, category=category)
+        try:
+            fill(draft)
+        finally:
+            draft.close()
+        try:
+            publish_new_durably(tmp, dest)
+        except OSError as exc:
+            raise from_os_error(exc, "草稿文件", "the draft file") from None
+    finally:
+        remove_quietly(tmp, Path(f"{tmp}-journal"))
+
+
+def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
     _require_category(args.category, pack)
-    Draft.create(Path(args.output), pack=pack.id, category=args.category).close()
+    _create(Path(args.output), [], pack.id, args.category, lambda draft: None)
     print(_say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
-    from .draft import Draft
     from .samples import sample
 
     _require_category(args.category, pack)
-    draft = Draft.create(Path(args.output), pack=pack.id, category=args.category)
-    try:
-        draft.replace_data(sample(args.category, pack))
-    finally:
-        draft.close()
+    data = sample(args.category, pack)
+    _create(Path(args.output), [], pack.id, args.category, lambda draft: draft.replace_data(data))
     print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
-    from .draft import Draft
-    from .transfer import import_attachments
+    from .attachments import normalise as intake
+    from .transfer import resolve_attachment_files, store_attachment
 
     source = Path(args.json)
     data = read_json(source)
     check_shape(data)
-    attachments = data.pop("attachments", [])
-    category = data.get("category")
-    draft = Draft.create(Path(args.output), pack=data.get("pack") or pack.id, category=category)
-    try:
+    files = resolve_attachment_files(data.pop("attachments", []), source.parent)  # all, before any work
+
+    def fill(draft: Any) -> None:
         draft.replace_data(data)
-        import_attachments(draft, attachments, source.parent)
-    finally:
-        draft.close()
+        for path, kind, title in files:
+            store_attachment(draft, intake(path, path.name), kind=kind, title=title)
+
+    inputs = [source, *(path for path, _, _ in files)]
+    _create(Path(args.output), inputs, data.get("pack") or pack.id, data.get("category"), fill)
     print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
+    from .outputs import check_output
     from .transfer import export_json
 
-    with opened(Path(args.draft)) as draft:
-        text = export_json(draft, Path(args.output) if args.output else None)
+    draft_path = Path(args.draft)
+    output = Path(args.output) if args.output else None
+    notes: list[tuple[str, str]] = []
+    if output is not None:  # before the draft is read: a refused output costs nothing
+        check_output(output, [draft_path])
+        check_output(output.with_name(output.stem + "_attachments"), [draft_path], directory=True)
+    with opened(draft_path) as draft:
+        text = export_json(draft, output, inputs=[draft_path], notes=notes)
+    for zh, en in notes:
+        print(_say(args.lang, zh, en))
     if args.output:
         print(_say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
     else:

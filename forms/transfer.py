@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 from pydantic import ValidationError
@@ -16,17 +17,10 @@ from .model import normalise
 
 
 def read_json(path: Path) -> dict[str, Any]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserError("json.read", f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError("json.syntax", f"{path.name} 不是有效的 UTF-8 JSON：{exc}", f"{path.name} is not valid UTF-8 JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise UserError("json.shape", f"{path.name} 的顶层应为对象", f"The top level of {path.name} must be an object")
-    return data
+    """The contract JSON's top-level object, read under the limits of :mod:`forms.safe_json`."""
+    from .safe_json import read_json_object
+
+    return read_json_object(path)
 
 
 def check_shape(data: dict[str, Any]) -> None:
@@ -42,18 +36,55 @@ def check_shape(data: dict[str, Any]) -> None:
         raise UserError("json.contract", f"数据不符合申报数据格式：{where}", f"The data does not fit the contract: {where}") from None
 
 
+def _outside(file: str, base: Path) -> UserError:
+    return UserError(
+        "json.attachment_path",
+        f"附件路径 {file} 指向 JSON 文件所在文件夹 {base} 之外（不允许绝对路径、“..”或指向外部的符号链接），未导入",
+        f"The attachment path {file} leads outside the JSON file's folder {base} (no absolute path, "
+        f"'..' or symbolic link leading out is allowed); nothing was imported",
+    )
+
+
+def resolve_attachment_files(items: list[dict[str, Any]], base: Path) -> list[tuple[Path, str, str]]:
+    """(path, kind, title) of each attachment that names a ``file``. A path resolves only inside
+    ``base`` (the JSON's own folder): a JSON may come from anyone, and an absolute path, a ``..``
+    or a symlink leading out would pull any file of the user's into the draft and the package.
+    Checked for every item before any is read."""
+    base_real = Path(base).resolve()
+    files = []
+    for item in items:
+        file = item.get("file") if isinstance(item, dict) else None
+        if not file:
+            continue
+        if not isinstance(file, str) or "\x00" in file:
+            raise _outside(repr(file), base_real)
+        # judged both ways: a JSON made on Windows may use either separator
+        for flavour in (PurePosixPath(file), PureWindowsPath(file)):
+            if flavour.anchor or ".." in flavour.parts:
+                raise _outside(file, base_real)
+        path = base_real / file
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}") from None
+        except (OSError, RuntimeError):  # a symlink loop, an unreadable folder
+            raise _outside(file, base_real) from None
+        if not real.is_relative_to(base_real):
+            raise _outside(file, base_real)
+        if not real.is_file():
+            raise UserError("json.attachment", f"附件不是普通文件：{path}", f"The attachment is not a regular file: {path}")
+        kind = item.get("kind") or "other"
+        title = item.get("title") or Path(file).stem
+        files.append((real, kind, title))
+    return files
+
+
 def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path) -> None:
     from .attachments import normalise as intake
 
-    for item in attachments:
-        file = item.get("file")
-        if not file:
-            continue
-        path = (base / file) if not Path(file).is_absolute() else Path(file)
-        if not path.is_file():
-            raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}")
+    for path, kind, title in resolve_attachment_files(attachments, base):
         result = intake(path, path.name)
-        store_attachment(draft, result, kind=item.get("kind") or "other", title=item.get("title") or path.stem)
+        store_attachment(draft, result, kind=kind, title=title)
 
 
 def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:
@@ -74,22 +105,32 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip() or "attachment"
 
 
-def export_json(draft: Any, output: Path | None) -> str:
-    """The contract JSON of a draft; with an output path, attachments are written beside it."""
+def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),
+                notes: list[tuple[str, str]] | None = None) -> str:
+    """The contract JSON of a draft; with an output path, attachments are written beside it into
+    ``<stem>_attachments/``, where only files an earlier export wrote (and nobody changed) are
+    replaced or removed (see :func:`forms.outputs.write_owned`); a line per file of someone
+    else's that was kept is appended to ``notes``. ``inputs``: files no output may be."""
+    from .outputs import check_output, write_owned
+
     data = normalise(draft.data())
-    items = []
+    infos = list(draft.attachments())
     folder = output.with_name(output.stem + "_attachments") if output else None
-    for index, info in enumerate(draft.attachments(), start=1):
-        entry: dict[str, Any] = {"kind": info.kind, "title": info.title}
-        if folder is not None:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise UserError("json.write", f"无法创建文件夹 {folder}：{exc.strerror}", f"Cannot create {folder}: {exc.strerror}") from None
-            name = f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf"
-            write_atomically(folder / name, draft.attachment_pdf(info.id), "附件文件", "the attachment file")
-            entry["file"] = f"{folder.name}/{name}"
-        items.append(entry)
+    if output is not None:
+        check_output(output, inputs)
+        check_output(folder, inputs, directory=True)
+    items: list[dict[str, Any]] = [{"kind": info.kind, "title": info.title} for info in infos]
+    if folder is not None and (infos or folder.exists()):
+        wanted = {
+            f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf": (lambda att_id=info.id: draft.attachment_pdf(att_id))
+            for index, info in enumerate(infos, start=1)
+        }
+        written = write_owned(folder, wanted, owner=f"export:{output.name}", inputs=inputs,
+                              what=("附件文件", "the attachment file"))
+        for entry, path in zip(items, written.paths.values()):
+            entry["file"] = f"{folder.name}/{path.name}"
+        if notes is not None:
+            notes.extend(written.notes)
     if items:
         data["attachments"] = items
     text = json.dumps(data, ensure_ascii=False, indent=2)
