@@ -18,14 +18,16 @@ from .errors import UserError
 
 MAX_BYTES = 4 * 1024 * 1024  # 20x the largest application we can imagine
 MAX_DEPTH = 20  # the contract nests 3 deep (application > members > member)
-MAX_VALUES = 50_000  # a draft holds at most 20 000 fields; objects and lists count too
+MAX_VALUES = 50_000  # a draft holds at most 20 000 fields; objects and lists count, keys do not
+MAX_ITEMS = 1_000  # in one list: 1-5 members, a few payments, at most 500 attachments in a draft
 MAX_NUMBER_CHARS = 30  # money and years: more digits than a float or a budget can mean
 MAX_STRING_CHARS = 100_000  # the longest value a draft stores (forms.draft.values.MAX_VALUE_CHARS)
 
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"
-# one token after optional whitespace and separators: 1 string, 2 number, 3 opening, 4 closing
-_TOKEN = re.compile(rf"[ \t\r\n,:]*(?:({_STRING})|({_NUMBER})|([\[{{])|([\]}}])|true|false|null)")
+# one token after optional whitespace and separators: 1 string (2: its colon, when it is a key),
+# 3 number, 4 opening, 5 closing
+_TOKEN = re.compile(rf"[ \t\r\n,:]*(?:({_STRING})([ \t\r\n]*:)?|({_NUMBER})|([\[{{])|([\]}}])|true|false|null)")
 _TRAILING = re.compile(r"[ \t\r\n]*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and CR are text
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -73,7 +75,8 @@ def _read_text(path: Path) -> str:
 
 def _scan(text: str, name: str) -> None:
     """One pass over the tokens; stops at the first limit, so its cost is bounded by them."""
-    depth = values = 0
+    values = tokens = 0
+    lists: list[int] = []  # per open container: items so far in a list, -1 for an object
     pos, end = 0, len(text)
     match = _TOKEN.match
     while True:
@@ -84,19 +87,30 @@ def _scan(text: str, name: str) -> None:
                 return
             raise _syntax(text, tail.end(), name)
         pos = token.end()
-        string, number, opening, closing = token.groups()
+        tokens += 1
+        if tokens > 3 * MAX_VALUES:  # every value brings at most a key and a closing bracket
+            raise _refuse("json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values")
+        string, key, number, opening, closing = token.groups()
+        if string and len(string) - 2 > 6 * MAX_STRING_CHARS:  # even all \uXXXX escapes: too long
+            raise _too_long(name)
         if closing:
-            depth -= 1
+            if lists:
+                lists.pop()
             continue
+        if key:
+            continue  # a member's name: its value is what counts
         values += 1
         if values > MAX_VALUES:
             raise _refuse("json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values")
+        if lists and lists[-1] >= 0:
+            lists[-1] += 1
+            if lists[-1] > MAX_ITEMS:
+                raise _refuse("json.too_many_items", name, f"有列表超过 {MAX_ITEMS} 项（如成员、到账记录或附件）",
+                              f"a list (such as members, payments or attachments) has more than {MAX_ITEMS} items")
         if opening:
-            depth += 1
-            if depth > MAX_DEPTH:
+            lists.append(0 if opening == "[" else -1)
+            if len(lists) > MAX_DEPTH:
                 raise _refuse("json.too_deep", name, f"嵌套超过 {MAX_DEPTH} 层", f"it is nested more than {MAX_DEPTH} levels deep")
-        elif string and len(string) - 2 > 6 * MAX_STRING_CHARS:  # even all \uXXXX escapes: too long
-            raise _too_long(name)
         elif number and len(number) > MAX_NUMBER_CHARS:
             raise _refuse("json.number_too_long", name, f"有数字超过 {MAX_NUMBER_CHARS} 位（{number[:12]}…）",
                           f"a number has more than {MAX_NUMBER_CHARS} characters ({number[:12]}…)")
