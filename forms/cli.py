@@ -212,17 +212,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for `cxy … | head`
+
+
+def _tolerant_streams() -> None:
+    """A console or pipe that cannot show Chinese (an ASCII or legacy code page) gets escapes,
+    not a crash half-way through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (``| head``): nothing is wrong with the input, and
+    Python must not complain again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         pack = load_pack(args.pack)
-        return int(args.func(args, pack))
+        code = int(args.func(args, pack))
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard
+        return code
     except UserError as exc:
         print(f"cxy: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
         print(_say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -67,8 +67,11 @@ def resolve_attachment_files(items: list[dict[str, Any]], base: Path) -> list[tu
             real = path.resolve(strict=True)
         except FileNotFoundError:
             raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}") from None
-        except (OSError, RuntimeError):  # a symlink loop, an unreadable folder
+        except RuntimeError:  # a symlink loop (Python < 3.13)
             raise _outside(file, base_real) from None
+        except OSError as exc:  # a loop (ELOOP), a name too long, a folder we may not read
+            raise UserError("json.attachment", f"无法读取附件文件 {path}：{exc.strerror or exc}",
+                            f"Cannot read the attachment file {path}: {exc.strerror or exc}") from None
         if not real.is_relative_to(base_real):
             raise _outside(file, base_real)
         if not real.is_file():

@@ -9,6 +9,8 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -271,3 +273,36 @@ def test_check_output_compares_files_not_names(tmp_path):
     with pytest.raises(UserError) as caught:
         check_output(source, [], directory=True)
     assert caught.value.code == "output.not_directory"
+
+
+# ------------------------------------------------------------------ where the report goes
+
+def _cxy(*argv: str, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), **kwargs.pop("env", {})}
+    return subprocess.Popen([sys.executable, "-m", "forms.cli", *argv], env=env, **kwargs)
+
+
+def _many_warnings(tmp_path: Path) -> Path:
+    from forms.samples import sample
+
+    data = sample("tech_vp")
+    data["payments"] = [dict(data["payments"][0], payer="付" * 1000) for _ in range(1000)]  # a warning each
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    return path
+
+
+def test_a_reader_that_stops_early_is_not_an_internal_error(tmp_path):
+    with _cxy("validate", str(_many_warnings(tmp_path)), stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        proc.stdout.read(100)  # `| head -c 100`: the report is far larger than the pipe's buffer
+        proc.stdout.close()
+        err = proc.stderr.read().decode("utf-8", "replace")
+        assert proc.wait(timeout=60) == 141 and err == ""
+
+
+def test_a_console_that_cannot_show_chinese_gets_escapes_not_a_crash(tmp_path):
+    source = tmp_path / "x.json"
+    source.write_text(json.dumps({"category": "tech_vp", "project": {"name": "镕喆"}}, ensure_ascii=False), "utf-8")
+    proc = _cxy("validate", str(source), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"})
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1 and b"\\u" in out and err == b""
