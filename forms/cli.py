@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from .errors import UserError
 from .pack import DEFAULT_PACK, Pack, load_pack
@@ -45,66 +44,30 @@ def application_of(path: Path) -> dict[str, Any]:
         return draft.data()
 
 
-def _create(dest: Path, inputs: list[Path], pack_id: str, category: str | None, fill: Callable[[Any], None]) -> None:
-    """A complete new draft at ``dest`` or nothing: it is built and filled under a hidden name
-    beside ``dest`` and moved into place only at the end, so a failure (a bad value or
-    attachment, a full disk, Ctrl+C) leaves neither a half-made draft nor a temporary file."""
-    from .draft import Draft
-    from .draft.errors import from_os_error
-    from .draft.safe_write import publish_new_durably, remove_quietly, temp_path
-    from .outputs import check_output
-
-    check_output(dest, inputs)
-    if os.path.lexists(dest):
-        raise from_os_error(FileExistsError(errno.EEXIST, "exists", str(dest)), "草稿文件", "the draft file")
-    tmp = temp_path(dest)
-    try:
-        draft = Draft.create(tmp, pack=pack_id, category=category)
-        try:
-            fill(draft)
-        finally:
-            draft.close()
-        try:
-            publish_new_durably(tmp, dest)
-        except OSError as exc:
-            raise from_os_error(exc, "草稿文件", "the draft file") from None
-    finally:
-        remove_quietly(tmp, Path(f"{tmp}-journal"))
-
-
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
+    from .transfer import create_draft
+
     _require_category(args.category, pack)
-    _create(Path(args.output), [], pack.id, args.category, lambda draft: None)
+    create_draft(Path(args.output), pack=pack.id, category=args.category)
     print(_say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
     from .samples import sample
+    from .transfer import create_draft
 
     _require_category(args.category, pack)
     data = sample(args.category, pack)
-    _create(Path(args.output), [], pack.id, args.category, lambda draft: draft.replace_data(data))
+    create_draft(Path(args.output), pack=pack.id, category=args.category, fill=lambda draft: draft.replace_data(data))
     print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
-    from .attachments import normalise as intake
-    from .transfer import resolve_attachment_files, store_attachment
+    from .transfer import import_json_file
 
-    source = Path(args.json)
-    data = read_json(source)
-    check_shape(data)
-    files = resolve_attachment_files(data.pop("attachments", []), source.parent)  # all, before any work
-
-    def fill(draft: Any) -> None:
-        draft.replace_data(data)
-        for path, kind, title in files:
-            store_attachment(draft, intake(path, path.name), kind=kind, title=title)
-
-    inputs = [source, *(path for path, _, _ in files)]
-    _create(Path(args.output), inputs, data.get("pack") or pack.id, data.get("category"), fill)
+    import_json_file(Path(args.json), Path(args.output), default_pack=pack.id)
     print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 

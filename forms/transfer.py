@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
@@ -86,8 +88,57 @@ def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path
     from .attachments import normalise as intake
 
     for path, kind, title in resolve_attachment_files(attachments, base):
-        result = intake(path, path.name)
-        store_attachment(draft, result, kind=kind, title=title)
+        store_attachment(draft, intake(path, path.name), kind=kind, title=title)
+
+
+def create_draft(dest: Path, *, pack: str, category: str | None, fill: Callable[[Any], None] | None = None,
+                 inputs: Sequence[Path] = ()) -> None:
+    """A complete new draft at ``dest``, or nothing: it is built and filled (``fill(draft)``)
+    under a hidden name beside ``dest`` and moved into place only at the end, so a failure (a bad
+    value or attachment, a full disk, Ctrl+C) leaves neither a half-made draft nor a temporary
+    file, and a rerun works. ``dest`` must not exist; ``inputs`` are files it must not be."""
+    from .draft import Draft
+    from .draft.errors import from_os_error
+    from .draft.safe_write import publish_new_durably, remove_quietly, temp_path
+    from .outputs import check_output
+
+    dest = Path(dest)
+    check_output(dest, inputs)
+    if os.path.lexists(dest):
+        raise from_os_error(FileExistsError(errno.EEXIST, "exists", str(dest)), "草稿文件", "the draft file")
+    tmp = temp_path(dest)
+    try:
+        draft = Draft.create(tmp, pack=pack, category=category)
+        try:
+            if fill is not None:
+                fill(draft)
+        finally:
+            draft.close()
+        try:
+            publish_new_durably(tmp, dest)
+        except OSError as exc:
+            raise from_os_error(exc, "草稿文件", "the draft file") from None
+    finally:
+        remove_quietly(tmp, Path(f"{tmp}-journal"))
+
+
+def import_json_file(source: Path, dest: Path, *, default_pack: str) -> None:
+    """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, every
+    attachment path checked before any work) into a new draft at ``dest``, all or nothing."""
+    from .attachments import normalise as intake
+
+    source = Path(source)
+    data = read_json(source)
+    check_shape(data)
+    files = resolve_attachment_files(data.pop("attachments", []), source.parent)
+
+    def fill(draft: Any) -> None:
+        draft.replace_data(data)
+        for path, kind, title in files:
+            store_attachment(draft, intake(path, path.name), kind=kind, title=title)
+
+    create_draft(dest, pack=data.get("pack") or default_pack, category=data.get("category"), fill=fill,
+                 inputs=[source, *(path for path, _, _ in files)])
 
 
 def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:
