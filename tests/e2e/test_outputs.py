@@ -22,6 +22,10 @@ from forms.files import write_atomically, write_atomically_from
 from forms.outputs import MANIFEST, check_output, write_owned
 
 
+# symlinks need privileges on Windows, pipes and /dev/null do not exist there, SIGPIPE neither
+posix = pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks, pipes, devices and signals")
+
+
 @pytest.fixture(scope="module")
 def attached(tmp_path_factory) -> Path:
     """A sample draft with one contract, one payment proof and one other attachment."""
@@ -116,6 +120,7 @@ def test_a_folder_where_a_file_is_expected_is_refused(command, _, draft, tmp_pat
     assert listing(folder) == ["keep.txt"]
 
 
+@posix
 @pytest.mark.parametrize(("command", "_"), FILE_OUTPUTS, ids=[c for c, _ in FILE_OUTPUTS])
 def test_a_symlink_output_is_refused_and_its_target_untouched(command, _, draft, tmp_path, capsys):
     target = tmp_path / "precious.txt"
@@ -130,6 +135,7 @@ def test_a_symlink_output_is_refused_and_its_target_untouched(command, _, draft,
     assert not (tmp_path / "nowhere").exists()
 
 
+@posix
 @pytest.mark.parametrize(("command", "_"), FILE_OUTPUTS, ids=[c for c, _ in FILE_OUTPUTS])
 def test_a_device_or_pipe_output_is_refused(command, _, draft, tmp_path, capsys):
     fifo = tmp_path / "pipe"
@@ -140,6 +146,7 @@ def test_a_device_or_pipe_output_is_refused(command, _, draft, tmp_path, capsys)
         assert Path("/dev/null").is_char_device()
 
 
+@posix
 def test_upload_files_refuses_a_file_a_symlinked_folder_or_an_input_as_its_folder(draft, tmp_path, capsys):
     assert "not a folder" in refused(capsys, "upload-files", str(draft), "-o", str(draft))
     real = tmp_path / "elsewhere"
@@ -191,6 +198,7 @@ def test_stale_upload_files_are_removed_only_when_ours_and_unchanged(tmp_path, c
     assert (docs / "contract.pdf").read_bytes() != b"%PDF ours 1"
 
 
+@posix
 def test_a_symlink_among_the_upload_files_is_refused_before_anything_is_written(draft, tmp_path, capsys):
     docs, target = tmp_path / "docs", tmp_path / "target.pdf"
     docs.mkdir()
@@ -200,6 +208,7 @@ def test_a_symlink_among_the_upload_files_is_refused_before_anything_is_written(
     assert listing(docs) == ["payment_proofs.pdf"] and target.read_bytes() == b"keep me"
 
 
+@posix
 def test_export_never_writes_through_a_symlinked_attachments_folder(draft, tmp_path, capsys):
     real = tmp_path / "real"
     real.mkdir()
@@ -228,6 +237,7 @@ def test_export_keeps_the_users_files_in_its_attachments_folder(draft, tmp_path,
 
 # ------------------------------------------------------------------ the writers themselves
 
+@posix
 def test_write_atomically_refuses_what_it_would_destroy(tmp_path):
     (tmp_path / "folder").mkdir()
     (tmp_path / "target").write_bytes(b"keep")
@@ -292,6 +302,7 @@ def _many_warnings(tmp_path: Path) -> Path:
     return path
 
 
+@posix
 def test_a_reader_that_stops_early_is_not_an_internal_error(tmp_path):
     with _cxy("validate", str(_many_warnings(tmp_path)), stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         proc.stdout.read(100)  # `| head -c 100`: the report is far larger than the pipe's buffer
