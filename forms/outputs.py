@@ -84,9 +84,21 @@ def check_output(dest: Path, inputs: Sequence[Path], *, directory: bool = False)
             )
 
 
+def _open_no_follow(path: Path):
+    """A regular file for reading, never through a symlink put there after we looked."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
+    with _open_no_follow(path) as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
@@ -117,7 +129,9 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     if st.st_size > MAX_MANIFEST_BYTES:
         return {}
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        with _open_no_follow(path) as handle:
+            raw = handle.read(MAX_MANIFEST_BYTES + 1)
+        data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_MANIFEST_BYTES else {}
     except (OSError, ValueError, RecursionError):
         return {}
     sets = data.get("sets") if isinstance(data, dict) else None
