@@ -148,9 +148,10 @@ def _plain(name: str) -> bool:
     return bool(name) and name not in (".", "..", MANIFEST) and "/" not in name and "\\" not in name and "\x00" not in name
 
 
-def _ours(folder: Path, name: str, owned: Mapping[str, str]) -> bool | None:
-    """True: ours, unchanged; False: someone else's (or changed since); None: no such file.
-    A symlink or other non-regular file is refused outright."""
+def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset = frozenset()) -> bool | None:
+    """True: ours, unchanged; False: someone else's (or changed since, or an input of this very
+    command, by device and inode); None: no such file. A symlink or other non-regular file is
+    refused outright."""
     path = folder / name
     st = _lstat(path)
     if st is None:
@@ -161,7 +162,7 @@ def _ours(folder: Path, name: str, owned: Mapping[str, str]) -> bool | None:
             f"{path} 是符号链接或不是普通文件，为安全起见未做任何改动。",
             f"{path} is a symbolic link or not a regular file; for safety nothing was changed.",
         )
-    if name not in owned:
+    if name not in owned or (st.st_dev, st.st_ino) in inputs:
         return False
     try:
         return sha256_of(path) == owned[name]
@@ -169,7 +170,15 @@ def _ours(folder: Path, name: str, owned: Mapping[str, str]) -> bool | None:
         return False
 
 
-def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str]) -> str:
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str], inputs: frozenset) -> str:
     """``wanted`` if it is free or ours; else ``stem-2.ext``, ``stem-3.ext``… (the first that is)."""
     stem, dot, ext = wanted.rpartition(".")
     if not dot:
@@ -177,7 +186,7 @@ def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[s
     number = 1
     name = wanted
     while True:
-        if name not in taken and _ours(folder, name, owned) is not False:
+        if name not in taken and _ours(folder, name, owned, inputs) is not False:
             return name
         number += 1
         name = f"{stem}-{number}{dot}{ext}"
@@ -196,16 +205,17 @@ def write_owned(
     symlink. Everything is checked before the first byte is written."""
     from .files import write_atomically
 
-    folder = Path(folder)
-    check_output(folder, list(inputs), directory=True)
+    folder, inputs = Path(folder), list(inputs)
+    check_output(folder, inputs, directory=True)
     manifest = _read_manifest(folder) if folder.exists() else {}
     owned = manifest.get(owner, {})
+    identities = frozenset(_identity(path) for path in inputs) - {None}
     result = Written()
     taken: set[str] = set()
     for wanted in files:
         if not _plain(wanted):
             raise ValueError(f"not a plain file name: {wanted!r}")  # our own names: a bug, not input
-        name = _free_name(folder, wanted, owned, taken)
+        name = _free_name(folder, wanted, owned, taken, identities)
         taken.add(name)
         result.paths[wanted] = folder / name
         if name != wanted:
@@ -214,7 +224,7 @@ def write_owned(
                 f"{folder / wanted} 不是本程序写入的（或已被修改），已保留原样；新文件保存为 {name}",
                 f"{folder / wanted} was not written by this program (or was changed since), so it was kept; the new file is {name}",
             ))
-    stale = [name for name in owned if name not in taken and _ours(folder, name, owned)]
+    stale = [name for name in owned if name not in taken and _ours(folder, name, owned, identities)]
     for name in owned:
         if name not in taken and name not in stale and (folder / name).exists():
             result.kept.append(folder / name)
@@ -226,7 +236,7 @@ def write_owned(
             f"无法创建文件夹 {folder}：{exc.strerror or exc}",
             f"Cannot create the folder {folder}: {exc.strerror or exc}",
         ) from None
-    check_output(folder, list(inputs), directory=True)  # it may have been swapped while we looked
+    check_output(folder, inputs, directory=True)  # it may have been swapped while we looked
     written: dict[str, str] = {}
     for wanted, data in files.items():
         path = result.paths[wanted]

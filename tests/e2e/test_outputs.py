@@ -317,3 +317,15 @@ def test_a_console_that_cannot_show_chinese_gets_escapes_not_a_crash(tmp_path):
     proc = _cxy("validate", str(source), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"})
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and b"\\u" in out and err == b""
+
+
+def test_a_file_of_ours_that_became_an_input_is_never_replaced(tmp_path):
+    first = write_owned(tmp_path / "up", {"contract.pdf": b"%PDF ours"}, owner="upload-files")
+    source = first.paths["contract.pdf"]
+    again = write_owned(tmp_path / "up", {"contract.pdf": b"%PDF new"}, owner="upload-files", inputs=[source])
+    assert source.read_bytes() == b"%PDF ours" and again.paths["contract.pdf"].name == "contract-2.pdf"
+    # once left alone, it is the user's: later runs keep replacing their own -2
+    third = write_owned(tmp_path / "up", {"contract.pdf": b"%PDF newer"}, owner="upload-files")
+    assert third.paths["contract.pdf"].name == "contract-2.pdf"
+    assert source.read_bytes() == b"%PDF ours" and third.paths["contract.pdf"].read_bytes() == b"%PDF newer"
+    assert listing(tmp_path / "up") == [MANIFEST, "contract-2.pdf", "contract.pdf"]
