@@ -155,8 +155,11 @@ def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:
     )
 
 
+NAME_CHARS = 60  # file systems allow 255 bytes per name; Chinese takes 3 bytes a character
+
+
 def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", text).strip() or "attachment"
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text)[:NAME_CHARS].strip(" .") or "attachment"
 
 
 def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),

@@ -329,3 +329,15 @@ def test_a_file_of_ours_that_became_an_input_is_never_replaced(tmp_path):
     assert third.paths["contract.pdf"].name == "contract-2.pdf"
     assert source.read_bytes() == b"%PDF ours" and third.paths["contract.pdf"].read_bytes() == b"%PDF newer"
     assert listing(tmp_path / "up") == [MANIFEST, "contract-2.pdf", "contract.pdf"]
+
+
+def test_an_attachment_with_a_500_character_name_exports(tmp_path, capsys):
+    draft = tmp_path / "d.cxy"
+    assert main(["sample", "--category", "tech_vp", "-o", str(draft)]) == 0
+    scan = tmp_path / (("合同扫描件" * 20)[:80] + ".png")  # 244 bytes: as long as a name may be
+    Image.new("RGB", (300, 400), "white").save(scan)
+    assert main(["attach", str(draft), "--kind", "contract", "--title", "题" * 500, str(scan)]) == 0
+    code, _, err = run(capsys, "export", str(draft), "-o", str(tmp_path / "data.json"))
+    assert code == 0, err
+    (item,) = json.loads((tmp_path / "data.json").read_text("utf-8"))["attachments"]
+    assert len(Path(item["file"]).name.encode()) < 255 and (tmp_path / item["file"]).is_file()
