@@ -84,13 +84,6 @@ def resolve_attachment_files(items: list[dict[str, Any]], base: Path) -> list[tu
     return files
 
 
-def import_attachments(draft: Any, attachments: list[dict[str, Any]], base: Path) -> None:
-    from .attachments import normalise as intake
-
-    for path, kind, title in resolve_attachment_files(attachments, base):
-        store_attachment(draft, intake(path, path.name), kind=kind, title=title)
-
-
 def create_draft(dest: Path, *, pack: str, category: str | None, fill: Callable[[Any], None] | None = None,
                  inputs: Sequence[Path] = ()) -> None:
     """A complete new draft at ``dest``, or nothing: it is built and filled (``fill(draft)``)
