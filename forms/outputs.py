@@ -32,6 +32,12 @@ def _lstat(path: Path) -> os.stat_result | None:
         ) from None
 
 
+def _io_error(exc: OSError, what_zh: str, what_en: str) -> UserError:
+    from .draft.errors import from_os_error
+
+    return from_os_error(exc, what_zh, what_en)
+
+
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
     return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
 
@@ -131,8 +137,11 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
     try:
         with _open_no_follow(path) as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
+    except OSError as exc:  # a disk error is reported, never taken for "nothing here is ours"
+        raise _io_error(exc, "输出清单", "the output manifest") from None
+    try:
         data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_MANIFEST_BYTES else {}
-    except (OSError, ValueError, RecursionError):
+    except (ValueError, RecursionError):
         return {}
     sets = data.get("sets") if isinstance(data, dict) else None
     if not isinstance(sets, dict):
@@ -166,8 +175,8 @@ def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset =
         return False
     try:
         return sha256_of(path) == owned[name]
-    except OSError:
-        return False
+    except OSError as exc:
+        raise _io_error(exc, "输出文件", "the output file") from None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
