@@ -190,3 +190,35 @@ def test_the_desktop_uses_the_same_rule(source, secret):
         opening.read_json(source)
     assert caught.value.code == "json.attachment_path"
     assert os.path.exists(secret)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_ctrl_c_in_a_real_import_leaves_nothing_and_a_rerun_works(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "from"
+    folder.mkdir()
+    data = sample("tech_vp")
+    data["attachments"] = []
+    for i in range(12):  # enough intake work that the interrupt lands in the middle of it
+        Image.new("RGB", (1600, 2200), (i * 20, 200, 100)).save(folder / f"s{i}.png")
+        data["attachments"].append({"kind": "other", "file": f"s{i}.png"})
+    (folder / "in.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = [sys.executable, "-m", "forms.cli", "import", str(folder / "in.json"), "-o", str(out / "d.cxy")]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    with subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".cxytmp") for p in out.iterdir()):  # the draft is being built
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and b"Traceback" not in err
+    assert listing(out) == []
+    assert subprocess.run(argv, env=env, capture_output=True, timeout=120).returncode == 0
+    assert listing(out) == ["d.cxy"]
