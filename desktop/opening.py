@@ -171,22 +171,21 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Contract JSON, shape-checked; the attachments list separately (its files are imported
-    by the attachments page, off the GUI thread)."""
-    from forms.transfer import check_shape
+    """Contract JSON, read under forms' limits and shape-checked; the attachments list separately
+    (its files are imported by the attachments page, off the GUI thread). Their paths are checked
+    here already, so a path leading out of the JSON's folder is refused before a draft is made."""
+    from forms.transfer import check_shape, resolve_attachment_files
     from forms.transfer import read_json as read
 
     data = read(path)
     check_shape(data)
     attachments = data.pop("attachments", [])
+    resolve_attachment_files(attachments, path.parent)
     return data, attachments
 
 
 def attachment_files(attachments: list[dict[str, Any]], base: Path) -> list[tuple[Path, str, str]]:
-    files = []
-    for item in attachments:
-        file = item.get("file")
-        if file:
-            path = Path(file) if Path(file).is_absolute() else base / file
-            files.append((path, item.get("kind") or "other", item.get("title") or path.stem))
-    return files
+    """(path, kind, title) per attachment file: forms' rule, paths only inside ``base``."""
+    from forms.transfer import resolve_attachment_files
+
+    return resolve_attachment_files(attachments, base)

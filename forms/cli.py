@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -60,44 +61,30 @@ def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
-    from .draft import Draft
+    from .transfer import create_draft
 
     _require_category(args.category, pack)
-    Draft.create(Path(args.output), pack=pack.id, category=args.category).close()
+    create_draft(Path(args.output), pack=pack.id, category=args.category)
     print(_say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
-    from .draft import Draft
     from .samples import sample
+    from .transfer import create_draft
 
     _require_category(args.category, pack)
-    draft = Draft.create(Path(args.output), pack=pack.id, category=args.category)
-    try:
-        draft.replace_data(sample(args.category, pack))
-    finally:
-        draft.close()
+    data = sample(args.category, pack)
+    create_draft(Path(args.output), pack=pack.id, category=args.category, fill=lambda draft: draft.replace_data(data))
     print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
-    from .draft import Draft
-    from .transfer import import_attachments
+    from .transfer import import_json_file
 
-    source = Path(args.json)
     _refuse_if_locked(Path(args.output))
-    data = read_json(source)
-    check_shape(data)
-    attachments = data.pop("attachments", [])
-    category = data.get("category")
-    draft = Draft.create(Path(args.output), pack=data.get("pack") or pack.id, category=category)
-    try:
-        draft.replace_data(data)
-        import_attachments(draft, attachments, source.parent)
-    finally:
-        draft.close()
+    import_json_file(Path(args.json), Path(args.output), default_pack=pack.id)
     print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 
@@ -134,10 +121,19 @@ def _refuse_if_locked(path: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
+    from .outputs import check_output
     from .transfer import export_json
 
-    with opened(Path(args.draft)) as draft:
-        text = export_json(_Intact(draft, args.lang), Path(args.output) if args.output else None)
+    draft_path = Path(args.draft)
+    output = Path(args.output) if args.output else None
+    notes: list[tuple[str, str]] = []
+    if output is not None:  # before the draft is read: a refused output costs nothing
+        check_output(output, [draft_path])
+        check_output(output.with_name(output.stem + "_attachments"), [draft_path], directory=True)
+    with opened(draft_path) as draft:
+        text = export_json(_Intact(draft, args.lang), output, inputs=[draft_path], notes=notes)
+    for zh, en in notes:
+        print(_say(args.lang, zh, en))
     if args.output:
         print(_say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
     else:
@@ -237,20 +233,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE, what a shell reports for `cxy … | head`
+
+
+def _tolerant_streams() -> None:
+    """A console or pipe that cannot show Chinese (an ASCII or legacy code page) gets escapes,
+    not a crash half-way through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):
+                pass
+
+
+def _pipe_closed() -> int:
+    """The reader of our output went away (``| head``): nothing is wrong with the input, and
+    Python must not complain again when it flushes stdout at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_PIPE_CLOSED
+
+
 def main(argv: list[str] | None = None) -> int:
     from .draft import lock
 
     lock.PROGRAM = "cxy"  # named to whoever finds a draft in use
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         pack = load_pack(args.pack)
-        return int(args.func(args, pack))
+        code = int(args.func(args, pack))
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard
+        return code
     except UserError as exc:
         print(f"cxy: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return _pipe_closed()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
         print(_say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -17,7 +17,6 @@ from forms.attachments import sanitised
 from forms.attachments.scan import active_content
 from forms.derive import recipients
 from forms.errors import UserError
-from forms.files import write_atomically
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
 from forms.render.layout import parse_documents
@@ -231,18 +230,23 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
 # Upload files
 
 
-def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path) -> list[Path]:
+def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
+                 inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None) -> list[Path]:
     """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
-    pack.upload.max_file_mb (scans downsampled when needed). Slot files left from an earlier
-    run whose slot is now empty are removed, so a stale file is never uploaded."""
+    pack.upload.max_file_mb (scans downsampled when needed). Slot files this program wrote in
+    an earlier run whose slot is now empty are removed, so a stale file is never uploaded; a
+    file someone else put there is never replaced or removed (ours goes beside it under a free
+    name, and a line (zh, en) saying so is appended to ``notes``). ``inputs``: files the output
+    folder must not be (see :func:`forms.outputs.check_output`)."""
+    from forms.outputs import check_output, write_owned
+
     out_dir = Path(out_dir)
+    check_output(out_dir, inputs, directory=True)
     attachments = checked(attachments)
-    made: list[tuple[Path, bytes]] = []
-    stale: list[Path] = []
+    made: dict[str, bytes] = {}
     for slot in parse_documents(pack).uploads:
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
         if not items:
-            stale.append(out_dir / slot.file)
             continue
         parts = _attachment_parts(items)
 
@@ -255,20 +259,11 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         fitted = fit(build, pack.upload.max_file_mb, pack.upload.downsample_dpi, (slot.zh, slot.en))
         if fitted.over:
             raise UserError("package.file_too_large", *_split(fitted.notes[-1]))
-        made.append((out_dir / slot.file, _guard(fitted.pdf)))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for path, pdf in made:
-            write_atomically(path, pdf, "上传文件", "the upload file")
-        for path in stale:
-            path.unlink(missing_ok=True)
-    except OSError as exc:
-        raise UserError(
-            "package.write",
-            f"无法写入上传文件到 {out_dir}：{exc.strerror or exc}",
-            f"Cannot write the upload files to {out_dir}: {exc.strerror or exc}",
-        ) from exc
-    return [path for path, _ in made]
+        made[slot.file] = _guard(fitted.pdf)
+    written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
+    if notes is not None:
+        notes.extend(written.notes)
+    return list(written.paths.values())
 
 
 def _split(note: str) -> tuple[str, str]:

@@ -75,10 +75,20 @@ def _application(
     yield loaded
 
 
-def _write(path: Path, data: bytes) -> None:
+def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
+    """Refuse a destructive ``-o`` before any work is done (``output.*``, exit 2)."""
+    from forms.outputs import check_output
+
+    output = Path(args.output)
+    check_output(output, [Path(args.draft)], directory=directory)
+    return output
+
+
+def _write(args: argparse.Namespace, data: bytes) -> None:
     from forms.files import write_atomically
 
-    write_atomically(path, data, "输出文件", "the output file")
+    output = _check_output(args)  # again: the build may have taken a while
+    write_atomically(output, data, "输出文件", "the output file")
 
 
 def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
@@ -127,9 +137,10 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import build_package
 
+    _check_output(args)
     with _application(Path(args.draft)) as (data, attachments):
         result = build_package(data, attachments, pack, budget_mb=args.budget_mb)
-    _write(Path(args.output), result.pdf)
+    _write(args, result.pdf)
     for note in result.notes:
         zh, _, en = note.partition(" (")
         print(_say(args, zh, en.rstrip(")")))
@@ -142,9 +153,10 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import build_print_set
 
+    _check_output(args)
     with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments):
         pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments)
-    _write(Path(args.output), pdf)
+    _write(args, pdf)
     print(_say(args, f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
                f"Wrote the print set {args.output} ({len(pack.copies)} copies)"))
     return 0
@@ -153,8 +165,12 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import upload_files
 
+    out_dir = _check_output(args, directory=True)
+    notes: list[tuple[str, str]] = []
     with _application(Path(args.draft)) as (data, attachments):
-        paths = upload_files(data, attachments, pack, Path(args.output))
+        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes)
+    for zh, en in notes:
+        print(_say(args, zh, en))
     if not paths:
         print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
     for path in paths:

@@ -58,7 +58,7 @@ def test_attach_build_print_and_upload(draft, tmp_path, capsys):
     assert "3 copies" in capsys.readouterr().out
 
     assert main(["upload-files", str(draft), "-o", str(tmp_path / "up")]) == 0
-    assert sorted(p.name for p in (tmp_path / "up").iterdir()) == ["contract.pdf", "payment_proofs.pdf"]
+    assert sorted(p.name for p in (tmp_path / "up").glob("*.pdf")) == ["contract.pdf", "payment_proofs.pdf"]
 
 
 def test_build_from_contract_json_without_attachments(tmp_path):

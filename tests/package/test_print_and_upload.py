@@ -96,7 +96,8 @@ def test_an_empty_slot_writes_no_file_and_removes_a_stale_one(pack, attachments,
     only_contracts = [item for item in attachments if item[0].kind == "contract"]
     paths = upload_files(sample("tech_vp"), only_contracts, pack, out)
     assert [p.name for p in paths] == ["contract.pdf"]
-    assert sorted(p.name for p in out.iterdir()) == ["contract.pdf"]
+    # the hidden manifest is how the second run knew the stale files were its own
+    assert sorted(p.name for p in out.iterdir()) == [".cxy-outputs.json", "contract.pdf"]
 
 
 def test_upload_files_are_brought_under_the_file_limit(pack, tmp_path):
