@@ -171,8 +171,13 @@ def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),
         check_output(folder, inputs, directory=True)
     items: list[dict[str, Any]] = [{"kind": info.kind, "title": info.title} for info in infos]
     if folder is not None and (infos or folder.exists()):
+        from .attachments import sanitised
+
+        # A received draft's blob matches its stored digest whatever it holds: only what this
+        # installation's intake made (or re-checked) leaves the program as it is.
         wanted = {
-            f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf": (lambda att_id=info.id: draft.attachment_pdf(att_id))
+            f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf":
+                (lambda info=info: sanitised(draft.attachment_pdf(info.id), info.original_name))
             for index, info in enumerate(infos, start=1)
         }
         written = write_owned(folder, wanted, owner=f"export:{output.name}", inputs=inputs,

@@ -203,3 +203,31 @@ def test_the_ledger_keeps_the_newest_entries_when_it_grows(tmp_path, monkeypatch
         ledger.record(pdf)
     assert ledger.known(pdfs[-1]) and not ledger.known(pdfs[0])
     assert len(ledger.path().read_text().split()) <= 10
+
+
+def test_export_never_writes_an_unsanitised_blob_of_a_received_draft(tmp_path):
+    """The blob sits in a draft with a digest that matches it; `cxy export` writes it beside the
+    JSON only after the worker has rebuilt it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from forms.draft import Draft
+
+    hostile = hostile_pdf()
+    draft_path = tmp_path / "received.cxy"
+    with Draft.create(draft_path, pack="jiangsu-cxy-2023", category="tech_vp") as draft:
+        draft.replace_data(sample("tech_vp"))
+        draft.add_attachment(kind="contract", title="合同", original_name="合同.pdf", source_format="pdf", pages=1,
+                             sha256=hashlib.sha256(hostile).hexdigest(), pdf=hostile)
+    repo = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    done = subprocess.run([sys.executable, "-m", "forms.cli", "export", str(draft_path), "-o", str(tmp_path / "out.json")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    written = (tmp_path / exported["attachments"][0]["file"]).read_bytes()
+    assert written != hostile
+    assert active_content(written) == [] and not names_in(written) & set(ACTIVE)
