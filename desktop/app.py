@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
@@ -102,22 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     failures.install()
     app = ensure_app(sys.argv[:1])
     lang = args.lang or settings.language()
-    instance = _single_instance()
-    if instance is not None and instance.start(args.file):
+    from .single_instance import Instance
+
+    instance = Instance()
+    if instance.start(args.file):
         return 0  # the running program has the file now
     window = make_window(args.file, lang)
     if args.sample is not None and window.session is None:
         window.open_sample(args.sample or None)
-    if instance is not None:
-        instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
+    instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
     window.show()
     return app.exec()
 
-
-def _single_instance():
-    try:
-        from .single_instance import Instance
-    except ImportError:  # a bundle without QtNetwork: every start is its own instance
-        logging.getLogger(__name__).warning("no single-instance hand-over (QtNetwork missing)")
-        return None
-    return Instance()

@@ -93,6 +93,9 @@ def _run(tmp: Path, category: str, lang: str, phases: dict[str, float]) -> dict[
     from forms.samples import sample
 
     app = ensure_app()
+    from desktop.single_instance import server_name  # the hand-over needs QtNetwork in the bundle
+
+    server_name()
     clock.lap("qt")
 
     pack = load_pack()
