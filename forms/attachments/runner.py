@@ -67,7 +67,7 @@ def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
             raise _start_failure(exc) from None
         messages: queue.Queue = queue.Queue()
         threads = [
-            threading.Thread(target=_send_job, args=(proc, fmt, data, limits), daemon=True),
+            threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages), daemon=True),
             threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
         ]
         try:
@@ -100,12 +100,20 @@ def _start_failure(exc: BaseException):
     return attach_error("attach.worker")
 
 
-def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits) -> None:
+_SEND_FAILED = {"kind": "send_failed"}
+
+
+def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue) -> None:
     try:
         write_frame(proc.stdin, {"fmt": fmt, "limits": dataclasses.asdict(limits)}, data)
         proc.stdin.close()
-    except (OSError, ValueError):  # the worker died or was killed; _wait reports why
-        pass
+    except (OSError, ValueError):
+        if proc.poll() is None:
+            # Our end failed (a full pipe buffer's write error, a closed handle), not the worker:
+            # it would wait for the rest of the job until the time limit, so stop it now.
+            messages.put((_SEND_FAILED, b""))
+            proc.kill()
+        # else the worker died or was killed; _wait reports why
 
 
 def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
@@ -141,6 +149,9 @@ def _wait(proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, pr
                 raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
             raise attach_error("attach.damaged")
         kind = header.get("kind")
+        if kind == "send_failed":
+            log.info("the job could not be sent to the attachment worker")
+            raise attach_error("attach.worker")
         if kind == "progress":
             if progress is not None:
                 progress(int(header["done"]), int(header["total"]))

@@ -152,3 +152,17 @@ def test_notes_are_short_codes():
     result = normalise(encode(Image.new("RGBA", (10, 10)), "PNG"), "x.jpg")
     assert result.notes and all(re.fullmatch(r"[a-z0-9-]+", note) for note in result.notes)
     assert isinstance(io.BytesIO(result.pdf).read(5), bytes)
+
+
+def test_a_job_that_cannot_be_sent_stops_the_worker_at_once(monkeypatch):
+    """Found by the fault-injection harness: when writing the job into the worker's pipe failed,
+    the worker waited for the rest of it and the caller for the worker, until the time limit.
+    Now the worker is stopped and the caller told at once (not attach.timeout)."""
+
+    def broken_pipe(*args, **kwargs):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(runner, "write_frame", broken_pipe)
+    with pytest.raises(UserError) as refused:
+        runner.run_in_worker("pdf", b"%PDF-1.4\n", IntakeLimits(timeout_s=60.0), None, None)
+    assert refused.value.code == "attach.worker"
