@@ -57,6 +57,7 @@ def make_draft(path: Path, *, attachments: int = 1, pad_kb: int = 0, data: bool 
     """A working draft with the sample application and ``attachments`` small PDFs; open."""
     import hashlib
 
+    from forms.attachments import ledger
     from forms.draft import Draft
 
     draft = Draft.create(path, pack=PACK_ID, category=CATEGORY)
@@ -64,6 +65,7 @@ def make_draft(path: Path, *, attachments: int = 1, pad_kb: int = 0, data: bool 
         draft.replace_data(sample_data())
     for index in range(attachments):
         pdf = small_pdf(2, f"att{index}", pad_kb=pad_kb)
+        ledger.record(pdf)  # stands for our own intake's output: builds and exports use it as it is
         draft.add_attachment(
             kind="contract" if index == 0 else "other",
             title=f"附件{index + 1}",

@@ -8,6 +8,7 @@ Exit status 0 when every pass criterion holds.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"reliability harness — seed {args.seed}")
     with tempfile.TemporaryDirectory(prefix="cxy-reliability-") as tmp:
         work = Path(tmp)
+        # The intake's ledger and the app's files go to a folder of the run, not the user's own.
+        os.environ["CXY_DATA_DIR"] = str(work / "data")
         if "kill" in parts:
             from .kill import run_kills
 
