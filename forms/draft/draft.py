@@ -244,6 +244,11 @@ class Draft:
             )
             history_rows.append(con, [entry])
 
+    def attachment_sources(self) -> dict[str, str]:
+        """Digest of a merged (rebuilt) attachment → the digest it had in the returned file."""
+        with self._read() as con:
+            return history_rows.read_sources(con)
+
     def stored_fields(self) -> dict[str, str]:
         """Every field row as stored (path → JSON text)."""
         with self._read() as con:
@@ -262,7 +267,15 @@ class Draft:
         """Fields, attachments (``add``: keyword arguments of ``add_attachment``) and history
         rows in ONE transaction: a merge lands whole or not at all."""
         encoded = values.checked_flat(dict(changes), validator=lambda _: None)
-        checked = [(a, attachment_rows.check_new(**a)) for a in add]
+        add = [dict(a) for a in add]
+        sources = {}  # stored digest → the sender's digest (``source_sha256`` of an item of ``add``)
+        checked = []
+        for a in add:
+            source = a.pop("source_sha256", None)
+            digest = attachment_rows.check_new(**a)
+            checked.append((a, digest))
+            if source is not None:
+                sources[digest] = history_rows.check_digest(source)
         for _, kind, title in relabel:
             values.check_kind(kind)
             values.check_label("标题", title)
@@ -284,6 +297,11 @@ class Draft:
                 (count,) = con.execute("SELECT count(*) FROM attachments").fetchone()
                 values.check_attachment_count(count)
                 attachment_rows.append(con, **{**a, "sha256": digest}, added=files.now())
+                if sources.get(digest, digest) != digest:
+                    con.execute(
+                        "INSERT OR REPLACE INTO attachment_sources(sha256, source_sha256) VALUES (?, ?)",
+                        (digest, sources[digest]),
+                    )
             history_rows.append(con, list(history))
             _check_whole(con)
 

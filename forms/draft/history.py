@@ -7,6 +7,7 @@ here; a row that fails its check makes the draft "damaged" rather than reaching 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ MAX_HISTORY = 100_000
 MAX_BASE_ROWS = 25_000  # fields (20 000) and attachments (500) of one snapshot, with room
 ACTIONS = ("handoff", "merge", "finalise", "unfinalise", "edit")
 MAX_NOTE_CHARS = 2000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -99,3 +101,14 @@ def read_base(con: sqlite3.Connection, handoff_id: str) -> dict[str, str] | None
         values.check_short_text(value, 6 * values.MAX_VALUE_CHARS, "交接快照", "the hand-off snapshot")
         out[key] = value
     return out
+
+
+def check_digest(text: object) -> str:
+    if not isinstance(text, str) or not _SHA256.fullmatch(text):
+        raise draft_error("draft.corrupt")
+    return text
+
+
+def read_sources(con: sqlite3.Connection) -> dict[str, str]:
+    rows = bounded(con, "SELECT sha256, source_sha256 FROM attachment_sources", MAX_BASE_ROWS, "附件来源", "attachment sources")
+    return {check_digest(a): check_digest(b) for a, b in rows}

@@ -40,6 +40,9 @@ DDL_V2: tuple[str, ...] = (
     "path TEXT NOT NULL, old TEXT, new TEXT, note TEXT NOT NULL)",
     "CREATE TABLE handoff_base(handoff_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
     "PRIMARY KEY(handoff_id, key))",
+    # A merged attachment is rebuilt by our intake, so its digest is not the sender's: this maps
+    # it back, so the next compare sees the same attachment on both sides.
+    "CREATE TABLE attachment_sources(sha256 TEXT PRIMARY KEY, source_sha256 TEXT NOT NULL)",
 )
 
 

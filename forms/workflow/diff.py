@@ -31,11 +31,12 @@ class AttachmentDiff:
     theirs: AttachmentInfo | None
     conflict: bool
     theirs_changed: bool = True
+    digest: str = ""  # what both sides know it by (a merged attachment: the sender's digest)
 
     @property
     def key(self) -> str:
         """``attachment:<sha256>``: the key of ``merge(choices=…)``."""
-        return ATTACHMENT_PREFIX + (self.ours or self.theirs).sha256  # type: ignore[union-attr]
+        return ATTACHMENT_PREFIX + (self.digest or (self.ours or self.theirs).sha256)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ def diff(ours: Draft, theirs: Draft, pack: Pack) -> Diff:
             theirs_changed,
         ))
 
-    ours_a = _by_digest(ours.attachments())
-    theirs_a = _by_digest(theirs.attachments())
+    ours_a = _by_digest(ours.attachments(), ours.attachment_sources())
+    theirs_a = _by_digest(theirs.attachments(), theirs.attachment_sources())
     att_diffs = []
     for sha in sorted(set(ours_a) | set(theirs_a)):
         o, t = ours_a.get(sha), theirs_a.get(sha)
@@ -124,14 +125,14 @@ def diff(ours: Draft, theirs: Draft, pack: Pack) -> Diff:
             theirs_changed = label_t != b
             conflict = theirs_changed and label_o != b
         change = "changed" if o and t else ("added" if t else "removed")
-        att_diffs.append(AttachmentDiff(change, o, t, conflict, theirs_changed))
+        att_diffs.append(AttachmentDiff(change, o, t, conflict, theirs_changed, sha))
     return Diff(field_diffs, att_diffs, handoff_id, has_base)
 
 
-def _by_digest(infos: list[AttachmentInfo]) -> dict[str, AttachmentInfo]:
+def _by_digest(infos: list[AttachmentInfo], sources: dict[str, str]) -> dict[str, AttachmentInfo]:
     out: dict[str, AttachmentInfo] = {}
     for info in infos:
-        out.setdefault(info.sha256, info)
+        out.setdefault(sources.get(info.sha256, info.sha256), info)
     return out
 
 

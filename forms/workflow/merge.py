@@ -131,5 +131,5 @@ def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list, remove: list, 
         pdf = sanitised(theirs.attachment_pdf(t.id), t.title or t.original_name)
         add.append({
             "kind": t.kind, "title": t.title, "original_name": t.original_name, "source_format": t.source_format,
-            "pages": t.pages, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf,
+            "pages": t.pages, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf, "source_sha256": a.digest,
         })
