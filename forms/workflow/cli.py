@@ -60,7 +60,14 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
     from forms.workflow import handoff
 
     from forms.cli import opened
+    from forms.errors import UserError
 
+    if Path(args.output).exists():  # no dialog asks here: never replace a file we did not write
+        raise UserError(
+            "workflow.output_exists",
+            f"{args.output} 已存在，未做任何改动。请另选一个文件名。",
+            f"{args.output} already exists; nothing was changed. Choose another file name.",
+        )
     handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
     with opened(Path(args.output)) as copy:
         spec = _pack_of(copy, pack).role(args.role)

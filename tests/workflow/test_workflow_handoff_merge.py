@@ -197,3 +197,22 @@ def test_cli_handoff_prints_the_instructions(tmp_path):
     assert load_pack().role("enterprise").instructions.zh in done.stdout
     done = cxy("handoff", str(original), "--role", "enterprise", "-o", str(original))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_handoff_from_a_draft_the_caller_holds_open(tmp_path):
+    """The app's window is the draft's one writer: it hands off through its own Draft."""
+    original = sample_draft(tmp_path / "a.cxy")
+    with Draft.open(original) as ours:
+        handoff(ours, "office", tmp_path / "office.cxy")
+        assert ours.history()[-1].action == "handoff"
+    with Draft.open(tmp_path / "office.cxy", readonly=True) as copy:
+        assert copy.role == "office"
+
+
+def test_cli_handoff_never_replaces_an_existing_file(tmp_path):
+    original = sample_draft(tmp_path / "a.cxy")
+    other = sample_draft(tmp_path / "other.cxy")
+    before = other.read_bytes()
+    done = cxy("handoff", str(original), "--role", "enterprise", "-o", str(other))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert other.read_bytes() == before
