@@ -224,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"issues": [...]}')
     p.set_defaults(func=cmd_validate)
 
+    from .workflow.cli import register as register_workflow
+
+    register_workflow(sub)
+
     try:
         from .package.cli import register
     except ImportError:

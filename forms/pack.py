@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import UserError
-from .model import known_paths
+from .model import known_paths, pattern_of
 from .paths import packs_dir
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
@@ -224,6 +224,29 @@ class Step(Strict):
     fields: list[str]
 
 
+class RoleSpec(Strict):
+    """Who fills what: a role's wizard steps, fields (contract paths, prefixes such as
+    ``enterprise`` or patterns such as ``contract.*``) and attachment kinds."""
+
+    id: str
+    label: Text
+    steps: list[str]
+    fields: list[str]
+    attachment_kinds: list[str]
+    instructions: Text
+
+    def owns_field(self, path: str) -> bool:
+        pattern = pattern_of(path)
+        for own in self.fields:
+            stem = own[:-2] if own.endswith(".*") else own
+            if pattern == own or path == own or pattern.startswith(stem + ".") or path.startswith(stem + "."):
+                return True
+        return False
+
+    def owns_step(self, key: str) -> bool:
+        return key in self.steps
+
+
 class SignLine(Strict):
     zh: str
     en: str
@@ -261,6 +284,7 @@ class Pack(Strict):
     checklist: list[Bilingual]
     contacts: list[Contact]
     limits: Limits = Limits()
+    roles: list[RoleSpec] = []
     # from fields.toml / letters.toml / documents.toml
     choices: dict[str, dict[str, Text]]
     tables: dict[str, TableSpec]
@@ -270,6 +294,12 @@ class Pack(Strict):
     documents: dict[str, Any] = {}
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def role(self, role_id: str | None) -> RoleSpec | None:
+        for role in self.roles:
+            if role.id == role_id:
+                return role
+        return None
 
     def category(self, category_id: str | None) -> Category | None:
         for category in self.categories:
@@ -354,9 +384,29 @@ class Pack(Strict):
         for city in (e.city for c in self.categories for e in c.regional_exceptions):
             if city not in self.province.cities:
                 problems.append(f"regional exception names '{city}', not a city of {self.province.name}")
+        problems += self._role_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _role_problems(self) -> list[str]:
+        if not self.roles:
+            return ["the pack declares no [[roles]]"]
+        problems = []
+        ids = [r.id for r in self.roles]
+        if len(set(ids)) != len(ids):
+            problems.append("role ids repeat")
+        steps = {s.key for s in self.steps}
+        for role in self.roles:
+            problems += [f"role '{role.id}' names unknown step '{k}'" for k in role.steps if k not in steps]
+            problems += [
+                f"role '{role.id}' names unknown attachment kind '{k}'"
+                for k in role.attachment_kinds if k not in ("contract", "payment_proof", "other")
+            ]
+        for path in self.fields:
+            if not any(role.owns_field(path) for role in self.roles):
+                problems.append(f"field '{path}' belongs to no role")
+        return problems
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

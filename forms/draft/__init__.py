@@ -5,6 +5,7 @@ from forms.draft.attachments import AttachmentInfo
 from forms.draft.draft import Draft
 from forms.draft.errors import DraftError
 from forms.draft.foreign import ForeignLimits
+from forms.draft.history import HistoryEntry
 from forms.draft.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "AttachmentInfo", "Draft", "DraftError", "ForeignLimits"]
+__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "AttachmentInfo", "Draft", "DraftError", "ForeignLimits", "HistoryEntry"]

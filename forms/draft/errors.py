@@ -28,6 +28,7 @@ CODES = (
     "draft.hot_journal",
     "draft.not_regular",
     "draft.attachment_damaged",
+    "draft.final",
 )
 
 
@@ -101,6 +102,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "draft.not_regular": (
         "这不是一个普通文件（可能是文件夹、设备或特殊文件），无法作为草稿打开。",
         "This is not a regular file (it may be a folder, a device or a special file) and cannot be opened as a draft.",
+    ),
+    "draft.final": (
+        "申报书已定稿，不能修改；如需修改请先解除定稿",
+        "The application is final and cannot be changed; reopen it for editing first",
     ),
     "draft.attachment_damaged": (
         "附件已损坏，无法读取。",

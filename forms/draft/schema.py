@@ -16,7 +16,7 @@ from pathlib import Path
 from forms.draft.errors import draft_error
 
 APPLICATION_ID = 0x43585941  # "CXYA"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Never edit these statements: their exact text is what every shipped draft contains.
@@ -31,7 +31,27 @@ Migration = Callable[[sqlite3.Connection], None]
 # from-version → function bringing a connection (inside a transaction) to from-version + 1.
 # Migrations must only run fixed SQL of ours: they also run on received files (after the exact
 # schema check for their version).
-MIGRATIONS: dict[int, Migration] = {}
+
+# Version 2 (issue 10, roles and hand-off): the change history, and the hand-off base
+# snapshot (field values and attachment digests at hand-off time, by hand-off id) that a
+# three-way compare needs. Never edit: shipped drafts contain this exact text.
+DDL_V2: tuple[str, ...] = (
+    "CREATE TABLE history(id INTEGER PRIMARY KEY, at TEXT NOT NULL, role TEXT NOT NULL, action TEXT NOT NULL, "
+    "path TEXT NOT NULL, old TEXT, new TEXT, note TEXT NOT NULL)",
+    "CREATE TABLE handoff_base(handoff_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, "
+    "PRIMARY KEY(handoff_id, key))",
+    # A merged attachment is rebuilt by our intake, so its digest is not the sender's: this maps
+    # it back, so the next compare sees the same attachment on both sides.
+    "CREATE TABLE attachment_sources(sha256 TEXT PRIMARY KEY, source_sha256 TEXT NOT NULL)",
+)
+
+
+def _to_v2(con: sqlite3.Connection) -> None:
+    for statement in DDL_V2:
+        con.execute(statement)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _to_v2}
 
 
 def build_schema(con: sqlite3.Connection, version: int) -> None:

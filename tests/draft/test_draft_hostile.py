@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from draft_helpers import PACK, listing, make_draft
 
-from forms.draft import APPLICATION_ID, Draft, DraftError, ForeignLimits
+from forms.draft import APPLICATION_ID, SCHEMA_VERSION, Draft, DraftError, ForeignLimits
 from forms.draft.schema import DDL_V1
 
 REFUSAL_SECONDS = 2.0  # the bound: a refusal is never slower than this (no hangs)
@@ -116,7 +116,7 @@ def test_sqlite_of_another_application(tmp_path):
 
 
 def test_newer_version(valid_copy, tmp_path):
-    tamper(valid_copy, "PRAGMA user_version=2")
+    tamper(valid_copy, f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     err = refused(valid_copy, tmp_path)
     assert err.code == "draft.newer_version"
     assert "此草稿由更新版本的申报助手创建，请升级后再打开。" == err.zh

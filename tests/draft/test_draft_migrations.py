@@ -14,6 +14,7 @@ from draft_helpers import PACK
 from forms.draft import Draft, DraftError, schema
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+NEXT = schema.SCHEMA_VERSION + 1  # a version the tests pretend exists
 
 V1_SCHEMA = {
     ("table", "meta", "meta", "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)"),
@@ -69,10 +70,11 @@ def test_schema_v1_text_is_frozen():
 
 @pytest.fixture
 def version_2(monkeypatch):
-    """Pretend the app has moved on to schema 2 (adds an index)."""
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    """Pretend the app has moved on one schema version beyond today's (adds an index)."""
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
     monkeypatch.setitem(
-        schema.MIGRATIONS, 1, lambda con: con.execute("CREATE INDEX attachments_by_position ON attachments(position)")
+        schema.MIGRATIONS, NEXT - 1,
+        lambda con: con.execute("CREATE INDEX attachments_by_position ON attachments(position)"),
     )
 
 
@@ -89,7 +91,7 @@ def _version_and_indexes(path: Path) -> tuple[int, set[str]]:
 def test_open_migrates_an_older_draft(version_2, v1_copy):
     with Draft.open(v1_copy) as draft:
         _check_v1_content(draft)
-    assert _version_and_indexes(v1_copy) == (2, {"attachments_by_position"})
+    assert _version_and_indexes(v1_copy) == (NEXT, {"attachments_by_position"})
     with Draft.open(v1_copy) as draft:  # and opens again as a current draft
         _check_v1_content(draft)
 
@@ -99,23 +101,23 @@ def test_import_migrates_a_received_older_draft_without_touching_it(version_2, v
     with Draft.import_foreign(v1_copy, tmp_path / "mine.cxy") as draft:
         _check_v1_content(draft, imported=True)
     assert v1_copy.read_bytes() == before
-    assert _version_and_indexes(tmp_path / "mine.cxy") == (2, {"attachments_by_position"})
+    assert _version_and_indexes(tmp_path / "mine.cxy") == (NEXT, {"attachments_by_position"})
 
 
 def test_new_drafts_and_migrated_drafts_have_the_same_schema(version_2, tmp_path):
     with Draft.create(tmp_path / "new.cxy", pack=PACK, category=None):
         pass
-    assert _version_and_indexes(tmp_path / "new.cxy") == (2, {"attachments_by_position"})
+    assert _version_and_indexes(tmp_path / "new.cxy") == (NEXT, {"attachments_by_position"})
 
 
 def test_a_failing_migration_leaves_the_file_as_it_was(monkeypatch, v1_copy):
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
 
     def half_done(con):
         con.execute("CREATE INDEX half ON attachments(position)")
         raise RuntimeError("bug in migration")
 
-    monkeypatch.setitem(schema.MIGRATIONS, 1, half_done)
+    monkeypatch.setitem(schema.MIGRATIONS, NEXT - 1, half_done)
     before = v1_copy.read_bytes()
     with pytest.raises(DraftError) as err:
         Draft.open(v1_copy)
@@ -128,7 +130,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(monkeypatch, v1_copy):
 
 
 def test_a_version_without_a_migration_path_is_refused(monkeypatch, v1_copy):
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)  # no migrations registered
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT + 1)  # no migration to it registered
     with pytest.raises(DraftError) as err:
         Draft.open(v1_copy)
     assert err.value.code == "draft.schema"
@@ -137,7 +139,7 @@ def test_a_version_without_a_migration_path_is_refused(monkeypatch, v1_copy):
 @pytest.mark.parametrize(
     ("patch", "code"),
     [
-        (lambda b: b[:60] + struct.pack(">i", 2) + b[64:], "draft.newer_version"),
+        (lambda b: b[:60] + struct.pack(">i", NEXT) + b[64:], "draft.newer_version"),
         (lambda b: b[:68] + struct.pack(">I", 0x12345678) + b[72:], "draft.wrong_app"),
         (lambda b: b[: len(b) // 2], "draft.truncated"),
         (lambda b: b"", "draft.truncated"),

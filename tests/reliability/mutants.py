@@ -181,7 +181,7 @@ def _sql_mutations() -> list[tuple[str, list[str]]]:
                               "sha256, pdf, added) SELECT 10 + x, kind, title, original_name, source_format, pages, "
                               "sha256, pdf, added FROM attachments, c WHERE id = (SELECT min(id) FROM attachments)"]),
         ("user-version-0", ["PRAGMA user_version = 0"]),
-        ("user-version-newer", ["PRAGMA user_version = 2"]),
+        ("user-version-newer", ["PRAGMA user_version = 99"]),
         ("user-version-negative", ["PRAGMA user_version = -1"]),
         ("application-id", ["PRAGMA application_id = 1"]),
         ("page-size-512", ["PRAGMA page_size = 512", "VACUUM"]),

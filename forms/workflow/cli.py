@@ -1,0 +1,158 @@
+"""The workflow commands of ``cxy``: handoff, diff, merge, finalise, unfinalise, history.
+``register`` is called by :mod:`forms.cli`, which turns a UserError into one line, exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from forms.pack import Pack, load_pack
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_UNUSABLE = 0, 1, 2
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("handoff", help="write a copy of a draft for one role (e.g. the enterprise) to fill")
+    p.add_argument("draft")
+    p.add_argument("--role", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_handoff)
+
+    p = subparsers.add_parser("diff", help="compare two drafts (exit 0 same, 1 different, 2 unusable)")
+    p.add_argument("ours")
+    p.add_argument("theirs")
+    p.add_argument("--json", action="store_true", help="print a list of {path, ours, theirs, conflict}")
+    p.set_defaults(func=cmd_diff)
+
+    p = subparsers.add_parser("merge", help="take a returned copy's changes (exit 0 merged, 1 conflicts left)")
+    p.add_argument("draft")
+    p.add_argument("returned")
+    p.add_argument("--take", choices=["theirs", "ours"], help="resolve every difference of the role one way")
+    p.set_defaults(func=cmd_merge)
+
+    p = subparsers.add_parser("finalise", help="mark a draft final (定稿); refused while it has errors")
+    p.add_argument("draft")
+    p.set_defaults(func=cmd_finalise)
+
+    p = subparsers.add_parser("unfinalise", help="reopen a final draft for editing (a reason is required)")
+    p.add_argument("draft")
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_unfinalise)
+
+    p = subparsers.add_parser("history", help="the draft's change history (变更记录)")
+    p.add_argument("draft")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+
+
+def _say(args: argparse.Namespace, zh: str, en: str) -> str:
+    return en if getattr(args, "lang", "zh") == "en" else zh
+
+
+def _pack_of(draft: Any, fallback: Pack) -> Pack:
+    pack_id = draft.meta().get("pack")
+    return load_pack(pack_id) if pack_id and pack_id != fallback.id else fallback
+
+
+def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.workflow import handoff
+
+    from forms.cli import opened
+    from forms.errors import UserError
+
+    if Path(args.output).exists():  # no dialog asks here: never replace a file we did not write
+        raise UserError(
+            "workflow.output_exists",
+            f"{args.output} 已存在，未做任何改动。请另选一个文件名。",
+            f"{args.output} already exists; nothing was changed. Choose another file name.",
+        )
+    handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
+    with opened(Path(args.output)) as copy:
+        spec = _pack_of(copy, pack).role(args.role)
+    print(_say(args, f"已写出交给“{spec.label.zh}”填写的副本 {args.output}",
+               f"Wrote the copy for {spec.label.en} to fill: {args.output}"))
+    print(spec.instructions.get(args.lang))
+    return EXIT_OK
+
+
+def _show(value: Any) -> str:
+    return "（空）" if value is None else str(value)
+
+
+def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.cli import opened
+    from forms.workflow import diff
+
+    with opened(Path(args.ours)) as ours, opened(Path(args.theirs)) as theirs:
+        d = diff(ours, theirs, _pack_of(ours, pack))
+    if args.json:
+        print(json.dumps(d.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for f in d.fields:
+            mark = _say(args, "【冲突】", "[conflict] ") if f.conflict else ""
+            print(f"{mark}{f.label.get(args.lang)} ({f.path}): {_show(f.ours)} → {_show(f.theirs)}")
+        for a in d.attachments:
+            mark = _say(args, "【冲突】", "[conflict] ") if a.conflict else ""
+            info = a.theirs or a.ours
+            change = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}[a.change]
+            print(f"{mark}{_say(args, '附件', 'attachment')} {change[0] if args.lang != 'en' else change[1]}: "
+                  f"{info.title} ({info.kind})")
+        if d.same:
+            print(_say(args, "两份草稿内容相同", "The drafts are the same"))
+    return EXIT_OK if d.same else EXIT_DIFFERENT
+
+
+def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.draft import Draft
+    from forms.workflow import merge
+
+    with Draft.open(Path(args.draft)) as draft:
+        result = merge(draft, Path(args.returned), take=args.take)
+    who = result.role or _say(args, "（未注明角色）", "(no role)")
+    print(_say(args, f"已合并“{who}”返回的文件：采用对方 {len(result.taken)} 处，保留本方 {len(result.kept)} 处",
+               f"Merged the file returned by {who}: took {len(result.taken)} change(s), kept ours in {len(result.kept)}"))
+    if result.skipped:
+        print(_say(args, f"不属于该角色、未采用：{', '.join(result.skipped)}",
+                   f"Outside that role, not taken: {', '.join(result.skipped)}"))
+    if result.conflicts_left:
+        print(_say(args, f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
+                   f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours"))
+        return EXIT_DIFFERENT
+    return EXIT_OK
+
+
+def cmd_finalise(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.draft import Draft
+    from forms.workflow import finalise
+
+    with Draft.open(Path(args.draft)) as draft:
+        finalise(draft, _pack_of(draft, pack), lang=args.lang)
+    print(_say(args, f"已定稿：{args.draft}", f"Marked final: {args.draft}"))
+    return EXIT_OK
+
+
+def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.draft import Draft
+    from forms.workflow import unfinalise
+
+    with Draft.open(Path(args.draft)) as draft:
+        unfinalise(draft, args.reason)
+    print(_say(args, f"已解除定稿：{args.draft}", f"Reopened for editing: {args.draft}"))
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace, pack: Pack) -> int:
+    from forms.cli import opened
+
+    with opened(Path(args.draft)) as draft:
+        entries = draft.history()
+    if args.json:
+        print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for e in entries:
+        change = f" {e.path}: {_show(e.old)} → {_show(e.new)}" if e.path else ""
+        note = f" ({e.note})" if e.note else ""
+        print(f"{e.at} [{e.role or '-'}] {e.action}{change}{note}")
+    return EXIT_OK

@@ -1,0 +1,56 @@
+"""定稿: an application with zero errors becomes read-only; reopening it needs a reason, kept in
+the history."""
+
+from __future__ import annotations
+
+from forms.checks import check, errors
+from forms.draft import Draft
+from forms.draft.files import now
+from forms.draft.history import MAX_NOTE_CHARS, HistoryEntry
+from forms.errors import UserError
+from forms.pack import Pack
+
+
+def check_input(draft: Draft) -> dict:
+    """What the checks see: the data and the attachments by kind and title (as the desktop
+    passes them)."""
+    data = draft.data()
+    items = [{"kind": a.kind, "title": a.title} for a in draft.attachments()]
+    if items:
+        data["attachments"] = items
+    return data
+
+
+def finalise(draft: Draft, pack: Pack, *, lang: str = "zh") -> None:
+    """Mark ``draft`` final; refused while ``forms.checks.check`` reports errors or an
+    attachment is damaged."""
+    if draft.final:
+        return
+    found = errors(check(check_input(draft), pack, lang))
+    damaged = [a for a in draft.attachments() if a.damaged]
+    count = len(found) + len(damaged)
+    if count:
+        raise UserError(
+            "workflow.not_ready",
+            f"申报书还有 {count} 个错误，改正后才能定稿",
+            f"The application still has {count} error{'s' if count != 1 else ''}; correct them before marking it final",
+        )
+    draft.set_final(True, HistoryEntry(now(), draft.role or "", "finalise", "", None, None, ""))
+
+
+def unfinalise(draft: Draft, reason: str, *, role: str | None = None) -> None:
+    """Reopen a final draft for editing; ``reason`` is required and recorded."""
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise UserError(
+            "workflow.reason_required", "解除定稿需要填写原因", "Reopening a final application needs a reason"
+        )
+    if len(reason) > MAX_NOTE_CHARS:
+        raise UserError(
+            "workflow.reason_too_long",
+            f"原因不能超过 {MAX_NOTE_CHARS} 个字符",
+            f"The reason must be at most {MAX_NOTE_CHARS} characters",
+        )
+    if not draft.final:
+        raise UserError("workflow.not_final", "申报书尚未定稿", "The application is not final")
+    draft.set_final(False, HistoryEntry(now(), role or draft.role or "", "unfinalise", "", None, None, reason))

@@ -1,0 +1,65 @@
+"""Hand a copy of the application to one role (交给合作企业填写)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from forms.draft import Draft
+from forms.draft.files import now
+from forms.draft.history import HistoryEntry
+from forms.errors import UserError
+from forms.outputs import check_output
+from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
+from forms.workflow.snapshot import base_of
+
+
+def role_of(pack: Pack, role: str) -> RoleSpec:
+    spec = pack.role(role)
+    if spec is None:
+        known = "、".join(r.id for r in pack.roles)
+        raise UserError(
+            "workflow.unknown_role",
+            f"规则包中没有角色“{role}”（可选：{known}）",
+            f"The rule pack has no role '{role}' (choose from: {', '.join(r.id for r in pack.roles)})",
+        )
+    return spec
+
+
+def handoff(source: Path | Draft, role: str, dest: Path, *, lang: str = "zh") -> None:
+    """Write ``dest``: an ordinary ``.cxy`` copy of ``source`` marked for ``role``, holding the
+    base snapshot and ``handoff_id``; the original records the same snapshot and a "handoff"
+    history entry (so a later compare knows what changed on each side).
+
+    ``source`` is a path, or the ``Draft`` a caller already holds open for writing (the app:
+    its window is the draft's one writer). An existing ``dest`` is replaced only once the new
+    copy is complete and verified (the app's save dialog has asked)."""
+    dest = Path(dest)
+    if isinstance(source, Draft):
+        check_output(dest, [source.path])
+        _handoff(source, role, dest)
+        return
+    source = Path(source)
+    check_output(dest, [source])
+    with Draft.open(source) as draft:
+        _handoff(draft, role, dest)
+
+
+def _handoff(draft: Draft, role: str, dest: Path) -> None:
+    handoff_id = uuid.uuid4().hex
+    pack = load_pack(draft.meta().get("pack") or DEFAULT_PACK)
+    spec = role_of(pack, role)
+    if draft.role is not None:
+        raise UserError(
+            "workflow.not_original",
+            f"这是交给“{draft.role}”的副本，只能从原始草稿交接",
+            f"This is a copy handed to '{draft.role}'; hand off from the original draft",
+        )
+    entry = HistoryEntry(now(), spec.id, "handoff", "", None, spec.id, dest.name)
+    with draft.snapshot():  # the recorded base is exactly what the copy holds
+        base = base_of(draft)
+    draft.record_handoff(handoff_id, base, entry)
+    draft.send_copy(dest)
+    with Draft.open(dest) as copy:
+        copy.set_meta("role", spec.id)
+        copy.set_meta("handoff_id", handoff_id)

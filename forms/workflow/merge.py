@@ -1,0 +1,135 @@
+"""Take what a role changed in a returned copy, in one transaction, with a history entry for
+every change taken. The returned file is hostile: it is read by the hardened importer into a
+private copy, and its attachments are re-checked by the intake before they are stored."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from forms.attachments import sanitised
+from forms.draft import Draft
+from forms.draft.files import now
+from forms.draft.history import HistoryEntry
+from forms.errors import UserError
+from forms.pack import DEFAULT_PACK, RoleSpec, load_pack
+from forms.workflow.diff import AttachmentDiff, diff
+from forms.workflow.handoff import role_of
+
+SIDES = ("theirs", "ours")
+
+
+@dataclass
+class MergeResult:
+    role: str | None
+    taken: list[str] = field(default_factory=list)  # paths / attachment keys taken from theirs
+    kept: list[str] = field(default_factory=list)  # differences where ours stays
+    conflicts_left: list[str] = field(default_factory=list)  # unresolved: nothing written for them
+    skipped: list[str] = field(default_factory=list)  # changed by theirs, outside their role, not picked
+
+    @property
+    def merged(self) -> bool:
+        return not self.conflicts_left
+
+
+def _check_side(value: Any, what: str) -> None:
+    if value not in SIDES:
+        raise UserError("workflow.bad_choice", f"{what} 只能是 theirs 或 ours", f"{what} must be 'theirs' or 'ours'")
+
+
+def _decide(key: str, conflict: bool, theirs_changed: bool, in_role: bool, take: str | None,
+            choices: Mapping[str, str]) -> str:
+    """"theirs", "ours", "conflict" or "skipped" for one difference."""
+    if key in choices:  # the user's explicit pick, in or out of the role
+        return choices[key]
+    if not theirs_changed:
+        return "ours"  # only ours changed it since the hand-off: nothing of theirs to take
+    if not in_role:
+        return "skipped"
+    if take is not None:
+        return take
+    return "conflict" if conflict else "theirs"
+
+
+def merge(
+    draft: Draft, returned: Path, *, take: str | None = None, choices: Mapping[str, str] | None = None,
+    role: str | None = None,
+) -> MergeResult:
+    """Merge the returned copy into ``draft``. Non-conflicting changes of theirs within their
+    role are taken by default; ``take`` resolves every difference of the role one way;
+    ``choices`` (path or ``attachment:<sha256>`` → side) overrides both, also outside the role."""
+    choices = dict(choices or {})
+    if take is not None:
+        _check_side(take, "take")
+    for key, side in choices.items():
+        _check_side(side, key)
+    pack = load_pack(draft.meta().get("pack") or DEFAULT_PACK)
+    returned = Path(returned)
+    with tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp:
+        with Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs:
+            role = role or theirs.role
+            spec = role_of(pack, role) if role else None
+            return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
+
+
+def _merge(draft: Draft, theirs: Draft, pack, spec: RoleSpec | None, role: str | None, take: str | None,
+           choices: dict[str, str], source_name: str) -> MergeResult:
+    d = diff(draft, theirs, pack)
+    result = MergeResult(role)
+    changes: dict[str, Any] = {}
+    history: list[HistoryEntry] = []
+    at = now()
+    who = role or ""
+    for f in d.fields:
+        in_role = spec is None or spec.owns_field(f.path)
+        pick = _decide(f.path, f.conflict, f.theirs_changed, in_role, take, choices)
+        if pick == "theirs":
+            changes[f.path] = f.theirs
+            history.append(HistoryEntry(at, who, "merge", f.path, f.ours, f.theirs, source_name))
+        _note(result, f.path, pick)
+    add: list[dict] = []
+    remove: list[int] = []
+    relabel: list[tuple[int, str, str]] = []
+    for a in d.attachments:
+        in_role = spec is None or all(
+            x.kind in spec.attachment_kinds for x in (a.ours, a.theirs) if x is not None
+        )
+        pick = _decide(a.key, a.conflict, a.theirs_changed, in_role, take, choices)
+        if pick == "theirs":
+            _take_attachment(theirs, a, add, remove, relabel)
+            history.append(HistoryEntry(
+                at, who, "merge", a.key, _label(a.ours), _label(a.theirs), source_name
+            ))
+        _note(result, a.key, pick)
+    if history:
+        draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history)
+    return result
+
+
+def _note(result: MergeResult, key: str, pick: str) -> None:
+    {"theirs": result.taken, "ours": result.kept, "conflict": result.conflicts_left,
+     "skipped": result.skipped}[pick].append(key)
+
+
+def _label(info) -> str | None:
+    return None if info is None else f"{info.title} ({info.kind})"
+
+
+def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list, remove: list, relabel: list) -> None:
+    if a.change == "removed":
+        remove.append(a.ours.id)  # type: ignore[union-attr]
+    elif a.change == "changed":
+        relabel.append((a.ours.id, a.theirs.kind, a.theirs.title))  # type: ignore[union-attr]
+    else:
+        t = a.theirs
+        assert t is not None
+        # Received bytes: the intake re-checks (and rebuilds) them like any file dropped in.
+        pdf = sanitised(theirs.attachment_pdf(t.id), t.title or t.original_name)
+        add.append({
+            "kind": t.kind, "title": t.title, "original_name": t.original_name, "source_format": t.source_format,
+            "pages": t.pages, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf, "source_sha256": a.digest,
+        })
