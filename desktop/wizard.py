@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import roles
 from .i18n import N_, tr
 from .pages.attachments_page import AttachmentsPage
 from .pages.field_page import FieldPage
@@ -55,6 +56,14 @@ class WizardView(QWidget):
         for step in session.pack.steps:
             if step.key in self.step_map.fields:
                 self.pages.append(FieldPage(step, session, self.step_map))
+        self.role = roles.role_of(session.pack, roles.draft_role(session.draft))
+        if self.role is not None:  # a hand-off copy: its role's steps first, the rest read-only
+            order = roles.step_order(self.role, [p.key for p in self.pages])
+            self.pages.sort(key=lambda p: order.index(p.key))
+            for page in self.pages:
+                roles.apply_to_page(page, self.role, session.pack, lang)
+            if self.pages:
+                roles.instructions(self.pages[0], self.role, lang)
         self.attachments_page = AttachmentsPage(session, services)
         self.review_page = ReviewPage(session, self.step_map, titles)
         self.output_page = OutputPage(session, services)
