@@ -88,7 +88,8 @@ class MergeDialog(QDialog):
         row = 0
         for field in diff.fields:
             self._add_row(row, field.path, field.label or field.path, show_value(field.ours), show_value(field.theirs),
-                          field.conflict, base=show_value(field.base) if field.conflict else None)
+                          field.conflict, base=show_value(field.base) if field.conflict else None,
+                          theirs_changed=field.theirs != field.base)
             row += 1
         for attachment in diff.attachments:
             change = tr(CHANGES.get(attachment.change, attachment.change))
@@ -120,12 +121,12 @@ class MergeDialog(QDialog):
         column.addLayout(buttons)
 
     def _add_row(self, row: int, key: str, label: str, ours: str, theirs: str, conflict: bool,
-                 base: str | None = None) -> None:
+                 base: str | None = None, theirs_changed: bool = True) -> None:
         take = QTableWidgetItem()
         take.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         # A change made only on their side is what the hand-off was for: taken unless unticked.
-        # A conflict keeps ours until the user decides.
-        take.setCheckState(Qt.CheckState.Unchecked if conflict else Qt.CheckState.Checked)
+        # A conflict, or a change made only on our side, keeps ours until the user decides.
+        take.setCheckState(Qt.CheckState.Checked if theirs_changed and not conflict else Qt.CheckState.Unchecked)
         take.setData(Qt.ItemDataRole.UserRole, key)
         take.setData(Qt.ItemDataRole.AccessibleTextRole, tr("采用对方：{label}").format(label=label))
         self.table.setItem(row, TAKE, take)
