@@ -396,7 +396,9 @@ class MainWindow(QMainWindow):
             return False
         from .pages.merge_dialog import MergeDialog
 
-        dialog = MergeDialog(diff, path.name, self)
+        session = self.session
+        dialog = MergeDialog(diff, path.name, self,
+                             label_of=lambda p: session.spec(p).label(session.lang) if session.spec(p) else None)
         dialog.merge_requested.connect(lambda choices: self.apply_merge(path, choices))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()  # window-modal, not blocking: tests and the event loop keep running

@@ -231,4 +231,7 @@ EN: dict[str, str] = {
     "角色": "Role",
     "原值 → 新值": "Old → new",
     "备注": "Note",
+    "交出填写": "Handed off",
+    "定稿": "Finalised",
+    "解除定稿": "Reopened (no longer final)",
 }

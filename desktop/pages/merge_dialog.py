@@ -44,6 +44,15 @@ def show_attachment(info: Any) -> str:
     return text + (tr("，{pages} 页").format(pages=pages) if pages else "")
 
 
+def _text(label: Any) -> str:
+    """A label given as pack Text or as a plain string."""
+    if hasattr(label, "get") and not isinstance(label, dict):
+        from .. import i18n
+
+        return label.get(i18n.lang())
+    return str(label or "")
+
+
 def attachment_key(row: Any) -> str:
     """The choice key forms' merge reads: ``attachment:<sha256>`` of the file the row is about."""
     info = row.theirs if row.theirs is not None else row.ours
@@ -57,7 +66,7 @@ class MergeDialog(QDialog):
 
     merge_requested = Signal(dict)
 
-    def __init__(self, diff: Any, returned_name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, diff: Any, returned_name: str, parent: QWidget | None = None, label_of=None) -> None:
         super().__init__(parent)
         self.setObjectName("merge")
         self.setWindowTitle(tr("合并返回的文件"))
@@ -79,6 +88,7 @@ class MergeDialog(QDialog):
         self.table.setHorizontalHeaderLabels([tr("采用对方"), tr("项目"), tr("我方"), tr("对方")])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(TAKE, QHeaderView.ResizeMode.ResizeToContents)
@@ -86,12 +96,14 @@ class MergeDialog(QDialog):
         header.setSectionResizeMode(OURS, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(THEIRS, QHeaderView.ResizeMode.Stretch)
         row = 0
-        for field in diff.fields:
-            self._add_row(row, field.path, field.label or field.path, show_value(field.ours), show_value(field.theirs),
+        # Conflicts first: they are what the user must decide.
+        for field in sorted(diff.fields, key=lambda f: not f.conflict):
+            label = (label_of(field.path) if label_of else None) or _text(field.label) or field.path
+            self._add_row(row, field.path, label, show_value(field.ours), show_value(field.theirs),
                           field.conflict, base=show_value(field.base) if field.conflict else None,
                           theirs_changed=field.theirs != field.base)
             row += 1
-        for attachment in diff.attachments:
+        for attachment in sorted(diff.attachments, key=lambda a: not a.conflict):
             change = tr(CHANGES.get(attachment.change, attachment.change))
             self._add_row(row, attachment_key(attachment), tr("附件（{change}）").format(change=change),
                           show_attachment(attachment.ours), show_attachment(attachment.theirs), attachment.conflict)

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from .. import roles
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..pages.merge_dialog import show_value
 
 WHEN, ROLE, FIELD, CHANGE, NOTE = range(5)
+# What forms records besides a field's change; an action not listed shows as recorded.
+ACTIONS = {"handoff": N_("交出填写"), "merge": N_("合并返回的文件"), "finalise": N_("定稿"), "unfinalise": N_("解除定稿")}
 
 
 def show_time(at: Any) -> str:
@@ -35,6 +37,10 @@ def field_label(session: Any, path: str | None) -> str:
         return ""
     spec = session.spec(path)
     return spec.label(session.lang) if spec is not None else path
+
+
+def action_text(action: Any) -> str:
+    return tr(ACTIONS[action]) if action in ACTIONS else str(action or "")
 
 
 class HistoryDialog(QDialog):
@@ -67,7 +73,7 @@ class HistoryDialog(QDialog):
             change = "" if entry.path is None and entry.old is None and entry.new is None else \
                 f"{show_value(entry.old)} → {show_value(entry.new)}"
             cells = (show_time(entry.at), roles.label(role, session.lang) if role else (entry.role or ""),
-                     field_label(session, entry.path) or str(entry.action or ""), change, entry.note or "")
+                     field_label(session, entry.path) or action_text(entry.action), change, entry.note or "")
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeRowsToContents()

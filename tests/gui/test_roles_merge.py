@@ -86,7 +86,7 @@ def stand_in_workflow(log: list[Entry]):
         with Draft.create(dest, pack="jiangsu-cxy-2023", category=data["category"]) as copy:
             copy.replace_data(data)
             copy.set_meta("role", role)
-        log.append(Entry(datetime.now(timezone.utc), "applicant", "handoff", None, None, None, role))
+        log.append(Entry(datetime.now(timezone.utc), "applicant", "handoff", None, None, None))
 
     def diff(ours, theirs, pack):
         a, b = flatten(ours.data()), flatten(theirs.data())
