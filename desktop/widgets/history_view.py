@@ -55,7 +55,7 @@ class HistoryDialog(QDialog):
             empty.setObjectName("history.empty")
             empty.setWordWrap(True)
             column.addWidget(empty)
-        entries = sorted(entries, key=lambda e: show_time(e.at), reverse=True)
+        entries = list(reversed(entries))  # forms keeps them in the order they happened: newest first
         self.table = QTableWidget(len(entries), 5)
         self.table.setObjectName("history.table")
         self.table.setAccessibleName(tr("变更记录"))

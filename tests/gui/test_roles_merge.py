@@ -184,6 +184,10 @@ def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
     applicant = roles.owner_label(contact.pack, OTHER_FIELD, lang)
     assert note is not None and applicant in note.text()
     assert ("read-only" if lang == "en" else "只读") in note.text()
+    assert not widget(contact, "members.add").isEnabled()  # the team table is the applicant's
+    contact.session._reload()  # values reread from the file: the editors stay as the role allows
+    assert widget(contact, OTHER_FIELD).isReadOnly() and not widget(contact, ENTERPRISE_FIELD).isReadOnly()
+    assert not widget(contact, "members.add").isEnabled()
     contact.close()
 
     # At home the same field changes differently: a conflict.
@@ -269,3 +273,46 @@ def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_win
     assert offered == [f"handoff.{r.id}" for r in roles.handoff_roles(window.pack)]
     role = enterprise_role(window.pack)
     assert window.actions[f"handoff.{role.id}"].text() == f"Hand off to {role.label.en}…"
+
+
+def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(qtbot, open_window, prompter, tmp_path, backend,
+                                                                    monkeypatch):
+    from forms.errors import UserError
+
+    original = make_draft(tmp_path)
+    copy = tmp_path / "copy.cxy"
+    window = open_window(original)
+    hand_off(window, prompter, copy)
+    contact = open_window(copy)
+    set_value(qtbot, contact, ENTERPRISE_FIELD, THEIRS)
+    contact.close()
+    before = window.session.get(ENTERPRISE_FIELD)
+    prompter.paths.append(copy)
+    window.actions["merge"].trigger()
+    dialog = window.merge_dialog
+    workflow = sys.modules["forms.workflow"]
+
+    def refuse(*args, **kwargs):
+        raise UserError("merge.test", "返回的文件已损坏。", "The returned file is damaged.")
+
+    monkeypatch.setattr(workflow, "merge", refuse)
+    qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
+    assert len(prompter.errors) == 1 and "\n" not in prompter.errors[0][1]
+    assert "返回的文件已损坏" in prompter.errors[0][1] and "Traceback" not in prompter.errors[0][1]
+    assert window.session.get(ENTERPRISE_FIELD) == before
+
+
+def test_the_draft_itself_is_neither_a_hand_off_target_nor_a_returned_file(qtbot, open_window, prompter, tmp_path,
+                                                                          backend):
+    original = make_draft(tmp_path)
+    window = open_window(original)
+    prompter.paths.append(original)
+    assert window.merge_returned() is False
+    role = enterprise_role(window.pack)
+    prompter.paths.append(original)
+    assert window.handoff(role.id) is False
+    assert len(prompter.errors) == 2
+    assert window.session.get(ENTERPRISE_FIELD) == sample("tech_trade")["enterprise"]["name"]
+    window.close()
+    with Draft.open(original) as draft:  # still the user's draft, not replaced by a copy of itself
+        assert draft.meta().get("role") in (None, "")
