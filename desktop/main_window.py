@@ -328,15 +328,16 @@ class MainWindow(QMainWindow):
         if not roles.pack_roles(self.pack):
             return  # a pack without roles: one person fills everything
         before = self.actions["close"]
+        writes = self.session is not None and not self.session.readonly
         entries = [(f"handoff.{r.id}", tr("交给{role}填写…").format(role=roles.label(r, self.lang)),
-                    lambda _=False, r=r.id: self.handoff(r)) for r in roles.handoff_roles(self.pack)]
-        entries += [("merge", tr("合并返回的文件(&M)…"), self.merge_returned),
-                    ("history", tr("变更记录(&R)"), self.show_history)]
-        for key, text, slot in entries:
+                    lambda _=False, r=r.id: self.handoff(r), writes) for r in roles.handoff_roles(self.pack)]
+        entries += [("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
+                    ("history", tr("变更记录(&R)"), self.show_history, self.session is not None)]
+        for key, text, slot, enabled in entries:
             action = QAction(text, self)
             action.setObjectName(f"action.{key}")
             action.triggered.connect(slot)
-            action.setEnabled(self.session is not None)
+            action.setEnabled(enabled)
             action.setProperty("needs_draft", True)
             file_menu.insertAction(before, action)
             self.actions[key] = action
