@@ -138,3 +138,46 @@ def instructions(page: Any, role: Any, lang: str) -> None:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+
+
+def owns_kind(pack: Any, role: Any, kind: str) -> bool:
+    """A kind no role claims (say "other") is anyone's: the contact can label a file they add."""
+    claimed = [r for r in pack_roles(pack) if kind in (r.attachment_kinds or [])]
+    return not claimed or role in claimed
+
+
+def apply_to_attachments(page: Any, role: Any, pack: Any, lang: str) -> None:
+    """An attachment of a kind another role provides shows, but its details take no edit."""
+    note = _note("", "attachments.owner")
+    note.hide()
+    column = _layout_holding(page.info.parentWidget().layout(), page.info)
+    if column is not None:
+        column.insertWidget(column.indexOf(page.info) + 1, note)
+
+    def relock(*_: object) -> None:
+        info = page._info(page._current_id())
+        theirs = info is not None and not owns_kind(pack, role, info.kind)
+        if theirs:
+            for widget in (page.kind_combo, page.title_edit, page.up_button, page.down_button, page.remove_button,
+                           page.replace_button):
+                widget.setEnabled(False)
+            owner = next((r for r in pack_roles(pack) if info.kind in (r.attachment_kinds or [])), None)
+            note.setText(tr("此项由{role}填写，这里只读。").format(role=label(owner, lang) if owner else ""))
+        note.setVisible(theirs)
+
+    # Connected after the page's own slots, so this runs once they have set the details up.
+    page.list.currentRowChanged.connect(relock)
+    page.session.attachments_changed.connect(relock)
+    relock()
+
+
+def _layout_holding(layout: Any, widget: QWidget) -> Any | None:
+    if layout is None:
+        return None
+    if layout.indexOf(widget) >= 0:
+        return layout
+    for index in range(layout.count()):
+        found = _layout_holding(layout.itemAt(index).layout(), widget)
+        if found is not None:
+            return found
+    return None

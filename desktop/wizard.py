@@ -61,13 +61,16 @@ class WizardView(QWidget):
             order = roles.step_order(self.role, [p.key for p in self.pages])
             self.pages.sort(key=lambda p: order.index(p.key))
             for page in self.pages:
-                roles.apply_to_page(page, self.role, session.pack, lang)
+                if isinstance(page, FieldPage):
+                    roles.apply_to_page(page, self.role, session.pack, lang)
             if self.pages:
                 roles.instructions(self.pages[0], self.role, lang)
         self.attachments_page = AttachmentsPage(session, services)
         self.review_page = ReviewPage(session, self.step_map, titles)
         self.output_page = OutputPage(session, services)
         self.pages += [self.attachments_page, self.review_page, self.output_page]
+        if self.role is not None:
+            roles.apply_to_attachments(self.attachments_page, self.role, session.pack, lang)
         self.review_page.jump.connect(self.jump_to_field)
 
         layout = QHBoxLayout(self)

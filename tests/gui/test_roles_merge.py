@@ -57,8 +57,10 @@ def stand_in_roles(pack) -> list[StandInRole]:
     enterprise_fields = [p for s in pack.steps for p in s.fields if p.startswith("enterprise.")]
     applicant_fields = [p for s in pack.steps for p in s.fields if p not in enterprise_fields]
     return [
-        StandInRole("applicant", Text(zh="申报人", en="Applicant"), [s.key for s in pack.steps], applicant_fields),
+        StandInRole("applicant", Text(zh="申报人", en="Applicant"), [s.key for s in pack.steps], applicant_fields,
+                    attachment_kinds=["contract"]),
         StandInRole("enterprise", Text(zh="合作企业", en="Enterprise"), ["parties"], enterprise_fields,
+                    attachment_kinds=["payment_proof"],
                     instructions=Text(zh="请填写合作企业的名称、信用代码和联系人，填好后保存并发回。",
                                       en="Fill in the enterprise's name, credit code and contact, then save and send it back.")),
         StandInRole("office", Text(zh="科研管理部门", en="Research office"), [], []),
@@ -82,9 +84,13 @@ def stand_in_workflow(log: list[Entry]):
     def handoff(source: Path, role: str, dest: Path, *, lang: str = "zh") -> None:
         with Draft.open(source, readonly=True) as draft:
             data = draft.data()
+            files = [(a, draft.attachment_pdf(a.id)) for a in draft.attachments()]
         base.update(flatten(data))
         with Draft.create(dest, pack="jiangsu-cxy-2023", category=data["category"]) as copy:
             copy.replace_data(data)
+            for a, pdf in files:
+                copy.add_attachment(kind=a.kind, title=a.title, original_name=a.original_name,
+                                    source_format=a.source_format, pages=a.pages, sha256=a.sha256, pdf=pdf)
             copy.set_meta("role", role)
         log.append(Entry(datetime.now(timezone.utc), "applicant", "handoff", None, None, None))
 
@@ -318,3 +324,38 @@ def test_the_draft_itself_is_neither_a_hand_off_target_nor_a_returned_file(qtbot
     window.close()
     with Draft.open(original) as draft:  # still the user's draft, not replaced by a copy of itself
         assert roles.draft_role(draft) is None
+
+
+def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(qtbot, open_window, prompter, tmp_path,
+                                                                              backend):
+    from .files import make_pdf
+
+    original = make_draft(tmp_path)
+    pack = load_pack()
+    owners = {kind: next((r for r in roles.pack_roles(pack) if kind in (r.attachment_kinds or [])), None)
+              for kind in ("contract", "payment_proof")}
+    role = enterprise_role(pack)
+    mine = next((k for k, r in owners.items() if r is not None and r.id == role.id), None)
+    theirs = next((k for k, r in owners.items() if r is not None and r.id != role.id), None)
+    if mine is None or theirs is None:
+        pytest.skip("the pack gives the enterprise no attachment kind of its own")
+    with Draft.open(original) as draft:
+        for kind in (theirs, mine):
+            pdf = make_pdf(tmp_path / f"{kind}.pdf").read_bytes()
+            draft.add_attachment(kind=kind, title=kind, original_name=f"{kind}.pdf", source_format="pdf", pages=2,
+                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+    window = open_window(original)
+    copy = tmp_path / "copy.cxy"
+    hand_off(window, prompter, copy)
+    contact = open_window(copy)
+    contact.view.go_to_key("attachments")
+    page = contact.view.attachments_page
+    note = page.findChild(QLabel, "attachments.owner")
+    page.list.setCurrentRow(0)  # the other role's file
+    assert not page.kind_combo.isEnabled() and not page.remove_button.isEnabled() and not page.title_edit.isEnabled()
+    assert note.isVisible() and owners[theirs].label.zh in note.text()
+    page.list.setCurrentRow(1)  # the enterprise's own
+    assert page.kind_combo.isEnabled() and page.remove_button.isEnabled() and not note.isVisible()
+    contact.session.attachments_changed.emit()  # the list rebuilt: the lock follows
+    page.list.setCurrentRow(0)
+    assert not page.kind_combo.isEnabled()
