@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -81,6 +81,8 @@ class WizardView(QWidget):
         for page in self.pages:
             item = QListWidgetItem(titles[page.key])
             item.setData(Qt.ItemDataRole.UserRole, page.key)
+            if self.role is not None and isinstance(page, FieldPage) and not roles.owns_step(self.role, page.key):
+                item.setForeground(QColor("#808080"))  # another role's step: shown, read-only
             self.step_list.addItem(item)
         self.step_list.currentRowChanged.connect(self.go_to)
         layout.addWidget(self.step_list)

@@ -27,6 +27,11 @@ ACTIONS = {"handoff": N_("交出填写"), "merge": N_("合并返回的文件"), 
 
 
 def show_time(at: Any) -> str:
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return at
     if isinstance(at, datetime):
         return at.astimezone().strftime("%Y-%m-%d %H:%M")
     return str(at or "")
