@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLa
 from forms.errors import UserError
 from forms.pack import load_pack
 
-from . import i18n, opening, roles, settings
+from . import i18n, opening, roles, settings, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
@@ -359,14 +359,37 @@ class MainWindow(QMainWindow):
             from forms import workflow
 
             self._refuse_open_file(dest)
-            self.session.flush()
-            workflow.handoff(self.session.path, role_id, dest, lang=self.lang)
+            self._released(lambda path: workflow.handoff(path, role_id, dest, lang=self.lang))
         except UserError as exc:
             self._error(tr("无法交出"), exc)
             return False
         self.statusBar().showMessage(tr("已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。").format(
             name=dest.name, role=name), 30000)
         return True
+
+    def _released(self, action):
+        """Run ``action(path)`` while this window lets go of its draft: forms' handoff opens the
+        original itself, as its one writer (it records the hand-off there). The draft opens again
+        on the same step, whatever ``action`` did."""
+        path = self.session.path
+        step = self.view.current_key() if self.view is not None else None
+        # The pages' background jobs (thumbnails) report to their session: let them land first.
+        workers.wait_all(10000)
+        QApplication.sendPostedEvents()
+        self._detach()
+        try:
+            return action(path)
+        finally:
+            try:
+                opened = opening.open_in_place(path)
+            except UserError as exc:
+                self._build()
+                self.banner.show_message(tr("无法打开“{name}”：{message}").format(
+                    name=path.name, message=exc.message(self.lang)), "error")
+            else:
+                self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
+                if step and self.view is not None and step in self.view.keys():
+                    self.view.go_to_key(step)
 
     def merge_returned(self) -> bool:
         """Choose the returned copy, show how it differs; the dialog's choices merge in one call.
@@ -387,6 +410,7 @@ class MainWindow(QMainWindow):
             theirs = opening._open(path, True)
             try:
                 diff = workflow.diff(self.session.draft, theirs, self.pack)
+                role = roles.role_of(self.pack, roles.draft_role(theirs))
             finally:
                 theirs.close()
         except UserError as exc:
@@ -398,7 +422,15 @@ class MainWindow(QMainWindow):
         from .pages.merge_dialog import MergeDialog
 
         session = self.session
-        dialog = MergeDialog(diff, path.name, self,
+
+        def in_role(what) -> bool:  # a field path, or the kinds of an attachment's two sides
+            if role is None:
+                return True
+            if isinstance(what, str):
+                return roles.owns_field(role, what)
+            return all(kind in role.attachment_kinds for kind in what)
+
+        dialog = MergeDialog(diff, path.name, self, in_role=in_role,
                              label_of=lambda p: session.spec(p).label(session.lang) if session.spec(p) else None)
         dialog.merge_requested.connect(lambda choices: self.apply_merge(path, choices))
         dialog.finished.connect(dialog.deleteLater)
@@ -418,8 +450,8 @@ class MainWindow(QMainWindow):
         self.session._reload()  # the merge wrote the draft behind the session's back
         self.session.attachments_changed.emit()
         self._update_title()
-        applied = result.applied if isinstance(result.applied, int) else len(result.applied)
-        left = result.conflicts_left if isinstance(result.conflicts_left, int) else len(result.conflicts_left)
+        applied = len(getattr(result, "taken", None) or getattr(result, "applied", None) or [])
+        left = len(result.conflicts_left or [])
         self.statusBar().showMessage(tr("已合并“{name}”：采用对方 {applied} 处，未解决的冲突 {left} 处。").format(
             name=path.name, applied=applied, left=left), 15000)
         return True

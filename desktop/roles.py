@@ -4,10 +4,12 @@ says which roles exist; the first one is the applicant, who holds the original d
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from forms.errors import UserError
 from forms.model import pattern_of
 
 from .i18n import tr
@@ -154,9 +156,20 @@ def apply_to_attachments(page: Any, role: Any, pack: Any, lang: str) -> None:
     if column is not None:
         column.insertWidget(column.indexOf(page.info) + 1, note)
 
+    handed = _handoff_time(page.session.draft)
+    initial = {a.id for a in page.session.attachments()}
+
+    def added_here(info: Any) -> bool:
+        """The contact's own upload (any kind until they label it): added in this window, or
+        after the hand-off."""
+        if info.id not in initial:
+            return True
+        added = _when(getattr(info, "added", None))
+        return handed is not None and added is not None and added > handed
+
     def relock(*_: object) -> None:
         info = page._info(page._current_id())
-        theirs = info is not None and not owns_kind(pack, role, info.kind)
+        theirs = info is not None and not owns_kind(pack, role, info.kind) and not added_here(info)
         if theirs:
             for widget in (page.kind_combo, page.title_edit, page.up_button, page.down_button, page.remove_button,
                            page.replace_button):
@@ -181,3 +194,24 @@ def _layout_holding(layout: Any, widget: QWidget) -> Any | None:
         if found is not None:
             return found
     return None
+
+
+def _when(at: Any) -> datetime | None:
+    if isinstance(at, str):
+        try:
+            at = datetime.fromisoformat(at)
+        except ValueError:
+            return None
+    if not isinstance(at, datetime):
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).replace(microsecond=0)
+
+
+def _handoff_time(draft: Any) -> datetime | None:
+    """When this copy was handed off, from its history (None when it has none)."""
+    try:
+        entries = draft.history()
+    except (AttributeError, UserError):
+        return None
+    times = [t for t in (_when(e.at) for e in entries if e.action == "handoff") if t is not None]
+    return max(times) if times else None

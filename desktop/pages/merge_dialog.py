@@ -53,8 +53,17 @@ def _text(label: Any) -> str:
     return str(label or "")
 
 
+def _theirs_changed(row: Any) -> bool:
+    """forms says whether their side changed since the hand-off; without that, compare to the base."""
+    if hasattr(row, "theirs_changed"):
+        return bool(row.theirs_changed)
+    return getattr(row, "base", object()) != row.theirs
+
+
 def attachment_key(row: Any) -> str:
     """The choice key forms' merge reads: ``attachment:<sha256>`` of the file the row is about."""
+    if isinstance(getattr(row, "key", None), str):
+        return row.key
     info = row.theirs if row.theirs is not None else row.ours
     return f"attachment:{info.sha256}"
 
@@ -66,7 +75,11 @@ class MergeDialog(QDialog):
 
     merge_requested = Signal(dict)
 
-    def __init__(self, diff: Any, returned_name: str, parent: QWidget | None = None, label_of=None) -> None:
+    def __init__(self, diff: Any, returned_name: str, parent: QWidget | None = None, label_of=None,
+                 in_role=None) -> None:
+        """``label_of(path)``: the field's label in the UI language; ``in_role(path_or_kinds)``:
+        whether the returned copy's role fills it (a change outside the role is not taken unless
+        the user ticks it)."""
         super().__init__(parent)
         self.setObjectName("merge")
         self.setWindowTitle(tr("合并返回的文件"))
@@ -101,12 +114,14 @@ class MergeDialog(QDialog):
             label = (label_of(field.path) if label_of else None) or _text(field.label) or field.path
             self._add_row(row, field.path, label, show_value(field.ours), show_value(field.theirs),
                           field.conflict, base=show_value(field.base) if field.conflict else None,
-                          theirs_changed=field.theirs != field.base)
+                          theirs_changed=_theirs_changed(field) and (in_role is None or in_role(field.path)))
             row += 1
         for attachment in sorted(diff.attachments, key=lambda a: not a.conflict):
             change = tr(CHANGES.get(attachment.change, attachment.change))
+            kinds = [a.kind for a in (attachment.ours, attachment.theirs) if a is not None]
             self._add_row(row, attachment_key(attachment), tr("附件（{change}）").format(change=change),
-                          show_attachment(attachment.ours), show_attachment(attachment.theirs), attachment.conflict)
+                          show_attachment(attachment.ours), show_attachment(attachment.theirs), attachment.conflict,
+                          theirs_changed=_theirs_changed(attachment) and (in_role is None or in_role(kinds)))
             row += 1
         self.table.resizeRowsToContents()
         column.addWidget(self.table, 1)

@@ -40,6 +40,8 @@ def show_time(at: Any) -> str:
 def field_label(session: Any, path: str | None) -> str:
     if not path:
         return ""
+    if path.startswith("attachment:"):  # forms keys an attachment by its digest
+        return tr("附件")
     spec = session.spec(path)
     return spec.label(session.lang) if spec is not None else path
 
@@ -75,8 +77,7 @@ class HistoryDialog(QDialog):
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         for row, entry in enumerate(entries):
             role = roles.role_of(session.pack, entry.role)
-            change = "" if entry.path is None and entry.old is None and entry.new is None else \
-                f"{show_value(entry.old)} → {show_value(entry.new)}"
+            change = f"{show_value(entry.old)} → {show_value(entry.new)}" if entry.path else ""
             cells = (show_time(entry.at), roles.label(role, session.lang) if role else (entry.role or ""),
                      field_label(session, entry.path) or action_text(entry.action), change, entry.note or "")
             for col, text in enumerate(cells):

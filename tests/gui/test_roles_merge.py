@@ -116,7 +116,7 @@ def stand_in_workflow(log: list[Entry]):
                 log.append(Entry(datetime.now(timezone.utc), "enterprise", "merge", row.path, row.ours, row.theirs))
                 applied.append(row.path)
         left = [r.path for r in found.fields if r.conflict and r.path not in (choices or {}) and take is None]
-        return types.SimpleNamespace(applied=applied, conflicts_left=left)
+        return types.SimpleNamespace(taken=applied, conflicts_left=left)
 
     return types.SimpleNamespace(handoff=handoff, diff=diff, merge=merge)
 
@@ -332,13 +332,14 @@ def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(q
 
     original = make_draft(tmp_path)
     pack = load_pack()
-    owners = {kind: next((r for r in roles.pack_roles(pack) if kind in (r.attachment_kinds or [])), None)
-              for kind in ("contract", "payment_proof")}
     role = enterprise_role(pack)
-    mine = next((k for k, r in owners.items() if r is not None and r.id == role.id), None)
-    theirs = next((k for k, r in owners.items() if r is not None and r.id != role.id), None)
+    kinds = ("contract", "payment_proof", "other")
+    mine = next((k for k in kinds if k in role.attachment_kinds), None)
+    theirs = next((k for k in kinds if k not in role.attachment_kinds
+                   and any(k in r.attachment_kinds for r in roles.pack_roles(pack))), None)
     if mine is None or theirs is None:
-        pytest.skip("the pack gives the enterprise no attachment kind of its own")
+        pytest.skip("the pack gives the enterprise no attachment kind of its own, or every kind")
+    provider = next(r for r in roles.pack_roles(pack) if theirs in r.attachment_kinds)
     with Draft.open(original) as draft:
         for kind in (theirs, mine):
             pdf = make_pdf(tmp_path / f"{kind}.pdf").read_bytes()
@@ -353,9 +354,15 @@ def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(q
     note = page.findChild(QLabel, "attachments.owner")
     page.list.setCurrentRow(0)  # the other role's file
     assert not page.kind_combo.isEnabled() and not page.remove_button.isEnabled() and not page.title_edit.isEnabled()
-    assert note.isVisible() and owners[theirs].label.zh in note.text()
+    assert note.isVisible() and provider.label.zh in note.text()
     page.list.setCurrentRow(1)  # the enterprise's own
     assert page.kind_combo.isEnabled() and page.remove_button.isEnabled() and not note.isVisible()
     contact.session.attachments_changed.emit()  # the list rebuilt: the lock follows
     page.list.setCurrentRow(0)
     assert not page.kind_combo.isEnabled()
+    # A file the contact adds is theirs to label, whatever kind it starts as.
+    pdf = make_pdf(tmp_path / "new.pdf").read_bytes()
+    contact.session.add_attachment(types.SimpleNamespace(original_name="new.pdf", source_format="pdf", pages=2,
+                                                         pdf=pdf), kind=theirs, title="新文件")
+    page.list.setCurrentRow(2)
+    assert page.kind_combo.isEnabled() and not note.isVisible()
