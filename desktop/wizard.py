@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import roles
 from .i18n import N_, tr
 from .pages.attachments_page import AttachmentsPage
 from .pages.field_page import FieldPage
@@ -55,10 +56,21 @@ class WizardView(QWidget):
         for step in session.pack.steps:
             if step.key in self.step_map.fields:
                 self.pages.append(FieldPage(step, session, self.step_map))
+        self.role = roles.role_of(session.pack, roles.draft_role(session.draft))
+        if self.role is not None:  # a hand-off copy: its role's steps first, the rest read-only
+            order = roles.step_order(self.role, [p.key for p in self.pages])
+            self.pages.sort(key=lambda p: order.index(p.key))
+            for page in self.pages:
+                if isinstance(page, FieldPage):
+                    roles.apply_to_page(page, self.role, session.pack, lang)
+            if self.pages:
+                roles.instructions(self.pages[0], self.role, lang)
         self.attachments_page = AttachmentsPage(session, services)
         self.review_page = ReviewPage(session, self.step_map, titles)
         self.output_page = OutputPage(session, services)
         self.pages += [self.attachments_page, self.review_page, self.output_page]
+        if self.role is not None:
+            roles.apply_to_attachments(self.attachments_page, self.role, session.pack, lang)
         self.review_page.jump.connect(self.jump_to_field)
 
         layout = QHBoxLayout(self)
@@ -69,6 +81,8 @@ class WizardView(QWidget):
         for page in self.pages:
             item = QListWidgetItem(titles[page.key])
             item.setData(Qt.ItemDataRole.UserRole, page.key)
+            if self.role is not None and isinstance(page, FieldPage) and not roles.owns_step(self.role, page.key):
+                item.setForeground(QColor("#808080"))  # another role's step: shown, read-only
             self.step_list.addItem(item)
         self.step_list.currentRowChanged.connect(self.go_to)
         layout.addWidget(self.step_list)
