@@ -207,10 +207,12 @@ def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", val
     """The sample with every text field at its ``max_chars`` (written with ``char``) and its
     tables full: the largest application the limits admit. ``valid``: the team at the rules'
     maximum (so that it checks without error: the summary keeps its 300 counted characters and
-    is padded with spaces); otherwise every table at its ``max_rows``."""
+    is padded with spaces; the sample's ``attachments`` refs kept); otherwise every table at its
+    ``max_rows`` and no attachment refs."""
     pack = pack or load_pack(DEFAULT_PACK)
     data = sample(category, pack)
-    data.pop("attachments", None)  # the fields only: attachments are the caller's to add
+    if not valid:  # the fields only: the required uploads' refs are kept where it must check clean
+        data.pop("attachments", None)
     rows = {table: spec.max_rows for table, spec in pack.tables.items()}
     if valid:
         rows["members"] = pack.rules.team.max_members
