@@ -70,12 +70,12 @@ def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
-    from .samples import sample
+    from .samples import fill_sample
     from .transfer import create_draft
 
     _require_category(args.category, pack)
-    data = sample(args.category, pack)
-    create_draft(Path(args.output), pack=pack.id, category=args.category, fill=lambda draft: draft.replace_data(data))
+    create_draft(Path(args.output), pack=pack.id, category=args.category,
+                 fill=lambda draft: fill_sample(draft, args.category, pack))
     print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 

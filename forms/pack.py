@@ -145,6 +145,8 @@ class Category(Strict):
     end: DateRule
     min_paid: MinPaid
     regional_exceptions: list[RegionalException] = []
+    # attachment kinds the notice requires uploaded (forms.checks.required_uploads)
+    required_attachments: list[Literal["contract", "payment_proof", "other"]] = []
 
     def min_paid_for(self, city: str | None) -> Decimal:
         for exception in self.regional_exceptions:

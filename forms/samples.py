@@ -109,16 +109,110 @@ def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
         {"amount_wan": str(first), "date": (start + dt.timedelta(days=10)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
         {"amount_wan": str(minimum - first + 5), "date": (start + dt.timedelta(days=40)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
     ]
+    # The uploads the notice requires, as the data contract names them (kind and title; the
+    # files themselves come from sample_attachments), so pure-data checks of a sample pass.
+    data["attachments"] = [{"kind": kind, "title": title} for kind, title in _uploads(cat)]
     return data
+
+
+def _uploads(category: Category) -> list[tuple[str, str]]:
+    return [(kind, SAMPLE_TITLES.get(kind, kind)) for kind in category.required_attachments]
+
+
+SAMPLE_TITLES = {"contract": "技术开发合同（示例扫描件）", "payment_proof": "到账证明（示例扫描件）", "other": "其他附件（示例）"}
+
+
+def _scan_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page A4 stand-in for a scan: a slightly grey page with a title, a few lines of
+    text and a red seal ring, drawn by reportlab (invariant: the same bytes every time)."""
+    import io
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from .render.fonts import register_fonts
+
+    fonts = register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1)
+    width, height = A4
+    canvas.setFillColor(colors.Color(0.95, 0.94, 0.91))
+    canvas.rect(0, 0, width, height, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    canvas.setFont(fonts.bold, 18)
+    canvas.drawCentredString(width / 2, height - 40 * mm, title)
+    canvas.setFont(fonts.regular, 11)
+    for number, line in enumerate(lines):
+        canvas.drawString(25 * mm, height - (60 + 9 * number) * mm, line)
+    canvas.setStrokeColor(colors.Color(0.8, 0.1, 0.1))
+    canvas.setLineWidth(2)
+    canvas.circle(width - 60 * mm, 70 * mm, 20 * mm)
+    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1))
+    canvas.setFont(fonts.regular, 9)
+    canvas.drawCentredString(width - 60 * mm, 69 * mm, "（示例印章）")
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _scan_lines(kind: str, data: dict[str, Any]) -> list[str]:
+    contract = data.get("contract") or {}
+    if kind == "payment_proof":
+        return [f"付款单位：{ENTERPRISE}", f"收款单位：{UNIVERSITY}"] + [
+            f"第{n}笔：{p['amount_wan']}万元，{p['date']}" for n, p in enumerate(data.get("payments") or [], start=1)
+        ] + ["本页为示例，不是真实的银行回单。"]
+    return [f"合同名称：{contract.get('name', '')}", f"登记号：{contract.get('registration_no', '')}",
+            f"甲方：{ENTERPRISE}", f"乙方：{UNIVERSITY}", f"合同金额：{contract.get('amount_wan', '')}万元",
+            "本页为示例，不是真实的合同。"]
+
+
+def sample_attachments(category: str, pack: Pack | None = None) -> list[tuple[str, str, bytes]]:
+    """(kind, title, PDF) of the uploads the category requires: small generated scan-like
+    PDFs, passed through our intake (so they are sanitised like any file and its ledger knows
+    them). Titles match the ``attachments`` entries of :func:`sample`."""
+    from .attachments import normalise
+
+    pack = pack or load_pack(DEFAULT_PACK)
+    cat = pack.category(category)
+    if cat is None:
+        raise ValueError(f"unknown category {category!r}")
+    data = sample(category, pack)
+    out = []
+    for kind, title in _uploads(cat):
+        result = normalise(_scan_pdf(title, _scan_lines(kind, data)), f"{title}.pdf")
+        out.append((kind, title, result.pdf))
+    return out
+
+
+def fill_sample(draft: Any, category: str, pack: Pack | None = None) -> None:
+    """Make ``draft`` the category's sample: its data (replacing all fields) and the required
+    uploads as attachments (added to any it has)."""
+    import hashlib
+    import io
+
+    import pikepdf
+
+    pack = pack or load_pack(DEFAULT_PACK)
+    draft.replace_data(sample(category, pack))
+    for kind, title, pdf in sample_attachments(category, pack):
+        with pikepdf.open(io.BytesIO(pdf)) as opened:
+            pages = len(opened.pages)
+        draft.add_attachment(kind=kind, title=title, original_name=f"{title}.pdf", source_format="pdf",
+                             pages=pages, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
 
 
 def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", valid: bool = True) -> dict[str, Any]:
     """The sample with every text field at its ``max_chars`` (written with ``char``) and its
     tables full: the largest application the limits admit. ``valid``: the team at the rules'
     maximum (so that it checks without error: the summary keeps its 300 counted characters and
-    is padded with spaces); otherwise every table at its ``max_rows``."""
+    is padded with spaces; the sample's ``attachments`` refs kept); otherwise every table at its
+    ``max_rows`` and no attachment refs."""
     pack = pack or load_pack(DEFAULT_PACK)
     data = sample(category, pack)
+    if not valid:  # the fields only: the required uploads' refs are kept where it must check clean
+        data.pop("attachments", None)
     rows = {table: spec.max_rows for table, spec in pack.tables.items()}
     if valid:
         rows["members"] = pack.rules.team.max_members

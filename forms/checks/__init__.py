@@ -13,6 +13,7 @@ from .batch import check_batch
 from .eligibility import check_eligibility, paid_total
 from .fields import check_fields
 from .issue import Collector, Issue
+from .required_uploads import check_required_uploads
 
 __all__ = ["Issue", "check", "check_batch", "errors", "paid_total"]
 
@@ -23,6 +24,7 @@ def check(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[Issue]:
         out.error("pack", "pack", value=data.get("pack"), expected=pack.id)
     check_fields(data, pack, out)
     check_eligibility(data, pack, out)
+    check_required_uploads(data, pack.category(data.get("category")), out)
     return out.issues
 
 

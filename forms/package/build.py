@@ -25,6 +25,7 @@ from forms.render.page import CREATOR
 from . import assemble as asm
 from .budget import fit
 from .pages import Entry, cover, footers, slip
+from .seal import Marks, record, seal_of
 
 KIND_ORDER = ("contract", "payment_proof", "other")
 KIND_LABELS = {"contract": ("合同", "Contract"), "payment_proof": ("到账证明", "Payment proof"), "other": ("其他附件", "Other")}
@@ -126,13 +127,16 @@ def _info(pdf: pikepdf.Pdf, data: dict[str, Any], pack: Pack, title: str) -> Non
 
 
 def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
-                  budget_mb: float | None = None) -> PackageResult:
+                  budget_mb: float | None = None, final: bool = False) -> PackageResult:
     """Cover with contents → the category's 申报书 → the three letters → contracts → payment
     proofs → other attachments. Every page is footed "第 N 页 共 M 页" with the content hash;
-    the outline has one entry per part. Over the size budget, scans are downsampled (notes)."""
+    the outline has one entry per part. Over the size budget, scans are downsampled (notes).
+    Not ``final``: every page is watermarked as a draft; final: every page is sealed."""
     # The check code is of the draft as stored, so every machine prints the same one for it
     # (re-sanitising is deterministic, so the stored bytes identify the printed ones).
     digest = content_hash(data, attachments)
+    stored = attachments
+    marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
     parts = _document_parts(data, pack) + _attachment_parts(attachments)
     _count_pages(parts)
@@ -145,7 +149,7 @@ def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
     def build() -> pikepdf.Pdf:
         pdf = asm.assemble(parts)
         if "pdf" not in overlay:
-            overlay["pdf"] = footers([asm.visible_size(page)[:2] for page in pdf.pages], texts)
+            overlay["pdf"] = footers([asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
         asm.stamp(pdf, overlay["pdf"])
         asm.outline(pdf, [(part.title, part.start) for part in parts])
         _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
@@ -154,12 +158,21 @@ def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
     budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
     fitted = fit(build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"))
     return PackageResult(
-        pdf=_guard(fitted.pdf),
+        pdf=_guard(_sealed(fitted.pdf, marks, data, stored, digest)),
         pages=total,
         outline=[part.title for part in parts],
         notes=fitted.notes,
         digest=digest,
     )
+
+
+def _marks(data: dict[str, Any], pack: Pack, digest: str, final: bool) -> Marks:
+    return Marks(final=final, seal=seal_of(digest), pack_id=pack.id, category=str(data.get("category") or ""))
+
+
+def _sealed(pdf: bytes, marks: Marks, data: dict[str, Any], attachments: Attachments, digest: str) -> bytes:
+    """A final file gets its seal record (page digests) once its pages are as they will stay."""
+    return record(pdf, marks, data, attachments, digest) if marks.final else pdf
 
 
 def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str) -> tuple[bytes, int]:
@@ -185,11 +198,13 @@ def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str)
 
 
 def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bool = False,
-                    attachments: Attachments = ()) -> bytes:
+                    attachments: Attachments = (), final: bool = False) -> bytes:
     """One collated paper copy per recipient (pack.copies): a routing slip naming the
     recipient and the sign/seal checklist, then the 申报书 and the three letters (and the
     attachments when asked). The documents are rendered once and shared by the copies."""
-    digest = content_hash(data, attachments if include_attachments else ())
+    stored = attachments if include_attachments else ()
+    digest = content_hash(data, stored)
+    marks = _marks(data, pack, digest, final)
     attachments = checked(attachments) if include_attachments else ()
     documents = _document_parts(data, pack) + (_attachment_parts(attachments) if include_attachments else [])
     _count_pages(documents)
@@ -215,7 +230,7 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
         slip_part = parts[copies[number - 1][1]]
         texts += [f"第{number}份　报送清单（递交前取下）"] * slip_part.pages
         texts += [f"第{number}份　第 {n} 页 共 {per_copy} 页　校验码 {digest}" for n in range(1, per_copy + 1)]
-    asm.stamp(pdf, footers([asm.visible_size(page)[:2] for page in pdf.pages], texts))
+    asm.stamp(pdf, footers([asm.visible_size(page)[:2] for page in pdf.pages], texts, marks))
     with pdf.open_outline() as tree:
         for (title, index), next_index in zip(copies, [i for _, i in copies[1:]] + [len(parts)]):
             item = pikepdf.OutlineItem(title, parts[index].start)
@@ -223,7 +238,7 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
             tree.root.append(item)
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
     _info(pdf, data, pack, f"{pack.title.zh}纸质材料（{total}份）：{(data.get('project') or {}).get('name') or ''}")
-    return _guard(asm.save(pdf))
+    return _guard(_sealed(asm.save(pdf), marks, data, stored, digest))
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,7 +246,8 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
 
 
 def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
-                 inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None) -> list[Path]:
+                 inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None,
+                 final: bool = False) -> list[Path]:
     """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
     pack.upload.max_file_mb (scans downsampled when needed). Slot files this program wrote in
     an earlier run whose slot is now empty are removed, so a stale file is never uploaded; a
@@ -242,6 +258,9 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
 
     out_dir = Path(out_dir)
     check_output(out_dir, inputs, directory=True)
+    stored = attachments
+    digest = content_hash(data, attachments)
+    marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
     made: dict[str, bytes] = {}
     for slot in parse_documents(pack).uploads:
@@ -249,9 +268,14 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         if not items:
             continue
         parts = _attachment_parts(items)
+        overlay: dict[str, bytes] = {}
 
-        def build(parts: list[asm.Part] = parts, slot=slot) -> pikepdf.Pdf:
+        def build(parts: list[asm.Part] = parts, slot=slot, overlay=overlay) -> pikepdf.Pdf:
             pdf = asm.assemble(parts)
+            if "pdf" not in overlay:
+                sizes = [asm.visible_size(page)[:2] for page in pdf.pages]
+                overlay["pdf"] = footers(sizes, [""] * len(sizes), marks)
+            asm.stamp(pdf, overlay["pdf"])
             asm.outline(pdf, [(part.title, part.start) for part in parts])
             _info(pdf, data, pack, f"{slot.zh}：{(data.get('project') or {}).get('name') or ''}")
             return pdf
@@ -259,7 +283,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         fitted = fit(build, pack.upload.max_file_mb, pack.upload.downsample_dpi, (slot.zh, slot.en))
         if fitted.over:
             raise UserError("package.file_too_large", *_split(fitted.notes[-1]))
-        made[slot.file] = _guard(fitted.pdf)
+        made[slot.file] = _guard(_sealed(fitted.pdf, marks, data, stored, digest))
     written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
     if notes is not None:
         notes.extend(written.notes)

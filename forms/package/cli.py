@@ -47,16 +47,31 @@ def register(subparsers: Any) -> None:
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.set_defaults(func=cmd_upload_files)
 
+    p = subparsers.add_parser("verify", help="is a sealed (final) PDF intact, and does it match the draft?")
+    p.add_argument("package", metavar="PACKAGE.pdf")
+    p.add_argument("draft", nargs="?", metavar="DRAFT.cxy")
+    p.set_defaults(func=cmd_verify)
+
 
 def _say(args: argparse.Namespace, zh: str, en: str) -> str:
     return en if getattr(args, "lang", "zh") == "en" else zh
 
 
+def is_final(draft: Any) -> bool:
+    """Whether a draft is finalised: its ``final`` attribute where the draft has one, else its
+    meta flag. Anything else (a JSON file) is never final."""
+    final = getattr(draft, "final", None)
+    if final is not None:
+        return bool(final() if callable(final) else final)
+    meta = getattr(draft, "meta", None)
+    return bool(callable(meta) and meta().get("final") == "1")
+
+
 @contextmanager
 def _application(
     path: Path, *, with_attachments: bool = True
-) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]]]]:
-    """(data, attachments) of a draft (opened read-only where it lies, read in one snapshot) or
+) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]], bool]]:
+    """(data, attachments, final) of a draft (opened read-only where it lies, read in one snapshot) or
     of a contract JSON. A damaged attachment stops here, named: a package must never silently
     lack a contract or a payment proof. ``with_attachments=False``: the data alone (nothing to
     stop for)."""
@@ -64,14 +79,14 @@ def _application(
     from forms.draft.attachments import damaged
 
     if path.suffix.lower() == ".json":
-        yield application_of(path), []
+        yield application_of(path), [], False
         return
     with opened(path) as draft:
         infos = draft.attachments() if with_attachments else []
         for number, info in enumerate(infos, start=1):
             if info.damaged:
                 raise damaged(number, info.title)
-        loaded = draft.data(), [(info, draft.attachment_pdf(info.id)) for info in infos]
+        loaded = draft.data(), [(info, draft.attachment_pdf(info.id)) for info in infos], is_final(draft)
     yield loaded
 
 
@@ -138,8 +153,8 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import build_package
 
     _check_output(args)
-    with _application(Path(args.draft)) as (data, attachments):
-        result = build_package(data, attachments, pack, budget_mb=args.budget_mb)
+    with _application(Path(args.draft)) as (data, attachments, final):
+        result = build_package(data, attachments, pack, budget_mb=args.budget_mb, final=final)
     _write(args, result.pdf)
     for note in result.notes:
         zh, _, en = note.partition(" (")
@@ -154,8 +169,9 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import build_print_set
 
     _check_output(args)
-    with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments):
-        pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments)
+    with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments, final):
+        pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments,
+                              final=final)
     _write(args, pdf)
     print(_say(args, f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
                f"Wrote the print set {args.output} ({len(pack.copies)} copies)"))
@@ -167,8 +183,8 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
 
     out_dir = _check_output(args, directory=True)
     notes: list[tuple[str, str]] = []
-    with _application(Path(args.draft)) as (data, attachments):
-        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes)
+    with _application(Path(args.draft)) as (data, attachments, final):
+        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes, final=final)
     for zh, en in notes:
         print(_say(args, zh, en))
     if not paths:
@@ -176,3 +192,13 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     for path in paths:
         print(f"{path}  {path.stat().st_size / MB:.1f} MB")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace, pack: Pack) -> int:
+    """Exit 0 intact (and matching the draft when given), 1 changed pages or differing fields;
+    an unusable input is a UserError (exit 2)."""
+    from forms.package.verify import verify
+
+    verdict = verify(Path(args.package), Path(args.draft) if args.draft else None)
+    print(verdict.message(getattr(args, "lang", "zh")))
+    return 0 if verdict.ok else 1

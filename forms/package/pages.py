@@ -18,6 +18,8 @@ from forms.render.fonts import register_fonts
 from forms.render.page import CREATOR, a4_document
 from forms.render.primitives import CheckboxGroup, Styles
 
+from .seal import Marks, draw_marks
+
 MARGINS = (25.0, 22.0, 25.0, 22.0)  # top, right, bottom, left (mm)
 CONTENT_W = (210 - MARGINS[1] - MARGINS[3]) * mm
 FOOTER_Y = 8 * mm
@@ -146,14 +148,21 @@ def _build(story: list[Flowable], *, title: str, data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
-def footers(sizes: list[tuple[float, float]], texts: list[str]) -> bytes:
+def footers(sizes: list[tuple[float, float]], texts: list[str], marks: Marks | None = None) -> bytes:
     """One overlay page per page, each the visible size of its page, with its footer text at
-    the bottom centre on a white ground (legible over a full-bleed scan)."""
+    the bottom centre on a white ground (legible over a full-bleed scan), and ``marks`` (the
+    draft watermark or the seal) when given. An empty text draws no footer."""
     fonts = register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=fonts.regular)
-    for (width, height), text in zip(sizes, texts):
+    total = len(sizes)
+    for number, ((width, height), text) in enumerate(zip(sizes, texts), start=1):
         canvas.setPageSize((width, height))
+        if marks is not None:
+            draw_marks(canvas, width, height, marks, number, total, fonts.regular)
+        if not text:
+            canvas.showPage()
+            continue
         canvas.setFont(fonts.regular, FOOTER_SIZE)
         text_w = canvas.stringWidth(text, fonts.regular, FOOTER_SIZE)
         canvas.setFillColor(colors.white)

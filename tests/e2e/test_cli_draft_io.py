@@ -30,6 +30,8 @@ def draft(tmp_path) -> Path:
     """A sample draft with three scanned attachments (contract, two payment proofs)."""
     path = tmp_path / "d.cxy"
     assert cxy("sample", "--category", "tech_vp", "-o", str(path)).returncode == 0
+    for _ in range(2):  # the sample's own two scans out: the tests number these three
+        assert cxy("detach", str(path), "1").returncode == 0
     for n, colour in enumerate(("white", "gray", "black")):
         Image.new("RGB", (400, 560), colour).save(tmp_path / f"scan{n}.jpg")
     assert cxy("attach", str(path), "--kind", "contract", "--title", "技术合同", str(tmp_path / "scan0.jpg")).returncode == 0

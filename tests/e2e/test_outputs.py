@@ -32,6 +32,8 @@ def attached(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("attached")
     draft = folder / "d.cxy"
     assert main(["sample", "--category", "tech_vp", "-o", str(draft)]) == 0
+    for _ in range(2):  # the sample's own two scans out: these tests attach their own
+        assert main(["detach", str(draft), "1"]) == 0
     for kind, colour in (("contract", "white"), ("payment_proof", "lightgrey"), ("other", "beige")):
         image = folder / f"{kind}.png"
         Image.new("RGB", (600, 840), colour).save(image)
@@ -188,6 +190,8 @@ def test_stale_upload_files_are_removed_only_when_ours_and_unchanged(tmp_path, c
     (docs / "other.pdf").write_bytes(b"%PDF the user annotated ours")  # changed: now the user's
     draft = tmp_path / "only-contract.cxy"
     assert main(["sample", "--category", "tech_vp", "-o", str(draft)]) == 0
+    for _ in range(2):  # the sample's own two scans out: these tests attach their own
+        assert main(["detach", str(draft), "1"]) == 0
     Image.new("RGB", (600, 840), "white").save(tmp_path / "c.png")
     assert main(["attach", str(draft), "--kind", "contract", str(tmp_path / "c.png")]) == 0
     with Draft.open(draft) as opened:
@@ -345,6 +349,8 @@ def test_a_file_of_ours_that_became_an_input_is_never_replaced(tmp_path):
 def test_an_attachment_with_a_500_character_name_exports(tmp_path, capsys):
     draft = tmp_path / "d.cxy"
     assert main(["sample", "--category", "tech_vp", "-o", str(draft)]) == 0
+    for _ in range(2):  # the sample's own two scans out: these tests attach their own
+        assert main(["detach", str(draft), "1"]) == 0
     scan = tmp_path / (("合同扫描件" * 20)[:80] + ".png")  # 244 bytes: as long as a name may be
     Image.new("RGB", (300, 400), "white").save(scan)
     assert main(["attach", str(draft), "--kind", "contract", "--title", "题" * 500, str(scan)]) == 0

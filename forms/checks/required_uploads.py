@@ -1,0 +1,32 @@
+"""The notice's required uploads: each category's pack entry lists the attachment kinds that
+must be present (``required_attachments``); a missing kind is an error on
+``attachments.<kind>``. The checks see the attachments as the ``attachments`` list of the data
+(``{kind, title}``, as the CLI's validate and the app put it there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..pack import Category
+from .issue import Collector
+
+CODE = "attachments.required"
+# The kinds' names as the user sees them on the attachments step.
+KIND_LABELS = {"contract": ("合同扫描件", "contract scan"), "payment_proof": ("到账证明", "payment proof")}
+
+
+def present_kinds(data: dict[str, Any]) -> set[str]:
+    items = data.get("attachments")
+    if not isinstance(items, list):
+        return set()
+    return {item.get("kind") for item in items if isinstance(item, dict) and isinstance(item.get("kind"), str)}
+
+
+def check_required_uploads(data: dict[str, Any], category: Category | None, out: Collector) -> None:
+    if category is None:
+        return
+    present = present_kinds(data)
+    for kind in category.required_attachments:
+        if kind not in present:
+            zh, en = KIND_LABELS.get(kind, (kind, kind))
+            out.error(f"attachments.{kind}", CODE, kind_label=en if out.lang == "en" else zh)

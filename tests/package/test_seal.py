@@ -1,0 +1,134 @@
+"""Issue 10 items 6 and 7: a draft's outputs say so on every page; a final output is sealed on
+every page and `forms.package.verify` tells a changed page or a changed draft."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from forms.package import build_package, build_print_set, upload_files
+from forms.package.seal import SEAL_KEY, WATERMARK, Marks, payload, seal_of
+from forms.package.verify import verify
+from forms.errors import UserError
+from forms.samples import sample
+
+
+@pytest.fixture(scope="module")
+def data(pack):
+    return sample("tech_vp", pack)
+
+
+@pytest.fixture(scope="module")
+def draft_build(data, attachments, pack):
+    return build_package(data, attachments, pack)
+
+
+@pytest.fixture(scope="module")
+def final_build(data, attachments, pack):
+    return build_package(data, attachments, pack, final=True)
+
+
+def texts(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_every_page_of_a_draft_package_carries_the_watermark_as_text(draft_build, attachments):
+    pages = texts(draft_build.pdf)
+    assert len(pages) == draft_build.pages >= 6 + len(attachments)
+    assert all(WATERMARK in text for text in pages)  # the attachment (scan) pages too
+    assert not any("封签" in text for text in pages)
+    with pikepdf.open(io.BytesIO(draft_build.pdf)) as pdf:
+        assert SEAL_KEY not in pdf.docinfo
+
+
+def test_a_final_package_has_no_watermark_and_a_seal_and_qr_on_every_page(final_build, data, pack):
+    pages = texts(final_build.pdf)
+    seal = seal_of(final_build.digest)
+    marks = Marks(final=True, seal=seal, pack_id=pack.id, category="tech_vp")
+    assert not any(WATERMARK in text for text in pages)
+    for number, text in enumerate(pages, start=1):
+        assert f"封签 {seal}" in text
+        # the QR's payload is also printed beside it; no QR decoder is installed here
+        assert payload(marks, number, len(pages)) in text
+    with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
+        for page in pdf.pages:  # the QR code: a form with many filled modules on every page
+            assert any(name.startswith("/CxyFooter") for name in page.resources.XObject.keys())
+        record = json.loads(str(pdf.docinfo[SEAL_KEY]))
+    assert len(record["pages"]) == len(pages) and record["hash"] == final_build.digest
+    assert record["pack"] == pack.id and record["category"] == "tech_vp"
+
+
+def test_the_qr_widget_encodes_the_payload(pack):
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    text = payload(Marks(True, "ABCD-1234", pack.id, "conference"), 3, 12)
+    assert text == f"CXY|{pack.id}|conference|ABCD-1234|3/12"
+    assert QrCodeWidget(text).value == text
+
+
+def test_two_final_builds_are_identical(final_build, data, attachments, pack):
+    assert build_package(data, attachments, pack, final=True).pdf == final_build.pdf
+
+
+def test_verify_says_intact(final_build, tmp_path):
+    path = tmp_path / "p.pdf"
+    path.write_bytes(final_build.pdf)
+    verdict = verify(path)
+    assert verdict.intact and verdict.changed_pages == [] and verdict.matches_draft is None
+    assert "完好" in verdict.message("zh") and "Intact" in verdict.message("en")
+
+
+def test_verify_names_the_one_page_whose_content_stream_changed(final_build, tmp_path):
+    path = tmp_path / "p.pdf"
+    with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
+        contents = pdf.pages[2].Contents
+        stream = contents[len(contents) // 2] if isinstance(contents, pikepdf.Array) else contents
+        stream.write(stream.read_bytes() + b"\n0 0 1 rg 100 100 50 50 re f\n")  # one added square
+        pdf.save(path)
+    verdict = verify(path)
+    assert not verdict.intact and verdict.changed_pages == [3]
+    assert "第 3 页" in verdict.message("zh") and "page(s) 3" in verdict.message("en")
+
+
+def test_a_resave_that_changes_no_page_stays_intact(final_build, tmp_path):
+    path = tmp_path / "resaved.pdf"
+    with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
+        pdf.save(path, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert verify(path).intact
+
+
+def test_verify_refuses_what_it_cannot_judge(draft_build, tmp_path):
+    (tmp_path / "x.pdf").write_bytes(b"not a pdf")
+    (tmp_path / "d.pdf").write_bytes(draft_build.pdf)
+    for name, code in (("x.pdf", "verify.not_pdf"), ("d.pdf", "verify.no_seal"), ("none.pdf", "verify.not_found")):
+        with pytest.raises(UserError) as caught:
+            verify(tmp_path / name)
+        assert caught.value.code == code
+
+
+def test_a_final_print_set_has_every_page_of_its_three_copies_sealed(data, attachments, pack, tmp_path):
+    pdf = build_print_set(data, pack, include_attachments=True, attachments=attachments, final=True)
+    pages = texts(pdf)
+    assert all("封签" in text and WATERMARK not in text for text in pages)
+    path = tmp_path / "print.pdf"
+    path.write_bytes(pdf)
+    assert verify(path).intact and verify(path).pages == len(pages)
+    draft = build_print_set(data, pack, include_attachments=True, attachments=attachments)
+    assert all(WATERMARK in text for text in texts(draft))
+
+
+def test_upload_files_are_watermarked_or_sealed(data, attachments, pack, tmp_path):
+    for final in (False, True):
+        out = tmp_path / f"up{final}"
+        paths = upload_files(data, attachments, pack, out, final=final)
+        assert paths
+        for path in paths:
+            pages = texts(path.read_bytes())
+            assert all((WATERMARK in text) != final for text in pages)
+            if final:
+                assert verify(path).intact
