@@ -11,16 +11,18 @@ from pathlib import Path
 
 from forms.draft import Draft
 from forms.pack import load_pack
-from forms.samples import sample
+from forms.samples import fill_sample, sample
 from forms.transfer import create_draft
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def sample_draft(path: Path, category: str = "tech_vp") -> Path:
-    data = sample(category, load_pack())
-    create_draft(path, pack=data.get("pack", "jiangsu-cxy-2023"), category=category,
-                 fill=lambda draft: draft.replace_data(data))
+    """The sample application with its generated contract and payment scans (eligible)."""
+    pack = load_pack()
+    data = sample(category, pack)
+    create_draft(path, pack=data.get("pack", pack.id), category=category,
+                 fill=lambda draft: fill_sample(draft, category, pack))
     return path
 
 
