@@ -4,7 +4,6 @@ else's), which is always edited where it lies, after the draft's own hardened ch
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import os
 import re
 from dataclasses import dataclass
@@ -93,41 +92,26 @@ class Opened:
     holder: Any = None  # forms' LockInfo, when known
 
 
-def _has_readonly() -> bool:
-    from forms.draft import Draft
-
-    return "readonly" in inspect.signature(Draft.open).parameters
-
-
 def _open(path: Path, readonly: bool):
     from forms.draft import Draft
 
-    if _has_readonly():
-        return Draft.open(path, readonly=readonly)
-    return Draft.open(path)  # an older forms: the session alone keeps a read-only view unchanged
-
-
-def _writable(path: Path) -> bool:
-    """Only for an older forms, whose Draft.open does not say ``draft.readonly_media`` itself."""
-    return _has_readonly() or not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    return Draft.open(path, readonly=readonly)
 
 
 def open_in_place(path: Path) -> Opened:
     """Open ``path`` where it lies: for editing when it can be written and nobody else edits
     it, read-only otherwise (never a copy)."""
     path = Path(path).absolute()
-    if not _writable(path):
-        opened = Opened(_open(path, True), path, "media")
-    else:
-        try:
-            opened = Opened(_open(path, False), path)
-        except UserError as exc:
-            if exc.code == READONLY_MEDIA:
-                opened = Opened(_open(path, True), path, "media")
-            elif exc.code == LOCKED:
-                opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
-            else:
-                raise
+    try:
+        opened = Opened(_open(path, False), path)
+    except UserError as exc:
+        if exc.code == READONLY_MEDIA:
+            opened = Opened(_open(path, True), path, "media")
+        elif exc.code == LOCKED:
+            # a lock taken at the OS level only (no lock file to read) names no holder
+            opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
+        else:
+            raise
     settings.add_recent(path)
     return opened
 
@@ -136,31 +120,15 @@ def holder_text(holder: Any, lang: str = "zh") -> str:
     """Who holds the lock (forms' LockInfo: user, host, program, pid, since); empty when unknown."""
     if holder is None:
         return ""
-    describe = getattr(holder, "describe_en" if lang == "en" else "describe_zh", None)
-    if callable(describe):
-        return str(describe())
-    parts = [str(getattr(holder, name, "") or "") for name in ("user", "host", "program")]
-    user, host, program = parts
-    pid = getattr(holder, "pid", None)
-    text = f"{user}@{host}" if user and host else user or host
-    if program:
-        text += f" ({program}{f', {pid}' if pid else ''})"
-    return text.strip()
+    return holder.describe_en() if lang == "en" else holder.describe_zh()
 
 
 def data_stamp(draft: Any, path: Path) -> Any:
     """Changes whenever another program commits to the draft."""
-    version = getattr(draft, "data_version", None)
-    if callable(version):
-        try:
-            return version()
-        except UserError:
-            pass
     try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+        return draft.data_version()
+    except UserError:
+        return None  # mid-commit or briefly unreadable: the next look tries again
 
 
 def same_file(a: Path, b: Path) -> bool:

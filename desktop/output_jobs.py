@@ -10,6 +10,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
 
 from forms.errors import UserError
+from forms.outputs import check_output
 
 from .pdf_images import pages
 
@@ -30,25 +31,11 @@ def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any]
 
 
 def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
-    """The one atomic writer the CLI uses too, after the output checks when forms has them."""
+    """The one atomic writer the CLI uses too, after the same output checks."""
     from forms.files import write_atomically
 
     check_output(dest, inputs)
     write_atomically(dest, data, what_zh, what_en)
-
-
-def check_output(dest: Path, inputs: list[Path]) -> None:
-    """Refuse an output that names an input, a directory, a device or a symlink (forms.outputs)."""
-    try:
-        from forms.outputs import check_output as check
-    except ImportError:  # an older forms: at least never write over the open draft
-        from .opening import same_file
-
-        if Path(dest).exists() and any(same_file(dest, source) for source in inputs):
-            raise UserError("output.is_input", f"不能把输出写到草稿本身：{Path(dest).name}",
-                            f"The output cannot replace the draft itself: {Path(dest).name}") from None
-        return
-    check(dest, inputs)
 
 
 def note_text(note: str, lang: str) -> str:
@@ -75,15 +62,6 @@ def print_set_job(data, attachments, pack, include_attachments: bool) -> Callabl
     return run
 
 
-def supported(fn: Callable, **extras: Any) -> dict[str, Any]:
-    """The keyword arguments ``fn`` takes among ``extras`` (forms gains ``inputs=`` / ``notes=``
-    on its writers; an older forms is called without them)."""
-    import inspect
-
-    params = inspect.signature(fn).parameters
-    return {name: value for name, value in extras.items() if name in params}
-
-
 def note_lines(notes: list, lang: str) -> list[str]:
     """forms' (zh, en) notes in the UI language."""
     return [(note[1] if lang == "en" else note[0]) if isinstance(note, tuple) else str(note) for note in notes]
@@ -95,7 +73,7 @@ def upload_job(data, attachments, pack, folder: Path, inputs: list[Path] = ()) -
         from forms.package import upload_files
 
         notes: list = []
-        files = upload_files(data, attachments, pack, folder, **supported(upload_files, inputs=list(inputs), notes=notes))
+        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes)
         return files, notes
 
     return run

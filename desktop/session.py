@@ -308,18 +308,7 @@ class Session(QObject):
                    pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
                    pdf=normalised.pdf)
         try:
-            if hasattr(self.draft, "replace_attachment"):
-                result = self.draft.replace_attachment(attachment_id, **new)
-                new_id = result if isinstance(result, int) else attachment_id
-            else:  # an older forms: add the new file where the old one was, remove the old one
-                old = next((a for a in self.attachments() if a.id == attachment_id), None)
-                if old is None:
-                    return None
-                new_id = self.draft.add_attachment(kind=old.kind, title=old.title, **new)
-                ids = [a.id for a in self.attachments() if a.id != new_id]
-                ids[ids.index(attachment_id)] = new_id
-                self.draft.reorder_attachments([*ids, attachment_id])
-                self.draft.remove_attachment(attachment_id)
+            self.draft.replace_attachment(attachment_id, **new)
         except UserError as exc:
             self.failed.emit(exc)
             return None
@@ -327,7 +316,7 @@ class Session(QObject):
         self.committed.emit(self.commits)
         self.attachments_changed.emit()
         self._check_timer.start()
-        return new_id
+        return attachment_id
 
     def update_attachment(self, attachment_id: int, **changes: Any) -> None:
         self._attachments_op("update_attachment", attachment_id, **changes)

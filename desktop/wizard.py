@@ -171,7 +171,7 @@ class WizardView(QWidget):
         if key in self.step_map.fields:
             return self.step_map.state(key, session.issues, session.is_quiet)
         if key == ATTACHMENTS:
-            if any(getattr(a, "damaged", False) for a in session.attachments()):
+            if any(a.damaged for a in session.attachments()):
                 return "error"  # it must be removed or replaced before anything is built
             state = self.step_map.state(key, session.issues, session.is_quiet)
             return "todo" if state == "complete" and not session.attachments() else state

@@ -40,10 +40,6 @@ def kind_labels() -> dict[str, str]:
     return {"contract": tr("技术合同"), "payment_proof": tr("到账证明"), "other": tr("其他材料")}
 
 
-def is_damaged(info) -> bool:
-    return bool(getattr(info, "damaged", False))
-
-
 def _local_files(mime) -> list[Path]:
     return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
 
@@ -186,7 +182,7 @@ class AttachmentsPage(QWidget):
         placeholder.fill(Qt.GlobalColor.white)
         damaged_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for number, info in enumerate(self.session.attachments(), start=1):
-            if is_damaged(info):
+            if info.damaged:
                 text = tr("{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}").format(
                     n=number, title=info.title, name=info.original_name)
                 icon = damaged_icon
@@ -197,7 +193,7 @@ class AttachmentsPage(QWidget):
                 icon = QIcon(self.thumbs.get(info.id, placeholder))
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, is_damaged(info))
+            item.setData(Qt.ItemDataRole.UserRole + 1, info.damaged)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", " "))
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -228,7 +224,7 @@ class AttachmentsPage(QWidget):
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(info.kind)) if has else 0)
         self.kind_combo.blockSignals(False)
         self.title_edit.setText(info.title if has else "")
-        if has and is_damaged(info):
+        if has and info.damaged:
             self.info.setText(tr("此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。"))
             self.info.setStyleSheet("color: #b00020")
         else:
@@ -380,7 +376,7 @@ class AttachmentsPage(QWidget):
     def _load_thumbnails(self) -> None:
         missing = []
         for info in self.session.attachments():
-            if info.id in self.thumbs or is_damaged(info):
+            if info.id in self.thumbs or info.damaged:
                 continue
             try:
                 missing.append((info.id, self.session.attachment_pdf(info.id)))

@@ -26,15 +26,15 @@ from forms.errors import UserError
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
+from forms.outputs import check_output
+
 from ..output_jobs import (
     build_inputs,
-    check_output,
     note_lines,
     note_text,
     package_job,
     print_job,
     print_set_job,
-    supported,
     upload_job,
     write_output,
 )
@@ -306,7 +306,7 @@ class OutputPage(QWidget):
         notes: list = []
         try:
             check_output(path, self._sources())
-            export_json(self.session.draft, path, **supported(export_json, inputs=self._sources(), notes=notes))
+            export_json(self.session.draft, path, inputs=self._sources(), notes=notes)
         except UserError as exc:
             self._failed(exc)
             return
