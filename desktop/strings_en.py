@@ -187,4 +187,6 @@ EN: dict[str, str] = {
     "密码已保存到系统密码库。": "The password was saved in the system password store.",
     "已从系统密码库删除密码。": "The password was removed from the system password store.",
     "已从系统密码库读取密码。": "The password was read from the system password store.",
+    # typing limits, JSON import, 定稿, 核验 (issue 9 follow-ups, issue 10)
+    "无法添加附件": "Cannot add attachments",
 }

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
+from forms.limits import check_attachment_count
 
 from .. import workers
 from ..failures import user_text
@@ -127,6 +128,7 @@ class AttachmentsPage(QWidget):
             self.kind_combo.addItem(label, key)
         self.kind_combo.currentIndexChanged.connect(self._kind_edited)
         self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(session.pack.limits.max_title_chars)
         self.title_edit.editingFinished.connect(self._title_edited)
         kind_label, title_label = QLabel(tr("类型(&K)")), QLabel(tr("标题(&T)"))
         kind_label.setBuddy(self.kind_combo)
@@ -299,6 +301,12 @@ class AttachmentsPage(QWidget):
         from forms.attachments import normalise
 
         paths = [Path(p) for p in paths]
+        if replace is None:
+            try:  # refused before any intake work, in one line naming the pack's limit
+                check_attachment_count(len(self.session.attachments()), self.session.pack, len(paths))
+            except UserError as exc:
+                self.services.prompter.error(tr("无法添加附件"), exc.message(self.session.lang))
+                return None
         self._meta = dict(meta or {})
 
         def intake(progress, cancel):
