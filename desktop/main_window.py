@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.pack import load_pack
 
-from . import i18n, opening, settings
+from . import i18n, opening, settings, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
@@ -39,6 +40,8 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.readonly_reason: str | None = None
         self.holder = None
+        self.import_job: workers.Job | None = None
+        self.import_progress: QProgressDialog | None = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -261,14 +264,15 @@ class MainWindow(QMainWindow):
 
     def choose_and_import(self) -> bool:
         path = self.services.prompter.open_file(tr("导入 JSON"), "JSON (*.json)")
-        return self.import_json(path) if path is not None else False
+        return self.import_json(path) is not None if path is not None else False
 
     def open_path(self, path: Path) -> bool:
-        """A draft opens where it lies (never copied); JSON is imported. A draft some window
-        of this program already edits is brought forward instead of opened twice."""
+        """A draft opens where it lies (never copied); JSON is imported (True: the import
+        started). A draft some window of this program already edits is brought forward
+        instead of opened twice."""
         path = Path(path)
         if path.suffix.lower() == ".json":
-            return self.import_json(path)
+            return self.import_json(path) is not None
         editing = window_editing(path)
         if editing is not None:
             editing.bring_forward()
@@ -283,28 +287,49 @@ class MainWindow(QMainWindow):
         self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
         return True
 
-    def import_json(self, source: Path) -> bool:
+    def import_json(self, source: Path) -> workers.Job | None:
+        """The JSON and its attachment files become a new draft on a worker, all or nothing
+        (forms.transfer.import_json_file); the draft opens when it is complete. A failure leaves
+        no file and is reported in one line; a rerun starts afresh."""
+        source = Path(source)
+        if self.import_job is not None:
+            return None
+        dest = self.services.prompter.save_file(
+            tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
+        if dest is None:
+            return None
+        dest = Path(dest)
+        if dest.suffix.lower() != ".cxy":
+            dest = dest.with_name(dest.name + ".cxy")
         try:
-            data, attachments = opening.read_json(source)
-            category = data.get("category")
-            if self.pack.category(category) is None:
-                raise UserError("json.category", "JSON 中缺少有效的项目类别（category）。",
-                                "The JSON has no valid project category (category).")
-            dest = self.services.prompter.save_file(
-                tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
-            if dest is None:
-                return False
             self._refuse_open_file(dest)
-            draft = opening.create(dest, self.pack, category, data)
         except UserError as exc:
             self._error(tr("无法导入“{name}”").format(name=source.name), exc)
-            return False
-        self._attach(draft, dest)
-        files = opening.attachment_files(attachments, source.parent)
-        if files:
-            self.view.go_to_key("attachments")
-            self.view.attachments_page.import_files([f for f, _, _ in files], {f: (k, t) for f, k, t in files})
-        return True
+            return None
+        pack_id = self.pack.id
+
+        def run(progress, cancel):
+            from forms.transfer import import_json_file
+
+            import_json_file(source, dest, default_pack=pack_id)
+
+        self.import_progress = QProgressDialog(tr("正在导入“{name}”及其附件…").format(name=source.name), "", 0, 0, self)
+        self.import_progress.setCancelButton(None)  # one transaction: it finishes or leaves nothing
+        self.import_progress.setWindowTitle(tr("导入 JSON"))
+        self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.import_progress.setMinimumDuration(400)
+        job = self.import_job = workers.start(run)
+        job.succeeded.connect(lambda _r: self.open_path(dest))
+        job.failed.connect(lambda exc: self._error(tr("无法导入“{name}”").format(name=source.name), exc))
+        job.ended.connect(self._import_ended)
+        return job
+
+    def _import_ended(self) -> None:
+        self.import_job = None
+        if self.import_progress is not None:
+            self.import_progress.close()
+            self.import_progress.deleteLater()
+            self.import_progress = None
 
     def send_copy(self) -> bool:
         if self.session is None:

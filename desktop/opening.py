@@ -136,24 +136,3 @@ def same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return Path(a).absolute() == Path(b).absolute()
-
-
-def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Contract JSON, read under forms' limits and shape-checked; the attachments list separately
-    (its files are imported by the attachments page, off the GUI thread). Their paths are checked
-    here already, so a path leading out of the JSON's folder is refused before a draft is made."""
-    from forms.transfer import check_shape, resolve_attachment_files
-    from forms.transfer import read_json as read
-
-    data = read(path)
-    check_shape(data)
-    attachments = data.pop("attachments", [])
-    resolve_attachment_files(attachments, path.parent)
-    return data, attachments
-
-
-def attachment_files(attachments: list[dict[str, Any]], base: Path) -> list[tuple[Path, str, str]]:
-    """(path, kind, title) per attachment file: forms' rule, paths only inside ``base``."""
-    from forms.transfer import resolve_attachment_files
-
-    return resolve_attachment_files(attachments, base)

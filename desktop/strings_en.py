@@ -189,4 +189,5 @@ EN: dict[str, str] = {
     "已从系统密码库读取密码。": "The password was read from the system password store.",
     # typing limits, JSON import, 定稿, 核验 (issue 9 follow-ups, issue 10)
     "无法添加附件": "Cannot add attachments",
+    "正在导入“{name}”及其附件…": "Importing “{name}” and its attachments…",
 }

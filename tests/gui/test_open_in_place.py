@@ -184,12 +184,20 @@ def test_a_failed_import_leaves_no_file_and_keeps_the_one_it_would_replace(qtbot
     monkeypatch.setattr(draft_module.Draft, "replace_data", refuse)
     window = open_window()
     prompter.paths.append(existing)
-    assert not window.import_json(source)
+    assert window.import_json(source) is not None
+    qtbot.waitUntil(lambda: window.import_job is None, timeout=60000)
+    assert window.session is None and len(prompter.errors) == 1
     assert existing.read_bytes() == before
+    assert sorted(p.name for p in existing.parent.iterdir()) == ["keep-me.cxy"]
+    prompter.paths.append(tmp_path / "Documents" / "refused.cxy")
+    assert window.import_json(source) is not None
+    qtbot.waitUntil(lambda: window.import_job is None, timeout=60000)
+    assert window.session is None and len(prompter.errors) == 2
     assert sorted(p.name for p in existing.parent.iterdir()) == ["keep-me.cxy"]
     monkeypatch.undo()
     prompter.paths.append(tmp_path / "Documents" / "new.cxy")
-    assert window.import_json(source)  # a rerun works
+    assert window.import_json(source) is not None  # a rerun works
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
     assert window.session.get("project.name") == sample("tech_vp")["project"]["name"]
 
 
