@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.readonly_reason: str | None = None
         self.holder = None
+        self.open_failure: tuple[Path, UserError] | None = None
         self.import_job: workers.Job | None = None
         self.import_progress: QProgressDialog | None = None
         central = QWidget()
@@ -79,6 +80,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._update_title()
         self._show_readonly()
+        if self.banner.isHidden():
+            self.open_failure = None  # closed by the user: not shown again
+        else:
+            self._show_open_failure()
+        self.banner.retranslate()
 
     def _show_readonly(self) -> None:
         """The banner of a read-only view (again after a language change)."""
@@ -94,6 +100,15 @@ class MainWindow(QMainWindow):
         text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
             name=self.session.path.name)
         self.banner.show_message(text, "warning", closable=False)
+
+    def _show_open_failure(self) -> None:
+        """Why the last file did not open, in the current language (again after a switch,
+        unless the user has closed the banner)."""
+        if self.open_failure is None:
+            return
+        path, exc = self.open_failure
+        self.banner.show_message(tr("无法打开“{name}”：{message}").format(
+            name=path.name, message=exc.message(self.lang)), "error")
 
     def try_editing(self) -> bool:
         """The user asks to edit a draft another program held: take it if it is free now."""
@@ -185,6 +200,7 @@ class MainWindow(QMainWindow):
     # -- opening --------------------------------------------------------------------------
     def _attach(self, draft, path: Path, readonly: str | None = None, holder=None) -> None:
         self._detach()
+        self.open_failure = None
         self.readonly_reason, self.holder = readonly, holder
         session = Session(draft, path, self.pack, self.lang, parent=self, readonly=readonly is not None)
         session.save_state_changed.connect(self._update_title)
@@ -281,8 +297,8 @@ class MainWindow(QMainWindow):
             opened = opening.open_in_place(path)
         except UserError as exc:
             # Not modal: the user reads why on the page they are on and picks another file.
-            self.banner.show_message(tr("无法打开“{name}”：{message}").format(
-                name=path.name, message=exc.message(self.lang)), "error")
+            self.open_failure = (path, exc)
+            self._show_open_failure()
             return False
         self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
         return True
