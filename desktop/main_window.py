@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.readonly_reason: str | None = None
         self.holder = None
         self.open_failure: tuple[Path, UserError] | None = None
+        self.final_banner = False  # the banner says 已定稿 (cleared when that ends)
         self.import_job: workers.Job | None = None
         self.import_progress: QProgressDialog | None = None
         central = QWidget()
@@ -87,8 +88,17 @@ class MainWindow(QMainWindow):
         self.banner.retranslate()
 
     def _show_readonly(self) -> None:
-        """The banner of a read-only view (again after a language change)."""
-        if self.session is None or self.readonly_reason is None:
+        """The banner of a read-only view or a final application (again after a language change)."""
+        if self.session is None:
+            return
+        if self.readonly_reason is None:
+            if self.session.final:
+                self.banner.show_message(tr("已定稿：申报书不能再修改，可以保存、打印和核验。"), "info", closable=False,
+                                         action=(tr("解除定稿(&R)…"), self.unfinalise))
+                self.final_banner = True
+            elif self.final_banner:
+                self.banner.clear()
+                self.final_banner = False
             return
         if self.readonly_reason == "locked":
             holder = opening.holder_text(self.holder, self.lang)
@@ -109,6 +119,26 @@ class MainWindow(QMainWindow):
         path, exc = self.open_failure
         self.banner.show_message(tr("无法打开“{name}”：{message}").format(
             name=path.name, message=exc.message(self.lang)), "error")
+
+    def _final_changed(self, _final: bool) -> None:
+        """定稿 or 解除定稿: the pages are built again, locked or editable."""
+        self._build()
+
+    def unfinalise(self) -> bool:
+        """解除定稿: asks why (the reason goes into the draft's history), then the draft is editable."""
+        if self.session is None or not self.session.final:
+            return False
+        reason = self.services.prompter.ask_text(tr("解除定稿"), tr("请说明为什么要解除定稿（将记入变更记录）："))
+        if reason is None or not reason.strip():
+            return False
+        try:
+            self.session.unfinalise(reason.strip())
+        except UserError as exc:
+            self.banner.show_message(tr("未能解除定稿：{message}").format(message=exc.message(self.lang)), "error")
+            self.final_banner = True  # shown again by the next rebuild
+            return False
+        self.statusBar().showMessage(tr("已解除定稿，可以修改。"), 10000)
+        return True
 
     def try_editing(self) -> bool:
         """The user asks to edit a draft another program held: take it if it is free now."""
@@ -206,6 +236,7 @@ class MainWindow(QMainWindow):
         session.save_state_changed.connect(self._update_title)
         session.committed.connect(self._update_title)
         session.failed.connect(self._draft_failed)
+        session.final_changed.connect(self._final_changed)
         self.session = session
         self._build()
 
@@ -225,6 +256,7 @@ class MainWindow(QMainWindow):
             self.session = None
         self.readonly_reason, self.holder = None, None
         self.banner.clear()
+        self.final_banner = False
 
     def _error(self, title: str, exc: Exception) -> None:
         text = user_text(exc, self.lang)

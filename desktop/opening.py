@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from forms.errors import UserError
 from forms.pack import Pack
@@ -35,10 +35,12 @@ def suggested_new_path(pack: Pack, category: str) -> Path:
     return unique_path(settings.data_dir(), f"{label}-{dt.date.today().isoformat()}")
 
 
-def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None):
-    """A new draft at ``path`` holding ``data``, all or nothing: it is made beside ``path`` and
-    only then takes its name, so a failure leaves no half-made draft and keeps the file the
-    user chose to replace. A draft someone is editing is never replaced."""
+def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None,
+           fill: Callable[[Any], None] | None = None):
+    """A new draft at ``path`` holding ``data`` (or what ``fill(draft)`` puts in it), all or
+    nothing: it is made beside ``path`` and only then takes its name, so a failure leaves no
+    half-made draft and keeps the file the user chose to replace. A draft someone is editing is
+    never replaced."""
     from forms.draft import Draft
     from forms.draft.errors import from_os_error
 
@@ -50,6 +52,8 @@ def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = 
         with Draft.create(tmp, pack=pack.id, category=category) as draft:
             if data is not None:
                 draft.replace_data(data)
+            if fill is not None:
+                fill(draft)
         os.replace(tmp, path)  # the save dialog has already asked before replacing a file
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -73,11 +77,16 @@ def _refuse_if_edited(path: Path) -> None:
 
 
 def create_sample(pack: Pack, category: str):
-    from forms.samples import sample
+    """The category's sample with the scans the notice requires (forms.samples.fill_sample), so
+    it is eligible as it stands."""
+    from forms import samples
 
     cat = pack.category(category)
     path = unique_path(settings.data_dir(), "示例-" + (cat.subtitle.zh if cat else category))
-    return create(path, pack, category, sample(category, pack)), path
+    fill_sample = getattr(samples, "fill_sample", None)  # TODO(lead): plain import once wt-seal is merged
+    if fill_sample is None:
+        return create(path, pack, category, samples.sample(category, pack)), path
+    return create(path, pack, category, fill=lambda draft: fill_sample(draft, category, pack)), path
 
 
 @dataclass

@@ -140,11 +140,9 @@ EN: dict[str, str] = {
     "{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。":
         "{errors} errors, {warnings} warnings. Every error must be fixed before the application can be marked "
         "final; warnings do not block. Click an item to go to its field.",
-    "已定稿。": "Marked final.",
     "尚未定稿。": "Not marked final yet.",
     "还有 {n} 个错误，暂不能定稿。": "{n} errors left: the application cannot be marked final yet.",
     "定稿(&F)": "Mark as &final",
-    "取消定稿(&U)": "&Undo final",
     # output
     "输出": "Output",
     "申报材料预览": "Package preview",
@@ -190,4 +188,12 @@ EN: dict[str, str] = {
     # typing limits, JSON import, 定稿, 核验 (issue 9 follow-ups, issue 10)
     "无法添加附件": "Cannot add attachments",
     "正在导入“{name}”及其附件…": "Importing “{name}” and its attachments…",
+    "已定稿。要修改，请点击窗口顶部的“解除定稿”。": "Marked final. To change it, click “Reopen for editing” at the top of the window.",
+    "附件：{kind}": "Attachment: {kind}",
+    "已定稿：申报书不能再修改，可以保存、打印和核验。": "Final: the application can no longer be changed; it can be saved, printed and verified.",
+    "解除定稿(&R)…": "&Reopen for editing…",
+    "解除定稿": "Reopen for editing",
+    "请说明为什么要解除定稿（将记入变更记录）：": "Why is it reopened? (recorded in the change history)",
+    "未能解除定稿：{message}": "Could not reopen it for editing: {message}",
+    "已解除定稿，可以修改。": "Reopened for editing: it can be changed again.",
 }

@@ -104,6 +104,7 @@ class WizardView(QWidget):
             # After the pages' own slots, which rebuild and re-enable their editors.
             for signal in (session.data_reset, session.issues_changed, session.reloaded, session.final_changed):
                 signal.connect(self._lock_soon)
+        if not session.editable:  # read-only, or 定稿 (the window builds a new view when that changes)
             self.lock_editors()
         self.go_to(0)
 
@@ -111,7 +112,7 @@ class WizardView(QWidget):
         QTimer.singleShot(0, self, self.lock_editors)
 
     def lock_editors(self) -> None:
-        """A read-only view: every editor shows its value and takes no edit."""
+        """A read-only view or a final application: every editor shows its value and takes no edit."""
         self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }")
         for page in [p for p in self.pages if isinstance(p, FieldPage)] + [self.review_page]:
             for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):

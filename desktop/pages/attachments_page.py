@@ -32,6 +32,7 @@ from ..failures import user_text
 from ..i18n import tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
+from ..widgets.messages import MessageLabel
 from .field_page import page_title
 
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
@@ -106,6 +107,10 @@ class AttachmentsPage(QWidget):
                          "导入时会统一转换为 PDF。拖动列表项可调整顺序。"))
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        # What the checks say about the attachments as a whole: a line per missing required upload.
+        self.messages = MessageLabel()
+        self.messages.setObjectName("attachments.issues")
+        layout.addWidget(self.messages)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.list = AttachmentList()
@@ -165,14 +170,20 @@ class AttachmentsPage(QWidget):
         side.addWidget(self.replace_button)
         side.addStretch(1)
         self._replacing: int | None = None
-        self.add_button.setEnabled(not session.readonly)
-        self.setAcceptDrops(not session.readonly)
-        self.list.setAcceptDrops(not session.readonly)
-        if session.readonly:
+        self.add_button.setEnabled(session.editable)
+        self.setAcceptDrops(session.editable)
+        self.list.setAcceptDrops(session.editable)
+        if not session.editable:
             self.list.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         session.attachments_changed.connect(self.refresh)
+        session.issues_changed.connect(self.show_issues)
+        self.show_issues()
         self.refresh()
         self._load_thumbnails()
+
+    def show_issues(self) -> None:
+        lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
+        self.messages.show_lines(lines)
 
     # -- list -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -218,7 +229,7 @@ class AttachmentsPage(QWidget):
         has = info is not None
         for widget in (self.kind_combo, self.title_edit, self.up_button, self.down_button, self.remove_button,
                        self.replace_button):
-            widget.setEnabled(has and not self.session.readonly)
+            widget.setEnabled(has and self.session.editable)
         # The details edit the selected item, so they carry its contract path.
         self.kind_combo.setObjectName(f"attachments.{row}.kind" if has else "attachments.kind")
         self.title_edit.setObjectName(f"attachments.{row}.title" if has else "attachments.title")
@@ -271,7 +282,7 @@ class AttachmentsPage(QWidget):
     # -- intake ---------------------------------------------------------------------------
     def choose_replacement(self) -> workers.Job | None:
         info = self._info(self._current_id())
-        if info is None or self.session.readonly:
+        if info is None or not self.session.editable:
             return None
         path = self.services.prompter.open_file(tr("选择替换“{title}”的文件").format(title=info.title), FILE_FILTER)
         return self.import_files([path], replace=info.id) if path is not None else None
@@ -295,7 +306,7 @@ class AttachmentsPage(QWidget):
                      replace: int | None = None) -> workers.Job | None:
         """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import);
         ``replace``: the one file takes the place of that attachment."""
-        if self.job is not None or self.session.readonly:
+        if self.job is not None or not self.session.editable:
             return None
         self._replacing = replace
         from forms.attachments import normalise

@@ -17,6 +17,7 @@ class FakePrompter:
         self.window = None
         self.paths: deque[Any] = deque()  # answers for open_file/save_file/choose_folder/open_files
         self.confirms: deque[bool] = deque()
+        self.texts: deque[str | None] = deque()  # answers for ask_text
         self.printers: deque[Any] = deque()
         self.infos: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
@@ -48,6 +49,10 @@ class FakePrompter:
     def confirm(self, title: str, text: str) -> bool:
         self.asked.append(("confirm", title))
         return self.confirms.popleft() if self.confirms else False
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        self.asked.append(("ask_text", title))
+        return self.texts.popleft() if self.texts else None
 
     def printer(self, copies: int):
         self.copies.append(copies)
