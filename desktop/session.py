@@ -67,6 +67,7 @@ class Session(QObject):
         self._shown_rows: dict[str, int] = {}  # rows added but not (all) filled yet
         self.issues: list[Issue] = []
         self.commits = 0
+        self.closed = False  # background results arriving later are dropped
         self.save_state = "saved"
         self.final = _is_final(draft)
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
@@ -356,6 +357,7 @@ class Session(QObject):
         self._follow_timer.stop()
         self.flush()
         self._check_timer.stop()
+        self.closed = True
         self.draft.close()
 
 

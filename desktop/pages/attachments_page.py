@@ -411,6 +411,8 @@ class AttachmentsPage(QWidget):
         job.succeeded.connect(self._thumbnails_ready)
 
     def _thumbnails_ready(self, images) -> None:
+        if self.session.closed:  # the draft was closed while its pictures were drawn
+            return
         for attachment_id, image in images:
             if image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)
