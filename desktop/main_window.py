@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStack
 from forms.errors import UserError
 from forms.pack import load_pack
 
-from . import i18n, opening, settings, workers
+from . import i18n, opening, settings, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
@@ -43,6 +43,9 @@ class MainWindow(QMainWindow):
         self.open_failure: tuple[Path, UserError] | None = None
         self.final_banner = False  # the banner says 已定稿 (cleared when that ends)
         self.import_job: workers.Job | None = None
+        self._importing: tuple[Path, Path] = (Path(), Path())  # (JSON, new draft) of the running import
+        self.verify_job: workers.Job | None = None
+        self._verifying = Path()
         self.import_progress: QProgressDialog | None = None
         central = QWidget()
         column = QVBoxLayout(central)
@@ -78,6 +81,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
             self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
+            self.view.output_page.verify_requested.connect(self.verify_package)
         self._build_menus()
         self._update_title()
         self._show_readonly()
@@ -194,6 +198,13 @@ class MainWindow(QMainWindow):
             action.setProperty("needs_draft", needs_draft)
             file_menu.addAction(action)
             self.actions[key] = action
+        # 核验 (issue 10): works with or without an open draft.
+        verify = QAction(tr("核验(&V)…"), self)
+        verify.setObjectName("action.verify")
+        verify.triggered.connect(self.verify_package)
+        verify.setProperty("needs_draft", False)
+        file_menu.insertAction(self.actions["close"], verify)
+        self.actions["verify"] = verify
         lang_menu = bar.addMenu(tr("语言(&L)"))
         group = QActionGroup(self)
         for code, name in (("zh", "中文"), ("en", "English")):
@@ -366,11 +377,19 @@ class MainWindow(QMainWindow):
         self.import_progress.setWindowTitle(tr("导入 JSON"))
         self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.import_progress.setMinimumDuration(400)
+        self._importing = (source, dest)
         job = self.import_job = workers.start(run)
-        job.succeeded.connect(lambda _r: self.open_path(dest))
-        job.failed.connect(lambda exc: self._error(tr("无法导入“{name}”").format(name=source.name), exc))
+        # Bound slots: queued to the GUI thread (and dropped with the window).
+        job.succeeded.connect(self._import_done)
+        job.failed.connect(self._import_failed)
         job.ended.connect(self._import_ended)
         return job
+
+    def _import_done(self, _result: object) -> None:
+        self.open_path(self._importing[1])
+
+    def _import_failed(self, exc: Exception) -> None:
+        self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)
 
     def _import_ended(self) -> None:
         self.import_job = None
@@ -378,6 +397,42 @@ class MainWindow(QMainWindow):
             self.import_progress.close()
             self.import_progress.deleteLater()
             self.import_progress = None
+
+    def verify_package(self) -> workers.Job | None:
+        """核验: is the chosen package PDF as it was sealed, and (a draft being open) does it match
+        the draft? Runs on a worker; the verdict is one line in the banner."""
+        if self.verify_job is not None:
+            return None
+        pdf = self.services.prompter.open_file(tr("选择要核验的申报材料 PDF"), "PDF (*.pdf)")
+        if pdf is None:
+            return None
+        draft = None
+        if self.session is not None:
+            self.session.flush()  # the draft file holds every edit shown
+            draft = self.session.path
+        self._verifying = Path(pdf)
+        self.banner.show_message(tr("正在核验“{name}”…").format(name=self._verifying.name), "info")
+        job = self.verify_job = workers.start(verifying.verify_job(Path(pdf), draft))
+        job.succeeded.connect(self._verified)
+        job.failed.connect(self._verify_failed)
+        job.ended.connect(self._verify_ended)
+        return job
+
+    def _verified(self, verdict) -> None:
+        self._verdict(tr("核验“{name}”：{verdict}").format(
+            name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)), "info" if verdict.ok else "error")
+
+    def _verify_failed(self, exc: Exception) -> None:
+        self._verdict(tr("无法核验“{name}”：{message}").format(
+            name=self._verifying.name, message=user_text(exc, self.lang, logged=True)), "error")
+
+    def _verdict(self, text: str, severity: str) -> None:
+        """In the banner; over a final draft's banner it keeps that banner's 解除定稿."""
+        final = self.session is not None and self.session.final and self.readonly_reason is None
+        self.banner.show_message(text, severity, action=(tr("解除定稿(&R)…"), self.unfinalise) if final else None)
+
+    def _verify_ended(self) -> None:
+        self.verify_job = None
 
     def send_copy(self) -> bool:
         if self.session is None:

@@ -196,4 +196,11 @@ EN: dict[str, str] = {
     "请说明为什么要解除定稿（将记入变更记录）：": "Why is it reopened? (recorded in the change history)",
     "未能解除定稿：{message}": "Could not reopen it for editing: {message}",
     "已解除定稿，可以修改。": "Reopened for editing: it can be changed again.",
+    "草稿": "draft",
+    "核验(&V)…": "&Verify…",
+    "核验(&K)…": "Verif&y…",
+    "选择要核验的申报材料 PDF": "Choose the application PDF to verify",
+    "正在核验“{name}”…": "Verifying “{name}”…",
+    "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
+    "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
 }

@@ -98,7 +98,7 @@ class WizardView(QWidget):
 
         session.issues_changed.connect(self.update_states)
         session.attachments_changed.connect(self.update_states)
-        session.final_changed.connect(lambda _f: self.update_states())
+        session.final_changed.connect(self.update_states)  # bound: dropped with the view
         self.update_states()
         if session.readonly:
             # After the pages' own slots, which rebuild and re-enable their editors.

@@ -77,7 +77,7 @@ class ReviewPage(QWidget):
         row.addWidget(self.final_button)
         layout.addLayout(row)
         session.issues_changed.connect(self.refresh)
-        session.final_changed.connect(lambda _f: self.refresh())
+        session.final_changed.connect(self.refresh)  # bound: dropped with the page
         self.refresh()
 
     def refresh(self) -> None:

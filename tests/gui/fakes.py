@@ -18,6 +18,7 @@ class FakePrompter:
         self.paths: deque[Any] = deque()  # answers for open_file/save_file/choose_folder/open_files
         self.confirms: deque[bool] = deque()
         self.texts: deque[str | None] = deque()  # answers for ask_text
+        self.suggested: list[Path] = []  # the names save_file suggested
         self.printers: deque[Any] = deque()
         self.infos: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
@@ -35,6 +36,7 @@ class FakePrompter:
         return self._next("open_files", title) or []
 
     def save_file(self, title: str, suggested: Path, filters: str) -> Path | None:
+        self.suggested.append(Path(suggested))
         return self._next("save_file", title)
 
     def choose_folder(self, title: str, suggested: Path) -> Path | None:
