@@ -235,7 +235,12 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(name)
             return
         project = self.session.get("project.name") or self.session.path.stem
-        state = tr("只读") if self.session.readonly else tr(SAVE_STATES[self.session.save_state])
+        if self.session.readonly:
+            state = tr("只读")
+        elif self.session.final and self.session.save_state == "saved":
+            state = tr("已定稿")
+        else:
+            state = tr(SAVE_STATES[self.session.save_state])
         self.setWindowTitle(f"{project} — {state} — {name}")
 
     # -- opening --------------------------------------------------------------------------
@@ -365,20 +370,13 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             self._error(tr("无法导入“{name}”").format(name=source.name), exc)
             return None
-        pack_id = self.pack.id
-
-        def run(progress, cancel):
-            from forms.transfer import import_json_file
-
-            import_json_file(source, dest, default_pack=pack_id)
-
         self.import_progress = QProgressDialog(tr("正在导入“{name}”及其附件…").format(name=source.name), "", 0, 0, self)
         self.import_progress.setCancelButton(None)  # one transaction: it finishes or leaves nothing
         self.import_progress.setWindowTitle(tr("导入 JSON"))
         self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.import_progress.setMinimumDuration(400)
         self._importing = (source, dest)
-        job = self.import_job = workers.start(run)
+        job = self.import_job = workers.start(opening.import_json_job(source, dest, self.pack.id))
         # Bound slots: queued to the GUI thread (and dropped with the window).
         job.succeeded.connect(self._import_done)
         job.failed.connect(self._import_failed)

@@ -145,3 +145,15 @@ def same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return Path(a).absolute() == Path(b).absolute()
+
+
+def import_json_job(source: Path, dest: Path, default_pack: str) -> Callable:
+    """For desktop.workers: the CLI's own all-or-nothing import (forms.transfer.import_json_file),
+    so the app and ``cxy import`` refuse the same files the same way and leave nothing behind."""
+
+    def run(progress, cancel):
+        from forms.transfer import import_json_file
+
+        import_json_file(source, dest, default_pack=default_pack)
+
+    return run

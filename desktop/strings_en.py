@@ -203,4 +203,5 @@ EN: dict[str, str] = {
     "正在核验“{name}”…": "Verifying “{name}”…",
     "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
     "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
+    "已定稿": "Final",
 }

@@ -63,7 +63,7 @@ def test_a_final_application_is_read_only_until_unfinalised_with_a_reason(qtbot,
     _finalise(qtbot, window)
 
     # Every input is locked, the banner says 已定稿, the draft refuses writes.
-    assert "已定稿" in window.banner.text()
+    assert "已定稿" in window.banner.text() and "已定稿" in window.windowTitle()
     assert widget(window, "banner.action").isVisible()
     controls = list(_inputs(window))
     assert controls and all(_locked(c) for c in controls), [c.objectName() for c in controls if not _locked(c)]
