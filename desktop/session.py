@@ -160,13 +160,15 @@ class Session(QObject):
         if stamp == self._stamp:
             return False
         self._stamp = stamp
+        was_final = self.final
         try:
             self.final = _is_final(self.draft)
             self._reload()
         except UserError:
             return False  # mid-commit or briefly locked: the next tick tries again
         self.attachments_changed.emit()
-        self.final_changed.emit(self.final)
+        if self.final != was_final:  # the window rebuilds its pages on this: only on a real change
+            self.final_changed.emit(self.final)
         self.committed.emit(self.commits)
         self.reloaded.emit()
         return True
