@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.pack import load_pack
 
-from . import i18n, opening, roles, settings, workers
+from . import i18n, opening, roles, settings, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
@@ -39,6 +40,13 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.readonly_reason: str | None = None
         self.holder = None
+        self.open_failure: tuple[Path, UserError] | None = None
+        self.final_banner = False  # the banner says 已定稿 (cleared when that ends)
+        self.import_job: workers.Job | None = None
+        self._importing: tuple[Path, Path] = (Path(), Path())  # (JSON, new draft) of the running import
+        self.verify_job: workers.Job | None = None
+        self._verifying = Path()
+        self.import_progress: QProgressDialog | None = None
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -73,13 +81,28 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
             self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
+            self.view.output_page.verify_requested.connect(self.verify_package)
         self._build_menus()
         self._update_title()
         self._show_readonly()
+        if self.banner.isHidden():
+            self.open_failure = None  # closed by the user: not shown again
+        else:
+            self._show_open_failure()
+        self.banner.retranslate()
 
     def _show_readonly(self) -> None:
-        """The banner of a read-only view (again after a language change)."""
-        if self.session is None or self.readonly_reason is None:
+        """The banner of a read-only view or a final application (again after a language change)."""
+        if self.session is None:
+            return
+        if self.readonly_reason is None:
+            if self.session.final:
+                self.banner.show_message(tr("已定稿：申报书不能再修改，可以保存、打印和核验。"), "info", closable=False,
+                                         action=(tr("解除定稿(&R)…"), self.unfinalise))
+                self.final_banner = True
+            elif self.final_banner:
+                self.banner.clear()
+                self.final_banner = False
             return
         if self.readonly_reason == "locked":
             holder = opening.holder_text(self.holder, self.lang)
@@ -91,6 +114,35 @@ class MainWindow(QMainWindow):
         text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
             name=self.session.path.name)
         self.banner.show_message(text, "warning", closable=False)
+
+    def _show_open_failure(self) -> None:
+        """Why the last file did not open, in the current language (again after a switch,
+        unless the user has closed the banner)."""
+        if self.open_failure is None:
+            return
+        path, exc = self.open_failure
+        self.banner.show_message(tr("无法打开“{name}”：{message}").format(
+            name=path.name, message=exc.message(self.lang)), "error")
+
+    def _final_changed(self, _final: bool) -> None:
+        """定稿 or 解除定稿: the pages are built again, locked or editable."""
+        self._build()
+
+    def unfinalise(self) -> bool:
+        """解除定稿: asks why (the reason goes into the draft's history), then the draft is editable."""
+        if self.session is None or not self.session.final:
+            return False
+        reason = self.services.prompter.ask_text(tr("解除定稿"), tr("请说明为什么要解除定稿（将记入变更记录）："))
+        if reason is None or not reason.strip():
+            return False
+        try:
+            self.session.unfinalise(reason.strip())
+        except UserError as exc:
+            self.banner.show_message(tr("未能解除定稿：{message}").format(message=exc.message(self.lang)), "error")
+            self.final_banner = True  # shown again by the next rebuild
+            return False
+        self.statusBar().showMessage(tr("已解除定稿，可以修改。"), 10000)
+        return True
 
     def try_editing(self) -> bool:
         """The user asks to edit a draft another program held: take it if it is free now."""
@@ -147,6 +199,13 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
             self.actions[key] = action
         self._build_workflow_menu(file_menu)
+        # 核验 (issue 10): works with or without an open draft.
+        verify = QAction(tr("核验(&V)…"), self)
+        verify.setObjectName("action.verify")
+        verify.triggered.connect(self.verify_package)
+        verify.setProperty("needs_draft", False)
+        file_menu.insertAction(self.actions["close"], verify)
+        self.actions["verify"] = verify
         lang_menu = bar.addMenu(tr("语言(&L)"))
         group = QActionGroup(self)
         for code, name in (("zh", "中文"), ("en", "English")):
@@ -177,17 +236,24 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(name)
             return
         project = self.session.get("project.name") or self.session.path.stem
-        state = tr("只读") if self.session.readonly else tr(SAVE_STATES[self.session.save_state])
+        if self.session.readonly:
+            state = tr("只读")
+        elif self.session.final and self.session.save_state == "saved":
+            state = tr("已定稿")
+        else:
+            state = tr(SAVE_STATES[self.session.save_state])
         self.setWindowTitle(f"{project} — {state} — {name}")
 
     # -- opening --------------------------------------------------------------------------
     def _attach(self, draft, path: Path, readonly: str | None = None, holder=None) -> None:
         self._detach()
+        self.open_failure = None
         self.readonly_reason, self.holder = readonly, holder
         session = Session(draft, path, self.pack, self.lang, parent=self, readonly=readonly is not None)
         session.save_state_changed.connect(self._update_title)
         session.committed.connect(self._update_title)
         session.failed.connect(self._draft_failed)
+        session.final_changed.connect(self._final_changed)
         self.session = session
         self._build()
 
@@ -207,6 +273,7 @@ class MainWindow(QMainWindow):
             self.session = None
         self.readonly_reason, self.holder = None, None
         self.banner.clear()
+        self.final_banner = False
 
     def _error(self, title: str, exc: Exception) -> None:
         text = user_text(exc, self.lang)
@@ -262,14 +329,15 @@ class MainWindow(QMainWindow):
 
     def choose_and_import(self) -> bool:
         path = self.services.prompter.open_file(tr("导入 JSON"), "JSON (*.json)")
-        return self.import_json(path) if path is not None else False
+        return self.import_json(path) is not None if path is not None else False
 
     def open_path(self, path: Path) -> bool:
-        """A draft opens where it lies (never copied); JSON is imported. A draft some window
-        of this program already edits is brought forward instead of opened twice."""
+        """A draft opens where it lies (never copied); JSON is imported (True: the import
+        started). A draft some window of this program already edits is brought forward
+        instead of opened twice."""
         path = Path(path)
         if path.suffix.lower() == ".json":
-            return self.import_json(path)
+            return self.import_json(path) is not None
         editing = window_editing(path)
         if editing is not None:
             editing.bring_forward()
@@ -278,34 +346,92 @@ class MainWindow(QMainWindow):
             opened = opening.open_in_place(path)
         except UserError as exc:
             # Not modal: the user reads why on the page they are on and picks another file.
-            self.banner.show_message(tr("无法打开“{name}”：{message}").format(
-                name=path.name, message=exc.message(self.lang)), "error")
+            self.open_failure = (path, exc)
+            self._show_open_failure()
             return False
         self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
         return True
 
-    def import_json(self, source: Path) -> bool:
+    def import_json(self, source: Path) -> workers.Job | None:
+        """The JSON and its attachment files become a new draft on a worker, all or nothing
+        (forms.transfer.import_json_file); the draft opens when it is complete. A failure leaves
+        no file and is reported in one line; a rerun starts afresh."""
+        source = Path(source)
+        if self.import_job is not None:
+            return None
+        dest = self.services.prompter.save_file(
+            tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
+        if dest is None:
+            return None
+        dest = Path(dest)
+        if dest.suffix.lower() != ".cxy":
+            dest = dest.with_name(dest.name + ".cxy")
         try:
-            data, attachments = opening.read_json(source)
-            category = data.get("category")
-            if self.pack.category(category) is None:
-                raise UserError("json.category", "JSON 中缺少有效的项目类别（category）。",
-                                "The JSON has no valid project category (category).")
-            dest = self.services.prompter.save_file(
-                tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
-            if dest is None:
-                return False
             self._refuse_open_file(dest)
-            draft = opening.create(dest, self.pack, category, data)
         except UserError as exc:
             self._error(tr("无法导入“{name}”").format(name=source.name), exc)
-            return False
-        self._attach(draft, dest)
-        files = opening.attachment_files(attachments, source.parent)
-        if files:
-            self.view.go_to_key("attachments")
-            self.view.attachments_page.import_files([f for f, _, _ in files], {f: (k, t) for f, k, t in files})
-        return True
+            return None
+        self.import_progress = QProgressDialog(tr("正在导入“{name}”及其附件…").format(name=source.name), "", 0, 0, self)
+        self.import_progress.setCancelButton(None)  # one transaction: it finishes or leaves nothing
+        self.import_progress.setWindowTitle(tr("导入 JSON"))
+        self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.import_progress.setMinimumDuration(400)
+        self._importing = (source, dest)
+        job = self.import_job = workers.start(opening.import_json_job(source, dest, self.pack.id))
+        # Bound slots: queued to the GUI thread (and dropped with the window).
+        job.succeeded.connect(self._import_done)
+        job.failed.connect(self._import_failed)
+        job.ended.connect(self._import_ended)
+        return job
+
+    def _import_done(self, _result: object) -> None:
+        self.open_path(self._importing[1])
+
+    def _import_failed(self, exc: Exception) -> None:
+        self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)
+
+    def _import_ended(self) -> None:
+        self.import_job = None
+        if self.import_progress is not None:
+            self.import_progress.close()
+            self.import_progress.deleteLater()
+            self.import_progress = None
+
+    def verify_package(self) -> workers.Job | None:
+        """核验: is the chosen package PDF as it was sealed, and (a draft being open) does it match
+        the draft? Runs on a worker; the verdict is one line in the banner."""
+        if self.verify_job is not None:
+            return None
+        pdf = self.services.prompter.open_file(tr("选择要核验的申报材料 PDF"), "PDF (*.pdf)")
+        if pdf is None:
+            return None
+        draft = None
+        if self.session is not None:
+            self.session.flush()  # the draft file holds every edit shown
+            draft = self.session.path
+        self._verifying = Path(pdf)
+        self.banner.show_message(tr("正在核验“{name}”…").format(name=self._verifying.name), "info")
+        job = self.verify_job = workers.start(verifying.verify_job(Path(pdf), draft))
+        job.succeeded.connect(self._verified)
+        job.failed.connect(self._verify_failed)
+        job.ended.connect(self._verify_ended)
+        return job
+
+    def _verified(self, verdict) -> None:
+        self._verdict(tr("核验“{name}”：{verdict}").format(
+            name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)), "info" if verdict.ok else "error")
+
+    def _verify_failed(self, exc: Exception) -> None:
+        self._verdict(tr("无法核验“{name}”：{message}").format(
+            name=self._verifying.name, message=user_text(exc, self.lang, logged=True)), "error")
+
+    def _verdict(self, text: str, severity: str) -> None:
+        """In the banner; over a final draft's banner it keeps that banner's 解除定稿."""
+        final = self.session is not None and self.session.final and self.readonly_reason is None
+        self.banner.show_message(text, severity, action=(tr("解除定稿(&R)…"), self.unfinalise) if final else None)
+
+    def _verify_ended(self) -> None:
+        self.verify_job = None
 
     def send_copy(self) -> bool:
         if self.session is None:

@@ -4,12 +4,11 @@ else's), which is always edited where it lies, after the draft's own hardened ch
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from forms.errors import UserError
 from forms.pack import Pack
@@ -36,10 +35,12 @@ def suggested_new_path(pack: Pack, category: str) -> Path:
     return unique_path(settings.data_dir(), f"{label}-{dt.date.today().isoformat()}")
 
 
-def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None):
-    """A new draft at ``path`` holding ``data``, all or nothing: it is made beside ``path`` and
-    only then takes its name, so a failure leaves no half-made draft and keeps the file the
-    user chose to replace. A draft someone is editing is never replaced."""
+def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None,
+           fill: Callable[[Any], None] | None = None):
+    """A new draft at ``path`` holding ``data`` (or what ``fill(draft)`` puts in it), all or
+    nothing: it is made beside ``path`` and only then takes its name, so a failure leaves no
+    half-made draft and keeps the file the user chose to replace. A draft someone is editing is
+    never replaced."""
     from forms.draft import Draft
     from forms.draft.errors import from_os_error
 
@@ -51,6 +52,8 @@ def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = 
         with Draft.create(tmp, pack=pack.id, category=category) as draft:
             if data is not None:
                 draft.replace_data(data)
+            if fill is not None:
+                fill(draft)
         os.replace(tmp, path)  # the save dialog has already asked before replacing a file
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -74,11 +77,16 @@ def _refuse_if_edited(path: Path) -> None:
 
 
 def create_sample(pack: Pack, category: str):
-    from forms.samples import sample
+    """The category's sample with the scans the notice requires (forms.samples.fill_sample), so
+    it is eligible as it stands."""
+    from forms import samples
 
     cat = pack.category(category)
     path = unique_path(settings.data_dir(), "示例-" + (cat.subtitle.zh if cat else category))
-    return create(path, pack, category, sample(category, pack)), path
+    fill_sample = getattr(samples, "fill_sample", None)  # TODO(lead): plain import once wt-seal is merged
+    if fill_sample is None:
+        return create(path, pack, category, samples.sample(category, pack)), path
+    return create(path, pack, category, fill=lambda draft: fill_sample(draft, category, pack)), path
 
 
 @dataclass
@@ -93,41 +101,26 @@ class Opened:
     holder: Any = None  # forms' LockInfo, when known
 
 
-def _has_readonly() -> bool:
-    from forms.draft import Draft
-
-    return "readonly" in inspect.signature(Draft.open).parameters
-
-
 def _open(path: Path, readonly: bool):
     from forms.draft import Draft
 
-    if _has_readonly():
-        return Draft.open(path, readonly=readonly)
-    return Draft.open(path)  # an older forms: the session alone keeps a read-only view unchanged
-
-
-def _writable(path: Path) -> bool:
-    """Only for an older forms, whose Draft.open does not say ``draft.readonly_media`` itself."""
-    return _has_readonly() or not path.exists() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    return Draft.open(path, readonly=readonly)
 
 
 def open_in_place(path: Path) -> Opened:
     """Open ``path`` where it lies: for editing when it can be written and nobody else edits
     it, read-only otherwise (never a copy)."""
     path = Path(path).absolute()
-    if not _writable(path):
-        opened = Opened(_open(path, True), path, "media")
-    else:
-        try:
-            opened = Opened(_open(path, False), path)
-        except UserError as exc:
-            if exc.code == READONLY_MEDIA:
-                opened = Opened(_open(path, True), path, "media")
-            elif exc.code == LOCKED:
-                opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
-            else:
-                raise
+    try:
+        opened = Opened(_open(path, False), path)
+    except UserError as exc:
+        if exc.code == READONLY_MEDIA:
+            opened = Opened(_open(path, True), path, "media")
+        elif exc.code == LOCKED:
+            # a lock taken at the OS level only (no lock file to read) names no holder
+            opened = Opened(_open(path, True), path, "locked", getattr(exc, "holder", None))
+        else:
+            raise
     settings.add_recent(path)
     return opened
 
@@ -136,31 +129,15 @@ def holder_text(holder: Any, lang: str = "zh") -> str:
     """Who holds the lock (forms' LockInfo: user, host, program, pid, since); empty when unknown."""
     if holder is None:
         return ""
-    describe = getattr(holder, "describe_en" if lang == "en" else "describe_zh", None)
-    if callable(describe):
-        return str(describe())
-    parts = [str(getattr(holder, name, "") or "") for name in ("user", "host", "program")]
-    user, host, program = parts
-    pid = getattr(holder, "pid", None)
-    text = f"{user}@{host}" if user and host else user or host
-    if program:
-        text += f" ({program}{f', {pid}' if pid else ''})"
-    return text.strip()
+    return holder.describe_en() if lang == "en" else holder.describe_zh()
 
 
 def data_stamp(draft: Any, path: Path) -> Any:
     """Changes whenever another program commits to the draft."""
-    version = getattr(draft, "data_version", None)
-    if callable(version):
-        try:
-            return version()
-        except UserError:
-            pass
     try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+        return draft.data_version()
+    except UserError:
+        return None  # mid-commit or briefly unreadable: the next look tries again
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -170,22 +147,13 @@ def same_file(a: Path, b: Path) -> bool:
         return Path(a).absolute() == Path(b).absolute()
 
 
-def read_json(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Contract JSON, read under forms' limits and shape-checked; the attachments list separately
-    (its files are imported by the attachments page, off the GUI thread). Their paths are checked
-    here already, so a path leading out of the JSON's folder is refused before a draft is made."""
-    from forms.transfer import check_shape, resolve_attachment_files
-    from forms.transfer import read_json as read
+def import_json_job(source: Path, dest: Path, default_pack: str) -> Callable:
+    """For desktop.workers: the CLI's own all-or-nothing import (forms.transfer.import_json_file),
+    so the app and ``cxy import`` refuse the same files the same way and leave nothing behind."""
 
-    data = read(path)
-    check_shape(data)
-    attachments = data.pop("attachments", [])
-    resolve_attachment_files(attachments, path.parent)
-    return data, attachments
+    def run(progress, cancel):
+        from forms.transfer import import_json_file
 
+        import_json_file(source, dest, default_pack=default_pack)
 
-def attachment_files(attachments: list[dict[str, Any]], base: Path) -> list[tuple[Path, str, str]]:
-    """(path, kind, title) per attachment file: forms' rule, paths only inside ``base``."""
-    from forms.transfer import resolve_attachment_files
-
-    return resolve_attachment_files(attachments, base)
+    return run

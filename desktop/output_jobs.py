@@ -10,15 +10,16 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
 
 from forms.errors import UserError
+from forms.outputs import check_output
 
 from .pdf_images import pages
 
 PRINT_DPI = 300
 
 
-def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any]:
-    """(data, [(AttachmentInfo, pdf)], pack): exactly what the draft file holds, read on the GUI
-    thread. Typed edits are committed first and everything is read back from the draft (a
+def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any, bool]:
+    """(data, [(AttachmentInfo, pdf)], pack, final): exactly what the draft file holds, read on
+    the GUI thread; ``final`` decides between the draft watermark and the seal. Typed edits are committed first and everything is read back from the draft (a
     read-only view first catches up with the writer), so a saved PDF never differs from the
     saved draft. A damaged attachment raises its DraftError: nothing is built without it."""
     session.flush()
@@ -26,29 +27,21 @@ def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any]
         session.follow()
     draft = session.draft
     attachments = [(a, draft.attachment_pdf(a.id)) for a in draft.attachments()]
-    return draft.data(), attachments, session.pack
+    return draft.data(), attachments, session.pack, session.final
+
+
+def sealed(final: bool) -> dict[str, Any]:
+    """forms' builders watermark by default; only a final draft's outputs ask for the seal.
+    TODO(lead): pass ``final=final`` always once wt-seal's builders are on main."""
+    return {"final": True} if final else {}
 
 
 def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
-    """The one atomic writer the CLI uses too, after the output checks when forms has them."""
+    """The one atomic writer the CLI uses too, after the same output checks."""
     from forms.files import write_atomically
 
     check_output(dest, inputs)
     write_atomically(dest, data, what_zh, what_en)
-
-
-def check_output(dest: Path, inputs: list[Path]) -> None:
-    """Refuse an output that names an input, a directory, a device or a symlink (forms.outputs)."""
-    try:
-        from forms.outputs import check_output as check
-    except ImportError:  # an older forms: at least never write over the open draft
-        from .opening import same_file
-
-        if Path(dest).exists() and any(same_file(dest, source) for source in inputs):
-            raise UserError("output.is_input", f"不能把输出写到草稿本身：{Path(dest).name}",
-                            f"The output cannot replace the draft itself: {Path(dest).name}") from None
-        return
-    check(dest, inputs)
 
 
 def note_text(note: str, lang: str) -> str:
@@ -57,31 +50,23 @@ def note_text(note: str, lang: str) -> str:
     return (en[:-1] if en.endswith(")") else en) if lang == "en" and en else zh
 
 
-def package_job(data, attachments, pack) -> Callable:
+def package_job(data, attachments, pack, final: bool) -> Callable:
     def run(progress, cancel):
         from forms.package import build_package
 
-        return build_package(data, attachments, pack)
+        return build_package(data, attachments, pack, **sealed(final))
 
     return run
 
 
-def print_set_job(data, attachments, pack, include_attachments: bool) -> Callable:
+def print_set_job(data, attachments, pack, final: bool, include_attachments: bool) -> Callable:
     def run(progress, cancel):
         from forms.package import build_print_set
 
-        return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments)
+        return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments,
+                               **sealed(final))
 
     return run
-
-
-def supported(fn: Callable, **extras: Any) -> dict[str, Any]:
-    """The keyword arguments ``fn`` takes among ``extras`` (forms gains ``inputs=`` / ``notes=``
-    on its writers; an older forms is called without them)."""
-    import inspect
-
-    params = inspect.signature(fn).parameters
-    return {name: value for name, value in extras.items() if name in params}
 
 
 def note_lines(notes: list, lang: str) -> list[str]:
@@ -89,13 +74,13 @@ def note_lines(notes: list, lang: str) -> list[str]:
     return [(note[1] if lang == "en" else note[0]) if isinstance(note, tuple) else str(note) for note in notes]
 
 
-def upload_job(data, attachments, pack, folder: Path, inputs: list[Path] = ()) -> Callable:
+def upload_job(data, attachments, pack, final: bool, folder: Path, inputs: list[Path] = ()) -> Callable:
     """Returns (files written, notes about files of someone else's that were kept)."""
     def run(progress, cancel):
         from forms.package import upload_files
 
         notes: list = []
-        files = upload_files(data, attachments, pack, folder, **supported(upload_files, inputs=list(inputs), notes=notes))
+        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, **sealed(final))
         return files, notes
 
     return run

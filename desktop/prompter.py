@@ -42,6 +42,13 @@ class Prompter(QObject):
         answer = QMessageBox.question(self.window, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_text(self, title: str, label: str) -> str | None:
+        """One line of text (a reason, say); None when the user cancels."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(self.window, title, label)
+        return text if ok else None
+
     def printer(self, copies: int):
         """A configured QPrinter, or None when the user cancels the print dialog."""
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter

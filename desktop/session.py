@@ -67,8 +67,9 @@ class Session(QObject):
         self._shown_rows: dict[str, int] = {}  # rows added but not (all) filled yet
         self.issues: list[Issue] = []
         self.commits = 0
+        self.closed = False  # background results arriving later are dropped
         self.save_state = "saved"
-        self.final = draft.meta().get("final") == "1"
+        self.final = _is_final(draft)
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
         self._commit_timer.timeout.connect(self.flush)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
@@ -89,8 +90,13 @@ class Session(QObject):
         """The application as nested contract JSON (what is filled; edits not yet on disk included)."""
         return unflatten(self._flat)
 
+    @property
+    def editable(self) -> bool:
+        """Neither a read-only view nor a final (定稿) application."""
+        return not self.readonly and not self.final
+
     def set(self, path: str, value: Any) -> None:
-        if self.readonly:
+        if not self.editable:
             return
         if isinstance(value, str) and not value.strip():
             value = None
@@ -142,7 +148,7 @@ class Session(QObject):
             self.save_state_changed.emit(state)
 
     def replace_data(self, nested: dict[str, Any]) -> None:
-        if self.readonly:
+        if not self.editable:
             return
         self.flush()
         self.draft.replace_data(nested)
@@ -154,13 +160,15 @@ class Session(QObject):
         if stamp == self._stamp:
             return False
         self._stamp = stamp
+        was_final = self.final
         try:
-            self.final = self.draft.meta().get("final") == "1"
+            self.final = _is_final(self.draft)
             self._reload()
         except UserError:
             return False  # mid-commit or briefly locked: the next tick tries again
         self.attachments_changed.emit()
-        self.final_changed.emit(self.final)
+        if self.final != was_final:  # the window rebuilds its pages on this: only on a real change
+            self.final_changed.emit(self.final)
         self.committed.emit(self.commits)
         self.reloaded.emit()
         return True
@@ -185,13 +193,15 @@ class Session(QObject):
         return max(self.data_rows(table), self._shown_rows.get(table, 0), minimum)
 
     def add_row(self, table: str) -> None:
+        if not self.editable:
+            return
         spec = self.pack.tables.get(table)
         if spec is None or self.rows(table) < spec.max_rows:
             self._shown_rows[table] = self.rows(table) + 1
             self._check_timer.start()
 
     def remove_row(self, table: str, index: int) -> None:
-        if self.readonly:
+        if not self.editable:
             return
         shown = self.rows(table)
         if index < self.data_rows(table):
@@ -232,8 +242,6 @@ class Session(QObject):
     def recheck(self) -> None:
         self._check_timer.stop()
         self.issues = check(self.check_input(), self.pack, self.lang)
-        if self.final and self.errors():
-            self.set_final(False)
         self.issues_changed.emit()
 
     def set_lang(self, lang: str) -> None:
@@ -254,19 +262,34 @@ class Session(QObject):
         return self.fields.get(pattern_of(path))
 
     # -- finalising -----------------------------------------------------------------------
-    def set_final(self, final: bool) -> bool:
-        """Mark the application final; refused (False) while any error remains."""
-        if self.readonly or (final and self.errors()):
-            return False
-        if final != self.final:
-            try:
-                self.draft.set_meta("final", "1" if final else "0")
-            except UserError as exc:
-                self.failed.emit(exc)
-                return False
-            self.final = final
-            self.final_changed.emit(final)
-        return True
+    # Only these two change 定稿, and only when the user asks: a final draft stays final
+    # whatever the checks say later (a new pack, say) until someone unfinalises it with a reason.
+    def finalise(self) -> None:
+        """定稿 (forms.workflow.finalise, which refuses while errors remain); UserError when refused."""
+        from forms.workflow import finalise
+
+        if self.readonly or self.final:
+            return
+        if not self.flush():
+            raise UserError("final.unsaved", "还有未保存的修改，暂不能定稿。", "Some edits are not saved yet; the application cannot be marked final.")
+        finalise(self.draft, self.pack, lang=self.lang)
+        self._final_now(True)
+
+    def unfinalise(self, reason: str) -> None:
+        """解除定稿, recording ``reason`` in the history (forms.workflow.unfinalise)."""
+        from forms.workflow import unfinalise
+
+        if self.readonly or not self.final:
+            return
+        unfinalise(self.draft, reason)
+        self._final_now(False)
+
+    def _final_now(self, final: bool) -> None:
+        self.final = final
+        self.commits += 1
+        self.committed.emit(self.commits)
+        self.recheck()
+        self.final_changed.emit(final)
 
     # -- attachments ----------------------------------------------------------------------
     def attachments(self) -> list[Any]:
@@ -276,7 +299,7 @@ class Session(QObject):
         return self.draft.attachment_pdf(attachment_id)
 
     def _attachments_op(self, op: str, *args: Any, **kwargs: Any) -> Any:
-        if self.readonly:
+        if not self.editable:
             return None
         try:
             result = getattr(self.draft, op)(*args, **kwargs)
@@ -302,24 +325,13 @@ class Session(QObject):
     def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
         """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
         title and position; returns the id that now holds it."""
-        if self.readonly:
+        if not self.editable:
             return None
         new = dict(original_name=normalised.original_name, source_format=normalised.source_format,
                    pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
                    pdf=normalised.pdf)
         try:
-            if hasattr(self.draft, "replace_attachment"):
-                result = self.draft.replace_attachment(attachment_id, **new)
-                new_id = result if isinstance(result, int) else attachment_id
-            else:  # an older forms: add the new file where the old one was, remove the old one
-                old = next((a for a in self.attachments() if a.id == attachment_id), None)
-                if old is None:
-                    return None
-                new_id = self.draft.add_attachment(kind=old.kind, title=old.title, **new)
-                ids = [a.id for a in self.attachments() if a.id != new_id]
-                ids[ids.index(attachment_id)] = new_id
-                self.draft.reorder_attachments([*ids, attachment_id])
-                self.draft.remove_attachment(attachment_id)
+            self.draft.replace_attachment(attachment_id, **new)
         except UserError as exc:
             self.failed.emit(exc)
             return None
@@ -327,7 +339,7 @@ class Session(QObject):
         self.committed.emit(self.commits)
         self.attachments_changed.emit()
         self._check_timer.start()
-        return new_id
+        return attachment_id
 
     def update_attachment(self, attachment_id: int, **changes: Any) -> None:
         self._attachments_op("update_attachment", attachment_id, **changes)
@@ -347,7 +359,13 @@ class Session(QObject):
         self._follow_timer.stop()
         self.flush()
         self._check_timer.stop()
+        self.closed = True
         self.draft.close()
+
+
+def _is_final(draft: Any) -> bool:
+    # The 定稿 flag as the draft stores it (what ``Draft.final`` reads, on drafts that have it).
+    return draft.meta().get("final") == "1"
 
 
 def _shift(path: str, table: str, removed: int) -> str:

@@ -112,12 +112,13 @@ class WizardView(QWidget):
 
         session.issues_changed.connect(self.update_states)
         session.attachments_changed.connect(self.update_states)
-        session.final_changed.connect(lambda _f: self.update_states())
+        session.final_changed.connect(self.update_states)  # bound: dropped with the view
         self.update_states()
         if session.readonly:
             # After the pages' own slots, which rebuild and re-enable their editors.
             for signal in (session.data_reset, session.issues_changed, session.reloaded, session.final_changed):
                 signal.connect(self._lock_soon)
+        if not session.editable:  # read-only, or 定稿 (the window builds a new view when that changes)
             self.lock_editors()
         self.go_to(0)
 
@@ -125,7 +126,7 @@ class WizardView(QWidget):
         QTimer.singleShot(0, self, self.lock_editors)
 
     def lock_editors(self) -> None:
-        """A read-only view: every editor shows its value and takes no edit."""
+        """A read-only view or a final application: every editor shows its value and takes no edit."""
         self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }")
         for page in [p for p in self.pages if isinstance(p, FieldPage)] + [self.review_page]:
             for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
@@ -185,7 +186,7 @@ class WizardView(QWidget):
         if key in self.step_map.fields:
             return self.step_map.state(key, session.issues, session.is_quiet)
         if key == ATTACHMENTS:
-            if any(getattr(a, "damaged", False) for a in session.attachments()):
+            if any(a.damaged for a in session.attachments()):
                 return "error"  # it must be removed or replaced before anything is built
             state = self.step_map.state(key, session.issues, session.is_quiet)
             return "todo" if state == "complete" and not session.attachments() else state

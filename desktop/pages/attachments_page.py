@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
+from forms.limits import check_attachment_count
 
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
+from ..widgets.messages import MessageLabel
 from .field_page import page_title
 
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
@@ -38,10 +40,6 @@ FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.
 
 def kind_labels() -> dict[str, str]:
     return {"contract": tr("技术合同"), "payment_proof": tr("到账证明"), "other": tr("其他材料")}
-
-
-def is_damaged(info) -> bool:
-    return bool(getattr(info, "damaged", False))
 
 
 def _local_files(mime) -> list[Path]:
@@ -109,6 +107,10 @@ class AttachmentsPage(QWidget):
                          "导入时会统一转换为 PDF。拖动列表项可调整顺序。"))
         hint.setWordWrap(True)
         layout.addWidget(hint)
+        # What the checks say about the attachments as a whole: a line per missing required upload.
+        self.messages = MessageLabel()
+        self.messages.setObjectName("attachments.issues")
+        layout.addWidget(self.messages)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.list = AttachmentList()
@@ -131,6 +133,7 @@ class AttachmentsPage(QWidget):
             self.kind_combo.addItem(label, key)
         self.kind_combo.currentIndexChanged.connect(self._kind_edited)
         self.title_edit = QLineEdit()
+        self.title_edit.setMaxLength(session.pack.limits.max_title_chars)
         self.title_edit.editingFinished.connect(self._title_edited)
         kind_label, title_label = QLabel(tr("类型(&K)")), QLabel(tr("标题(&T)"))
         kind_label.setBuddy(self.kind_combo)
@@ -167,14 +170,20 @@ class AttachmentsPage(QWidget):
         side.addWidget(self.replace_button)
         side.addStretch(1)
         self._replacing: int | None = None
-        self.add_button.setEnabled(not session.readonly)
-        self.setAcceptDrops(not session.readonly)
-        self.list.setAcceptDrops(not session.readonly)
-        if session.readonly:
+        self.add_button.setEnabled(session.editable)
+        self.setAcceptDrops(session.editable)
+        self.list.setAcceptDrops(session.editable)
+        if not session.editable:
             self.list.setDragDropMode(QAbstractItemView.DragDropMode.NoDragDrop)
         session.attachments_changed.connect(self.refresh)
+        session.issues_changed.connect(self.show_issues)
+        self.show_issues()
         self.refresh()
         self._load_thumbnails()
+
+    def show_issues(self) -> None:
+        lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
+        self.messages.show_lines(lines)
 
     # -- list -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -186,7 +195,7 @@ class AttachmentsPage(QWidget):
         placeholder.fill(Qt.GlobalColor.white)
         damaged_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for number, info in enumerate(self.session.attachments(), start=1):
-            if is_damaged(info):
+            if info.damaged:
                 text = tr("{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}").format(
                     n=number, title=info.title, name=info.original_name)
                 icon = damaged_icon
@@ -197,7 +206,7 @@ class AttachmentsPage(QWidget):
                 icon = QIcon(self.thumbs.get(info.id, placeholder))
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
-            item.setData(Qt.ItemDataRole.UserRole + 1, is_damaged(info))
+            item.setData(Qt.ItemDataRole.UserRole + 1, info.damaged)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", " "))
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -220,7 +229,7 @@ class AttachmentsPage(QWidget):
         has = info is not None
         for widget in (self.kind_combo, self.title_edit, self.up_button, self.down_button, self.remove_button,
                        self.replace_button):
-            widget.setEnabled(has and not self.session.readonly)
+            widget.setEnabled(has and self.session.editable)
         # The details edit the selected item, so they carry its contract path.
         self.kind_combo.setObjectName(f"attachments.{row}.kind" if has else "attachments.kind")
         self.title_edit.setObjectName(f"attachments.{row}.title" if has else "attachments.title")
@@ -228,7 +237,7 @@ class AttachmentsPage(QWidget):
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(info.kind)) if has else 0)
         self.kind_combo.blockSignals(False)
         self.title_edit.setText(info.title if has else "")
-        if has and is_damaged(info):
+        if has and info.damaged:
             self.info.setText(tr("此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。"))
             self.info.setStyleSheet("color: #b00020")
         else:
@@ -273,7 +282,7 @@ class AttachmentsPage(QWidget):
     # -- intake ---------------------------------------------------------------------------
     def choose_replacement(self) -> workers.Job | None:
         info = self._info(self._current_id())
-        if info is None or self.session.readonly:
+        if info is None or not self.session.editable:
             return None
         path = self.services.prompter.open_file(tr("选择替换“{title}”的文件").format(title=info.title), FILE_FILTER)
         return self.import_files([path], replace=info.id) if path is not None else None
@@ -297,12 +306,18 @@ class AttachmentsPage(QWidget):
                      replace: int | None = None) -> workers.Job | None:
         """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import);
         ``replace``: the one file takes the place of that attachment."""
-        if self.job is not None or self.session.readonly:
+        if self.job is not None or not self.session.editable:
             return None
         self._replacing = replace
         from forms.attachments import normalise
 
         paths = [Path(p) for p in paths]
+        if replace is None:
+            try:  # refused before any intake work, in one line naming the pack's limit
+                check_attachment_count(len(self.session.attachments()), self.session.pack, len(paths))
+            except UserError as exc:
+                self.services.prompter.error(tr("无法添加附件"), exc.message(self.session.lang))
+                return None
         self._meta = dict(meta or {})
 
         def intake(progress, cancel):
@@ -380,7 +395,7 @@ class AttachmentsPage(QWidget):
     def _load_thumbnails(self) -> None:
         missing = []
         for info in self.session.attachments():
-            if info.id in self.thumbs or is_damaged(info):
+            if info.id in self.thumbs or info.damaged:
                 continue
             try:
                 missing.append((info.id, self.session.attachment_pdf(info.id)))
@@ -396,6 +411,8 @@ class AttachmentsPage(QWidget):
         job.succeeded.connect(self._thumbnails_ready)
 
     def _thumbnails_ready(self, images) -> None:
+        if self.session.closed:  # the draft was closed while its pictures were drawn
+            return
         for attachment_id, image in images:
             if image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)

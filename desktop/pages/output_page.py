@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -26,15 +26,15 @@ from forms.errors import UserError
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
+from forms.outputs import check_output
+
 from ..output_jobs import (
     build_inputs,
-    check_output,
     note_lines,
     note_text,
     package_job,
     print_job,
     print_set_job,
-    supported,
     upload_job,
     write_output,
 )
@@ -51,7 +51,14 @@ def safe_stem(text: str) -> str:
 
 
 class OutputPage(QWidget):
+    """Preview, save, print, export.
+
+    Signals:
+        verify_requested(): the user asks for 核验 (the window runs it, as from its File menu)
+    """
+
     key = OUTPUT
+    verify_requested = Signal()
 
     def __init__(self, session, services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +98,7 @@ class OutputPage(QWidget):
             ("print", tr("打印(&P)…"), self.print_now),
             ("export_json", tr("导出 JSON(&J)…"), self.export_json),
             ("upload_files", tr("保存上传文件(&U)…"), self.save_upload_files),
+            ("verify", tr("核验(&K)…"), self.verify_requested.emit),
         ):
             button = QPushButton(text)
             button.setObjectName(f"output.{key}")
@@ -113,7 +121,7 @@ class OutputPage(QWidget):
         side.addStretch(1)
         side.addWidget(self._password_box())
         session.issues_changed.connect(self._show_state)
-        session.final_changed.connect(lambda _f: self._show_state())
+        session.final_changed.connect(self._show_state)  # bound: dropped with the page
         self._show_state()
 
     def _password_box(self) -> QGroupBox:
@@ -203,9 +211,11 @@ class OutputPage(QWidget):
         self.result_label.setText(text)
         self.services.prompter.error(tr("未能完成"), text)
 
-    def _suggest(self, suffix: str) -> Path:
+    def _suggest(self, what: str, ext: str = ".pdf", pages: bool = True) -> Path:
+        """项目名-申报材料-草稿.pdf for a draft (its pages carry the watermark too), 项目名-申报材料.pdf when final."""
         name = safe_stem(str(self.session.get("project.name") or self.session.path.stem))
-        return self.session.path.parent / f"{name}-{suffix}"
+        mark = "-" + tr("草稿") if pages and not self.session.final else ""  # JSON is data, not pages
+        return self.session.path.parent / f"{name}-{what}{mark}{ext}"
 
     # -- actions --------------------------------------------------------------------------
     def _inputs(self, quiet: bool = False):
@@ -240,7 +250,7 @@ class OutputPage(QWidget):
         self.result_label.setText(tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else ""))
 
     def save_package(self) -> workers.Job | None:
-        path = self.services.prompter.save_file(tr("保存申报材料 PDF"), self._suggest(tr("申报材料") + ".pdf"), PDF_FILTER)
+        path = self.services.prompter.save_file(tr("保存申报材料 PDF"), self._suggest(tr("申报材料")), PDF_FILTER)
         inputs = self._inputs() if path is not None and self._output_ok(path) else None
         if inputs is None:
             return None
@@ -270,7 +280,7 @@ class OutputPage(QWidget):
         self.result_label.setText(tr("已保存：{path}").format(path=path))
 
     def save_print_set(self) -> workers.Job | None:
-        path = self.services.prompter.save_file(tr("保存打印稿"), self._suggest(tr("打印稿") + ".pdf"), PDF_FILTER)
+        path = self.services.prompter.save_file(tr("保存打印稿"), self._suggest(tr("打印稿")), PDF_FILTER)
         inputs = self._inputs() if path is not None and self._output_ok(path) else None
         if inputs is None:
             return None
@@ -295,7 +305,7 @@ class OutputPage(QWidget):
         self.result_label.setText(tr("已发送到打印机：{pages} 页。").format(pages=pages))
 
     def export_json(self) -> None:
-        path = self.services.prompter.save_file(tr("导出 JSON"), self._suggest("application.json"), "JSON (*.json)")
+        path = self.services.prompter.save_file(tr("导出 JSON"), self._suggest("application", ".json", pages=False), "JSON (*.json)")
         if path is None:
             return
         from forms.transfer import export_json
@@ -306,7 +316,7 @@ class OutputPage(QWidget):
         notes: list = []
         try:
             check_output(path, self._sources())
-            export_json(self.session.draft, path, **supported(export_json, inputs=self._sources(), notes=notes))
+            export_json(self.session.draft, path, inputs=self._sources(), notes=notes)
         except UserError as exc:
             self._failed(exc)
             return

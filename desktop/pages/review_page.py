@@ -16,9 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.errors import UserError
+
 from ..i18n import tr
-from ..steps import REVIEW, StepMap
+from ..steps import ATTACHMENTS, REVIEW, StepMap
 from ..widgets.editors import SEVERITY_COLOURS
+from .attachments_page import kind_labels
 from .field_page import page_title
 
 
@@ -70,11 +73,11 @@ class ReviewPage(QWidget):
         row.addWidget(self.final_label, 1)
         self.final_button = QPushButton()
         self.final_button.setObjectName("review.finalise")
-        self.final_button.clicked.connect(self._toggle_final)
+        self.final_button.clicked.connect(self._finalise)
         row.addWidget(self.final_button)
         layout.addLayout(row)
         session.issues_changed.connect(self.refresh)
-        session.final_changed.connect(lambda _f: self.refresh())
+        session.final_changed.connect(self.refresh)  # bound: dropped with the page
         self.refresh()
 
     def refresh(self) -> None:
@@ -105,14 +108,15 @@ class ReviewPage(QWidget):
         else:
             self.summary.setText(tr("{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。")
                                  .format(errors=errors, warnings=warnings))
+        self.final_label.setStyleSheet("")
+        self.final_button.setText(tr("定稿(&F)"))
         if session.final:
-            self.final_label.setText(tr("已定稿。"))
-            self.final_button.setText(tr("取消定稿(&U)"))
-            self.final_button.setEnabled(True)
+            # One way back: the banner's 解除定稿, which asks for a reason.
+            self.final_label.setText(tr("已定稿。要修改，请点击窗口顶部的“解除定稿”。"))
+            self.final_button.setEnabled(False)
         else:
             self.final_label.setText(tr("尚未定稿。") if not errors else tr("还有 {n} 个错误，暂不能定稿。").format(n=errors))
-            self.final_button.setText(tr("定稿(&F)"))
-            self.final_button.setEnabled(errors == 0)
+            self.final_button.setEnabled(errors == 0 and session.editable)
 
     def _order(self, field: str) -> int:
         keys = list(self.step_titles)
@@ -129,6 +133,9 @@ class ReviewPage(QWidget):
             if len(parts) > 2 and parts[1].isdigit():
                 label = tr("{label}（第{n}行）").format(label=label, n=int(parts[1]) + 1)
             return label
+        parts = field.split(".")
+        if parts[0] == ATTACHMENTS and len(parts) == 2 and parts[1] in kind_labels():
+            return tr("附件：{kind}").format(kind=kind_labels()[parts[1]])  # a required upload
         table = self.session.pack.tables.get(field)
         if table is not None:
             return table.en if self.session.lang == "en" else table.zh
@@ -137,8 +144,14 @@ class ReviewPage(QWidget):
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.jump.emit(item.data(0, Qt.ItemDataRole.UserRole))
 
-    def _toggle_final(self) -> None:
-        self.session.set_final(not self.session.final)
+    def _finalise(self) -> None:
+        try:
+            self.session.finalise()
+        except UserError as exc:  # errors appeared meanwhile, or the disk refused: said here, not in a box
+            self.refresh()
+            self.final_label.setText(exc.message(self.session.lang))
+            self.final_label.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
+            return
         self.refresh()
 
 

@@ -32,11 +32,15 @@ class Banner(QFrame):
         self.close_button = QToolButton()
         self.close_button.setObjectName("banner.close")
         self.close_button.setText("✕")
-        self.close_button.setAccessibleName(tr("关闭提示"))
-        self.close_button.setToolTip(tr("关闭提示"))
         self.close_button.clicked.connect(self.clear)
         layout.addWidget(self.close_button)
+        self.retranslate()
         self.hide()
+
+    def retranslate(self) -> None:
+        """The banner outlives a language switch; its message is set again by its owner."""
+        self.close_button.setAccessibleName(tr("关闭提示"))
+        self.close_button.setToolTip(tr("关闭提示"))
 
     def show_message(self, text: str, severity: str = "info", closable: bool = True,
                      action: tuple[str, Callable[[], object]] | None = None) -> None:

@@ -92,11 +92,12 @@ class LineBinding(Binding):
         self.edit = edit
         edit.textEdited.connect(self._changed)
         edit.editingFinished.connect(lambda: self.left.emit(self.path))
+        if spec.max_chars is not None:  # typing stops at the pack's limit instead of failing on save
+            edit.setMaxLength(spec.max_chars)
         if spec.kind == "money":
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
             edit.setPlaceholderText(tr("单位：万元，例如 30 或 12.5"))
         elif spec.kind == "uscc":
-            edit.setMaxLength(24)
             edit.setPlaceholderText(tr("18位，例如 91320000MA1XXXXXXX"))
         elif spec.kind == "email":
             edit.setPlaceholderText("name@example.com")
@@ -161,6 +162,21 @@ class TextBinding(Binding):
         edit.textChanged.connect(self._changed)
         edit.installEventFilter(_LeaveFilter(self))
 
+    def _changed(self, *_: Any) -> None:
+        # QPlainTextEdit has no maxLength: cut what was typed or pasted past the pack's limit.
+        limit = self.spec.max_chars
+        text = self.edit.toPlainText()
+        if limit is not None and len(text) > limit and not self._loading:
+            cursor = self.edit.textCursor()
+            position = min(cursor.position(), limit)
+            self.edit.blockSignals(True)
+            self.edit.setPlainText(text[:limit])
+            self.edit.blockSignals(False)
+            cursor = self.edit.textCursor()
+            cursor.setPosition(position)
+            self.edit.setTextCursor(cursor)
+        super()._changed()
+
     def _show(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
 
@@ -199,6 +215,8 @@ class CityBinding(Binding):
         combo.addItems(["", *cities])
         super().__init__(path, spec, combo)
         self.combo = combo
+        if spec.max_chars is not None:
+            combo.lineEdit().setMaxLength(spec.max_chars)
         combo.currentTextChanged.connect(self._changed)
         combo.lineEdit().editingFinished.connect(lambda: self.left.emit(self.path))
 

@@ -14,6 +14,7 @@ from PIL import Image
 
 from forms.cli import main
 from forms.errors import UserError
+from forms.pack import DEFAULT_PACK
 from forms.samples import sample
 from forms.transfer import resolve_attachment_files
 
@@ -180,15 +181,15 @@ def test_the_desktop_uses_the_same_rule(source, secret):
     from desktop import opening
 
     _escapes(source, secret)
-    with pytest.raises(UserError) as caught:
-        opening.attachment_files([{"file": "link.png"}], source.parent)
-    assert caught.value.code == "json.attachment_path"
     data = json.loads(source.read_text("utf-8"))
-    data["attachments"] = [{"kind": "other", "file": "../secret/id-card.png"}]
-    source.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    with pytest.raises(UserError) as caught:  # refused while reading, before a draft is made
-        opening.read_json(source)
-    assert caught.value.code == "json.attachment_path"
+    dest = source.parent / "from-app.cxy"
+    for file in ("link.png", "../secret/id-card.png"):
+        data["attachments"] = [{"kind": "other", "file": file}]
+        source.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        with pytest.raises(UserError) as caught:  # the app's import job is the CLI's import
+            opening.import_json_job(source, dest, DEFAULT_PACK)(progress=lambda *_: None, cancel=lambda: False)
+        assert caught.value.code == "json.attachment_path"
+        assert not dest.exists()
     assert os.path.exists(secret)
 
 

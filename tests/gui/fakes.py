@@ -17,6 +17,8 @@ class FakePrompter:
         self.window = None
         self.paths: deque[Any] = deque()  # answers for open_file/save_file/choose_folder/open_files
         self.confirms: deque[bool] = deque()
+        self.texts: deque[str | None] = deque()  # answers for ask_text
+        self.suggested: list[Path] = []  # the names save_file suggested
         self.printers: deque[Any] = deque()
         self.infos: list[tuple[str, str]] = []
         self.errors: list[tuple[str, str]] = []
@@ -34,6 +36,7 @@ class FakePrompter:
         return self._next("open_files", title) or []
 
     def save_file(self, title: str, suggested: Path, filters: str) -> Path | None:
+        self.suggested.append(Path(suggested))
         return self._next("save_file", title)
 
     def choose_folder(self, title: str, suggested: Path) -> Path | None:
@@ -48,6 +51,10 @@ class FakePrompter:
     def confirm(self, title: str, text: str) -> bool:
         self.asked.append(("confirm", title))
         return self.confirms.popleft() if self.confirms else False
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        self.asked.append(("ask_text", title))
+        return self.texts.popleft() if self.texts else None
 
     def printer(self, copies: int):
         self.copies.append(copies)

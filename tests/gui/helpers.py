@@ -99,4 +99,31 @@ def fill_application(qtbot, window, data: dict) -> dict[str, Any]:
 
 
 def sample_for(category: str) -> dict:
-    return sample(category)
+    """The sample's fields, to type (its attachments are files, added by add_required_uploads)."""
+    data = sample(category)
+    data.pop("attachments", None)
+    return data
+
+
+def add_required_uploads(qtbot, window, tmp_path, category: str) -> None:
+    """The scans the notice requires, added through the attachments page with their kinds (the
+    sample's generated ones, when forms makes them)."""
+    from pathlib import Path
+
+    from forms import samples
+
+    make = getattr(samples, "sample_attachments", None)
+    if make is None:
+        return  # no required uploads in this forms yet
+    folder = Path(tmp_path) / "scans"
+    folder.mkdir(exist_ok=True)
+    meta = {}
+    for kind, title, pdf in make(category, window.session.pack):
+        path = folder / f"{kind}.pdf"
+        path.write_bytes(pdf)
+        meta[path] = (kind, title)
+    window.view.go_to_key("attachments")
+    page = window.view.attachments_page
+    page.import_files(list(meta), meta)
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    assert len(window.session.attachments()) >= len(meta)

@@ -33,6 +33,7 @@ def test_window_on_json_imports_it(qtbot, open_window, prompter, tmp_path):
     source.write_text(json.dumps(sample("tech_trade"), ensure_ascii=False), encoding="utf-8")
     prompter.paths.append(tmp_path / "from-json.cxy")
     window = open_window(source)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
     assert window.session.category == "tech_trade"
     assert not window.session.errors()
 

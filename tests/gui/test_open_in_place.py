@@ -129,10 +129,10 @@ def test_read_only_media_opens_read_only_with_a_banner(qtbot, open_window, promp
 
 
 def test_a_lock_held_elsewhere_opens_read_only_naming_the_holder(qtbot, open_window, prompter, tmp_path, monkeypatch):
-    from types import SimpleNamespace
+    from forms.draft.lock import LockInfo
 
     path = received_draft(tmp_path / "share")
-    holder = SimpleNamespace(user="wang", host="pc-17", pid=4242, program="cxy-apply", since="2026-12-01T22:00")
+    holder = LockInfo(user="wang", host="pc-17", pid=4242, program="cxy-apply", since="2026-12-01T22:00")
     _refuse_writing(monkeypatch, opening.LOCKED, holder)
     window = open_window(path)
     assert window.session.readonly
@@ -184,12 +184,20 @@ def test_a_failed_import_leaves_no_file_and_keeps_the_one_it_would_replace(qtbot
     monkeypatch.setattr(draft_module.Draft, "replace_data", refuse)
     window = open_window()
     prompter.paths.append(existing)
-    assert not window.import_json(source)
+    assert window.import_json(source) is not None
+    qtbot.waitUntil(lambda: window.import_job is None, timeout=60000)
+    assert window.session is None and len(prompter.errors) == 1
     assert existing.read_bytes() == before
+    assert sorted(p.name for p in existing.parent.iterdir()) == ["keep-me.cxy"]
+    prompter.paths.append(tmp_path / "Documents" / "refused.cxy")
+    assert window.import_json(source) is not None
+    qtbot.waitUntil(lambda: window.import_job is None, timeout=60000)
+    assert window.session is None and len(prompter.errors) == 2
     assert sorted(p.name for p in existing.parent.iterdir()) == ["keep-me.cxy"]
     monkeypatch.undo()
     prompter.paths.append(tmp_path / "Documents" / "new.cxy")
-    assert window.import_json(source)  # a rerun works
+    assert window.import_json(source) is not None  # a rerun works
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
     assert window.session.get("project.name") == sample("tech_vp")["project"]["name"]
 
 
@@ -201,7 +209,7 @@ def test_a_new_application_never_replaces_a_draft_open_in_a_window(qtbot, open_w
     assert not other.new_application("tech_vp")
     assert path.name in prompter.errors[-1][1]
     assert editing.session.get("project.name") == sample("tech_trade")["project"]["name"]
-    with Draft.open(path, **({"readonly": True} if opening._has_readonly() else {})) as draft:
+    with Draft.open(path, readonly=True) as draft:
         assert draft.get("tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
 
 

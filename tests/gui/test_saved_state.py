@@ -44,7 +44,7 @@ def test_a_saved_package_holds_the_edit_just_typed_and_so_does_the_draft(qtbot, 
     page.save_package()
     wait_idle(qtbot, page)
     assert "Typed-Just-Now-5531" in pdf_text(target.read_bytes())
-    with Draft.open(path, **({"readonly": True} if _has_readonly() else {})) as draft:
+    with Draft.open(path, readonly=True) as draft:
         assert draft.get("project.name") == "Typed-Just-Now-5531"
 
 
@@ -95,10 +95,6 @@ def test_outputs_are_written_atomically_and_never_over_the_draft(qtbot, open_win
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob("*.tmp*"))
 
 
-def _has_readonly() -> bool:
-    import inspect
-
-    return "readonly" in inspect.signature(Draft.open).parameters
 
 
 
