@@ -127,3 +127,13 @@ def add_required_uploads(qtbot, window, tmp_path, category: str) -> None:
     page.import_files(list(meta), meta)
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
     assert len(window.session.attachments()) >= len(meta)
+
+
+def bare_sample(window, category: str) -> None:
+    """The sample application without its generated scans: attachment tests start from an empty
+    list (removing them is setup, not what is tested)."""
+    window.open_sample(category)
+    for info in window.session.attachments():
+        window.session.remove_attachment(info.id)
+    window.view.attachments_page.refresh()
+    assert window.session.attachments() == []

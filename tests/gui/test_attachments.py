@@ -9,7 +9,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QPushButton
 
 from .files import make_jpeg, make_pdf
-from .helpers import widget
+from .helpers import bare_sample, widget
 
 pytestmark = pytest.mark.gui
 
@@ -19,7 +19,7 @@ def wait_import(qtbot, page) -> None:
 
 
 def test_choose_files_then_kind_title_order_and_remove(qtbot, window, prompter, tmp_path):
-    window.open_sample("tech_vp")
+    bare_sample(window, "tech_vp")
     view = window.view
     view.go_to_key("attachments")
     page = view.attachments_page
@@ -55,7 +55,7 @@ def test_choose_files_then_kind_title_order_and_remove(qtbot, window, prompter, 
 
 
 def test_dropped_files_are_imported(qtbot, window, tmp_path):
-    window.open_sample("conference")
+    bare_sample(window, "conference")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
     mime = QMimeData()
@@ -74,7 +74,7 @@ def test_dropped_files_are_imported(qtbot, window, tmp_path):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_refused_file_says_why_in_the_ui_language(qtbot, open_window, prompter, tmp_path, lang):
     window = open_window(lang=lang)
-    window.open_sample("tech_trade")
+    bare_sample(window, "tech_trade")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
     bad = tmp_path / "notes.txt"
@@ -91,7 +91,7 @@ def test_a_refused_file_says_why_in_the_ui_language(qtbot, open_window, prompter
 
 
 def test_cancel_stops_the_import(qtbot, window, tmp_path):
-    window.open_sample("tech_vp")
+    bare_sample(window, "tech_vp")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
     files = [make_pdf(tmp_path / f"p{n}.pdf", pages=1) for n in range(4)]
@@ -106,7 +106,7 @@ def test_cancel_stops_the_import(qtbot, window, tmp_path):
 def test_dragging_an_item_stores_the_new_order(qtbot, window, tmp_path):
     from PySide6.QtCore import QModelIndex
 
-    window.open_sample("tech_vp")
+    bare_sample(window, "tech_vp")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
     page.import_files([make_pdf(tmp_path / f"{name}.pdf", pages=1) for name in ("a", "b", "c")])

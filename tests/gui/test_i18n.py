@@ -94,7 +94,9 @@ def test_english_window_has_no_chinese_outside_user_data(qtbot, open_window):
     names = pack_names()
     assert not chinese_in(visible_texts(window), names)
     window.open_sample("tech_vp")
-    allowed = names | {str(v) for v in _leaves(window.session.data())}
+    attachments = window.session.attachments()
+    allowed = names | {str(v) for v in _leaves(window.session.data())} | {a.title for a in attachments} | {
+        a.original_name for a in attachments}
     for key in window.view.keys():
         window.view.go_to_key(key)
         assert not chinese_in(visible_texts(window), allowed), key
