@@ -79,13 +79,10 @@ def _refuse_if_edited(path: Path) -> None:
 def create_sample(pack: Pack, category: str):
     """The category's sample with the scans the notice requires (forms.samples.fill_sample), so
     it is eligible as it stands."""
-    from forms import samples
+    from forms.samples import fill_sample
 
     cat = pack.category(category)
     path = unique_path(settings.data_dir(), "示例-" + (cat.subtitle.zh if cat else category))
-    fill_sample = getattr(samples, "fill_sample", None)  # TODO(lead): plain import once wt-seal is merged
-    if fill_sample is None:
-        return create(path, pack, category, samples.sample(category, pack)), path
     return create(path, pack, category, fill=lambda draft: fill_sample(draft, category, pack)), path
 
 

@@ -30,12 +30,6 @@ def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any,
     return draft.data(), attachments, session.pack, session.final
 
 
-def sealed(final: bool) -> dict[str, Any]:
-    """forms' builders watermark by default; only a final draft's outputs ask for the seal.
-    TODO(lead): pass ``final=final`` always once wt-seal's builders are on main."""
-    return {"final": True} if final else {}
-
-
 def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
     """The one atomic writer the CLI uses too, after the same output checks."""
     from forms.files import write_atomically
@@ -54,7 +48,7 @@ def package_job(data, attachments, pack, final: bool) -> Callable:
     def run(progress, cancel):
         from forms.package import build_package
 
-        return build_package(data, attachments, pack, **sealed(final))
+        return build_package(data, attachments, pack, final=final)
 
     return run
 
@@ -64,7 +58,7 @@ def print_set_job(data, attachments, pack, final: bool, include_attachments: boo
         from forms.package import build_print_set
 
         return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments,
-                               **sealed(final))
+                               final=final)
 
     return run
 
@@ -80,7 +74,7 @@ def upload_job(data, attachments, pack, final: bool, folder: Path, inputs: list[
         from forms.package import upload_files
 
         notes: list = []
-        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, **sealed(final))
+        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, final=final)
         return files, notes
 
     return run

@@ -69,7 +69,7 @@ class Session(QObject):
         self.commits = 0
         self.closed = False  # background results arriving later are dropped
         self.save_state = "saved"
-        self.final = _is_final(draft)
+        self.final = draft.final
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
         self._commit_timer.timeout.connect(self.flush)
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
@@ -162,7 +162,7 @@ class Session(QObject):
         self._stamp = stamp
         was_final = self.final
         try:
-            self.final = _is_final(self.draft)
+            self.final = self.draft.final
             self._reload()
         except UserError:
             return False  # mid-commit or briefly locked: the next tick tries again
@@ -361,11 +361,6 @@ class Session(QObject):
         self._check_timer.stop()
         self.closed = True
         self.draft.close()
-
-
-def _is_final(draft: Any) -> bool:
-    # The 定稿 flag as the draft stores it (what ``Draft.final`` reads, on drafts that have it).
-    return draft.meta().get("final") == "1"
 
 
 def _shift(path: str, table: str, removed: int) -> str:

@@ -110,11 +110,8 @@ def add_required_uploads(qtbot, window, tmp_path, category: str) -> None:
     sample's generated ones, when forms makes them)."""
     from pathlib import Path
 
-    from forms import samples
+    from forms.samples import sample_attachments as make
 
-    make = getattr(samples, "sample_attachments", None)
-    if make is None:
-        return  # no required uploads in this forms yet
     folder = Path(tmp_path) / "scans"
     folder.mkdir(exist_ok=True)
     meta = {}

@@ -49,7 +49,6 @@ def test_fill_every_category_finalise_and_reopen(qtbot, open_window, prompter, t
     review = window.view.review_page
     assert review.tree.topLevelItemCount() == 0
     assert review.final_button.isEnabled()
-    pytest.importorskip("forms.workflow", reason="定稿 needs forms.workflow.finalise (branch wt-flow)")
     review.final_button.click()
     assert session.final
 

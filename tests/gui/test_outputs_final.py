@@ -12,7 +12,6 @@ pytestmark = pytest.mark.gui
 
 
 def _finalise(qtbot, window):
-    pytest.importorskip("forms.workflow", reason="定稿 needs forms.workflow.finalise (branch wt-flow)")
     qtbot.waitUntil(lambda: not window.session.errors())
     window.view.go_to_key("review")
     window.view.review_page.final_button.click()
@@ -55,7 +54,6 @@ def _verify(qtbot, window, prompter, pdf, via="button"):
 
 
 def test_verify_a_final_package_then_a_changed_field(qtbot, window, prompter, tmp_path):
-    pytest.importorskip("forms.package.verify", reason="核验 needs forms.package.verify (branch wt-seal)")
     window.open_sample("tech_vp")
     _finalise(qtbot, window)
     window.view.go_to_key("output")
@@ -93,7 +91,6 @@ def test_verify_a_final_package_then_a_changed_field(qtbot, window, prompter, tm
 
 
 def test_verify_a_draft_package_says_it_has_no_seal(qtbot, window, prompter, tmp_path):
-    pytest.importorskip("forms.package.verify", reason="核验 needs forms.package.verify (branch wt-seal)")
     window.open_sample("conference")
     window.view.go_to_key("output")
     _wait_output(qtbot, window)

@@ -1,29 +1,21 @@
 """Three roles, one application, through the widgets: hand the draft to the enterprise, type as
 the enterprise into its field and find the others read-only, change the same field at home, merge
-the returned copy with one conflict, take theirs, and find the value and a history entry.
-
-Each flow runs twice: against forms' own ``forms.workflow`` and pack roles (skipped, with the
-reason, until they are on this branch) and against a small stand-in with the same API, so the
-widgets are tested either way."""
+the returned copy with one conflict, take theirs, and find the value and a history entry."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
 import types
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-import forms
 from desktop import roles
 from forms.draft import Draft
-from forms.model import flatten, pattern_of
-from forms.pack import Text, load_pack
+from forms.pack import load_pack
 from forms.samples import sample
 
 from .helpers import set_value, shown_value, widget
@@ -34,110 +26,6 @@ ENTERPRISE_FIELD = "enterprise.name"
 OTHER_FIELD = "university.name"  # the applicant's
 THEIRS = "常州恒创智能装备有限公司"
 OURS = "常州恒创装备股份公司"
-
-
-# -- the stand-in: pack roles and forms.workflow as the issue specifies them ----------------------
-@dataclass(frozen=True)
-class StandInRole:
-    id: str
-    label: Text
-    steps: list[str]
-    fields: list[str]
-    attachment_kinds: list[str] = field(default_factory=list)
-    instructions: Text = Text(zh="", en="")
-
-    def owns_field(self, path: str) -> bool:
-        return pattern_of(path) in self.fields
-
-    def owns_step(self, key: str) -> bool:
-        return key in self.steps
-
-
-def stand_in_roles(pack) -> list[StandInRole]:
-    enterprise_fields = [p for s in pack.steps for p in s.fields if p.startswith("enterprise.")]
-    applicant_fields = [p for s in pack.steps for p in s.fields if p not in enterprise_fields]
-    return [
-        StandInRole("applicant", Text(zh="申报人", en="Applicant"), [s.key for s in pack.steps], applicant_fields,
-                    attachment_kinds=["contract"]),
-        StandInRole("enterprise", Text(zh="合作企业", en="Enterprise"), ["parties"], enterprise_fields,
-                    attachment_kinds=["payment_proof"],
-                    instructions=Text(zh="请填写合作企业的名称、信用代码和联系人，填好后保存并发回。",
-                                      en="Fill in the enterprise's name, credit code and contact, then save and send it back.")),
-        StandInRole("office", Text(zh="科研管理部门", en="Research office"), [], []),
-    ]
-
-
-@dataclass
-class Entry:
-    at: datetime
-    role: str | None
-    action: str
-    path: str | None
-    old: object
-    new: object
-    note: str = ""
-
-
-def stand_in_workflow(log: list[Entry]):
-    base: dict[str, object] = {}
-
-    def handoff(source: Path, role: str, dest: Path, *, lang: str = "zh") -> None:
-        with Draft.open(source, readonly=True) as draft:
-            data = draft.data()
-            files = [(a, draft.attachment_pdf(a.id)) for a in draft.attachments()]
-        base.update(flatten(data))
-        with Draft.create(dest, pack="jiangsu-cxy-2023", category=data["category"]) as copy:
-            copy.replace_data(data)
-            for a, pdf in files:
-                copy.add_attachment(kind=a.kind, title=a.title, original_name=a.original_name,
-                                    source_format=a.source_format, pages=a.pages, sha256=a.sha256, pdf=pdf)
-            copy.set_meta("role", role)
-        log.append(Entry(datetime.now(timezone.utc), "applicant", "handoff", None, None, None))
-
-    def diff(ours, theirs, pack):
-        a, b = flatten(ours.data()), flatten(theirs.data())
-        fields = pack.fields_for(a.get("category"))
-        rows = []
-        for path in sorted(set(a) | set(b)):
-            if a.get(path) != b.get(path):
-                conflict = a.get(path) != base.get(path) and b.get(path) != base.get(path)
-                spec = fields.get(pattern_of(path))
-                rows.append(types.SimpleNamespace(path=path, label=spec.label("zh") if spec else path, ours=a.get(path),
-                                                  theirs=b.get(path), base=base.get(path), conflict=conflict))
-        return types.SimpleNamespace(fields=rows, attachments=[], same=not rows)
-
-    def merge(draft, returned: Path, *, take=None, choices=None, role=None):
-        with Draft.open(returned, readonly=True) as theirs:
-            found = diff(draft, theirs, load_pack())
-        applied = []
-        for row in found.fields:
-            if (choices or {}).get(row.path, take) == "theirs":
-                draft.set(row.path, row.theirs)
-                log.append(Entry(datetime.now(timezone.utc), "enterprise", "merge", row.path, row.ours, row.theirs))
-                applied.append(row.path)
-        left = [r.path for r in found.fields if r.conflict and r.path not in (choices or {}) and take is None]
-        return types.SimpleNamespace(taken=applied, conflicts_left=left)
-
-    return types.SimpleNamespace(handoff=handoff, diff=diff, merge=merge)
-
-
-@pytest.fixture(params=["forms", "stand-in"])
-def backend(request, monkeypatch):
-    if request.param == "forms":
-        pytest.importorskip("forms.workflow", reason="forms.workflow (handoff/diff/merge) is not on this branch yet")
-        if not roles.pack_roles(load_pack()):
-            pytest.skip("the pack declares no roles (pack.roles) on this branch yet")
-        if not hasattr(Draft, "history"):
-            pytest.skip("Draft.history() is not on this branch yet")
-        return None
-    log: list[Entry] = []
-    fake = stand_in_workflow(log)
-    monkeypatch.setitem(sys.modules, "forms.workflow", fake)
-    monkeypatch.setattr(forms, "workflow", fake, raising=False)
-    monkeypatch.setattr(roles, "pack_roles", lambda pack: stand_in_roles(pack))
-    monkeypatch.setattr(roles, "draft_role", lambda draft: draft.meta().get("role") or None)
-    monkeypatch.setattr(Draft, "history", lambda self: list(log), raising=False)
-    return log
 
 
 def make_draft(folder: Path, name: str = "申请书.cxy", category: str = "tech_trade") -> Path:
@@ -166,7 +54,7 @@ def digest(path: Path) -> str:
 # -- the flow ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
-        qtbot, open_window, prompter, tmp_path, backend, lang):
+        qtbot, open_window, prompter, tmp_path, lang):
     original = make_draft(tmp_path / "Documents")
     copy = tmp_path / "Outbox" / "给企业.cxy"
     copy.parent.mkdir()
@@ -231,7 +119,7 @@ def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
         assert draft.get(ENTERPRISE_FIELD) == THEIRS
 
 
-def test_the_buttons_take_all_theirs_or_keep_all_ours(qtbot, open_window, prompter, tmp_path, backend):
+def test_the_buttons_take_all_theirs_or_keep_all_ours(qtbot, open_window, prompter, tmp_path):
     original = make_draft(tmp_path)
     copy = tmp_path / "copy.cxy"
     window = open_window(original)
@@ -255,8 +143,7 @@ def test_the_buttons_take_all_theirs_or_keep_all_ours(qtbot, open_window, prompt
     assert window.session.get("enterprise.contact.name") != "王立新"
 
 
-def test_an_unchanged_copy_needs_no_merge_and_a_cancelled_choice_does_nothing(qtbot, open_window, prompter, tmp_path,
-                                                                              backend):
+def test_an_unchanged_copy_needs_no_merge_and_a_cancelled_choice_does_nothing(qtbot, open_window, prompter, tmp_path):
     original = make_draft(tmp_path)
     copy = tmp_path / "copy.cxy"
     window = open_window(original)
@@ -268,14 +155,14 @@ def test_an_unchanged_copy_needs_no_merge_and_a_cancelled_choice_does_nothing(qt
     assert not prompter.errors
 
 
-def test_an_ordinary_draft_has_no_read_only_fields_and_no_instructions(qtbot, open_window, tmp_path, backend):
+def test_an_ordinary_draft_has_no_read_only_fields_and_no_instructions(qtbot, open_window, tmp_path):
     window = open_window(make_draft(tmp_path))
     assert not widget(window, OTHER_FIELD).isReadOnly() and not widget(window, ENTERPRISE_FIELD).isReadOnly()
     assert window.findChild(QLabel, "role.instructions") is None
     assert window.view.current_key() == window.pack.steps[0].key
 
 
-def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_window, tmp_path, backend):
+def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_window, tmp_path):
     window = open_window(make_draft(tmp_path), "en")
     offered = [k for k in window.actions if k.startswith("handoff.")]
     assert offered == [f"handoff.{r.id}" for r in roles.handoff_roles(window.pack)]
@@ -283,7 +170,7 @@ def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_win
     assert window.actions[f"handoff.{role.id}"].text() == f"Hand off to {role.label.en}…"
 
 
-def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(qtbot, open_window, prompter, tmp_path, backend,
+def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(qtbot, open_window, prompter, tmp_path,
                                                                     monkeypatch):
     from forms.errors import UserError
 
@@ -310,8 +197,7 @@ def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(qtbot, open_
     assert window.session.get(ENTERPRISE_FIELD) == before
 
 
-def test_the_draft_itself_is_neither_a_hand_off_target_nor_a_returned_file(qtbot, open_window, prompter, tmp_path,
-                                                                          backend):
+def test_the_draft_itself_is_neither_a_hand_off_target_nor_a_returned_file(qtbot, open_window, prompter, tmp_path):
     original = make_draft(tmp_path)
     window = open_window(original)
     prompter.paths.append(original)
@@ -326,8 +212,7 @@ def test_the_draft_itself_is_neither_a_hand_off_target_nor_a_returned_file(qtbot
         assert roles.draft_role(draft) is None
 
 
-def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(qtbot, open_window, prompter, tmp_path,
-                                                                              backend):
+def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(qtbot, open_window, prompter, tmp_path):
     from .files import make_pdf
 
     original = make_draft(tmp_path)

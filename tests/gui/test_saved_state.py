@@ -99,12 +99,6 @@ def test_outputs_are_written_atomically_and_never_over_the_draft(qtbot, open_win
 
 
 def test_upload_files_keep_a_file_of_the_users_and_say_so(qtbot, open_window, prompter, tmp_path):
-    import inspect
-
-    from forms.package import upload_files
-
-    if "notes" not in inspect.signature(upload_files).parameters:
-        pytest.skip("needs upload_files(notes=) of branch wt-io (a manifest of the files it wrote)")
     from .files import make_pdf
 
     path = make_draft(tmp_path / "mine.cxy")
