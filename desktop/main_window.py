@@ -485,37 +485,16 @@ class MainWindow(QMainWindow):
             from forms import workflow
 
             self._refuse_open_file(dest)
-            self._released(lambda path: workflow.handoff(path, role_id, dest, lang=self.lang))
+            if not self.session.flush():
+                return False
+            # The open draft hands off itself: this window stays its one writer throughout.
+            workflow.handoff(self.session.draft, role_id, dest, lang=self.lang)
         except UserError as exc:
             self._error(tr("无法交出"), exc)
             return False
         self.statusBar().showMessage(tr("已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。").format(
             name=dest.name, role=name), 30000)
         return True
-
-    def _released(self, action):
-        """Run ``action(path)`` while this window lets go of its draft: forms' handoff opens the
-        original itself, as its one writer (it records the hand-off there). The draft opens again
-        on the same step, whatever ``action`` did."""
-        path = self.session.path
-        step = self.view.current_key() if self.view is not None else None
-        # The pages' background jobs (thumbnails) report to their session: let them land first.
-        workers.wait_all(10000)
-        QApplication.sendPostedEvents()
-        self._detach()
-        try:
-            return action(path)
-        finally:
-            try:
-                opened = opening.open_in_place(path)
-            except UserError as exc:
-                self._build()
-                self.banner.show_message(tr("无法打开“{name}”：{message}").format(
-                    name=path.name, message=exc.message(self.lang)), "error")
-            else:
-                self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
-                if step and self.view is not None and step in self.view.keys():
-                    self.view.go_to_key(step)
 
     def merge_returned(self) -> bool:
         """Choose the returned copy, show how it differs; the dialog's choices merge in one call.
