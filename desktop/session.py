@@ -299,18 +299,22 @@ class Session(QObject):
         return self.draft.attachment_pdf(attachment_id)
 
     def _attachments_op(self, op: str, *args: Any, **kwargs: Any) -> Any:
+        return self._attachments_call(op, *args, **kwargs)[1]
+
+    def _attachments_call(self, op: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """(done, what the draft returned): one attachment operation, committed and announced."""
         if not self.editable:
-            return None
+            return False, None
         try:
             result = getattr(self.draft, op)(*args, **kwargs)
         except UserError as exc:
             self.failed.emit(exc)
-            return None
+            return False, None
         self.commits += 1
         self.committed.emit(self.commits)
         self.attachments_changed.emit()
         self._check_timer.start()
-        return result
+        return True, result
 
     def add_attachment(self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None) -> int | None:
         """Store an intake result. The draft records the digest of the stored PDF, while
@@ -325,21 +329,11 @@ class Session(QObject):
     def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
         """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
         title and position; returns the id that now holds it."""
-        if not self.editable:
-            return None
         new = dict(original_name=normalised.original_name, source_format=normalised.source_format,
                    pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
                    pdf=normalised.pdf)
-        try:
-            self.draft.replace_attachment(attachment_id, **new)
-        except UserError as exc:
-            self.failed.emit(exc)
-            return None
-        self.commits += 1
-        self.committed.emit(self.commits)
-        self.attachments_changed.emit()
-        self._check_timer.start()
-        return attachment_id
+        done, _ = self._attachments_call("replace_attachment", attachment_id, **new)
+        return attachment_id if done else None
 
     def update_attachment(self, attachment_id: int, **changes: Any) -> None:
         self._attachments_op("update_attachment", attachment_id, **changes)

@@ -230,14 +230,19 @@ def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", val
         if path == "project.summary" and valid:
             limit = pack.rules.summary.max_chars
             text = text[:limit] + " " * (spec.max_chars - limit)
-        if ".*." in path:
-            table, column = path.split(".*.")
-            for row in data[table]:
-                row[column] = text
-        else:
-            node = data
-            *parents, last = path.split(".")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[last] = text
+        put(data, path, text)
     return data
+
+
+def put(data: dict, pattern: str, value) -> None:
+    """Set ``value`` at a contract pattern: ``project.name``, or ``members.*.name`` in every row."""
+    if ".*." in pattern:
+        table, column = pattern.split(".*.")
+        for row in data[table]:
+            row[column] = value
+        return
+    node = data
+    *parents, last = pattern.split(".")
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value

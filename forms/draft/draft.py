@@ -280,15 +280,7 @@ class Draft:
             values.check_kind(kind)
             values.check_label("标题", title)
         with self._tx() as con:
-            for path, text in encoded.items():
-                if text is None:
-                    con.execute("DELETE FROM fields WHERE path = ?", (path,))
-                else:
-                    con.execute(
-                        "INSERT INTO fields(path, value) VALUES (?, ?) "
-                        "ON CONFLICT(path) DO UPDATE SET value = excluded.value",
-                        (path, text),
-                    )
+            _write_fields(con, encoded)
             for att_id in remove:
                 attachment_rows.remove(con, att_id)
             for att_id, kind, title in relabel:
@@ -355,15 +347,7 @@ class Draft:
                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                         (key, value),
                     )
-            for path, text in encoded.items():
-                if text is None:
-                    con.execute("DELETE FROM fields WHERE path = ?", (path,))
-                else:
-                    con.execute(
-                        "INSERT INTO fields(path, value) VALUES (?, ?) "
-                        "ON CONFLICT(path) DO UPDATE SET value = excluded.value",
-                        (path, text),
-                    )
+            _write_fields(con, encoded)
 
     def remove_list_item(self, list_path: str, index: int) -> None:
         """Delete item ``index`` of a list (``members``) and move the later items up by one."""
@@ -546,3 +530,14 @@ def _same_file(a: Path, b: Path) -> bool:
     except OSError:
         return False
 
+
+def _write_fields(con: sqlite3.Connection, encoded: Mapping[str, str | None]) -> None:
+    """Upsert encoded field values; ``None`` deletes the row (the field is cleared)."""
+    for path, text in encoded.items():
+        if text is None:
+            con.execute("DELETE FROM fields WHERE path = ?", (path,))
+        else:
+            con.execute(
+                "INSERT INTO fields(path, value) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET value = excluded.value",
+                (path, text),
+            )

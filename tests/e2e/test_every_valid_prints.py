@@ -27,7 +27,7 @@ from forms.package import build_package, build_print_set, upload_files
 from forms.render.page import a4_document
 from forms.render.primitives import Styles
 from forms.render.fonts import register_fonts
-from forms.samples import at_limits, sample
+from forms.samples import at_limits, put, sample
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = load_pack()
@@ -188,16 +188,7 @@ def test_validate_without_errors_means_build_succeeds(category, fields, char, tm
     for path in fields:
         spec = PACK.fields[path]
         text = (char * spec.max_chars)[: spec.max_chars]
-        if ".*." in path:
-            table, column = path.split(".*.")
-            for row in data[table]:
-                row[column] = text
-        else:
-            node = data
-            *parents, last = path.split(".")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[last] = text
+        put(data, path, text)
     if errors(check(data, PACK)):
         event("refused by validate")
         return

@@ -20,7 +20,7 @@ from forms.attachments import ledger
 from forms.draft import Draft, DraftError
 from forms.model import flatten
 from forms.pack import load_pack
-from forms.samples import at_limits
+from forms.samples import at_limits, put
 
 REPO = Path(__file__).resolve().parents[2]
 PACK = load_pack()
@@ -40,16 +40,7 @@ def largest_data() -> dict:
         if spec.max_chars is None:
             continue
         text = WIDE * spec.max_chars
-        if ".*." in path:
-            table, column = path.split(".*.")
-            for row in data[table]:
-                row[column] = text
-        else:
-            node = data
-            *parents, last = path.split(".")
-            for key in parents:
-                node = node.setdefault(key, {})
-            node[last] = text
+        put(data, path, text)
     return data
 
 
