@@ -217,3 +217,19 @@ def test_cli_handoff_never_replaces_an_existing_file(tmp_path):
     done = cxy("handoff", str(original), "--role", "enterprise", "-o", str(other))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
     assert other.read_bytes() == before
+
+
+def test_a_hand_off_that_could_not_be_written_is_not_in_the_history(tmp_path):
+    """The copy is published whole before the original records the hand-off: a copy that could
+    not be written leaves no "handoff" entry behind, nor a half copy."""
+    original = sample_draft(tmp_path / "a.cxy")
+    with pytest.raises(UserError):
+        handoff(original, "enterprise", tmp_path / "no-such-folder" / "b.cxy")
+    with Draft.open(original, readonly=True) as draft:
+        assert [e for e in draft.history() if e.action == "handoff"] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.cxy"]
+    handoff(original, "enterprise", tmp_path / "b.cxy")  # and once it can be written, it is
+    with Draft.open(original, readonly=True) as draft, Draft.open(tmp_path / "b.cxy", readonly=True) as copy:
+        assert [e.action for e in draft.history()].count("handoff") == 1
+        assert copy.role == "enterprise"
+        assert [e.action for e in copy.history()].count("handoff") == 1
