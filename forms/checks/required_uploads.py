@@ -12,7 +12,7 @@ from .issue import Collector
 
 CODE = "attachments.required"
 # The kinds' names as the user sees them on the attachments step.
-KIND_LABELS = {"contract": ("合同扫描件", "contract scan"), "payment_proof": ("到账证明", "payment proof")}
+KIND_LABELS = {"contract": ("技术合同扫描件", "technology contract scan"), "payment_proof": ("到账证明", "payment proof")}
 
 
 def present_kinds(data: dict[str, Any]) -> set[str]:
