@@ -59,7 +59,10 @@ def append(
     con: sqlite3.Connection, *, kind: str, title: str, original_name: str, source_format: str, pages: int,
     sha256: str, pdf: bytes, added: str,
 ) -> int:
-    """Add an attachment after the last one; returns its id."""
+    """Add an attachment after the last one, within the pack's limit (counted inside the
+    caller's write transaction, so two writers can never pass it together); returns its id."""
+    (count,) = con.execute("SELECT count(*) FROM attachments").fetchone()
+    values.check_attachment_count(count)
     (position,) = con.execute("SELECT COALESCE(MAX(position), -1) + 1 FROM attachments").fetchone()
     return insert(con, position, kind, title, original_name, source_format, pages, sha256, pdf, added)
 

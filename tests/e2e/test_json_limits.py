@@ -29,22 +29,31 @@ CPU_SECONDS = 2.0  # the issue's bound, measured as the child's CPU time: a busy
 PEAK_MB = 300
 
 
-def _limits() -> None:  # a safety net: a regression fails the test instead of eating the machine
+# A child forked from pytest starts with pytest's peak RSS in its own ru_maxrss (Linux keeps the
+# high-water mark across exec), which grows with every test run before. So a small launcher forks
+# the measured process from itself and reports that grandchild's usage.
+_MEASURE = """
+import json, os, resource, sys
+pid = os.fork()
+if pid == 0:  # the limits are a safety net: a regression fails the test instead of eating the machine
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
     resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+    os.execv(sys.executable, [sys.executable, "-m", "forms.cli", *sys.argv[2:]])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    json.dump([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss], report)
+"""
 
 
 def cxy(tmp_path: Path, *argv: str) -> tuple[int, str, str, float, float]:
     """(exit code, stdout, stderr, CPU seconds, peak MB) of ``python -m forms.cli argv``."""
-    out, err = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    out, err, report = tmp_path / "stdout.txt", tmp_path / "stderr.txt", tmp_path.parent / f"{tmp_path.name}.usage"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open(out, "wb") as fout, open(err, "wb") as ferr:
-        proc = subprocess.Popen([sys.executable, "-m", "forms.cli", *argv], stdout=fout, stderr=ferr,
-                                env=env, cwd=tmp_path, preexec_fn=_limits)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return proc.returncode, out.read_text("utf-8"), err.read_text("utf-8"), usage.ru_utime + usage.ru_stime, peak_mb
+        subprocess.run([sys.executable, "-c", _MEASURE, str(report), *argv], stdout=fout, stderr=ferr,
+                       env=env, cwd=tmp_path, check=True)
+    code, cpu, maxrss_kb = json.loads(report.read_text())
+    return code, out.read_text("utf-8"), err.read_text("utf-8"), cpu, maxrss_kb / 1024
 
 
 def members_file(path: Path, count: int, separator: str) -> Path:

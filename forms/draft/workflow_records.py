@@ -1,0 +1,111 @@
+"""The workflow's rows of a draft (issue 10): the change history, the hand-off snapshots, 定稿
+with its reason, and a merge's fields, attachments and history in one transaction. A mixin of
+:class:`forms.draft.Draft`, which provides ``_read`` and ``_tx``; the SQL is
+:mod:`forms.draft.history`'s and :mod:`forms.draft.attachments`'."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from typing import Any
+
+from forms.draft import attachments as attachment_rows
+from forms.draft import files, foreign, values
+from forms.draft import history as history_rows
+from forms.draft.history import HistoryEntry
+
+
+class WorkflowRecords:
+    def history(self) -> list[HistoryEntry]:
+        """变更记录, oldest first."""
+        with self._read() as con:
+            return history_rows.read(con)
+
+    def handoff_base(self, handoff_id: str) -> dict[str, str] | None:
+        """The snapshot recorded at hand-off ``handoff_id`` (``field path`` → stored JSON text,
+        ``attachment:<sha256>`` → ``{"kind", "title"}`` JSON), None when this draft has none."""
+        with self._read() as con:
+            return history_rows.read_base(con, handoff_id)
+
+    def record_handoff(self, handoff_id: str, base: Mapping[str, str], entry: HistoryEntry) -> None:
+        with self._tx() as con:
+            history_rows.write_base(con, handoff_id, dict(base))
+            history_rows.append(con, [entry])
+
+    def set_final(self, final: bool, entry: HistoryEntry) -> None:
+        """Set or clear 定稿 and record why, in one transaction (checks are the caller's)."""
+        with self._tx(final_ok=True) as con:
+            con.execute(
+                "INSERT INTO meta(key, value) VALUES ('final', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                ("1" if final else "0",),
+            )
+            history_rows.append(con, [entry])
+
+    def attachment_sources(self) -> dict[str, str]:
+        """Digest of a merged (rebuilt) attachment → the digest it had in the returned file."""
+        with self._read() as con:
+            return history_rows.read_sources(con)
+
+    def stored_fields(self) -> dict[str, str]:
+        """Every field row as stored (path → JSON text)."""
+        with self._read() as con:
+            rows = foreign.bounded(con, "SELECT path, value FROM fields", foreign.DEFAULT_LIMITS.max_fields, "字段", "fields")
+        return {values.check_path(path): text for path, text in rows}
+
+    def apply(
+        self,
+        changes: Mapping[str, Any],
+        *,
+        add: list[dict] = (),  # type: ignore[assignment]
+        remove: list[int] = (),  # type: ignore[assignment]
+        relabel: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
+        history: list[HistoryEntry] = (),  # type: ignore[assignment]
+    ) -> None:
+        """Fields, attachments (``add``: keyword arguments of ``add_attachment``) and history
+        rows in ONE transaction: a merge lands whole or not at all."""
+        encoded = values.checked_flat(dict(changes), validator=lambda _: None)
+        add = [dict(a) for a in add]
+        sources = {}  # stored digest → the sender's digest (``source_sha256`` of an item of ``add``)
+        checked = []
+        for a in add:
+            source = a.pop("source_sha256", None)
+            digest = attachment_rows.check_new(**a)
+            checked.append((a, digest))
+            if source is not None:
+                sources[digest] = history_rows.check_digest(source)
+        for _, kind, title in relabel:
+            values.check_kind(kind)
+            values.check_label("标题", title)
+        with self._tx() as con:
+            write_fields(con, encoded)
+            for att_id in remove:
+                attachment_rows.remove(con, att_id)
+            for att_id, kind, title in relabel:
+                attachment_rows.update(con, att_id, kind, title)
+            for a, digest in checked:
+                attachment_rows.append(con, **{**a, "sha256": digest}, added=files.now())
+                if sources.get(digest, digest) != digest:
+                    con.execute(
+                        "INSERT OR REPLACE INTO attachment_sources(sha256, source_sha256) VALUES (?, ?)",
+                        (digest, sources[digest]),
+                    )
+            history_rows.append(con, list(history))
+            _check_whole(con)
+
+
+def _check_whole(con: sqlite3.Connection) -> None:
+    """Inside the transaction: the merged whole must still be an application."""
+    rows = con.execute("SELECT path, value FROM fields").fetchall()
+    values.validate_stored(values.unflatten({p: values.decode(p, t) for p, t in rows}))
+
+
+def write_fields(con: sqlite3.Connection, encoded: Mapping[str, str | None]) -> None:
+    """Upsert encoded field values; ``None`` deletes the row (the field is cleared)."""
+    for path, text in encoded.items():
+        if text is None:
+            con.execute("DELETE FROM fields WHERE path = ?", (path,))
+        else:
+            con.execute(
+                "INSERT INTO fields(path, value) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET value = excluded.value",
+                (path, text),
+            )
