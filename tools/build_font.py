@@ -16,6 +16,18 @@ glyph as quadratic curves (cu2qu) and renames the result: OFL-1.1 forbids the re
         --out resources/fonts/FormSerifSC-Bold.ttf \
         --level gbk --family "Form Serif SC Bold" --psname FormSerifSCBold-Regular
 
+The second face, FormSerifSCExt-Regular.ttf, holds what a GBK face cannot print: the
+通用规范汉字表 (8105 characters, 196 of them beyond the BMP), all of CJK Extension A and 𠮷,
+minus GBK. Noto Serif CJK SC 2.001 lacks U+4DB6–4DBF (added to Extension A in Unicode 13);
+those ten are taken from GNU Unifont (OFL-1.1 as one of its dual licences), scaled to the em:
+
+    apt-get install -y fonts-noto-cjk fonts-unifont unicode-data
+    .venv/bin/python tools/build_font.py \
+        --source /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+        --remainder /usr/share/fonts/opentype/unifont/unifont.otf \
+        --out resources/fonts/FormSerifSCExt-Regular.ttf \
+        --level beyond-gbk --family "Form Serif SC Ext" --psname FormSerifSCExt-Regular
+
 The output is byte-for-byte reproducible for the same source file and fontTools version
 (the head timestamps are copied from the source, not set to "now").
 """
@@ -45,7 +57,56 @@ EXTRA_RANGES = [
 EXTRA_CHARS = "□×√№￥\u3000" + "\u00a0\u2002\u2003"  # + the spaces the source has a glyph for
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# The 8105 characters of the 通用规范汉字表, from Unicode's Unihan kTGH field (see the file's header).
+TGH_LIST = ROOT / "tests" / "data" / "tongyong_guifan_hanzi_2013.txt"
+EXT_A = (0x3400, 0x4DBF)
+RARE_EXTRA = [0x20BB7]  # 𠮷: a common surname variant of 吉, not itself in the 8105 list
+
+
+def tgh_codepoints(path: Path = TGH_LIST) -> set[int]:
+    """Code points of the vendored 通用规范汉字表 list (lines "serial<TAB>U+XXXX<TAB>char")."""
+    points = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            points.add(int(line.split("\t")[1].removeprefix("U+"), 16))
+    return points
+
+
+TGH_HEADER = """\
+# 通用规范汉字表 (Table of General Standard Chinese Characters, 2013): all 8105 characters, one per
+# line: serial number, code point, character. Serials 1-3500 一级, 3501-6500 二级, 6501-8105 三级.
+# Source: the Unihan database's kTGH field (Unihan_OtherMappings.txt, Unicode 15.0.0, 2022-08-01) as
+# shipped by Debian bookworm's package unicode-data 15.0.0-1 (/usr/share/unicode/).
+# Licence: Unicode License v3 (https://www.unicode.org/license.txt), © 2022 Unicode, Inc.:
+# free to copy and redistribute with this notice.
+# Written by: tools/build_font.py --write-tgh /usr/share/unicode/Unihan_OtherMappings.txt.bz2
+"""
+
+
+def write_tgh_list(unihan_other_mappings: Path, out: Path = TGH_LIST) -> int:
+    """Vendor the list from Unihan_OtherMappings.txt(.bz2) (Debian: unicode-data)."""
+    import bz2
+
+    opener = bz2.open if unihan_other_mappings.suffix == ".bz2" else open
+    rows = []
+    with opener(unihan_other_mappings, "rt", encoding="utf-8") as source:
+        for line in source:
+            if "\tkTGH\t" in line:
+                cp, _, values = line.rstrip("\n").split("\t")
+                rows += [(int(v.split(":")[1]), int(cp[2:], 16)) for v in values.split()]
+    rows.sort()
+    if [serial for serial, _ in rows] != list(range(1, 8106)):
+        raise SystemExit(f"{unihan_other_mappings}: expected kTGH serials 1..8105, got {len(rows)} rows")
+    lines = [f"{serial}\tU+{cp:04X}\t{chr(cp)}" for serial, cp in rows]
+    out.write_text(TGH_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    return len(rows)
+
+
 def codepoints(level: str) -> set[int]:
+    if level == "beyond-gbk":
+        rare = tgh_codepoints() | set(range(EXT_A[0], EXT_A[1] + 1)) | set(RARE_EXTRA)
+        return {cp for cp in rare if not _in_codec(cp, "gbk")}
     codec = {"gb2312": "gb2312", "gbk": "gbk"}[level]
     wanted: set[int] = set()
     for cp in range(0x80, 0x10000):
@@ -60,6 +121,14 @@ def codepoints(level: str) -> set[int]:
         wanted.update(cp for cp in range(first, last + 1) if unicodedata.category(chr(cp)) != "Cn")
     wanted.update(map(ord, EXTRA_CHARS))
     return wanted
+
+
+def _in_codec(cp: int, codec: str) -> bool:
+    try:
+        chr(cp).encode(codec)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def face_index(source: Path, face_family: str) -> int:
@@ -88,11 +157,35 @@ def subset_font(font: TTFont, unicodes: set[int]) -> None:
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)
     cmap = font["cmap"]
-    # reportlab reads one Unicode BMP table; the rest (UVS, Mac, format 12) is dead weight.
-    cmap.tables = [t for t in cmap.tables if t.format == 4 and (t.platformID, t.platEncID) in ((0, 3), (3, 1))]
+    # reportlab reads one Windows Unicode table, the last one listed: format 4 (BMP) or, when a
+    # face has characters beyond the BMP (𠮷, 𬭎 …), format 12 (3, 10). UVS and Mac tables are dead weight.
+    keep = [(3, 1, 4), (3, 10, 12)] if max(unicodes) > 0xFFFF else [(3, 1, 4)]
+    cmap.tables = [t for t in cmap.tables if (t.platformID, t.platEncID, t.format) in keep]
+    if len(cmap.tables) != len(keep):
+        raise SystemExit(f"the source font lacks one of the cmap subtables {keep}")
 
 
-def cff_to_glyf(font: TTFont) -> None:
+def remainder_glyphs(font: TTFont, remainder: Path, unicodes: set[int]) -> dict[int, tuple[str, object]]:
+    """Glyphs for ``unicodes`` taken from another (CFF) font, redrawn as quadratic outlines
+    scaled to ``font``'s em and advance: {code point: (glyph name, glyph)}."""
+    from fontTools.pens.transformPen import TransformPen
+
+    other = TTFont(str(remainder), lazy=True)
+    other_cmap = other.getBestCmap()
+    other_glyphs = other.getGlyphSet()
+    scale = font["head"].unitsPerEm / other["head"].unitsPerEm
+    taken = {}
+    for cp in sorted(unicodes):
+        if cp not in other_cmap:
+            continue
+        tt_pen = TTGlyphPen(None)
+        pen = Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=True)
+        other_glyphs[other_cmap[cp]].draw(TransformPen(pen, (scale, 0, 0, scale, 0, 0)))
+        taken[cp] = (f"u{cp:04X}", tt_pen.glyph())
+    return taken
+
+
+def cff_to_glyf(font: TTFont, added: dict[int, tuple[str, object]] | None = None) -> None:
     glyph_order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyphs = {}
@@ -101,6 +194,17 @@ def cff_to_glyf(font: TTFont) -> None:
         # CFF contours run counter-clockwise, TrueType clockwise
         glyph_set[name].draw(Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=True))
         glyphs[name] = tt_pen.glyph()
+    added = added or {}
+    if added:
+        em = font["head"].unitsPerEm
+        glyph_order = glyph_order + [name for name, _ in added.values()]
+        font.setGlyphOrder(glyph_order)
+        for cp, (name, glyph) in added.items():
+            glyphs[name] = glyph
+            font["hmtx"][name] = (em, 0)  # an ideograph is one em wide; the lsb is set below
+            for table in font["cmap"].tables:
+                if cp <= 0xFFFF or table.format == 12:
+                    table.cmap[cp] = name
 
     font["loca"] = newTable("loca")
     glyf = font["glyf"] = newTable("glyf")
@@ -136,7 +240,8 @@ def cff_to_glyf(font: TTFont) -> None:
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def rename(font: TTFont, family: str, style: str, psname: str, level: str, source_family: str) -> None:
+def rename(font: TTFont, family: str, style: str, psname: str, level: str, source_family: str,
+           remainder: Path | None = None) -> None:
     name = font["name"]
     version = (name.getDebugName(5) or "Version ?").split(";")[0].removeprefix("Version ").strip()
     full = family if style == "Regular" else f"{family} {style}"
@@ -149,11 +254,15 @@ def rename(font: TTFont, family: str, style: str, psname: str, level: str, sourc
         6: psname,
         10: f"Derived from {source_family} {version}: TrueType outlines (cu2qu), {level.upper()} subset.",
     }
+    if remainder is not None:
+        values[10] += (f" Glyphs the source lacks are from {remainder.name} (GNU Unifont, dual-licensed"
+                       " OFL-1.1 / GPL-2+ with font embedding exception), used under OFL-1.1.")
     for name_id, value in values.items():
         name.setName(value, name_id, 3, 1, 0x409)
 
 
-def build(source: Path, out: Path, level: str, family: str, psname: str, style: str, face_family: str) -> dict:
+def build(source: Path, out: Path, level: str, family: str, psname: str, style: str, face_family: str,
+          remainder: Path | None = None) -> dict:
     started = time.monotonic()
     index = face_index(source, face_family)
     font = TTFont(str(source), fontNumber=index, recalcTimestamp=False, lazy=False)
@@ -162,8 +271,9 @@ def build(source: Path, out: Path, level: str, family: str, psname: str, style: 
     available = set(font.getBestCmap())
     wanted = codepoints(level)
     subset_font(font, wanted)
-    cff_to_glyf(font)
-    rename(font, family, style, psname, level, face_family)
+    added = remainder_glyphs(font, remainder, wanted - available) if remainder else {}
+    cff_to_glyf(font, added)
+    rename(font, family, style, psname, level, face_family, remainder if added else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(out), reorderTables=True)
     covered = set(TTFont(str(out), lazy=True).getBestCmap())
@@ -172,7 +282,8 @@ def build(source: Path, out: Path, level: str, family: str, psname: str, style: 
         "wanted": len(wanted),
         "covered": len(covered & wanted),
         "cmap": len(covered),
-        "missing": sorted(wanted - available),
+        "missing": sorted(wanted - available - set(added)),
+        "added": sorted(added),
         "glyphs": len(font.getGlyphOrder()),
         "bytes": out.stat().st_size,
         "seconds": time.monotonic() - started,
@@ -181,21 +292,31 @@ def build(source: Path, out: Path, level: str, family: str, psname: str, style: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", type=Path, required=True, help="NotoSerifCJK-*.ttc (or an .otf)")
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--level", choices=["gb2312", "gbk"], default="gbk")
-    parser.add_argument("--family", required=True, help='new family name, e.g. "Form Serif SC"')
-    parser.add_argument("--psname", required=True, help="PostScript name; must differ between shipped files")
+    parser.add_argument("--write-tgh", type=Path, metavar="UNIHAN_OTHER_MAPPINGS",
+                        help=f"only (re)write {TGH_LIST.relative_to(ROOT)} from Unihan_OtherMappings.txt(.bz2)")
+    parser.add_argument("--source", type=Path, help="NotoSerifCJK-*.ttc (or an .otf)")
+    parser.add_argument("--remainder", type=Path, help="a font for wanted characters the source lacks (unifont.otf)")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--level", choices=["gb2312", "gbk", "beyond-gbk"], default="gbk")
+    parser.add_argument("--family", help='new family name, e.g. "Form Serif SC"')
+    parser.add_argument("--psname", help="PostScript name; must differ between shipped files")
     parser.add_argument("--style", default="Regular")
     parser.add_argument("--face", default="Noto Serif CJK SC", help="family name of the face to take from a .ttc")
     args = parser.parse_args(argv)
+    if args.write_tgh:
+        print(f"{TGH_LIST}: {write_tgh_list(args.write_tgh)} characters")
+        return 0
+    if not (args.source and args.out and args.family and args.psname):
+        parser.error("--source, --out, --family and --psname are required to build a font")
 
-    stats = build(args.source, args.out, args.level, args.family, args.psname, args.style, args.face)
+    stats = build(args.source, args.out, args.level, args.family, args.psname, args.style, args.face, args.remainder)
     missing = stats["missing"]
     print(
         f"{args.out}: face #{stats['face_index']}, {stats['covered']} of {stats['wanted']} wanted code points "
         f"({stats['cmap']} in cmap), {stats['glyphs']} glyphs, {stats['bytes'] / 2**20:.2f} MiB, {stats['seconds']:.1f} s"
     )
+    if stats["added"]:
+        print(f"  {len(stats['added'])} taken from {args.remainder}: " + " ".join(f"U+{cp:04X}" for cp in stats["added"]))
     if missing:
         sample = " ".join(f"U+{cp:04X}" for cp in missing[:40])
         print(f"  {len(missing)} wanted code points are not in the source font: {sample}{' …' if len(missing) > 40 else ''}")

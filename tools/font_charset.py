@@ -1,6 +1,7 @@
-"""Write resources/fonts/FormSerifSC-Regular.charset: the regular face's characters as hex ranges,
-so that the typing-time check of unprintable characters needs no font parsing. Run it after
-tools/build_font.py; tests/test_fonts.py fails when the file and the font disagree."""
+"""Write resources/fonts/*.charset: each face's characters as hex ranges (the regular GBK face
+and the rare-character face), so that the typing-time check of unprintable characters and the
+choice of face per run need no font parsing. Run it after tools/build_font.py;
+tests/test_fonts.py fails when a file and its font disagree."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forms.paths import resource  # noqa: E402
-from forms.render.fonts import CHARSET_FILE, charset_ranges, font_charset  # noqa: E402
+from forms.render.fonts import CHARSET_FILES, charset_ranges, font_charset  # noqa: E402
 
 
 def main() -> int:
-    ranges = charset_ranges(font_charset())
-    lines = [f"{lo:04X}" if lo == hi else f"{lo:04X}-{hi:04X}" for lo, hi in ranges]
-    target = resource("fonts", CHARSET_FILE)
-    target.write_text("\n".join(lines) + "\n", encoding="ascii")
-    print(f"{target}: {len(ranges)} ranges")
+    for name, filename in CHARSET_FILES.items():
+        ranges = charset_ranges(font_charset(name))
+        lines = [f"{lo:04X}" if lo == hi else f"{lo:04X}-{hi:04X}" for lo, hi in ranges]
+        target = resource("fonts", filename)
+        target.write_text("\n".join(lines) + "\n", encoding="ascii")
+        print(f"{target}: {len(ranges)} ranges")
     return 0
 
 

@@ -1,8 +1,12 @@
 """The fonts every PDF is drawn with, and which characters they cannot print.
 
-The shipped faces are GBK-level TrueType subsets of Noto Serif CJK SC (see
-``resources/fonts/README.md``). reportlab draws a character the font lacks as the .notdef box,
-silently, so the UI asks :func:`unprintable_chars` while the user types and warns early.
+The shipped faces are GBK-level TrueType subsets of Noto Serif CJK SC plus a second, regular-only
+face for the rarer characters people have in their names: the 通用规范汉字表's members beyond
+GBK (𬭎 𬬭 …, many beyond the BMP), CJK Extension A (䶮) and 𠮷 (see ``resources/fonts/README.md``).
+reportlab has no font fallback, so text is split into runs (:func:`text_runs`) and the rare
+runs are set in the second face; reportlab embeds only the glyphs a document uses, so a PDF
+without rare characters carries no trace of it. A character no face has is drawn as the
+.notdef box, silently, so the UI asks :func:`unprintable_chars` while the user types and warns.
 
 The installer ships each face gzip-compressed (``FormSerifSC-Regular.ttf.gz``: 9.4 -> 5.6 MB, about
 0.06 s to unpack in memory on first use); a plain ``.ttf`` beside it, as in a source checkout,
@@ -34,20 +38,27 @@ class FontNames:
 
     regular: str = "FormSerifSC"
     bold: str = "FormSerifSC-Bold"
+    # characters beyond GBK; regular only, bold text uses it too (a heavier stroke for a handful
+    # of rare characters is not worth another 3 MB)
+    rare: str = "FormSerifSCExt"
 
 
 NAMES = FontNames()
 _FILES = {
     NAMES.regular: "FormSerifSC-Regular.ttf",
     NAMES.bold: "FormSerifSC-Bold.ttf",
+    NAMES.rare: "FormSerifSCExt-Regular.ttf",
 }
 
-# The regular face's character set as hex code-point ranges, written by tools/font_charset.py
-# when the font is built: typing checks read it instead of parsing a 9 MB font (≈0.5 s at start).
+# Each face's character set as hex code-point ranges, written by tools/font_charset.py when the
+# fonts are built: typing checks read them instead of parsing 9 MB fonts (≈0.5 s at start).
+# The bold face has the regular one's characters (tests/test_fonts.py checks it).
 CHARSET_FILE = "FormSerifSC-Regular.charset"
+RARE_CHARSET_FILE = "FormSerifSCExt-Regular.charset"
+CHARSET_FILES = {NAMES.regular: CHARSET_FILE, NAMES.rare: RARE_CHARSET_FILE}
 
 _lock = threading.Lock()
-_printable: frozenset[str] | None = None
+_charsets: dict[str, frozenset[str]] = {}
 
 
 def register_fonts() -> FontNames:
@@ -58,6 +69,7 @@ def register_fonts() -> FontNames:
     # ASCII85 makes every stream 25 % larger and runs in pure Python; PDF files are binary-safe.
     rl_config.useA85 = 0
     with _lock:
+        _fix_to_unicode_beyond_bmp()
         registered = set(pdfmetrics.getRegisteredFontNames())
         for name, filename in _FILES.items():
             if name not in registered:
@@ -65,7 +77,32 @@ def register_fonts() -> FontNames:
         pdfmetrics.registerFontFamily(
             NAMES.regular, normal=NAMES.regular, bold=NAMES.bold, italic=NAMES.regular, boldItalic=NAMES.bold
         )
+        # <b> around a rare run keeps the rare face (it has no bold)
+        pdfmetrics.registerFontFamily(
+            NAMES.rare, normal=NAMES.rare, bold=NAMES.rare, italic=NAMES.rare, boldItalic=NAMES.rare
+        )
     return NAMES
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with each code point written as UTF-16BE. reportlab 5.1 writes
+    ``<%04X>``: five hex digits for 𠮷 U+20BB7, which viewers reject, so copying or searching a
+    name beyond the BMP would fail although its glyph prints."""
+    pairs = [f"<{code:02X}> <{chr(cp).encode('utf-16-be').hex().upper()}>" for code, cp in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+        "/CIDSystemInfo", f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def",
+        "1 begincodespacerange", f"<00> <{len(subset) - 1:02X}>", "endcodespacerange",
+        f"{len(subset)} beginbfchar", *pairs, "endbfchar",
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _fix_to_unicode_beyond_bmp() -> None:
+    from reportlab.pdfbase import ttfonts
+
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def _load(name: str, filename: str) -> "TTFont":
@@ -92,11 +129,12 @@ def _load(name: str, filename: str) -> "TTFont":
         ) from exc
 
 
-def font_charset() -> frozenset[str]:
-    """The characters the regular face has a glyph for, read from the font itself."""
+def font_charset(name: str = NAMES.regular) -> frozenset[str]:
+    """The characters a registered face has a glyph for, read from the font itself."""
     from reportlab.pdfbase import pdfmetrics
 
-    face = pdfmetrics.getFont(register_fonts().regular).face
+    register_fonts()
+    face = pdfmetrics.getFont(name).face
     # format-4 cmaps end with a 0xFFFF segment mapped to glyph 0; that is not a glyph
     return frozenset(chr(cp) for cp, glyph in face.charToGlyph.items() if glyph)
 
@@ -120,27 +158,47 @@ def _read_charset(text: str) -> frozenset[str]:
     return frozenset(chars)
 
 
-def _printable_chars() -> frozenset[str]:
-    global _printable
-    if _printable is None:
-        path = resource("fonts", CHARSET_FILE)
+def charset(name: str) -> frozenset[str]:
+    """The characters face ``name`` (``NAMES.regular`` or ``NAMES.rare``) prints, from its
+    charset file; the bold face has the regular one's."""
+    if name == NAMES.bold:
+        name = NAMES.regular
+    chars = _charsets.get(name)
+    if chars is None:
         try:
-            _printable = _read_charset(path.read_text(encoding="ascii"))
+            chars = _read_charset(resource("fonts", CHARSET_FILES[name]).read_text(encoding="ascii"))
         except (OSError, ValueError):
-            _printable = font_charset()
-    return _printable
+            chars = font_charset(name)
+        _charsets[name] = chars
+    return chars
+
+
+def text_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """``text`` as (font name, text) runs: characters the GBK face ``font`` lacks but the rare
+    face has are given the rare face; everything else, printable or not, stays in ``font``."""
+    if text.isascii():
+        return [(font, text)] if text else []
+    base, rare = charset(font), charset(NAMES.rare)
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        face = NAMES.rare if ch not in base and ch in rare else font
+        if runs and runs[-1][0] == face:
+            runs[-1] = (face, runs[-1][1] + ch)
+        else:
+            runs.append((face, ch))
+    return runs
 
 
 def unprintable_chars(text: str) -> list[str]:
-    """Characters of ``text`` the regular font cannot draw, first appearance first, each once.
+    """Characters of ``text`` no bundled face can draw, first appearance first, each once.
 
     Whitespace and control characters are left to the layout code and never reported.
     Invisible format characters (zero-width joiner, emoji variation selector…) are reported:
     the PDF would show a box for them too.
     """
-    printable = _printable_chars()
+    base, rare = charset(NAMES.regular), charset(NAMES.rare)
     return [
         ch
         for ch in dict.fromkeys(text)
-        if ch not in printable and not ch.isspace() and unicodedata.category(ch) != "Cc"
+        if ch not in base and ch not in rare and not ch.isspace() and unicodedata.category(ch) != "Cc"
     ]

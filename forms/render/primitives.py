@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.platypus import paragraph as _rl_paragraph
 
-from .fonts import FontNames
+from .fonts import NAMES, FontNames, text_runs
 
 # reportlab's CJK wrapping knows the Japanese line-start rules but not Chinese full-width
 # punctuation, so a line could begin with "，". Both wrapping paths read the list at wrap
@@ -27,9 +27,38 @@ ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_
 
 
 def markup(text: str) -> str:
-    """Plain user text → Paragraph markup: escaped, line breaks kept."""
+    """Plain user text → Paragraph markup: escaped, line breaks kept, characters beyond the GBK
+    faces set in the rare-character face (reportlab has no font fallback)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<br/>".join(escape(line) for line in lines)
+    return "<br/>".join(_line_markup(line) for line in lines)
+
+
+def _line_markup(line: str) -> str:
+    # the base face is the Paragraph style's; text_runs only needs to know it is a GBK face
+    return "".join(
+        escape(run) if face != NAMES.rare else f'<font name="{NAMES.rare}">{escape(run)}</font>'
+        for face, run in text_runs(line, NAMES.regular)
+    )
+
+
+def text_width(text: str, font: str, size: float) -> float:
+    """The width of ``text`` as :func:`draw_text` draws it."""
+    return sum(stringWidth(run, face, size) for face, run in text_runs(text, font))
+
+
+def draw_text(canv, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
+    """canvas.drawString/drawCentredString/drawRightString (``anchor`` left/center/right) with
+    characters beyond the GBK faces set in the rare-character face, run by run."""
+    runs = text_runs(text, font)
+    if anchor != "left":
+        width = sum(stringWidth(run, face, size) for face, run in runs)
+        x -= width / 2 if anchor == "center" else width
+    canv.saveState()
+    for face, run in runs:
+        canv.setFont(face, size)
+        canv.drawString(x, y, run)
+        x += stringWidth(run, face, size)
+    canv.restoreState()
 
 
 @dataclass(frozen=True)
@@ -72,7 +101,7 @@ class CheckboxGroup(Flowable):
         self._placed: list[tuple[float, int, str, bool]] = []
 
     def _item_width(self, label: str) -> float:
-        return self.box + self.gap + stringWidth(label, self.font, self.size)
+        return self.box + self.gap + text_width(label, self.font, self.size)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         widths = [self._item_width(label) for label, _ in self.options]
@@ -115,7 +144,7 @@ class CheckboxGroup(Flowable):
                 canv.setLineWidth(1.3)
                 canv.drawPath(path, stroke=1, fill=0)
                 canv.setLineWidth(0.7)
-            canv.drawString(x + self.box + self.gap, baseline, label)
+            draw_text(canv, x + self.box + self.gap, baseline, label, self.font, self.size)
         canv.restoreState()
 
 
@@ -154,12 +183,5 @@ class Line(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canv = self.canv
-        canv.setFont(self.font, self.size)
-        y = self.size * 0.35
-        if self.align == "right":
-            canv.drawRightString(self.width, y, self.text)
-        elif self.align == "center":
-            canv.drawCentredString(self.width / 2, y, self.text)
-        else:
-            canv.drawString(0, y, self.text)
+        x = {"right": self.width, "center": self.width / 2}.get(self.align, 0.0)
+        draw_text(self.canv, x, self.size * 0.35, self.text, self.font, self.size, self.align)
