@@ -24,7 +24,7 @@ TITLE = "江苏省产学研合作项目申报书"
 # names outside GB2312 (a GB2312-only font drops them silently) and the form's tick box
 NAMES_LINE = "朱镕基 张喆 王堃 李玥 □"
 SYMBOLS_LINE = "￥300,000.00 （盖章） √ × № ①②⑩ 　全角：ＡＢＣ１２３"
-EXT_B = "\U00020000"  # 𠀀, CJK Extension B: outside GBK
+EXT_B = "\U00020000"  # 𠀀, CJK Extension B: outside GBK and the 8105 list, in no shipped face
 EMOJI = "\U0001F600"
 
 
@@ -67,10 +67,12 @@ def test_fonts_are_distinct_faces_small_enough_to_ship():
     names = register_fonts()
     regular = pdfmetrics.getFont(names.regular).face
     bold = pdfmetrics.getFont(names.bold).face
+    rare = pdfmetrics.getFont(names.rare).face
     # reportlab keys faces by PostScript name: a shared one would silently alias the files
-    assert regular.name != bold.name
+    assert len({regular.name, bold.name, rare.name}) == 3
     for filename in ("FormSerifSC-Regular.ttf", "FormSerifSC-Bold.ttf"):
         assert resource("fonts", filename).stat().st_size < 12 * 2**20
+    assert resource("fonts", "FormSerifSCExt-Regular.ttf").stat().st_size < 4 * 2**20
     assert resource("fonts", "OFL.txt").is_file()
 
 
@@ -103,7 +105,7 @@ def test_every_gbk_character_is_printable():
 
 
 def test_unprintable_chars_flags_what_the_pdf_would_show_as_boxes():
-    text = f"张喆{EXT_B}王堃{EMOJI}李玥{EXT_B}朱镕基 ABC xyz 123 □√×№①⑩￥"
+    text = f"张喆{EXT_B}王堃{EMOJI}李玥{EXT_B}朱镕基 ABC xyz 123 □√×№①⑩￥ 李䶮 王𠮷 张𬭎 刘𬬭"
     assert unprintable_chars(text) == [EXT_B, EMOJI]
     assert unprintable_chars(TITLE + NAMES_LINE + SYMBOLS_LINE) == []
     assert unprintable_chars("") == []
@@ -186,13 +188,16 @@ def test_damaged_compressed_font_is_a_user_error(unregistered, damage):
     assert "FormSerifSC-Regular.ttf.gz" in caught.value.en
 
 
-def test_charset_file_matches_the_font():
-    """The typing check reads a precomputed character set; it must be the font's own."""
+def test_charset_files_match_the_fonts():
+    """The typing check and the choice of face per run read precomputed character sets; they
+    must be the fonts' own, and the bold face must print what the regular one does."""
     from forms.paths import resource
-    from forms.render.fonts import CHARSET_FILE, _read_charset, font_charset
+    from forms.render.fonts import CHARSET_FILES, NAMES, _read_charset, font_charset
 
-    shipped = _read_charset(resource("fonts", CHARSET_FILE).read_text(encoding="ascii"))
-    assert shipped == font_charset()
+    for name, filename in CHARSET_FILES.items():
+        shipped = _read_charset(resource("fonts", filename).read_text(encoding="ascii"))
+        assert shipped == font_charset(name), filename
+    assert font_charset(NAMES.bold) == font_charset(NAMES.regular)
 
 
 def test_typing_check_does_not_load_reportlab():
@@ -200,7 +205,7 @@ def test_typing_check_does_not_load_reportlab():
     import sys
 
     code = ("import sys; from forms.render.fonts import unprintable_chars; "
-            "assert unprintable_chars('镕喆𠀀') == ['𠀀']; print('reportlab' in sys.modules)")
+            "assert unprintable_chars('镕喆𠀀䶮𬭎') == ['𠀀']; print('reportlab' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
