@@ -245,7 +245,9 @@ def rename(font: TTFont, family: str, style: str, psname: str, level: str, sourc
     name = font["name"]
     version = (name.getDebugName(5) or "Version ?").split(";")[0].removeprefix("Version ").strip()
     full = family if style == "Regular" else f"{family} {style}"
-    name.names = [r for r in name.names if r.nameID not in (1, 2, 3, 4, 6, 10, 16, 17, 18, 21, 22, 25)]
+    dropped = (1, 2, 3, 4, 6, 10, 16, 17, 18, 21, 22, 25) + ((0,) if remainder is not None else ())
+    copyright_notice = name.getDebugName(0)
+    name.names = [r for r in name.names if r.nameID not in dropped]
     values = {
         1: family,
         2: style,
@@ -257,6 +259,9 @@ def rename(font: TTFont, family: str, style: str, psname: str, level: str, sourc
     if remainder is not None:
         values[10] += (f" Glyphs the source lacks are from {remainder.name} (GNU Unifont, dual-licensed"
                        " OFL-1.1 / GPL-2+ with font embedding exception), used under OFL-1.1.")
+        # OFL condition 2: the copyright notice travels with every copy, so both notices are kept
+        other = TTFont(str(remainder), lazy=True)["name"].getDebugName(0)
+        values[0] = f"{copyright_notice} Glyphs from GNU Unifont: {other}"
     for name_id, value in values.items():
         name.setName(value, name_id, 3, 1, 0x409)
 
