@@ -175,8 +175,9 @@ def charset(name: str) -> frozenset[str]:
 
 def text_runs(text: str, font: str) -> list[tuple[str, str]]:
     """``text`` as (font name, text) runs: characters the GBK face ``font`` lacks but the rare
-    face has are given the rare face; everything else, printable or not, stays in ``font``."""
-    if text.isascii():
+    face has are given the rare face; everything else, printable or not, stays in ``font``.
+    Text in any other font is one run."""
+    if text.isascii() or font not in (NAMES.regular, NAMES.bold):
         return [(font, text)] if text else []
     base, rare = charset(font), charset(NAMES.rare)
     runs: list[tuple[str, str]] = []

@@ -61,6 +61,7 @@ def test_text_runs_give_rare_characters_the_second_face_and_keep_the_rest():
     assert text_runs("李䶮 ABC", NAMES.bold) == [(NAMES.bold, "李"), (NAMES.rare, "䶮"), (NAMES.bold, " ABC")]
     assert text_runs("𠮷𬭎x𠀀😀", NAMES.regular) == [(NAMES.rare, "𠮷𬭎"), (NAMES.regular, "x𠀀😀")]
     assert text_runs("", NAMES.regular) == []
+    assert text_runs("李䶮", "Helvetica") == [("Helvetica", "李䶮")]
 
 
 def test_markup_escapes_and_wraps_only_the_rare_runs():
