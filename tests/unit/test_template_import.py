@@ -254,3 +254,56 @@ def test_the_cli_refuses_a_non_docx_in_one_line(tmp_path, data_dir):
     done = _cxy("template", "import", str(jpeg), env_dir=data_dir)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "不是 Word" in done.stderr and "Traceback" not in done.stderr
+
+
+def grid_docx(path: Path, doc_key: str, annex: int, subtitle: str, rename: dict[str, str]) -> Path:
+    """The form as Word lays it out: one six-column table, label and value cells merged across
+    the grid as in documents.toml, the title above it, a few values typed in."""
+    pack = load_pack()
+    rows = inlined(pack.documents, doc_key)
+    document = docx.Document()
+    document.add_paragraph(f"附件{annex}")
+    document.add_paragraph("江苏省产学研合作项目申报书")
+    document.add_paragraph(f"（{subtitle}）")
+    table = document.add_table(rows=0, cols=6)
+    typed = {"project.name": "校企联合攻关项目", "university.name": "南京理工大学"}
+    for row in rows:
+        cells = table.add_row().cells
+        if "heading" in row:
+            cells[0].merge(cells[5]).text = rename.get(row["heading"], row["heading"])
+            continue
+        if "columns" in row:
+            for index, column in enumerate(row["columns"]):
+                cells[index].text = rename.get(column["header"], column["header"])
+            continue
+        if "seals" in row:
+            for index, seal in enumerate(row["seals"]):
+                merged = cells[2 * index].merge(cells[2 * index + 1])
+                merged.text = f"{rename.get(seal['label'], seal['label'])}\n\n2023年  月  日"
+            continue
+        start = 0
+        for cell in row["cells"]:
+            span = cell.get("span", 1)
+            target = cells[start].merge(cells[start + span - 1]) if span > 1 else cells[start]
+            if "label" in cell:
+                label = cell["label"].replace("\n", "") + (cell.get("note") or "")
+                target.text = rename.get(label, label)
+            elif cell.get("value") in typed:
+                target.text = typed[cell["value"]]
+            start += span
+    document.save(path)
+    return path
+
+
+def test_a_word_grid_with_merged_cells_maps_every_label(tmp_path):
+    path = grid_docx(tmp_path / "附件1.docx", "form_tech_vp", 1, "科技副总实施的合作项目",
+                     {"项目主要内容（300字以内）": "项目主要内容（限300字）", "推荐单位（盖章）": "推荐部门（盖章）"})
+    result = import_template(path, load_pack())
+    assert result.target.key == "form_tech_vp"
+    assert result.unmatched == []
+    labels = {item.slot: (item.zh, item.note) for item in result.override.labels}
+    assert labels["label:project.summary"] == ("项目主要内容", "（限300字）")
+    assert labels["seal:3"] == ("推荐部门（盖章）", None)
+    assert labels["label:contract.amount_wan"][0] == "合同金额\n（万元）"  # same words: the pack's line break stays
+    text = text_of(render_document("form_tech_vp", sample("tech_vp"), load_pack()))
+    assert "推荐部门（盖章）" in text and "限300字" in text
