@@ -24,6 +24,7 @@ from .recognise import Target, norm
 
 THRESHOLD = 0.6  # below this a cell is not taken for a label (2 of 4 characters in common: no)
 MAX_LABEL = 200
+MAX_CANDIDATES = 500  # a form has ~80 cells; this bounds the alignment to about a second
 _CONTENT = ("value", "choice", "template", "derived", "pack", "text")
 _DATE_LINE = re.compile(r"^\s*(?:\d{4}|[_＿]*)\s*年[\s_＿]*月[\s_＿]*日\s*$")
 _TRAILING_NOTE = re.compile(r"^(.*?)\s*([（(][^（()）]*[)）])$", re.S)
@@ -96,38 +97,46 @@ def _anchor(cell: dict[str, Any]) -> str | None:
 
 
 def _cells(content: DocxContent) -> list[str]:
+    """The table cells that could hold a label: not empty, not longer than any label can be
+    (a typed 项目主要内容 is a value), date lines of seal cells left out."""
     texts = []
     for table in content.tables:
         for row in table:
             for text in row:
                 kept = "\n".join(line for line in text.splitlines() if line.strip() and not _DATE_LINE.match(line))
-                if kept.strip():
+                if kept.strip() and len(norm(kept)) <= MAX_LABEL:
                     texts.append(kept.strip())
+                    if len(texts) > MAX_CANDIDATES:
+                        return texts  # the rest cannot be its labels
     return texts
 
 
 def _score(label: str, cell: str) -> float:
-    a, b = norm(label), norm(cell)
-    if not a or not b:
+    if not label or not cell:
         return 0.0
-    if a == b:
+    if label == cell:
         return 2.0  # an exact label outweighs any near one
-    ratio = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    matcher = difflib.SequenceMatcher(None, label, cell, autojunk=False)
+    if matcher.real_quick_ratio() < THRESHOLD or matcher.quick_ratio() < THRESHOLD:
+        return 0.0
+    ratio = matcher.ratio()
     return ratio if ratio >= THRESHOLD else 0.0
 
 
 def _align(labels: list[str], cells: list[str]) -> dict[int, int]:
     """The order-keeping matching of labels to cells with the greatest total similarity."""
+    labels, cells = [norm(t) for t in labels], [norm(t) for t in cells]
     n, m = len(labels), len(cells)
+    score = [[_score(label, cell) for cell in cells] for label in labels]
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            take = _score(labels[i], cells[j])
+            take = score[i][j]
             best[i][j] = max(best[i + 1][j], best[i][j + 1], (take + best[i + 1][j + 1]) if take else 0.0)
     pairs: dict[int, int] = {}
     i = j = 0
     while i < n and j < m:
-        take = _score(labels[i], cells[j])
+        take = score[i][j]
         if take and best[i][j] == take + best[i + 1][j + 1]:
             pairs[i] = j
             i, j = i + 1, j + 1

@@ -54,7 +54,7 @@ def letter_docx(path: Path, key: str = "leader", points: list[str] | None = None
         else:
             document.add_paragraph(f"{number}、{point}")
     document.add_paragraph("")
-    for line in sign or [f"官方签字行{n}：" for n in range(1, len(letter.sign) + 1)]:
+    for line in sign if sign is not None else [f"官方签字行{n}：" for n in range(1, len(letter.sign) + 1)]:
         document.add_paragraph(line)
     document.add_paragraph("2023年    月    日")
     document.save(path)
@@ -307,3 +307,25 @@ def test_a_word_grid_with_merged_cells_maps_every_label(tmp_path):
     assert labels["label:contract.amount_wan"][0] == "合同金额\n（万元）"  # same words: the pack's line break stays
     text = text_of(render_document("form_tech_vp", sample("tech_vp"), load_pack()))
     assert "推荐部门（盖章）" in text and "限300字" in text
+
+
+def test_a_document_far_larger_than_a_template_is_refused(tmp_path):
+    path = tmp_path / "附件3.docx"
+    document = docx.Document()
+    document.add_paragraph("附件3")
+    document.add_table(rows=110, cols=10)
+    document.save(path)
+    with pytest.raises(UserError) as refused:
+        import_template(path, load_pack())
+    assert refused.value.code == "template.too_big"
+
+
+def test_a_letter_whose_sign_lines_sit_in_a_table(tmp_path):
+    path = letter_docx(tmp_path / "附件6.docx", key="authority", sign=[])
+    document = docx.Document(path)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "项目主管部门（盖章）："
+    table.cell(1, 1).text = "2023年   月   日"
+    document.save(path)
+    import_template(path, load_pack())
+    assert [s.zh for s in load_pack().letters["authority"].sign] == ["项目主管部门（盖章）："]
