@@ -222,6 +222,14 @@ def _apply_form(data: dict[str, Any], item: Override) -> list[str]:
 def with_overrides(pack: "Pack", merged: dict[str, Any]) -> "Pack":
     """``pack`` with the imported templates of its id applied to its source ``merged``; the pack
     as it is when there are none, or when the result would not be a valid pack."""
+    try:
+        return _with_overrides(pack, merged)
+    except Exception as exc:  # noqa: BLE001 - an override never stops the app or the CLI
+        _warn(Path(FOLDER, pack.id), "读取时出错", f"{type(exc).__name__}: {str(exc)[:200]}")
+        return pack
+
+
+def _with_overrides(pack: "Pack", merged: dict[str, Any]) -> "Pack":
     found = scan(pack.id)
     if not found:
         return pack

@@ -21,7 +21,7 @@ from forms.render.documents import render_document
 from forms.samples import sample
 from forms.template import import_template, list_overrides, remove_override
 from forms.template.form_labels import inlined, slots
-from forms.template.store import overrides_dir
+from forms.template.store import overrides_dir, scan
 
 REPO = Path(__file__).resolve().parents[2]
 NOTE = "文本待与官方模板核对"
@@ -215,6 +215,8 @@ def test_a_broken_override_is_ignored_with_a_warning(tmp_path, caplog, damage):
         pack = load_pack()
     assert not pack.letters["leader"].verified  # the shipped text, still flagged
     assert any("annex-4.json" in record.getMessage() for record in caplog.records)
+    (path, problem), = scan("jiangsu-cxy-2023")  # what `cxy template list` shows
+    assert path == stored and isinstance(problem, str)
 
 
 def test_an_override_that_no_longer_fits_the_pack_is_ignored(tmp_path):
