@@ -1,7 +1,8 @@
 """File ▸ 导入官方模板…: a research office loads the official Word template of one of the six
 attachments; from then on its labels or letter text print, and a letter no longer carries the
-"文本待与官方模板核对" note. The reading, mapping and storing are :mod:`forms.template`'s; here
-only the menu entry, the file choice and the one-line outcome."""
+"文本待与官方模板核对" note. File ▸ 已导入的官方模板 lists them, each to be removed again. The
+reading, mapping and storing are :mod:`forms.template`'s; here only the menu, the file choice
+and the one-line outcome."""
 
 from __future__ import annotations
 
@@ -16,14 +17,46 @@ from .i18n import tr
 
 
 def add_template_action(window, file_menu) -> QAction:
-    """The entry sits with the other imports; it needs no open draft."""
+    """The entries sit with the other imports; they need no open draft."""
+    before = window.actions["export_json"]
     action = QAction(tr("导入官方模板(&T)…"), window)
     action.setObjectName("action.template_import")
     action.triggered.connect(lambda _=False: import_official_template(window))
     action.setProperty("needs_draft", False)
-    file_menu.insertAction(window.actions["export_json"], action)
+    file_menu.insertAction(before, action)
     window.actions["template_import"] = action
+    imported = file_menu.addMenu(tr("已导入的官方模板"))
+    imported.setObjectName("menu.templates")
+    file_menu.insertMenu(before, imported)
+    imported.aboutToShow.connect(lambda: _fill(window, imported))
+    _fill(window, imported)
+    window.template_menu = imported
     return action
+
+
+def _fill(window, menu) -> None:
+    """One entry per imported template: choosing it removes it (after a confirmation)."""
+    from forms.template import list_overrides
+
+    for old in menu.actions():  # not clear(): the entry being triggered may be among them
+        menu.removeAction(old)
+        old.deleteLater()
+    for item in list_overrides(window.pack.id):
+        entry = QAction(tr("移除“{title}”（导入自 {name}）…").format(title=item.title, name=item.source.name), menu)
+        entry.setObjectName(f"action.template_remove.{item.id}")
+        entry.triggered.connect(lambda _=False, i=item: remove_official_template(window, i.id, i.title))
+        menu.addAction(entry)
+    menu.menuAction().setEnabled(not menu.isEmpty())
+
+
+def _use_pack(window) -> None:
+    """The window, and the open draft, print with the pack as it now loads."""
+    pack = load_pack(window.pack.id)
+    window.pack = pack
+    if window.session is not None and window.session.pack.id == pack.id:
+        window.session.pack = pack  # the next preview, package and print set use it
+    if getattr(window, "template_menu", None) is not None:
+        _fill(window, window.template_menu)
 
 
 def import_official_template(window) -> bool:
@@ -35,16 +68,29 @@ def import_official_template(window) -> bool:
 
     try:
         result = import_template(path, window.pack)
-        pack = load_pack(window.pack.id)  # now with the override
+        _use_pack(window)
     except UserError as exc:
         _tell(window, tr("无法导入官方模板“{name}”：{message}").format(name=path.name, message=exc.message(window.lang)),
               "error")
         return False
-    window.pack = pack
-    if window.session is not None and window.session.pack.id == pack.id:
-        window.session.pack = pack  # the next preview, package and print set use the official text
-    _tell(window, tr("已导入官方模板“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)),
+    _tell(window, tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)),
           "info")
+    return True
+
+
+def remove_official_template(window, override_id: str, title: str) -> bool:
+    if not window.services.prompter.confirm(tr("移除导入的官方模板"),
+                                            tr("移除后，“{title}”重新使用规则包自带的文本。确定移除吗？").format(title=title)):
+        return False
+    from forms.template import remove_override
+
+    try:
+        remove_override(window.pack.id, override_id)
+        _use_pack(window)
+    except UserError as exc:
+        _tell(window, tr("无法移除导入的官方模板：{message}").format(message=exc.message(window.lang)), "error")
+        return False
+    _tell(window, tr("已移除导入的官方模板，“{title}”重新使用规则包自带的文本。").format(title=title), "info")
     return True
 
 

@@ -52,7 +52,7 @@ def test_the_menu_imports_a_letter_and_the_open_draft_prints_it(qtbot, window, p
     action.trigger()
     assert ("open_file", "导入官方模板") in prompter.asked
     message = window.statusBar().currentMessage()
-    assert "已导入官方模板" in message and "5 条承诺" in message
+    assert message.startswith("“附件4 科研诚信承诺书.docx”：已导入附件4") and "5 条承诺" in message
     assert window.banner.isVisible() and window.banner.severity == "info" and "附件4" in window.banner.text()
     assert not prompter.errors
     assert window.session.pack.letters["leader"].verified
@@ -77,4 +77,23 @@ def test_the_entry_speaks_english(qtbot, open_window, prompter, tmp_path):
     prompter.paths.append(leader_letter(tmp_path / "leader.docx"))
     window.actions["template_import"].trigger()
     assert window.actions["template_import"].text() == "Import official &template…"
-    assert window.statusBar().currentMessage().startswith("Imported the official template “leader.docx”: Imported")
+    assert window.statusBar().currentMessage().startswith("“leader.docx”: Imported the official text of annex 4")
+
+
+def test_an_imported_template_is_listed_and_can_be_removed(qtbot, window, prompter, tmp_path):
+    window.open_sample("tech_vp")
+    assert not window.template_menu.menuAction().isEnabled()  # nothing imported yet
+    prompter.paths.append(leader_letter(tmp_path / "4.docx"))
+    window.actions["template_import"].trigger()
+    assert window.template_menu.menuAction().isEnabled()
+    (entry,) = window.template_menu.actions()
+    assert entry.objectName() == "action.template_remove.annex-4" and "4.docx" in entry.text()
+    prompter.confirms.append(False)  # "no": nothing changes
+    entry.trigger()
+    assert window.session.pack.letters["leader"].verified
+    prompter.confirms.append(True)
+    entry.trigger()
+    assert ("confirm", "移除导入的官方模板") in prompter.asked
+    assert not window.session.pack.letters["leader"].verified
+    assert "重新使用规则包自带的文本" in window.statusBar().currentMessage()
+    assert not window.template_menu.menuAction().isEnabled()
