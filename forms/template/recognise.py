@@ -14,6 +14,7 @@ from forms.pack import Pack
 from .docx_file import DocxContent
 
 LEADING_PARAGRAPHS = 12  # the annex line and the title sit above the body
+TITLE_LINES = 4  # annex line, title, subtitle: read together when no single line names it
 _ANNEX = re.compile(r"附件([1-9])")
 
 
@@ -91,6 +92,8 @@ def recognise(content: DocxContent, pack: Pack) -> Target:
     by_title: set[Target] = set()
     for text in texts:
         by_title |= _by_title(text, pack, options)
+    if not by_title:  # a title broken over lines: 申报书 / （科技副总实施的合作项目）
+        by_title = _by_title("".join(texts[:TITLE_LINES]), pack, options)
     name = content.name
     if len(by_title) == 1:
         (target,) = by_title

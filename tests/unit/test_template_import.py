@@ -331,3 +331,13 @@ def test_a_letter_whose_sign_lines_sit_in_a_table(tmp_path):
     document.save(path)
     import_template(path, load_pack())
     assert [s.zh for s in load_pack().letters["authority"].sign] == ["项目主管部门（盖章）："]
+
+
+def test_a_form_is_recognised_by_a_title_broken_over_two_lines(tmp_path):
+    path = grid_docx(tmp_path / "申报书.docx", "form_conference", 2, "产学研大会达成的合作项目", {})
+    document = docx.Document(path)
+    first = document.paragraphs[0]
+    first._p.getparent().remove(first._p)  # no 附件2 line: the title alone says which form
+    document.save(path)
+    result = import_template(path, load_pack())
+    assert result.target.key == "form_conference" and result.unmatched == []
