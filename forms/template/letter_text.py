@@ -20,6 +20,7 @@ _NUMERAL = r"[0-9０-９]{1,2}|[一二三四五六七八九十]{1,3}"
 _MARKER = re.compile(rf"^\s*(?:[（(]\s*(?:{_NUMERAL})\s*[)）]|(?:{_NUMERAL})\s*[.、．,，)）])\s*")
 _SIGN_WORDS = ("签字", "签名", "盖章", "签章")
 _SEGMENTS = re.compile(r"\t+|[ \u3000]{2,}")
+_DATE = re.compile(r"(?:日期\s*[:：]\s*)?(?:\d{4}|[_＿]+)?[ \u3000_＿]*年[ \u3000_＿]*月[ \u3000_＿]*日")
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def map_letter(content: DocxContent, target: Target, pack: Pack) -> LetterText:
     letter = pack.letters[target.key]
     name = content.name
     paragraphs = [(p.text.strip(), p.numbered) for p in content.paragraphs if p.text.strip()]
-    title = letter.title.zh
+    title, titled = letter.title.zh, False
     index = 0
     while index < len(paragraphs):  # the annex line, the title, a 项目名称 line the app prints
         text = norm(paragraphs[index][0])
@@ -55,8 +56,9 @@ def map_letter(content: DocxContent, target: Target, pack: Pack) -> LetterText:
             index += 1
         elif "承诺书" in text and len(text) <= 40:
             title = re.sub(r"^附件\s*\d\s*", "", paragraphs[index][0]).strip()
+            titled = True
             index += 1
-        elif title != letter.title.zh and re.fullmatch(r"\([^()]{1,20}\)", text):  # 〈title〉 / （项目负责人）
+        elif titled and re.fullmatch(r"\([^()]{1,20}\)", text):  # 〈title〉 / （项目负责人）
             title += paragraphs[index][0].strip()
             index += 1
         else:
@@ -71,8 +73,7 @@ def map_letter(content: DocxContent, target: Target, pack: Pack) -> LetterText:
         index += 1
     sign: list[str] = []
     for text, _ in paragraphs[index:]:
-        if _is_date(text):  # "2023年    月    日": spaced out, so before splitting at spaces
-            continue
+        text = _DATE.sub("\t", text)  # "日期：2023年    月    日" is spaced out: gone before splitting
         for segment in (s.strip() for s in _SEGMENTS.split(text)):
             if not segment or _is_date(segment):
                 continue

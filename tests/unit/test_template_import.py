@@ -341,3 +341,18 @@ def test_a_form_is_recognised_by_a_title_broken_over_two_lines(tmp_path):
     document.save(path)
     result = import_template(path, load_pack())
     assert result.target.key == "form_conference" and result.unmatched == []
+
+
+def test_a_letter_with_bracketed_numbers_a_split_title_and_the_date_beside_the_signature(tmp_path):
+    path = tmp_path / "承诺书.docx"
+    document = docx.Document()
+    for line in ("附件4", "科研诚信承诺书", "（项目负责人）", "本人郑重承诺："):
+        document.add_paragraph(line)
+    for number in range(1, 6):
+        document.add_paragraph(f"（{number}）第{number}条。")
+    document.add_paragraph("项目负责人（签字）：　　　　　　日期：2023年  月  日")
+    document.save(path)
+    letter = import_template(path, load_pack()).override.letter
+    assert letter.title == "科研诚信承诺书（项目负责人）"
+    assert letter.points == [f"第{n}条。" for n in range(1, 6)]
+    assert letter.sign == ["项目负责人（签字）："]
