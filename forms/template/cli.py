@@ -68,7 +68,8 @@ def cmd_list(args: argparse.Namespace, pack: Pack) -> int:
         what = (_say(args, f"{len(item.letter.points)} 条承诺", f"{len(item.letter.points)} points") if item.letter
                 else _say(args, f"{len(item.labels)} 个栏目，未匹配 {len(item.unmatched)} 个",
                           f"{len(item.labels)} labels, {len(item.unmatched)} unmatched"))
-        print(f"{item.id}  {item.title}  {what}  {item.source.name}  {item.source.imported}")
+        title = item.title if args.lang != "en" else f"Annex {item.annex} ({'letter' if item.letter else 'form'})"
+        print(f"{item.id}  {title}  {what}  {item.source.name}  {item.source.imported}")
     return EXIT_OK
 
 

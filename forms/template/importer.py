@@ -12,7 +12,7 @@ from forms.pack import Pack
 from .docx_file import read_docx
 from .form_labels import map_form
 from .letter_text import map_letter
-from .recognise import Target, recognise
+from .recognise import Target, norm, recognise
 from .store import LetterOverride, Override, Source, forget_loaded_packs, save_override
 
 
@@ -33,11 +33,12 @@ class ImportResult:
                     "the “to be checked” note" if lang == "en" else
                     f"已导入{t.title}的官方文本（{n} 条承诺），打印时不再标注“文本待与官方模板核对”")
         matched = len(self.override.labels)
+        changed = sum(1 for item in self.override.labels if norm(item.zh + (item.note or "")) != norm(item.was))
         if lang == "en":
-            line = f"Imported {matched} official labels of annex {t.annex}"
+            line = f"Imported {matched} official labels of annex {t.annex} ({changed} differ from the pack)"
             return line + (f"; {len(self.unmatched)} not found in the template: {', '.join(self.unmatched[:6])}"
                            if self.unmatched else "")
-        line = f"已导入{t.title}的 {matched} 个官方栏目"
+        line = f"已导入{t.title}的 {matched} 个官方栏目（{changed} 个与规则包不同）"
         return line + (f"；模板中未找到 {len(self.unmatched)} 个：{'、'.join(self.unmatched[:6])}" if self.unmatched else "")
 
 
