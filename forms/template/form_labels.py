@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 

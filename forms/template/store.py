@@ -30,7 +30,6 @@ MAX_FILES = 32
 _PACK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _ID = re.compile(r"annex-[1-9]")
 
-Short = Field(max_length=300)
 
 
 class _Strict(BaseModel):
