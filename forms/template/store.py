@@ -31,7 +31,6 @@ _PACK_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _ID = re.compile(r"annex-[1-9]")
 
 
-
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
