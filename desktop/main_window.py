@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStack
 from forms.errors import UserError
 from forms.pack import load_pack
 
-from . import i18n, opening, settings, verifying, workers
+from . import i18n, opening, settings, template_menu, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
@@ -200,6 +200,7 @@ class MainWindow(WorkflowMenu, QMainWindow):
             file_menu.addAction(action)
             self.actions[key] = action
         self._build_workflow_menu(file_menu)
+        template_menu.add_template_action(self, file_menu)
         # 核验 (issue 10): works with or without an open draft.
         verify = QAction(tr("核验(&V)…"), self)
         verify.setObjectName("action.verify")

@@ -228,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_workflow(sub)
 
+    from .template.cli import register as register_template
+
+    register_template(sub)
+
     try:
         from .package.cli import register
     except ImportError:

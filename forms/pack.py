@@ -461,7 +461,9 @@ def load_pack_dir(folder: Path) -> Pack:
             f"The rule pack '{folder.name}' is invalid: {detail}",
         ) from None
     _check_documents(pack)
-    return pack
+    from .template.store import with_overrides  # the office's imported official templates
+
+    return with_overrides(pack, merged)
 
 
 def _check_documents(pack: Pack) -> None:
