@@ -158,14 +158,18 @@ def stored_form(path: str, value: Any) -> Any:
         return value
 
 
-def checked_flat(values: Mapping[str, Any], validator: Validator = validate_with_model) -> dict[str, str | None]:
-    """Paths → encoded JSON (None: delete the row), after typing values as the contract stores
-    them and checking paths, types, the pack's limits and the contract."""
+def checked_flat(
+    values: Mapping[str, Any], validator: Validator = validate_with_model, *, as_typed: bool = True
+) -> dict[str, str | None]:
+    """Paths → encoded JSON (None: delete the row), after checking paths, types, the pack's
+    limits and the contract. ``as_typed``: the values were typed by a person and are first made
+    what the contract stores (:func:`stored_form`); data that is already contract JSON (a
+    replaced whole, a merge) is stored exactly as given."""
     out: dict[str, str | None] = {}
     filled: dict[str, Any] = {}
     for path, value in values.items():
         check_path(path)
-        if value is not None and value != "":
+        if as_typed and value is not None and value != "":
             value = stored_form(path, value)
         if value is None or value == "":
             out[path] = None
