@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -240,6 +240,9 @@ class DateBinding(TypedBinding):
         calendar = QCalendarWidget(self.widget, windowFlags=Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.destroyed.connect(self._calendar_gone)
+        # month and day names in the UI's language, whatever the system locale
+        english = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        calendar.setLocale(english if self.lang == "en" else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         value = self.value()
         try:
             day = dt.date.fromisoformat(value) if isinstance(value, str) else None

@@ -132,6 +132,7 @@ def test_the_date_picker_opens_in_the_contract_window(qtbot, window, category, f
     assert (calendar.yearShown(), calendar.monthShown()) == (day.year, day.month)
     if (category, field) == ("conference", "start"):
         assert (calendar.yearShown(), calendar.monthShown()) == (2023, 6)  # D6: from 2023-06-01
+        calendar.grab().save("/tmp/typed/conference_start_calendar.png")
     calendar.close()
 
 
@@ -141,3 +142,46 @@ def _open_calendar(window, path: str):
     shown = [c for c in window.findChildren(QCalendarWidget) if c.isVisible()]
     assert len(shown) == 1, f"{path}: {len(shown)} calendars shown"
     return shown[0]
+
+
+def test_a_payment_row_reads_typed_values_too(qtbot, window):
+    window.open_sample("tech_trade")
+    window.view.jump_to_field("payments.0.amount_wan")
+    amount = widget(window, "payments.0.amount_wan")
+    _clear(qtbot, amount)
+    _key_events(amount, "５００００")
+    ime_commit(amount, "元")
+    qtbot.keyClick(amount, Qt.Key.Key_Tab)
+    date = widget(window, "payments.0.date")
+    _clear(qtbot, date)
+    _key_events(date, "２０２３")
+    ime_commit(date, "年")
+    qtbot.keyClicks(date, "8")
+    ime_commit(date, "月")
+    qtbot.keyClicks(date, "1")
+    ime_commit(date, "日")
+    qtbot.keyClick(date, Qt.Key.Key_Tab)
+    assert (amount.text(), date.text()) == ("5", "2023-08-01")
+    assert "50000 元" in _note(window, "payments.0.amount_wan").text()
+    assert window.session.flush()
+    draft = window.session.draft
+    assert (draft.get("payments.0.amount_wan"), draft.get("payments.0.date")) == ("5", "2023-08-01")
+    window.grab().save("/tmp/typed/payment_row.png")
+
+
+def test_the_note_and_the_fix_speak_english(qtbot, open_window):
+    window = open_window(lang="en")
+    window.open_sample("tech_vp")
+    window.view.jump_to_field("contract.amount_wan")
+    edit = widget(window, "contract.amount_wan")
+    _clear(qtbot, edit)
+    qtbot.keyClicks(edit, "300000")
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    fix = widget(window, "contract.amount_wan.fix")
+    qtbot.waitUntil(fix.isVisible)
+    assert fix.text() == "Typed in CNY: make it 30 × 10k CNY"
+    qtbot.waitUntil(lambda: "Was it typed in CNY?" in _message(window, "contract.amount_wan"))
+    window.grab().save("/tmp/typed/units_warning_en.png")
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert edit.text() == "30"
+    assert _note(window, "contract.amount_wan").text() == "converted 300000 CNY to 30 × 10k CNY"
