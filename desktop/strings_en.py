@@ -251,4 +251,5 @@ EN: dict[str, str] = {
     "已定稿": "Final",
     # typed values (issue 11)
     "按元填写：改为 {value} 万元": "Typed in CNY: make it {value} × 10k CNY",
+    "导入时已换算：{notes}": "Converted on import: {notes}",
 }

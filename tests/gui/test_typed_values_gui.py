@@ -185,3 +185,21 @@ def test_the_note_and_the_fix_speak_english(qtbot, open_window):
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     assert edit.text() == "30"
     assert _note(window, "contract.amount_wan").text() == "converted 300000 CNY to 30 × 10k CNY"
+
+
+def test_importing_json_in_the_app_reads_typed_values_and_says_what_it_converted(qtbot, window, prompter, tmp_path):
+    import json
+
+    from forms.samples import sample
+
+    data = sample("conference")
+    data["contract"].update(start="2023年7月1日", amount_wan="８００，０００元")
+    source = tmp_path / "typed.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    prompter.paths.append(tmp_path / "typed.cxy")
+    window.import_json(source)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
+    assert window.session.get("contract.start") == "2023-07-01"
+    assert window.session.get("contract.amount_wan") == "80"
+    assert "已按 800000 元换算为 80 万元" in window.banner.text()
+    window.grab().save("/tmp/typed/import_banner.png")
