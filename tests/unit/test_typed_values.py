@@ -9,6 +9,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forms.checks import check
 from forms.cli import main
@@ -264,3 +266,20 @@ def test_for_path_reads_the_kind_from_the_pack(pack):
     assert for_path("payments.3.date", "2023年8月1日", pack).value == "2023-08-01"
     assert for_path("payments.3.amount_wan", "50000元", pack).value == "5"
     assert for_path("project.name", "2023年8月1日", pack).value == "2023年8月1日"
+
+
+# ---------------------------------------------------------------- any text at all
+
+KINDS = ["text", "multiline", "money", "date", "choice", "year", "phone", "email", "uscc", "city"]
+typed_like = st.text(alphabet=st.sampled_from("0123456789０１２３４５６７８９,，.．-－/年月日号万元 　aＡ（）"), max_size=24)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(KINDS), st.one_of(typed_like, st.text(max_size=40)))
+def test_any_text_is_read_or_refused_and_reading_twice_changes_nothing(kind, text):
+    try:
+        stored = typed(kind, text).value
+    except Refused as exc:
+        assert exc.zh and exc.en
+        return
+    assert typed(kind, stored).value == stored
