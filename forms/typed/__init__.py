@@ -17,14 +17,13 @@ from typing import Any
 from ..errors import UserError
 from .amounts import AmountRefused, as_if_yuan, typed_amount
 from .dates import DateRefused, opening_day, typed_date, window_of
+from .refused import Refused
 from .text import fold_code, fold_text
 
 __all__ = [
-    "Note", "Refused", "Typed", "as_if_yuan", "for_path", "opening_day", "typed", "typed_data",
-    "window_of",
+    "AmountRefused", "DateRefused", "Note", "Refused", "Typed", "as_if_yuan", "for_path", "kind_of",
+    "opening_day", "type_received", "typed", "typed_data", "window_of",
 ]
-
-Refused = (DateRefused, AmountRefused)
 # Kinds whose whole value is a code: every full-width form folds, ends are trimmed.
 CODE_KINDS = frozenset({"phone", "email", "uscc", "year"})
 

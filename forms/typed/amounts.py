@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..errors import UserError
+from .refused import Refused
 from .text import fold_code
 
 WAN_DECIMALS = 4  # 0.0001 万元 = 1 元
@@ -18,7 +18,7 @@ _AMOUNT = re.compile(r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?P
 _LONGEST = 64  # longer text is no amount anyone typed
 
 
-class AmountRefused(UserError):
+class AmountRefused(Refused):
     """Written as an amount, but finer than 1 元."""
 
 

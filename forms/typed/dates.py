@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..errors import UserError
+from .refused import Refused
 from .text import fold_code
 
 # 2023-7-1, 2023/7/1, 2023.7.1 (one separator throughout), 2023年7月1日, 20230701
@@ -20,7 +20,7 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
-class DateRefused(UserError):
+class DateRefused(Refused):
     """Written as a date, but no such day exists (2023-2-30, 2023-13-01)."""
 
 

@@ -24,6 +24,8 @@ def fold_text(text: str) -> str:
     """Full-width digits and letters → ASCII; a value made only of ASCII forms (a code typed
     into a text field, such as ２０２３ＪＳ００１) is folded whole."""
     whole = text.translate(_ASCII_FORMS)
+    if whole == text:
+        return text
     if whole.isascii():
         return whole.strip()
     return text.translate(_ALNUM)
