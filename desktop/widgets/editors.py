@@ -134,8 +134,8 @@ class LineBinding(Binding):
 
 
 class TypedBinding(LineBinding):
-    """A date or an amount: what is typed is read at once (the note under the field says how,
-    or why it cannot be), and shown as stored when the field is left."""
+    """A date or an amount: what is typed is read at once (a note beside the input says how, or
+    why it cannot be), and shown as stored when the field is left."""
 
     def __init__(self, path: str, spec: FieldSpec, lang: str, edit: QLineEdit | None = None) -> None:
         box = QWidget()
@@ -149,12 +149,29 @@ class TypedBinding(LineBinding):
         super().__init__(path, spec, box, edit)
         self.lang = lang
         self.row.addWidget(edit, 1)
-        self.note = QLabel()
+        # The note (or the fix of MoneyBinding) sits beside the input in the form, so that its
+        # appearing moves nothing below; in a table cell (payments.0.date), too narrow for
+        # that, it goes under the input.
+        in_table = any(part.isdigit() for part in path.split("."))
+        self.line = self.row
+        if in_table:
+            self.line = QHBoxLayout()
+            self.line.setContentsMargins(0, 0, 0, 0)
+            column.addLayout(self.line)
+        else:
+            edit.setMinimumWidth(edit.fontMetrics().averageCharWidth() * 16)
+        self.note = self._on_line(QLabel())
         self.note.setObjectName(f"{path}.note")
-        self.note.setWordWrap(True)
-        self.note.hide()
-        column.addWidget(self.note)
+        self.note.setWordWrap(True)  # never widens the window: it wraps when space is short
         edit.textEdited.connect(self._read)
+
+    def _on_line(self, item: QWidget) -> QWidget:
+        item.hide()
+        if isinstance(item, QLabel):
+            self.line.addWidget(item, 1)  # a wrapped note takes the width it is given
+        else:
+            self.line.addWidget(item, 0, Qt.AlignmentFlag.AlignLeft)
+        return item
 
     def _read(self, *_: Any) -> None:
         try:
@@ -191,8 +208,7 @@ class MoneyBinding(TypedBinding):
         self.fix.setCursor(Qt.CursorShape.PointingHandCursor)
         self.fix.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']}; text-decoration: underline")
         self.fix.clicked.connect(self.take_fix)
-        self.fix.hide()
-        self.container.layout().addWidget(self.fix, 0, Qt.AlignmentFlag.AlignLeft)
+        self._on_line(self.fix)
         self.edited.connect(self._offer_fix)
 
     def _show(self, value: Any) -> None:
@@ -234,7 +250,7 @@ class DateBinding(TypedBinding):
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the date can be typed; the calendar is a mouse aid
         self.button.setToolTip(tr("从日历中选择"))
         self.button.clicked.connect(self._pick)
-        self.row.addWidget(self.button)
+        self.row.insertWidget(1, self.button)  # the calendar beside the date, the note after it
 
     def _pick(self) -> None:
         calendar = QCalendarWidget(self.widget, windowFlags=Qt.WindowType.Popup)
