@@ -386,8 +386,11 @@ class MainWindow(WorkflowMenu, QMainWindow):
         job.ended.connect(self._import_ended)
         return job
 
-    def _import_done(self, _result: object) -> None:
+    def _import_done(self, result: object) -> None:
         self.open_path(self._importing[1])
+        if result and self.session is not None:  # what the import converted (forms.typed notes)
+            self.banner.show_message(tr("导入时已换算：{notes}").format(
+                notes="；".join(en if self.lang == "en" else zh for zh, en in result)), "info")
 
     def _import_failed(self, exc: Exception) -> None:
         self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)

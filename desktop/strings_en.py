@@ -93,7 +93,7 @@ EN: dict[str, str] = {
     "年-月-日，例如 2023-07-01": "year-month-day, e.g. 2023-07-01",
     "从日历中选择": "Pick from a calendar",
     "（请选择）": "(choose)",
-    "单位：万元，例如 30 或 12.5": "in 10,000 CNY, e.g. 30 or 12.5",
+    "单位：万元，例如 30 或 12.5；按元填写请加“元”": "in 10,000 CNY, e.g. 30 or 12.5; add “元” to type CNY",
     "18位，例如 91320000MA1XXXXXXX": "18 characters, e.g. 91320000MA1XXXXXXX",
     "添加一行(&A)": "&Add a row",
     "添加一行：{table}": "Add a row: {table}",
@@ -260,4 +260,7 @@ EN: dict[str, str] = {
     "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
     "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
     "已定稿": "Final",
+    # typed values (issue 11)
+    "按元填写：改为 {value} 万元": "Typed in CNY: make it {value} × 10k CNY",
+    "导入时已换算：{notes}": "Converted on import: {notes}",
 }

@@ -84,7 +84,10 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     from .transfer import import_json_file
 
     _refuse_if_locked(Path(args.output))
-    import_json_file(Path(args.json), Path(args.output), default_pack=pack.id)
+    notes: list[tuple[str, str]] = []
+    import_json_file(Path(args.json), Path(args.output), default_pack=pack.id, notes=notes)
+    for zh, en in notes:  # values converted on the way in (123456元 → 12.3456 万元)
+        print(_say(args.lang, zh, en))
     print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 

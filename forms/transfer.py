@@ -115,14 +115,21 @@ def create_draft(dest: Path, *, pack: str, category: str | None, fill: Callable[
         remove_quietly(tmp, Path(f"{tmp}-journal"))
 
 
-def import_json_file(source: Path, dest: Path, *, default_pack: str) -> None:
-    """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, every
-    attachment path checked before any work) into a new draft at ``dest``, all or nothing."""
+def import_json_file(source: Path, dest: Path, *, default_pack: str,
+                     notes: list[tuple[str, str]] | None = None) -> None:
+    """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, values
+    typed as people type them made what the contract stores, every attachment path checked
+    before any work) into a new draft at ``dest``, all or nothing. A (zh, en) line per converted
+    value (123456元 → 12.3456 万元) is appended to ``notes``."""
     from .attachments import normalise as intake
+    from .limits import pack_for
+    from .typed import type_received
 
     source = Path(source)
     data = read_json(source)
     check_shape(data)
+    converted = type_received(data, pack_for(data))
+    check_shape(data)  # the limits hold for what is stored
     files = resolve_attachment_files(data.pop("attachments", []), source.parent)
 
     def fill(draft: Any) -> None:
@@ -132,6 +139,8 @@ def import_json_file(source: Path, dest: Path, *, default_pack: str) -> None:
 
     create_draft(dest, pack=data.get("pack") or default_pack, category=data.get("category"), fill=fill,
                  inputs=[source, *(path for path, _, _ in files)])
+    if notes is not None:
+        notes.extend(converted)
 
 
 def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:

@@ -1,26 +1,31 @@
 """One editor per field kind of the pack (text, multiline, money, date, choice, year, bool,
 phone, email, uscc, city). A :class:`Binding` pairs the input widget (whose objectName is the
 contract path and whose accessible name is its label) with conversion to and from the value
-stored in the draft."""
+stored in the draft. What people type (２０２３年７月１日, 123456元) becomes the stored value through
+:mod:`forms.typed`, the function the draft and the JSON import use too."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
+from forms import typed
+from forms.checks.amount_units import proposed_wan
 from forms.pack import FieldSpec, Pack
 
 from ..i18n import literal, tr
@@ -92,11 +97,12 @@ class LineBinding(Binding):
         self.edit = edit
         edit.textEdited.connect(self._changed)
         edit.editingFinished.connect(lambda: self.left.emit(self.path))
+        edit.editingFinished.connect(self.show_stored)
         if spec.max_chars is not None:  # typing stops at the pack's limit instead of failing on save
             edit.setMaxLength(spec.max_chars)
         if spec.kind == "money":
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-            edit.setPlaceholderText(tr("单位：万元，例如 30 或 12.5"))
+            edit.setPlaceholderText(tr("单位：万元，例如 30 或 12.5；按元填写请加“元”"))
         elif spec.kind == "uscc":
             edit.setPlaceholderText(tr("18位，例如 91320000MA1XXXXXXX"))
         elif spec.kind == "email":
@@ -106,47 +112,176 @@ class LineBinding(Binding):
         self.edit.setText("" if value is None else str(value))
         self.edit.setCursorPosition(0)  # show the start of a long name, not its end
 
+    def typed(self) -> typed.Typed:
+        """The text as the draft stores it; raises ``typed.Refused`` for an impossible value."""
+        return typed.typed(self.spec.kind, self.edit.text())
+
     def value(self) -> Any:
-        text = self.edit.text()
-        if self.spec.kind == "uscc":
-            return text.strip().upper()
-        if self.spec.kind == "year" and text.strip().isdigit():
-            return int(text.strip())
-        return text
+        try:
+            value = self.typed().value
+        except typed.Refused:
+            value = self.edit.text()  # kept as typed, as the draft keeps it; the checks report it
+        if self.spec.kind == "year" and isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        return value
+
+    def show_stored(self) -> None:
+        """On leaving the field: show what is stored (2023-07-01 for 2023年7月1日)."""
+        value = self.value()
+        shown = "" if value is None else str(value)
+        if shown != self.edit.text() and not self._loading:
+            self.edit.setText(shown)
 
 
-class DateBinding(LineBinding):
-    """ISO dates typed as text (a draft may hold a half-typed date), with a calendar popup."""
+class TypedBinding(LineBinding):
+    """A date or an amount: what is typed is read at once (a note beside the input says how, or
+    why it cannot be), and shown as stored when the field is left."""
 
-    def __init__(self, path: str, spec: FieldSpec) -> None:
+    def __init__(self, path: str, spec: FieldSpec, lang: str, edit: QLineEdit | None = None) -> None:
         box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.row = QHBoxLayout()
+        self.row.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.row)
+        edit = edit or QLineEdit()
+        super().__init__(path, spec, box, edit)
+        self.lang = lang
+        self.row.addWidget(edit, 1)
+        # The note (or the fix of MoneyBinding) sits beside the input in the form, so that its
+        # appearing moves nothing below; in a table cell (payments.0.date), too narrow for
+        # that, it goes under the input.
+        in_table = any(part.isdigit() for part in path.split("."))
+        self.line = self.row
+        if in_table:
+            self.line = QHBoxLayout()
+            self.line.setContentsMargins(0, 0, 0, 0)
+            column.addLayout(self.line)
+        else:
+            edit.setMinimumWidth(edit.fontMetrics().averageCharWidth() * 16)
+        self.note = self._on_line(QLabel())
+        self.note.setObjectName(f"{path}.note")
+        self.note.setWordWrap(True)  # never widens the window: it wraps when space is short
+        edit.textEdited.connect(self._read)
+
+    def _on_line(self, item: QWidget) -> QWidget:
+        item.hide()
+        if isinstance(item, QLabel):
+            self.line.addWidget(item, 1)  # a wrapped note takes the width it is given
+        else:
+            self.line.addWidget(item, 0, Qt.AlignmentFlag.AlignLeft)
+        return item
+
+    def _read(self, *_: Any) -> None:
+        try:
+            note = self.typed().note
+        except typed.Refused as exc:
+            self.show_note(exc.message(self.lang), "error")
+            return
+        if note is not None:
+            self.show_note(note.text(self.lang))
+        else:
+            self.show_note("")
+
+    def show_note(self, text: str, severity: str = "quiet") -> None:
+        self.note.setText(text)
+        self.note.setStyleSheet(f"color: {SEVERITY_COLOURS[severity]}")
+        self.note.setProperty("severity", severity)
+        self.note.setVisible(bool(text))
+
+    def _show(self, value: Any) -> None:
+        super()._show(value)
+        self.show_note("")  # a note is about what was just typed
+
+
+class MoneyBinding(TypedBinding):
+    """万元, also typed with 元/万/万元 or thousands separators; an amount that looks typed in 元
+    (the check ``amount.units``) gets a button that makes it 万元."""
+
+    def __init__(self, path: str, spec: FieldSpec, lang: str) -> None:
+        super().__init__(path, spec, lang)
+        self.fix = QToolButton()
+        self.fix.setObjectName(f"{path}.fix")
+        self.fix.setAutoRaise(True)
+        self.fix.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.fix.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.fix.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']}; text-decoration: underline")
+        self.fix.clicked.connect(self.take_fix)
+        self._on_line(self.fix)
+        self.edited.connect(self._offer_fix)
+
+    def _show(self, value: Any) -> None:
+        super()._show(value)
+        self._offer_fix()
+
+    def _offer_fix(self, *_: Any) -> None:
+        proposed = proposed_wan(self.value())
+        if proposed is not None:
+            self.fix.setText(tr("按元填写：改为 {value} 万元").format(value=proposed))
+        self.fix.setVisible(proposed is not None)
+
+    def take_fix(self) -> None:
+        """The amount was typed in 元: store it as 万元 (the same reading as typing "…元")."""
+        value = self.value()
+        if proposed_wan(value) is None:
+            return
+        result = typed.typed("money", f"{value}元")
+        self.edit.setText(str(result.value))
+        self._changed()
+        self._offer_fix()
+        if result.note is not None:
+            self.show_note(result.note.text(self.lang))
+        self.left.emit(self.path)
+
+
+class DateBinding(TypedBinding):
+    """Dates typed as people write them (stored ISO; a draft may hold a half-typed date), with a
+    calendar popup that opens in the category's contract window (``window``: a pack DateRule)."""
+
+    def __init__(self, path: str, spec: FieldSpec, lang: str = "zh", window: Any = None) -> None:
         edit = QLineEdit()
         edit.setPlaceholderText(tr("年-月-日，例如 2023-07-01"))
-        super().__init__(path, spec, box, edit)
-        button = QToolButton(text="…")
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the date can be typed; the calendar is a mouse aid
-        button.setToolTip(tr("从日历中选择"))
-        button.clicked.connect(self._pick)
-        row.addWidget(edit, 1)
-        row.addWidget(button)
+        super().__init__(path, spec, lang, edit)
+        self.window = window
+        self.calendar: QCalendarWidget | None = None
+        self.button = QToolButton(text="…")
+        self.button.setObjectName(f"{path}.calendar")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the date can be typed; the calendar is a mouse aid
+        self.button.setToolTip(tr("从日历中选择"))
+        self.button.clicked.connect(self._pick)
+        self.row.insertWidget(1, self.button)  # the calendar beside the date, the note after it
 
     def _pick(self) -> None:
         calendar = QCalendarWidget(self.widget, windowFlags=Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        calendar.destroyed.connect(self._calendar_gone)
+        # month and day names in the UI's language, whatever the system locale
+        english = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+        calendar.setLocale(english if self.lang == "en" else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        value = self.value()
         try:
-            day = dt.date.fromisoformat(self.edit.text().strip())
-            calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+            day = dt.date.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
-            pass
+            day = None
+        if day is not None:
+            calendar.setSelectedDate(QDate(day.year, day.month, day.day))
+        else:
+            opening = typed.opening_day(self.window)
+            if opening is not None:
+                calendar.setCurrentPage(opening.year, opening.month)
         calendar.clicked.connect(lambda d: self._picked(calendar, d))
         calendar.move(self.edit.mapToGlobal(self.edit.rect().bottomLeft()))
+        self.calendar = calendar
         calendar.show()
+
+    def _calendar_gone(self, *_: Any) -> None:
+        self.calendar = None
 
     def _picked(self, calendar: QCalendarWidget, day: QDate) -> None:
         calendar.close()
         self.edit.setText(day.toString("yyyy-MM-dd"))
+        self.show_note("")
         self._changed()
         self.left.emit(self.path)
 
@@ -161,6 +296,13 @@ class TextBinding(Binding):
         self.edit = edit
         edit.textChanged.connect(self._changed)
         edit.installEventFilter(_LeaveFilter(self))
+        self.left.connect(self._show_stored)
+
+    def _show_stored(self, *_: Any) -> None:
+        """On leaving: show what is stored (full-width digits and letters folded)."""
+        value = self.value()
+        if value != self.edit.toPlainText():
+            self.load(value)
 
     def _changed(self, *_: Any) -> None:
         # QPlainTextEdit has no maxLength: cut what was typed or pasted past the pack's limit.
@@ -181,7 +323,7 @@ class TextBinding(Binding):
         self.edit.setPlainText("" if value is None else str(value))
 
     def value(self) -> Any:
-        return self.edit.toPlainText()
+        return typed.typed(self.spec.kind, self.edit.toPlainText()).value
 
 
 class ChoiceBinding(Binding):
@@ -224,7 +366,7 @@ class CityBinding(Binding):
         self.combo.setCurrentText("" if value is None else str(value))
 
     def value(self) -> Any:
-        return self.combo.currentText()
+        return typed.typed(self.spec.kind, self.combo.currentText()).value
 
 
 class BoolBinding(Binding):
@@ -250,7 +392,9 @@ def make_binding(path: str, spec: FieldSpec, pack: Pack, lang: str, category: st
     if kind == "multiline":
         binding: Binding = TextBinding(path, spec)
     elif kind == "date":
-        binding = DateBinding(path, spec)
+        binding = DateBinding(path, spec, lang, typed.window_of(pack, category, path))
+    elif kind == "money":
+        binding = MoneyBinding(path, spec, lang)
     elif kind == "choice":
         binding = ChoiceBinding(path, spec, pack.choice_labels(spec.choices or "", lang, category))
     elif kind == "city":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..pack import Pack
+from .amount_units import check_amount_units
 from .batch import check_batch
 from .eligibility import check_eligibility, paid_total
 from .fields import check_fields
@@ -24,6 +25,7 @@ def check(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[Issue]:
         out.error("pack", "pack", value=data.get("pack"), expected=pack.id)
     check_fields(data, pack, out)
     check_eligibility(data, pack, out)
+    check_amount_units(data, pack, out)
     check_required_uploads(data, pack.category(data.get("category")), out)
     return out.issues
 

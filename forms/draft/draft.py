@@ -244,7 +244,9 @@ class Draft(WorkflowRecords):
             raise draft_error("draft.corrupt") from exc
 
     def set(self, path: str, value: Any) -> None:
-        """Save one field in its own transaction; ``None`` or ``""`` clears it."""
+        """Save one field in its own transaction; ``None`` or ``""`` clears it. A value is
+        stored as the contract holds it (２０２３年７月１日 → 2023-07-01, 123456元 → 12.3456; see
+        :mod:`forms.typed`)."""
         self.set_many({path: value})
 
     def set_many(self, changes: Mapping[str, Any]) -> None:
@@ -301,7 +303,7 @@ class Draft(WorkflowRecords):
         values.validate_with_model(nested)
         meta = {k: flat.pop(k) for k in values.META_PATHS if k in flat}
         flat = {p: v for p, v in flat.items() if not p.startswith(values.ATTACHMENTS_KEY + ".")}
-        encoded = values.checked_flat(flat, validator=lambda _: None)
+        encoded = values.checked_flat(flat, validator=lambda _: None, as_typed=False)
         with self._tx() as con:
             con.execute("DELETE FROM fields")
             con.executemany(

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from forms import limits, model
+from forms import limits, model, typed
 from forms.draft.errors import DraftError, invalid, too_large
 from forms.limits import LimitError
 
@@ -148,13 +148,29 @@ def check_attachment_count(current: int, adding: int = 1) -> None:
         raise from_limit_error(exc) from None
 
 
-def checked_flat(values: Mapping[str, Any], validator: Validator = validate_with_model) -> dict[str, str | None]:
+def stored_form(path: str, value: Any) -> Any:
+    """A value as typed (２０２３年７月１日, 123456元) → as the contract stores it
+    (:mod:`forms.typed`). A value that cannot be right (2023-2-30) is kept as it was typed: a
+    draft holds what its author wrote, and the checks report it."""
+    try:
+        return typed.for_path(path, value, limits.pack_for(None)).value
+    except typed.Refused:
+        return value
+
+
+def checked_flat(
+    values: Mapping[str, Any], validator: Validator = validate_with_model, *, as_typed: bool = True
+) -> dict[str, str | None]:
     """Paths → encoded JSON (None: delete the row), after checking paths, types, the pack's
-    limits and the contract."""
+    limits and the contract. ``as_typed``: the values were typed by a person and are first made
+    what the contract stores (:func:`stored_form`); data that is already contract JSON (a
+    replaced whole, a merge) is stored exactly as given."""
     out: dict[str, str | None] = {}
     filled: dict[str, Any] = {}
     for path, value in values.items():
         check_path(path)
+        if as_typed and value is not None and value != "":
+            value = stored_form(path, value)
         if value is None or value == "":
             out[path] = None
         else:

@@ -63,7 +63,7 @@ class WorkflowRecords:
     ) -> None:
         """Fields, attachments (``add``: keyword arguments of ``add_attachment``) and history
         rows in ONE transaction: a merge lands whole or not at all."""
-        encoded = values.checked_flat(dict(changes), validator=lambda _: None)
+        encoded = values.checked_flat(dict(changes), validator=lambda _: None, as_typed=False)
         add = [dict(a) for a in add]
         sources = {}  # stored digest → the sender's digest (``source_sha256`` of an item of ``add``)
         checked = []

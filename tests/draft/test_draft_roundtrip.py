@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forms import model
-from forms.draft import Draft, DraftError
+from forms.draft import Draft, DraftError, values
 
 EXAMPLES = int(os.environ.get("CXY_DRAFT_EXAMPLES", "200"))
 
@@ -114,6 +114,8 @@ def test_edits_survive_reopen_send_and_import(app, changes, removed):
                     flat_ok = True
                 if flat_ok:
                     flat.pop(path, None)
+                    if value is not None and value != "":
+                        value = values.stored_form(path, value)  # as typed → as stored (forms.typed)
                     if value is not None and value != "":
                         flat[path] = value
             draft.remove_list_item("members", removed)
