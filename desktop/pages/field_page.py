@@ -99,7 +99,7 @@ class FieldPage(QWidget):
                 counter.setObjectName(f"{pattern}.counter")
                 self.counters[pattern] = counter
                 cell.addWidget(counter)
-            message = MessageLabel()
+            message = MessageLabel(one_line=True)
             message.setObjectName(f"{pattern}.message")
             self.messages[pattern] = message
             cell.addWidget(message)

@@ -1,4 +1,4 @@
-"""A page whose content scrolls when the window is small."""
+"""A page (or part of one) whose content scrolls when the window is small."""
 
 from __future__ import annotations
 
@@ -11,9 +11,16 @@ def scrolled_column(page: QWidget, *, flush: bool = False) -> QVBoxLayout:
     outer = QVBoxLayout(page)
     if flush:
         outer.setContentsMargins(0, 0, 0, 0)
+    scroll, column = scroll_box()
+    outer.addWidget(scroll)
+    return column
+
+
+def scroll_box() -> tuple[QScrollArea, QVBoxLayout]:
+    """A frameless scroll area and the column inside it: a side column of buttons that a
+    1366×768 screen at 150 % cannot show whole scrolls instead of making the window taller."""
     scroll = QScrollArea(widgetResizable=True)
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-    outer.addWidget(scroll)
     body = QWidget()
     scroll.setWidget(body)
-    return QVBoxLayout(body)
+    return scroll, QVBoxLayout(body)
