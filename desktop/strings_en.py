@@ -249,4 +249,6 @@ EN: dict[str, str] = {
     "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
     "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
     "已定稿": "Final",
+    # screen (issue 11)
+    "此项{rest}": "This {rest}",
 }

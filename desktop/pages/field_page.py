@@ -190,7 +190,7 @@ class FieldPage(QWidget):
         shown: set[str] = set()
         for path, message in self.messages.items():
             issues = [i for i in session.issues_for(path) if not session.is_quiet(i)]
-            message.show_lines([(i.severity, i.message) for i in issues])
+            message.show_lines([(i.severity, i.message) for i in issues], session.fields[path].label(session.lang))
             self.bindings[path].mark(message.severity, "")
             shown.add(path)
         for table, editor in self.tables.items():

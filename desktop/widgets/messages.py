@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
+from ..i18n import tr
 from .editors import SEVERITY_COLOURS
 
 # Qt style sheet for inputs marked by Binding.mark(): the outline says what the message says.
@@ -20,7 +21,9 @@ SEPARATOR = "　"  # between two messages sharing one line
 class MessageLabel(QLabel):
     """``one_line``: the label always takes exactly one line, shown or not, so a message that
     appears while the user types never moves the fields below it (issue 11); a message longer
-    than the line is cut with "…" and given whole in the tooltip and to screen readers."""
+    than the line is cut with "…" and given whole in the tooltip and to screen readers. Right
+    under its field the message's leading “label” says nothing new: it is shown as 此项/This, which
+    leaves the line to what is wrong."""
 
     def __init__(self, *, one_line: bool = False) -> None:
         super().__init__()
@@ -47,12 +50,13 @@ class MessageLabel(QLabel):
         self.clear()
         return height
 
-    def show_lines(self, lines: list[tuple[str, str]]) -> None:
-        """``[(severity, text)]``; errors first; hidden when empty."""
+    def show_lines(self, lines: list[tuple[str, str]], subject: str = "") -> None:
+        """``[(severity, text)]``; errors first; hidden when empty. ``subject``: the label of the
+        field this line is under."""
         lines = sorted(lines, key=lambda line: line[0] != "error")
         self.lines = [text for _, text in lines]
         self.severity = lines[0][0] if lines else None
-        self._items = lines
+        self._items = [(sev, _shortened(text, subject)) for sev, text in lines] if self.one_line else lines
         if not lines:
             self.clear()
             self.setToolTip("")
@@ -90,6 +94,13 @@ class MessageLabel(QLabel):
             budget -= len(part) + len(SEPARATOR)
             pieces.append(f'<span style="color:{SEVERITY_COLOURS.get(sev, "#000")}">{html.escape(cut)}</span>')
         self.setText(SEPARATOR.join(pieces) + "…")
+
+
+def _shortened(text: str, subject: str) -> str:
+    quoted = f"“{subject}”"
+    if subject and text.startswith(quoted):
+        return tr("此项{rest}").format(rest=text[len(quoted):].lstrip())
+    return text
 
 
 def _mark(severity: str) -> str:

@@ -134,6 +134,8 @@ def test_a_message_under_a_field_does_not_move_the_fields_below(qtbot, window):
     settle()
     assert below.mapTo(body, below.rect().topLeft()).y() == before
     assert "统一社会信用代码" in message.toolTip()  # whole, even when the line is too short for it
+    # Right under the field its quoted label says nothing new: the line starts with what is wrong.
+    assert "“申报单位统一社会信用代码”" in message.toolTip() and "此项不是有效的统一社会信用代码" in message.text()
 
     type_text(qtbot, widget(window, "university.uscc"), sample_for("tech_vp")["university"]["uscc"])
     qtbot.waitUntil(lambda: not message.isVisible(), timeout=10000)
