@@ -493,6 +493,8 @@ class MainWindow(WorkflowMenu, QMainWindow):
         if not self._placed:
             self._placed = True
             QTimer.singleShot(0, self, self._refit_if_outside)
+            # A monitor unplugged, or the window dragged to a smaller screen: fitted again there.
+            self.windowHandle().screenChanged.connect(lambda _screen: QTimer.singleShot(0, self, self._refit_if_outside))
 
     def _refit_if_outside(self) -> None:
         """Once shown, the real frame is known: a window that does not fit after all is fitted."""

@@ -153,3 +153,11 @@ def test_a_long_message_keeps_to_its_line(qtbot, window):
     settle()
     assert message.height() == height
     assert message.text().endswith("…") and long in message.toolTip() and "另一条提醒" in message.toolTip()
+
+
+def test_a_maximised_window_comes_back_maximised(qtbot, open_window):
+    settings.set_window_geometry((30, 40, 640, 500), True)
+    window = open_window()
+    assert window.isMaximized()
+    window.close()
+    assert settings.window_geometry() == ((30, 40, 640, 500), True)  # its normal place is kept
