@@ -41,3 +41,14 @@ def screen_for(rect: QRect | None = None):
             if fits(rect, screen.availableGeometry()):
                 return screen
     return QGuiApplication.primaryScreen()
+
+
+def resize_within(widget, preferred: QSize) -> None:
+    """A dialog's first size: ``preferred``, but no larger than its screen leaves free (the
+    parent's screen, else the primary one)."""
+    parent = widget.parentWidget()
+    screen = (parent.screen() if parent is not None else None) or QGuiApplication.primaryScreen()
+    size = preferred
+    if screen is not None:
+        size = preferred.boundedTo(screen.availableGeometry().marginsRemoved(FRAME_GUESS).size())
+    widget.resize(size)

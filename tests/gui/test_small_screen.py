@@ -161,3 +161,14 @@ def test_a_maximised_window_comes_back_maximised(qtbot, open_window):
     assert window.isMaximized()
     window.close()
     assert settings.window_geometry() == ((30, 40, 640, 500), True)  # its normal place is kept
+
+
+def test_a_dialog_opens_no_larger_than_the_screen_leaves(qtbot, window):
+    from desktop.widgets.history_view import HistoryDialog
+
+    window.open_sample("tech_vp")
+    dialog = HistoryDialog(window.session, [], window)
+    qtbot.addWidget(dialog)
+    room = window.screen().availableGeometry().marginsRemoved(placement.FRAME_GUESS)
+    assert room.width() < 860  # the offscreen test screen is narrower than the dialog would like
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
