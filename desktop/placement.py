@@ -29,9 +29,10 @@ def fitted(available: QRect, minimum: QSize, frame: QMargins = FRAME_GUESS,
 
 
 def fits(rect: QRect, available: QRect) -> bool:
-    """Does a window whose client area is ``rect`` fit in ``available``, title bar included?"""
+    """Does a window whose client area is ``rect`` fit in ``available``, title bar included
+    (a title bar above the screen's top could not be grabbed to move the window back)?"""
     area = available.adjusted(-SLACK, 0, SLACK, SLACK)
-    return rect.isValid() and area.contains(rect) and rect.top() >= available.top()
+    return rect.isValid() and area.contains(rect) and rect.top() - FRAME_GUESS.top() >= available.top() - SLACK
 
 
 def screen_for(rect: QRect | None = None):
