@@ -460,8 +460,7 @@ class MainWindow(WorkflowMenu, QMainWindow):
         title bar and borders included; returns the new client geometry."""
         frame = self._frame_margins()
         rect = placement.fitted(available, self.minimumSizeHint(), frame)
-        if self.isMaximized():
-            self.showNormal()
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)  # (showNormal would show it)
         self.setGeometry(rect)
         return rect
 
@@ -481,10 +480,10 @@ class MainWindow(WorkflowMenu, QMainWindow):
         if screen is not None:
             self.fit_to(screen.availableGeometry())
 
-    def _frame_margins(self):
+    def _frame_margins(self) -> QMargins:
         frame, inner = self.frameGeometry(), self.geometry()
         margins = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
-                                     frame.right() - inner.right(), frame.bottom() - inner.bottom())
+                           frame.right() - inner.right(), frame.bottom() - inner.bottom())
         # Before the window manager draws the frame there is none (or a token one): guess.
         return margins if self.isVisible() and margins.top() > 8 else placement.FRAME_GUESS
 
