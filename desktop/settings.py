@@ -62,3 +62,24 @@ def set_language(lang: str) -> None:
     store = settings()
     store.setValue("ui/lang", lang)
     store.sync()
+
+
+def window_geometry() -> tuple[tuple[int, int, int, int], bool] | None:
+    """The main window's last normal (not maximised) geometry x, y, w, h and whether it was
+    maximised; None when never saved or not four sensible numbers (the file may be edited)."""
+    store = settings()
+    value = store.value("window/geometry", [], type=list)
+    try:
+        rect = tuple(int(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    if len(rect) != 4 or not all(-100_000 < v < 100_000 for v in rect) or rect[2] <= 0 or rect[3] <= 0:
+        return None
+    return rect, store.value("window/maximized", False, type=bool)
+
+
+def set_window_geometry(rect: tuple[int, int, int, int], maximized: bool) -> None:
+    store = settings()
+    store.setValue("window/geometry", [str(v) for v in rect])
+    store.setValue("window/maximized", bool(maximized))
+    store.sync()

@@ -263,4 +263,6 @@ EN: dict[str, str] = {
     # typed values (issue 11)
     "按元填写：改为 {value} 万元": "Typed in CNY: make it {value} × 10k CNY",
     "导入时已换算：{notes}": "Converted on import: {notes}",
+    # screen (issue 11)
+    "此项{rest}": "This {rest}",
 }

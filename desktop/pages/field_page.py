@@ -61,6 +61,7 @@ class FieldPage(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setVerticalSpacing(2)  # each field's reserved message line already parts the rows
         column.addLayout(form)
         column.addStretch(1)
 
@@ -99,7 +100,7 @@ class FieldPage(QWidget):
                 counter.setObjectName(f"{pattern}.counter")
                 self.counters[pattern] = counter
                 cell.addWidget(counter)
-            message = MessageLabel()
+            message = MessageLabel(one_line=True)
             message.setObjectName(f"{pattern}.message")
             self.messages[pattern] = message
             cell.addWidget(message)
@@ -190,7 +191,7 @@ class FieldPage(QWidget):
         shown: set[str] = set()
         for path, message in self.messages.items():
             issues = [i for i in session.issues_for(path) if not session.is_quiet(i)]
-            message.show_lines([(i.severity, i.message) for i in issues])
+            message.show_lines([(i.severity, i.message) for i in issues], session.fields[path].label(session.lang))
             self.bindings[path].mark(message.severity, "")
             shown.add(path)
         for table, editor in self.tables.items():

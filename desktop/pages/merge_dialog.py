@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import placement
 from ..i18n import N_, tr
 
 CONFLICT_BACKGROUND = "#fde2e1"
@@ -83,7 +84,7 @@ class MergeDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("merge")
         self.setWindowTitle(tr("合并返回的文件"))
-        self.resize(900, 520)
+        placement.resize_within(self, QSize(900, 520))  # 150 % scaling on 1366×768: 911×485
         self.keys: list[str] = []
         self.conflicts: list[str] = []
         column = QVBoxLayout(self)

@@ -41,6 +41,7 @@ from ..output_jobs import (
 from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
 from ..steps import OUTPUT
 from ..widgets.editors import SEVERITY_COLOURS
+from ..widgets.scrolling import scroll_box
 from .field_page import page_title
 
 PDF_FILTER = "PDF (*.pdf)"
@@ -88,8 +89,9 @@ class OutputPage(QWidget):
         self.preview.setDocument(self.document)
         body.addWidget(self.preview, 3)
 
-        side = QVBoxLayout()
-        body.addLayout(side, 2)
+        side_scroll, side = scroll_box()  # a short window (150 % scaling) scrolls the buttons
+        side.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(side_scroll, 2)
         self.buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("refresh", tr("刷新预览(&V)"), self.build_preview),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import roles
+from .. import placement, roles
 from ..i18n import N_, tr
 from ..pages.merge_dialog import show_value
 
@@ -55,7 +56,7 @@ class HistoryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("history")
         self.setWindowTitle(tr("变更记录"))
-        self.resize(860, 460)
+        placement.resize_within(self, QSize(860, 460))  # 150 % scaling on 1366×768: 911×485
         column = QVBoxLayout(self)
         if not entries:
             empty = QLabel(tr("还没有变更记录。交给他人填写、合并返回的文件和解除定稿都会记在这里。"))

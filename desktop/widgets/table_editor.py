@@ -62,6 +62,7 @@ class TableEditor(QWidget):
         for col, (_, spec) in enumerate(self.columns, start=1):
             header = QLabel(spec.label(lang) + (" *" if spec.required else ""))
             header.setStyleSheet("font-weight: bold")
+            header.setWordWrap(True)  # a long English heading takes two lines, not a sideways scroll bar
             self.grid.addWidget(header, 0, col)
         rows = self.session.rows(self.table)
         for row in range(rows):

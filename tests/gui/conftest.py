@@ -26,10 +26,13 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path, monkeypatch):
-    monkeypatch.setenv("CXY_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CXY_CONFIG_DIR", str(tmp_path / "config"))
-    return tmp_path
+def isolated(tmp_path):
+    # Its own MonkeyPatch: a test's monkeypatch.undo() must not send the windows it leaves open
+    # (closed after the test) to the user's real settings.
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CXY_DATA_DIR", str(tmp_path / "data"))
+        env.setenv("CXY_CONFIG_DIR", str(tmp_path / "config"))
+        yield tmp_path
 
 
 @pytest.fixture(autouse=True)
