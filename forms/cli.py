@@ -167,7 +167,8 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             print(_say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
             for i in issues:
                 mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
-                print(f"  [{mark}] {i['code']} {i['field'] or '-'}: {i['message']}")
+                # the code (a rule id such as G3) is for --json; a person reads the sentence
+                print(f"  [{mark}] {i['field'] or '-'}: {i['message']}")
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
                 print(_say(args.lang, f"  附件 {number}：{a.title}（{a.kind}，{a.pages} 页{state}）",
