@@ -1,8 +1,11 @@
 """Qt's own dialogs speak the UI's language: the file dialog, the message box, the print dialog
-and a text field's context menu are Chinese in the Chinese UI and English after switching."""
+and a text field's context menu are Chinese in the Chinese UI and English after switching. And
+Chinese can be typed with fcitx: the input-method choice is made before the QApplication."""
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox
 
+from desktop import input_method
+from desktop.input_method import plugin_keys, prefer_working_module
 from desktop.prompter import Prompter
 
 pytestmark = pytest.mark.gui
@@ -109,3 +114,37 @@ def test_a_text_fields_context_menu_follows_the_language(qtbot, window):
     switch(window, "en")
     en = menu_texts()
     assert "&Copy" in en and "&Paste" in en
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the input-method choice is made on Linux only")
+def test_the_installed_qt_has_the_ibus_plugin_and_the_decision_is_logged(caplog):
+    assert "ibus" in plugin_keys(input_method.bundled_plugin_dirs())
+    env = {"QT_IM_MODULE": "fcitx"}
+    with caplog.at_level(logging.INFO, logger="cxy-apply"):
+        decision = prefer_working_module(env)
+    if "fcitx" in plugin_keys(input_method.bundled_plugin_dirs()):
+        assert env == {"QT_IM_MODULE": "fcitx"}
+    else:
+        assert env == {"QT_IM_MODULE": "ibus"} and decision.changes
+    assert any("input method" in record.getMessage() for record in caplog.records)
+
+
+def test_the_app_decides_before_it_makes_the_qapplication(monkeypatch):
+    import desktop.app as app
+
+    calls = []
+
+    class NewApplication:
+        """Qt reads QT_IM_MODULE when the QApplication is made: the choice must come first."""
+
+        @staticmethod
+        def instance():
+            return None
+
+        def __init__(self, argv):
+            calls.append("made")
+
+    monkeypatch.setattr(app.input_method, "prefer_working_module", lambda: calls.append("decided"))
+    monkeypatch.setattr(app, "QApplication", NewApplication)
+    app.ensure_app(["cxy-apply"])
+    assert calls == ["decided", "made"]
