@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     failures.install()
     app = ensure_app(sys.argv[:1])
-    lang = args.lang or settings.language()
+    lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
     from .single_instance import Instance
 
     instance = Instance()
