@@ -5,8 +5,9 @@ ibus plugin but no fcitx plugin: a distribution's fcitx5 Qt 6 plugin is built ag
 distribution's Qt and does not load into the bundled Qt (it needs private Qt symbols whose
 signatures changed, e.g. ``QWindowSystemInterface::handleExtendedKeyEvent``), and no fcitx5
 plugin built for the bundled Qt is published. Asking for fcitx then gives no input method at
-all: no Chinese can be typed. fcitx5 serves IBus clients too (its ibus frontend takes over the
-IBus address and D-Bus name), so the ibus plugin reaches fcitx5; we ask for it instead.
+all: no Chinese can be typed. fcitx5 serves IBus clients too (its ibus frontend, on by default,
+owns the IBus portal name on the session bus), so the ibus plugin, told to use the portal,
+reaches fcitx5; we ask for it instead. fcitx 4 has no ibus frontend and is not served.
 """
 
 from __future__ import annotations
@@ -63,7 +64,10 @@ def decide(env: MutableMapping[str, str] | dict[str, str], bundled: set[str]) ->
         return Decision(reason="fcitx asked for and a fcitx plugin is bundled: kept")
     if IBUS not in bundled:
         return Decision(reason="fcitx asked for, but neither a fcitx nor the ibus plugin is bundled: left as is")
-    changes: dict[str, str] = {}
+    # Qt's ibus plugin reaches IBus through its address file only when the ibus-daemon program
+    # is installed, which a fcitx-only system lacks; through the IBus portal on the session bus
+    # it needs nothing more, and fcitx5's ibus frontend owns that portal name.
+    changes: dict[str, str] = {} if env.get("IBUS_USE_PORTAL") else {"IBUS_USE_PORTAL": "1"}
     if asked in FCITX_NAMES:
         changes["QT_IM_MODULE"] = IBUS
     if asked_list:
@@ -73,8 +77,8 @@ def decide(env: MutableMapping[str, str] | dict[str, str], bundled: set[str]) ->
             if module not in replaced:
                 replaced.append(module)
         changes["QT_IM_MODULES"] = ";".join(replaced)
-    return Decision(changes, "fcitx asked for, no fcitx plugin for this Qt is bundled: using ibus "
-                             "(fcitx5 serves IBus clients through its ibus frontend)")
+    return Decision(changes, "fcitx asked for, no fcitx plugin for this Qt is bundled: using ibus through "
+                             "the IBus portal (fcitx5 serves IBus clients through its ibus frontend)")
 
 
 def bundled_plugin_dirs() -> list[Path]:

@@ -125,7 +125,7 @@ def test_the_installed_qt_has_the_ibus_plugin_and_the_decision_is_logged(caplog)
     if "fcitx" in plugin_keys(input_method.bundled_plugin_dirs()):
         assert env == {"QT_IM_MODULE": "fcitx"}
     else:
-        assert env == {"QT_IM_MODULE": "ibus"} and decision.changes
+        assert env == {"QT_IM_MODULE": "ibus", "IBUS_USE_PORTAL": "1"} and decision.changes
     assert any("input method" in record.getMessage() for record in caplog.records)
 
 
