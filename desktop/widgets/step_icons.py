@@ -63,4 +63,6 @@ def state_icon(state: str, size: int = 18) -> QIcon:
         painter.drawEllipse(box)
     painter.end()
     pixmap.setDevicePixelRatio(scale)
-    return QIcon(pixmap)
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the current step keeps its colours, not a tint
+    return icon

@@ -15,7 +15,7 @@ from desktop.widgets.step_icons import STATES
 from forms.pack import load_pack
 from forms.samples import sample
 
-from .helpers import set_value
+from .helpers import set_value, widget
 
 pytestmark = pytest.mark.gui
 OUT = Path(__file__).resolve().parents[2] / "out"
@@ -82,3 +82,23 @@ def test_a_new_application_shows_no_step_with_errors(qtbot, open_window, tmp_pat
     fill_steps = [key for key in window.view.step_map.fields if key != "letters"] + ["attachments"]
     assert {states[key] for key in fill_steps} == {"todo"}
     assert states["review"] == "error"  # the check step still lists what is missing
+
+
+def test_an_untouched_drop_down_is_quiet_until_chosen_and_cleared(qtbot, open_window, tmp_path):
+    """A new application's page shows no red line for a rule about a field nobody has entered;
+    a drop-down chosen and cleared again asks to be chosen (请选择), and its step becomes ✖."""
+    window = open_draft(open_window, tmp_path, {"pack": load_pack().id, "category": "tech_vp"})
+    view = window.view
+    view.go_to_key("contract")
+    message = widget(window, "contract.type.message")
+    payments = widget(window, "payments").message  # the table editor's own line
+    assert not message.isVisible() and not payments.isVisible()
+    combo = widget(window, "contract.type")
+    combo.setFocus()
+    combo.setCurrentIndex(1)
+    combo.setCurrentIndex(0)  # back to （请选择）
+    qtbot.waitUntil(lambda: message.isVisible())
+    assert message.lines == ["请选择“五技合同类型”。"]
+    assert view.step_state("contract") == "error"
+    OUT.mkdir(exist_ok=True)
+    window.grab().save(str(OUT / "drop-down-required.png"))
