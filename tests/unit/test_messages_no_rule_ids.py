@@ -30,6 +30,18 @@ def test_the_pattern_finds_rule_ids():
     assert rule_ids_in("“统一社会信用代码”应为18位，含 U+0000，例如 025-83363139") == []
 
 
+def test_rule_ids_are_told_from_other_codes(pack):
+    from forms.checks.issue import is_rule_id
+
+    rules = {d.rule for d in pack.declarations}
+    for category in pack.categories:
+        rules |= {category.leader_rule.id, category.member_rule, category.start.rule if category.start else "G1"}
+    assert rules and all(is_rule_id(rule) for rule in rules), rules
+    for code in ("required", "format.date", "attachment.damaged", "attachments.required", "team.size", "pack",
+                 "cohort", "font.unprintable"):
+        assert not is_rule_id(code)
+
+
 def placeholder_values(pack, lang: str):
     """What the checks put into the messages, with the values that would carry a rule id: each
     declaration's rule and text, each category's leader rule."""
@@ -94,12 +106,15 @@ def run(capsys, *argv):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_cli_text_output_has_no_rule_ids_but_json_has_them(lang, tmp_path, capsys):
+    data = broken("tech_vp")
+    data["leader"]["email"] = "not-an-address"
     source = tmp_path / "broken.json"
-    source.write_text(json.dumps(broken("tech_vp"), ensure_ascii=False), encoding="utf-8")
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     code, text = run(capsys, "--lang", lang, "validate", str(source))
     assert code == 1
     assert rule_ids_in(text.replace(str(source), "")) == [], text
     assert ("请确认" if lang == "zh" else "Please confirm") in text
+    assert "format.email leader.email" in text  # codes that are not rule ids stay, for scripts
     code, out = run(capsys, "--lang", lang, "validate", str(source), "--json")
     assert {"G3", "K5"} <= {issue["code"] for issue in json.loads(out)["issues"]}
 
