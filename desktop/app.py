@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from . import i18n, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
+from . import i18n, input_method, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
 from .main_window import MainWindow, window_editing
 from .services import Services
 
@@ -20,6 +20,7 @@ from .services import Services
 def ensure_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
+        input_method.prefer_working_module()  # read by Qt when the QApplication is made
         app = QApplication(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName(settings.ORG)
     QCoreApplication.setApplicationName(settings.APP)
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
 
     failures.install()
     app = ensure_app(sys.argv[:1])
-    lang = args.lang or settings.language()
+    lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
     from .single_instance import Instance
 
     instance = Instance()

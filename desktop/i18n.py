@@ -4,8 +4,9 @@ is caught by a test that reads every ``tr("…")`` literal in ``desktop/``."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 
+from .qt_catalogue import CatalogueGaps, load_qtbase_zh
 from .strings_en import EN
 
 LANGS = ("zh", "en")
@@ -34,11 +35,13 @@ def install(lang: str) -> str:
         app.removeTranslator(old)
     installed: list[QTranslator] = []
     if lang == "zh":
-        # Qt's own dialogs (file, print, message box buttons) in Chinese too.
-        qt_zh = QTranslator(app)
-        if qt_zh.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt_zh)
-            installed.append(qt_zh)
+        # Qt's own dialogs (file, print, message box buttons, the text-field menu) in Chinese
+        # too; the gaps translator is installed first, so Qt asks it only after the catalogue.
+        qt_zh = load_qtbase_zh(app)
+        if qt_zh is not None:
+            for translator in (CatalogueGaps(qt_zh, app), qt_zh):
+                app.installTranslator(translator)
+                installed.append(translator)
     else:
         english = DictTranslator(EN, app)
         app.installTranslator(english)

@@ -19,6 +19,7 @@ from forms.model import flatten, pattern_of, unflatten
 from forms.pack import FieldSpec, Pack
 
 from .opening import data_stamp
+from .steps import is_entered
 
 REFUSED_VALUE = ("draft.invalid_value", "draft.too_large")
 COMMIT_MS = 250  # never restarted by further typing: an edit is on disk within this time
@@ -255,8 +256,14 @@ class Session(QObject):
         return [i for i in self.issues if i.field == path]
 
     def is_quiet(self, issue: Issue) -> bool:
-        """A "required" issue on a field the user has not touched yet: shown quietly."""
-        return issue.code == "required" and issue.field not in self.touched
+        """Shown quietly: a "required" issue on a field the user has not touched yet, or an error
+        about a field nobody has entered or touched (a rule's "choose the contract type", an
+        unticked declaration): nothing entered is nothing wrong yet, as the step list's ○ says."""
+        if issue.field in self.touched:
+            return False
+        if issue.code == "required":
+            return True
+        return issue.severity == "error" and not is_entered(issue.field, self._flat.keys() | self.touched)
 
     def spec(self, path: str) -> FieldSpec | None:
         return self.fields.get(pattern_of(path))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
 from forms.checks import Issue
 from forms.model import pattern_of
 from forms.pack import Pack
@@ -35,14 +38,36 @@ class StepMap:
                 return key
         return REVIEW
 
-    def state(self, key: str, issues: list[Issue], quiet) -> str:
-        """"error" | "warning" | "todo" (only untouched required fields left) | "complete"."""
+    def state(self, key: str, issues: list[Issue], quiet, entered: Collection[str] | None = None) -> str:
+        """"error" (✖: something entered is wrong) | "warning" | "complete" (✓: nothing missing or
+        wrong) | "todo" (○: not started, or only fields nobody has entered yet still missing).
+
+        ``entered``: the paths that hold a value or that the user touched; an error on a field
+        outside it (and under no entered row) is work still to do, not a mistake. None: every
+        field counts as entered."""
         mine = [i for i in issues if self.step_of(i.field) == key]
-        loud = [i for i in mine if not quiet(i)]
-        if any(i.severity == "error" for i in loud):
+        errors = [i for i in mine if i.severity == "error"]
+
+        def waiting(issue: Issue) -> bool:
+            return quiet(issue) or (entered is not None and not is_entered(issue.field, entered))
+
+        if any(not waiting(i) for i in errors):
             return "error"
-        if any(i.severity == "error" for i in mine):
+        if errors:
             return "todo"
         if mine:
             return "warning"
         return "complete"
+
+
+def entered_paths(values: Mapping[str, Any], touched: Iterable[str]) -> set[str]:
+    """The flat paths that hold a value (an explicit "no" counts) and those the user touched."""
+    return {path for path, value in values.items() if value is not None and value != ""} | set(touched)
+
+
+def is_entered(field: str, entered: Collection[str]) -> bool:
+    """``field`` or something under it (a table's rows for "members") was entered."""
+    if not field:
+        return True  # an issue about the whole application is never just "not filled yet"
+    prefix = field + "."
+    return field in entered or any(path.startswith(prefix) for path in entered)

@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from forms.model import flatten
+
 from . import roles
 from .i18n import N_, tr
 from .pages.attachments_page import AttachmentsPage
 from .pages.field_page import FieldPage
 from .pages.output_page import OutputPage
 from .pages.review_page import ReviewPage
-from .steps import ATTACHMENTS, OUTPUT, REVIEW, StepMap
+from .steps import ATTACHMENTS, OUTPUT, REVIEW, StepMap, entered_paths
 from .widgets.step_icons import state_icon
 
 STATE_TEXT = {"complete": N_("已完成"), "warning": N_("有警告"), "error": N_("有错误"), "todo": N_("待填写")}
@@ -184,12 +186,15 @@ class WizardView(QWidget):
     def step_state(self, key: str) -> str:
         session = self.session
         if key in self.step_map.fields:
-            return self.step_map.state(key, session.issues, session.is_quiet)
+            entered = entered_paths(flatten(session.data()), session.touched)
+            return self.step_map.state(key, session.issues, session.is_quiet, entered)
         if key == ATTACHMENTS:
-            if any(a.damaged for a in session.attachments()):
+            attachments = session.attachments()
+            if any(a.damaged for a in attachments):
                 return "error"  # it must be removed or replaced before anything is built
-            state = self.step_map.state(key, session.issues, session.is_quiet)
-            return "todo" if state == "complete" and not session.attachments() else state
+            entered = {f"{ATTACHMENTS}.{a.kind}" for a in attachments}
+            state = self.step_map.state(key, session.issues, session.is_quiet, entered)
+            return "todo" if state == "complete" and not attachments else state
         errors = session.errors()
         if key == REVIEW:
             if errors:

@@ -147,6 +147,7 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     from .checks import check, check_batch
     from .checks.attachment_state import check_attachment_state, without_state
+    from .checks.issue import is_rule_id
 
     loaded = {name: application_and_attachments(Path(name)) for name in args.files}
     named = [(name, loaded[name][0]) for name in args.files]
@@ -170,7 +171,9 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             print(_say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
             for i in issues:
                 mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
-                print(f"  [{mark}] {i['code']} {i['field'] or '-'}: {i['message']}")
+                # a notice rule id (G3) is for --json only; other codes name the problem for scripts
+                code = "" if is_rule_id(i["code"]) else f"{i['code']} "
+                print(f"  [{mark}] {code}{i['field'] or '-'}: {i['message']}")
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
                 print(_say(args.lang, f"  附件 {number}：{a.title}（{a.kind}，{a.pages} 页{state}）",

@@ -190,8 +190,12 @@ def bundle_check() -> dict:
         inside = icu is not None and Path(icu["path"]).resolve().is_relative_to(BUNDLE.resolve())
         if not inside:
             raise StepFailed(f"the frozen program did not load the bundle's ICU data library: {icu}")
+    catalogue = result["checks"]["qt_dialogs_zh"]["detail"]["catalogue"]  # Qt's Chinese dialogs
+    if not any(Path(found).resolve().is_relative_to(BUNDLE.resolve()) for found in catalogue):
+        raise StepFailed(f"the frozen program did not find Qt's Chinese catalogue in the bundle: {catalogue}")
     return {"ok": True, "checks": sorted(result["checks"]), "icu_data": icu,
-            "fonts": result["checks"]["pdf_fonts"]["detail"]}
+            "fonts": result["checks"]["pdf_fonts"]["detail"], "qt_catalogue": catalogue,
+            "input_methods": result["checks"]["input_methods"]["detail"]}
 
 
 def cli_smoke() -> dict:
@@ -274,6 +278,7 @@ def print_summary(report: dict) -> None:
         icu_text = f"; ICU data {icu['bytes'] / MiB:.1f} MiB from the bundle" if icu else ""
         print(f"bundle check: ok ({', '.join(check['checks'])}){icu_text}; "
               f"PDF fonts ready in {check['fonts']['seconds']} s on first use")
+        print(f"Qt dialogs:   Chinese from {', '.join(check['qt_catalogue'])}; input methods {check['input_methods']}")
     cli = report.get("cli")
     if cli:
         print(f"cxy:          ok (help, sample, validate); `cxy --help` {cli['help_median_s']} s, "

@@ -7,10 +7,11 @@ read ICU data (or that a Chinese user would miss first if text handling broke), 
 against the answer a full ICU gives. ``desktop.selftest`` covers the app itself; this covers
 what it does not reach: sorting Chinese file names in Qt's file dialog (pinyin collation,
 numbers in names), time-zone names, GBK/GB18030/Big5 converters, case mapping, Chinese dates,
-line breaking of Chinese text in widgets; and two things the slimming changed outside Qt: qpdf
-decoding a JPEG (its libjpeg is Pillow's in the Linux bundle) and the gzip-compressed PDF fonts
-(with their first-use time). Offscreen; the verdict is written to RESULT as
-JSON (``ok``, ``checks``, ``failed``, ``icu_data``) and the exit status is 0 only when ok.
+line breaking of Chinese text in widgets, Qt's own dialogs in Chinese (its translation catalogue
+kept and found), the input-method plugins a fcitx or ibus user needs; and two things the
+slimming changed outside Qt: qpdf decoding a JPEG (its libjpeg is Pillow's in the Linux bundle)
+and the gzip-compressed PDF fonts (with their first-use time). Offscreen; the verdict is written
+to RESULT as JSON (``ok``, ``checks``, ``failed``, ``icu_data``) and the exit status is 0 only when ok.
 """
 
 from __future__ import annotations
@@ -182,6 +183,47 @@ def _pdf_fonts() -> tuple[bool, Any]:
     return unprintable_chars(LONG_TEXT + "䶮𠮷𬭎𬬭") == [], {"seconds": seconds, "faces": faces, "files": files}
 
 
+def _qt_dialogs_zh() -> tuple[bool, Any]:
+    """Qt's own dialogs are Chinese in the Chinese UI (qtbase_zh_CN.qm is in the bundle and is
+    found), English after switching; the file dialog's labels and buttons are what a user reads."""
+    from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+
+    from desktop import i18n
+    from desktop.qt_catalogue import CATALOGUE, translation_dirs
+
+    def texts() -> list[str]:
+        dialog = QFileDialog(None, "x")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        found = [w.text().replace("&", "") for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)]
+        dialog.deleteLater()
+        return [t for t in found if t]
+
+    try:
+        i18n.install("zh")
+        zh = texts()
+        i18n.install("en")
+        en = texts()
+    finally:
+        i18n.install("zh")
+    where = [str(d) for d in translation_dirs() if (d / f"{CATALOGUE}.qm").is_file()]
+    ok = all(any(word in t for t in zh) for word in ("查找范围", "文件名称", "文件类型", "取消"))
+    ok = ok and "Cancel" in en and any(t.startswith("File name") for t in en)
+    return ok, {"zh": zh, "en": en, "catalogue": where}
+
+
+def _input_methods() -> tuple[bool, Any]:
+    """Linux: the ibus plugin is bundled, and a fcitx user (QT_IM_MODULE=fcitx) is switched to
+    it when no fcitx plugin for this Qt is bundled (fcitx5 serves IBus clients)."""
+    if not sys.platform.startswith("linux"):
+        return True, "not Linux: Qt's platform plugin talks to the system input method"
+    from desktop.input_method import bundled_plugin_dirs, decide, plugin_keys
+
+    keys = plugin_keys(bundled_plugin_dirs())
+    decision = decide({"QT_IM_MODULE": "fcitx"}, keys)
+    serves_fcitx = "fcitx" in keys or decision.changes.get("QT_IM_MODULE") == "ibus"
+    return "ibus" in keys and serves_fcitx, {"plugins": sorted(keys), "fcitx_user": decision.changes or "fcitx plugin"}
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, Any]]] = {
     "collation_zh_pinyin": _collation_zh,
     "collation_file_dialog": _collation_file_dialog,
@@ -193,6 +235,8 @@ CHECKS: dict[str, Callable[[], tuple[bool, Any]]] = {
     "label_wraps_zh": _label_wraps,
     "qpdf_jpeg": _qpdf_jpeg,
     "pdf_fonts": _pdf_fonts,
+    "qt_dialogs_zh": _qt_dialogs_zh,
+    "input_methods": _input_methods,
 }
 
 

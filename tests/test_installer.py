@@ -26,7 +26,7 @@ import icu_trim  # noqa: E402 - installer/ is not a package
 def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
-    wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
+    wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "KEEP_INPUT_CONTEXTS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
               "DROP_FILES", "keep", "SAME_ABI_LINKS", "link_same_abi", "gzip_fonts"}
     nodes = [
         node for node in tree.body
@@ -61,6 +61,11 @@ def test_spec_bundles_the_resources_and_both_programs():
     ("PySide6/plugins/platforms/qwindows.dll", True),
     ("PySide6/plugins/styles/qmodernwindowsstyle.dll", True),
     ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libfcitx5platforminputcontextplugin.so", True),
+    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),  # its library is dropped
+    ("PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll", False),
+    ("PySide6/Qt/translations/qtbase_zh_TW.qm", False),
     ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
     ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
     ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
@@ -76,6 +81,34 @@ def test_spec_bundles_the_resources_and_both_programs():
 ])
 def test_spec_filter_keeps_what_the_app_uses(dest, kept):
     assert _spec_filters()["keep"](dest) is kept
+
+
+def test_the_installed_pyside6_has_what_the_bundle_keeps_for_chinese_users():
+    """The bundle is made from this wheel: Qt's Chinese catalogue and the ibus input-method
+    plugin must be in it and pass the filter (a fcitx user is served through ibus)."""
+    import PySide6
+
+    keep = _spec_filters()["keep"]
+    root = Path(PySide6.__file__).resolve().parent
+    catalogues = list(root.rglob("translations/qtbase_zh_CN.qm"))
+    assert catalogues, "PySide6 ships no qtbase_zh_CN.qm: vendor it under resources/translations"
+    assert all(keep(str(p.relative_to(root.parent)).replace(os.sep, "/")) for p in catalogues)
+    if sys.platform.startswith("linux"):
+        contexts = [str(p.relative_to(root.parent)) for p in root.rglob("platforminputcontexts/*")]
+        kept = {Path(p).name for p in contexts if keep(p)}
+        assert "libibusplatforminputcontextplugin.so" in kept
+
+
+@pytest.mark.gui
+def test_bundle_check_sees_chinese_qt_dialogs_and_the_input_methods(qapp):
+    import bundle_check
+
+    ok, detail = bundle_check._qt_dialogs_zh()
+    assert ok, detail
+    assert "取消" in detail["zh"] and "Cancel" in detail["en"]
+    ok, detail = bundle_check._input_methods()
+    assert ok, detail
+    assert {"qt_dialogs_zh", "input_methods"} <= set(bundle_check.CHECKS)
 
 
 def test_entry_script_routes_the_attachment_worker():

@@ -112,7 +112,7 @@ class TableEditor(QWidget):
             binding.mark(worst, "\n".join(i.message for i in issues))
             row = int(path.split(".")[1]) + 1
             lines += [(i.severity, tr("第{n}行：").format(n=row) + i.message) for i in issues]
-        lines += [(i.severity, i.message) for i in session.issues_for(self.table)]
+        lines += [(i.severity, i.message) for i in session.issues_for(self.table) if not session.is_quiet(i)]
         self.message.show_lines(lines)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from .. import derive
 from ..pack import Category, DateRule, Pack
 from . import formats
-from .fields import rows
+from .fields import required_message, rows
 from .issue import Collector
 
 
@@ -56,7 +56,8 @@ def _general(data: dict, pack: Pack, out: Collector) -> None:
     lang = out.lang
     ctype = _get(data, "contract.type")
     if ctype in (None, ""):
-        out.error("contract.type", "G1", "required", label=pack.fields["contract.type"].label(lang))
+        out.error("contract.type", "G1", required_message(pack.fields["contract.type"]),
+                  label=pack.fields["contract.type"].label(lang))
     regno = _text(data, "contract.registration_no")
     if not regno:
         out.error("contract.registration_no", "G2")
@@ -139,8 +140,8 @@ def _category_block(data: dict, pack: Pack, category: Category, out: Collector) 
         digits = isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 8  # int() of 5000 digits raises
         year = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(raw) if digits else None
         if raw in (None, ""):
-            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "required",
-                      label=pack.fields["tech_vp.cohort_year"].label(lang))
+            spec = pack.fields["tech_vp.cohort_year"]
+            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", required_message(spec), label=spec.label(lang))
         elif year not in category.cohort_years:
             out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "cohort",
                       value="" if raw is None else raw, options="、".join(map(str, category.cohort_years)))

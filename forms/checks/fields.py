@@ -15,6 +15,12 @@ _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 # Fields whose emptiness is reported by an eligibility rule with the notice's own id instead.
 _RULE_OWNED = {"contract.registration_no", "conference.filing_no", "tech_trade.event", "tech_trade.trade_no",
                "tech_vp.cohort_year", "contract.type"}
+DROP_DOWNS = {"choice", "city"}  # kinds the desktop shows as a drop-down list
+
+
+def required_message(spec: FieldSpec) -> str:
+    """The message key for an empty required field: a drop-down is chosen (请选择), not typed."""
+    return "required.choice" if spec.kind in DROP_DOWNS else "required"
 
 
 def rows(data: dict[str, Any], table: str) -> list[dict[str, Any]]:
@@ -36,11 +42,11 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
             table, column = pattern.split(".*.")
             for index, row in enumerate(rows(data, table)):
                 if _blank(row.get(column)):
-                    out.error(f"{table}.{index}.{column}", "required", label=spec.label(lang))
+                    out.error(f"{table}.{index}.{column}", "required", required_message(spec), label=spec.label(lang))
         elif spec.declaration:
             continue  # declarations are reported with their rule id by the eligibility checks
         elif _blank(flat.get(pattern)):
-            out.error(pattern, "required", label=spec.label(lang))
+            out.error(pattern, "required", required_message(spec), label=spec.label(lang))
 
     for path, value in flat.items():
         spec = specs.get(pattern_of(path))

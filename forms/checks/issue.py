@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# The notice numbers its rules G1…G9, K1…K6, D1…, T1…, U2…: such a code is kept in the data
+# (--json, the Issue) for the office that knows the notice, never put in a sentence.
+_RULE_ID = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")
+
+
+def is_rule_id(code: str) -> bool:
+    """Whether an issue's ``code`` is one of the notice's rule ids (G3, K5 …)."""
+    return bool(_RULE_ID.fullmatch(code))
 
 
 @dataclass(frozen=True)
