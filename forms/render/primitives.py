@@ -92,7 +92,34 @@ def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
     return _rl_paragraph.ParaLines(kind=1, lines=lines)
 
 
+def _word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
+    """reportlab's ``wordSplit`` (a paragraph of one font and size) without hanging marks."""
+    if isinstance(word, bytes):
+        word = word.decode(encoding)
+    if not isinstance(maxWidths, (list, tuple)):
+        maxWidths = [maxWidths]
+    widths = [stringWidth(ch, fontName, fontSize) for ch in word]
+    lines = []
+    i = start = 0
+    used = 0.0
+    max_width = maxWidths[0]
+    while i < len(word):
+        used += widths[i]
+        i += 1
+        if used > max_width + _rl_paragraph._FUZZ:
+            i = _break_before(word, start, i)
+            used = sum(widths[start:i])
+            lines.append([max_width - used, word[start:i].strip()])
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            start = i
+            used = 0.0
+    if used > 0:
+        lines.append([max_width - used, word[start:]])
+    return lines
+
+
 _rl_paragraph.cjkFragSplit = _cjk_frag_split
+_rl_paragraph.wordSplit = _word_split
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
