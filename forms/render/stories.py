@@ -1,5 +1,5 @@
 """The reportlab story of each kind of document: a form as a ruled grid (its declared rows,
-with spans, minimum heights, continuation rows and a repeating team table) and a letter as
+with spans, minimum heights, continuation rows and the team table) and a letter as
 heading, numbered points and sign lines."""
 
 from __future__ import annotations
@@ -71,12 +71,12 @@ def form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack, 
     for index, row in enumerate(rows):
         following = rows[index + 1] if index + 1 < len(rows) else None
         if row.heading is not None and following is not None and following.table is not None:
-            grid.segment(repeat=2)  # the team: its heading and column titles repeat on a new page
-        elif row.table is not None and grid.repeat != 2:
-            grid.segment(repeat=1)
+            grid.segment(keep=True)  # the team's heading stays with its column titles and first line
+        elif row.table is not None and not grid.keep:
+            grid.segment(keep=True)
         grid.add(row)
         if row.table is not None:
-            grid.segment(repeat=0)
+            grid.segment(keep=False)
     story.extend(grid.tables())
     return story
 
@@ -94,8 +94,8 @@ class _Grid:
         self.widths = [width * c / sum(layout.columns) for c in layout.columns]
         self.rows: list[list[Any]] = []
         self.heights: list[float] = []
-        self.segments: list[tuple[int, int]] = [(0, 0)]  # (first row, rows repeated after a page break)
-        self.repeat = 0
+        self.segments: list[tuple[int, bool]] = [(0, False)]  # (first row, kept on one page)
+        self.keep = False
         margins = docs.style.margins_mm
         # a row never gets taller than about half a page, so it always fits on a fresh one
         self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
@@ -230,6 +230,11 @@ class _Grid:
                     text = self.values.text(column.value.replace("*", str(index)))
                 cells.append((self._fit(text, self._width([(None, c.span) for c in columns], len(cells)), "center"), column.span))
             self._place(cells, self.style.table_row_mm * mm)
+            if index == 0:
+                # heading, column titles and the first line stay together; the other lines may
+                # continue on the next page. Nothing repeats there: the template prints its
+                # heading once (a second copy is text the seed does not have).
+                self.segment(keep=False)
 
     def _seals(self, row: Row) -> None:
         s = self.styles
@@ -256,20 +261,20 @@ class _Grid:
         self.commands.append(("TOPPADDING", (0, last), (-1, last), 2.5 * mm))
         self.commands.append(("BOTTOMPADDING", (0, last), (-1, last), 2.5 * mm))
 
-    def segment(self, repeat: int) -> None:
+    def segment(self, keep: bool) -> None:
         """Start a new table here. The grid is drawn as stacked tables with the same columns, so
-        that a repeated part (the team) can repeat its heading rows when it breaks across pages."""
-        self.repeat = repeat
+        that a part (the team's head) can be kept on one page: ``keep``."""
+        self.keep = keep
         if self.segments[-1][0] == len(self.rows):
-            self.segments[-1] = (len(self.rows), repeat)
+            self.segments[-1] = (len(self.rows), keep)
         else:
-            self.segments.append((len(self.rows), repeat))
+            self.segments.append((len(self.rows), keep))
 
     def tables(self) -> list[Flowable]:
         pad = self.style.cell_padding_mm * mm
         bounds = [start for start, _ in self.segments[1:]] + [len(self.rows)]
         out = []
-        for number, ((start, repeat), end) in enumerate(zip(self.segments, bounds)):
+        for number, ((start, keep), end) in enumerate(zip(self.segments, bounds)):
             if start == end:
                 continue
             commands = [
@@ -294,11 +299,8 @@ class _Grid:
                 minRowHeights=self.heights[start:end],
                 style=TableStyle(commands),
                 splitByRow=1,
-                repeatRows=repeat,
             )
-            # the team moves to the next page whole when it fits there: a page ending in its
-            # heading and column titles alone would print them twice
-            out.append(KeepTogether([table]) if repeat == 2 else table)
+            out.append(KeepTogether([table]) if keep else table)
         return out
 
 
