@@ -44,7 +44,8 @@ class Cell(Strict):
     note: str | None = None  # small print under a label, e.g. "（300字以内）"
     suffix: str | None = None  # appended to a filled value, e.g. "年"
     # a choice's options as the paper form words them (value → label), where the template's
-    # wording differs from the app's (e.g. no quotation marks): the rest keep the pack's label
+    # wording differs from the app's (e.g. no quotation marks): the rest keep the pack's label.
+    # An option the category lacks is ignored: a later year's pack inherits the layout.
     labels: dict[str, str] = {}
     span: int = Field(default=1, ge=1)
     align: Literal["left", "center", "right"] | None = None
@@ -329,10 +330,6 @@ def _cell_problems(here: str, cell: Cell, pack: "Pack", category: str, contract:
             problems.append(f"{here}: '{cell.choice}' is not a choice field")
         elif not pack.choice_labels(spec.choices or "", category=category):
             problems.append(f"{here}: '{cell.choice}' has no options for category '{category}'")
-        else:
-            unknown = set(cell.labels) - set(pack.choice_labels(spec.choices or "", category=category))
-            if unknown:
-                problems.append(f"{here}: printed labels for unknown options {sorted(unknown)} of '{cell.choice}'")
     elif cell.labels:
         problems.append(f"{here}: only a choice cell has printed option labels")
     for path in paths:

@@ -220,7 +220,9 @@ class _Grid:
     def _table(self, row: Row) -> None:
         s = self.styles
         columns = row.columns or []
-        self._place([(s.paragraph(c.header, align="center"), c.span) for c in columns], self.style.row_min_mm * mm)
+        spans = [(None, c.span) for c in columns]
+        headers = [(self._label(c.header, self._width(spans, n), "center", self.style.font_size), c.span) for n, c in enumerate(columns)]
+        self._place(headers, self.style.row_min_mm * mm)
         items = self.values.items(row.table or "")
         for index in range(max(len(items), row.min_rows)):
             cells = []

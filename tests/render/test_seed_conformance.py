@@ -72,3 +72,18 @@ def test_the_check_notices_a_label_the_seed_lacks(pack, seed_check, tmp_path):
     ours = seed_check.survivors(text.replace("合作方联系人", "企业联系人"))
     _, extra, notes = seed_check.compare(seed, ours)
     assert extra == 1, notes
+
+
+def test_rows_the_seed_shows_nothing_of_are_flagged_unverified(pack, seed_check):
+    """Where the seed is silent (no character of a row's labels survives its extraction) the
+    row is the spec's best reading, and the pack says so with a reason."""
+    from forms.render.layout import parse_documents
+
+    docs = parse_documents(pack)
+    for key, layout in docs.documents.items():
+        if getattr(layout, "kind", "") != "form":
+            continue
+        for row in docs.expanded_rows(layout):
+            labels = "".join((cell.label or "") + (cell.note or "") for cell in row.cells or [])
+            if row.cells is not None and not seed_check.survivors(labels):
+                assert row.unverified and row.reason, f"{key}: the row {labels!r} is not in the seed"
