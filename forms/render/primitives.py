@@ -3,6 +3,7 @@ sign blocks. Boxes and ticks are vector paths because no CJK font has ☑ (resea
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -48,7 +49,7 @@ def _break_before(units: list, start: int, end: int) -> int:
         # far back (half the line), rather than in the middle of "2023" or an e-mail address
         for j in range(cut - 1, (start + cut) // 2, -1):
             unit = units[j]
-            if len(unit) == 1 and (_rl_paragraph.category(unit) == "Zs" or ord(unit) >= 0x3000):
+            if len(unit) == 1 and (unicodedata.category(unit) == "Zs" or ord(unit) >= 0x3000):
                 cut = j + 1
                 break
     cannot_start = _rl_paragraph.ALL_CANNOT_START

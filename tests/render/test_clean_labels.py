@@ -17,6 +17,7 @@ from pdf_lines import Page, pages
 FORMS = {"tech_vp": "form_tech_vp", "conference": "form_conference", "tech_trade": "form_tech_trade"}
 LETTERS = ["letter_leader", "letter_unit", "letter_authority"]
 CLOSING = "、，。；：）」》！？"
+OPENING = "（《“「"
 TOLERANCE = 0.5  # points: well under a stroke's width
 
 
@@ -29,7 +30,7 @@ def at_the_edge(category: str, count: int) -> dict:
     ``count`` hanzi between the marks, so that some mark lands on every cell's edge across the
     counts the tests try."""
     data = sample(category)
-    marks = itertools.cycle("℃，、。；：）」")
+    marks = itertools.cycle(["℃", "，", "、", "。", "；", "：", "）", "」", "（注", "《"])
     text = "".join("国" * count + next(marks) for _ in range(12))
     data["project"]["name"] = text
     data["project"]["summary"] = text * 2
@@ -64,7 +65,12 @@ def straddled(page: Page) -> list[str]:
 
 
 def closing_starts(page: Page) -> list[str]:
-    return [line.text for line in page.lines() if line.text.strip() and line.text.strip()[0] in CLOSING]
+    """Lines that start with a closing mark, or end with an opening one."""
+    return [
+        line.text
+        for line in page.lines()
+        if line.text.strip() and (line.text.strip()[0] in CLOSING or line.text.strip()[-1] in OPENING)
+    ]
 
 
 def lone_characters(page: Page) -> list[str]:
