@@ -23,6 +23,7 @@ from .primitives import CheckboxGroup, Line, Styles
 from .printed_values import Values
 
 MIN_SHRINK = 0.75  # smallest font scale for a value squeezed onto one line
+SEAL_PAD = 2.5 * mm  # above the seal labels and below the date lines
 GRID = colors.black
 
 
@@ -260,8 +261,8 @@ class _Grid:
         self.commands.append(("VALIGN", (0, last), (-1, last), "TOP"))
         for name in ("LEFTPADDING", "RIGHTPADDING"):
             self.commands.append((name, (0, last), (-1, last), 0))
-        self.commands.append(("TOPPADDING", (0, last), (-1, last), 2.5 * mm))
-        self.commands.append(("BOTTOMPADDING", (0, last), (-1, last), 2.5 * mm))
+        self.commands.append(("TOPPADDING", (0, last), (-1, last), SEAL_PAD))
+        self.commands.append(("BOTTOMPADDING", (0, last), (-1, last), SEAL_PAD))
 
     def segment(self, keep: bool) -> None:
         """Start a new table here. The grid is drawn as stacked tables with the same columns, so
@@ -343,7 +344,7 @@ class _SealRow(Flowable):
         x = 0.0
         for width in self.widths[:-1]:
             x += width
-            canv.line(x, -2.5 * mm, x, self.height + 2.5 * mm)
+            canv.line(x, -SEAL_PAD, x, self.height + SEAL_PAD)
         canv.restoreState()
 
 
