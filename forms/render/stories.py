@@ -1,5 +1,5 @@
 """The reportlab story of each kind of document: a form as a ruled grid (its declared rows,
-with spans, minimum heights, continuation rows and a repeating team table) and a letter as
+with spans, minimum heights, continuation rows and the team table) and a letter as
 heading, numbered points and sign lines."""
 
 from __future__ import annotations
@@ -17,19 +17,47 @@ from forms.pack import Pack
 
 from .fonts import FontNames
 from .layout import Cell, Documents, FormLayout, LetterLayout, Row, Style
-from .primitives import CheckboxGroup, Line, SealBlock, Styles
+from .primitives import CANNOT_END as _CANNOT_END
+from .primitives import CANNOT_START as _CANNOT_START
+from .primitives import CheckboxGroup, Line, Styles
 from .printed_values import Values
 
 MIN_SHRINK = 0.75  # smallest font scale for a value squeezed onto one line
+SEAL_PAD = 2.5 * mm  # above the seal labels and below the date lines
 GRID = colors.black
 
 
-def _heading(text: str, styles: Styles, style: Style, *, annex: str) -> list[Flowable]:
-    return [
-        styles.paragraph(annex, size=style.annex_size, bold=True),
-        Spacer(1, 4 * mm),
-        styles.paragraph(text, size=style.title_size, bold=True, align="center"),
-    ]
+class _Heading(Flowable):
+    """The annex number at the top left and the title (and subtitle) centred under it.
+
+    The title is written into the page before the annex number: the seed's extraction lost the
+    template's heading font entirely, so it is silent on where the title sits in the text, while
+    the annex number is attested (the seed's "1" opens 附件1 and runs straight into its grid).
+    Printed, the page reads exactly the same: annex number above, title below."""
+
+    def __init__(self, annex: Paragraph, title: list[Flowable], gap: float) -> None:
+        super().__init__()
+        self.annex, self.title, self.gap = annex, title, gap
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._annex_h = self.annex.wrap(availWidth, availHeight)[1]
+        self._title_h = [part.wrap(availWidth, availHeight)[1] for part in self.title]
+        self.width, self.height = availWidth, self._annex_h + self.gap + sum(self._title_h)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height - self._annex_h - self.gap
+        for part, height in zip(self.title, self._title_h):
+            y -= height
+            part.drawOn(self.canv, 0, y)
+        self.annex.drawOn(self.canv, 0, self.height - self._annex_h)
+
+
+def _heading(text: str, styles: Styles, style: Style, *, annex: str, subtitle: str | None = None) -> list[Flowable]:
+    title: list[Flowable] = [styles.paragraph(text, size=style.title_size, bold=True, align="center")]
+    if subtitle:
+        title += [Spacer(1, 1.5 * mm), styles.paragraph(subtitle, size=style.subtitle_size, align="center")]
+    return [_Heading(styles.paragraph(annex, size=style.annex_size, bold=True), title, 4 * mm)]
 
 
 def form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack, fonts: FontNames) -> list[Flowable]:
@@ -37,23 +65,19 @@ def form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack, 
     styles = Styles(fonts, style.font_size, style.leading, style.small_size)
     category = pack.category(layout.category)
     assert category is not None
-    story = _heading(category.title.zh, styles, style, annex=f"附件{category.annex}")
-    story += [
-        Spacer(1, 1.5 * mm),
-        styles.paragraph(f"（{category.subtitle.zh}）", size=style.subtitle_size, align="center"),
-        Spacer(1, 5 * mm),
-    ]
+    story = _heading(category.title.zh, styles, style, annex=f"附件{category.annex}", subtitle=f"（{category.subtitle.zh}）")
+    story.append(Spacer(1, 5 * mm))
     grid = _Grid(layout, docs, values, pack, styles)
     rows = docs.expanded_rows(layout)
     for index, row in enumerate(rows):
         following = rows[index + 1] if index + 1 < len(rows) else None
         if row.heading is not None and following is not None and following.table is not None:
-            grid.segment(repeat=2)  # the team: its heading and column titles repeat on a new page
-        elif row.table is not None and grid.repeat != 2:
-            grid.segment(repeat=1)
+            grid.segment(keep=True)  # the team's heading stays with its column titles and first line
+        elif row.table is not None and not grid.keep:
+            grid.segment(keep=True)
         grid.add(row)
         if row.table is not None:
-            grid.segment(repeat=0)
+            grid.segment(keep=False)
     story.extend(grid.tables())
     return story
 
@@ -71,8 +95,8 @@ class _Grid:
         self.widths = [width * c / sum(layout.columns) for c in layout.columns]
         self.rows: list[list[Any]] = []
         self.heights: list[float] = []
-        self.segments: list[tuple[int, int]] = [(0, 0)]  # (first row, rows repeated after a page break)
-        self.repeat = 0
+        self.segments: list[tuple[int, bool]] = [(0, False)]  # (first row, kept on one page)
+        self.keep = False
         margins = docs.style.margins_mm
         # a row never gets taller than about half a page, so it always fits on a fresh one
         self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
@@ -154,12 +178,15 @@ class _Grid:
     def _cell(self, cell: Cell, width: float, *, shrink: bool) -> Any:
         s, v = self.styles, self.values
         if cell.label is not None:
-            parts = [s.paragraph(cell.label, align=cell.align or "center")]
+            parts = [self._label(cell.label, width, cell.align or "center", self.style.font_size)]
             if cell.note:
-                parts.append(s.paragraph(cell.note, align=cell.align or "center", size=self.style.small_size))
+                parts.append(self._label(cell.note, width, cell.align or "center", self.style.small_size))
             return parts
         if cell.choice is not None:
-            return CheckboxGroup(v.choice(cell.choice), s.fonts.regular, self.style.font_size)
+            spec = self.pack.fields[cell.choice]
+            keys = self.pack.choice_labels(spec.choices or "", category=v.category)
+            options = [(cell.labels.get(key, label), ticked) for key, (label, ticked) in zip(keys, v.choice(cell.choice))]
+            return CheckboxGroup(options, s.fonts.regular, self.style.font_size)
         if cell.value is not None:
             text = v.text(cell.value)
         elif cell.derived is not None:
@@ -174,6 +201,13 @@ class _Grid:
             text += cell.suffix
         return self._fit(text, width, cell.align or "left", shrink=shrink)
 
+    def _label(self, text: str, width: float, align: str, size: float) -> Paragraph:
+        """A label broken into lines of even length: "申报单位联系人" as 申报单位 / 联系人, never
+        with one character left alone on its last line."""
+        font = self.styles.fonts.regular
+        lines = [line for part in text.split("\n") for line in balanced_lines(part, font, size, width)]
+        return self.styles.paragraph("\n".join(lines), align=align, size=size)
+
     def _fit(self, text: str, width: float, align: str, *, shrink: bool = True) -> Paragraph:
         """A value that nearly fits on one line is set a little smaller rather than broken
         (a registration number or an e-mail address reads badly across two lines)."""
@@ -187,7 +221,9 @@ class _Grid:
     def _table(self, row: Row) -> None:
         s = self.styles
         columns = row.columns or []
-        self._place([(s.paragraph(c.header, align="center"), c.span) for c in columns], self.style.row_min_mm * mm)
+        spans = [(None, c.span) for c in columns]
+        headers = [(self._label(c.header, self._width(spans, n), "center", self.style.font_size), c.span) for n, c in enumerate(columns)]
+        self._place(headers, self.style.row_min_mm * mm)
         items = self.values.items(row.table or "")
         for index in range(max(len(items), row.min_rows)):
             cells = []
@@ -197,42 +233,51 @@ class _Grid:
                     text = self.values.text(column.value.replace("*", str(index)))
                 cells.append((self._fit(text, self._width([(None, c.span) for c in columns], len(cells)), "center"), column.span))
             self._place(cells, self.style.table_row_mm * mm)
+            if index == 0:
+                # heading, column titles and the first line stay together; the other lines may
+                # continue on the next page. Nothing repeats there: the template prints its
+                # heading once (a second copy is text the seed does not have).
+                self.segment(keep=False)
 
     def _seals(self, row: Row) -> None:
         s = self.styles
         seals = row.seals or []
         default = self.ncols // len(seals)
-        date_line = self.pack.date_line.zh
-        cells = [
-            (
-                SealBlock(
-                    s.paragraph(seal.label, align="left"),
-                    Line(date_line, s.fonts.regular, self.style.font_size, "right"),
-                    row.seal_mm * mm,
-                ),
-                seal.span or default,
-            )
-            for seal in seals
-        ]
-        self._place(cells, row.seal_mm * mm)
-        self.commands.append(("VALIGN", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), "TOP"))
-        self.commands.append(("TOPPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
-        self.commands.append(("BOTTOMPADDING", (0, len(self.rows) - 1), (-1, len(self.rows) - 1), 2.5 * mm))
+        spans = [seal.span or default for seal in seals]
+        pad = self.style.cell_padding_mm * mm
+        widths, start = [], 0
+        for span in spans:
+            widths.append(sum(self.widths[start : start + span]))
+            start += span
+        block = _SealRow(
+            [s.paragraph(seal.label, align="left") for seal in seals],
+            Line(self.pack.date_line.zh, s.fonts.regular, self.style.font_size, "right"),
+            widths,
+            pad,
+            row.seal_mm * mm,
+        )
+        self._place([(block, self.ncols)], row.seal_mm * mm)
+        last = len(self.rows) - 1
+        self.commands.append(("VALIGN", (0, last), (-1, last), "TOP"))
+        for name in ("LEFTPADDING", "RIGHTPADDING"):
+            self.commands.append((name, (0, last), (-1, last), 0))
+        self.commands.append(("TOPPADDING", (0, last), (-1, last), SEAL_PAD))
+        self.commands.append(("BOTTOMPADDING", (0, last), (-1, last), SEAL_PAD))
 
-    def segment(self, repeat: int) -> None:
+    def segment(self, keep: bool) -> None:
         """Start a new table here. The grid is drawn as stacked tables with the same columns, so
-        that a repeated part (the team) can repeat its heading rows when it breaks across pages."""
-        self.repeat = repeat
+        that a part (the team's head) can be kept on one page: ``keep``."""
+        self.keep = keep
         if self.segments[-1][0] == len(self.rows):
-            self.segments[-1] = (len(self.rows), repeat)
+            self.segments[-1] = (len(self.rows), keep)
         else:
-            self.segments.append((len(self.rows), repeat))
+            self.segments.append((len(self.rows), keep))
 
-    def tables(self) -> list[Table]:
+    def tables(self) -> list[Flowable]:
         pad = self.style.cell_padding_mm * mm
         bounds = [start for start, _ in self.segments[1:]] + [len(self.rows)]
         out = []
-        for number, ((start, repeat), end) in enumerate(zip(self.segments, bounds)):
+        for number, ((start, keep), end) in enumerate(zip(self.segments, bounds)):
             if start == end:
                 continue
             commands = [
@@ -251,15 +296,86 @@ class _Grid:
                 commands.append(("LINEABOVE", (0, 0), (-1, 0), 1.2, GRID))
             if end == len(self.rows):
                 commands.append(("LINEBELOW", (0, -1), (-1, -1), 1.2, GRID))
-            out.append(Table(
+            table = Table(
                 self.rows[start:end],
                 colWidths=self.widths,
                 minRowHeights=self.heights[start:end],
                 style=TableStyle(commands),
                 splitByRow=1,
-                repeatRows=repeat,
-            ))
+            )
+            out.append(KeepTogether([table]) if keep else table)
         return out
+
+
+class _SealRow(Flowable):
+    """The seal blocks side by side in one grid row: each label at the top of its block, room
+    for a round seal, and the blank date line at the bottom; the blocks are parted by rules.
+
+    All labels are written before the date lines, as the template's two rows of text are
+    (seed L286–287: "（盖章）" three times, then "2023" three times)."""
+
+    def __init__(self, labels: list[Paragraph], date_line: Flowable, widths: list[float], pad: float, seal: float) -> None:
+        super().__init__()
+        self.labels, self.date_line, self.widths, self.pad, self.seal = labels, date_line, widths, pad, seal
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        inner = [w - 2 * self.pad for w in self.widths]
+        self._label_h = max(label.wrap(w, availHeight)[1] for label, w in zip(self.labels, inner))
+        self._date_h = self.date_line.wrap(min(inner), availHeight)[1]
+        self.width, self.height = sum(self.widths), self._label_h + self.seal + self._date_h
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        x = 0.0
+        for label, width in zip(self.labels, self.widths):
+            _, height = label.wrap(width - 2 * self.pad, self.height)
+            label.drawOn(canv, x + self.pad, self.height - height)
+            x += width
+        x = 0.0
+        for width in self.widths:
+            self.date_line.wrap(width - 2 * self.pad, self.height)
+            self.date_line.drawOn(canv, x + self.pad, 0)
+            x += width
+        # the rules between the blocks run through the cell padding to the row's own rules
+        canv.saveState()
+        canv.setLineWidth(0.6)
+        canv.setStrokeColor(GRID)
+        x = 0.0
+        for width in self.widths[:-1]:
+            x += width
+            canv.line(x, -SEAL_PAD, x, self.height + SEAL_PAD)
+        canv.restoreState()
+
+
+def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` as the fewest lines that fit ``width``, of lengths as even as the line breaks
+    allow: the narrowest width that still needs no more lines decides where they break."""
+    def wrap(limit: float) -> list[str]:
+        lines, line = [], ""
+        for ch in text:
+            if line and stringWidth(line + ch, font, size) > limit + 1e-6:
+                rest = ch
+                # a closing mark never starts a line, an opening one never ends it
+                while len(line) > 1 and (rest[0] in _CANNOT_START or line[-1] in _CANNOT_END):
+                    line, rest = line[:-1], line[-1] + rest
+                lines.append(line)
+                line = rest
+            else:
+                line += ch
+        return lines + [line] if line else lines
+
+    if not text or stringWidth(text, font, size) <= width:
+        return [text]
+    lines = wrap(width)
+    low, high = max(stringWidth(ch, font, size) for ch in text), width
+    for _ in range(20):
+        middle = (low + high) / 2
+        if len(wrap(middle)) <= len(lines):
+            high = middle
+        else:
+            low = middle
+    return wrap(high)
 
 
 def _row_of(command: tuple) -> int:
