@@ -52,6 +52,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("draft", nargs="?", metavar="DRAFT.cxy")
     p.set_defaults(func=cmd_verify)
 
+    from forms.attachments.pages_cli import register as register_pages  # pages, undo, redo (issue 12)
+
+    register_pages(subparsers)
+
 
 def _say(args: argparse.Namespace, zh: str, en: str) -> str:
     return en if getattr(args, "lang", "zh") == "en" else zh
