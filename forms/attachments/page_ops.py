@@ -246,7 +246,8 @@ def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
         elif kind == "dpi":
             from forms.package.budget import downsample as budget_downsample
 
-            budget_downsample(pdf, float(op["dpi"]), DPI_QUALITY)
+            # at the page's own size: a page to be fitted onto A4 says so (``a4`` first)
+            budget_downsample(pdf, float(op["dpi"]), DPI_QUALITY, on_a4=False)
         elif kind == "grey":
             _grey(pdf)
     return save(pdf)
@@ -355,6 +356,11 @@ def _straighten(pdf, page, degrees: float) -> None:
     e = cx - (a * cx - b * cy)
     f = cy - (b * cx + a * cy)
     _redraw(pdf, page, (a, b, -b, a, e, f), (x0, y0, x1, y1))
+
+
+def grey_document(pdf) -> None:
+    """Every drawn image and plain colour operator of an open pikepdf document to grey."""
+    _grey(pdf)
 
 
 def _grey(pdf) -> None:

@@ -164,3 +164,10 @@ def test_fix_ids_of_the_preflight_map_to_operations():
     assert page_ops.ops_for_fix("a4", 3, 1) == [page_ops.fit_a4([1])]
     assert page_ops.ops_for_fix("grey", 3) == [page_ops.grey()]
     assert set(page_ops.FIX_IDS) == {"rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split"}
+
+
+def test_a4_then_dpi_resamples_to_that_resolution_on_a4(oversize):
+    result = _edit(oversize, page_ops.fit_a4(), page_ops.downsample(150))
+    for _, width, _ in images_of(result.pdf):
+        assert width == pytest.approx(297 / 25.4 * 150, abs=2)  # 656 mm of pixels now span 297 mm
+    assert {g[:2] for g in geometry(result.pdf)} == {(297.0, 210.0)}
