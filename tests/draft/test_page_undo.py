@@ -211,3 +211,37 @@ def test_the_v3_schema_is_v2_plus_the_undo_tables():
     assert schema.SCHEMA_VERSION == 3
     added = {row[1] for row in schema.expected_schema(3)} - {row[1] for row in schema.expected_schema(2)}
     assert added == {"undo_journal", "undo_blobs", "sqlite_autoindex_undo_blobs_1"}
+
+
+def test_the_cli_fixes_pages_and_undoes_and_redoes_them(tmp_path, capsys):
+    from forms.cli import main
+
+    path = tmp_path / "c.cxy"
+    assert main(["new", "--category", "tech_vp", "-o", str(path)]) == 0
+    (tmp_path / "scan.pdf").write_bytes(scan_pdf(656, 400, 100, pages=3))
+    assert main(["attach", str(path), "--kind", "contract", str(tmp_path / "scan.pdf")]) == 0
+    with Draft.open(path, readonly=True) as d:
+        original = d.attachment_pdf(d.attachments()[0].id)
+    assert main(["pages", str(path), "1", "--rotate", "2=90", "--delete", "3", "--move", "2:1", "--a4"]) == 0
+    with Draft.open(path, readonly=True) as d:
+        edited = d.attachment_pdf(d.attachments()[0].id)
+    # page 2 turned and moved first, page 3 gone, both on landscape A4 (turned: shown portrait)
+    assert geometry(edited) == [(210.0, 297.0, 90), (297.0, 210.0, 0)]
+    assert images_of(edited) == [images_of(original)[1], images_of(original)[0]]
+    assert main(["pages", str(path), "1", "--split", "2"]) == 0
+    with Draft.open(path, readonly=True) as d:
+        assert [a.pages for a in d.attachments()] == [1, 1]
+    assert main(["--lang", "en", "undo", str(path)]) == 0
+    assert main(["undo", str(path)]) == 0
+    assert "Undone: splitting an attachment" in capsys.readouterr().out
+    with Draft.open(path, readonly=True) as d:
+        assert d.attachment_pdf(d.attachments()[0].id) == original
+    assert main(["redo", str(path)]) == 0
+    with Draft.open(path, readonly=True) as d:
+        assert d.attachment_pdf(d.attachments()[0].id) == edited
+    assert main(["pages", str(path), "1", "--rotate", "7=90"]) == 2
+    assert main(["pages", str(path), "1", "--move", "x"]) == 2
+    assert main(["pages", str(path), "1"]) == 2
+    assert main(["pages", str(path), "5", "--a4"]) == 2
+    err = capsys.readouterr().err
+    assert "没有第 7 页" in err and "P:Q" in err and "没有附件 5" in err
