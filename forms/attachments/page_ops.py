@@ -29,7 +29,7 @@ FIT_TOLERANCE = 1.01  # a page up to 1 % over A4 (scanner rounding) is A4
 MAX_STRAIGHTEN = 20.0  # degrees; more is a rotation, not a crooked photo
 MIN_CROP_PT = 10.0
 DPI_RANGE = (72, 600)
-GREY_QUALITY = 90  # JPEG quality when a JPEG image is re-encoded in grey
+GREY_QUALITY = 80  # JPEG quality when a JPEG image is re-encoded in grey (the budget's first step)
 DPI_QUALITY = 85
 # Fix ids shared with the preflight findings (forms.attachments.preflight).
 FIX_IDS = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
