@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -97,6 +97,8 @@ class PageList(QListWidget):
 
 
 class PageView(QDialog):
+    changed = Signal()  # this view changed the attachments (a fix, an undo, a redo)
+
     def __init__(self, session, services, attachment_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -279,6 +281,7 @@ class PageView(QDialog):
         self.session.commits += 1
         self.session.committed.emit(self.session.commits)
         self.session.attachments_changed.emit()
+        self.changed.emit()
 
     def undo(self) -> None:
         self._step(redo=False)
@@ -291,6 +294,7 @@ class PageView(QDialog):
             return
         done, action = self.session._attachments_call("redo" if redo else "undo")
         if done:
+            self.changed.emit()
             self.info.setText((tr("已重做：{action}") if redo else tr("已撤销：{action}")).format(action=action_label(action)))
 
 
@@ -314,6 +318,10 @@ def open_page_view(page, attachment_id: int | None) -> PageView | None:
     if attachment_id is None:
         return None
     view = PageView(page.session, page.services, attachment_id, page)
+    view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # The step caches page 1 of each attachment by id; a page fix or an undo changes the pages
+    # behind the same id, so its pictures are drawn again.
+    view.changed.connect(lambda: (page.thumbs.clear(), page._load_thumbnails()))
     view.setWindowTitle(tr("页面"))
     view.show()
     return view

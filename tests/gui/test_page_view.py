@@ -88,9 +88,14 @@ def test_fixes_undo_and_redo_in_the_page_view(qtbot, view):
     _wait(qtbot, view)
     assert view.list.count() == 2 and _geometry(view) == [before[0], before[2]]
 
+    step = view.parent()  # the attachments step shows page 1 of each attachment
+    qtbot.waitUntil(lambda: view.attachment_id in step.thumbs, timeout=30000)
+    upright = step.thumbs[view.attachment_id].size()
     _select(view, 1)
     view.buttons["rotate_right"].click()
     _wait(qtbot, view)
+    qtbot.waitUntil(lambda: view.attachment_id in step.thumbs
+                    and step.thumbs[view.attachment_id].width() > upright.width(), timeout=30000)
     _select(view, 2)
     view.buttons["a4"].click()
     _wait(qtbot, view)
