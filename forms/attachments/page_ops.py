@@ -200,17 +200,30 @@ class Edited:
     notes: tuple[str, ...]
 
 
-def edit(pdf: bytes, pages: int, ops: Sequence[Op], *, limits: IntakeLimits = IntakeLimits(),
+SECONDS_PER_PAGE = 2.0  # re-encoding a 100 Mpx scan takes about a second; the intake's 30 s is for one pass
+MAX_EDIT_SECONDS = 600.0
+
+
+def edit(pdf: bytes, pages: int, ops: Sequence[Op], *, limits: IntakeLimits | None = None,
          progress: Callable[[int, int], None] | None = None,
-         cancel: Callable[[], bool] | None = None) -> Edited:
+         cancel: Callable[[], bool] | None = None, name: str = "附件") -> Edited:
     """Apply ``ops`` to an attachment's PDF of ``pages`` pages in the worker (time and memory
-    limits, progress, cancel); the result is rebuilt and scanned as any picked PDF. Raises
-    UserError: ``pages.invalid`` or the intake's ``attach.*``."""
+    limits, progress, cancel); the result is rebuilt and scanned as any picked PDF. Bytes this
+    installation did not make (a received draft's) are sanitised first, so the operations only
+    ever meet our own rebuilt PDF. Raises UserError: ``pages.invalid`` or the intake's
+    ``attach.*``. ``limits``: by default the intake's, with time for every page."""
+    import dataclasses
+
     from forms.attachments import ledger
+    from forms.attachments.intake import sanitised
     from forms.attachments.runner import run_in_worker
 
     checked = check_ops(ops, pages)
-    result = run_in_worker("pdf", bytes(pdf), limits, progress, cancel, ops=checked)
+    if limits is None:
+        base = IntakeLimits()
+        limits = dataclasses.replace(base, timeout_s=min(MAX_EDIT_SECONDS, base.timeout_s + SECONDS_PER_PAGE * pages))
+    pdf = sanitised(pdf, name, limits=limits)
+    result = run_in_worker("pdf", pdf, limits, progress, cancel, ops=checked)
     ledger.record(result.pdf)
     return Edited(result.pdf, result.pages, hashlib.sha256(result.pdf).hexdigest(), tuple(result.notes))
 

@@ -41,7 +41,7 @@ class PageHistory:
         with self.snapshot():
             info = self._info(att_id)
             pdf = self.attachment_pdf(att_id)
-        return info, page_ops.edit(pdf, info.pages, ops, progress=progress, cancel=cancel)
+        return info, page_ops.edit(pdf, info.pages, ops, progress=progress, cancel=cancel, name=info.title)
 
     def _info(self, att_id: int):
         for info in self.attachments():

@@ -171,3 +171,17 @@ def test_a4_then_dpi_resamples_to_that_resolution_on_a4(oversize):
     for _, width, _ in images_of(result.pdf):
         assert width == pytest.approx(297 / 25.4 * 150, abs=2)  # 656 mm of pixels now span 297 mm
     assert {g[:2] for g in geometry(result.pdf)} == {(297.0, 210.0)}
+
+
+def test_a_received_pdf_is_sanitised_before_and_after_its_fix():
+    """Bytes this installation did not make (a received draft's) never meet the page operations
+    as they are: scripts and actions are gone from the result."""
+    doc = pikepdf.open(io.BytesIO(scan_pdf(210, 297, 50, pages=2)))
+    doc.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+    doc.pages[0].obj.AA = pikepdf.Dictionary(O=pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("x")))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    hostile = buffer.getvalue()
+    assert active_content(hostile)
+    result = _edit(hostile, page_ops.rotate(1, 180))
+    assert geometry(result.pdf)[0][2] == 180 and result.pages == 2
