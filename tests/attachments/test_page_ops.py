@@ -185,3 +185,15 @@ def test_a_received_pdf_is_sanitised_before_and_after_its_fix():
     assert active_content(hostile)
     result = _edit(hostile, page_ops.rotate(1, 180))
     assert geometry(result.pdf)[0][2] == 180 and result.pages == 2
+
+
+def test_a_cancelled_fix_stops_the_worker_and_returns_nothing(three):
+    with pytest.raises(UserError) as err:
+        page_ops.edit(three, 3, [page_ops.downsample(150)], cancel=lambda: True)
+    assert err.value.code == "attach.cancelled"
+
+
+def test_progress_is_reported_page_by_page(three):
+    seen = []
+    page_ops.edit(three, 3, [page_ops.grey()], progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (3, 3)
