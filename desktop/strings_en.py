@@ -282,4 +282,7 @@ EN: dict[str, str] = {
     "附件内容的替换": "replacing an attachment's content",
     "页面修正": "a page fix",
     "附件的拆分": "splitting an attachment",
+    "裁剪所选页…": "Crop the selected page…",
+    "裁剪第 {n} 页": "Crop page {n}",
+    "在页面上拖出要保留的区域，然后点“确定”。": "Drag over the part of the page to keep, then click OK.",
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -135,6 +135,7 @@ class PageView(QDialog):
             ("grey", tr("转为灰度"), lambda: self._run([page_ops.grey()])),
             ("straighten_left", tr("逆时针校正 1°"), lambda: self._each([page_ops.straighten(p, 1) for p in self.selected()])),
             ("straighten_right", tr("顺时针校正 1°"), lambda: self._each([page_ops.straighten(p, -1) for p in self.selected()])),
+            ("crop", tr("裁剪所选页…"), self.crop),
             ("undo", tr("撤销"), self.undo),
             ("redo", tr("重做"), self.redo),
         ]
@@ -209,6 +210,7 @@ class PageView(QDialog):
         for key in ("rotate_left", "rotate_right", "delete", "straighten_left", "straighten_right"):
             self.buttons[key].setEnabled(editable and chosen)
         self.buttons["split"].setEnabled(editable and len(self.selected()) == 1 and self.selected()[0] > 1)
+        self.buttons["crop"].setEnabled(editable and len(self.selected()) == 1)
         for key in ("a4", "dpi150", "dpi200", "grey"):
             self.buttons[key].setEnabled(editable)
         undo, redo = self.session.draft.undo_available() if self.session.editable else (None, None)
@@ -228,6 +230,19 @@ class PageView(QDialog):
             self.services.prompter.error(tr("不能删除全部页面"), tr("附件至少要保留一页；要去掉整个附件，请在附件列表中移除它。"))
             return
         self._run([page_ops.delete(info.pages, *chosen)])
+
+    def crop(self) -> None:
+        """A rectangle dragged on the selected page becomes the page (nothing is resampled)."""
+        from .crop_dialog import CropDialog
+
+        chosen = self.selected()
+        if len(chosen) != 1 or self.job is not None:
+            return
+        dialog = CropDialog(self.session.attachment_pdf(self.attachment_id), chosen[0], self)
+        self.crop_dialog = dialog  # tests drive it while it is open
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.rectangle_mm() is not None:
+            self._run([page_ops.crop(chosen[0], *dialog.rectangle_mm())])
+        self.crop_dialog = None
 
     def _reorder(self, order: list[int]) -> None:
         self._run([page_ops.arrange(order)])
@@ -319,9 +334,52 @@ def open_page_view(page, attachment_id: int | None) -> PageView | None:
         return None
     view = PageView(page.session, page.services, attachment_id, page)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    # The step caches page 1 of each attachment by id; a page fix or an undo changes the pages
-    # behind the same id, so its pictures are drawn again.
-    view.changed.connect(lambda: (page.thumbs.clear(), page._load_thumbnails()))
+    view.changed.connect(lambda: redraw_step_pictures(page))
     view.setWindowTitle(tr("页面"))
     view.show()
     return view
+
+
+_drawn = {"generation": 0}
+
+
+def redraw_step_pictures(page) -> None:
+    """The attachments step caches page 1 of each attachment by id; a page fix or an undo
+    changes the pages behind the same id, so every picture is drawn again. Only the newest
+    drawing is used: an older one finishing later would put the old page back."""
+    from ..pdf_images import thumbnail
+
+    _drawn["generation"] += 1
+    generation = _drawn["generation"]
+    wanted = []
+    for info in page.session.attachments():
+        try:
+            wanted.append((info.id, page.session.attachment_pdf(info.id)))
+        except UserError:
+            continue  # damaged: the step shows it as such
+
+    def draw(progress, cancel):
+        return [(attachment_id, thumbnail(pdf)) for attachment_id, pdf in wanted if not cancel()]
+
+    workers.start(draw).succeeded.connect(_StepPictures(page, generation).ready)
+
+
+class _StepPictures(QObject):
+    """Receives the drawn pictures on the GUI thread (a QObject living there: its slot is queued)."""
+
+    def __init__(self, page, generation: int) -> None:
+        super().__init__(page)
+        self.page = page
+        self.generation = generation
+
+    @Slot(object)
+    def ready(self, images) -> None:
+        page = self.page
+        self.deleteLater()
+        if self.generation != _drawn["generation"] or page.session.closed:
+            return
+        page.thumbs.clear()
+        for attachment_id, image in images:
+            if image is not None:
+                page.thumbs[attachment_id] = QPixmap.fromImage(image)
+        page.refresh()

@@ -122,3 +122,28 @@ def test_deleting_every_page_is_refused_with_a_reason(qtbot, view, prompter):
     view.buttons["delete"].click()
     assert prompter.errors and "至少要保留一页" in prompter.errors[-1][1]
     assert view.job is None and view.list.count() == 3
+
+
+def test_crop_keeps_the_rectangle_dragged_on_the_page(qtbot, view):
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtTest import QTest
+
+    before = _geometry(view)
+    _select(view, 1)
+
+    def drag_and_accept():
+        dialog = view.crop_dialog
+        canvas = dialog.canvas
+        width, height = canvas.width(), canvas.height()
+        QTest.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(width // 4, height // 4))
+        QTest.mouseMove(canvas, QPoint(width // 2, height // 2))
+        QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(width * 3 // 4 - 1, height * 3 // 4 - 1))
+        _shot(dialog, "crop-dialog")
+        dialog.accept()
+
+    QTimer.singleShot(0, drag_and_accept)
+    view.buttons["crop"].click()
+    _wait(qtbot, view)
+    width, height, rotate = _geometry(view)[0]
+    assert (width, height, rotate) == pytest.approx((before[0][0] / 2, before[0][1] / 2, 0), abs=1.0)
+    assert _geometry(view)[1:] == before[1:]
