@@ -197,3 +197,25 @@ def test_progress_is_reported_page_by_page(three):
     seen = []
     page_ops.edit(three, 3, [page_ops.grey()], progress=lambda done, total: seen.append((done, total)))
     assert seen[-1] == (3, 3)
+
+
+@pytest.mark.slow
+def test_fixes_on_the_largest_accepted_image_stay_under_1_gb():
+    """A 100 Mpx RGB scan (the intake's ceiling, 300 MB decoded): downsampling and grey decode it
+    whole, in the worker, whose address space is capped at 1 GiB; they finish, and no worker
+    process peaked at 1 GB."""
+    import resource
+
+    from PIL import Image
+
+    side = 10_000
+    grey_ramp = Image.linear_gradient("L").resize((side, side))
+    rgb = Image.merge("RGB", (grey_ramp, grey_ramp.rotate(90), grey_ramp.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+    buffer = io.BytesIO()
+    rgb.save(buffer, "PNG", compress_level=1)
+    del rgb, grey_ramp
+    scan = normalise(buffer.getvalue(), "scan.png").pdf
+    for op in (page_ops.downsample(150), page_ops.grey()):
+        result = page_ops.edit(scan, 1, [op])
+        assert result.pages == 1
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # KiB
