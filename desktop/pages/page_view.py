@@ -91,6 +91,9 @@ class PageList(QListWidget):
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().dropEvent(event)
+        self.store_order()
+
+    def store_order(self) -> None:
         order = [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
         if order != sorted(order):
             self._moved(order)

@@ -147,3 +147,16 @@ def test_crop_keeps_the_rectangle_dragged_on_the_page(qtbot, view):
     width, height, rotate = _geometry(view)[0]
     assert (width, height, rotate) == pytest.approx((before[0][0] / 2, before[0][1] / 2, 0), abs=1.0)
     assert _geometry(view)[1:] == before[1:]
+
+
+def test_dragging_a_page_stores_the_new_order(qtbot, view):
+    from PySide6.QtCore import QModelIndex
+
+    before = _geometry(view)
+    # What an internal drag does to the list, then what its drop handler does.
+    assert view.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)
+    view.list.store_order()
+    _wait(qtbot, view)
+    assert _geometry(view) == [before[2], before[0], before[1]]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _geometry(view) == before
