@@ -306,7 +306,7 @@ def _redraw(pdf, page, matrix: tuple[float, ...], box: tuple[float, float, float
     contents = page.obj.get("/Contents")
     form = pdf.make_stream(contents.read_bytes() if isinstance(contents, pikepdf.Stream) else b"")
     form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
-    form.BBox = pikepdf.Array(list(page.mediabox))
+    form.BBox = pikepdf.Array(list(visible_box(page)))  # what was shown, not what the crop hid
     form.Resources = page.obj.get("/Resources", pikepdf.Dictionary())
     if "/Group" in page.obj:
         form.Group = page.obj.Group
@@ -458,7 +458,7 @@ def _grey_image(image) -> None:
         picture = picture.convert("L")
     except Exception:  # noqa: BLE001 - an image we cannot decode is left exactly as it was
         return
-    if plain_jpeg:
+    if names == {"/DCTDecode"}:  # a photo stays a JPEG (also one with an ICC profile)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=GREY_QUALITY)
         image.write(buffer.getvalue(), filter=pikepdf.Name.DCTDecode)

@@ -219,3 +219,14 @@ def test_fixes_on_the_largest_accepted_image_stay_under_1_gb():
         result = page_ops.edit(scan, 1, [op])
         assert result.pages == 1
     assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss < 1024 * 1024  # KiB
+
+
+def test_a4_of_a_cropped_oversize_page_shows_only_what_the_crop_kept(oversize):
+    """The part a crop hid must not reappear in the margins of the A4 page."""
+    cropped = _edit(oversize, page_ops.crop(1, 0, 0, 300, 400)).pdf  # the left part, tall
+    fitted = _edit(cropped, page_ops.fit_a4([1])).pdf
+    with pikepdf.open(io.BytesIO(fitted)) as doc:
+        form = doc.pages[0].Resources.XObject.Fx0
+        bbox = [float(v) / (72 / 25.4) for v in form.BBox]
+    assert bbox[2] - bbox[0] == pytest.approx(300, abs=0.1) and bbox[3] - bbox[1] == pytest.approx(400, abs=0.1)
+    assert geometry(fitted)[0][:2] == (210.0, 297.0)
