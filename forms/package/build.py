@@ -255,7 +255,8 @@ class SlotOver:
     size: int  # bytes of the smallest file the budget made
     fix: str | None  # the fix id that brings it under ("grey"), None when none does
     fixed_size: int | None  # bytes with that fix
-    message: tuple[str, str]  # one line (zh, en) naming the slot, its size and the fix
+    message: tuple[str, str]  # one line (zh, en) naming the slot, its size and the fix, for the command line
+    plain: tuple[str, str] = ("", "")  # the same for the app (no command-line hints)
 
 
 def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
@@ -325,8 +326,8 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     if over is not None:
         over.extend(too_big)
     elif too_big:
-        raise UserError("package.file_too_large", "；".join(s.message[0] for s in too_big),
-                        "; ".join(s.message[1] for s in too_big))
+        raise UserError("package.file_too_large", "；".join(s.plain[0] for s in too_big),
+                        "; ".join(s.plain[1] for s in too_big))
     return written_paths
 
 
@@ -348,11 +349,19 @@ def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any) -> SlotOver:
             f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages --delete）或把附件拆分后分别上传",
             f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages --delete) or split the "
             "attachment and upload the parts",
+        ), (
+            f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
+            f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
+            "split the attachment and upload the parts",
         ))
+    grey = _mb(len(fixed.pdf))
     return SlotOver(slot.file, slot.zh, slot.en, size, "grey", len(fixed.pdf), (
-        f"{head_zh}。修正：转为灰度后为 {_mb(len(fixed.pdf))}（加 --fix 应用；或用 cxy pages N --grey 修改草稿中的附件）",
-        f"{head_en}. Fix: in grey it is {_mb(len(fixed.pdf))} (add --fix to apply it, or change the attachment in "
-        "the draft with cxy pages N --grey)",
+        f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 cxy pages N --grey 修改草稿中的附件）",
+        f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
+        "cxy pages N --grey)",
+    ), (
+        f"{head_zh}。修正：转为灰度后为 {grey}（在附件的页面视图中点“转为灰度”）",
+        f"{head_en}. Fix: in grey it is {grey} (click “Convert to grey” in the attachment's page view)",
     ))
 
 

@@ -129,7 +129,7 @@ def test_without_a_list_for_them_an_oversize_slot_is_an_error_after_the_others_a
     with pytest.raises(UserError) as err:
         upload_files(sample("tech_vp"), attachments, hopeless, tmp_path / "up")
     assert err.value.code == "package.file_too_large" and "contract.pdf" in err.value.zh
-    assert "cxy pages --delete" in err.value.zh  # no fix brings it under: it says what would
+    assert "删除不需要的页面" in err.value.zh  # no fix brings it under: it says what would
     assert (tmp_path / "up" / "payment_proofs.pdf").stat().st_size <= 0.03 * MB
 
 
