@@ -187,6 +187,8 @@ def test_a_tampered_journal_restores_nothing(draft):
 
 
 def test_a_v2_draft_migrates_to_v3_keeping_its_content(tmp_path):
+    """fixtures/v2.cxy is fixtures/v1.cxy opened by the version-2 program (schema.SCHEMA_VERSION
+    = 2, before issue 12): a shipped v2 draft, frozen."""
     path = tmp_path / "v2.cxy"
     shutil.copyfile(FIXTURES / "v2.cxy", path)
     con = sqlite3.connect(path)
