@@ -34,6 +34,7 @@ from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
 from .field_page import page_title
+from .page_view import open_page_view
 
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
 
@@ -119,6 +120,7 @@ class AttachmentsPage(QWidget):
         self.list.files_dropped.connect(self.import_files)
         self.list.reordered.connect(self._store_order)
         self.list.currentRowChanged.connect(self._select)
+        self.list.itemActivated.connect(lambda item: open_page_view(self, item.data(Qt.ItemDataRole.UserRole)))
         body.addWidget(self.list, 3)
 
         side = QVBoxLayout()

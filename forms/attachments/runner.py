@@ -51,7 +51,8 @@ class WorkerResult:
 
 def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
                   progress: Callable[[int, int], None] | None,
-                  cancel: Callable[[], bool] | None) -> WorkerResult:
+                  cancel: Callable[[], bool] | None, *, ops: list | None = None) -> WorkerResult:
+    """``ops``: page operations (forms.attachments.page_ops) applied to a PDF before its rebuild."""
     deadline = time.monotonic() + limits.timeout_s
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
@@ -67,7 +68,7 @@ def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
             raise _start_failure(exc) from None
         messages: queue.Queue = queue.Queue()
         threads = [
-            threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages), daemon=True),
+            threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages, ops), daemon=True),
             threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
         ]
         try:
@@ -103,9 +104,12 @@ def _start_failure(exc: BaseException):
 _SEND_FAILED = {"kind": "send_failed"}
 
 
-def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue) -> None:
+def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue, ops=None) -> None:
+    header = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
+    if ops is not None:
+        header["ops"] = ops
     try:
-        write_frame(proc.stdin, {"fmt": fmt, "limits": dataclasses.asdict(limits)}, data)
+        write_frame(proc.stdin, header, data)
         proc.stdin.close()
     except (OSError, ValueError):
         if proc.poll() is None:

@@ -18,12 +18,16 @@ from forms.attachments.model import IntakeLimits
 from forms.attachments.protocol import read_body, read_header, write_frame
 
 
-def run_job(fmt: str, data: bytes, limits: IntakeLimits, progress) -> tuple[bytes, int, list[str]]:
+def run_job(fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
     from forms.attachments.rebuild import _Copier, rebuild_pdf, save
     from forms.attachments.scan import active_content
 
+    if ops is not None and fmt == "pdf":  # page fixes, then the same rebuild as any PDF
+        from forms.attachments.page_ops import transform
+
+        data = transform(data, ops, limits)
     if fmt == "pdf":
         pdf, pages, notes = rebuild_pdf(data, limits, progress)
     else:
@@ -74,7 +78,7 @@ def main() -> int:
 
     try:
         data = read_body(inp, limits.max_bytes)
-        pdf, pages, notes = run_job(header["fmt"], data, limits, progress)
+        pdf, pages, notes = run_job(header["fmt"], data, limits, progress, header.get("ops"))
     except Refusal as refusal:
         write_frame(out, {"kind": "error", "code": refusal.code, "params": refusal.params})
         return 0

@@ -23,6 +23,7 @@ from forms.draft import attachments as attachment_rows
 from forms.draft import files, foreign, in_place, lock, safe_write, schema, values
 from forms.draft.attachments import AttachmentInfo
 from forms.draft.workflow_records import WorkflowRecords, write_fields
+from forms.draft.page_history import PageHistory
 from forms.draft.errors import (
     DraftError,
     draft_error,
@@ -35,7 +36,7 @@ from forms.draft.errors import (
 BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 
 
-class Draft(WorkflowRecords):
+class Draft(WorkflowRecords, PageHistory):
     """An open ``.cxy`` draft. Methods raise ``DraftError`` for anything a user can cause."""
 
     def __init__(
@@ -321,7 +322,7 @@ class Draft(WorkflowRecords):
         self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
     ) -> int:
         digest = attachment_rows.check_new(kind, title, original_name, source_format, pages, sha256, pdf)
-        with self._tx() as con:
+        with self._tx() as con, self._journaled(con, "add"):
             return attachment_rows.append(
                 con, kind=kind, title=title, original_name=original_name, source_format=source_format, pages=pages,
                 sha256=digest, pdf=pdf, added=files.now(),
@@ -356,7 +357,7 @@ class Draft(WorkflowRecords):
         values.check_label("来源格式", source_format, 32)
         values.check_pages(pages)
         digest = values.check_pdf(pdf, sha256)
-        with self._tx() as con:
+        with self._tx() as con, self._journaled(con, "replace", keep=(att_id,)):
             attachment_rows.replace(
                 con, att_id, original_name=original_name, source_format=source_format, pages=pages, sha256=digest,
                 pdf=pdf, added=files.now(),
@@ -367,16 +368,16 @@ class Draft(WorkflowRecords):
             values.check_kind(kind)
         if title is not None:
             values.check_label("标题", title)
-        with self._tx() as con:
+        with self._tx() as con, self._journaled(con, "update"):
             attachment_rows.update(con, att_id, kind, title)
 
     def reorder_attachments(self, ids: list[int]) -> None:
         """``ids``: every attachment id, in the new order."""
-        with self._tx() as con:
+        with self._tx() as con, self._journaled(con, "reorder"):
             attachment_rows.reorder(con, ids)
 
     def remove_attachment(self, att_id: int) -> None:
-        with self._tx() as con:
+        with self._tx() as con, self._journaled(con, "remove", keep=(att_id,)):
             attachment_rows.remove(con, att_id)
 
     # ---------------------------------------------------------------- send a copy
@@ -394,6 +395,7 @@ class Draft(WorkflowRecords):
         try:
             with self._lock:
                 _vacuum_into(self._db(), tmp)
+            _without_undo(tmp)
             safe_write.fsync_file(tmp)
             try:
                 foreign.verify_file(tmp)
@@ -434,6 +436,24 @@ def _is_final(con: sqlite3.Connection) -> bool:
 def _vacuum_into(con: sqlite3.Connection, target: Path) -> None:
     """A compact, consistent snapshot of the whole draft (its own function: tests inject faults)."""
     con.execute("VACUUM INTO ?", (str(target),))
+
+
+def _without_undo(copy: Path) -> None:
+    """A copy travels without the undo journal: a removed attachment must not go with it."""
+    con = sqlite3.connect(copy, isolation_level=None)
+    try:
+        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'undo_journal'").fetchone() and con.execute(
+            "SELECT EXISTS(SELECT 1 FROM undo_journal) OR EXISTS(SELECT 1 FROM undo_blobs)"
+        ).fetchone()[0]:
+            con.execute("PRAGMA secure_delete = ON")  # the freed pages are zeroed, not just unlinked
+            con.execute("DELETE FROM undo_journal")
+            con.execute("DELETE FROM undo_blobs")
+            (free,) = con.execute("PRAGMA freelist_count").fetchone()
+            (page_size,) = con.execute("PRAGMA page_size").fetchone()
+            if free * page_size > (1 << 20):  # kept PDFs: give the space back too
+                con.execute("VACUUM")
+    finally:
+        con.close()
 
 
 def _same_file(a: Path, b: Path) -> bool:

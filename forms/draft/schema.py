@@ -16,7 +16,7 @@ from pathlib import Path
 from forms.draft.errors import draft_error
 
 APPLICATION_ID = 0x43585941  # "CXYA"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 # Never edit these statements: their exact text is what every shipped draft contains.
@@ -51,7 +51,22 @@ def _to_v2(con: sqlite3.Connection) -> None:
         con.execute(statement)
 
 
-MIGRATIONS: dict[int, Migration] = {1: _to_v2}
+# Version 3 (issue 12, page fixes): the undo journal of attachment operations. Each entry holds
+# the attachments' rows (without PDFs) before and after one operation, as JSON; a PDF an entry
+# needs that no attachment holds any more is kept once in undo_blobs, by its digest. Never edit.
+DDL_V3: tuple[str, ...] = (
+    "CREATE TABLE undo_journal(id INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL, "
+    "before TEXT NOT NULL, after TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE undo_blobs(sha256 TEXT PRIMARY KEY, pdf BLOB NOT NULL)",
+)
+
+
+def _to_v3(con: sqlite3.Connection) -> None:
+    for statement in DDL_V3:
+        con.execute(statement)
+
+
+MIGRATIONS: dict[int, Migration] = {1: _to_v2, 2: _to_v3}
 
 
 def build_schema(con: sqlite3.Connection, version: int) -> None:

@@ -1,7 +1,12 @@
 """The size budget: when a file is over the portal's limit, scanned images drawn at more than
 the pack's dpi are re-encoded as JPEG at that dpi, then lower, until the file fits. Images are
 measured as they are drawn (the page's transformation matrix), so a small logo is never
-degraded because its pixel count happens to be large relative to the page."""
+degraded because its pixel count happens to be large relative to the page.
+
+A page larger than A4 is measured as it will be printed and read: fitted onto A4. A 656 mm-wide
+scan at 150 dpi is 331 dpi on A4 paper; measured on its own page it looked like nothing could be
+reduced, which is why such a file used to stay at its full size. Images on oversize pages are
+reduced first (before any image on an A4 page is touched)."""
 
 from __future__ import annotations
 
@@ -53,15 +58,39 @@ def _matrix(values) -> tuple:
     return numbers if len(numbers) == 6 else IDENTITY
 
 
-def drawn_images(pdf: pikepdf.Pdf) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
+A4_PT = (595.2756, 841.8898)
+OVERSIZE_TOLERANCE = 1.01  # scanner rounding: up to 1 % over A4 is A4
+
+
+def a4_factor(page: pikepdf.Page) -> float:
+    """How much the page shrinks when fitted onto A4 (aspect kept, orientation by its shape);
+    1 for a page within A4."""
+    try:
+        box = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+        width, height = abs(float(box.width)), abs(float(box.height))
+    except (TypeError, ValueError, pikepdf.PdfError):
+        return 1.0
+    if width < 1 or height < 1:
+        return 1.0
+    target = (A4_PT[1], A4_PT[0]) if width > height else A4_PT
+    factor = min(target[0] / width, target[1] / height)
+    return 1.0 if factor * OVERSIZE_TOLERANCE >= 1 else factor
+
+
+def drawn_images(pdf: pikepdf.Pdf, *, oversize_only: bool = False,
+                 on_a4: bool = True) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
     """Every image XObject drawn on a page → (stream, widest drawn width, tallest drawn height)
-    in points. The walk stops after MAX_DRAWS ``Do`` operators: a form drawn a thousand times
-    by a form drawn a thousand times is a few bytes and a billion steps; images not reached
-    then are simply not downsampled."""
+    in points on the page fitted onto A4 (``a4_factor``). ``oversize_only``: only images on
+    pages larger than A4; ``on_a4=False``: on the page as it is. The walk stops after MAX_DRAWS ``Do`` operators: a form drawn a
+    thousand times by a form drawn a thousand times is a few bytes and a billion steps; images
+    not reached then are simply not downsampled."""
     found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]] = {}
     walk = _Walk(found)
     for page in pdf.pages:
-        walk.walk(page.obj, page.obj.get("/Resources"), IDENTITY, 0)
+        factor = a4_factor(page) if on_a4 or oversize_only else 1.0
+        if oversize_only and factor >= 1:
+            continue
+        walk.walk(page.obj, page.obj.get("/Resources"), (factor, 0.0, 0.0, factor, 0.0, 0.0), 0)
         if walk.left <= 0:
             break
     return found
@@ -147,12 +176,12 @@ class _Walk:
                     self.walk(xobject, xobject.get("/Resources", resources), inner, depth + 1)
 
 
-def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int) -> int:
+def downsample(pdf: pikepdf.Pdf, dpi: float, quality: int, *, oversize_only: bool = False, on_a4: bool = True) -> int:
     """Re-encode every image drawn at more than ``dpi`` (×1.05) as JPEG at ``dpi``; returns the
     number of images changed. One image at a time (decode, scale, encode, replace, free): a
     package may hold hundreds of 100 Mpx scans, and decoding them together took gigabytes."""
     changed = 0
-    for image, width_pt, height_pt in drawn_images(pdf).values():
+    for image, width_pt, height_pt in drawn_images(pdf, oversize_only=oversize_only, on_a4=on_a4).values():
         job = _job(image, width_pt, height_pt, dpi, quality)
         if job is None:
             continue
@@ -264,21 +293,31 @@ def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     return buffer.getvalue(), gray, job.size
 
 
-def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str]) -> Fitted:
+def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str], *,
+        prepare: Callable[[pikepdf.Pdf], object] | None = None) -> Fitted:
     """Save what ``build`` makes; when over ``budget_mb``, rebuild from the originals and
-    downsample, stepping the dpi down until it fits. ``what`` names the file (zh, en)."""
+    downsample — images on oversize pages first, then every image, stepping the dpi down —
+    until it fits. ``prepare``: a fix applied to every rebuild first (e.g. grey), so the result
+    always has it. ``what`` names the file (zh, en)."""
     budget = budget_mb * MB
-    first = save(build())
+    first_pdf = build()
+    if prepare is not None:
+        prepare(first_pdf)
+    first = save(first_pdf)
+    del first_pdf
     if len(first) <= budget:
         return Fitted(first, [], False)
     best = first
-    for share, quality in STEPS:
-        target = max(FLOOR_DPI, dpi * share)
+    attempts = [(dpi, STEPS[0][1], True)] + [(max(FLOOR_DPI, dpi * share), quality, False) for share, quality in STEPS]
+    for target, quality, oversize_only in attempts:
         pdf = build()
-        count = downsample(pdf, target, quality)
+        if prepare is not None:
+            prepare(pdf)
+        count = downsample(pdf, target, quality, oversize_only=oversize_only)
         if count == 0:
-            break
+            continue  # nothing drawn above this dpi: a lower step may still find some
         data = save(pdf)
+        del pdf
         if len(data) < len(best):
             best = data
         if len(data) <= budget:

@@ -245,14 +245,35 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
 # Upload files
 
 
+@dataclass(frozen=True)
+class SlotOver:
+    """An upload slot still over its limit after the size budget: not written."""
+
+    file: str  # the slot's file name, e.g. contract.pdf
+    zh: str  # the slot's name
+    en: str
+    size: int  # bytes of the smallest file the budget made
+    fix: str | None  # the fix id that brings it under ("grey"), None when none does
+    fixed_size: int | None  # bytes with that fix
+    message: tuple[str, str]  # one line (zh, en) naming the slot, its size and the fix, for the command line
+    plain: tuple[str, str] = ("", "")  # the same for the app (no command-line hints)
+
+
 def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
                  inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None,
-                 final: bool = False) -> list[Path]:
+                 final: bool = False, fix: bool = False, over: list[SlotOver] | None = None) -> list[Path]:
     """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
-    pack.upload.max_file_mb (scans downsampled when needed). Slot files this program wrote in
-    an earlier run whose slot is now empty are removed, so a stale file is never uploaded; a
-    file someone else put there is never replaced or removed (ours goes beside it under a free
-    name, and a line (zh, en) saying so is appended to ``notes``). ``inputs``: files the output
+    pack.upload.max_file_mb (scans downsampled when needed, images on oversize pages first).
+
+    Every slot that fits is written. A slot that does not is named, with its size and the fix
+    that would bring it under (``SlotOver``): appended to ``over`` when given, else raised as one
+    ``package.file_too_large`` UserError after the others are written. ``fix``: apply that fix
+    to the upload file (the draft is not changed) and write it too.
+
+    Slot files this program wrote in an earlier run whose slot is now empty (or over) are
+    removed, so a stale file is never uploaded; a file someone else put there is never replaced
+    or removed (ours goes beside it under a free name, and a line (zh, en) saying so is appended
+    to ``notes``, as are the budget's lines about what it reduced). ``inputs``: files the output
     folder must not be (see :func:`forms.outputs.check_output`)."""
     from forms.outputs import check_output, write_owned
 
@@ -263,6 +284,8 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
     made: dict[str, bytes] = {}
+    too_big: list[SlotOver] = []
+    said: list[tuple[str, str]] = []
     for slot in parse_documents(pack).uploads:
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
         if not items:
@@ -280,14 +303,71 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
             _info(pdf, data, pack, f"{slot.zh}：{(data.get('project') or {}).get('name') or ''}")
             return pdf
 
-        fitted = fit(build, pack.upload.max_file_mb, pack.upload.downsample_dpi, (slot.zh, slot.en))
+        limit = pack.upload.max_file_mb
+        fitted = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en))
         if fitted.over:
-            raise UserError("package.file_too_large", *_split(fitted.notes[-1]))
+            fixed = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en), prepare=_grey)
+            slot_over = _slot_over(slot, limit, len(fitted.pdf), None if fixed.over else fixed)
+            if fix and not fixed.over:
+                fitted = fixed
+                said.append(_fixed_note(slot_over))
+            else:
+                too_big.append(slot_over)
+                continue
+        said.extend(_split(note) for note in fitted.notes)
         made[slot.file] = _guard(_sealed(fitted.pdf, marks, data, stored, digest))
-    written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
+    written_paths: list[Path] = []
+    if made or out_dir.exists():  # also when every slot is over: stale files of ours must go
+        written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
+        said.extend(written.notes)
+        written_paths = list(written.paths.values())
     if notes is not None:
-        notes.extend(written.notes)
-    return list(written.paths.values())
+        notes.extend(said)
+    if over is not None:
+        over.extend(too_big)
+    elif too_big:
+        raise UserError("package.file_too_large", "；".join(s.plain[0] for s in too_big),
+                        "; ".join(s.plain[1] for s in too_big))
+    return written_paths
+
+
+def _grey(pdf: pikepdf.Pdf) -> None:
+    from forms.attachments.page_ops import grey_document
+
+    grey_document(pdf)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any) -> SlotOver:
+    head_zh = f"上传文件“{slot.zh}”（{slot.file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
+    head_en = f"The upload file “{slot.en}” ({slot.file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
+    if fixed is None:
+        return SlotOver(slot.file, slot.zh, slot.en, size, None, None, (
+            f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages --delete）或把附件拆分后分别上传",
+            f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages --delete) or split the "
+            "attachment and upload the parts",
+        ), (
+            f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
+            f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
+            "split the attachment and upload the parts",
+        ))
+    grey = _mb(len(fixed.pdf))
+    return SlotOver(slot.file, slot.zh, slot.en, size, "grey", len(fixed.pdf), (
+        f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 cxy pages N --grey 修改草稿中的附件）",
+        f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
+        "cxy pages N --grey)",
+    ), (
+        f"{head_zh}。修正：转为灰度后为 {grey}（在附件的页面视图中点“转为灰度”）",
+        f"{head_en}. Fix: in grey it is {grey} (click “Convert to grey” in the attachment's page view)",
+    ))
+
+
+def _fixed_note(slot: SlotOver) -> tuple[str, str]:
+    return (f"上传文件“{slot.zh}”已转为灰度：{_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
+            f"The upload file “{slot.en}” was converted to grey: {_mb(slot.size)} → {_mb(slot.fixed_size or 0)}")
 
 
 def _split(note: str) -> tuple[str, str]:

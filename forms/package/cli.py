@@ -42,15 +42,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--with-attachments", action="store_true", help="also print the attachments in every copy")
     p.set_defaults(func=cmd_print_set)
 
-    p = subparsers.add_parser("upload-files", help="draft → one PDF per portal upload slot")
+    p = subparsers.add_parser("upload-files", help="draft → one PDF per portal upload slot (exit 1: a slot is over its limit)")
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True, metavar="DIR")
+    p.add_argument("--fix", action="store_true", help="apply the fix that brings an oversize slot under its limit")
     p.set_defaults(func=cmd_upload_files)
 
     p = subparsers.add_parser("verify", help="is a sealed (final) PDF intact, and does it match the draft?")
     p.add_argument("package", metavar="PACKAGE.pdf")
     p.add_argument("draft", nargs="?", metavar="DRAFT.cxy")
     p.set_defaults(func=cmd_verify)
+
+    from forms.attachments.pages_cli import register as register_pages  # pages, undo, redo (issue 12)
+
+    register_pages(subparsers)
 
 
 def _say(args: argparse.Namespace, zh: str, en: str) -> str:
@@ -179,19 +184,24 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
+    """Exit 0: every slot written within its limit; 1: some slot was not (each named, with its fix)."""
     from forms.package import upload_files
 
     out_dir = _check_output(args, directory=True)
     notes: list[tuple[str, str]] = []
+    over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
-        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes, final=final)
+        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes, final=final,
+                             fix=args.fix, over=over)
     for zh, en in notes:
         print(_say(args, zh, en))
-    if not paths:
+    if not paths and not over:
         print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
     for path in paths:
         print(f"{path}  {path.stat().st_size / MB:.1f} MB")
-    return 0
+    for slot in over:
+        print(_say(args, *slot.message))
+    return 1 if over else 0
 
 
 def cmd_verify(args: argparse.Namespace, pack: Pack) -> int:

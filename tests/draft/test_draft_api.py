@@ -25,7 +25,7 @@ def test_new_file_is_ours_single_file_and_rollback_journal(tmp_path, draft):
     draft.set("project.name", "项目")
     head = draft.path.read_bytes()[:100]
     assert struct.unpack(">I", head[68:72])[0] == APPLICATION_ID == 0x43585941
-    assert struct.unpack(">i", head[60:64])[0] == SCHEMA_VERSION == 2
+    assert struct.unpack(">i", head[60:64])[0] == SCHEMA_VERSION == 3
     assert head[18:20] == b"\x01\x01"  # file format 1 = rollback journal, never WAL (2)
     # no -journal, -wal or temp file beside it; only the writer lock while it is open
     assert listing(tmp_path) == {"申报草稿.cxy", ".~lock.申报草稿.cxy#"}
