@@ -24,7 +24,7 @@ def check(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[Issue]:
         out.error("pack", "pack", value=data.get("pack"), expected=pack.id)
     check_fields(data, pack, out)
     check_eligibility(data, pack, out)
-    check_required_uploads(data, pack.category(data.get("category")), out)
+    check_required_uploads(data, pack.category(data.get("category")), out, pack)
     return out.issues
 
 
