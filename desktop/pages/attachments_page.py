@@ -594,9 +594,14 @@ class AttachmentsPage(QWidget):
             self.refresh()
             done = []
         chosen = self.add_kind.currentData()
+        refused = list(refused)
         for path, result, image, digest, examination, guess in done:
             given, title = self._meta.get(path, (None, Path(result.original_name).stem))
             kind = given or chosen or guess.kind
+            duplicate = self._duplicate(examination)
+            if duplicate is not None:  # listed with the other files not imported (the draft refuses it too)
+                refused.append((path.name, duplicate))
+                continue
             attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest,
                                                         **self._duplicate_check(digest, examination))
             if attachment_id is not None and not given and not chosen:
@@ -609,6 +614,17 @@ class AttachmentsPage(QWidget):
         if refused:
             lang = self.session.lang
             self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
+
+    def _duplicate(self, examination) -> UserError | None:
+        from forms.attachments.preflight import Examination
+        from forms.draft.attachments import duplicate, first_duplicate
+
+        if not isinstance(examination, Examination):
+            return None
+        keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
+        rows = [(info.title, info.sha256) for info in self.session.attachments()]
+        found = first_duplicate(rows, examination.key, keys)
+        return duplicate(*found) if found is not None else None
 
     def _duplicate_check(self, digest: str, examination) -> dict:
         """What the draft needs to refuse a duplicate and to keep the intake record with the

@@ -293,7 +293,9 @@ def _judge(facts: list[_PageFacts]) -> list[Finding]:
     for number, page in enumerate(facts, start=1):
         if page.text_angle not in (None, 0):
             out.append(Finding(number, "rotated_text", "rotate", {"angle": page.text_angle}))
-        elif page.text_angle is None and page.width_mm > page.height_mm * 1.05 and not landscape_doc:
+        elif page.text_angle is None and 1.2 < page.width_mm / page.height_mm < 1.65 and not landscape_doc:
+            # a sheet turned on its side; a much wider page (two pages scanned as one, a
+            # panorama) is a size problem, and turning it would not help
             out.append(Finding(number, "landscape", "rotate"))
         short, long_ = sorted((page.width_mm, page.height_mm))
         if abs(short - A4_MM[0]) > A4_TOLERANCE_MM or abs(long_ - A4_MM[1]) > A4_TOLERANCE_MM:

@@ -81,6 +81,12 @@ def duplicate_of(con: sqlite3.Connection, content_key: str, known_keys: dict[str
     """(number, title) of the first attachment whose content key (``known_keys``: by PDF
     digest, re-checked by the caller) is ``content_key``."""
     rows = con.execute("SELECT title, sha256 FROM attachments ORDER BY position, id").fetchall()
+    return first_duplicate(rows, content_key, known_keys)
+
+
+def first_duplicate(rows: list[tuple[Any, Any]], content_key: str, known_keys: dict[str, str]) -> tuple[int, str] | None:
+    """The rule itself, on (title, sha256) rows in their order: also asked by the app before an
+    add, to list a duplicate with the other files it could not import."""
     for number, (title, sha256) in enumerate(rows, start=1):
         if isinstance(sha256, str) and known_keys.get(sha256.lower()) == content_key:
             return number, title if isinstance(title, str) else ""
