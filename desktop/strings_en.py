@@ -255,7 +255,7 @@ EN: dict[str, str] = {
     "把所选附件的类型改为“{kind}”": "Make the selected attachment a “{kind}”",
     "预检": "Preflight",
     "预检发现的问题": "Preflight findings",
-    "\n预检：{count} 项问题": "\nPreflight: {count} findings",
+    "\n预检：{count} 项问题": "\nPreflight findings: {count}",
     "类型是按文件名自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the file name; if it is wrong, click the right one below.",
     "类型是按首页文字自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the first page's text; if it is wrong, click the right one below.",
     "没能识别类型，暂定为“其他材料”；请点击下面的按钮选择。": "The kind could not be recognised, so it is “Other material” for now; click the right one below.",

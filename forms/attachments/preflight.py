@@ -40,19 +40,19 @@ _MAX_CONTENT_PARSE = 2 << 20  # decoded bytes of content we parse for image plac
 # code -> (zh, en) with {placeholders} from the finding's params
 MESSAGES: dict[str, tuple[str, str]] = {
     "rotated_text": ("第 {page} 页的文字方向转了 {angle}°，页面放倒了",
-                     "page {page}: its text runs at {angle}°, the page lies sideways"),
+                     "Page {page}: its text runs at {angle}°, the page lies sideways"),
     "landscape": ("第 {page} 页是横向的，而文件是纵向的：可能放倒了",
-                  "page {page} is landscape in a portrait document: it may lie sideways"),
+                  "Page {page} is landscape in a portrait document: it may lie sideways"),
     "not_a4": ("第 {page} 页尺寸为 {width}×{height} mm，不是 A4（210×297 mm）",
-               "page {page} is {width}×{height} mm, not A4 (210×297 mm)"),
+               "Page {page} is {width}×{height} mm, not A4 (210×297 mm)"),
     "dpi_high": ("第 {page} 页图像分辨率 {dpi} dpi，远超打印所需，文件过大",
-                 "page {page}: its image is {dpi} dpi, far more than printing needs; the file is large"),
+                 "Page {page}: its image is {dpi} dpi, far more than printing needs; the file is large"),
     "dpi_low": ("第 {page} 页图像分辨率只有 {dpi} dpi，打印后小字可能看不清，请重新扫描",
-                "page {page}: its image is only {dpi} dpi; small print may be unreadable, scan it again"),
-    "blank": ("第 {page} 页几乎是空白页", "page {page} is (nearly) blank"),
-    "grey_as_colour": ("第 {page} 页是黑白内容，却按彩色保存", "page {page} is black and white but stored in colour"),
+                "Page {page}: its image is only {dpi} dpi; small print may be unreadable, scan it again"),
+    "blank": ("第 {page} 页几乎是空白页", "Page {page} is (nearly) blank"),
+    "grey_as_colour": ("第 {page} 页是黑白内容，却按彩色保存", "Page {page} is black and white but stored in colour"),
     "too_large": ("附件大小 {size_mb} MB，超过上传限制 {limit_mb} MB",
-                  "the attachment is {size_mb} MB, over the {limit_mb} MB upload limit"),
+                  "The attachment is {size_mb} MB, over the {limit_mb} MB upload limit"),
 }
 
 

@@ -134,7 +134,7 @@ def test_cli_preflight_exit_codes_and_json(draft_path, tmp_path, capsys):
     assert cxy(["--lang", "en", "preflight", str(draft_path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["findings"] == [{"attachment": 2, "page": 1, "code": "landscape", "fix": "rotate",
-                                   "message": "page 1 is landscape in a portrait document: it may lie sideways"}]
+                                   "message": "Page 1 is landscape in a portrait document: it may lie sideways"}]
     assert [a["pages"] for a in report["attachments"]] == [1, 1]
     assert cxy(["preflight", str(draft_path)]) == 1
     out = capsys.readouterr().out
