@@ -134,18 +134,24 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
         keys = known_keys(records(draft))
         for number, file in enumerate(files, start=1):
             result = normalise(file, file.name)
-            examination = examine(result.pdf)
+            try:
+                examination = examine(result.pdf)
+            except UserError as exc:  # the file itself was accepted: it is added, unexamined
+                print(f"cxy: {file.name}: {_say(args, '未能预检', 'not preflighted')}: {exc.message(lang)}",
+                      file=sys.stderr)
+                examination = None
             title = args.title or file.stem
             if args.title and len(files) > 1:
                 title = f"{args.title}（{number}）"
-            guess = None if args.kind else infer_kind(pack, file.name, examination.text)
+            guess = None if args.kind else infer_kind(pack, file.name, examination.text if examination else "")
             kind = args.kind or guess.kind
             sha = hashlib.sha256(result.pdf).hexdigest()
-            entry = encode(sha, examination)
+            entry = encode(sha, examination) if examination else None
             try:
                 draft.add_attachment(
                     kind=kind, title=title, original_name=result.original_name, source_format=result.source_format,
-                    pages=result.pages, sha256=sha, pdf=result.pdf, content_key=examination.key, known_keys=keys,
+                    pages=result.pages, sha256=sha, pdf=result.pdf, known_keys=keys,
+                    content_key=examination.key if examination else None,
                     entries={entry_key(sha): entry} if entry else None)
             except UserError as exc:
                 if exc.code != "attach.duplicate":
@@ -153,13 +159,14 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
                 print(f"cxy: {file.name}: {exc.message(lang)}", file=sys.stderr)
                 refused += 1
                 continue
-            keys[sha] = examination.key
+            if examination is not None:
+                keys[sha] = examination.key
             label = pack.kind_label(kind, lang)
             how = {"name": _say(args, "，按文件名判断", ", from its name"),
                    "text": _say(args, "，按首页文字判断", ", from its first page")}.get(guess.source, "") if guess else ""
             print(_say(args, f"已添加：{title}（{result.pages} 页，{label}{how}）",
                        f"Added: {title} ({result.pages} pages, {label}{how})"))
-            found = findings(examination, len(result.pdf), int(pack.upload.max_file_mb * MB))
+            found = findings(examination, len(result.pdf), int(pack.upload.max_file_mb * MB)) if examination else []
             if found:
                 print(_say(args, f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
                            f"  preflight found {len(found)} issues (see cxy preflight):"))

@@ -42,6 +42,7 @@ DEFECTIVE = {
 }
 CLEAN = {
     "grey A4 scan at 200 dpi": (lambda: jpeg(page_image()), "clean.jpg"),
+    "grey A4 scan at 300 dpi": (lambda: jpeg(page_image(size=(2480, 3508)), dpi=300), "scan300.jpg"),
     "colour contract with a red seal": (lambda: jpeg(_sealed()), "sealed.jpg"),
     "text PDF": (lambda: text_pdf(PLAIN_LINES), "text.pdf"),
     "landscape table with upright text": (lambda: text_pdf(PLAIN_LINES, landscape=True), "table.pdf"),
