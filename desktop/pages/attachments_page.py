@@ -585,14 +585,17 @@ class AttachmentsPage(QWidget):
         done, refused, examined = outcome
         self._keep(examined)
         replacing, self._replacing = self._replacing, None
-        self._keep([(item[3], item[4]) for item in done])
         if replacing is not None and done:
-            _path, result, image, digest, _examination, _guess = done[0]
+            _path, result, image, digest, examination, _guess = done[0]
             attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
+            if attachment_id is not None:
+                self._keep([(digest, examination)])  # its record, now that it is in the draft
             if attachment_id is not None and image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)
             self.refresh()
             done = []
+        # the added files' records are written with them (Draft.add_attachment)
+        self.examinations.update((item[3], item[4]) for item in done)
         chosen = self.add_kind.currentData()
         refused = list(refused)
         for path, result, image, digest, examination, guess in done:

@@ -128,3 +128,21 @@ def test_findings_of_a_draft_without_records_are_examined_on_opening(qtbot, open
     findings = widget(window, "attachments.findings")
     qtbot.waitUntil(lambda: findings.count() and "空白页" in findings.item(0).text(), timeout=60000)
     assert any(key.startswith("intake:") for key in window.session.draft.meta())  # stored for next time
+
+
+def test_a_replacement_is_examined_and_its_record_kept(qtbot, window, tmp_path):
+    from forms.attachments.intake_record import decode
+    from forms.draft.attachments import entry_key
+
+    page = open_attachments(window)
+    import_and_wait(qtbot, page, [write(tmp_path / "合同.jpg", jpeg(Image.new("L", (1654, 2339), 248)))])
+    page.list.setCurrentRow(0)
+    findings = widget(window, "attachments.findings")
+    assert "空白页" in findings.item(0).text()
+    page.import_files([write(tmp_path / "合同-重扫.jpg", jpeg(page_image()))], replace=window.session.attachments()[0].id)
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    info = window.session.attachments()[0]
+    assert info.original_name == "合同-重扫.jpg"
+    assert decode(info.sha256, window.session.draft.meta().get(entry_key(info.sha256))) is not None
+    page.list.setCurrentRow(0)
+    assert findings.item(0).text().startswith("未发现问题")
