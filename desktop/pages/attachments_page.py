@@ -374,15 +374,14 @@ class AttachmentsPage(QWidget):
         """Find the examination of every attachment that has none yet: the draft's record when
         ours, else examined again on a worker (and the record stored, when the draft is ours to
         write)."""
-        from forms.attachments.intake_record import decode
-        from forms.draft.attachments import entry_key
-
         if self.preflight_job is not None or getattr(self.session, "closed", False):
             return
+        known = len(self.examinations)
         missing = self._unexamined()
-        if not missing:
-            self._select(self.list.currentRow())
+        if len(self.examinations) != known:  # records read from the draft: show them
             self._relabel()
+            self._select(self.list.currentRow())
+        if not missing:
             return
 
         self.preflight_job = workers.start(lambda progress, cancel: _examine_stored(missing, cancel))
