@@ -59,10 +59,12 @@ def test_the_kind_chosen_when_adding_is_the_kind_stored(qtbot, window, tmp_path)
 def test_no_choice_infers_the_kind_and_one_click_changes_it(qtbot, window, tmp_path):
     page = open_attachments(window)
     assert widget(window, "attachments.add_kind").currentData() is None  # 自动识别
+    assert not widget(window, "attachments.kind.other").isEnabled()  # nothing selected to change
     import_and_wait(qtbot, page, [write(tmp_path / "技术合同.jpg", jpeg(page_image())),
                                   write(tmp_path / "IMG_2041.jpg", jpeg(page_image(size=(1600, 2300))))])
     assert kinds(window) == [("技术合同", "contract"), ("IMG_2041", "other")]
     page.list.setCurrentRow(0)
+    assert widget(window, "attachments.kind.other").isEnabled()
     assert page.kind_note.isVisible() and "文件名" in page.kind_note.text()
     assert widget(window, "attachments.kind.contract").isChecked()
     qtbot.mouseClick(widget(window, "attachments.kind.payment_proof"), Qt.MouseButton.LeftButton)
