@@ -160,7 +160,10 @@ def run_examination(data: bytes, limits: IntakeLimits, progress) -> tuple[bytes,
         reader = pypdf.PdfReader(io.BytesIO(data))
         facts = []
         for index, page in enumerate(pdf.pages):
-            facts.append(_page_facts(pdf, page.obj, reader.pages[index]))
+            try:
+                facts.append(_page_facts(pdf, page.obj, reader.pages[index]))
+            except Exception:  # a page we cannot read into facts gets no finding, not a failure
+                facts.append(_PageFacts(*A4_MM, "", None, [], True))
             progress(index + 1, total)
         key = content_key(pdf)
         judged = tuple(_judge(facts))  # decodes page images: before the file is closed
@@ -176,7 +179,7 @@ class _PageFacts:
     text: str
     text_angle: int | None  # displayed direction of most of its text, counter-clockwise
     images: list  # (dpi, share of the page covered, pikepdf image)
-    paints: bool  # draws anything but text and images (vector drawing)
+    paints: bool  # draws anything but images (text, vector drawing, forms)
 
 
 def _page_facts(pdf, page, text_page) -> _PageFacts:
@@ -223,8 +226,10 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
 
     from forms.attachments.content_key import _contents
 
-    streams = _contents(page)
-    content = b"".join(_safe_bytes(s) for s in streams)
+    parts = [_safe_bytes(s) for s in _contents(page)]
+    if any(part is None for part in parts):  # undecodable content may still show something
+        return [], True
+    content = b"".join(parts)
     xobjects = page.get("/Resources", {}).get("/XObject", {}) if isinstance(page.get("/Resources"), pikepdf.Dictionary) else {}
     images, paints = [], False
     if len(content) > _MAX_CONTENT_PARSE:  # too big to walk: assume each image fills the page
@@ -236,11 +241,11 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
         return images, True
     try:
         instructions = pikepdf.parse_content_stream(pikepdf.Stream(pdf, content)) if content else []
-    except pikepdf.PdfError:
+    except (pikepdf.PdfError, TypeError, ValueError):  # content a renderer would also stumble on
         return images, True
     ctm, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
     for operands, operator in instructions:
-        op = str(operator)
+        op = operator.unparse().decode("latin-1") if isinstance(operator, pikepdf.Operator) else "INLINE IMAGE"
         if op == "q":
             stack.append(ctm)
         elif op == "Q" and stack:
@@ -251,24 +256,24 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
             except (TypeError, ValueError):
                 pass
         elif op == "Do" and operands:
-            image = xobjects.get(str(operands[0])) if hasattr(xobjects, "get") else None
+            image = xobjects.get(operands[0]) if isinstance(operands[0], pikepdf.Name) and hasattr(xobjects, "get") else None
             if isinstance(image, pikepdf.Stream) and image.get("/Subtype") == pikepdf.Name.Image:
                 area = abs(ctm[0] * ctm[3] - ctm[1] * ctm[2])
                 images.append((_dpi(image, ctm), min(1.0, area / page_area) if page_area else 1.0, image))
             else:
                 paints = True  # a form: drawn content of some kind
-        elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI", "INLINE IMAGE"):
+        elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI", "INLINE IMAGE", "Tj", "TJ", "'", "\""):
             paints = True
     return images, paints
 
 
-def _safe_bytes(stream) -> bytes:
+def _safe_bytes(stream) -> bytes | None:
     import pikepdf
 
     try:
         return stream.read_bytes() + b"\n"
     except pikepdf.PdfError:
-        return b""
+        return None
 
 
 def _multiply(m, n):

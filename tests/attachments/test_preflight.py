@@ -166,3 +166,26 @@ def test_preflight_of_a_received_draft_examines_again(draft_path, tmp_path, caps
     capsys.readouterr()
     assert cxy(["preflight", str(draft_path), "--json"]) == 1
     assert [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]] == ["blank"]
+
+
+def _pdf_with_content(raw: bytes, **stream_keys) -> bytes:
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(595, 842))
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(raw, filter=stream_keys.get("filter"))
+    page.obj.Contents = pdf.make_indirect(stream)
+    buf = io.BytesIO()
+    pdf.save(buf)
+    return buf.getvalue()
+
+
+def test_a_page_we_cannot_read_is_not_called_blank():
+    """Damaged content (corpus: govdocs1 files with broken Flate data, garbage operators) gives
+    no finding for that page; the examination itself still succeeds."""
+    broken = _pdf_with_content(b"x\x9c not really deflate", filter=pikepdf.Name.FlateDecode)
+    garbage = _pdf_with_content(b"BT /F1 12 Tf (x) Tj ET \xdb\xdb 1 0 0 1 0 0 cm")
+    for data in (broken, garbage):
+        _, examination = examined(data, "damaged.pdf")
+        assert examination.pages == 1 and "blank" not in [f.code for f in examination.findings]
+    _, empty = examined(_pdf_with_content(b"q Q"), "empty.pdf")
+    assert [f.code for f in empty.findings] == ["blank"]
