@@ -258,7 +258,7 @@ EN: dict[str, str] = {
     "\n预检：{count} 项问题": "\nPreflight findings: {count}",
     "类型是按文件名自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the file name; if it is wrong, click the right one below.",
     "类型是按首页文字自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the first page's text; if it is wrong, click the right one below.",
-    "没能识别类型，暂定为“其他材料”；请点击下面的按钮选择。": "The kind could not be recognised, so it is “Other material” for now; click the right one below.",
+    "没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。": "The kind could not be recognised, so it is “{kind}” for now; click the right one below.",
     "无法预检：{message}": "Could not preflight it: {message}",
     "正在预检…": "Preflight running…",
     "未发现问题：页面尺寸、分辨率、方向、空白页和颜色都正常。": "Nothing found: page size, resolution, orientation, blank pages and colour are fine.",

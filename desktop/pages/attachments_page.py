@@ -312,7 +312,8 @@ class AttachmentsPage(QWidget):
         how = self.inferred.get(info.id) if has else None
         notes = {"name": tr("类型是按文件名自动识别的；不对请点击下面的按钮更改。"),
                  "text": tr("类型是按首页文字自动识别的；不对请点击下面的按钮更改。"),
-                 "none": tr("没能识别类型，暂定为“其他材料”；请点击下面的按钮选择。")}
+                 "none": tr("没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。").format(
+                     kind=kind_labels(self.session.pack).get("other", ""))}
         self.kind_note.setText(notes.get(how, ""))
         self.kind_note.setVisible(bool(how))
         self._show_findings(info if has and not info.damaged else None)
