@@ -85,3 +85,20 @@ def test_cli_attach_infers_the_kind_when_none_is_given(draft_path, tmp_path, cap
                                   ("scan7", "payment_proof"), ("IMG_1", "other")]
     out = capsys.readouterr().out
     assert "技术合同扫描件，按文件名判断" in out and "到账证明，按首页文字判断" in out
+
+
+def test_a_pack_must_name_every_kind_and_a_later_year_inherits_them(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from forms.errors import UserError
+    from forms.pack import load_pack_dir
+
+    later = load_pack_dir(Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025")
+    assert [k.id for k in later.attachment_kinds] == ["contract", "payment_proof", "other"]
+    folder = tmp_path / "jiangsu-cxy-2023"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "forms" / "packs" / "jiangsu-cxy-2023", folder)
+    text = (folder / "pack.toml").read_text(encoding="utf-8")
+    (folder / "pack.toml").write_text(text.split("[[attachment_kinds]]\nid = \"other\"")[0], encoding="utf-8")
+    with pytest.raises(UserError, match="attachment_kinds"):
+        load_pack_dir(folder)
