@@ -323,14 +323,16 @@ class Session(QObject):
         self._check_timer.start()
         return True, result
 
-    def add_attachment(self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None) -> int | None:
+    def add_attachment(self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None,
+                       **intake: Any) -> int | None:
         """Store an intake result. The draft records the digest of the stored PDF, while
         ``Normalised.sha256`` is that of the original file, so the PDF's digest is passed here
-        (computed by the caller's worker when it can)."""
+        (computed by the caller's worker when it can). ``intake``: the duplicate check and intake
+        record of ``Draft.add_attachment`` (content_key, known_keys, entries)."""
         return self._attachments_op(
             "add_attachment", kind=kind, title=title, original_name=normalised.original_name,
             source_format=normalised.source_format, pages=normalised.pages,
-            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf,
+            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf, **intake,
         )
 
     def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:

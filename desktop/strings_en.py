@@ -103,9 +103,6 @@ EN: dict[str, str] = {
     "{label}（第{n}行）": "{label} (row {n})",
     # attachments
     "附件": "Attachments",
-    "技术合同": "Technology contract",
-    "到账证明": "Payment proof",
-    "其他材料": "Other",
     "把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），导入时会统一转换为 PDF。拖动列表项可调整顺序。":
         "Drop the technology contract, payment proofs and other files here, or click “Add files”. PDFs and "
         "images (JPEG, PNG, TIFF …) are accepted and converted to PDF. Drag items to change their order.",
@@ -301,4 +298,29 @@ EN: dict[str, str] = {
     "裁剪所选页…": "Crop the selected page…",
     "裁剪第 {n} 页": "Crop page {n}",
     "在页面上拖出要保留的区域，然后点“确定”。": "Drag over the part of the page to keep, then click OK.",
+    # intake (issue 12)
+    "自动识别": "Recognise automatically",
+    "新添加的文件按这里的类型保存；“自动识别”按文件名和首页文字判断，之后可一键更改":
+        "New files are stored as this kind; “Recognise automatically” goes by the file name and the first page's text, and can be changed in one click",
+    "添加为(&A)": "&Add as",
+    "添加为": "Add as",
+    "把所选附件的类型改为“{kind}”": "Make the selected attachment a “{kind}”",
+    "预检": "Preflight",
+    "预检发现的问题": "Preflight findings",
+    "\n预检：{count} 项问题": "\nPreflight findings: {count}",
+    "类型是按文件名自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the file name; if it is wrong, click the right one below.",
+    "类型是按首页文字自动识别的；不对请点击下面的按钮更改。": "The kind was recognised from the first page's text; if it is wrong, click the right one below.",
+    "没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。": "The kind could not be recognised, so it is “{kind}” for now; click the right one below.",
+    "无法预检：{message}": "Could not preflight it: {message}",
+    "正在预检…": "Preflight running…",
+    "未发现问题：页面尺寸、分辨率、方向、空白页和颜色都正常。": "Nothing found: page size, resolution, orientation, blank pages and colour are fine.",
+    "建议：{fix}": "Suggested fix: {fix}",
+    "建议：重新扫描": "Suggested fix: scan it again",
+    "旋转页面": "rotate the page",
+    "删除该页": "delete the page",
+    "缩放到 A4": "fit to A4",
+    "降到 150 dpi": "reduce to 150 dpi",
+    "降到 200 dpi": "reduce to 200 dpi",
+    "转为灰度": "convert to grey",
+    "拆分为两个附件": "split into two attachments",
 }

@@ -219,6 +219,16 @@ class Limits(Strict):
     max_chars: dict[FieldKind, int] = {}  # default ``FieldSpec.max_chars`` per field kind
 
 
+class AttachmentKind(Strict):
+    """One kind of attachment (issue 12): its label, and the words of a file name or of a first
+    page that suggest it (forms.attachments.kinds)."""
+
+    id: Literal["contract", "payment_proof", "other"]
+    label: Text
+    name_words: list[str] = []
+    text_words: list[str] = []
+
+
 class Step(Strict):
     key: str
     zh: str
@@ -287,6 +297,7 @@ class Pack(Strict):
     contacts: list[Contact]
     limits: Limits = Limits()
     roles: list[RoleSpec] = []
+    attachment_kinds: list[AttachmentKind] = []
     # from fields.toml / letters.toml / documents.toml
     choices: dict[str, dict[str, Text]]
     tables: dict[str, TableSpec]
@@ -302,6 +313,13 @@ class Pack(Strict):
             if role.id == role_id:
                 return role
         return None
+
+    def kind_label(self, kind: str, lang: str = "zh") -> str:
+        """The user's name for an attachment kind (the id itself for a kind the pack lacks)."""
+        for spec in self.attachment_kinds:
+            if spec.id == kind:
+                return spec.label.get(lang)
+        return kind
 
     def category(self, category_id: str | None) -> Category | None:
         for category in self.categories:
@@ -387,6 +405,9 @@ class Pack(Strict):
             if city not in self.province.cities:
                 problems.append(f"regional exception names '{city}', not a city of {self.province.name}")
         problems += self._role_problems()
+        kinds = [k.id for k in self.attachment_kinds]
+        if sorted(kinds) != sorted({"contract", "payment_proof", "other"}):
+            problems.append("[[attachment_kinds]] must list contract, payment_proof and other once each")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -434,10 +455,11 @@ def load_pack_dir(folder: Path) -> Pack:
         source = packs_dir() / str(base_id)
         if not source.is_dir():
             raise UserError("pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'")
-        if "limits" not in main:  # the limits belong with the fields they bound
-            base_limits = _read_toml(source / "pack.toml").get("limits")
-            if base_limits is not None:
-                main["limits"] = base_limits
+        base_main = _read_toml(source / "pack.toml")
+        # the limits belong with the fields they bound; the attachment kinds are the draft's
+        for key in ("limits", "attachment_kinds"):
+            if key not in main and base_main.get(key) is not None:
+                main[key] = base_main[key]
     merged: dict[str, Any] = dict(main)
     for name in ("fields", "letters", "documents"):
         own, inherited = folder / f"{name}.toml", source / f"{name}.toml"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,7 +29,7 @@ from forms.limits import check_attachment_count
 
 from .. import workers
 from ..failures import user_text
-from ..i18n import tr
+from ..i18n import lang, tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
@@ -39,8 +39,20 @@ from .page_view import open_page_view
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
 
 
-def kind_labels() -> dict[str, str]:
-    return {"contract": tr("技术合同"), "payment_proof": tr("到账证明"), "other": tr("其他材料")}
+def kind_labels(pack=None) -> dict[str, str]:
+    """The pack's names of the attachment kinds, in the UI language (capitalised as a label)."""
+    from forms.pack import load_pack
+
+    pack = pack if pack is not None else load_pack()
+    language = lang()
+    labels = {spec.id: spec.label.get(language) for spec in pack.attachment_kinds}
+    return {kind: text[:1].upper() + text[1:] for kind, text in labels.items()}
+
+
+def fix_labels() -> dict[str, str]:
+    """The page tools' names of the preflight fixes (forms.attachments.preflight.FIXES)."""
+    return {"rotate": tr("旋转页面"), "delete": tr("删除该页"), "a4": tr("缩放到 A4"), "dpi150": tr("降到 150 dpi"),
+            "dpi200": tr("降到 200 dpi"), "grey": tr("转为灰度"), "split": tr("拆分为两个附件")}
 
 
 def _local_files(mime) -> list[Path]:
@@ -97,6 +109,11 @@ class AttachmentsPage(QWidget):
         self.services = services
         self.thumbs: dict[int, QPixmap] = {}
         self.job: workers.Job | None = None
+        # Preflight (issue 12), by the PDF's digest: an Examination, or the UserError that
+        # stopped it; the kind inferred for an attachment added in this window, and how.
+        self.examinations: dict[str, object] = {}
+        self.inferred: dict[int, str] = {}
+        self.preflight_job: workers.Job | None = None
         self._meta: dict[Path, tuple[str, str]] = {}
         self.progress: QProgressDialog | None = None
         self.setObjectName("step.attachments")
@@ -129,9 +146,22 @@ class AttachmentsPage(QWidget):
         self.add_button.setObjectName("attachments.add")
         self.add_button.clicked.connect(self.choose_files)
         side.addWidget(self.add_button)
+        labels = kind_labels(session.pack)
+        add_as = QFormLayout()
+        self.add_kind = QComboBox()
+        self.add_kind.setObjectName("attachments.add_kind")
+        self.add_kind.addItem(tr("自动识别"), None)
+        for key, label in labels.items():
+            self.add_kind.addItem(label, key)
+        self.add_kind.setToolTip(tr("新添加的文件按这里的类型保存；“自动识别”按文件名和首页文字判断，之后可一键更改"))
+        add_kind_label = QLabel(tr("添加为(&A)"))
+        add_kind_label.setBuddy(self.add_kind)
+        self.add_kind.setAccessibleName(tr("添加为"))
+        add_as.addRow(add_kind_label, self.add_kind)
+        side.addLayout(add_as)
         details = QFormLayout()
         self.kind_combo = QComboBox()
-        for key, label in kind_labels().items():
+        for key, label in labels.items():
             self.kind_combo.addItem(label, key)
         self.kind_combo.currentIndexChanged.connect(self._kind_edited)
         self.title_edit = QLineEdit()
@@ -145,9 +175,37 @@ class AttachmentsPage(QWidget):
         details.addRow(kind_label, self.kind_combo)
         details.addRow(title_label, self.title_edit)
         side.addLayout(details)
+        # One click changes the kind: a button per kind, the current one held down. They follow
+        # the kind box's enabled state (a role may lock it, see desktop/roles.py).
+        self.kind_note = QLabel()
+        self.kind_note.setObjectName("attachments.kind_note")
+        self.kind_note.setWordWrap(True)
+        side.addWidget(self.kind_note)
+        quick = QHBoxLayout()
+        self.kind_buttons: dict[str, QPushButton] = {}
+        for key, label in labels.items():
+            button = QPushButton(label)
+            button.setObjectName(f"attachments.kind.{key}")
+            button.setCheckable(True)
+            button.setToolTip(tr("把所选附件的类型改为“{kind}”").format(kind=label))
+            button.clicked.connect(lambda _checked=False, k=key: self._set_kind(k))
+            quick.addWidget(button)
+            self.kind_buttons[key] = button
+        side.addLayout(quick)
+        self._mirror = _EnabledMirror(list(self.kind_buttons.values()), self)
+        self.kind_combo.installEventFilter(self._mirror)
         self.info = QLabel()
         self.info.setWordWrap(True)
         side.addWidget(self.info)
+        findings_title = QLabel(tr("预检"))
+        findings_title.setObjectName("attachments.findings_title")
+        side.addWidget(findings_title)
+        self.findings = QListWidget()
+        self.findings.setObjectName("attachments.findings")
+        self.findings.setAccessibleName(tr("预检发现的问题"))
+        self.findings.setWordWrap(True)
+        self.findings.setMaximumHeight(170)
+        side.addWidget(self.findings)
         moves = QHBoxLayout()
         self.up_button = QPushButton(tr("上移"))
         self.down_button = QPushButton(tr("下移"))
@@ -182,6 +240,7 @@ class AttachmentsPage(QWidget):
         self.show_issues()
         self.refresh()
         self._load_thumbnails()
+        self._examine_missing()
 
     def show_issues(self) -> None:
         lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
@@ -192,7 +251,7 @@ class AttachmentsPage(QWidget):
         current = self._current_id()
         self.list.blockSignals(True)
         self.list.clear()
-        labels = kind_labels()
+        labels = kind_labels(self.session.pack)
         placeholder = QPixmap(86, 120)
         placeholder.fill(Qt.GlobalColor.white)
         damaged_icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
@@ -205,6 +264,9 @@ class AttachmentsPage(QWidget):
                 text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
                     n=number, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
                     name=info.original_name)
+                found = self._findings_of(info)
+                if found:
+                    text += tr("\n预检：{count} 项问题").format(count=len(found))
                 icon = QIcon(self.thumbs.get(info.id, placeholder))
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
@@ -215,6 +277,7 @@ class AttachmentsPage(QWidget):
         row = self._row_of(current)
         self.list.setCurrentRow(row if row is not None else (0 if self.list.count() else -1))
         self._select(self.list.currentRow())
+        self._examine_missing()
 
     def _current_id(self) -> int | None:
         item = self.list.currentItem()
@@ -246,6 +309,16 @@ class AttachmentsPage(QWidget):
             self.info.setText(tr("原文件：{name}（{fmt}），{pages} 页").format(
                 name=info.original_name, fmt=info.source_format, pages=info.pages) if has else "")
             self.info.setStyleSheet("")
+        for key, button in self.kind_buttons.items():
+            button.setChecked(has and info.kind == key)
+        how = self.inferred.get(info.id) if has else None
+        notes = {"name": tr("类型是按文件名自动识别的；不对请点击下面的按钮更改。"),
+                 "text": tr("类型是按首页文字自动识别的；不对请点击下面的按钮更改。"),
+                 "none": tr("没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。").format(
+                     kind=kind_labels(self.session.pack).get("other", ""))}
+        self.kind_note.setText(notes.get(how, ""))
+        self.kind_note.setVisible(bool(how))
+        self._show_findings(info if has and not info.damaged else None)
 
     def _info(self, attachment_id: int | None):
         return next((a for a in self.session.attachments() if a.id == attachment_id), None)
@@ -253,7 +326,144 @@ class AttachmentsPage(QWidget):
     def _kind_edited(self) -> None:
         attachment_id = self._current_id()
         if attachment_id is not None:
+            self.inferred.pop(attachment_id, None)  # the user's choice now
             self.session.update_attachment(attachment_id, kind=self.kind_combo.currentData())
+
+    def _set_kind(self, kind: str) -> None:
+        index = self.kind_combo.findData(kind)
+        if index >= 0 and index != self.kind_combo.currentIndex():
+            self.kind_combo.setCurrentIndex(index)  # stored by _kind_edited
+        else:
+            self._select(self.list.currentRow())  # a click on the current kind keeps it held down
+
+    # -- preflight --------------------------------------------------------------------------
+    def _findings_of(self, info) -> list:
+        from forms.attachments.preflight import Examination, findings
+
+        examination = self.examinations.get(info.sha256)
+        if not isinstance(examination, Examination):
+            return []
+        limit = int(self.session.pack.upload.max_file_mb * 1024 * 1024)
+        return findings(examination, info.size, limit)
+
+    def _show_findings(self, info) -> None:
+        from forms.attachments.preflight import Examination
+
+        self.findings.clear()
+        if info is None:
+            return
+        lang_ = self.session.lang
+        examination = self.examinations.get(info.sha256)
+        if isinstance(examination, UserError):
+            self.findings.addItem(tr("无法预检：{message}").format(message=examination.message(lang_)))
+            return
+        if not isinstance(examination, Examination):
+            self.findings.addItem(tr("正在预检…"))
+            return
+        found = self._findings_of(info)
+        if not found:
+            self.findings.addItem(tr("未发现问题：页面尺寸、分辨率、方向、空白页和颜色都正常。"))
+            return
+        fixes = fix_labels()
+        for finding in found:
+            advice = (tr("建议：{fix}").format(fix=fixes.get(finding.fix, finding.fix)) if finding.fix
+                      else tr("建议：重新扫描"))
+            item = QListWidgetItem(f"{finding.message(lang_)}\n{advice}")
+            item.setData(Qt.ItemDataRole.UserRole, (finding.page, finding.code, finding.fix))
+            item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
+            self.findings.addItem(item)
+
+    def _examine_missing(self) -> None:
+        """Find the examination of every attachment that has none yet: the draft's record when
+        ours, else examined again on a worker (and the record stored, when the draft is ours to
+        write)."""
+        if self.preflight_job is not None or getattr(self.session, "closed", False):
+            return
+        known = len(self.examinations)
+        missing = self._unexamined()
+        if len(self.examinations) != known:  # records read from the draft: show them
+            self._relabel()
+            self._select(self.list.currentRow())
+        if not missing:
+            return
+
+        self.preflight_job = workers.start(lambda progress, cancel: _examine_stored(missing, cancel))
+        self.preflight_job.succeeded.connect(self._examined)
+        self.preflight_job.ended.connect(self._preflight_ended)
+
+    def _unexamined(self) -> list[tuple[str, str, bytes]]:
+        """(digest, title, PDF) of each attachment with no examination yet and no record of ours
+        in the draft (those with one are taken from it here)."""
+        from forms.attachments.intake_record import decode
+        from forms.draft.attachments import entry_key
+
+        infos = [a for a in self.session.attachments() if not a.damaged and a.sha256 not in self.examinations]
+        if not infos:
+            return []
+        try:
+            meta = self.session.draft.meta()
+        except UserError:
+            meta = {}
+        missing = []
+        for info in infos:
+            examination = decode(info.sha256, meta.get(entry_key(info.sha256)))
+            if examination is not None:
+                self.examinations[info.sha256] = examination
+                continue
+            try:
+                missing.append((info.sha256, info.title, self.session.attachment_pdf(info.id)))
+            except UserError as exc:
+                self.examinations[info.sha256] = exc
+        return missing
+
+    def _examined(self, results) -> None:
+        if getattr(self.session, "closed", False):
+            return
+        self._keep(results)
+        self._relabel()
+        self._select(self.list.currentRow())
+
+    def _preflight_ended(self) -> None:
+        self.preflight_job = None
+        if not getattr(self.session, "closed", False):
+            self._examine_missing()  # attachments added or replaced meanwhile
+
+    def _keep(self, results) -> None:
+        """Remember examinations, and store the records of ours in the draft (a cache: a write
+        that fails only means they are examined again next time)."""
+        from forms.attachments.intake_record import encode
+        from forms.draft.attachments import entry_key
+
+        records = {}
+        for sha, examination in results:
+            self.examinations[sha] = examination
+            if not isinstance(examination, UserError):
+                value = encode(sha, examination)
+                if value is not None:
+                    records[entry_key(sha)] = value
+        if records and self.session.editable:
+            try:
+                self.session.draft.store_attachment_entries(records)
+            except UserError:
+                pass
+
+    def _relabel(self) -> None:
+        """The list's texts (the findings count) without rebuilding it."""
+        labels = kind_labels(self.session.pack)
+        infos = {a.id: a for a in self.session.attachments()}
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            info = infos.get(item.data(Qt.ItemDataRole.UserRole))
+            if info is None or info.damaged:
+                continue
+            text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
+                n=row + 1, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
+                name=info.original_name)
+            found = self._findings_of(info)
+            if found:
+                text += tr("\n预检：{count} 项问题").format(count=len(found))
+            item.setText(text)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", " "))
 
     def _title_edited(self) -> None:
         attachment_id, title = self._current_id(), self.title_edit.text().strip()
@@ -321,23 +531,37 @@ class AttachmentsPage(QWidget):
                 self.services.prompter.error(tr("无法添加附件"), exc.message(self.session.lang))
                 return None
         self._meta = dict(meta or {})
+        pack = self.session.pack
+        # Attachments not examined yet are examined first: a duplicate of one must be caught.
+        unexamined = self._unexamined() if replace is None else []
 
         def intake(progress, cancel):
+            from forms.attachments.kinds import infer_kind
+            from forms.attachments.preflight import examine
+
             done, refused = [], []
             for number, path in enumerate(paths):
                 if cancel():
                     break
                 try:
                     result = normalise(path, path.name, cancel=cancel,
-                                       progress=lambda d, t, n=number: progress(n * 100 + 100 * d // max(t, 1), len(paths) * 100))
+                                       progress=lambda d, t, n=number: progress(n * 100 + 90 * d // max(t, 1), len(paths) * 100))
                 except UserError as exc:
                     if cancel():
                         break
                     refused.append((path.name, exc))
                     continue
-                done.append((path, result, thumbnail(result.pdf), hashlib.sha256(result.pdf).hexdigest()))
+                try:  # preflight and the first page's text, in the worker like the intake
+                    examination = examine(result.pdf, cancel=cancel)
+                except UserError as exc:
+                    if cancel():
+                        break
+                    examination = exc
+                text = examination.text if not isinstance(examination, UserError) else ""
+                done.append((path, result, thumbnail(result.pdf), hashlib.sha256(result.pdf).hexdigest(),
+                             examination, infer_kind(pack, path.name, text)))
                 progress((number + 1) * 100, len(paths) * 100)
-            return done, refused
+            return done, refused, _examine_stored(unexamined, cancel)
 
         self.progress = QProgressDialog(tr("正在导入附件…"), tr("取消"), 0, len(paths) * 100, self)
         self.progress.setWindowTitle(tr("导入附件"))
@@ -360,18 +584,33 @@ class AttachmentsPage(QWidget):
             self.progress.setValue(min(done, total))
 
     def _imported(self, outcome) -> None:
-        done, refused = outcome
+        done, refused, examined = outcome
+        self._keep(examined)
         replacing, self._replacing = self._replacing, None
         if replacing is not None and done:
-            _path, result, image, digest = done[0]
+            _path, result, image, digest, examination, _guess = done[0]
             attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
+            if attachment_id is not None:
+                self._keep([(digest, examination)])  # its record, now that it is in the draft
             if attachment_id is not None and image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)
             self.refresh()
             done = []
-        for path, result, image, digest in done:
-            kind, title = self._meta.get(path, ("other", Path(result.original_name).stem))
-            attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest)
+        # the added files' records are written with them (Draft.add_attachment)
+        self.examinations.update((item[3], item[4]) for item in done)
+        chosen = self.add_kind.currentData()
+        refused = list(refused)
+        for path, result, image, digest, examination, guess in done:
+            given, title = self._meta.get(path, (None, Path(result.original_name).stem))
+            kind = given or chosen or guess.kind
+            duplicate = self._duplicate(examination)
+            if duplicate is not None:  # listed with the other files not imported (the draft refuses it too)
+                refused.append((path.name, duplicate))
+                continue
+            attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest,
+                                                        **self._duplicate_check(digest, examination))
+            if attachment_id is not None and not given and not chosen:
+                self.inferred[attachment_id] = guess.source
             if attachment_id is not None and image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)
         if done:
@@ -380,6 +619,31 @@ class AttachmentsPage(QWidget):
         if refused:
             lang = self.session.lang
             self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
+
+    def _duplicate(self, examination) -> UserError | None:
+        from forms.attachments.preflight import Examination
+        from forms.draft.attachments import duplicate, first_duplicate
+
+        if not isinstance(examination, Examination):
+            return None
+        keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
+        rows = [(info.title, info.sha256) for info in self.session.attachments()]
+        found = first_duplicate(rows, examination.key, keys)
+        return duplicate(*found) if found is not None else None
+
+    def _duplicate_check(self, digest: str, examination) -> dict:
+        """What the draft needs to refuse a duplicate and to keep the intake record with the
+        attachment (the content keys of what is attached, from their examinations)."""
+        from forms.attachments.intake_record import encode
+        from forms.attachments.preflight import Examination
+        from forms.draft.attachments import entry_key
+
+        if not isinstance(examination, Examination):
+            return {}
+        keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
+        record = encode(digest, examination)
+        return {"content_key": examination.key, "known_keys": keys,
+                "entries": {entry_key(digest): record} if record else None}
 
     def _failed(self, exc) -> None:
         text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
@@ -419,3 +683,32 @@ class AttachmentsPage(QWidget):
             if image is not None:
                 self.thumbs[attachment_id] = QPixmap.fromImage(image)
         self.refresh()
+
+
+def _examine_stored(items: list[tuple[str, str, bytes]], cancel) -> list[tuple[str, object]]:
+    """(digest, Examination or the UserError that stopped it) of stored attachments; on a worker."""
+    from forms.attachments.intake_record import examine_stored
+
+    out: list[tuple[str, object]] = []
+    for sha, title, pdf in items:
+        if cancel():
+            break
+        try:
+            out.append((sha, examine_stored(pdf, title, cancel=cancel)))
+        except UserError as exc:
+            out.append((sha, exc))
+    return out
+
+
+class _EnabledMirror(QObject):
+    """Enables ``targets`` whenever the watched widget is enabled, and disables them with it."""
+
+    def __init__(self, targets: list[QWidget], parent: QObject) -> None:
+        super().__init__(parent)
+        self.targets = targets
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.EnabledChange:
+            for target in self.targets:
+                target.setEnabled(watched.isEnabled())
+        return False

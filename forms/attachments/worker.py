@@ -24,6 +24,10 @@ def run_job(fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | N
     from forms.attachments.rebuild import _Copier, rebuild_pdf, save
     from forms.attachments.scan import active_content
 
+    if fmt == "examine":  # preflight of a PDF of ours (issue 12): JSON out, not a PDF
+        from forms.attachments.preflight import run_examination
+
+        return run_examination(data, limits, progress)
     if ops is not None and fmt == "pdf":  # page fixes, then the same rebuild as any PDF
         from forms.attachments.page_ops import transform
 

@@ -26,7 +26,7 @@ def check(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[Issue]:
     check_fields(data, pack, out)
     check_eligibility(data, pack, out)
     check_amount_units(data, pack, out)
-    check_required_uploads(data, pack.category(data.get("category")), out)
+    check_required_uploads(data, pack.category(data.get("category")), out, pack)
     return out.issues
 
 

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..pack import Category
+from ..pack import Category, Pack
 from .issue import Collector
 
 CODE = "attachments.required"
-# The kinds' names as the user sees them on the attachments step.
-KIND_LABELS = {"contract": ("技术合同扫描件", "technology contract scan"), "payment_proof": ("到账证明", "payment proof")}
 
 
 def present_kinds(data: dict[str, Any]) -> set[str]:
@@ -22,11 +20,13 @@ def present_kinds(data: dict[str, Any]) -> set[str]:
     return {item.get("kind") for item in items if isinstance(item, dict) and isinstance(item.get("kind"), str)}
 
 
-def check_required_uploads(data: dict[str, Any], category: Category | None, out: Collector) -> None:
+def check_required_uploads(data: dict[str, Any], category: Category | None, out: Collector,
+                           pack: Pack | None = None) -> None:
+    """``pack`` names the kinds as the attachments step does (its ``[[attachment_kinds]]``)."""
     if category is None:
         return
     present = present_kinds(data)
     for kind in category.required_attachments:
         if kind not in present:
-            zh, en = KIND_LABELS.get(kind, (kind, kind))
-            out.error(f"attachments.{kind}", CODE, kind_label=en if out.lang == "en" else zh)
+            label = pack.kind_label(kind, out.lang) if pack is not None else kind
+            out.error(f"attachments.{kind}", CODE, kind_label=label)

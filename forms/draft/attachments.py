@@ -67,6 +67,57 @@ def append(
     return insert(con, position, kind, title, original_name, source_format, pages, sha256, pdf, added)
 
 
+# Issue 12: what intake learnt about an attachment (content key, preflight) is kept in ``meta``
+# under ENTRY_PREFIX + the first 48 hex digits of its PDF's digest (meta keys are at most 64
+# characters); forms.attachments.intake_record writes, signs and re-checks them.
+ENTRY_PREFIX = "intake:"
+
+
+def entry_key(sha256: str) -> str:
+    return ENTRY_PREFIX + sha256[:48].lower()
+
+
+def duplicate_of(con: sqlite3.Connection, content_key: str, known_keys: dict[str, str]) -> tuple[int, str] | None:
+    """(number, title) of the first attachment whose content key (``known_keys``: by PDF
+    digest, re-checked by the caller) is ``content_key``."""
+    rows = con.execute("SELECT title, sha256 FROM attachments ORDER BY position, id").fetchall()
+    return first_duplicate(rows, content_key, known_keys)
+
+
+def first_duplicate(rows: list[tuple[Any, Any]], content_key: str, known_keys: dict[str, str]) -> tuple[int, str] | None:
+    """The rule itself, on (title, sha256) rows in their order: also asked by the app before an
+    add, to list a duplicate with the other files it could not import."""
+    for number, (title, sha256) in enumerate(rows, start=1):
+        if isinstance(sha256, str) and known_keys.get(sha256.lower()) == content_key:
+            return number, title if isinstance(title, str) else ""
+    return None
+
+
+def duplicate(number: int, title: str) -> DraftError:
+    return DraftError(
+        "attach.duplicate",
+        f"此文件的内容与附件 {number}（{title:.80}）相同，已在草稿中，没有重复添加。",
+        f"This file has the same content as attachment {number} ({title:.80}), which is already in the draft; "
+        "it was not added again.",
+    )
+
+
+def write_entries(con: sqlite3.Connection, entries: dict[str, str]) -> None:
+    """Store intake entries and drop those of attachments no longer in the draft (the meta table
+    is capped: a draft whose attachments were replaced many times must not outgrow it)."""
+    live = {entry_key(sha) for (sha,) in con.execute("SELECT sha256 FROM attachments") if isinstance(sha, str)}
+    for key, value in entries.items():
+        if not key.startswith(ENTRY_PREFIX):
+            raise invalid("附件记录的名称无效", f"invalid attachment entry {key!r:.80}")
+        con.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+    stale = [key for (key,) in con.execute("SELECT key FROM meta WHERE substr(key, 1, ?) = ?",
+                                            (len(ENTRY_PREFIX), ENTRY_PREFIX)) if key not in live]
+    con.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in stale])
+
+
 def list_all(con: sqlite3.Connection, cap: int) -> list[AttachmentInfo]:
     rows = con.execute(
         "SELECT id, position, kind, title, original_name, source_format, pages, sha256, length(pdf), added "

@@ -319,14 +319,38 @@ class Draft(WorkflowRecords, PageHistory):
     # ---------------------------------------------------------------- attachments
 
     def add_attachment(
-        self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
+        self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes,
+        content_key: str | None = None, known_keys: Mapping[str, str] | None = None,
+        entries: Mapping[str, str] | None = None,
     ) -> int:
+        """Append an attachment. With ``content_key``, one whose content key (``known_keys``, by
+        PDF digest) is the same is refused as ``attach.duplicate``, naming it; ``entries``
+        (intake records, see ``attachment_rows.ENTRY_PREFIX``) are stored in the same transaction."""
         digest = attachment_rows.check_new(kind, title, original_name, source_format, pages, sha256, pdf)
+        entries = dict(entries or {})
+        for key, value in entries.items():
+            foreign.check_meta_key(key)
+            foreign.check_meta_value(key, value)
         with self._tx() as con, self._journaled(con, "add"):
-            return attachment_rows.append(
+            if content_key is not None:
+                found = attachment_rows.duplicate_of(con, content_key, dict(known_keys or {}))
+                if found is not None:
+                    raise attachment_rows.duplicate(*found)
+            att_id = attachment_rows.append(
                 con, kind=kind, title=title, original_name=original_name, source_format=source_format, pages=pages,
                 sha256=digest, pdf=pdf, added=files.now(),
             )
+            attachment_rows.write_entries(con, entries)
+            return att_id
+
+    def store_attachment_entries(self, entries: Mapping[str, str]) -> None:
+        """Store intake records of attachments already in the draft (recomputed ones); those of
+        attachments no longer there are dropped."""
+        for key, value in entries.items():
+            foreign.check_meta_key(key)
+            foreign.check_meta_value(key, value)
+        with self._tx() as con:
+            attachment_rows.write_entries(con, dict(entries))
 
     def attachments(self) -> list[AttachmentInfo]:
         """In their order (``N`` of ``cxy detach`` is the 1-based place in this list), each with

@@ -20,7 +20,7 @@ MB = 1024 * 1024
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("attach", help="add scans or PDFs to a draft (sanitised on intake)")
     p.add_argument("draft")
-    p.add_argument("--kind", required=True, choices=KINDS)
+    p.add_argument("--kind", choices=KINDS, help="default: inferred from the file name, else from the first page's text")
     p.add_argument("--title", help="title shown in the package (default: the file name)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_attach)
@@ -56,6 +56,10 @@ def register(subparsers: Any) -> None:
     from forms.attachments.pages_cli import register as register_pages  # pages, undo, redo (issue 12)
 
     register_pages(subparsers)
+
+    from forms.attachments.preflight_cli import register as register_preflight  # issue 12
+
+    register_preflight(subparsers)
 
 
 def _say(args: argparse.Namespace, zh: str, en: str) -> str:
@@ -112,26 +116,70 @@ def _write(args: argparse.Namespace, data: bytes) -> None:
 
 
 def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
+    """Each file: intake, preflight, the kind (``--kind``, else inferred), then stored, or refused
+    as a duplicate of an attachment already there (exit 1 when any file was refused)."""
+    import hashlib
+    import sys
+
     from forms.attachments import normalise
+    from forms.attachments.intake_record import encode, known_keys, records
+    from forms.attachments.kinds import infer_kind
+    from forms.attachments.preflight import examine, findings
     from forms.draft import Draft
-    from forms.transfer import store_attachment
+    from forms.draft.attachments import entry_key
 
     files = [Path(name) for name in args.files]
     for file in files:
         if not file.is_file():
             raise UserError("attach.not_found", f"找不到文件：{file}", f"File not found: {file}")
+    lang = getattr(args, "lang", "zh")
     draft = Draft.open(Path(args.draft))
+    refused = 0
     try:
+        keys = known_keys(records(draft))
         for number, file in enumerate(files, start=1):
             result = normalise(file, file.name)
+            try:
+                examination = examine(result.pdf)
+            except UserError as exc:  # the file itself was accepted: it is added, unexamined
+                print(f"cxy: {file.name}: {_say(args, '未能预检', 'not preflighted')}: {exc.message(lang)}",
+                      file=sys.stderr)
+                examination = None
             title = args.title or file.stem
             if args.title and len(files) > 1:
                 title = f"{args.title}（{number}）"
-            store_attachment(draft, result, kind=args.kind, title=title)
-            print(_say(args, f"已添加：{title}（{result.pages} 页）", f"Added: {title} ({result.pages} pages)"))
+            guess = None if args.kind else infer_kind(pack, file.name, examination.text if examination else "")
+            kind = args.kind or guess.kind
+            sha = hashlib.sha256(result.pdf).hexdigest()
+            entry = encode(sha, examination) if examination else None
+            try:
+                draft.add_attachment(
+                    kind=kind, title=title, original_name=result.original_name, source_format=result.source_format,
+                    pages=result.pages, sha256=sha, pdf=result.pdf, known_keys=keys,
+                    content_key=examination.key if examination else None,
+                    entries={entry_key(sha): entry} if entry else None)
+            except UserError as exc:
+                if exc.code != "attach.duplicate":
+                    raise
+                print(f"cxy: {file.name}: {exc.message(lang)}", file=sys.stderr)
+                refused += 1
+                continue
+            if examination is not None:
+                keys[sha] = examination.key
+            label = pack.kind_label(kind, lang)
+            how = {"name": _say(args, "，按文件名判断", ", from its name"),
+                   "text": _say(args, "，按首页文字判断", ", from its first page")}.get(guess.source, "") if guess else ""
+            print(_say(args, f"已添加：{title}（{result.pages} 页，{label}{how}）",
+                       f"Added: {title} ({result.pages} pages, {label}{how})"))
+            found = findings(examination, len(result.pdf), int(pack.upload.max_file_mb * MB)) if examination else []
+            if found:
+                print(_say(args, f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
+                           f"  preflight found {len(found)} issues (see cxy preflight):"))
+                for finding in found:
+                    print(f"  - {finding.message(lang)}")
     finally:
         draft.close()
-    return 0
+    return 1 if refused else 0
 
 
 def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:

@@ -94,7 +94,7 @@ def test_cancel_stops_the_import(qtbot, window, tmp_path):
     bare_sample(window, "tech_vp")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
-    files = [make_pdf(tmp_path / f"p{n}.pdf", pages=1) for n in range(4)]
+    files = [make_pdf(tmp_path / f"p{n}.pdf", pages=1, title=f"p{n}") for n in range(4)]
     job = page.import_files(files)
     cancel = next(b for b in page.progress.findChildren(QPushButton))
     cancel.click()
@@ -109,7 +109,8 @@ def test_dragging_an_item_stores_the_new_order(qtbot, window, tmp_path):
     bare_sample(window, "tech_vp")
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
-    page.import_files([make_pdf(tmp_path / f"{name}.pdf", pages=1) for name in ("a", "b", "c")])
+    # three different files: the same content twice would be refused as a duplicate (issue 12)
+    page.import_files([make_pdf(tmp_path / f"{name}.pdf", pages=1, title=name) for name in ("a", "b", "c")])
     wait_import(qtbot, page)
     # What an internal drag does to the list, then the drop handler's signal.
     assert page.list.model().moveRow(QModelIndex(), 2, QModelIndex(), 0)

@@ -66,14 +66,14 @@ def test_review_lists_them_blocks_final_and_jumps_to_the_attachments_step(qtbot,
     assert set(fields) == REQUIRED
     assert not review.final_button.isEnabled()
     labels = {review.tree.topLevelItem(n).text(2) for n in range(review.tree.topLevelItemCount())}
-    assert labels == {"附件：技术合同", "附件：到账证明"}
+    assert labels == {"附件：技术合同扫描件", "附件：到账证明"}  # the pack's names (issue 12)
     review.tree.itemClicked.emit(review.tree.topLevelItem(0), 0)
     assert window.view.current_key() == "attachments"
 
     # Adding a contract scan and a payment proof clears both lines.
     page = window.view.attachments_page
-    files = {make_pdf(tmp_path / "合同.pdf", pages=1): ("contract", "合同"),
-             make_pdf(tmp_path / "到账.pdf", pages=1): ("payment_proof", "到账证明")}
+    files = {make_pdf(tmp_path / "合同.pdf", pages=1, title="Contract"): ("contract", "合同"),
+             make_pdf(tmp_path / "到账.pdf", pages=1, title="Receipt"): ("payment_proof", "到账证明")}
     page.import_files(list(files), files)
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
     qtbot.waitUntil(lambda: not window.session.errors())

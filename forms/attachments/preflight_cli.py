@@ -1,0 +1,102 @@
+"""``cxy preflight DRAFT [--json]``: what an office would send back about each attachment.
+
+Exit 0: no findings; 1: findings; 2: unusable (the draft, or an attachment that cannot be read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from forms.pack import Pack
+
+MB = 1024 * 1024
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("preflight", help="check every attachment: size, A4, resolution, rotation, blank pages, colour")
+    p.add_argument("draft")
+    p.add_argument("--json", action="store_true", help="{findings: [{attachment, page, code, message, fix}], ...}")
+    p.set_defaults(func=cmd_preflight)
+
+
+def report(draft: Any, pack: Pack, lang: str) -> dict[str, Any]:
+    """Findings and unusable attachments of a draft, as the JSON of ``cxy preflight --json``."""
+    from forms.attachments.intake_record import records
+    from forms.attachments.preflight import findings
+
+    limit = int(pack.upload.max_file_mb * MB)
+    out: dict[str, Any] = {"attachments": [], "findings": [], "unusable": []}
+    for record in records(draft):
+        info = record.info
+        out["attachments"].append({"attachment": record.number, "title": info.title, "kind": info.kind,
+                                   "pages": info.pages, "bytes": info.size})
+        if record.examination is None:
+            out["unusable"].append({"attachment": record.number, "code": record.error.code,
+                                    "message": record.error.message(lang)})
+            continue
+        for finding in findings(record.examination, info.size, limit):
+            out["findings"].append({"attachment": record.number, "page": finding.page, "code": finding.code,
+                                    "message": finding.message(lang), "fix": finding.fix})
+    return out
+
+
+def cmd_preflight(args: argparse.Namespace, pack: Pack) -> int:
+    lang = getattr(args, "lang", "zh")
+    with _draft(Path(args.draft)) as draft:
+        result = report(draft, pack, lang)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print(result, pack, lang)
+    if result["unusable"]:
+        return 2
+    return 1 if result["findings"] else 0
+
+
+def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
+    def say(zh: str, en: str) -> str:
+        return en if lang == "en" else zh
+
+    for item in result["attachments"]:
+        number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
+        kind = pack.kind_label(item["kind"], lang)
+        print(say(f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
+                  f"Attachment {number}: {item['title']} ({kind}, {item['pages']} pages, {size})"))
+        for bad in (u for u in result["unusable"] if u["attachment"] == number):
+            print(f"  {bad['message']}")
+        for finding in (f for f in result["findings"] if f["attachment"] == number):
+            fix = say(f"（修正：{finding['fix']}）", f" (fix: {finding['fix']})") if finding["fix"] else ""
+            print(f"  {finding['message']}{fix}")
+    count = len(result["findings"])
+    if not result["attachments"]:
+        print(say("草稿中没有附件", "The draft has no attachments"))
+    elif not count and not result["unusable"]:
+        print(say("预检通过：没有发现问题", "Preflight passed: nothing found"))
+    else:
+        print(say(f"共 {count} 项预检问题", f"{count} preflight findings"))
+
+
+@contextmanager
+def _draft(path: Path) -> Iterator[Any]:
+    """Read-only, where it lies; not inside one long snapshot (examining may take a while, and
+    a snapshot held that long would make the app's saves wait). An older format is read
+    through ``opened``'s private upgraded copy."""
+    from forms.cli import opened
+    from forms.draft import Draft, DraftError
+
+    try:
+        draft = Draft.open(path, readonly=True)
+    except DraftError as exc:
+        if exc.code != "draft.needs_upgrade":
+            raise
+        with opened(path) as copy:
+            yield copy
+        return
+    try:
+        yield draft
+    finally:
+        draft.close()
