@@ -56,6 +56,9 @@ def one_line_refusal(result: subprocess.CompletedProcess, *needles: str) -> None
 def page_pdf(label: str) -> bytes:
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(595.28, 841.89))
+    # Each attachment its own content: the same page twice is refused as a duplicate.
+    height = 100 + 10 * len(label)
+    pdf.pages[0].Contents = pdf.make_stream(f"0 0 0 rg 72 600 200 {height} re f".encode())
     pdf.docinfo["/Title"] = label
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True)
