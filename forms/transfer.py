@@ -47,8 +47,10 @@ def _outside(file: str, base: Path) -> UserError:
     )
 
 
-def resolve_attachment_files(items: list[dict[str, Any]], base: Path) -> list[tuple[Path, str, str]]:
-    """(path, kind, title) of each attachment that names a ``file``. A path resolves only inside
+def resolve_attachment_files(items: list[dict[str, Any]], base: Path,
+                             default_kind: str | None = "other") -> list[tuple[Path, str | None, str]]:
+    """(path, kind, title) of each attachment that names a ``file`` (``default_kind`` for one
+    that names no kind; None: inferred later, as ``cxy attach`` does). A path resolves only inside
     ``base`` (the JSON's own folder): a JSON may come from anyone, and an absolute path, a ``..``
     or a symlink leading out would pull any file of the user's into the draft and the package.
     Checked for every item before any is read."""
@@ -78,7 +80,7 @@ def resolve_attachment_files(items: list[dict[str, Any]], base: Path) -> list[tu
             raise _outside(file, base_real)
         if not real.is_file():
             raise UserError("json.attachment", f"附件不是普通文件：{path}", f"The attachment is not a regular file: {path}")
-        kind = item.get("kind") or "other"
+        kind = item.get("kind") or default_kind
         title = item.get("title") or Path(file).stem
         files.append((real, kind, title))
     return files
@@ -120,9 +122,13 @@ def import_json_file(source: Path, dest: Path, *, default_pack: str,
     """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, values
     typed as people type them made what the contract stores, every attachment path checked
     before any work) into a new draft at ``dest``, all or nothing. A (zh, en) line per converted
-    value (123456元 → 12.3456 万元) is appended to ``notes``."""
-    from .attachments import normalise as intake
+    value (123456元 → 12.3456 万元) is appended to ``notes``.
+
+    Each attachment goes through intake and preflight as with ``cxy attach``: a kind the JSON
+    leaves out is inferred, the preflight record is stored with it, and two attachments with the
+    same content refuse the whole import, naming both (see :func:`import_attachments`)."""
     from .limits import pack_for
+    from .pack import load_pack
     from .typed import type_received
 
     source = Path(source)
@@ -130,30 +136,85 @@ def import_json_file(source: Path, dest: Path, *, default_pack: str,
     check_shape(data)
     converted = type_received(data, pack_for(data))
     check_shape(data)  # the limits hold for what is stored
-    files = resolve_attachment_files(data.pop("attachments", []), source.parent)
+    files = resolve_attachment_files(data.pop("attachments", []), source.parent, default_kind=None)
+    pack_id = data.get("pack") or default_pack
 
     def fill(draft: Any) -> None:
         draft.replace_data(data)
-        for path, kind, title in files:
-            store_attachment(draft, intake(path, path.name), kind=kind, title=title)
+        import_attachments(draft, files, _pack_or_none(pack_id) or load_pack(default_pack))
 
-    create_draft(dest, pack=data.get("pack") or default_pack, category=data.get("category"), fill=fill,
+    create_draft(dest, pack=pack_id, category=data.get("category"), fill=fill,
                  inputs=[source, *(path for path, _, _ in files)])
     if notes is not None:
         notes.extend(converted)
 
 
-def store_attachment(draft: Any, result: Any, *, kind: str, title: str) -> int:
+def _pack_or_none(pack_id: str) -> Any:
+    from .pack import load_pack
+
+    try:
+        return load_pack(pack_id)
+    except UserError:
+        return None  # Draft.create refuses an unknown pack with its own message
+
+
+def import_attachments(draft: Any, files: Sequence[tuple[Path, str | None, str]], pack: Any) -> None:
+    """Intake, preflight and store each ``(path, kind, title)`` in order, as ``cxy attach`` does.
+
+    A duplicate (same content key as an earlier attachment of the JSON) refuses the whole import
+    rather than skipping the file: the JSON is one application someone prepared, an import that
+    silently left one of its files out would be a different application, and the draft it was
+    going to create does not exist yet, so nothing is lost by stopping. The message names both
+    attachments (place in the JSON, title, file) so the sender can correct the list."""
+    from .attachments import normalise as intake
+    from .attachments.kinds import infer_kind
+    from .attachments.preflight import examine
+
+    seen: dict[str, tuple[int, str, str]] = {}  # content key -> (number, title, file name)
+    for number, (path, kind, title) in enumerate(files, start=1):
+        result = intake(path, path.name)
+        try:
+            examination = examine(result.pdf)
+        except UserError:  # the file itself was accepted: it is stored unexamined (cxy preflight retries)
+            examination = None
+        if examination is not None:
+            first = seen.get(examination.key)
+            if first is not None:
+                raise duplicate_in_json(first, (number, title, path.name))
+            seen[examination.key] = (number, title, path.name)
+        if kind is None:
+            kind = infer_kind(pack, path.name, examination.text if examination else "").kind
+        store_attachment(draft, result, kind=kind, title=title, examination=examination)
+
+
+def duplicate_in_json(first: tuple[int, str, str], second: tuple[int, str, str]) -> UserError:
+    (n1, t1, f1), (n2, t2, f2) = first, second
+    return UserError(
+        "json.duplicate_attachment",
+        f"附件 {n2}（{t2:.80}，{f2}）与附件 {n1}（{t1:.80}，{f1}）内容相同；请从 JSON 中删去其中一个。未导入任何内容",
+        f"Attachment {n2} ({t2:.80}, {f2}) has the same content as attachment {n1} ({t1:.80}, {f1}); remove one "
+        "of them from the JSON. Nothing was imported",
+    )
+
+
+def store_attachment(draft: Any, result: Any, *, kind: str, title: str, examination: Any = None) -> int:
     """Put an intake result into a draft. The draft keys attachments by the digest of the PDF it
-    stores (it can verify that one); ``Normalised.sha256`` is the original file's."""
+    stores (it can verify that one); ``Normalised.sha256`` is the original file's. With
+    ``examination`` (its preflight), the intake record is stored in the same transaction."""
+    from .attachments.intake_record import encode
+    from .draft.attachments import entry_key
+
+    sha = hashlib.sha256(result.pdf).hexdigest()
+    entry = encode(sha, examination) if examination is not None else None
     return draft.add_attachment(
         kind=kind,
         title=title,
         original_name=result.original_name,
         source_format=result.source_format,
         pages=result.pages,
-        sha256=hashlib.sha256(result.pdf).hexdigest(),
+        sha256=sha,
         pdf=result.pdf,
+        entries={entry_key(sha): entry} if entry else None,
     )
 
 
