@@ -174,10 +174,12 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
                 # a notice rule id (G3) is for --json only; other codes name the problem for scripts
                 code = "" if is_rule_id(i["code"]) else f"{i['code']} "
                 print(f"  [{mark}] {code}{i['field'] or '-'}: {i['message']}")
+            names = _pack_of(loaded[name][0], pack)  # the kind as the draft's call names it; --json keeps ids
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
-                print(_say(args.lang, f"  附件 {number}：{a.title}（{a.kind}，{a.pages} 页{state}）",
-                           f"  attachment {number}: {a.title} ({a.kind}, {a.pages} pages{state})"))
+                label = names.kind_label(a.kind, args.lang)
+                print(_say(args.lang, f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
+                           f"  attachment {number}: {a.title} ({label}, {a.pages} pages{state})"))
     return EXIT_ISSUES if has_errors else EXIT_OK
 
 

@@ -27,8 +27,7 @@ from .budget import fit
 from .pages import Entry, cover, footers, slip
 from .seal import Marks, record, seal_of
 
-KIND_ORDER = ("contract", "payment_proof", "other")
-KIND_LABELS = {"contract": ("合同", "Contract"), "payment_proof": ("到账证明", "Payment proof"), "other": ("其他附件", "Other")}
+KIND_ORDER = ("contract", "payment_proof", "other")  # the notice's order; their names are the pack's
 COVER_TITLE = "封面及目录"
 COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
 
@@ -67,8 +66,10 @@ def ordered(attachments: Attachments) -> list[tuple[Any, bytes]]:
     return [item for _, item in indexed]
 
 
-def attachment_title(info: Any) -> str:
-    label = KIND_LABELS[kind_of(info)][0]
+def attachment_title(info: Any, pack: Pack) -> str:
+    """The bookmark and contents line of an attachment: the pack's name of its kind (the
+    package is a Chinese document) and its title."""
+    label = pack.kind_label(kind_of(info), "zh")
     name = getattr(info, "title", "") or getattr(info, "original_name", "") or "附件"
     return f"{label}：{name}"
 
@@ -91,8 +92,8 @@ def _name(info: Any) -> str:
     return str(getattr(info, "title", "") or getattr(info, "original_name", "") or "附件")
 
 
-def _attachment_parts(attachments: Attachments) -> list[asm.Part]:
-    return [asm.Part(attachment_title(info), pdf, kind=kind_of(info)) for info, pdf in ordered(attachments)]
+def _attachment_parts(attachments: Attachments, pack: Pack) -> list[asm.Part]:
+    return [asm.Part(attachment_title(info, pack), pdf, kind=kind_of(info)) for info, pdf in ordered(attachments)]
 
 
 def _count_pages(parts: list[asm.Part]) -> None:
@@ -138,7 +139,7 @@ def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
     stored = attachments
     marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
-    parts = _document_parts(data, pack) + _attachment_parts(attachments)
+    parts = _document_parts(data, pack) + _attachment_parts(attachments, pack)
     _count_pages(parts)
     cover_pdf, cover_pages = _cover(data, pack, parts, digest)
     parts.insert(0, asm.Part(COVER_TITLE, cover_pdf, kind="cover", pages=cover_pages))
@@ -206,7 +207,7 @@ def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bo
     digest = content_hash(data, stored)
     marks = _marks(data, pack, digest, final)
     attachments = checked(attachments) if include_attachments else ()
-    documents = _document_parts(data, pack) + (_attachment_parts(attachments) if include_attachments else [])
+    documents = _document_parts(data, pack) + (_attachment_parts(attachments, pack) if include_attachments else [])
     _count_pages(documents)
     bureaus = recipients(data)
     parts: list[asm.Part] = []
@@ -290,7 +291,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
         if not items:
             continue
-        parts = _attachment_parts(items)
+        parts = _attachment_parts(items, pack)
         overlay: dict[str, bytes] = {}
 
         def build(parts: list[asm.Part] = parts, slot=slot, overlay=overlay) -> pikepdf.Pdf:

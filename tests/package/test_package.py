@@ -52,8 +52,8 @@ def page_texts(pdf: bytes) -> list[str]:
 def test_order_outline_and_page_count(package, attachments):
     reader = PdfReader(BytesIO(package.pdf))
     assert package.pages == len(reader.pages) == 1 + 2 + 3 + 5
-    expected = ["封面及目录", *DOCS, "合同：技术开发合同（第1部分）", "合同：技术开发合同（第2部分）",
-                "到账证明：到账证明（第一笔）", "到账证明：到账证明（第二笔）", "其他附件：企业营业执照"]
+    expected = ["封面及目录", *DOCS, "技术合同扫描件：技术开发合同（第1部分）", "技术合同扫描件：技术开发合同（第2部分）",
+                "到账证明：到账证明（第一笔）", "到账证明：到账证明（第二笔）", "其他材料：企业营业执照"]
     assert package.outline == expected
     outline = outline_titles(reader)
     assert [title for title, _ in outline] == expected
@@ -66,7 +66,7 @@ def test_order_outline_and_page_count(package, attachments):
 def test_cover_lists_every_part_with_its_first_page(package, data):
     cover = page_texts(package.pdf)[0]
     assert data["project"]["name"] in cover and "南京理工大学" in cover and "附件1 科技副总实施的合作项目" in cover
-    for title, page in [("附件1 江苏省产学研合作项目申报书", 2), ("合同：技术开发合同（第1部分）", 7), ("其他附件：企业营业执照", 11)]:
+    for title, page in [("附件1 江苏省产学研合作项目申报书", 2), ("技术合同扫描件：技术开发合同（第1部分）", 7), ("其他材料：企业营业执照", 11)]:
         assert re.search(re.escape(title) + r".*?第 ?" + str(page) + r" ?页", cover.replace("\n", " ")), title
 
 

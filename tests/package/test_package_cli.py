@@ -50,7 +50,7 @@ def test_attach_build_print_and_upload(draft, tmp_path, capsys):
     package = tmp_path / "package.pdf"
     assert main(["build", str(draft), "-o", str(package)]) == 0
     reader = PdfReader(package)
-    assert [item.title for item in reader.outline][-2:] == ["合同：技术开发合同", "到账证明：付款凭证"]
+    assert [item.title for item in reader.outline][-2:] == ["技术合同扫描件：技术开发合同", "到账证明：付款凭证"]
     assert len(reader.pages) == 1 + 2 + 3 + 2
     assert active_content(package.read_bytes()) == []
     assert "已生成" in capsys.readouterr().out

@@ -68,7 +68,7 @@ def test_print_set_with_attachments_repeats_them_in_every_copy(pack, attachments
     pdf = build_print_set(sample("tech_vp"), pack, include_attachments=True, attachments=attachments)
     per_copy = 1 + FORM_AND_LETTERS + len(attachments)
     assert len(PdfReader(BytesIO(pdf)).pages) == 3 * per_copy
-    assert "合同：技术开发合同（第1部分）" in texts(pdf)[0]  # listed on the slip
+    assert "技术合同扫描件：技术开发合同（第1部分）" in texts(pdf)[0]  # listed on the slip
     without = build_print_set(sample("tech_vp"), pack, attachments=attachments)
     assert len(PdfReader(BytesIO(without)).pages) == 3 * (1 + FORM_AND_LETTERS)
 
@@ -83,7 +83,7 @@ def test_upload_files_one_per_slot_in_order(pack, attachments, tmp_path):
     paths = upload_files(sample("tech_vp"), attachments, pack, tmp_path / "up")
     assert [p.name for p in paths] == ["contract.pdf", "payment_proofs.pdf", "other.pdf"]
     contract = PdfReader(paths[0])
-    assert [item.title for item in contract.outline] == ["合同：技术开发合同（第1部分）", "合同：技术开发合同（第2部分）"]
+    assert [item.title for item in contract.outline] == ["技术合同扫描件：技术开发合同（第1部分）", "技术合同扫描件：技术开发合同（第2部分）"]
     assert len(PdfReader(paths[1]).pages) == 2
     for path in paths:
         assert active_content(path.read_bytes()) == []

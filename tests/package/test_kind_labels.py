@@ -1,0 +1,80 @@
+"""Issue 12: an attachment kind is named as its pack names it (``[[attachment_kinds]]``), wherever
+it is printed, bookmarked or listed: the package's bookmarks and contents, the print set's slips,
+the upload files' bookmarks and ``cxy validate``'s attachment lines (ids stay for scripts)."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+import forms.cli
+from forms.package import build_package, build_print_set, upload_files
+from forms.samples import sample
+
+from package_helpers import info, scan_pdf
+
+RELABELLED = {"contract": ("合作合同原件", "cooperation contract"),
+              "payment_proof": ("银行进账单", "bank credit slip"),
+              "other": ("补充文件", "supporting file")}
+
+
+@pytest.fixture(scope="module")
+def relabelled(pack):
+    """The same call with other names for its kinds (what another year's pack may say)."""
+    kinds = [spec.model_copy(update={"label": spec.label.model_copy(update=dict(zip(("zh", "en"), RELABELLED[spec.id])))})
+             for spec in pack.attachment_kinds]
+    return pack.model_copy(update={"attachment_kinds": kinds})
+
+
+@pytest.fixture(scope="module")
+def three():
+    return [(info(kind, title, pdf, pos), pdf) for pos, (kind, title, pdf) in enumerate([
+        ("contract", "技术开发合同", scan_pdf("c")),
+        ("payment_proof", "第一笔", scan_pdf("p")),
+        ("other", "营业执照", scan_pdf("o")),
+    ])]
+
+
+def outline(pdf: bytes) -> list[str]:
+    return [item.title for item in PdfReader(BytesIO(pdf)).outline if not isinstance(item, list)]
+
+
+def test_package_bookmarks_and_contents_use_the_packs_names(relabelled, three):
+    result = build_package(sample("tech_vp"), three, relabelled)
+    assert outline(result.pdf)[-3:] == ["合作合同原件：技术开发合同", "银行进账单：第一笔", "补充文件：营业执照"]
+    cover = PdfReader(BytesIO(result.pdf)).pages[0].extract_text()
+    assert "合作合同原件：技术开发合同" in cover and "技术合同扫描件" not in cover
+
+
+def test_print_set_slip_uses_the_packs_names(relabelled, three):
+    pdf = build_print_set(sample("tech_vp"), relabelled, include_attachments=True, attachments=three)
+    slip = PdfReader(BytesIO(pdf)).pages[0].extract_text()
+    assert "银行进账单：第一笔" in slip and "到账证明：" not in slip
+
+
+def test_upload_file_bookmarks_use_the_packs_names(relabelled, three, tmp_path):
+    paths = upload_files(sample("tech_vp"), three, relabelled, tmp_path / "up")
+    assert [outline(p.read_bytes()) for p in paths] == [
+        ["合作合同原件：技术开发合同"], ["银行进账单：第一笔"], ["补充文件：营业执照"]]
+
+
+@pytest.fixture(scope="module")
+def sample_draft(tmp_path_factory):
+    path = tmp_path_factory.mktemp("validate") / "s.cxy"
+    assert forms.cli.main(["sample", "--category", "tech_vp", "-o", str(path)]) == 0
+    return path
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_validate_lists_attachments_by_the_packs_name(sample_draft, relabelled, lang, capsys, monkeypatch):
+    monkeypatch.setattr(forms.cli, "load_pack", lambda *a, **k: relabelled)
+    capsys.readouterr()
+    forms.cli.main(["--lang", lang, "validate", str(sample_draft)])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip().lower().startswith(("附件 ", "attachment "))]
+    assert lines, "the sample draft lists its attachments"
+    index = 0 if lang == "zh" else 1
+    assert any(RELABELLED["contract"][index] in line for line in lines)
+    assert not any("(contract," in line or "（contract" in line or "payment_proof" in line for line in lines)
+
