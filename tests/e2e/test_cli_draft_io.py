@@ -66,7 +66,7 @@ def test_a_flipped_bit_marks_one_attachment_and_the_rest_still_works(draft, tmp_
     checked = cxy("validate", str(draft))
     assert checked.returncode == 1, checked.stderr
     assert "attachment.damaged attachments.1" in checked.stdout
-    assert "附件 2：到账凭证（1）（payment_proof，1 页，已损坏）" in checked.stdout
+    assert "附件 2：到账凭证（1）（到账证明，1 页，已损坏）" in checked.stdout
     assert "附件 1：技术合同" in checked.stdout and "附件 3：到账凭证（2）" in checked.stdout
     issues = json.loads(cxy("validate", "--json", str(draft)).stdout)["issues"]
     assert [(i["field"], i["code"]) for i in issues if i["severity"] == "error"] == [("attachments.1", "attachment.damaged")]
