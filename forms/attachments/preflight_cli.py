@@ -23,8 +23,9 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=cmd_preflight)
 
 
-def report(draft: Any, pack: Pack, lang: str) -> dict[str, Any]:
-    """Findings and unusable attachments of a draft, as the JSON of ``cxy preflight --json``."""
+def report(draft: Any, pack: Pack, lang: str, *, params: bool = False) -> dict[str, Any]:
+    """Findings and unusable attachments of a draft, as the JSON of ``cxy preflight --json``
+    (``params``: each finding also carries its parameters, for the text printout's fixes)."""
     from forms.attachments.intake_record import records
     from forms.attachments.preflight import findings
 
@@ -40,14 +41,15 @@ def report(draft: Any, pack: Pack, lang: str) -> dict[str, Any]:
             continue
         for finding in findings(record.examination, info.size, limit):
             out["findings"].append({"attachment": record.number, "page": finding.page, "code": finding.code,
-                                    "message": finding.message(lang), "fix": finding.fix})
+                                    "message": finding.message(lang), "fix": finding.fix,
+                                    **({"params": finding.params} if params else {})})
     return out
 
 
 def cmd_preflight(args: argparse.Namespace, pack: Pack) -> int:
     lang = getattr(args, "lang", "zh")
     with _draft(Path(args.draft)) as draft:
-        result = report(draft, pack, lang)
+        result = report(draft, pack, lang, params=not args.json)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -64,13 +66,14 @@ def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
     for item in result["attachments"]:
         number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
         kind = pack.kind_label(item["kind"], lang)
+        pages = f"{item['pages']} page" + ("s" if item["pages"] != 1 else "")
         print(say(f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
-                  f"Attachment {number}: {item['title']} ({kind}, {item['pages']} pages, {size})"))
+                  f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})"))
         for bad in (u for u in result["unusable"] if u["attachment"] == number):
             print(f"  {bad['message']}")
         for finding in (f for f in result["findings"] if f["attachment"] == number):
-            fix = say(f"（修正：{finding['fix']}）", f" (fix: {finding['fix']})") if finding["fix"] else ""
-            print(f"  {finding['message']}{fix}")
+            fix = fix_text(finding, item["pages"], lang)
+            print(f"  {finding['message']}{say(f'（修正：{fix}）', f' (fix: {fix})') if fix else ''}")
     count = len(result["findings"])
     if not result["attachments"]:
         print(say("草稿中没有附件", "The draft has no attachments"))
@@ -78,6 +81,35 @@ def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
         print(say("预检通过：没有发现问题", "Preflight passed: nothing found"))
     else:
         print(say(f"共 {count} 项预检问题", f"{count} preflight findings"))
+
+
+# fix id (forms.attachments.preflight.FIXES) -> (zh, en, the cxy pages options that apply it)
+FIX_TEXTS = {
+    "rotate": ("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise", "--rotate {page}={degrees}"),
+    "delete": ("删除该页", "delete the page", "--delete {page}"),
+    "a4": ("缩放到 A4", "fit it onto A4", "--a4"),
+    "dpi150": ("图像降到 150 dpi", "downsample its images to 150 dpi", "--dpi 150"),
+    "dpi200": ("图像降到 200 dpi", "downsample its images to 200 dpi", "--dpi 200"),
+    "grey": ("转为灰度", "convert it to grey", "--grey"),
+    "split": ("拆分为两个附件", "split it into two attachments", "--split {middle}"),
+}
+
+
+def fix_text(finding: dict[str, Any], pages: int, lang: str) -> str:
+    """A finding's fix in words, with the command that applies it (``cxy pages N …``); "" for
+    none. The JSON keeps the fix id for scripts."""
+    fix = finding.get("fix")
+    if fix not in FIX_TEXTS:
+        return ""
+    zh, en, options = FIX_TEXTS[fix]
+    page = finding.get("page") or 1
+    angle = (finding.get("params") or {}).get("angle")  # rotated_text: the text runs this far counter-clockwise
+    values = {"page": page, "degrees": angle if angle in (90, 180, 270) else 90, "middle": pages // 2 + 1}
+    words = (en if lang == "en" else zh).format(**values)
+    if fix == "split" and pages < 2:
+        return words
+    command = f"cxy pages {finding['attachment']} {options.format(**values)}"
+    return f"{words}, command: {command}" if lang == "en" else f"{words}，命令 {command}"
 
 
 @contextmanager

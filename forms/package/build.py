@@ -258,6 +258,7 @@ class SlotOver:
     fixed_size: int | None  # bytes with that fix
     message: tuple[str, str]  # one line (zh, en) naming the slot, its size and the fix, for the command line
     plain: tuple[str, str] = ("", "")  # the same for the app (no command-line hints)
+    attachments: tuple[int, ...] = ()  # the draft's attachments in this slot (1-based, as validate numbers them)
 
 
 def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
@@ -289,6 +290,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     said: list[tuple[str, str]] = []
     for slot in parse_documents(pack).uploads:
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
+        numbers = tuple(n for n, (info, _) in enumerate(stored, start=1) if kind_of(info) in slot.kinds)
         if not items:
             continue
         parts = _attachment_parts(items, pack)
@@ -308,7 +310,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         fitted = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en))
         if fitted.over:
             fixed = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en), prepare=_grey)
-            slot_over = _slot_over(slot, limit, len(fitted.pdf), None if fixed.over else fixed)
+            slot_over = _slot_over(slot, limit, len(fitted.pdf), None if fixed.over else fixed, numbers)
             if fix and not fixed.over:
                 fitted = fixed
                 said.append(_fixed_note(slot_over))
@@ -342,28 +344,33 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any) -> SlotOver:
+def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any, numbers: tuple[int, ...] = ()) -> SlotOver:
     head_zh = f"上传文件“{slot.zh}”（{slot.file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
     head_en = f"The upload file “{slot.en}” ({slot.file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
+    first = numbers[0] if numbers else "N"  # the command names a real attachment of the slot
     if fixed is None:
         return SlotOver(slot.file, slot.zh, slot.en, size, None, None, (
-            f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages --delete）或把附件拆分后分别上传",
-            f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages --delete) or split the "
-            "attachment and upload the parts",
+            f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
+            f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
+            "split the attachment and upload the parts",
         ), (
             f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
             f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
             "split the attachment and upload the parts",
-        ))
+        ), numbers)
     grey = _mb(len(fixed.pdf))
+    commands = "；".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
+    commands_en = "; ".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
     return SlotOver(slot.file, slot.zh, slot.en, size, "grey", len(fixed.pdf), (
-        f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 cxy pages N --grey 修改草稿中的附件）",
+        f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands} 修改草稿中的附件）",
         f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
-        "cxy pages N --grey)",
+        f"{commands_en})",
     ), (
-        f"{head_zh}。修正：转为灰度后为 {grey}（在附件的页面视图中点“转为灰度”）",
-        f"{head_en}. Fix: in grey it is {grey} (click “Convert to grey” in the attachment's page view)",
-    ))
+        f"{head_zh}。修正：转为灰度后为 {grey}（点“应用修正并保存”写出灰度的上传文件，草稿不变；"
+        "或在附件的页面视图中点“转为灰度”）",
+        f"{head_en}. Fix: in grey it is {grey} (click “Apply the fix and save” to write the upload file in grey, "
+        "the draft unchanged; or click “Convert to grey” in the attachment's page view)",
+    ), numbers)
 
 
 def _fixed_note(slot: SlotOver) -> tuple[str, str]:

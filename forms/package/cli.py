@@ -245,8 +245,10 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
         print(_say(args, zh, en))
     if not paths and not over:
         print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
+    limit = pack.upload.max_file_mb
     for path in paths:
-        print(f"{path}  {path.stat().st_size / MB:.1f} MB")
+        size = f"{path.stat().st_size / MB:.1f} MB"
+        print(_say(args, f"已写出 {path}：{size}（限制 {limit:g} MB）", f"Wrote {path}: {size} (limit {limit:g} MB)"))
     for slot in over:
         print(_say(args, *slot.message))
     return 1 if over else 0

@@ -139,7 +139,7 @@ def test_cli_preflight_exit_codes_and_json(draft_path, tmp_path, capsys):
     assert [a["pages"] for a in report["attachments"]] == [1, 1]
     assert cxy(["preflight", str(draft_path)]) == 1
     out = capsys.readouterr().out
-    assert "附件 2：回单（到账证明，1 页" in out and "（修正：rotate）" in out
+    assert "附件 2：回单（到账证明，1 页" in out and "（修正：顺时针旋转 90°，命令 cxy pages 2 --rotate 1=90）" in out
 
 
 def test_cli_preflight_of_a_damaged_attachment_is_unusable(draft_path, tmp_path, capsys):
