@@ -323,4 +323,8 @@ EN: dict[str, str] = {
     "降到 200 dpi": "reduce to 200 dpi",
     "转为灰度": "convert to grey",
     "拆分为两个附件": "split into two attachments",
+    # fixcore (issue 12)
+    "应用修正并保存": "Apply the fix and save",
+    "正在应用修正并保存上传文件…": "Applying the fix and saving the upload files…",
+    "上传文件": "Upload files",
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, Signal
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -35,7 +36,6 @@ from ..output_jobs import (
     package_job,
     print_job,
     print_set_job,
-    upload_job,
     write_output,
 )
 from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
@@ -45,6 +45,23 @@ from ..widgets.scrolling import scroll_box
 from .field_page import page_title
 
 PDF_FILTER = "PDF (*.pdf)"
+PROGRESS_AFTER_MS = 500  # work shorter than this shows no progress window
+
+
+def upload_files_job(data, attachments, pack, final: bool, folder: Path, inputs: list[Path], fix: bool):
+    """The upload files as ``cxy upload-files [--fix]`` writes them, for desktop.workers: returns
+    (files written, notes, slots over their limit: forms.package.build.SlotOver)."""
+
+    def run(progress, cancel):
+        from forms.package import upload_files
+
+        notes: list = []
+        over: list = []
+        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, final=final,
+                             fix=fix, over=over, progress=progress, cancel=cancel)
+        return files, notes, over
+
+    return run
 
 
 def safe_stem(text: str) -> str:
@@ -71,6 +88,9 @@ class OutputPage(QWidget):
         self.built_at: tuple | None = None
         self._buffer: QBuffer | None = None
         self._secret_loaded = False
+        self.upload_folder: Path | None = None  # where the last upload files went (the fix writes there too)
+        self.upload_over: list = []  # the slots over their limit in that run (SlotOver)
+        self.progress: QProgressDialog | None = None
 
         layout = QVBoxLayout(self)
         layout.addWidget(page_title(tr("输出")))
@@ -107,6 +127,21 @@ class OutputPage(QWidget):
             button.clicked.connect(slot)
             self.buttons[key] = button
             side.addWidget(button)
+            if key == "upload_files":
+                # shown when a slot is over its limit: its name, size and fix, and the button that
+                # applies the fix when one brings it under (upload-files --fix)
+                self.upload_over_label = QLabel()
+                self.upload_over_label.setObjectName("output.upload_over")
+                self.upload_over_label.setWordWrap(True)
+                self.upload_over_label.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']}")
+                self.upload_over_label.hide()
+                side.addWidget(self.upload_over_label)
+                fix = QPushButton(tr("应用修正并保存"))
+                fix.setObjectName("output.upload_fix")
+                fix.clicked.connect(self.apply_upload_fix)
+                fix.hide()
+                self.buttons["upload_fix"] = fix
+                side.addWidget(fix)
         self.include_attachments = QCheckBox(tr("打印稿包含附件"))
         self.include_attachments.setObjectName("output.print_attachments")
         side.addWidget(self.include_attachments)
@@ -209,6 +244,9 @@ class OutputPage(QWidget):
         self._busy(False)
 
     def _failed(self, exc) -> None:
+        if getattr(exc, "code", "") == "package.cancelled":  # the user's own choice: no error box
+            self.result_label.setText(exc.message(self.session.lang))
+            return
         text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
         self.result_label.setText(text)
         self.services.prompter.error(tr("未能完成"), text)
@@ -326,17 +364,60 @@ class OutputPage(QWidget):
 
     def save_upload_files(self) -> workers.Job | None:
         folder = self.services.prompter.choose_folder(tr("选择保存上传文件的文件夹"), self.session.path.parent)
-        inputs = self._inputs() if folder is not None else None
+        if folder is None:
+            return None
+        return self._upload(Path(folder), fix=False)
+
+    def apply_upload_fix(self) -> workers.Job | None:
+        """The fix offered for the slots over their limit (grey), applied to the upload files
+        only, as ``cxy upload-files --fix``: the draft is not changed."""
+        if self.upload_folder is None:
+            return None
+        return self._upload(self.upload_folder, fix=True)
+
+    def _upload(self, folder: Path, *, fix: bool) -> workers.Job | None:
+        inputs = self._inputs()
         if inputs is None:
             return None
-        return self._start(upload_job(*inputs, folder, self._sources()),
-                           lambda files: self._uploaded(folder, files), tr("正在生成上传文件…"))
+        job = self._start(upload_files_job(*inputs, folder, self._sources(), fix),
+                          lambda outcome: self._uploaded(folder, outcome),
+                          tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"))
+        if job is None:
+            return None
+        self.progress = QProgressDialog(tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"),
+                                        tr("取消"), 0, 0, self)
+        self.progress.setWindowTitle(tr("上传文件"))
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(PROGRESS_AFTER_MS)
+        self.progress.canceled.connect(job.cancel)
+        job.progress.connect(self._progress)
+        job.ended.connect(self._close_progress)
+        return job
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
 
     def _uploaded(self, folder: Path, outcome) -> None:
-        files, notes = outcome
+        files, notes, over = outcome
+        self.upload_folder, self.upload_over = folder, list(over)
         names = [Path(str(f)).name for f in (files or [])]
-        self.result_label.setText("\n".join([tr("上传文件已保存到 {folder}：").format(folder=folder) + tr("、").join(names),
-                                             *note_lines(notes, self.session.lang)]))
+        lang = self.session.lang
+        self.result_label.setText("\n".join([
+            tr("上传文件已保存到 {folder}：").format(folder=folder) + (tr("、").join(names) or tr("（无）")),
+            *note_lines(notes, lang)]))
+        # each slot over its limit: its name, size and the fix (SlotOver.plain: no command-line hints),
+        # right above the button that applies it
+        self.upload_over_label.setText("\n".join(slot.plain[1] if lang == "en" else slot.plain[0] for slot in over))
+        self.upload_over_label.setVisible(bool(over))
+        self.buttons["upload_fix"].setVisible(any(slot.fix for slot in over))
 
     # -- the portal password --------------------------------------------------------------
     def remember_password(self) -> None:

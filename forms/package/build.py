@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,7 +263,9 @@ class SlotOver:
 
 def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
                  inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None,
-                 final: bool = False, fix: bool = False, over: list[SlotOver] | None = None) -> list[Path]:
+                 final: bool = False, fix: bool = False, over: list[SlotOver] | None = None,
+                 progress: Callable[[int, int], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> list[Path]:
     """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
     pack.upload.max_file_mb (scans downsampled when needed, images on oversize pages first).
 
@@ -276,8 +278,16 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     removed, so a stale file is never uploaded; a file someone else put there is never replaced
     or removed (ours goes beside it under a free name, and a line (zh, en) saying so is appended
     to ``notes``, as are the budget's lines about what it reduced). ``inputs``: files the output
-    folder must not be (see :func:`forms.outputs.check_output`)."""
+    folder must not be (see :func:`forms.outputs.check_output`).
+
+    ``progress(done, total)`` is called per slot; ``cancel()`` is asked before each build of a
+    slot (the size budget builds several) and before anything is written: True stops with
+    ``package.cancelled`` and nothing written."""
     from forms.outputs import check_output, write_owned
+
+    def stop_if_asked() -> None:
+        if cancel is not None and cancel():
+            raise UserError("package.cancelled", "已取消：没有写出任何上传文件", "Cancelled: no upload file was written")
 
     out_dir = Path(out_dir)
     check_output(out_dir, inputs, directory=True)
@@ -288,7 +298,10 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     made: dict[str, bytes] = {}
     too_big: list[SlotOver] = []
     said: list[tuple[str, str]] = []
-    for slot in parse_documents(pack).uploads:
+    slots = parse_documents(pack).uploads
+    for done, slot in enumerate(slots):
+        if progress is not None:
+            progress(done, len(slots))
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
         numbers = tuple(n for n, (info, _) in enumerate(stored, start=1) if kind_of(info) in slot.kinds)
         if not items:
@@ -297,6 +310,7 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
         overlay: dict[str, bytes] = {}
 
         def build(parts: list[asm.Part] = parts, slot=slot, overlay=overlay) -> pikepdf.Pdf:
+            stop_if_asked()
             pdf = asm.assemble(parts)
             if "pdf" not in overlay:
                 sizes = [asm.visible_size(page)[:2] for page in pdf.pages]
@@ -319,6 +333,9 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
                 continue
         said.extend(_split(note) for note in fitted.notes)
         made[slot.file] = _guard(_sealed(fitted.pdf, marks, data, stored, digest))
+    stop_if_asked()
+    if progress is not None:
+        progress(len(slots), len(slots))
     written_paths: list[Path] = []
     if made or out_dir.exists():  # also when every slot is over: stale files of ours must go
         written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
