@@ -304,12 +304,13 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
             progress(done, len(slots))
         items = [(info, pdf) for info, pdf in ordered(attachments) if kind_of(info) in slot.kinds]
         numbers = tuple(n for n, (info, _) in enumerate(stored, start=1) if kind_of(info) in slot.kinds)
+        names = slot_names(slot, pack)
         if not items:
             continue
         parts = _attachment_parts(items, pack)
         overlay: dict[str, bytes] = {}
 
-        def build(parts: list[asm.Part] = parts, slot=slot, overlay=overlay) -> pikepdf.Pdf:
+        def build(parts: list[asm.Part] = parts, names=names, overlay=overlay) -> pikepdf.Pdf:
             stop_if_asked()
             pdf = asm.assemble(parts)
             if "pdf" not in overlay:
@@ -317,14 +318,14 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
                 overlay["pdf"] = footers(sizes, [""] * len(sizes), marks)
             asm.stamp(pdf, overlay["pdf"])
             asm.outline(pdf, [(part.title, part.start) for part in parts])
-            _info(pdf, data, pack, f"{slot.zh}：{(data.get('project') or {}).get('name') or ''}")
+            _info(pdf, data, pack, f"{names[0]}：{(data.get('project') or {}).get('name') or ''}")
             return pdf
 
         limit = pack.upload.max_file_mb
-        fitted = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en))
+        fitted = fit(build, limit, pack.upload.downsample_dpi, names)
         if fitted.over:
-            fixed = fit(build, limit, pack.upload.downsample_dpi, (slot.zh, slot.en), prepare=_grey)
-            slot_over = _slot_over(slot, limit, len(fitted.pdf), None if fixed.over else fixed, numbers)
+            fixed = fit(build, limit, pack.upload.downsample_dpi, names, prepare=_grey)
+            slot_over = _slot_over(slot.file, names, limit, len(fitted.pdf), None if fixed.over else fixed, numbers)
             if fix and not fixed.over:
                 fitted = fixed
                 said.append(_fixed_note(slot_over))
@@ -361,12 +362,19 @@ def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any, numbers: tuple[int, ...] = ()) -> SlotOver:
-    head_zh = f"上传文件“{slot.zh}”（{slot.file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
-    head_en = f"The upload file “{slot.en}” ({slot.file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
+def slot_names(slot: Any, pack: Pack) -> tuple[str, str]:
+    """(zh, en) name of an upload slot in messages: the pack's names of the kinds it holds."""
+    return ("、".join(pack.kind_label(kind, "zh") for kind in slot.kinds),
+            ", ".join(pack.kind_label(kind, "en") for kind in slot.kinds))
+
+
+def _slot_over(file: str, names: tuple[str, str], limit_mb: float, size: int, fixed: Any,
+               numbers: tuple[int, ...] = ()) -> SlotOver:
+    head_zh = f"上传文件“{names[0]}”（{file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
+    head_en = f"The upload file “{names[1]}” ({file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
     first = numbers[0] if numbers else "N"  # the command names a real attachment of the slot
     if fixed is None:
-        return SlotOver(slot.file, slot.zh, slot.en, size, None, None, (
+        return SlotOver(file, *names, size, None, None, (
             f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
             f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
             "split the attachment and upload the parts",
@@ -378,7 +386,7 @@ def _slot_over(slot: Any, limit_mb: float, size: int, fixed: Any, numbers: tuple
     grey = _mb(len(fixed.pdf))
     commands = "；".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
     commands_en = "; ".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
-    return SlotOver(slot.file, slot.zh, slot.en, size, "grey", len(fixed.pdf), (
+    return SlotOver(file, *names, size, "grey", len(fixed.pdf), (
         f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands} 修改草稿中的附件）",
         f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
         f"{commands_en})",

@@ -40,9 +40,9 @@ def test_an_oversize_slot_is_named_and_the_fix_writes_it(qtbot, open_window, pro
     assert "contract.pdf" in widget(window, "output.result").text()
     said = widget(window, "output.upload_over").text()
     if lang == "zh":
-        assert "“其他附件”（other.pdf）有 0." in said and "修正：转为灰度后为" in said and "应用修正并保存" in said
+        assert "“其他材料”（other.pdf）有 0." in said and "修正：转为灰度后为" in said and "应用修正并保存" in said
     else:
-        assert "“Other attachments” (other.pdf) is 0." in said and "Fix: in grey it is" in said
+        assert "“other material” (other.pdf) is 0." in said and "Fix: in grey it is" in said
     assert "cxy" not in said and "--fix" not in said  # the app's words, not the command line's
     assert not (folder / "other.pdf").exists() and (folder / "contract.pdf").exists()
     assert fix.isVisible() and fix.isEnabled() and widget(window, "output.upload_over").isVisible()

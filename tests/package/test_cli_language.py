@@ -55,7 +55,7 @@ def test_upload_files_in_english(grainy, tight, tmp_path, capsys):
     out = capsys.readouterr().out
     assert not CHINESE & set(out.replace("技术", "").replace("到账证明", "")), out  # titles aside, all English
     assert f"Wrote {tmp_path / 'up' / 'contract.pdf'}: " in out and f"(limit {tight:g} MB)" in out
-    assert "“Other attachments” (other.pdf) is 0." in out and "Fix: in grey it is" in out
+    assert "“other material” (other.pdf) is 0." in out and "Fix: in grey it is" in out
     assert "cxy pages 3 --grey" in out  # the attachment of that slot, not a placeholder
 
 
