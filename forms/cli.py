@@ -179,7 +179,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
                 state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
                 print(_say(args.lang, f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
-                           f"  attachment {number}: {a.title} ({label}, {a.pages} pages{state})"))
+                           f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})"))
     return EXIT_ISSUES if has_errors else EXIT_OK
 
 

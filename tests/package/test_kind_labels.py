@@ -76,6 +76,8 @@ def test_validate_lists_attachments_by_the_packs_name(sample_draft, relabelled, 
     assert lines, "the sample draft lists its attachments"
     index = 0 if lang == "zh" else 1
     assert any(RELABELLED["contract"][index] in line for line in lines)
+    if lang == "en":
+        assert any(line.endswith("(cooperation contract, 1 page)") for line in lines), lines
     assert not any("(contract," in line or "（contract" in line or "payment_proof" in line for line in lines)
 
 
