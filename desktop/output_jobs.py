@@ -68,18 +68,6 @@ def note_lines(notes: list, lang: str) -> list[str]:
     return [(note[1] if lang == "en" else note[0]) if isinstance(note, tuple) else str(note) for note in notes]
 
 
-def upload_job(data, attachments, pack, final: bool, folder: Path, inputs: list[Path] = ()) -> Callable:
-    """Returns (files written, notes about files of someone else's that were kept)."""
-    def run(progress, cancel):
-        from forms.package import upload_files
-
-        notes: list = []
-        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, final=final)
-        return files, notes
-
-    return run
-
-
 def print_job(build: Callable, printer) -> Callable:
     """Paint every page of the built PDF onto ``printer`` (QPainter on a QPrinter is allowed off
     the GUI thread); returns the number of pages sent."""
