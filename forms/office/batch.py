@@ -294,7 +294,7 @@ def scan_folder(
         if progress is not None:
             progress(done, total)
     rows = _with_packages(rows, sealed_pdfs, lang)
-    cross = check_batch(cross_keys, pack, lang) if len(cross_keys) > 1 else {}
+    cross = check_batch(cross_keys, pack, lang, every=True) if len(cross_keys) > 1 else {}
     index_of = {row.file: index for index, row in enumerate(rows)}
     for name, found in cross.items():
         if found:
