@@ -63,7 +63,7 @@ def display_width(text: str) -> int:
 
 
 def _inputs(batch: Batch) -> list[Path]:
-    return [row.path for row in batch.rows]
+    return [row.path for row in batch.rows] + [row.package for row in batch.rows if row.package is not None]
 
 
 def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
