@@ -79,7 +79,7 @@ def _print_table(batch: Any, lang: str) -> None:
             else ["序号", "文件", "类别", "项目名称", "负责人", "合作企业", "错误/警告", "状态"])
     limits = [4, 28, 16, 30, 10, 24, 6, 0]  # 0: the last column runs to the end of the line
     lines = [[str(n), row.file, row.category_label or "-", row.project or "-", row.leader or "-",
-              row.enterprise or "-", f"{row.errors}/{row.warnings}", status(row, lang)]
+              row.enterprise or "-", f"{row.errors}/{row.warnings}" if row.usable else "-", status(row, lang)]
              for n, row in enumerate(batch.rows, start=1)]
     lines = [[_clip(cell, limit) if limit else cell for cell, limit in zip(line, limits)] for line in lines]
     widths = [max([display_width(h)] + [display_width(line[i]) for line in lines]) for i, h in enumerate(head)]

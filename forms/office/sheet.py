@@ -30,8 +30,8 @@ def _say(lang: str, zh: str, en: str) -> str:
 
 def status(row: Row, lang: str = "zh") -> str:
     """One line: what the office needs to know of the row."""
-    if not row.usable:
-        return _say(lang, f"无法使用：{row.reason}", f"Unusable: {row.reason}")
+    if not row.usable:  # its project cells are empty: the file's name tells the office which it is
+        return _say(lang, f"无法使用（{row.file}）：{row.reason}", f"Unusable ({row.file}): {row.reason}")
     parts: list[str] = []
     if row.errors:
         parts.append(_say(lang, f"{row.errors} 个错误", f"{row.errors} error(s)"))

@@ -48,7 +48,7 @@ def test_xlsx_headers_values_and_types(batch, tmp_path):
     assert "符合条件" in cells[9] and "已定稿" in cells[9] and "封签核验一致" in cells[9]
     assert all("重复" in cells[9] for _, cells in by_leader["孙三"])
     damaged = [cells for cells in (c for group in by_leader.values() for _, c in group) if cells[3] is None]
-    assert any(str(cells[9]).startswith("无法使用：") for cells in damaged)
+    assert any(str(cells[9]).startswith("无法使用（07_truncated.cxy）：") for cells in damaged)
     assert all(cells[7] is None for cells in damaged if "不完整" in str(cells[9]))
 
 
