@@ -3,6 +3,7 @@ folder, packages tied to their drafts, and nothing in the folder touched."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,8 @@ from forms.office import scan_folder
 from forms.office.batch import Batch
 
 from .conftest import make_draft, snapshot
+
+DRAFT_FIXTURES = Path(__file__).resolve().parents[1] / "draft" / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +155,32 @@ def test_a_missing_folder_is_a_user_error(tmp_path, pack):
     with pytest.raises(UserError) as caught:
         scan_folder(tmp_path / "nope", pack)
     assert caught.value.code == "batch.folder"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_named_like_an_application_is_a_row_and_never_blocks(tmp_path, pack):
+    for name in ("pipe.cxy", "pipe.pdf", "pipe.json"):
+        os.mkfifo(tmp_path / name)
+    (tmp_path / "folder.cxy").mkdir()  # a sub-folder is no application, whatever its name
+    found = scan_folder(tmp_path, pack).rows
+    assert [row.file for row in found] == ["pipe.cxy", "pipe.json", "pipe.pdf"]
+    assert all(not row.usable and "普通文件" in row.reason for row in found)
+
+
+def test_a_draft_of_an_older_format_is_read_on_a_private_copy(tmp_path, pack):
+    old = tmp_path / "v2.cxy"
+    shutil.copyfile(DRAFT_FIXTURES / "v2.cxy", old)
+    before = snapshot(tmp_path)
+    row = scan_folder(tmp_path, pack).rows[0]
+    assert row.usable and row.reason is None
+    assert snapshot(tmp_path) == before  # not upgraded in place
+
+
+@pytest.mark.corpus
+def test_hostile_pdfs_are_rows_with_reasons(pack):
+    corpus = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "pdf"
+    if not corpus.is_dir():
+        pytest.skip("../shared/corpus/pdf (the hostile PDF corpus) is not beside this checkout")
+    found = scan_folder(corpus, pack, recursive=True).rows
+    assert len(found) == sum(1 for p in corpus.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+    assert all(not row.usable and row.reason and "\n" not in row.reason for row in found)
