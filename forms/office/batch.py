@@ -295,11 +295,11 @@ def scan_folder(
                 raise UserError("batch.not_regular", *_NOT_REGULAR)
             loaded = _load(path, source)
             row = _row(path, name, source, loaded, pack, lang)
-            if source == "draft" and sealed_pdfs and loaded.read_pdfs is not None:
+            if row.usable and sealed_pdfs and loaded.read_pdfs is not None:
                 _offer(sealed_pdfs, len(rows), loaded)
         except UserError as exc:
             row = _unusable(path, name, source, exc.message(lang))
-        except (Exception, RecursionError) as exc:  # noqa: BLE001 - one file never stops the batch
+        except Exception as exc:  # noqa: BLE001 - one file never stops the batch
             row = _unusable(path, name, source, _say(lang, f"无法读取（{type(exc).__name__}）",
                                                       f"cannot be read ({type(exc).__name__})"))
         else:

@@ -73,5 +73,5 @@ def offer(sealed: Sealed, index: int, digests: dict[str, str], content_hash: Any
     points = score(sealed, digests)
     if points == 0 or (sealed.best is not None and sealed.best[0] >= points):
         return
-    sealed.best = (points, index)
-    sealed.hash_equal = sealed.fields == digests and content_hash() == sealed.content_hash
+    equal = sealed.fields == digests and content_hash() == sealed.content_hash  # may raise: claim after
+    sealed.best, sealed.hash_equal = (points, index), equal
