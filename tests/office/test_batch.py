@@ -184,3 +184,18 @@ def test_hostile_pdfs_are_rows_with_reasons(pack):
     found = scan_folder(corpus, pack, recursive=True).rows
     assert len(found) == sum(1 for p in corpus.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
     assert all(not row.usable and row.reason and "\n" not in row.reason for row in found)
+
+
+def test_a_package_whose_pages_were_changed_is_a_mismatch(tmp_path, office_folder, pack):
+    import pikepdf
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    shutil.copyfile(office_folder / "01_valid_final.cxy", folder / "a.cxy")
+    with pikepdf.open(office_folder / "01_valid_final_package.pdf") as pdf:  # seal record kept
+        pdf.pages[1].rotate(90, relative=True)
+        pdf.save(folder / "a_package.pdf")
+    shutil.copyfile(office_folder / "01_valid_final_package.pdf", folder / "a_package_copy.pdf")
+    row, = scan_folder(folder, pack).rows  # both PDFs belong to the one draft
+    assert row.seal == "mismatch" and row.package == folder / "a_package.pdf"
+    assert any("a_package.pdf" in i.message for i in row.issues if i.code == "batch.seal_mismatch")
