@@ -32,6 +32,9 @@ from forms.office import packages
 
 SUFFIXES = {".cxy": "draft", ".json": "json", ".pdf": "package"}
 SEALS = ("verified", "mismatch", "none", "unchecked")
+# Lock files, and the "._name" shadows macOS leaves beside every file it copies onto a USB stick:
+# no application, and a row for each would hide the real ones.
+SKIPPED = (".~lock.", "._")
 _NOT_REGULAR = ("不是普通文件（可能是管道或设备），未读取", "not a regular file (a pipe or device); not read")
 
 
@@ -118,7 +121,7 @@ def list_files(folder: Path, recursive: bool = False) -> list[Path]:
         if not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         walker = folder.rglob("*") if recursive else folder.iterdir()
-        found = [p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(".~lock.")
+        found = [p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(SKIPPED)
                  and not _is_dir(p)]
     except OSError as exc:
         raise UserError(

@@ -162,6 +162,7 @@ def test_a_pipe_named_like_an_application_is_a_row_and_never_blocks(tmp_path, pa
     for name in ("pipe.cxy", "pipe.pdf", "pipe.json"):
         os.mkfifo(tmp_path / name)
     (tmp_path / "folder.cxy").mkdir()  # a sub-folder is no application, whatever its name
+    (tmp_path / "._pipe.cxy").write_bytes(b"\0\5\26\7")  # macOS's shadow of a copied file
     found = scan_folder(tmp_path, pack).rows
     assert [row.file for row in found] == ["pipe.cxy", "pipe.json", "pipe.pdf"]
     assert all(not row.usable and "普通文件" in row.reason for row in found)
