@@ -238,6 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_template(sub)
 
+    from .office.cli import register as register_office
+
+    register_office(sub)
+
     try:
         from .package.cli import register
     except ImportError:

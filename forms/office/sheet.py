@@ -1,0 +1,116 @@
+"""The summary table offices send upward: .xlsx (openpyxl) and CSV (UTF-8 with BOM, so Excel
+reads the Chinese), in the columns of :data:`HEADERS`. Written through the output checks (never
+over an input, never through a symlink) and all at once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from forms.files import write_atomically
+from forms.office.batch import Batch, Row
+from forms.outputs import check_output
+
+HEADERS = {
+    "zh": ("序号", "项目名称", "类别", "项目负责人", "申报单位", "合作企业", "所在市", "合同金额（万元）", "到账金额（万元）", "状态"),
+    "en": ("No.", "Project", "Category", "Leader", "Applicant", "Enterprise", "City", "Contract (10k CNY)",
+           "Received (10k CNY)", "Status"),
+}
+AMOUNT_FORMAT = "0.0000"
+MAX_WIDTH = 60  # characters of Excel's default font: a long project name wraps instead
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def status(row: Row, lang: str = "zh") -> str:
+    """One line: what the office needs to know of the row."""
+    if not row.usable:
+        return _say(lang, f"无法使用：{row.reason}", f"Unusable: {row.reason}")
+    parts: list[str] = []
+    if row.errors:
+        parts.append(_say(lang, f"{row.errors} 个错误", f"{row.errors} error(s)"))
+    if row.cross:
+        codes = "/".join(sorted({issue.code for issue in row.cross}))
+        parts.append(_say(lang, f"与其他申报重复（{codes}）", f"duplicate of another application ({codes})"))
+    if row.warnings:
+        parts.append(_say(lang, f"{row.warnings} 个警告", f"{row.warnings} warning(s)"))
+    if not parts:
+        parts.append(_say(lang, "符合条件", "eligible"))
+    if row.source == "draft":
+        parts.append(_say(lang, "已定稿", "final") if row.final else _say(lang, "未定稿", "not final"))
+    if row.seal == "verified":
+        parts.append(_say(lang, "封签核验一致", "seal verified"))
+    elif row.seal == "mismatch":
+        parts.append(_say(lang, "封签不一致", "seal mismatch"))
+    return _say(lang, "；", "; ").join(parts)
+
+
+def values(row: Row, number: int, lang: str = "zh") -> list[Any]:
+    """A row's cells in HEADERS order: 序号 an int, amounts Decimal (None when empty)."""
+    return [number, row.project, row.category_label, row.leader, row.university, row.enterprise, row.city,
+            row.contract_wan, row.paid_wan, status(row, lang)]
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet cell: East-Asian wide and full-width characters 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _inputs(batch: Batch) -> list[Path]:
+    return [row.path for row in batch.rows]
+
+
+def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    check_output(path, _inputs(batch))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _say(lang, "申报汇总", "Summary")
+    headers = HEADERS["en" if lang == "en" else "zh"]
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    widths = [display_width(h) for h in headers]
+    for number, row in enumerate(batch.rows, start=1):
+        cells = values(row, number, lang)
+        sheet.append([float(v) if isinstance(v, Decimal) else v for v in cells])
+        for col, value in enumerate(cells):
+            if value is not None:
+                shown = format(value, "f") if isinstance(value, Decimal) else str(value)
+                widths[col] = max(widths[col], display_width(shown))
+    for excel_row in sheet.iter_rows(min_row=2, min_col=8, max_col=9):
+        for cell in excel_row:
+            cell.number_format = AMOUNT_FORMAT
+    for col, width in enumerate(widths, start=1):
+        # +2: the cell's padding; beyond MAX_WIDTH the text wraps
+        sheet.column_dimensions[get_column_letter(col)].width = min(width + 2, MAX_WIDTH)
+    for excel_row in sheet.iter_rows(min_row=2):
+        for cell in excel_row:
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    write_atomically(path, out.getvalue(), "汇总表", "the summary table")
+
+
+def write_csv(batch: Batch, path: Path, lang: str = "zh") -> None:
+    path = Path(path)
+    check_output(path, _inputs(batch))
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(HEADERS["en" if lang == "en" else "zh"])
+    for number, row in enumerate(batch.rows, start=1):
+        writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else v
+                         for v in values(row, number, lang)])
+    write_atomically(path, text.getvalue().encode("utf-8-sig"), "汇总表", "the summary table")
