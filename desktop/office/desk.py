@@ -37,8 +37,9 @@ from ..i18n import tr
 from ..placement import fitted, screen_for
 from ..services import Services
 from ..widgets.editors import SEVERITY_COLOURS
-from .model import STATES, RowsFilter, RowsModel, has_issues
+from .model import KEYS, STATES, RowsFilter, RowsModel, has_issues
 
+WIDTH_CAPS = {"file": 10, "category": 8, "project": 13, "university": 8, "enterprise": 10, "city": 4}  # in 国 widths
 Scan = Callable[..., Any]  # scan_folder(folder, pack, lang, *, progress, cancel) -> Batch
 
 
@@ -125,6 +126,8 @@ class DeskWindow(QMainWindow):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -148,6 +151,7 @@ class DeskWindow(QMainWindow):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([520, 130])  # looked at: the panel took a third of a 728 px screen for a few lines
         column.addWidget(splitter, 1)
         self.summary = QLabel()
         self.summary.setObjectName("desk.summary")
@@ -189,8 +193,13 @@ class DeskWindow(QMainWindow):
         self.batch = batch
         self.model.set_rows(batch.rows)
         self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+        # Looked at with 30 applications on 1366 px: uncapped, the long category and project
+        # names pushed final / seal / attachments / last change off the screen. The full text
+        # is in each cell's tooltip.
+        em = self.fontMetrics().horizontalAdvance("国")
+        for column, key in enumerate(KEYS):
+            cap = WIDTH_CAPS.get(key, 18) * em
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), cap))
         self._fill_cross()
         self._summarise()
 

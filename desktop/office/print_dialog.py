@@ -211,6 +211,7 @@ class PrintQueueDialog(QDialog):
         self.job.failed.connect(self._failed)
         self.job.ended.connect(self._ended)
         self.progress.setRange(0, 0)
+        self.progress.show()
         self._buttons()
         return self.job
 
@@ -225,8 +226,7 @@ class PrintQueueDialog(QDialog):
 
     def _ended(self) -> None:
         self.job = None
-        self.progress.setRange(0, 1)
-        self.progress.setValue(1)
+        self.progress.hide()  # looked at: a full bar left at 100 % read as if something had been printed
         self._buttons()
 
     def _buttons(self) -> None:
