@@ -204,6 +204,11 @@ class DeskWindow(QMainWindow):
         self._summarise()
 
     def _failed(self, exc) -> None:
+        if isinstance(exc, UserError) and exc.code == "batch.cancelled":
+            self._summarise()  # the rows of the last complete reading stay
+            if self.batch is None:
+                self.summary.setText(exc.message(self.lang))
+            return
         message = exc.message(self.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
         self.summary.setText(tr("无法读取文件夹：{message}").format(message=message))
         self.summary.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")

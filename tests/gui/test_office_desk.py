@@ -207,6 +207,13 @@ def test_print_queue_estimate_pdfs_and_printing(qtbot, desk, prompter, tmp_path,
     assert stamps(folder) == before
 
 
+def test_refresh_reads_the_folder_again(qtbot, desk, folder):
+    make(folder / "g-new.cxy", 7)
+    QTest.mouseClick(desk.refresh_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.job is None and desk.model.rowCount() == 7, timeout=60000)
+    assert "g-new.cxy" in shown(desk)
+
+
 def test_nothing_final_selected_says_so(qtbot, desk, prompter):
     desk.table.selectRow(shown(desk).index("c-open.cxy"))
     QTest.mouseClick(desk.print_button, Qt.MouseButton.LeftButton)
