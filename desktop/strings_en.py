@@ -394,4 +394,5 @@ EN: dict[str, str] = {
     "打印稿保存到文件夹": "Save the print sets in the folder",
     "正在保存打印稿…": "Saving the print sets…",
     "已保存 {n} 个打印稿：": "Saved {n} print sets:",
+    "注意：这些申请在表格中有错误或跨申请问题：{files}": "Note: these applications show errors or a cross-application problem in the table: {files}",
 }

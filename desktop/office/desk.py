@@ -43,6 +43,12 @@ WIDTH_CAPS = {"file": 10, "category": 8, "project": 13, "university": 8, "enterp
 Scan = Callable[..., Any]  # scan_folder(folder, pack, lang, *, progress, cancel) -> Batch
 
 
+def own_services(services: Services) -> Services:
+    """Services for another top-level window: its own prompter (a prompter's dialogs are parented
+    to one window, which may be closed while the other stays), the same password store."""
+    return Services(prompter=type(services.prompter)(), secrets=services.secrets)
+
+
 def default_scan(folder: Path, pack: Pack, lang: str, *, progress, cancel):
     from forms.office.batch import scan_folder
 
@@ -56,8 +62,7 @@ class DeskWindow(QMainWindow):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.folder = Path(folder)
         self.services = services or Services()
-        if self.services.prompter.window is None:
-            self.services.prompter.window = self
+        self.services.prompter.window = self
         self.lang = lang
         self.pack = pack or load_pack()
         self.scan = scan
@@ -280,11 +285,16 @@ class DeskWindow(QMainWindow):
             return None
         from ..app import make_window
 
-        window = make_window(path, self.lang, self.services)
+        window = make_window(path, self.lang, own_services(self.services))
         self.opened = [w for w in self.opened if w.isVisible()] + [window]
         window.show()
         window.bring_forward()
         return window
+
+    def prompter(self):
+        """The desk's prompter, its dialogs parented here (the print queue borrows it)."""
+        self.services.prompter.window = self
+        return self.services.prompter
 
     # -- print queue ------------------------------------------------------------------------
     def open_print_queue(self):
@@ -292,11 +302,12 @@ class DeskWindow(QMainWindow):
 
         rows = [r for r in (self.selected_rows() or self.visible_rows()) if r.usable and r.final and r.source == "draft"]
         if not rows:
-            self.services.prompter.info(tr("打印队列"), tr("请先在表格中选择已定稿的申请（草稿）。"))
+            self.prompter().info(tr("打印队列"), tr("请先在表格中选择已定稿的申请（草稿）。"))
             return None
         if self.queue_dialog is not None:
             self.queue_dialog.close()
-        self.queue_dialog = PrintQueueDialog([Path(r.path) for r in rows], self.pack, self.services, self.lang, self)
+        self.queue_dialog = PrintQueueDialog([Path(r.path) for r in rows], self.pack, self.services, self.lang, self,
+                                             flagged=[r.file for r in rows if has_issues(r)])
         self.queue_dialog.show()
         return self.queue_dialog
 

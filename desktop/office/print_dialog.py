@@ -67,7 +67,10 @@ def print_all_job(queue: print_queue.Plan, pack: Pack, printer):
 class PrintQueueDialog(QDialog):
     """Not modal: the desk stays usable while the queue is counted or printed."""
 
-    def __init__(self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None) -> None:
+    def __init__(self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None, *,
+                 flagged: list[str] = ()) -> None:
+        """``flagged``: names of queued files the desk shows with an error or a cross-check
+        problem (a final draft can still share its leader with another), said before printing."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setObjectName("print_queue")
@@ -112,6 +115,12 @@ class PrintQueueDialog(QDialog):
         self.skipped.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']}")
         self.skipped.hide()
         column.addWidget(self.skipped)
+        self.flagged = QLabel(tr("注意：这些申请在表格中有错误或跨申请问题：{files}").format(files=tr("、").join(flagged)))
+        self.flagged.setObjectName("print_queue.flagged")
+        self.flagged.setWordWrap(True)
+        self.flagged.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
+        self.flagged.setVisible(bool(flagged))
+        column.addWidget(self.flagged)
         self.progress = QProgressBar()
         self.progress.setObjectName("print_queue.progress")
         column.addWidget(self.progress)
@@ -170,13 +179,14 @@ class PrintQueueDialog(QDialog):
             item.setText(tr("{number}. {project}（{file}，{pages} 页）").format(
                 number=row + 1, project=entry.project, file=path.name, pages=entry.pages) if entry
                 else tr("{number}. {file}（不打印）").format(number=row + 1, file=path.name))
-            item.setForeground(Qt.GlobalColor.black if path in printable else Qt.GlobalColor.darkGray)
+            if path not in printable:
+                item.setForeground(Qt.GlobalColor.darkGray)
 
     # -- printing or saving -----------------------------------------------------------------
     def print_all(self) -> workers.Job | None:
         if self.job is not None or self.plan is None or not self.plan.entries:
             return None
-        printer = self.services.prompter.printer(copies=1)  # the set already holds every copy
+        printer = self._prompter().printer(copies=1)  # the set already holds every copy
         if printer is None:
             return None
         self.result.setText(tr("正在打印…"))
@@ -189,7 +199,7 @@ class PrintQueueDialog(QDialog):
     def save_all(self) -> workers.Job | None:
         if self.job is not None or self.plan is None or not self.plan.entries:
             return None
-        folder = self.services.prompter.choose_folder(tr("打印稿保存到文件夹"), self.paths[0].parent)
+        folder = self._prompter().choose_folder(tr("打印稿保存到文件夹"), self.paths[0].parent)
         if folder is None:
             return None
         plan, pack = self.plan, self.pack
@@ -202,6 +212,10 @@ class PrintQueueDialog(QDialog):
         lines = [tr("已保存 {n} 个打印稿：").format(n=len(self.written))] + [str(path) for path in self.written]
         lines += [note[1] if self.lang == "en" else note[0] for note in notes]
         self.result.setText("\n".join(lines))
+
+    def _prompter(self):
+        self.services.prompter.window = self  # the desk's own prompter (DeskWindow.prompter takes it back)
+        return self.services.prompter
 
     # -- the worker -------------------------------------------------------------------------
     def _start(self, fn, done) -> workers.Job:

@@ -131,14 +131,14 @@ class StartPage(QWidget):
 
     def open_office(self):
         """Choose a folder (through the window's prompter) and open the desk on it."""
-        from ..office.desk import open_desk
+        from ..office.desk import open_desk, own_services
         from ..services import Services
 
         services = getattr(self.window(), "services", None) or Services()
         folder = services.prompter.choose_folder(tr("选择存放申请的文件夹"), settings.data_dir())
         if folder is None:
             return None
-        desk = open_desk(Path(folder), services, lang=getattr(self.window(), "lang", "zh"))
+        desk = open_desk(Path(folder), own_services(services), lang=getattr(self.window(), "lang", "zh"))
         self.office_requested.emit(desk)
         return desk
 

@@ -157,6 +157,8 @@ def test_double_click_opens_it_for_editing(qtbot, desk, folder):
     qtbot.addWidget(window, before_close_func=lambda _w: qtbot.waitUntil(lambda: not workers.busy(), timeout=60000))
     assert window.session is not None and Path(window.session.path).name == "c-open.cxy"
     assert window in desk.opened and window.isVisible()
+    # its dialogs have their own parent: closing it leaves the desk's prompter with the desk
+    assert window.services.prompter is not desk.services.prompter and desk.services.prompter.window is desk
     # a damaged file is not opened: the status line says why
     damaged = rows.index("f-damaged.cxy")
     desk.table.doubleClicked.emit(desk.proxy.index(damaged, 0))
@@ -185,6 +187,7 @@ def test_print_queue_estimate_pdfs_and_printing(qtbot, desk, prompter, tmp_path,
     assert [e.pages for e in dialog.plan.entries] == [e.pages for e in expected.entries]
     assert dialog.estimate.text() == expected.summary()
     assert dialog.estimate.text().startswith("共 2 份申请（6 套纸质材料，")
+    assert dialog.flagged.isHidden()  # neither has an error or shares its leader
     QTest.mouseClick(dialog.duplex, Qt.MouseButton.LeftButton)
     assert dialog.estimate.text() == expected.summary(duplex=True)
 
