@@ -136,8 +136,7 @@ class DeskWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.table.doubleClicked.connect(self._activated)
-        self.table.activated.connect(self._activated)
+        self.table.activated.connect(self._activated)  # a double click, or Enter (and a single click where the platform opens on one)
 
         side = QWidget()
         side_column = QVBoxLayout(side)
