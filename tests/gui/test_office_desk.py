@@ -236,7 +236,23 @@ def test_start_page_opens_the_desk_on_a_chosen_folder(qtbot, window, prompter, f
     assert opened.model.rowCount() == 6
 
 
-def test_office_option(monkeypatch, folder):
-    from desktop.app import parse_args
+def test_office_option_opens_the_desk(qtbot, monkeypatch, folder, request):
+    from desktop import app as app_module
+    from desktop import i18n
+    from desktop.office import desk as desk_module
 
-    assert parse_args(["--office", str(folder)]).office == folder
+    class NoLoop:  # main() returns at once instead of running the event loop
+        def exec(self) -> int:
+            return 0
+
+    app_module.ensure_app()
+    monkeypatch.setattr(app_module, "ensure_app", lambda argv=None: NoLoop())
+    monkeypatch.setattr("desktop.failures.install", lambda: None)
+    before = list(desk_module._desks)
+    request.addfinalizer(lambda: i18n.install("zh"))  # the next test speaks the default again
+    assert app_module.main(["--office", str(folder), "--lang", "en"]) == 0
+    (opened,) = [d for d in desk_module._desks if d not in before]
+    qtbot.addWidget(opened, before_close_func=lambda _w: qtbot.waitUntil(lambda: not workers.busy(), timeout=60000))
+    qtbot.waitUntil(lambda: opened.batch is not None and opened.job is None, timeout=60000)
+    assert opened.folder == folder and opened.model.rowCount() == 6
+    assert opened.model.headerData(2, Qt.Orientation.Horizontal) == "Project"
