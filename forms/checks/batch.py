@@ -15,8 +15,13 @@ def _key(data: dict[str, Any], *path: str) -> str:
     return node.strip() if isinstance(node, str) else ""
 
 
-def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str = "zh") -> dict[str, list[Issue]]:
-    """For several applications (e.g. a research office's whole batch): name → G5/G6 issues."""
+def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str = "zh", *,
+                every: bool = False) -> dict[str, list[Issue]]:
+    """For several applications (e.g. a research office's whole batch): name → G5/G6 issues.
+
+    By default the first application of a leader (enterprise) is clean and each later one names
+    it; ``every``: each application of a repeated leader (enterprise) names all the others, as an
+    office reviewing the whole folder needs to see every one of them."""
     found: dict[str, list[Issue]] = {name: [] for name, _ in named}
     rules = [
         (pack.rules.one_per_leader, "G5", "leader.name", lambda d: _key(d, "leader", "name") + "|" + _key(d, "leader", "unit")),
@@ -25,16 +30,19 @@ def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str =
     for enabled, code, field, key in rules:
         if not enabled:
             continue
-        seen: dict[str, str] = {}
+        groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for name, data in named:
             value = key(data)
-            if not value.strip("|"):
-                continue
-            if value in seen:
+            if value.strip("|"):
+                groups.setdefault(value, []).append((name, data))
+        for value, members in groups.items():
+            for index, (name, data) in enumerate(members):
+                others = [other for other, _ in members if other != name] if every else (
+                    [members[0][0]] if index else [])
+                if not others:
+                    continue
                 out = Collector(lang)
                 shown = value.split("|")[0] if code == "G5" else _key(data, "enterprise", "name") or value
-                out.error(field, code, value=shown, other=seen[value])
+                out.error(field, code, value=shown, other="、".join(others) if lang != "en" else ", ".join(others))
                 found[name].extend(out.issues)
-            else:
-                seen[value] = name
     return found

@@ -11,7 +11,9 @@ folder), plus the few values the cross checks compare.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -30,6 +32,10 @@ from forms.office import packages
 
 SUFFIXES = {".cxy": "draft", ".json": "json", ".pdf": "package"}
 SEALS = ("verified", "mismatch", "none", "unchecked")
+# Lock files, and the "._name" shadows macOS leaves beside every file it copies onto a USB stick:
+# no application, and a row for each would hide the real ones.
+SKIPPED = (".~lock.", "._")
+_NOT_REGULAR = ("不是普通文件（可能是管道或设备），未读取", "not a regular file (a pipe or device); not read")
 
 
 @dataclass(frozen=True)
@@ -108,27 +114,37 @@ def _text(data: dict[str, Any], *path: str) -> str | None:
 
 
 def list_files(folder: Path, recursive: bool = False) -> list[Path]:
-    """The folder's application files in name order (lock files and other names left out)."""
+    """The folder's application files (by their ending) in name order; lock files and
+    sub-folders left out."""
     folder = Path(folder)
     try:
         if not folder.is_dir():
-            raise NotADirectoryError(str(folder))
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         walker = folder.rglob("*") if recursive else folder.iterdir()
-        found = [p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(".~lock.")]
+        found = [p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(SKIPPED)
+                 and not _is_dir(p)]
     except OSError as exc:
         raise UserError(
             "batch.folder",
             f"无法读取文件夹 {folder}：{exc.strerror or exc}",
             f"Cannot read the folder {folder}: {exc.strerror or exc}",
         ) from exc
-    return sorted((p for p in found if _is_file(p)), key=lambda p: str(p.relative_to(folder)))
+    return sorted(found, key=lambda p: str(p.relative_to(folder)))
 
 
-def _is_file(path: Path) -> bool:
+def _is_dir(path: Path) -> bool:
     try:
-        return path.is_file()  # a FIFO or device named .cxy is no application, and would block
+        return path.is_dir()
     except OSError:
-        return True  # unreadable: a row with its reason
+        return False
+
+
+def _regular(path: Path) -> bool:
+    """A FIFO or device named .pdf would block the reader, forever: it is a row, never opened."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True  # unreadable: the reader says why
 
 
 def _mtime(path: Path) -> datetime:
@@ -267,7 +283,8 @@ def scan_folder(
     # PDFs first, so that each draft can be compared while its data is at hand.
     for path in pdfs:
         step()
-        sealed_pdfs.append((str(path.relative_to(folder)), packages.read_sealed(path)))
+        sealed = packages.read_sealed(path) if _regular(path) else packages.Sealed(path, _NOT_REGULAR)
+        sealed_pdfs.append((str(path.relative_to(folder)), sealed))
         if progress is not None:
             progress(done, total)
     for path in files:
@@ -277,13 +294,15 @@ def scan_folder(
         step()
         name = str(path.relative_to(folder))
         try:
+            if not _regular(path):
+                raise UserError("batch.not_regular", *_NOT_REGULAR)
             loaded = _load(path, source)
             row = _row(path, name, source, loaded, pack, lang)
-            if source == "draft" and sealed_pdfs and loaded.read_pdfs is not None:
+            if row.usable and sealed_pdfs and loaded.read_pdfs is not None:
                 _offer(sealed_pdfs, len(rows), loaded)
         except UserError as exc:
             row = _unusable(path, name, source, exc.message(lang))
-        except (Exception, RecursionError) as exc:  # noqa: BLE001 - one file never stops the batch
+        except Exception as exc:  # noqa: BLE001 - one file never stops the batch
             row = _unusable(path, name, source, _say(lang, f"无法读取（{type(exc).__name__}）",
                                                       f"cannot be read ({type(exc).__name__})"))
         else:
@@ -294,7 +313,7 @@ def scan_folder(
         if progress is not None:
             progress(done, total)
     rows = _with_packages(rows, sealed_pdfs, lang)
-    cross = check_batch(cross_keys, pack, lang) if len(cross_keys) > 1 else {}
+    cross = check_batch(cross_keys, pack, lang, every=True) if len(cross_keys) > 1 else {}
     index_of = {row.file: index for index, row in enumerate(rows)}
     for name, found in cross.items():
         if found:

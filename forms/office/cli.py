@@ -21,6 +21,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--xlsx", metavar="OUT", help="write the summary table as .xlsx")
     p.add_argument("--csv", metavar="OUT", help="write the summary table as CSV (UTF-8 with BOM)")
     p.add_argument("--recursive", action="store_true", help="also read the folder's sub-folders")
+    # also after the folder (cxy batch DIR --lang en); when absent, cxy's own --lang stands
+    p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the table and messages")
     p.set_defaults(func=cmd_batch)
 
 
@@ -77,9 +79,10 @@ def _print_table(batch: Any, lang: str) -> None:
     en = lang == "en"
     head = (["#", "File", "Category", "Project", "Leader", "Enterprise", "Err/Warn", "Status"] if en
             else ["序号", "文件", "类别", "项目名称", "负责人", "合作企业", "错误/警告", "状态"])
-    limits = [4, 28, 16, 30, 10, 24, 6, 0]  # 0: the last column runs to the end of the line
-    lines = [[str(n), row.file, row.category_label or "-", row.project or "-", row.leader or "-",
-              row.enterprise or "-", f"{row.errors}/{row.warnings}", status(row, lang)]
+    limits = [4, 28, 24, 30, 10, 24, 6, 0]  # 0: the last column runs to the end of the line
+    # the pack's English labels are long sentences; the category id says as much in a column
+    lines = [[str(n), row.file, (row.category if en else row.category_label) or "-", row.project or "-", row.leader or "-",
+              row.enterprise or "-", f"{row.errors}/{row.warnings}" if row.usable else "-", status(row, lang, named=False)]
              for n, row in enumerate(batch.rows, start=1)]
     lines = [[_clip(cell, limit) if limit else cell for cell, limit in zip(line, limits)] for line in lines]
     widths = [max([display_width(h)] + [display_width(line[i]) for line in lines]) for i, h in enumerate(head)]

@@ -2,9 +2,11 @@
 was built from.
 
 The seal record (:mod:`forms.package.seal`) keeps the content hash of what was built and a
-digest per field, not the draft's name: a PDF belongs to the draft whose field digests it
-shares most (the project's or the leader's name at least), and is verified when the draft's
-content hash is the recorded one and no page changed.
+digest per field, not the draft's name. The call knows an application by its leader and its
+enterprise (one application each, G5/G6), so a PDF belongs to a draft with the same leader and
+enterprise code — the one sharing most field digests when several do (a draft changed after the
+build keeps them) — and is verified when the draft's content hash is the recorded one and no
+page changed.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from forms.errors import UserError
 from forms.package.seal import page_digests
 from forms.package.verify import read_seal
 
-# A PDF names its draft through these fields; one of them must agree for a match.
-IDENTITY = ("project.name", "leader.name", "contract.registration_no")
+# A PDF names its draft through these fields; all must agree for a match.
+IDENTITY = ("leader.name", "enterprise.uscc")
 
 
 @dataclass
@@ -57,8 +59,8 @@ def read_sealed(path: Path) -> Sealed:
 
 
 def score(sealed: Sealed, digests: dict[str, str]) -> int:
-    """How many field digests ``sealed`` shares with a draft's; 0 when none of IDENTITY agrees."""
-    if not any(key in digests and sealed.fields.get(key) == digests[key] for key in IDENTITY):
+    """How many field digests ``sealed`` shares with a draft's; 0 unless all of IDENTITY agree."""
+    if not all(key in digests and sealed.fields.get(key) == digests[key] for key in IDENTITY):
         return 0
     return sum(1 for key, value in digests.items() if sealed.fields.get(key) == value)
 
@@ -71,5 +73,5 @@ def offer(sealed: Sealed, index: int, digests: dict[str, str], content_hash: Any
     points = score(sealed, digests)
     if points == 0 or (sealed.best is not None and sealed.best[0] >= points):
         return
-    sealed.best = (points, index)
-    sealed.hash_equal = sealed.fields == digests and content_hash() == sealed.content_hash
+    equal = sealed.fields == digests and content_hash() == sealed.content_hash  # may raise: claim after
+    sealed.best, sealed.hash_equal = (points, index), equal

@@ -28,10 +28,12 @@ def _say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
-def status(row: Row, lang: str = "zh") -> str:
-    """One line: what the office needs to know of the row."""
+def status(row: Row, lang: str = "zh", *, named: bool = True) -> str:
+    """One line: what the office needs to know of the row. ``named``: an unusable row names its
+    file (in the summary table its other cells are empty: nothing else tells which it is)."""
     if not row.usable:
-        return _say(lang, f"无法使用：{row.reason}", f"Unusable: {row.reason}")
+        where = _say(lang, f"（{row.file}）", f" ({row.file})") if named else ""
+        return _say(lang, f"无法使用{where}：{row.reason}", f"Unusable{where}: {row.reason}")
     parts: list[str] = []
     if row.errors:
         parts.append(_say(lang, f"{row.errors} 个错误", f"{row.errors} error(s)"))
@@ -63,7 +65,7 @@ def display_width(text: str) -> int:
 
 
 def _inputs(batch: Batch) -> list[Path]:
-    return [row.path for row in batch.rows]
+    return [row.path for row in batch.rows] + [row.package for row in batch.rows if row.package is not None]
 
 
 def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
