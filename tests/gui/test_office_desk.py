@@ -108,9 +108,11 @@ def test_rows_and_cross_checks_without_changing_a_file(desk, folder):
     damaged = shown(desk, "project")[5]
     assert damaged.startswith("无法读取：") and rows["f-damaged.cxy"].reason in damaged
     assert int(shown(desk, "errors")[4]) >= 1  # the invalid one
-    # the panel names the second application of the same leader and the first one
-    items = [desk.cross.item(i).text() for i in range(desk.cross.count())]
-    assert len(items) == 1 and items[0].startswith("d-same-leader.cxy：") and "a-final.cxy" in items[0] and "李镕喆" in items[0]
+    # the panel: each application of the same leader, naming the other
+    items = sorted(desk.cross.item(i).text() for i in range(desk.cross.count()))
+    assert len(items) == 2 and all("李镕喆" in item for item in items)
+    assert items[0].startswith("a-final.cxy：") and "d-same-leader.cxy" in items[0]
+    assert items[1].startswith("d-same-leader.cxy：") and "a-final.cxy" in items[1]
     assert "共 6 个文件" in desk.summary.text() and "1 个无法读取" in desk.summary.text()
     assert stamps(folder) == before  # read, never written: no lock file, no journal, same mtimes
 
@@ -132,7 +134,7 @@ def test_filter_by_text_and_state(qtbot, desk):
     assert shown(desk) == ["a-final.cxy", "b-final.cxy"]
     desk.search.clear()
     desk.state.setCurrentIndex(desk.state.findData("issues"))
-    assert shown(desk) == ["d-same-leader.cxy", "e-invalid.cxy", "f-damaged.cxy"]
+    assert shown(desk) == ["a-final.cxy", "d-same-leader.cxy", "e-invalid.cxy", "f-damaged.cxy"]
     desk.state.setCurrentIndex(desk.state.findData("not_final"))
     assert shown(desk) == ["c-open.cxy", "d-same-leader.cxy", "e-invalid.cxy", "f-damaged.cxy"]
     QTest.keyClicks(desk.search, "open")
@@ -188,7 +190,8 @@ def test_print_queue_estimate_pdfs_and_printing(qtbot, desk, prompter, tmp_path,
     assert [e.pages for e in dialog.plan.entries] == [e.pages for e in expected.entries]
     assert dialog.estimate.text() == expected.summary()
     assert dialog.estimate.text().startswith("共 2 份申请（6 套纸质材料，")
-    assert dialog.flagged.isHidden()  # neither has an error or shares its leader
+    # a final draft can still share its leader with another: said before printing
+    assert dialog.flagged.isVisible() and "a-final.cxy" in dialog.flagged.text() and "b-final" not in dialog.flagged.text()
     QTest.mouseClick(dialog.duplex, Qt.MouseButton.LeftButton)
     assert dialog.estimate.text() == expected.summary(duplex=True)
 
