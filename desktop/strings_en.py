@@ -395,4 +395,11 @@ EN: dict[str, str] = {
     "正在保存打印稿…": "Saving the print sets…",
     "已保存 {n} 个打印稿：": "Saved {n} print sets:",
     "注意：这些申请在表格中有错误或跨申请问题：{files}": "Note: these applications show errors or a cross-application problem in the table: {files}",
+    "导出汇总表(&E)…": "&Export the summary table…",
+    "把全部行导出为 Excel 表格（.xlsx）或 CSV，供上报汇总": "Export every row as an Excel sheet (.xlsx) or CSV, for the summary to report",
+    "导出汇总表": "Export the summary table",
+    "申报汇总表.xlsx": "applications.xlsx",
+    "Excel 表格 (*.xlsx);;CSV (*.csv)": "Excel sheets (*.xlsx);;CSV (*.csv)",
+    "无法导出汇总表": "Could not export the summary table",
+    "已导出汇总表：{path}": "Summary table exported: {path}",
 }

@@ -114,6 +114,11 @@ class DeskWindow(QMainWindow):
         self.print_button.setToolTip(tr("打印所选已定稿申请的纸质材料，或为每份申请保存打印稿 PDF"))
         self.print_button.clicked.connect(self.open_print_queue)
         filters.addWidget(self.print_button)
+        self.export_button = QPushButton(tr("导出汇总表(&E)…"))
+        self.export_button.setObjectName("desk.export")
+        self.export_button.setToolTip(tr("把全部行导出为 Excel 表格（.xlsx）或 CSV，供上报汇总"))
+        self.export_button.clicked.connect(self.export_sheet)
+        filters.addWidget(self.export_button)
         column.addLayout(filters)
 
         self.model = RowsModel(self)
@@ -294,6 +299,29 @@ class DeskWindow(QMainWindow):
         """The desk's prompter, its dialogs parented here (the print queue borrows it)."""
         self.services.prompter.window = self
         return self.services.prompter
+
+    # -- summary table ----------------------------------------------------------------------
+    def export_sheet(self) -> Path | None:
+        """Every row (not only the filtered ones: the office reports the whole folder) as .xlsx,
+        or CSV when the chosen name ends in .csv; forms checks the name is not an input."""
+        if self.batch is None:
+            return None
+        from forms.office.sheet import write_csv, write_xlsx
+
+        path = self.prompter().save_file(tr("导出汇总表"), self.folder / tr("申报汇总表.xlsx"),
+                                         tr("Excel 表格 (*.xlsx);;CSV (*.csv)"))
+        if path is None:
+            return None
+        path = Path(path)
+        if path.suffix.lower() not in (".xlsx", ".csv"):
+            path = path.with_name(path.name + ".xlsx")
+        try:
+            (write_csv if path.suffix.lower() == ".csv" else write_xlsx)(self.batch, path, self.lang)
+        except UserError as exc:
+            self.prompter().error(tr("无法导出汇总表"), exc.message(self.lang))
+            return None
+        self.statusBar().showMessage(tr("已导出汇总表：{path}").format(path=path), 10000)
+        return path
 
     # -- print queue ------------------------------------------------------------------------
     def open_print_queue(self):

@@ -221,6 +221,24 @@ def test_refresh_reads_the_folder_again(qtbot, desk, folder):
     assert "g-new.cxy" in shown(desk)
 
 
+def test_export_the_summary_table(qtbot, desk, prompter, folder, tmp_path):
+    from openpyxl import load_workbook
+
+    before = stamps(folder)
+    prompter.paths.append(tmp_path / "汇总")  # no suffix: .xlsx is added
+    QTest.mouseClick(desk.export_button, Qt.MouseButton.LeftButton)
+    sheet = load_workbook(tmp_path / "汇总.xlsx").active
+    assert [c.value for c in sheet[1]][:3] == ["序号", "项目名称", "类别"]
+    assert sheet.max_row == 1 + 6  # every row, whatever the filter shows
+    # a name that is a folder is refused in one line (forms' output checks), nothing written
+    (tmp_path / "a folder.xlsx").mkdir()
+    prompter.paths.append(tmp_path / "a folder.xlsx")
+    QTest.mouseClick(desk.export_button, Qt.MouseButton.LeftButton)
+    assert prompter.errors and prompter.errors[-1][0] == "无法导出汇总表"
+    assert not any((tmp_path / "a folder.xlsx").iterdir())
+    assert stamps(folder) == before
+
+
 def test_nothing_final_selected_says_so(qtbot, desk, prompter):
     desk.table.selectRow(shown(desk).index("c-open.cxy"))
     QTest.mouseClick(desk.print_button, Qt.MouseButton.LeftButton)
