@@ -1,4 +1,5 @@
-"""``cxy-apply [FILE] [--lang zh|en] [--sample [CATEGORY]]``: the desktop wizard.
+"""``cxy-apply [FILE] [--lang zh|en] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
+(or, with ``--office``, the research office's desk on a folder of applications).
 
 :func:`make_window` is the one factory the entry point and the tests use.
 """
@@ -59,6 +60,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lang", choices=i18n.LANGS, help="UI language (default: the saved setting, else zh)")
     parser.add_argument("--sample", nargs="?", const="", metavar="CATEGORY",
                         help="open a copy of the sample application (tech_vp, conference or tech_trade)")
+    parser.add_argument("--office", metavar="DIR", type=Path,
+                        help="research office: open the desk on a folder of drafts and packages")
     parser.add_argument("--selftest", metavar="RESULT", type=Path,
                         help="check the installed program offscreen and write the verdict to RESULT (JSON)")
     return parser.parse_args(argv)
@@ -104,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
     from .single_instance import Instance
 
+    if args.office is not None:
+        from .office.desk import open_desk
+
+        desk = open_desk(args.office, lang=lang)  # noqa: F841 - kept alive until the loop ends
+        return app.exec()
     instance = Instance()
     if instance.start(args.file):
         return 0  # the running program has the file now

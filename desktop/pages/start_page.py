@@ -37,6 +37,7 @@ class StartPage(QWidget):
         open_requested(): choose a draft file
         import_requested(): choose a JSON file
         recent_requested(object): a Path from the recent list
+        office_requested(object): the research office's desk was opened (the DeskWindow)
     """
 
     new_requested = Signal(str)
@@ -44,6 +45,7 @@ class StartPage(QWidget):
     open_requested = Signal()
     import_requested = Signal()
     recent_requested = Signal(object)
+    office_requested = Signal(object)
 
     def __init__(self, pack: Pack, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,9 +114,33 @@ class StartPage(QWidget):
         recent_layout.addWidget(self.recent_list)
         self.recent_list.setMinimumHeight(160)
         side.addWidget(recent_box)
+        office_box = QGroupBox(tr("科研管理部门"))
+        office_layout = QVBoxLayout(office_box)
+        office_note = QLabel(tr("汇总查看一个文件夹中收到的全部申请：检查、重复申报、打印。不会改动其中的文件。"))
+        office_note.setWordWrap(True)
+        office_note.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
+        self.office_button = QPushButton(tr("打开申请文件夹(&D)…"))
+        self.office_button.setObjectName("start.office")
+        self.office_button.clicked.connect(self.open_office)
+        office_layout.addWidget(office_note)
+        office_layout.addWidget(self.office_button)
+        side.addWidget(office_box)
         columns.setAlignment(side, Qt.AlignmentFlag.AlignTop)
         layout.addStretch(1)
         self.refresh_recent()
+
+    def open_office(self):
+        """Choose a folder (through the window's prompter) and open the desk on it."""
+        from ..office.desk import open_desk, own_services
+        from ..services import Services
+
+        services = getattr(self.window(), "services", None) or Services()
+        folder = services.prompter.choose_folder(tr("选择存放申请的文件夹"), settings.data_dir())
+        if folder is None:
+            return None
+        desk = open_desk(Path(folder), own_services(services), lang=getattr(self.window(), "lang", "zh"))
+        self.office_requested.emit(desk)
+        return desk
 
     def category(self) -> str:
         button = self.category_group.checkedButton()
