@@ -27,7 +27,7 @@ def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
     wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "KEEP_INPUT_CONTEXTS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
-              "DROP_FILES", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
+              "DROP_FILES", "DROP_DIRS", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
     nodes = [
         node for node in tree.body
         if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
@@ -78,6 +78,10 @@ def test_spec_bundles_the_resources_and_both_programs():
     ("PySide6/opengl32sw.dll", False),
     ("resources/fonts/FormSerifSC-Regular.ttf", True),
     ("forms/packs/jiangsu-cxy-2023/pack.toml", True),
+    # python-docx opens default.docx and the default-*.xml parts; the unpacked template is its source
+    ("docx/templates/default.docx", True),
+    ("docx/templates/default-styles.xml", True),
+    ("docx/templates/default-docx-template/word/styles.xml", False),
 ])
 def test_spec_filter_keeps_what_the_app_uses(dest, kept):
     assert _spec_filters()["keep"](dest) is kept
