@@ -27,13 +27,13 @@ def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
     wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "KEEP_INPUT_CONTEXTS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
-              "DROP_FILES", "DROP_DIRS", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
+              "DROP_FILES", "DROP_DIRS", "EXCLUDES", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
     nodes = [
         node for node in tree.body
         if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
         or (isinstance(node, ast.FunctionDef) and node.name in wanted)
     ]
-    namespace: dict = {"re": re, "Path": Path}
+    namespace: dict = {"re": re, "Path": Path, "IS_LINUX": sys.platform.startswith("linux")}
     exec(compile(ast.Module(body=nodes, type_ignores=[]), str(SPEC), "exec"), namespace)  # noqa: S102 - our own file
     return namespace
 
@@ -160,6 +160,28 @@ def test_selftest_builds_and_verifies_the_sample_package_offscreen(tmp_path, mon
     assert result["pages"] > 1 and result["bytes"] > 0
     assert any("FormSerifSC" in name for name in result["fonts"])
     assert result["versions"]["cxy-apply"]
+
+
+@pytest.mark.parametrize("package", ["docx", "openpyxl"])
+def test_spec_keeps_every_lxml_module_the_word_and_spreadsheet_readers_import(package):
+    """Most of lxml is left out of the bundle; what python-docx (导入官方模板) and openpyxl
+    import from it must stay, or the frozen app could not read a template or a spreadsheet."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        pytest.skip(f"{package} is not installed")
+    imported = set()
+    for source in Path(spec.origin).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lxml":
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names if alias.name.split(".")[0] == "lxml")
+    assert "lxml.etree" in imported
+    excluded = set(_spec_filters()["EXCLUDES"])
+    assert not {name for name in imported if name in excluded or name.rsplit(".", 1)[0] in excluded}
 
 
 def test_spec_ships_the_pdf_fonts_xz_compressed_and_reproducibly(tmp_path):

@@ -11,7 +11,7 @@ drawn as the .notdef box, silently, so the UI asks :func:`unprintable_chars` whi
 and warns.
 
 The installer ships each face xz-compressed (``FormSerifSC-Regular.ttf.xz``: 9.4 -> 4.7 MB; about
-0.2 s to unpack in memory on first use, xz packs CJK outlines 17 % smaller than gzip); a plain
+0.3 s to unpack in memory on first use, four times gzip's, for 17 % less); a plain
 ``.ttf`` beside it, as in a source checkout, wins.
 """
 
