@@ -8,9 +8,11 @@ against the answer a full ICU gives. ``desktop.selftest`` covers the app itself;
 what it does not reach: sorting Chinese file names in Qt's file dialog (pinyin collation,
 numbers in names), time-zone names, GBK/GB18030/Big5 converters, case mapping, Chinese dates,
 line breaking of Chinese text in widgets, Qt's own dialogs in Chinese (its translation catalogue
-kept and found), the input-method plugins a fcitx or ibus user needs; and two things the
-slimming changed outside Qt: qpdf decoding a JPEG (its libjpeg is Pillow's in the Linux bundle)
-and the gzip-compressed PDF fonts (with their first-use time). Offscreen; the verdict is written
+kept and found), the input-method plugins a fcitx or ibus user needs; and what the slimming
+changed outside Qt: qpdf decoding a JPEG (its libjpeg is Pillow's in the Linux bundle), the
+xz-compressed PDF fonts (with their first-use time; Python's liblzma is Pillow's too), the bold
+face's fallback to the regular one, and reading a Word template and a spreadsheet with only
+``lxml.etree`` left of lxml. Offscreen; the verdict is written
 to RESULT as JSON (``ok``, ``checks``, ``failed``, ``icu_data``) and the exit status is 0 only when ok.
 """
 
@@ -166,7 +168,7 @@ def _qpdf_jpeg() -> tuple[bool, Any]:
 
 
 def _pdf_fonts() -> tuple[bool, Any]:
-    """The PDF fonts load (gzip-compressed in the bundle); the time is their first-use cost."""
+    """The PDF fonts load (xz-compressed in the bundle); the time is their first-use cost."""
     import time
 
     from reportlab.pdfbase import pdfmetrics
@@ -181,6 +183,76 @@ def _pdf_fonts() -> tuple[bool, Any]:
     files = sorted(path.name for path in resource("fonts").glob("*.ttf*"))
     # 䶮 𠮷 𬭎 𬬭: only the rare-character face (and its charset file) has them
     return unprintable_chars(LONG_TEXT + "䶮𠮷𬭎𬬭") == [], {"seconds": seconds, "faces": faces, "files": files}
+
+
+def _bold_fallback() -> tuple[bool, Any]:
+    """A bold title with a character the bold subset lacks (犇: GBK, not GB2312) sets that
+    character in the regular face and the rest in bold, in a real PDF."""
+    import io
+
+    import pikepdf
+    from reportlab.pdfgen import canvas
+
+    from forms.render.fonts import register_fonts
+    from forms.render.primitives import Styles
+
+    names = register_fonts()
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1)
+    paragraph = Styles(names, 12, 18, 9).paragraph("报送单位：张犇研究所", size=20, bold=True)
+    paragraph.wrapOn(pdf, 400, 100)
+    paragraph.drawOn(pdf, 72, 700)
+    pdf.showPage()
+    pdf.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as document:
+        faces = sorted(str(font.BaseFont).split("+")[-1] for font in document.pages[0].Resources.Font.values())
+    runs = [(frag.fontName, frag.text) for frag in paragraph.frags]
+    ok = (names.regular, "犇") in runs and {"FormSerifSC-Regular", "FormSerifSCBold-Regular"} <= set(faces)
+    return ok, {"runs": runs, "faces": faces}
+
+
+def _word_template() -> tuple[bool, Any]:
+    """导入官方模板 reads a .docx through python-docx and lxml.etree (the rest of lxml is left
+    out): one written here with python-docx, a numbered list and a table included."""
+    import tempfile
+
+    import docx
+
+    from forms.template.docx_file import read_docx
+
+    document = docx.Document()
+    document.add_paragraph("附件4")
+    document.add_paragraph("合作协议承诺书")
+    document.add_paragraph("遵守国家法律法规。", style="List Number")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目名称", "申报单位（盖章）"
+    with tempfile.TemporaryDirectory(prefix="cxy-bundle-check-") as tmp:
+        path = Path(tmp, "模板.docx")
+        document.save(path)
+        content = read_docx(path)
+    texts = [(p.text, p.numbered) for p in content.paragraphs]
+    ok = texts[:3] == [("附件4", False), ("合作协议承诺书", False), ("遵守国家法律法规。", True)]
+    ok = ok and content.tables == [[["项目名称", "申报单位（盖章）"]]]
+    return ok, {"paragraphs": texts, "tables": content.tables}
+
+
+def _spreadsheet() -> tuple[bool, Any]:
+    """openpyxl (issue 13's spreadsheet import) writes and reads an .xlsx with lxml.etree, when
+    the bundle has it."""
+    import importlib.util
+    import io
+
+    if importlib.util.find_spec("openpyxl") is None:
+        return True, "openpyxl is not in this bundle"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "经费（万元）"])
+    book.active.append(["王堃", 12.5])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    rows = list(openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active.values)
+    return rows == [("姓名", "经费（万元）"), ("王堃", 12.5)], [list(row) for row in rows]
 
 
 def _qt_dialogs_zh() -> tuple[bool, Any]:
@@ -235,6 +307,9 @@ CHECKS: dict[str, Callable[[], tuple[bool, Any]]] = {
     "label_wraps_zh": _label_wraps,
     "qpdf_jpeg": _qpdf_jpeg,
     "pdf_fonts": _pdf_fonts,
+    "bold_fallback": _bold_fallback,
+    "word_template": _word_template,
+    "spreadsheet": _spreadsheet,
     "qt_dialogs_zh": _qt_dialogs_zh,
     "input_methods": _input_methods,
 }

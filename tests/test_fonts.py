@@ -70,8 +70,9 @@ def test_fonts_are_distinct_faces_small_enough_to_ship():
     rare = pdfmetrics.getFont(names.rare).face
     # reportlab keys faces by PostScript name: a shared one would silently alias the files
     assert len({regular.name, bold.name, rare.name}) == 3
-    for filename in ("FormSerifSC-Regular.ttf", "FormSerifSC-Bold.ttf"):
-        assert resource("fonts", filename).stat().st_size < 12 * 2**20
+    assert resource("fonts", "FormSerifSC-Regular.ttf").stat().st_size < 12 * 2**20
+    # the bold face prints titles and labels: GB2312 and the app's own texts, not all of GBK
+    assert resource("fonts", "FormSerifSC-Bold.ttf").stat().st_size < 4 * 2**20
     assert resource("fonts", "FormSerifSCExt-Regular.ttf").stat().st_size < 4 * 2**20
     assert resource("fonts", "OFL.txt").is_file()
 
@@ -143,11 +144,11 @@ def test_damaged_font_file_is_a_user_error(unregistered):
 REPO_FONTS = Path(__file__).resolve().parents[1] / "resources" / "fonts"
 
 
-def _gzip_font(folder, filename="FormSerifSC-Regular.ttf") -> bytes:
-    import gzip
+def _xz_font(folder, filename="FormSerifSC-Regular.ttf") -> bytes:
+    import lzma
 
-    packed = gzip.compress((REPO_FONTS / filename).read_bytes(), compresslevel=1, mtime=0)
-    (folder / f"{filename}.gz").write_bytes(packed)
+    packed = lzma.compress((REPO_FONTS / filename).read_bytes(), format=lzma.FORMAT_XZ, preset=0)
+    (folder / f"{filename}.xz").write_bytes(packed)
     return packed
 
 
@@ -155,8 +156,8 @@ def test_compressed_font_as_the_installer_ships_it_gives_the_same_face(monkeypat
     plain = fonts._load("FormSerifSC-plain-test", "FormSerifSC-Regular.ttf").face
     monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
     (tmp_path / "fonts").mkdir()
-    _gzip_font(tmp_path / "fonts")
-    packed = fonts._load("FormSerifSC-gz-test", "FormSerifSC-Regular.ttf").face
+    _xz_font(tmp_path / "fonts")
+    packed = fonts._load("FormSerifSC-xz-test", "FormSerifSC-Regular.ttf").face
     assert packed.name == plain.name
     assert packed.charToGlyph == plain.charToGlyph
     subset = [ord(ch) for ch in TITLE + NAMES_LINE]
@@ -167,37 +168,61 @@ def test_plain_font_file_wins_over_a_compressed_one(monkeypatch, tmp_path):
     monkeypatch.setenv("CXY_RESOURCES", str(tmp_path))
     (tmp_path / "fonts").mkdir()
     shutil.copyfile(REPO_FONTS / "FormSerifSC-Regular.ttf", tmp_path / "fonts" / "FormSerifSC-Regular.ttf")
-    (tmp_path / "fonts" / "FormSerifSC-Regular.ttf.gz").write_bytes(b"not gzip")
+    (tmp_path / "fonts" / "FormSerifSC-Regular.ttf.xz").write_bytes(b"not xz")
     assert fonts._load("FormSerifSC-plain-wins-test", "FormSerifSC-Regular.ttf").face.name
 
 
-@pytest.mark.parametrize("damage", ["not gzip", "truncated", "not a font"])
+@pytest.mark.parametrize("damage", ["not xz", "truncated", "not a font", "gzip"])
 def test_damaged_compressed_font_is_a_user_error(unregistered, damage):
     import gzip
+    import lzma
 
-    target = unregistered / "FormSerifSC-Regular.ttf.gz"
-    if damage == "not gzip":
+    target = unregistered / "FormSerifSC-Regular.ttf.xz"
+    if damage == "not xz":
         target.write_bytes(b"\x00\x01\x00\x00" + b"garbage" * 100)
     elif damage == "truncated":
-        target.write_bytes(_gzip_font(unregistered)[:100_000])
-    else:
-        target.write_bytes(gzip.compress(b"\x00\x01\x00\x00" + b"garbage" * 100))
+        target.write_bytes(_xz_font(unregistered)[:100_000])
+    elif damage == "not a font":
+        target.write_bytes(lzma.compress(b"\x00\x01\x00\x00" + b"garbage" * 100, format=lzma.FORMAT_XZ))
+    else:  # what an older installer shipped, renamed
+        target.write_bytes(gzip.compress((REPO_FONTS / "FormSerifSC-Regular.ttf").read_bytes(), compresslevel=1))
     with pytest.raises(UserError) as caught:
         register_fonts()
     assert caught.value.code == "render.font_broken"
-    assert "FormSerifSC-Regular.ttf.gz" in caught.value.en
+    assert "FormSerifSC-Regular.ttf.xz" in caught.value.en
 
 
 def test_charset_files_match_the_fonts():
     """The typing check and the choice of face per run read precomputed character sets; they
-    must be the fonts' own, and the bold face must print what the regular one does."""
+    must be the fonts' own (one file per face)."""
     from forms.paths import resource
     from forms.render.fonts import CHARSET_FILES, NAMES, _read_charset, font_charset
 
+    assert set(CHARSET_FILES) == {NAMES.regular, NAMES.bold, NAMES.rare}
     for name, filename in CHARSET_FILES.items():
         shipped = _read_charset(resource("fonts", filename).read_text(encoding="ascii"))
         assert shipped == font_charset(name), filename
-    assert font_charset(NAMES.bold) == font_charset(NAMES.regular)
+
+
+def test_bold_face_has_gb2312_and_only_what_the_regular_face_has():
+    """Bold falls back to regular character by character, so it must add nothing of its own;
+    GB2312 (6,763 hanzi) keeps nearly every title and institution name in one weight."""
+    from forms.render.fonts import NAMES, charset
+
+    bold, regular = charset(NAMES.bold), charset(NAMES.regular)
+    assert bold < regular
+    gb2312 = set()
+    for cp in range(0x80, 0x10000):
+        try:
+            chr(cp).encode("gb2312")
+        except UnicodeEncodeError:
+            continue
+        gb2312.add(chr(cp))
+    # ≒ is not in the source font (test_every_gbk_character_is_printable); Python's gb2312 has
+    # ・ U+30FB where GBK has · U+00B7, which both faces print
+    assert gb2312 - {"\u2252", "\u30fb"} <= bold and "\u00b7" in bold
+    assert set(TITLE + SYMBOLS_LINE) - {" "} <= bold
+    assert "喆" in bold and "犇" not in bold  # a sample's name is in; a GBK-only character is not
 
 
 def test_typing_check_does_not_load_reportlab():

@@ -27,13 +27,13 @@ def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
     wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "KEEP_INPUT_CONTEXTS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
-              "DROP_FILES", "keep", "SAME_ABI_LINKS", "link_same_abi", "gzip_fonts"}
+              "DROP_FILES", "DROP_DIRS", "EXCLUDES", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
     nodes = [
         node for node in tree.body
         if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
         or (isinstance(node, ast.FunctionDef) and node.name in wanted)
     ]
-    namespace: dict = {"re": re, "Path": Path}
+    namespace: dict = {"re": re, "Path": Path, "IS_LINUX": sys.platform.startswith("linux")}
     exec(compile(ast.Module(body=nodes, type_ignores=[]), str(SPEC), "exec"), namespace)  # noqa: S102 - our own file
     return namespace
 
@@ -78,6 +78,10 @@ def test_spec_bundles_the_resources_and_both_programs():
     ("PySide6/opengl32sw.dll", False),
     ("resources/fonts/FormSerifSC-Regular.ttf", True),
     ("forms/packs/jiangsu-cxy-2023/pack.toml", True),
+    # python-docx opens default.docx and the default-*.xml parts; the unpacked template is its source
+    ("docx/templates/default.docx", True),
+    ("docx/templates/default-styles.xml", True),
+    ("docx/templates/default-docx-template/word/styles.xml", False),
 ])
 def test_spec_filter_keeps_what_the_app_uses(dest, kept):
     assert _spec_filters()["keep"](dest) is kept
@@ -158,19 +162,41 @@ def test_selftest_builds_and_verifies_the_sample_package_offscreen(tmp_path, mon
     assert result["versions"]["cxy-apply"]
 
 
-def test_spec_ships_the_pdf_fonts_gzip_compressed_and_reproducibly(tmp_path):
-    import gzip
+@pytest.mark.parametrize("package", ["docx", "openpyxl"])
+def test_spec_keeps_every_lxml_module_the_word_and_spreadsheet_readers_import(package):
+    """Most of lxml is left out of the bundle; what python-docx (导入官方模板) and openpyxl
+    import from it must stay, or the frozen app could not read a template or a spreadsheet."""
+    import importlib.util
 
-    gzip_fonts = _spec_filters()["gzip_fonts"]
+    spec = importlib.util.find_spec(package)
+    if spec is None:
+        pytest.skip(f"{package} is not installed")
+    imported = set()
+    for source in Path(spec.origin).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_bytes())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lxml":
+                imported.add(node.module)
+                imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names if alias.name.split(".")[0] == "lxml")
+    assert "lxml.etree" in imported
+    excluded = set(_spec_filters()["EXCLUDES"])
+    assert not {name for name in imported if name in excluded or name.rsplit(".", 1)[0] in excluded}
+
+
+def test_spec_ships_the_pdf_fonts_xz_compressed_and_reproducibly(tmp_path):
+    import lzma
+
+    xz_fonts = _spec_filters()["xz_fonts"]
     fonts = REPO / "resources" / "fonts"
     datas = [(str(fonts / "FormSerifSC-Regular.ttf"), "resources/fonts"), (str(fonts / "OFL.txt"), "resources/fonts"),
              (str(REPO / "forms" / "packs" / "jiangsu-cxy-2023" / "pack.toml"), "forms/packs/jiangsu-cxy-2023")]
-    first = gzip_fonts(datas, tmp_path / "a")
-    second = gzip_fonts(datas, tmp_path / "b")
+    first = xz_fonts(datas, tmp_path / "a")
+    second = xz_fonts(datas, tmp_path / "b")
     packed = Path(first[0][0])
-    assert (packed.name, first[0][1]) == ("FormSerifSC-Regular.ttf.gz", "resources/fonts")
-    assert gzip.decompress(packed.read_bytes()) == (fonts / "FormSerifSC-Regular.ttf").read_bytes()
-    assert packed.stat().st_size < 0.65 * (fonts / "FormSerifSC-Regular.ttf").stat().st_size
+    assert (packed.name, first[0][1]) == ("FormSerifSC-Regular.ttf.xz", "resources/fonts")
+    assert lzma.decompress(packed.read_bytes()) == (fonts / "FormSerifSC-Regular.ttf").read_bytes()
+    assert packed.stat().st_size < 0.52 * (fonts / "FormSerifSC-Regular.ttf").stat().st_size  # gzip -9: 0.60
     assert packed.read_bytes() == Path(second[0][0]).read_bytes()  # no timestamp inside
     assert first[1:] == datas[1:]  # the licence and everything else go in as they are
 
@@ -193,6 +219,13 @@ def test_spec_links_padded_wheel_libraries_to_the_same_abi_already_bundled():
         ("pikepdf.libs/libjpeg-e87d2658.so.62.2.0", "../pillow.libs/libjpeg-6dc8d115.so.62.4.0", "SYMLINK"),
         ("pillow.libs/libXau-154567c4.so.6.0.0", "../libXau.so.6", "SYMLINK"),
     ]
+    # the system's zstd and xz, which Qt, libsystemd and Python's _lzma link, become Pillow's
+    system = _Analysis(["libzstd.so.1", "liblzma.so.5", "pillow.libs/libzstd-40ad5e7e.so.1.5.7",
+                        "pillow.libs/liblzma-de26b416.so.5.8.4", "libzstd.so.1.5.4.bak"])
+    assert len(spec["link_same_abi"](system, spec["SAME_ABI_LINKS"])) == 2
+    assert sorted(system.datas) == [("liblzma.so.5", "pillow.libs/liblzma-de26b416.so.5.8.4", "SYMLINK"),
+                                    ("libzstd.so.1", "pillow.libs/libzstd-40ad5e7e.so.1.5.7", "SYMLINK")]
+    assert "libzstd.so.1.5.4.bak" in [dest for dest, _, _ in system.binaries]
     # no library to link to (another platform, another wheel layout): nothing changes
     alone = _Analysis(["pillow.libs/libXau-154567c4.so.6.0.0"])
     assert spec["link_same_abi"](alone, spec["SAME_ABI_LINKS"]) == []

@@ -1,7 +1,7 @@
-"""Write resources/fonts/*.charset: each face's characters as hex ranges (the regular GBK face
-and the rare-character face), so that the typing-time check of unprintable characters and the
-choice of face per run need no font parsing. Run it after tools/build_font.py;
-tests/test_fonts.py fails when a file and its font disagree."""
+"""Write resources/fonts/*.charset: each face's characters as hex ranges (the regular GBK face,
+the bold GB2312 one and the rare-character face), so that the typing-time check of unprintable
+characters and the choice of face per run need no font parsing. Run it after
+tools/build_font.py; tests/test_fonts.py fails when a file and its font disagree."""
 
 from __future__ import annotations
 

@@ -1,25 +1,26 @@
 """The fonts every PDF is drawn with, and which characters they cannot print.
 
-The shipped faces are GBK-level TrueType subsets of Noto Serif CJK SC plus a second, regular-only
+The shipped faces are TrueType subsets of Noto Serif CJK SC: a GBK regular face, a bold face
+for titles and labels (GB2312 plus every character of the app's own texts), and a regular-only
 face for the rarer characters people have in their names: the 通用规范汉字表's members beyond
 GBK (𬭎 𬬭 …, many beyond the BMP), CJK Extension A (䶮) and 𠮷 (see ``resources/fonts/README.md``).
-reportlab has no font fallback, so text is split into runs (:func:`text_runs`) and the rare
-runs are set in the second face; reportlab embeds only the glyphs a document uses, so a PDF
-without rare characters carries no trace of it. A character no face has is drawn as the
-.notdef box, silently, so the UI asks :func:`unprintable_chars` while the user types and warns.
+reportlab has no font fallback, so text is split into runs (:func:`text_runs`): bold text falls
+back to the regular face, and both to the rare face; reportlab embeds only the glyphs a document
+uses, so a PDF without rare characters carries no trace of that face. A character no face has is
+drawn as the .notdef box, silently, so the UI asks :func:`unprintable_chars` while the user types
+and warns.
 
-The installer ships each face gzip-compressed (``FormSerifSC-Regular.ttf.gz``: 9.4 -> 5.6 MB, the
-rare-character face 3.2 -> 1.9 MB; about 0.06 s each to unpack in memory on first use); a plain
+The installer ships each face xz-compressed (``FormSerifSC-Regular.ttf.xz``: 9.4 -> 4.7 MB; about
+0.3 s to unpack in memory on first use, four times gzip's, for 17 % less); a plain
 ``.ttf`` beside it, as in a source checkout, wins.
 """
 
 from __future__ import annotations
 
-import gzip
 import io
+import lzma
 import threading
 import unicodedata
-import zlib
 from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ class FontNames:
     ``fontName=names.regular``, ``<b>…</b>`` switches to ``bold``."""
 
     regular: str = "FormSerifSC"
+    # GB2312 and the app's own texts (titles, labels); other characters fall back to ``regular``
     bold: str = "FormSerifSC-Bold"
     # characters beyond GBK; regular only, bold text uses it too (a heavier stroke for a handful
     # of rare characters is not worth another 3 MB)
@@ -52,10 +54,11 @@ _FILES = {
 
 # Each face's character set as hex code-point ranges, written by tools/font_charset.py when the
 # fonts are built: typing checks read them instead of parsing 9 MB fonts (≈0.5 s at start).
-# The bold face has the regular one's characters (tests/test_fonts.py checks it).
 CHARSET_FILE = "FormSerifSC-Regular.charset"
+BOLD_CHARSET_FILE = "FormSerifSC-Bold.charset"
 RARE_CHARSET_FILE = "FormSerifSCExt-Regular.charset"
-CHARSET_FILES = {NAMES.regular: CHARSET_FILE, NAMES.rare: RARE_CHARSET_FILE}
+CHARSET_FILES = {NAMES.regular: CHARSET_FILE, NAMES.bold: BOLD_CHARSET_FILE, NAMES.rare: RARE_CHARSET_FILE}
+PACKED_SUFFIX = ".xz"  # how installer/cxy-apply.spec ships the fonts
 
 _lock = threading.Lock()
 _charsets: dict[str, frozenset[str]] = {}
@@ -109,7 +112,7 @@ def _load(name: str, filename: str) -> "TTFont":
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     path = resource("fonts", filename)
-    packed = path.with_name(f"{path.name}.gz")
+    packed = path.with_name(f"{path.name}{PACKED_SUFFIX}")
     source = path if path.is_file() else packed if packed.is_file() else None
     if source is None:
         raise UserError(
@@ -119,9 +122,9 @@ def _load(name: str, filename: str) -> "TTFont":
         )
     try:
         if source is packed:
-            return TTFont(name, io.BytesIO(gzip.decompress(packed.read_bytes())))
+            return TTFont(name, io.BytesIO(lzma.decompress(packed.read_bytes(), format=lzma.FORMAT_XZ)))
         return TTFont(name, str(path))
-    except (TTFError, OSError, EOFError, zlib.error, ValueError, IndexError, KeyError) as exc:
+    except (TTFError, OSError, EOFError, lzma.LZMAError, ValueError, IndexError, KeyError) as exc:
         raise UserError(
             "render.font_broken",
             f"打印用字体文件 {source} 已损坏，请重新安装本程序。",
@@ -159,10 +162,7 @@ def _read_charset(text: str) -> frozenset[str]:
 
 
 def charset(name: str) -> frozenset[str]:
-    """The characters face ``name`` (``NAMES.regular`` or ``NAMES.rare``) prints, from its
-    charset file; the bold face has the regular one's."""
-    if name == NAMES.bold:
-        name = NAMES.regular
+    """The characters face ``name`` (one of :data:`NAMES`) prints, from its charset file."""
     chars = _charsets.get(name)
     if chars is None:
         try:
@@ -174,15 +174,16 @@ def charset(name: str) -> frozenset[str]:
 
 
 def text_runs(text: str, font: str) -> list[tuple[str, str]]:
-    """``text`` as (font name, text) runs: characters the GBK face ``font`` lacks but the rare
-    face has are given the rare face; everything else, printable or not, stays in ``font``.
-    Text in any other font is one run."""
+    """``text`` as (font name, text) runs, each character in the first face that has it:
+    bold → regular → rare (``font`` bold), regular → rare (``font`` regular); a character no
+    face has stays in ``font`` (its .notdef box). Text in any other font is one run."""
     if text.isascii() or font not in (NAMES.regular, NAMES.bold):
         return [(font, text)] if text else []
-    base, rare = charset(font), charset(NAMES.rare)
+    chain = [font] + [name for name in (NAMES.regular, NAMES.rare) if name != font]
+    sets = [(name, charset(name)) for name in chain]
     runs: list[tuple[str, str]] = []
     for ch in text:
-        face = NAMES.rare if ch not in base and ch in rare else font
+        face = next((name for name, chars in sets if ch in chars), font)
         if runs and runs[-1][0] == face:
             runs[-1] = (face, runs[-1][1] + ch)
         else:

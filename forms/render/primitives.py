@@ -125,18 +125,17 @@ _rl_paragraph.wordSplit = _word_split
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
-def markup(text: str) -> str:
-    """Plain user text → Paragraph markup: escaped, line breaks kept, characters beyond the GBK
-    faces set in the rare-character face (reportlab has no font fallback)."""
+def markup(text: str, font: str = NAMES.regular) -> str:
+    """Plain user text → Paragraph markup for a paragraph in ``font``: escaped, line breaks kept,
+    characters ``font`` lacks set in the face that has them (reportlab has no font fallback)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "<br/>".join(_line_markup(line) for line in lines)
+    return "<br/>".join(_line_markup(line, font) for line in lines)
 
 
-def _line_markup(line: str) -> str:
-    # the base face is the Paragraph style's; text_runs only needs to know it is a GBK face
+def _line_markup(line: str, font: str) -> str:
     return "".join(
-        escape(run) if face != NAMES.rare else f'<font name="{NAMES.rare}">{escape(run)}</font>'
-        for face, run in text_runs(line, NAMES.regular)
+        escape(run) if face == font else f'<font name="{face}">{escape(run)}</font>'
+        for face, run in text_runs(line, font)
     )
 
 
@@ -182,7 +181,8 @@ class Styles:
         )
 
     def paragraph(self, text: str, **style) -> Paragraph:
-        return Paragraph(markup(text), self.para(**style))
+        paragraph_style = self.para(**style)
+        return Paragraph(markup(text, paragraph_style.fontName), paragraph_style)
 
 
 class CheckboxGroup(Flowable):

@@ -64,6 +64,15 @@ def test_text_runs_give_rare_characters_the_second_face_and_keep_the_rest():
     assert text_runs("李䶮", "Helvetica") == [("Helvetica", "李䶮")]
 
 
+def test_bold_text_falls_back_to_regular_then_rare_character_by_character():
+    # 犇: GBK, not GB2312, so not in the bold face; 䶮 only in the rare one; 𠀀 in none
+    assert "犇" not in charset(NAMES.bold) and "犇" in charset(NAMES.regular)
+    assert text_runs("张犇䶮A𠀀", NAMES.bold) == [
+        (NAMES.bold, "张"), (NAMES.regular, "犇"), (NAMES.rare, "䶮"), (NAMES.bold, "A𠀀")]
+    assert text_runs("张犇", NAMES.regular) == [(NAMES.regular, "张犇")]
+    assert markup("张犇<", NAMES.bold) == f'张<font name="{NAMES.regular}">犇</font>&lt;'
+
+
 def test_markup_escapes_and_wraps_only_the_rare_runs():
     assert markup("<b>&") == "&lt;b&gt;&amp;"
     assert markup("A<䶮&>B\n𠮷") == f'A&lt;<font name="{NAMES.rare}">䶮</font>&amp;&gt;B<br/><font name="{NAMES.rare}">𠮷</font>'
@@ -188,6 +197,36 @@ def test_bold_text_with_a_rare_character_uses_the_rare_face():
         bold = {ch for font in used["FormSerifSCBold-Regular"] for ch in _to_unicode(font).values()}
     assert {"䶮", "𠮷"} <= rare
     assert set("负责人：李王&lt;") <= bold and not {"䶮", "𠮷"} & bold
+
+
+def test_bold_title_prints_a_character_the_bold_face_lacks_from_the_regular_face():
+    names = register_fonts()
+    styles = Styles(names, 12, 18, 9)
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=1, initialFontName=names.regular)
+    paragraph = styles.paragraph("报送单位：张犇研究所", size=20, bold=True, align="center")
+    paragraph.wrapOn(pdf, 400, 100)
+    paragraph.drawOn(pdf, 72, 700)
+    draw_text(pdf, 72, 600, "负责人鑫犇", names.bold, 16)
+    pdf.showPage()
+    pdf.save()
+    with pikepdf.open(io.BytesIO(buffer.getvalue())) as document:
+        used = _fonts_used(document)
+        regular = {ch: n for font in used["FormSerifSC-Regular"] for ch, n in _glyphs_drawn(font).items()}
+        bold = {ch: n for font in used["FormSerifSCBold-Regular"] for ch, n in _glyphs_drawn(font).items()}
+    assert regular.get("犇", 0) > 0, regular  # drawn with its outline, not a .notdef box
+    assert "犇" not in bold
+    assert all(bold[ch] > 0 for ch in "报送单位：张研究所负责人鑫"), bold  # the rest stays bold
+
+
+def test_every_title_the_pack_prints_in_bold_is_in_the_bold_face(pack):
+    """Titles are set bold (forms/render/stories.py, forms/package/pages.py): none mixes weights."""
+    titles = [pack.title.zh, "目　录", "本份材料（按此顺序装订）", "签字盖章核对（逐项完成后打勾）"]
+    for category in pack.categories:
+        titles += [category.title.zh, f"附件{category.annex}"]
+    titles += [copy.zh for copy in pack.copies]  # a routing slip's recipient, when no bureau is known
+    missing = {ch for title in titles for ch in title if ch not in charset(NAMES.bold)}
+    assert not missing, (missing, titles)
 
 
 def _char_boxes(pdf: bytes) -> list[tuple[str, float, float]]:
