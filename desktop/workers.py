@@ -31,11 +31,18 @@ class Job(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     ended = Signal()
+    # The worker thread reports through these private signals, connected here, before the job
+    # starts: the public signals are then emitted on the GUI thread from its event loop, after
+    # the caller of start() has connected to them (a fast job used to end before anyone listened).
+    _progressed = Signal(int, int)
+    _finished = Signal(bool, object)
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         super().__init__()
         self._fn = fn
         self._cancel = threading.Event()
+        self._progressed.connect(self._relay_progress)
+        self._finished.connect(self._deliver)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -47,18 +54,29 @@ class Job(QObject):
     def _forget(self) -> None:
         _running.discard(self)
 
+    @Slot(int, int)
+    def _relay_progress(self, done: int, total: int) -> None:
+        self.progress.emit(done, total)
+
+    @Slot(bool, object)
+    def _deliver(self, ok: bool, outcome: object) -> None:
+        if ok:
+            self.succeeded.emit(outcome)
+        else:
+            self.failed.emit(outcome)
+        self.ended.emit()
+
     def _run(self) -> None:
         try:
-            result = self._fn(progress=lambda done, total: self.progress.emit(int(done), int(total)),
+            result = self._fn(progress=lambda done, total: self._progressed.emit(int(done), int(total)),
                               cancel=self._cancel.is_set)
         except UserError as exc:
-            self.failed.emit(exc)
+            self._finished.emit(False, exc)
         except Exception as exc:  # noqa: BLE001 - shown to the user as an unexpected error, logged in full
             log.error("background job failed:\n%s", traceback.format_exc())
-            self.failed.emit(exc)
+            self._finished.emit(False, exc)
         else:
-            self.succeeded.emit(result)
-        self.ended.emit()
+            self._finished.emit(True, result)
 
 
 class _Runnable(QRunnable):

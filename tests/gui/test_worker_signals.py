@@ -1,0 +1,40 @@
+"""A background job's result reaches whoever connected right after starting it, however fast the
+job was: a verification that failed at once used to end before the page listened, and the page
+waited for ever (regression: tests/gui/test_outputs_final.py hung under load)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QThreadPool
+
+from desktop import workers
+from forms.errors import UserError
+
+pytestmark = pytest.mark.gui
+
+
+def _finished_before_listening(fn):
+    job = workers.start(fn)
+    assert QThreadPool.globalInstance().waitForDone(10000)  # the work is over; no event ran yet
+    got: list = []
+    job.succeeded.connect(lambda result: got.append(("ok", result)))
+    job.failed.connect(lambda exc: got.append(("failed", exc)))
+    return job, got
+
+
+def test_a_job_that_ended_before_anyone_listened_still_reports_its_result(qtbot):
+    job, got = _finished_before_listening(lambda progress, cancel: 42)
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    assert got == [("ok", 42)]
+    assert not workers.busy()
+
+
+def test_a_job_that_failed_before_anyone_listened_still_reports_the_failure(qtbot):
+    def refuse(progress, cancel):
+        raise UserError("test.refused", "不行", "no")
+
+    job, got = _finished_before_listening(refuse)
+    with qtbot.waitSignal(job.ended, timeout=5000):
+        pass
+    assert [kind for kind, _ in got] == ["failed"] and got[0][1].code == "test.refused"
