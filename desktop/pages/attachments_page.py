@@ -37,6 +37,7 @@ from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
 from .field_page import page_title
 from .attachment_job import AttachmentJob
+from .finding_list import FindingList
 from .page_view import action_label, open_page_view, undo_text
 
 THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
@@ -209,12 +210,10 @@ class AttachmentsPage(QWidget):
         findings_title = QLabel(tr("预检"))
         findings_title.setObjectName("attachments.findings_title")
         side.addWidget(findings_title)
-        self.findings = QListWidget()
+        self.findings = FindingList()
         self.findings.setObjectName("attachments.findings")
         self.findings.setAccessibleName(tr("预检发现的问题"))
-        self.findings.setWordWrap(True)
         self.findings.setMaximumHeight(170)
-        self.findings.setStyleSheet("QListWidget::item { padding-right: 64px; }")  # room for the fix button
         side.addWidget(self.findings)
         moves = QHBoxLayout()
         self.up_button = QPushButton(tr("上移"))
@@ -420,31 +419,24 @@ class AttachmentsPage(QWidget):
             self.findings.addItem(tr("未发现问题：页面尺寸、分辨率、方向、空白页和颜色都正常。"))
             return
         fixes = fix_labels()
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for row, finding in enumerate(found):
             advice = (tr("建议：{fix}").format(fix=fixes.get(finding.fix, finding.fix)) if finding.fix
                       else tr("建议：重新扫描"))
-            item = QListWidgetItem(f"{finding.message(lang_)}\n{advice}")
-            item.setData(Qt.ItemDataRole.UserRole, (finding.page, finding.code, finding.fix))
-            item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-            self.findings.addItem(item)
-            if plan(finding, info.pages) is not None:
-                self.findings.setItemWidget(item, self._fix_button(row, info, finding, fixes[finding.fix]))
+            button = (self._fix_button(row, info, finding, fixes[finding.fix])
+                      if plan(finding, info.pages) is not None else None)
+            self.findings.add_row(f"{finding.message(lang_)}\n{advice}", (finding.page, finding.code, finding.fix),
+                                  warning, button)
 
-    def _fix_button(self, row: int, info, finding, label: str) -> QWidget:
-        """One click applies the finding's fix: a button at the right of its line (the list draws
-        the text beneath; the item's right padding keeps them apart)."""
-        holder = QWidget()
-        line = QHBoxLayout(holder)
-        line.setContentsMargins(0, 0, 4, 0)
-        line.addStretch(1)
+    def _fix_button(self, row: int, info, finding, label: str) -> QPushButton:
+        """One click applies the finding's fix."""
         button = QPushButton(tr("修正"))
         button.setObjectName(f"attachments.fix.{row}")
         button.setToolTip(tr("一键修正：{fix}").format(fix=label))
         button.setAccessibleName(tr("一键修正：{fix}").format(fix=label))
         button.setEnabled(self.session.editable and self.fix_job is None and self.session.page_job is None)
         button.clicked.connect(lambda _checked=False: self.apply_fix(info.id, finding))
-        line.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
-        return holder
+        return button
 
     def apply_fix(self, attachment_id: int, finding):
         """Apply a finding's fix to the attachment on a worker (progress and Cancel after half a
