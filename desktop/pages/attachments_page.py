@@ -129,12 +129,17 @@ class AttachmentsPage(QWidget):
         self.setAcceptDrops(True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title(tr("附件")))
+        # Undo/Redo on the title's line, no taller than the title: the step must still fit a
+        # 1366×728 screen at 150 %.
+        title = page_title(tr("附件"))
+        heading = self._undo_bar(title.sizeHint().height())
+        heading.insertWidget(0, title)
+        heading.insertSpacing(1, 24)
+        layout.addLayout(heading)
         hint = QLabel(tr("把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），"
                          "导入时会统一转换为 PDF。拖动列表项可调整顺序。"))
         hint.setWordWrap(True)
         layout.addWidget(hint)
-        layout.addLayout(self._undo_bar())
         # What the checks say about the attachments as a whole: a line per missing required upload.
         self.messages = MessageLabel()
         self.messages.setObjectName("attachments.issues")
@@ -251,7 +256,7 @@ class AttachmentsPage(QWidget):
         self._load_thumbnails()
         self._examine_missing()
 
-    def _undo_bar(self) -> QHBoxLayout:
+    def _undo_bar(self, height: int) -> QHBoxLayout:
         """Undo/Redo of every attachment operation (the draft's journal), named by what they would
         do. The shortcuts belong to this step: in the title field Ctrl+Z still undoes typing (a
         line edit claims its own undo keys first), and other steps keep theirs."""
@@ -269,11 +274,13 @@ class AttachmentsPage(QWidget):
             button.setObjectName(f"attachments.{key}")
             button.setDefaultAction(action)
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMaximumHeight(max(height, button.fontMetrics().height() + 4))
             bar.addWidget(button)
         self.undo_action.setToolTip("Ctrl+Z")
         self.redo_action.setToolTip("Ctrl+Shift+Z")
         self.undo_note = QLabel()
         self.undo_note.setObjectName("attachments.undo_note")
+        self.undo_note.setWordWrap(True)
         bar.addWidget(self.undo_note, 1)
         return bar
 

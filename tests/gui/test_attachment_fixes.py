@@ -63,6 +63,13 @@ def stored(window) -> list[tuple[float, float, int]]:
     return geometry(window.session.attachment_pdf(window.session.attachments()[0].id))
 
 
+def picture(qtbot, window, page):
+    """The step's picture of the first attachment as it is now (pictures are cached by digest)."""
+    sha = window.session.attachments()[0].sha256
+    qtbot.waitUntil(lambda: page.thumbs.get(sha) is not None, timeout=30000)
+    return page.thumbs[sha]
+
+
 def click_fix(qtbot, page, row: int = 0) -> None:
     button = page.findings.findChild(QPushButton, f"attachments.fix.{row}")
     assert button is not None and button.isEnabled()
@@ -80,6 +87,8 @@ def test_a_sideways_page_is_turned_from_its_finding_undone_and_redone_after_a_re
     wait_examined(qtbot, page)
     assert findings_text(page) == ["第 1 页是横向的，而文件是纵向的：可能放倒了\n建议：旋转页面"]
     assert stored(window) == [(297.0, 210.0, 0)]
+    sideways = picture(qtbot, window, page)
+    assert sideways.width() > sideways.height()
     grab(window, "fix-before")
 
     click_fix(qtbot, page)
@@ -89,12 +98,15 @@ def test_a_sideways_page_is_turned_from_its_finding_undone_and_redone_after_a_re
     assert findings_text(page)[0].startswith(NOTHING_FOUND)
     assert "预检：" not in page.list.item(0).text()
     assert widget(window, "attachments.undo").text() == "撤销：修正页面"
+    upright = picture(qtbot, window, page)  # the step's picture is of the new pages
+    assert upright.width() < upright.height()
     grab(window, "fix-after")
 
     activate(qtbot, window, page.list)
     qtbot.keyClick(page.list, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(window) == [(297.0, 210.0, 0)]
     assert findings_text(page)[0].startswith("第 1 页是横向的")  # its examination is kept by digest
+    assert picture(qtbot, window, page) is sideways  # and so is its picture: never a stale one
     assert widget(window, "attachments.redo").text() == "重做：修正页面"
 
     path = window.session.path
