@@ -116,7 +116,7 @@ def test_fixes_undo_and_redo_in_the_page_view(qtbot, view):
                     timeout=30000)
     _shot(view, "page-view-after")
 
-    view.setFocus()
+    _activate(qtbot, view)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the A4 fit
     assert _geometry(view)[1] == before[2]
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and the rotation
