@@ -19,9 +19,11 @@ class FixPlan:
 
 def plan(finding: Finding, pages: int) -> FixPlan | None:
     """The edit that applies ``finding.fix`` to an attachment of ``pages`` pages; None when the
-    fix cannot be applied by a click (no fix: only a new scan helps; a one-page split)."""
+    fix cannot be applied by a click (no fix: only a new scan helps; a one-page split or deletion)."""
     if finding.fix is None:
         return None
+    if finding.fix == "delete" and pages <= 1:
+        return None  # an attachment keeps a page: the whole attachment is removed from the list
     if finding.fix == "split":
         # too big to upload: halve it (each half is then checked again on its own)
         return FixPlan(split_at=pages // 2 + 1) if pages >= 2 else None
