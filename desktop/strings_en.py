@@ -322,7 +322,7 @@ EN: dict[str, str] = {
     "添加附件": "Add attachment",
     # "移除附件" ("Remove attachment") is above
     "调整附件顺序": "Reorder attachments",
-    "修改附件类型或标题": "Change attachment kind or title",
+    "修改类型或标题": "Change kind or title",
     "替换附件": "Replace attachment",
     "修正页面": "Fix pages",
     "拆分附件": "Split attachment",

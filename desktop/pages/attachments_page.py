@@ -278,10 +278,7 @@ class AttachmentsPage(QWidget):
             bar.addWidget(button)
         self.undo_action.setToolTip("Ctrl+Z")
         self.redo_action.setToolTip("Ctrl+Shift+Z")
-        self.undo_note = QLabel()
-        self.undo_note.setObjectName("attachments.undo_note")
-        self.undo_note.setWordWrap(True)
-        bar.addWidget(self.undo_note, 1)
+        bar.addStretch(1)
         return bar
 
     def _show_undo(self) -> None:
@@ -295,11 +292,9 @@ class AttachmentsPage(QWidget):
         """Undo (or redo) the newest attachment operation; the list, its pictures and the
         findings follow (refresh on attachments_changed)."""
         self._title_edited()  # a title typed (focus still there) is stored first: it is the newest operation
-        action = self.session.undo_attachments(redo=redo)
-        if action is not None:
-            text = tr("已重做：{action}") if redo else tr("已撤销：{action}")
-            self.undo_note.setText(text.format(action=action_label(action)))
-        return action
+        # What was undone shows on the Redo button (“重做：移除附件”), and the other way round;
+        # no line of its own: the step must stay short enough for a small screen.
+        return self.session.undo_attachments(redo=redo)
 
     def show_issues(self) -> None:
         lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
@@ -694,11 +689,11 @@ class AttachmentsPage(QWidget):
         replacing, self._replacing = self._replacing, None
         if replacing is not None and done:
             _path, result, image, digest, examination, _guess = done[0]
+            if image is not None:  # before the list shows it: it is not drawn twice
+                self.thumbs[digest] = QPixmap.fromImage(image)
             attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
             if attachment_id is not None:
                 self._keep([(digest, examination)])  # its record, now that it is in the draft
-            if attachment_id is not None and image is not None:
-                self.thumbs[digest] = QPixmap.fromImage(image)
             self.refresh()
             done = []
         # the added files' records are written with them (Draft.add_attachment)
@@ -712,12 +707,12 @@ class AttachmentsPage(QWidget):
             if duplicate is not None:  # listed with the other files not imported (the draft refuses it too)
                 refused.append((path.name, duplicate))
                 continue
+            if image is not None:  # before the list shows it: it is not drawn twice
+                self.thumbs[digest] = QPixmap.fromImage(image)
             attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest,
                                                         **self._duplicate_check(digest, examination))
             if attachment_id is not None and not given and not chosen:
                 self.inferred[attachment_id] = guess.source
-            if attachment_id is not None and image is not None:
-                self.thumbs[digest] = QPixmap.fromImage(image)
         if done:
             self.refresh()
             self.list.setCurrentRow(self.list.count() - 1)
@@ -794,8 +789,9 @@ class AttachmentsPage(QWidget):
         if len(self.thumbs) > THUMBS_KEPT:  # pages undone long ago are drawn again if needed
             for sha in [sha for sha in self.thumbs if sha not in current]:
                 del self.thumbs[sha]
-        for sha, image in images:
-            self.thumbs[sha] = QPixmap.fromImage(image) if image is not None else None  # None: not drawable
+        for sha, image in images:  # the same pages always look the same: a picture is never redrawn
+            if self.thumbs.get(sha) is None:
+                self.thumbs[sha] = QPixmap.fromImage(image) if image is not None else None  # None: not drawable
         self.refresh()
 
 

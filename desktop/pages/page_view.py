@@ -299,7 +299,7 @@ ACTION_LABELS = {
     "add": N_("添加附件"),
     "remove": N_("移除附件"),
     "reorder": N_("调整附件顺序"),
-    "update": N_("修改附件类型或标题"),
+    "update": N_("修改类型或标题"),
     "replace": N_("替换附件"),
     "pages": N_("修正页面"),
     "split": N_("拆分附件"),

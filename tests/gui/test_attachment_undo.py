@@ -82,7 +82,7 @@ def test_add_remove_and_reorder_are_undone_and_redone_on_the_step(qtbot, window,
     assert undo_button(window) == "撤销：移除附件"
     qtbot.mouseClick(widget(window, "attachments.undo"), Qt.MouseButton.LeftButton)
     assert titles(window) == ["合同", "回单"]
-    assert page.undo_note.text() == "已撤销：移除附件"
+    assert widget(window, "attachments.redo").text() == "重做：移除附件"  # says what was undone
     back = window.session.attachments()[1]
     assert page.thumbs.get(back.sha256) is not None  # its picture at once, cached by its digest
     assert not page.list.item(1).icon().isNull()
@@ -100,7 +100,7 @@ def test_a_kind_change_undone_shows_the_same_kind_in_the_list_and_the_page_view(
 
     view = page.findChild(PageView)
     assert "到账证明" in view.heading.text()
-    assert undo_button(window) == "撤销：修改附件类型或标题"
+    assert undo_button(window) == "撤销：修改类型或标题"
     focus(qtbot, window, page.list)
     qtbot.keyClick(page.list, Qt.Key.Key_Z, CTRL)
     assert window.session.attachments()[0].kind == "contract"
