@@ -30,6 +30,7 @@ class AttachmentJob(QObject):
         self.session = session
         self.services = services
         session.flush()  # the worker's write must come after the typing it follows
+        session.page_job = self  # no other fix, and no undo, until it has ended
         self.job = workers.start(lambda progress, cancel: work(progress, cancel))
         self.progress = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, owner)
         self.progress.setObjectName("attachments.job_progress")
@@ -53,6 +54,7 @@ class AttachmentJob(QObject):
         if self.session.closed:
             return
         session = self.session
+        session.page_job = None  # stored: the lists refreshed below may offer Undo again
         session.commits += 1
         session.committed.emit(session.commits)
         session.attachments_changed.emit()
@@ -64,6 +66,8 @@ class AttachmentJob(QObject):
         self.services.prompter.error(tr("页面操作未完成"), user_text(exc, self.session.lang, logged=True))
 
     def _ended(self) -> None:
+        if self.session.page_job is self:
+            self.session.page_job = None
         if self.progress is not None:
             self.progress.close()
             self.progress.deleteLater()

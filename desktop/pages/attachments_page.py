@@ -457,13 +457,13 @@ class AttachmentsPage(QWidget):
         else:
             def work(progress, cancel):
                 return draft.edit_pages(attachment_id, list(fix.ops), progress=progress, cancel=cancel)
-        self.fix_job = self.session.page_job = AttachmentJob(self, self.session, self.services, work)
+        self.fix_job = AttachmentJob(self, self.session, self.services, work)
         self.fix_job.ended.connect(self._fix_ended)
         self._fixing_enabled()
         return self.fix_job
 
     def _fix_ended(self) -> None:
-        self.fix_job = self.session.page_job = None
+        self.fix_job = None
         if not self.session.closed:
             self._fixing_enabled()
 

@@ -271,13 +271,13 @@ class PageView(QDialog):
     def _start(self, work) -> None:
         if self.job is not None or self.session.page_job is not None or not self.session.editable:
             return
-        self.job = self.session.page_job = AttachmentJob(self, self.session, self.services, work)
+        self.job = AttachmentJob(self, self.session, self.services, work)
         self.job.done.connect(lambda _result: self.changed.emit())
         self.job.ended.connect(self._ended)
         self._enable()
 
     def _ended(self) -> None:
-        self.job = self.session.page_job = None
+        self.job = None
         self._enable()
 
     def undo(self) -> None:

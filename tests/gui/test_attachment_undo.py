@@ -142,3 +142,24 @@ def test_ctrl_z_on_another_step_leaves_the_attachments(qtbot, window, tmp_path):
     focus(qtbot, window, window.view.step_list)  # the list of steps, on the left
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, CTRL)
     assert titles(window) == ["合同"]
+
+
+def test_a_fix_made_in_the_page_view_is_undone_on_the_step(qtbot, window, tmp_path):
+    from desktop.pages.page_view import PageView
+    from tests.attachments.scan_pdfs import geometry
+
+    page = open_attachments(window)
+    add(qtbot, page, tmp_path, "合同.jpg")
+    page.list.itemActivated.emit(page.list.item(0))
+    view = page.findChild(PageView)
+    view.list.item(0).setSelected(True)
+    view.buttons["rotate_right"].click()
+    qtbot.waitUntil(lambda: view.job is None, timeout=60000)
+    assert geometry(window.session.attachment_pdf(window.session.attachments()[0].id))[0][2] == 90
+    undo = widget(window, "attachments.undo")
+    assert undo.isEnabled() and undo.text() == "撤销：修正页面"
+    focus(qtbot, window, page.list)
+    qtbot.keyClick(page.list, Qt.Key.Key_Z, CTRL)
+    assert geometry(window.session.attachment_pdf(window.session.attachments()[0].id))[0][2] == 0
+    assert view.buttons["redo"].text() == "重做：修正页面"  # the page view follows
+    view.close()
