@@ -437,15 +437,18 @@ class AttachmentsPage(QWidget):
         button.setToolTip(tr("一键修正：{fix}").format(fix=label))
         button.setAccessibleName(tr("一键修正：{fix}").format(fix=label))
         button.setEnabled(self.session.editable and self.fix_job is None and self.session.page_job is None)
-        button.clicked.connect(lambda _checked=False: self.apply_fix(info.id, finding))
+        button.clicked.connect(lambda _checked=False: self.apply_fix(info.id, finding, info.sha256))
         return button
 
-    def apply_fix(self, attachment_id: int, finding):
+    def apply_fix(self, attachment_id: int, finding, sha256: str | None = None):
         """Apply a finding's fix to the attachment on a worker (progress and Cancel after half a
         second); when stored, the list refreshes and the new pages are examined again, so the
-        finding goes once it is cured. Returns the AttachmentJob, or None if nothing started."""
+        finding goes once it is cured. ``sha256``: the pages the finding was found on (a finding
+        of pages since changed is not applied). Returns the AttachmentJob, or None."""
         info = self._info(attachment_id)
         if info is None or not self.session.editable or self.fix_job is not None or self.session.page_job is not None:
+            return None
+        if sha256 is not None and info.sha256 != sha256:
             return None
         fix = plan(finding, info.pages)
         if fix is None:
