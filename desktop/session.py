@@ -69,6 +69,7 @@ class Session(QObject):
         self.issues: list[Issue] = []
         self.commits = 0
         self.closed = False  # background results arriving later are dropped
+        self.page_job: Any = None  # the page fix running on a worker (one at a time per draft)
         self.save_state = "saved"
         self.final = draft.final
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
@@ -352,6 +353,22 @@ class Session(QObject):
 
     def remove_attachment(self, attachment_id: int) -> None:
         self._attachments_op("remove_attachment", attachment_id)
+
+    def undo_available(self) -> tuple[str | None, str | None]:
+        """(action Undo would reverse, action Redo would repeat) of the attachment journal."""
+        if not self.editable or self.closed:
+            return None, None
+        try:
+            return self.draft.undo_available()
+        except UserError:
+            return None, None
+
+    def undo_attachments(self, *, redo: bool = False) -> str | None:
+        """Undo (or redo) the newest attachment operation; the action's name, or None."""
+        if self.page_job is not None:  # its result is stored when it ends: undo after that
+            return None
+        done, action = self._attachments_call("redo" if redo else "undo")
+        return action if done else None
 
     # -- the file -------------------------------------------------------------------------
     def send_copy(self, dest: Path) -> None:

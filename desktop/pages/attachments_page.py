@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyle,
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from forms.attachments.finding_fix import plan
 from forms.errors import UserError
 from forms.limits import check_attachment_count
 
@@ -34,8 +36,11 @@ from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
 from .field_page import page_title
-from .page_view import open_page_view
+from .attachment_job import AttachmentJob
+from .finding_list import FindingList
+from .page_view import action_label, open_page_view, undo_text
 
+THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
 
 
@@ -107,7 +112,11 @@ class AttachmentsPage(QWidget):
         super().__init__(parent)
         self.session = session
         self.services = services
-        self.thumbs: dict[int, QPixmap] = {}
+        # Page 1 of each attachment, by its PDF's digest: a fix or an undo changes the pages
+        # behind an id, never behind a digest, so a late drawing cannot show an old page.
+        self.thumbs: dict[str, QPixmap | None] = {}
+        self._drawing: set[str] = set()
+        self.fix_job = None  # AttachmentJob of a finding's fix
         self.job: workers.Job | None = None
         # Preflight (issue 12), by the PDF's digest: an Examination, or the UserError that
         # stopped it; the kind inferred for an attachment added in this window, and how.
@@ -120,7 +129,13 @@ class AttachmentsPage(QWidget):
         self.setAcceptDrops(True)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(page_title(tr("附件")))
+        # Undo/Redo on the title's line, no taller than the title: the step must still fit a
+        # 1366×728 screen at 150 %.
+        title = page_title(tr("附件"))
+        heading = self._undo_bar(title.sizeHint().height())
+        heading.insertWidget(0, title)
+        heading.insertSpacing(1, 24)
+        layout.addLayout(heading)
         hint = QLabel(tr("把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），"
                          "导入时会统一转换为 PDF。拖动列表项可调整顺序。"))
         hint.setWordWrap(True)
@@ -200,10 +215,9 @@ class AttachmentsPage(QWidget):
         findings_title = QLabel(tr("预检"))
         findings_title.setObjectName("attachments.findings_title")
         side.addWidget(findings_title)
-        self.findings = QListWidget()
+        self.findings = FindingList()
         self.findings.setObjectName("attachments.findings")
         self.findings.setAccessibleName(tr("预检发现的问题"))
-        self.findings.setWordWrap(True)
         self.findings.setMaximumHeight(170)
         side.addWidget(self.findings)
         moves = QHBoxLayout()
@@ -242,6 +256,46 @@ class AttachmentsPage(QWidget):
         self._load_thumbnails()
         self._examine_missing()
 
+    def _undo_bar(self, height: int) -> QHBoxLayout:
+        """Undo/Redo of every attachment operation (the draft's journal), named by what they would
+        do. The shortcuts belong to this step: in the title field Ctrl+Z still undoes typing (a
+        line edit claims its own undo keys first), and other steps keep theirs."""
+        bar = QHBoxLayout()
+        self.undo_action = QAction(self)
+        self.redo_action = QAction(self)
+        for action, key, keys, redo in ((self.undo_action, "undo", [QKeySequence("Ctrl+Z")], False),
+                                        (self.redo_action, "redo", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], True)):
+            action.setObjectName(f"attachments.{key}_action")
+            action.setShortcuts(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, r=redo: self.undo(redo=r))
+            self.addAction(action)
+            button = QToolButton()
+            button.setObjectName(f"attachments.{key}")
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            button.setMaximumHeight(max(height, button.fontMetrics().height() + 4))
+            bar.addWidget(button)
+        self.undo_action.setToolTip("Ctrl+Z")
+        self.redo_action.setToolTip("Ctrl+Shift+Z")
+        bar.addStretch(1)
+        return bar
+
+    def _show_undo(self) -> None:
+        undo, redo = self.session.undo_available()
+        idle = self.session.page_job is None
+        for action, name, is_redo in ((self.undo_action, undo, False), (self.redo_action, redo, True)):
+            action.setText(undo_text(name, redo=is_redo))
+            action.setEnabled(idle and name is not None)
+
+    def undo(self, *, redo: bool = False) -> str | None:
+        """Undo (or redo) the newest attachment operation; the list, its pictures and the
+        findings follow (refresh on attachments_changed)."""
+        self._title_edited()  # a title typed (focus still there) is stored first: it is the newest operation
+        # What was undone shows on the Redo button (“重做：移除附件”), and the other way round;
+        # no line of its own: the step must stay short enough for a small screen.
+        return self.session.undo_attachments(redo=redo)
+
     def show_issues(self) -> None:
         lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
         self.messages.show_lines(lines)
@@ -267,7 +321,7 @@ class AttachmentsPage(QWidget):
                 found = self._findings_of(info)
                 if found:
                     text += tr("\n预检：{count} 项问题").format(count=len(found))
-                icon = QIcon(self.thumbs.get(info.id, placeholder))
+                icon = QIcon(self.thumbs.get(info.sha256) or placeholder)
             item = QListWidgetItem(icon, text)
             item.setData(Qt.ItemDataRole.UserRole, info.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, info.damaged)
@@ -277,6 +331,8 @@ class AttachmentsPage(QWidget):
         row = self._row_of(current)
         self.list.setCurrentRow(row if row is not None else (0 if self.list.count() else -1))
         self._select(self.list.currentRow())
+        self._show_undo()
+        self._load_thumbnails()
         self._examine_missing()
 
     def _current_id(self) -> int | None:
@@ -365,13 +421,60 @@ class AttachmentsPage(QWidget):
             self.findings.addItem(tr("未发现问题：页面尺寸、分辨率、方向、空白页和颜色都正常。"))
             return
         fixes = fix_labels()
-        for finding in found:
+        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        for row, finding in enumerate(found):
             advice = (tr("建议：{fix}").format(fix=fixes.get(finding.fix, finding.fix)) if finding.fix
                       else tr("建议：重新扫描"))
-            item = QListWidgetItem(f"{finding.message(lang_)}\n{advice}")
-            item.setData(Qt.ItemDataRole.UserRole, (finding.page, finding.code, finding.fix))
-            item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
-            self.findings.addItem(item)
+            button = (self._fix_button(row, info, finding, fixes[finding.fix])
+                      if plan(finding, info.pages) is not None else None)
+            self.findings.add_row(f"{finding.message(lang_)}\n{advice}", (finding.page, finding.code, finding.fix),
+                                  warning, button)
+
+    def _fix_button(self, row: int, info, finding, label: str) -> QPushButton:
+        """One click applies the finding's fix."""
+        button = QPushButton(tr("修正"))
+        button.setObjectName(f"attachments.fix.{row}")
+        button.setToolTip(tr("一键修正：{fix}").format(fix=label))
+        button.setAccessibleName(tr("一键修正：{fix}").format(fix=label))
+        button.setEnabled(self.session.editable and self.fix_job is None and self.session.page_job is None)
+        button.clicked.connect(lambda _checked=False: self.apply_fix(info.id, finding, info.sha256))
+        return button
+
+    def apply_fix(self, attachment_id: int, finding, sha256: str | None = None):
+        """Apply a finding's fix to the attachment on a worker (progress and Cancel after half a
+        second); when stored, the list refreshes and the new pages are examined again, so the
+        finding goes once it is cured. ``sha256``: the pages the finding was found on (a finding
+        of pages since changed is not applied). Returns the AttachmentJob, or None."""
+        info = self._info(attachment_id)
+        if info is None or not self.session.editable or self.fix_job is not None or self.session.page_job is not None:
+            return None
+        if sha256 is not None and info.sha256 != sha256:
+            return None
+        fix = plan(finding, info.pages)
+        if fix is None:
+            return None
+        draft = self.session.draft
+        if fix.split_at is not None:
+            def work(progress, cancel):
+                return draft.split_attachment(attachment_id, fix.split_at, progress=progress, cancel=cancel)
+        else:
+            def work(progress, cancel):
+                return draft.edit_pages(attachment_id, list(fix.ops), progress=progress, cancel=cancel)
+        self.fix_job = AttachmentJob(self, self.session, self.services, work)
+        self.fix_job.ended.connect(self._fix_ended)
+        self._fixing_enabled()
+        return self.fix_job
+
+    def _fix_ended(self) -> None:
+        self.fix_job = None
+        if not self.session.closed:
+            self._fixing_enabled()
+
+    def _fixing_enabled(self) -> None:
+        idle = self.fix_job is None and self.session.page_job is None
+        for button in self.findings.findChildren(QPushButton):
+            button.setEnabled(idle and self.session.editable)
+        self._show_undo()
 
     def _examine_missing(self) -> None:
         """Find the examination of every attachment that has none yet: the draft's record when
@@ -589,11 +692,11 @@ class AttachmentsPage(QWidget):
         replacing, self._replacing = self._replacing, None
         if replacing is not None and done:
             _path, result, image, digest, examination, _guess = done[0]
+            if image is not None:  # before the list shows it: it is not drawn twice
+                self.thumbs[digest] = QPixmap.fromImage(image)
             attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
             if attachment_id is not None:
                 self._keep([(digest, examination)])  # its record, now that it is in the draft
-            if attachment_id is not None and image is not None:
-                self.thumbs[attachment_id] = QPixmap.fromImage(image)
             self.refresh()
             done = []
         # the added files' records are written with them (Draft.add_attachment)
@@ -607,12 +710,12 @@ class AttachmentsPage(QWidget):
             if duplicate is not None:  # listed with the other files not imported (the draft refuses it too)
                 refused.append((path.name, duplicate))
                 continue
+            if image is not None:  # before the list shows it: it is not drawn twice
+                self.thumbs[digest] = QPixmap.fromImage(image)
             attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest,
                                                         **self._duplicate_check(digest, examination))
             if attachment_id is not None and not given and not chosen:
                 self.inferred[attachment_id] = guess.source
-            if attachment_id is not None and image is not None:
-                self.thumbs[attachment_id] = QPixmap.fromImage(image)
         if done:
             self.refresh()
             self.list.setCurrentRow(self.list.count() - 1)
@@ -659,29 +762,39 @@ class AttachmentsPage(QWidget):
             self.progress = None
 
     def _load_thumbnails(self) -> None:
+        """Draw page 1 of every attachment whose digest has no picture yet, on a worker."""
+        if getattr(self.session, "closed", False):
+            return
         missing = []
         for info in self.session.attachments():
-            if info.id in self.thumbs or info.damaged:
+            if info.damaged or info.sha256 in self.thumbs or info.sha256 in self._drawing:
                 continue
             try:
-                missing.append((info.id, self.session.attachment_pdf(info.id)))
+                missing.append((info.sha256, self.session.attachment_pdf(info.id)))
             except UserError:
                 continue  # shown as damaged in the list; the rest still get their pictures
         if not missing:
             return
+        self._drawing.update(sha for sha, _pdf in missing)
 
         def render(progress, cancel):
-            return [(attachment_id, thumbnail(pdf)) for attachment_id, pdf in missing if not cancel()]
+            return [(sha, thumbnail(pdf) if not cancel() else None) for sha, pdf in missing]
 
         job = workers.start(render)
         job.succeeded.connect(self._thumbnails_ready)
 
     def _thumbnails_ready(self, images) -> None:
+        for sha, _image in images:
+            self._drawing.discard(sha)
         if self.session.closed:  # the draft was closed while its pictures were drawn
             return
-        for attachment_id, image in images:
-            if image is not None:
-                self.thumbs[attachment_id] = QPixmap.fromImage(image)
+        current = {info.sha256 for info in self.session.attachments()}
+        if len(self.thumbs) > THUMBS_KEPT:  # pages undone long ago are drawn again if needed
+            for sha in [sha for sha in self.thumbs if sha not in current]:
+                del self.thumbs[sha]
+        for sha, image in images:  # the same pages always look the same: a picture is never redrawn
+            if self.thumbs.get(sha) is None:
+                self.thumbs[sha] = QPixmap.fromImage(image) if image is not None else None  # None: not drawable
         self.refresh()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,12 +26,11 @@ from forms.attachments import page_ops
 from forms.errors import UserError
 
 from .. import workers
-from ..failures import user_text
 from ..i18n import N_, tr
 from ..pdf_images import _Loaded
+from .attachment_job import AttachmentJob
 
 THUMB_BOX = QSize(130, 170)
-PROGRESS_AFTER_MS = 500
 MM_PER_PT = 25.4 / 72
 
 
@@ -107,8 +105,8 @@ class PageView(QDialog):
         self.session = session
         self.services = services
         self.attachment_id = attachment_id
-        self.job: workers.Job | None = None
-        self.progress: QProgressDialog | None = None
+        self.job: AttachmentJob | None = None
+        self.showing: str | None = None  # the digest of the pages shown
         self.setObjectName("pages.view")
         self.resize(900, 640)
 
@@ -181,7 +179,10 @@ class PageView(QDialog):
             self.list.clear()
             self._enable()
             return
-        self.heading.setText(tr("{title} · {pages} 页").format(title=info.title, pages=info.pages))
+        from .attachments_page import kind_labels
+
+        kind = kind_labels(self.session.pack).get(info.kind, info.kind)
+        self.heading.setText(tr("{title} · {kind} · {pages} 页").format(title=info.title, kind=kind, pages=info.pages))
         try:
             pdf = self.session.attachment_pdf(info.id)
         except UserError as exc:
@@ -192,12 +193,16 @@ class PageView(QDialog):
             item = QListWidgetItem(tr("第 {n} 页").format(n=index + 1))
             item.setData(Qt.ItemDataRole.UserRole, index)
             self.list.addItem(item)
-        job = workers.start(lambda progress, cancel: render_pages(pdf, cancel))
+        # A drawing of the pages as they were (before a fix or an undo) may finish after the
+        # newer one: each says whose pages it drew and only the shown digest's are used.
+        self.showing = info.sha256
+        job = workers.start(lambda progress, cancel, sha=info.sha256: (sha, render_pages(pdf, cancel)))
         job.succeeded.connect(self._thumbnails)
         self._enable()
 
-    def _thumbnails(self, images) -> None:
-        if self.session.closed:
+    def _thumbnails(self, drawn) -> None:
+        sha, images = drawn
+        if self.session.closed or sha != self.showing:
             return
         for index, image, width_mm, height_mm in images:
             if index < self.list.count() and not image.isNull():
@@ -216,9 +221,12 @@ class PageView(QDialog):
         self.buttons["crop"].setEnabled(editable and len(self.selected()) == 1)
         for key in ("a4", "dpi150", "dpi200", "grey"):
             self.buttons[key].setEnabled(editable)
-        undo, redo = self.session.draft.undo_available() if self.session.editable else (None, None)
-        self.buttons["undo"].setEnabled(self.job is None and undo is not None)
-        self.buttons["redo"].setEnabled(self.job is None and redo is not None)
+        undo, redo = self.session.undo_available()
+        idle = self.session.page_job is None
+        self.buttons["undo"].setEnabled(idle and undo is not None)
+        self.buttons["redo"].setEnabled(idle and redo is not None)
+        self.buttons["undo"].setText(undo_text(undo, redo=False))
+        self.buttons["redo"].setText(undo_text(redo, redo=True))
 
     # -- actions --------------------------------------------------------------------------
     def _each(self, ops: list[dict]) -> None:
@@ -261,45 +269,16 @@ class PageView(QDialog):
             self.attachment_id, ops, progress=progress, cancel=cancel))
 
     def _start(self, work) -> None:
-        if self.job is not None or not self.session.editable:
+        if self.job is not None or self.session.page_job is not None or not self.session.editable:
             return
-        self.session.flush()
-        self.job = workers.start(work)
-        self.progress = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, self)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(PROGRESS_AFTER_MS)
-        self.progress.canceled.connect(self.job.cancel)
-        self.job.progress.connect(self._progress)
-        self.job.succeeded.connect(self._done)
-        self.job.failed.connect(self._failed)
+        self.job = AttachmentJob(self, self.session, self.services, work)
+        self.job.done.connect(lambda _result: self.changed.emit())
         self.job.ended.connect(self._ended)
         self._enable()
 
-    def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-
-    def _done(self, _result) -> None:
-        self._announce()
-
-    def _failed(self, exc) -> None:
-        self.services.prompter.error(tr("页面操作未完成"), user_text(exc, self.session.lang, logged=True))
-
     def _ended(self) -> None:
         self.job = None
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
         self._enable()
-
-    def _announce(self) -> None:
-        """The draft changed on the worker: tell the window (saved state, lists, checks)."""
-        self.session.commits += 1
-        self.session.committed.emit(self.session.commits)
-        self.session.attachments_changed.emit()
-        self.changed.emit()
 
     def undo(self) -> None:
         self._step(redo=False)
@@ -310,20 +289,20 @@ class PageView(QDialog):
     def _step(self, *, redo: bool) -> None:
         if self.job is not None or not self.session.editable:
             return
-        done, action = self.session._attachments_call("redo" if redo else "undo")
-        if done:
+        action = self.session.undo_attachments(redo=redo)
+        if action is not None:
             self.changed.emit()
             self.info.setText((tr("已重做：{action}") if redo else tr("已撤销：{action}")).format(action=action_label(action)))
 
 
 ACTION_LABELS = {
-    "add": N_("附件的添加"),
-    "remove": N_("附件的移除"),
-    "reorder": N_("附件顺序的调整"),
-    "update": N_("附件类别或标题的修改"),
-    "replace": N_("附件内容的替换"),
-    "pages": N_("页面修正"),
-    "split": N_("附件的拆分"),
+    "add": N_("添加附件"),
+    "remove": N_("移除附件"),
+    "reorder": N_("调整附件顺序"),
+    "update": N_("修改类型或标题"),
+    "replace": N_("替换附件"),
+    "pages": N_("修正页面"),
+    "split": N_("拆分附件"),
 }
 
 
@@ -331,58 +310,21 @@ def action_label(action: str) -> str:
     return tr(ACTION_LABELS.get(action, action))
 
 
+def undo_text(action: str | None, *, redo: bool) -> str:
+    """An Undo/Redo entry names what it would do: “撤销：添加附件”; plain when there is nothing."""
+    if action is None:
+        return tr("重做") if redo else tr("撤销")
+    return (tr("重做：{action}") if redo else tr("撤销：{action}")).format(action=action_label(action))
+
+
 def open_page_view(page, attachment_id: int | None) -> PageView | None:
-    """Open the page view of an attachment from the attachments step (``page``)."""
+    """Open the page view of an attachment from the attachments step (``page``). The step
+    redraws its pictures itself: they are cached by the PDF's digest, so a fix or an undo made
+    here shows on the step as soon as the list is refreshed."""
     if attachment_id is None:
         return None
     view = PageView(page.session, page.services, attachment_id, page)
     view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    view.changed.connect(lambda: redraw_step_pictures(page))
     view.setWindowTitle(tr("页面"))
     view.show()
     return view
-
-
-_drawn = {"generation": 0}
-
-
-def redraw_step_pictures(page) -> None:
-    """The attachments step caches page 1 of each attachment by id; a page fix or an undo
-    changes the pages behind the same id, so every picture is drawn again. Only the newest
-    drawing is used: an older one finishing later would put the old page back."""
-    from ..pdf_images import thumbnail
-
-    _drawn["generation"] += 1
-    generation = _drawn["generation"]
-    wanted = []
-    for info in page.session.attachments():
-        try:
-            wanted.append((info.id, page.session.attachment_pdf(info.id)))
-        except UserError:
-            continue  # damaged: the step shows it as such
-
-    def draw(progress, cancel):
-        return [(attachment_id, thumbnail(pdf)) for attachment_id, pdf in wanted if not cancel()]
-
-    workers.start(draw).succeeded.connect(_StepPictures(page, generation).ready)
-
-
-class _StepPictures(QObject):
-    """Receives the drawn pictures on the GUI thread (a QObject living there: its slot is queued)."""
-
-    def __init__(self, page, generation: int) -> None:
-        super().__init__(page)
-        self.page = page
-        self.generation = generation
-
-    @Slot(object)
-    def ready(self, images) -> None:
-        page = self.page
-        self.deleteLater()
-        if self.generation != _drawn["generation"] or page.session.closed:
-            return
-        page.thumbs.clear()
-        for attachment_id, image in images:
-            if image is not None:
-                page.thumbs[attachment_id] = QPixmap.fromImage(image)
-        page.refresh()

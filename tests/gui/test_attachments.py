@@ -30,7 +30,7 @@ def test_choose_files_then_kind_title_order_and_remove(qtbot, window, prompter, 
     wait_import(qtbot, page)
     infos = window.session.attachments()
     assert [(a.title, a.pages, a.source_format) for a in infos] == [("合同", 3, "pdf"), ("到账凭证", 1, "jpeg")]
-    qtbot.waitUntil(lambda: all(a.id in page.thumbs for a in infos))
+    qtbot.waitUntil(lambda: all(page.thumbs.get(a.sha256) for a in infos))
     assert page.list.count() == 2
     assert not page.list.item(0).icon().isNull()
 

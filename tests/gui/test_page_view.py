@@ -69,6 +69,13 @@ def _select(view, *pages: int) -> None:
         view.list.item(page - 1).setSelected(True)
 
 
+def _activate(qtbot, view) -> None:
+    """Shortcuts go to the active window: after earlier tests' windows closed, none may be."""
+    view.activateWindow()
+    qtbot.waitUntil(view.isActiveWindow)
+    view.list.setFocus()
+
+
 def _wait(qtbot, view) -> None:
     qtbot.waitUntil(lambda: view.job is None, timeout=60000)
 
@@ -88,14 +95,17 @@ def test_fixes_undo_and_redo_in_the_page_view(qtbot, view):
     _wait(qtbot, view)
     assert view.list.count() == 2 and _geometry(view) == [before[0], before[2]]
 
-    step = view.parent()  # the attachments step shows page 1 of each attachment
-    qtbot.waitUntil(lambda: view.attachment_id in step.thumbs, timeout=30000)
-    upright = step.thumbs[view.attachment_id].size()
+    step = view.parent()  # the attachments step shows page 1 of each attachment, by digest
+
+    def step_picture():
+        return step.thumbs.get(view.attachment().sha256)
+
+    qtbot.waitUntil(lambda: step_picture() is not None, timeout=30000)
+    upright = step_picture().size()
     _select(view, 1)
     view.buttons["rotate_right"].click()
     _wait(qtbot, view)
-    qtbot.waitUntil(lambda: view.attachment_id in step.thumbs
-                    and step.thumbs[view.attachment_id].width() > upright.width(), timeout=30000)
+    qtbot.waitUntil(lambda: step_picture() is not None and step_picture().width() > upright.width(), timeout=30000)
     _select(view, 2)
     view.buttons["a4"].click()
     _wait(qtbot, view)
@@ -106,7 +116,7 @@ def test_fixes_undo_and_redo_in_the_page_view(qtbot, view):
                     timeout=30000)
     _shot(view, "page-view-after")
 
-    view.setFocus()
+    _activate(qtbot, view)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the A4 fit
     assert _geometry(view)[1] == before[2]
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and the rotation
@@ -158,5 +168,6 @@ def test_dragging_a_page_stores_the_new_order(qtbot, view):
     view.list.store_order()
     _wait(qtbot, view)
     assert _geometry(view) == [before[2], before[0], before[1]]
+    _activate(qtbot, view)
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _geometry(view) == before
