@@ -184,8 +184,6 @@ EN: dict[str, str] = {
     "选择保存上传文件的文件夹": "Choose a folder for the upload files",
     "上传文件已保存到 {folder}：": "Upload files saved in {folder}: ",
     "未能完成": "Could not finish",
-    "技联在线": "技联在线 portal",
-    "技联在线密码（仅保存在系统密码库）(&W)": "Portal pass&word (kept only in the system password store)",
     "技联在线密码（仅保存在系统密码库）": "Portal password (kept only in the system password store)",
     "记住密码": "Remember password",
     "忘记密码": "Forget password",
