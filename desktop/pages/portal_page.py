@@ -81,7 +81,9 @@ class PortalPage(QWidget):
         column.addWidget(self.progress_label)
         self.fields_box = QGroupBox(tr("申报书各栏"))
         self.fields_grid = QGridLayout(self.fields_box)
-        self.fields_grid.setColumnStretch(2, 1)
+        # labels get room enough not to break mid-word at 1366 px; values wrap in the rest
+        self.fields_grid.setColumnStretch(1, 2)
+        self.fields_grid.setColumnStretch(2, 3)
         column.addWidget(self.fields_box)
 
         self.uploads_box = QGroupBox(tr("上传文件"))

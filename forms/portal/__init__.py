@@ -97,7 +97,7 @@ def portal_items(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[Por
 
 
 def _told_apart(items: list[PortalItem], pack: Pack, lang: str) -> list[PortalItem]:
-    """A printed label the form uses twice (联系电话 of each contact) names its field too."""
+    """A printed label the form uses twice (联系电话 of each contact): the field's own name."""
     if lang == "en":
         return items
     seen: dict[str, int] = {}
@@ -108,7 +108,7 @@ def _told_apart(items: list[PortalItem], pack: Pack, lang: str) -> list[PortalIt
     for item in items:
         spec = pack.fields.get(pattern_of(item.path))
         if seen.get(item.label, 0) > 1 and spec is not None and spec.zh != item.label:
-            item = PortalItem(f"{item.label} · {spec.zh}", item.path, item.value, item.form_label)
+            item = PortalItem(spec.zh, item.path, item.value, item.form_label)  # 申报单位联系电话
         out.append(item)
     return out
 
@@ -132,7 +132,7 @@ def _cell_items(row: Row, data: dict[str, Any], flat: dict[str, Any], pack: Pack
             paths = TEMPLATE_FIELD.findall(cell.template)
             for path in paths:  # the portal has an input per value (two dates, city and county)
                 spec = pack.fields.get(path)
-                own = f"{label} · {spec.zh}" if spec is not None and len(paths) > 1 else label
+                own = spec.zh if spec is not None and len(paths) > 1 else label  # 合同开始时间, not 合同起止时间 twice
                 items.append(PortalItem(_name(pack, path, lang, own), path, _text(flat.get(path), path, pack, data, cell), label))
         elif cell.derived:
             name = cell.derived
