@@ -167,3 +167,38 @@ def test_no_keyring_says_so_and_keeps_nothing(qtbot, open_window, tmp_path):
     assert widget(again, "secrets.portal_password").text() == ""
     stored = "".join(p.read_text(errors="replace") for p in (tmp_path / "config").glob("*"))
     assert "Pw-9902" not in stored
+
+
+def test_another_folder_is_remembered_for_the_draft(qtbot, open_window, prompter, tmp_path):
+    path = make_draft(tmp_path / "mine.cxy")
+    window = open_window(path)
+    page = portal(qtbot, window)
+    assert not any(s.size for s in page.slots)  # no attachments: nothing to upload, nothing written
+    elsewhere = tmp_path / "for the portal"
+    prompter.paths.append(elsewhere)
+    click(qtbot, widget(window, "portal.change_folder"))
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    assert str(elsewhere) in widget(window, "portal.folder").text()
+    close(qtbot, window)
+    again = open_window(path)
+    assert portal(qtbot, again).folder() == elsewhere
+
+
+def test_a_slot_over_its_limit_says_so_with_its_fix(qtbot, open_window, monkeypatch):
+    from desktop.pages import portal_page
+
+    real = portal_page.plan_slots
+
+    def tiny_limit(data, attachments, pack, *args, **kwargs):
+        upload = pack.upload.model_copy(update={"max_file_mb": 0.001})
+        return real(data, attachments, pack.model_copy(update={"upload": upload}), *args, **kwargs)
+
+    monkeypatch.setattr(portal_page, "plan_slots", tiny_limit)
+    window = open_window()
+    window.open_sample("tech_trade")
+    page = portal(qtbot, window)
+    contract = widget(window, "portal.slot.contract.pdf")
+    assert "超过" in contract.text() and "contract.pdf" in contract.text()
+    assert "超过限制" in widget(window, "portal.slots_status").text()
+    assert not widget(window, "portal.open.contract.pdf").isEnabled()  # not written: nothing to show
+    assert page.slots[0].over
