@@ -33,11 +33,11 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
     from . import portal_items, upload_slots
 
     path = Path(args.draft)
-    if path.suffix.lower() == ".json":  # a contract JSON holds no attachments: every slot empty
+    if path.suffix.lower() == ".json":  # its attachments are files beside it, not taken in: no slots
         data = application_of(path)
         pack = _pack_of(data, pack)
         items = portal_items(data, pack, args.lang)
-        slots = upload_slots(_NoAttachments(data), pack, lang=args.lang)
+        slots = None
     else:
         with opened(path) as draft:
             data = draft.data()
@@ -45,14 +45,14 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
             items = portal_items(data, pack, args.lang)
             slots = upload_slots(draft, pack, lang=args.lang)
     if args.json:
-        print(json.dumps({"items": [i.as_dict() for i in items], "slots": [s.as_dict() for s in slots]},
+        print(json.dumps({"items": [i.as_dict() for i in items], "slots": [s.as_dict() for s in slots or []]},
                          ensure_ascii=False, indent=2))
     else:
         _print_text(args, items, slots)
-    return 1 if any(s.over for s in slots) else 0
+    return 1 if any(s.over for s in slots or []) else 0
 
 
-def _print_text(args: argparse.Namespace, items: list, slots: list) -> None:
+def _print_text(args: argparse.Namespace, items: list, slots: list | None) -> None:
     from . import size_text
 
     width = len(str(len(items)))
@@ -60,6 +60,10 @@ def _print_text(args: argparse.Namespace, items: list, slots: list) -> None:
         value = item.value.replace("\n", "\n" + " " * (width + 2)) if item.value else _say(args, "（未填写）", "(not entered)")
         print(f"{number:>{width}}. {item.label}{_say(args, '：', ': ')}{value}")
     print()
+    if slots is None:
+        print(_say(args, "上传文件：JSON 文件不含附件，请对草稿运行 cxy portal 或 cxy upload-files",
+                   "Upload files: a JSON file holds no attachments; run cxy portal or cxy upload-files on the draft"))
+        return
     print(_say(args, "上传文件：", "Upload files:"))
     for slot in slots:
         limit = size_text(slot.limit)
@@ -72,17 +76,3 @@ def _print_text(args: argparse.Namespace, items: list, slots: list) -> None:
             if slot.over:
                 line += "  " + slot.note
         print("  " + line)
-
-
-class _NoAttachments:
-    def __init__(self, data: dict[str, Any]) -> None:
-        self._data = data
-
-    def data(self) -> dict[str, Any]:
-        return self._data
-
-    def attachments(self) -> list:
-        return []
-
-    def meta(self) -> dict[str, str]:
-        return {}

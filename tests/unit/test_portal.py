@@ -192,3 +192,15 @@ def test_cxy_portal_leaves_the_draft_alone(tmp_path):
     assert _cxy("portal", "v.cxy", cwd=tmp_path).returncode == 0
     assert (tmp_path / "v.cxy").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.cxy"]  # nothing written beside it
+
+
+def test_cxy_portal_on_a_json_file_lists_the_fields_and_no_slots(tmp_path, pack):
+    data = sample("tech_vp", pack)
+    data.pop("attachments", None)
+    (tmp_path / "a.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = _cxy("portal", "a.json", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["items"] == [i.as_dict() for i in portal_items(data, pack)] and payload["slots"] == []
+    text = _cxy("portal", "a.json", cwd=tmp_path)
+    assert "JSON 文件不含附件" in text.stdout
