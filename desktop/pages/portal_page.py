@@ -137,6 +137,8 @@ class PortalPage(QWidget):
             tick.toggled.connect(lambda on, item=item: self._ticked(item, on))
             label = QLabel(item.label)
             label.setWordWrap(True)
+            if self.session.lang == "en":  # the portal is Chinese: its box is found by the printed label
+                label.setText(f"{item.label}\n{item.form_label}")
             value = QLabel(item.value if item.value else tr("（未填写）"))
             value.setObjectName(f"portal.value.{item.path}")
             value.setWordWrap(True)
