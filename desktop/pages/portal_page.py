@@ -6,6 +6,7 @@ The list and the slots come from :mod:`forms.portal`; nothing here decides a val
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -217,8 +218,12 @@ class PortalPage(QWidget):
             self._slots_failed(exc)
             return None
         lang, inputs, stamp = self.session.lang, [self.session.path], self._stamp()
+        connected = threading.Event()
 
         def run(progress, cancel):
+            # A draft without attachments is planned in no time: were the signals emitted before
+            # they are connected below, nobody would hear the end and the page would wait forever.
+            connected.wait()
             return plan_slots(data, attachments, pack, folder, final=final, inputs=inputs, lang=lang)
 
         self.slots_status.setText(tr("正在生成上传文件…"))
@@ -228,6 +233,7 @@ class PortalPage(QWidget):
         self.job.succeeded.connect(self._slots_done)
         self.job.failed.connect(self._slots_failed)
         self.job.ended.connect(self._job_ended)
+        connected.set()
         return self.job
 
     def _job_ended(self) -> None:
