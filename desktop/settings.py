@@ -83,3 +83,58 @@ def set_window_geometry(rect: tuple[int, int, int, int], maximized: bool) -> Non
     store.setValue("window/geometry", [str(v) for v in rect])
     store.setValue("window/maximized", bool(maximized))
     store.sync()
+
+
+# -- the portal kit (issue 13) ---------------------------------------------------------------
+# What was copied for the portal is UI state, not part of the application: it is kept here per
+# draft (keyed by the draft's place), never in the draft file, which may be someone else's.
+
+
+def _draft_key(draft: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(str(Path(draft).resolve()).encode()).hexdigest()[:16]
+
+
+def portal_copied(draft: Path) -> dict[str, str]:
+    """Field path → digest of the value copied for it (a changed value is no longer ticked)."""
+    import json
+
+    try:
+        value = json.loads(str(settings().value(f"portal/{_draft_key(draft)}/copied", "{}")))
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def set_portal_copied(draft: Path, copied: dict[str, str]) -> None:
+    import json
+
+    store = settings()
+    store.setValue(f"portal/{_draft_key(draft)}/copied", json.dumps(copied, ensure_ascii=False, sort_keys=True))
+    store.sync()
+
+
+def portal_folder(draft: Path) -> Path | None:
+    """Where the user chose to keep this draft's upload files (None: beside the draft)."""
+    value = settings().value(f"portal/{_draft_key(draft)}/folder", "")
+    return Path(str(value)) if value else None
+
+
+def set_portal_folder(draft: Path, folder: Path) -> None:
+    store = settings()
+    store.setValue(f"portal/{_draft_key(draft)}/folder", str(folder))
+    store.sync()
+
+
+def portal_user() -> str:
+    """The portal account's user name (not a secret; its password lives in the keyring)."""
+    return str(settings().value("portal/user", "") or "")
+
+
+def set_portal_user(name: str) -> None:
+    store = settings()
+    store.setValue("portal/user", name)
+    store.sync()

@@ -12,6 +12,7 @@ from forms.pack import Pack
 ATTACHMENTS = "attachments"
 REVIEW = "review"
 OUTPUT = "output"
+PORTAL = "portal"  # 网上填报 (issue 13), after the output step
 
 
 class StepMap:

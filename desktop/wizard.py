@@ -25,8 +25,9 @@ from .i18n import N_, tr
 from .pages.attachments_page import AttachmentsPage
 from .pages.field_page import FieldPage
 from .pages.output_page import OutputPage
+from .pages.portal_page import PortalPage
 from .pages.review_page import ReviewPage
-from .steps import ATTACHMENTS, OUTPUT, REVIEW, StepMap, entered_paths
+from .steps import ATTACHMENTS, OUTPUT, PORTAL, REVIEW, StepMap, entered_paths
 from .widgets.step_icons import state_icon
 
 STATE_TEXT = {"complete": N_("已完成"), "warning": N_("有警告"), "error": N_("有错误"), "todo": N_("待填写")}
@@ -52,6 +53,7 @@ class WizardView(QWidget):
         titles[ATTACHMENTS] = tr("附件")
         titles[REVIEW] = tr("检查")
         titles[OUTPUT] = tr("输出")
+        titles[PORTAL] = tr("网上填报")
         self.titles = titles
 
         self.pages: list[QWidget] = []
@@ -70,7 +72,9 @@ class WizardView(QWidget):
         self.attachments_page = AttachmentsPage(session, services)
         self.review_page = ReviewPage(session, self.step_map, titles)
         self.output_page = OutputPage(session, services)
-        self.pages += [self.attachments_page, self.review_page, self.output_page]
+        self.portal_page = PortalPage(session, services)
+        self.pages += [self.attachments_page, self.review_page, self.output_page, self.portal_page]
+        self.portal_page.ticked_changed.connect(self.update_states)
         if self.role is not None:
             roles.apply_to_attachments(self.attachments_page, self.role, session.pack, lang)
         self.review_page.jump.connect(self.jump_to_field)
@@ -195,6 +199,8 @@ class WizardView(QWidget):
             entered = {f"{ATTACHMENTS}.{a.kind}" for a in attachments}
             state = self.step_map.state(key, session.issues, session.is_quiet, entered)
             return "todo" if state == "complete" and not attachments else state
+        if key == PORTAL:
+            return self.portal_page.state()
         errors = session.errors()
         if key == REVIEW:
             if errors:

@@ -244,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_office(sub)
 
+    from .portal.cli import register as register_portal  # issue 13: cxy portal
+
+    register_portal(sub)
+
     try:
         from .package.cli import register
     except ImportError:

@@ -1,5 +1,5 @@
-"""Output: a preview of the package, saving it, the print set, printing, JSON export, the portal's
-upload files and the portal password (system password store only). Every build runs on a worker."""
+"""Output: a preview of the package, saving it, the print set, printing, JSON export and the
+portal's upload files. Every build runs on a worker. (The portal password is on the 网上填报 step.)"""
 
 from __future__ import annotations
 
@@ -11,11 +11,8 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QCheckBox,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressDialog,
     QPushButton,
     QVBoxLayout,
@@ -38,7 +35,6 @@ from ..output_jobs import (
     print_set_job,
     write_output,
 )
-from ..secrets import PORTAL_PASSWORD, SecretsUnavailable
 from ..steps import OUTPUT
 from ..widgets.editors import SEVERITY_COLOURS
 from ..widgets.scrolling import scroll_box
@@ -87,7 +83,6 @@ class OutputPage(QWidget):
         self.result = None  # the last PackageResult
         self.built_at: tuple | None = None
         self._buffer: QBuffer | None = None
-        self._secret_loaded = False
         self.upload_folder: Path | None = None  # where the last upload files went (the fix writes there too)
         self.upload_over: list = []  # the slots over their limit in that run (SlotOver)
         self.progress: QProgressDialog | None = None
@@ -156,52 +151,15 @@ class OutputPage(QWidget):
         self.result_label.setWordWrap(True)
         side.addWidget(self.result_label)
         side.addStretch(1)
-        side.addWidget(self._password_box())
         session.issues_changed.connect(self._show_state)
         session.final_changed.connect(self._show_state)  # bound: dropped with the page
         self._show_state()
 
-    def _password_box(self) -> QGroupBox:
-        box = QGroupBox(tr("技联在线"))
-        grid = QGridLayout(box)
-        label = QLabel(tr("技联在线密码（仅保存在系统密码库）(&W)"))
-        label.setWordWrap(True)
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("secrets.portal_password")
-        self.password_edit.setAccessibleName(tr("技联在线密码（仅保存在系统密码库）"))
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        label.setBuddy(self.password_edit)
-        self.remember_button = QPushButton(tr("记住密码"))
-        self.remember_button.setObjectName("secrets.remember")
-        self.remember_button.clicked.connect(self.remember_password)
-        self.forget_button = QPushButton(tr("忘记密码"))
-        self.forget_button.setObjectName("secrets.forget")
-        self.forget_button.clicked.connect(self.forget_password)
-        self.secret_label = QLabel()
-        self.secret_label.setObjectName("secrets.message")
-        self.secret_label.setWordWrap(True)
-        grid.addWidget(label, 0, 0, 1, 2)
-        grid.addWidget(self.password_edit, 1, 0, 1, 2)
-        grid.addWidget(self.remember_button, 2, 0)
-        grid.addWidget(self.forget_button, 2, 1)
-        grid.addWidget(self.secret_label, 3, 0, 1, 2)
-        return box
-
     # -- state ----------------------------------------------------------------------------
     def activate(self) -> None:
-        """Called when the page is shown: refresh a stale preview, read the stored password."""
+        """Called when the page is shown: refresh a stale preview."""
         if self._stamp() != self.built_at:
             self.build_preview()
-        if not self._secret_loaded:
-            self._secret_loaded = True
-            try:
-                stored = self.services.secrets.get(PORTAL_PASSWORD)
-            except SecretsUnavailable as exc:
-                self._secret_message(exc.message(self.session.lang), "warning")
-            else:
-                if stored:
-                    self.password_edit.setText(stored)
-                    self._secret_message(tr("已从系统密码库读取密码。"))
 
     def _stamp(self) -> tuple:
         return (self.session.commits, len(self.session._pending))
@@ -418,26 +376,3 @@ class OutputPage(QWidget):
         self.upload_over_label.setText("\n".join(slot.plain[1] if lang == "en" else slot.plain[0] for slot in over))
         self.upload_over_label.setVisible(bool(over))
         self.buttons["upload_fix"].setVisible(any(slot.fix for slot in over))
-
-    # -- the portal password --------------------------------------------------------------
-    def remember_password(self) -> None:
-        try:
-            self.services.secrets.set(PORTAL_PASSWORD, self.password_edit.text())
-        except SecretsUnavailable as exc:
-            self._secret_message(exc.message(self.session.lang), "warning")
-            return
-        self._secret_message(tr("密码已保存到系统密码库。"))
-
-    def forget_password(self) -> None:
-        self.password_edit.clear()
-        try:
-            self.services.secrets.delete(PORTAL_PASSWORD)
-        except SecretsUnavailable as exc:
-            self._secret_message(exc.message(self.session.lang), "warning")
-            return
-        self._secret_message(tr("已从系统密码库删除密码。"))
-
-    def _secret_message(self, text: str, severity: str = "quiet") -> None:
-        self.secret_label.setText(text)
-        self.secret_label.setStyleSheet(f"color: {SEVERITY_COLOURS[severity]}")
-

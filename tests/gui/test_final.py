@@ -25,7 +25,8 @@ def _workflow():
 
 def _inputs(window):
     view = window.view
-    pages = [p for p in view.pages if p.key not in ("attachments", "review", "output")]
+    # 网上填报 stays usable: a final application is the one copied into the portal
+    pages = [p for p in view.pages if p.key not in ("attachments", "review", "output", "portal")]
     for page in pages:
         yield from page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit)
         yield from page.findChildren(QComboBox) + page.findChildren(QAbstractButton)

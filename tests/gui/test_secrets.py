@@ -14,9 +14,10 @@ pytestmark = pytest.mark.gui
 
 
 def output_page(window):
+    """The password box sits on the 网上填报 step (it was on the output step before issue 13)."""
     window.open_sample("tech_vp")
-    window.view.go_to_key("output")
-    return window.view.output_page
+    window.view.go_to_key("portal")
+    return window.view.portal_page
 
 
 def test_remember_and_read_back(qtbot, open_window, memory_keyring):
