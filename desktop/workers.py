@@ -9,7 +9,7 @@ import threading
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from forms.errors import UserError
 
@@ -31,18 +31,11 @@ class Job(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     ended = Signal()
-    # The worker thread reports through these private signals, connected here, before the job
-    # starts: the public signals are then emitted on the GUI thread from its event loop, after
-    # the caller of start() has connected to them (a fast job used to end before anyone listened).
-    _progressed = Signal(int, int)
-    _finished = Signal(bool, object)
 
     def __init__(self, fn: Callable[..., Any]) -> None:
         super().__init__()
         self._fn = fn
         self._cancel = threading.Event()
-        self._progressed.connect(self._relay_progress)
-        self._finished.connect(self._deliver)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -54,29 +47,18 @@ class Job(QObject):
     def _forget(self) -> None:
         _running.discard(self)
 
-    @Slot(int, int)
-    def _relay_progress(self, done: int, total: int) -> None:
-        self.progress.emit(done, total)
-
-    @Slot(bool, object)
-    def _deliver(self, ok: bool, outcome: object) -> None:
-        if ok:
-            self.succeeded.emit(outcome)
-        else:
-            self.failed.emit(outcome)
-        self.ended.emit()
-
     def _run(self) -> None:
         try:
-            result = self._fn(progress=lambda done, total: self._progressed.emit(int(done), int(total)),
+            result = self._fn(progress=lambda done, total: self.progress.emit(int(done), int(total)),
                               cancel=self._cancel.is_set)
         except UserError as exc:
-            self._finished.emit(False, exc)
+            self.failed.emit(exc)
         except Exception as exc:  # noqa: BLE001 - shown to the user as an unexpected error, logged in full
             log.error("background job failed:\n%s", traceback.format_exc())
-            self._finished.emit(False, exc)
+            self.failed.emit(exc)
         else:
-            self._finished.emit(True, result)
+            self.succeeded.emit(result)
+        self.ended.emit()
 
 
 class _Runnable(QRunnable):
@@ -93,7 +75,10 @@ def start(fn: Callable[..., Any]) -> Job:
     job = Job(fn)
     _running.add(job)
     job.ended.connect(job._forget)  # a bound slot runs on the GUI thread, after the result signal
-    QThreadPool.globalInstance().start(_Runnable(job))
+    # The work starts from the event loop, after the caller has connected to the job's signals:
+    # started at once, a fast job (a verification that fails at the first check) could end before
+    # anyone listened, and the page waited for ever.
+    QTimer.singleShot(0, job, lambda: QThreadPool.globalInstance().start(_Runnable(job)))
     return job
 
 

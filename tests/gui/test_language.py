@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QMessageBox
@@ -105,7 +106,9 @@ def test_a_text_fields_context_menu_follows_the_language(qtbot, window):
         field = QLineEdit(window)
         menu = field.createStandardContextMenu()
         texts = [action.text().split("\t")[0] for action in menu.actions() if action.text()]
-        menu.deleteLater()
+        # The menu belongs to Python (createStandardContextMenu hands it over): deleteLater()
+        # on it let Python free it first, and the queued delete crashed a later test's teardown.
+        shiboken6.delete(menu)
         field.deleteLater()
         return texts
 

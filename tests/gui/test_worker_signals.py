@@ -1,6 +1,7 @@
 """A background job's result reaches whoever connected right after starting it, however fast the
-job was: a verification that failed at once used to end before the page listened, and the page
-waited for ever (regression: tests/gui/test_outputs_final.py hung under load)."""
+job is: a verification that failed at once used to end before the page listened, and the page
+waited for ever (regression: tests/gui/test_outputs_final.py hung under load). The work starts
+from the event loop, so nothing runs between start() and the caller's connects."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.gui
 
 def _finished_before_listening(fn):
     job = workers.start(fn)
-    assert QThreadPool.globalInstance().waitForDone(10000)  # the work is over; no event ran yet
+    # However long the caller takes to connect, no event has run yet: the work has not begun.
+    assert QThreadPool.globalInstance().waitForDone(10000)
     got: list = []
     job.succeeded.connect(lambda result: got.append(("ok", result)))
     job.failed.connect(lambda exc: got.append(("failed", exc)))
