@@ -8,7 +8,7 @@ import copy
 from decimal import Decimal
 from typing import Any
 
-from .checks.formats import parse_money
+from .formats import parse_money
 
 BUREAU_SUFFIX = "科技局"
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from forms import derive
-from forms.checks.formats import count_chars
+from forms.formats import count_chars
 from forms.pack import Step
 
 from ..i18n import literal, tr

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import derive
 from ..pack import Category, DateRule, Pack
-from . import formats
+from .. import formats
 from .fields import required_message, rows
 from .issue import Collector
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..limits import bad_char_in, value_length
 from ..model import flatten, pattern_of
 from ..pack import FieldSpec, Pack
-from . import formats
+from .. import formats
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
