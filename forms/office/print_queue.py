@@ -76,7 +76,7 @@ def not_printable(zh: str, en: str) -> UserError:
 def read_application(path: Path, *, include_attachments: bool) -> tuple[dict[str, Any], list[tuple[Any, bytes]]]:
     """(data, attachments) of a final draft, opened read-only where it lies; anything else is
     refused with its reason (a print set from the queue is always the sealed one)."""
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.draft.attachments import damaged
 
     path = Path(path)
