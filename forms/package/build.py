@@ -17,9 +17,9 @@ from forms.attachments import sanitised
 from forms.attachments.scan import active_content
 from forms.derive import recipients
 from forms.errors import UserError
+from forms.layout import parse_documents
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
-from forms.render.layout import parse_documents
 from forms.render.page import CREATOR
 
 from . import assemble as asm

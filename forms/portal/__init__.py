@@ -22,9 +22,9 @@ from typing import Any
 
 from ..derive import DERIVED, format_money, money
 from ..errors import UserError
+from ..layout import TEMPLATE_FIELD, Cell, FormLayout, Row, parse_documents
 from ..model import flatten, pattern_of
 from ..pack import Pack
-from ..render.layout import TEMPLATE_FIELD, Cell, FormLayout, Row, parse_documents
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # Cells that print something other than a contract path: their English names (the printed
