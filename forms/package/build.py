@@ -283,7 +283,8 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     ``progress(done, total)`` is called per slot; ``cancel()`` is asked before each build of a
     slot (the size budget builds several) and before anything is written: True stops with
     ``package.cancelled`` and nothing written."""
-    from forms.outputs import check_output, write_owned
+    from forms.outputs import check_output
+    from forms.owned_outputs import write_owned
 
     def stop_if_asked() -> None:
         if cancel is not None and cancel():
