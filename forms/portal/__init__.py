@@ -233,7 +233,8 @@ def plan_slots(data: dict[str, Any], attachments: Sequence[tuple[Any, bytes]], p
                final: bool = False, inputs: Sequence[Path] = (), lang: str = "zh",
                notes: list[tuple[str, str]] | None = None) -> list[Slot]:
     """:func:`upload_slots` for data and attachments already read (a worker's job)."""
-    from ..package.build import kind_of, upload_files
+    from ..package.build import upload_files
+    from ..package.order import kind_of
 
     declared = parse_documents(pack).uploads
     limit = int(pack.upload.max_file_mb * MB)
