@@ -27,7 +27,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 def check_shape(data: dict[str, Any]) -> None:
     """Unknown keys and wrong types are errors (the contract is strict about shape)."""
-    from .model import parse_application
+    from .limits import parse_application
 
     try:
         parse_application(data)
