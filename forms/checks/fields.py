@@ -105,10 +105,8 @@ def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict
 
 
 def _check_printable(path: str, text: str, label: str, out: Collector) -> None:
-    try:
-        from ..render.fonts import unprintable_chars
-    except ImportError:  # the font module is optional for headless checks
-        return
+    from ..render.fonts import unprintable_chars  # reportlab: only when text is checked
+
     try:
         missing = unprintable_chars(text)
     except Exception:  # noqa: BLE001 - a missing font file must not break typing
