@@ -67,6 +67,10 @@ class RegNo(Strict):
     max_digits: int
 
 
+# The fields whose length a rule of the pack limits: field path -> the ``Limit`` in ``rules``.
+LENGTH_RULES = {"project.summary": "summary", "project.kpis": "kpis"}
+
+
 class Rules(Strict):
     contract_types: list[str]
     registration_no: RegNo
@@ -314,6 +318,11 @@ class Pack(Strict):
             if role.id == role_id:
                 return role
         return None
+
+    def length_limit(self, path: str) -> Limit | None:
+        """The pack's rule on the length of the field at ``path`` (see :data:`LENGTH_RULES`)."""
+        key = LENGTH_RULES.get(path)
+        return getattr(self.rules, key) if key is not None else None
 
     def kind_label(self, kind: str, lang: str = "zh") -> str:
         """The user's name for an attachment kind (the id itself for a kind the pack lacks)."""
