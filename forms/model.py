@@ -149,11 +149,6 @@ class Application(Part):
     routing: Routing | None = None
     attachments: list[AttachmentRef] = Field(default_factory=list)
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """The contract JSON: only what is filled (missing keys mean "not filled yet")."""
-        return normalise(self.model_dump(mode="json"))
-
-
 LIST_KEYS = ("payments", "members", "attachments")
 
 
