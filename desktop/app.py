@@ -1,7 +1,7 @@
 """``cxy-apply [FILE] [--lang zh|en] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
 (or, with ``--office``, the research office's desk on a folder of applications).
 
-:func:`make_window` is the one factory the entry point and the tests use.
+:func:`desktop.factory.make_window` is the one factory the entry point and the tests use.
 """
 
 from __future__ import annotations
@@ -10,48 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
-
-from . import i18n, input_method, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
+from . import i18n, settings
+from .factory import ensure_app, make_window
 from .main_window import MainWindow, window_editing
-from .services import Services
-
-
-def ensure_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
-        input_method.prefer_working_module()  # read by Qt when the QApplication is made
-        app = QApplication(argv if argv is not None else sys.argv[:1])
-    QCoreApplication.setOrganizationName(settings.ORG)
-    QCoreApplication.setApplicationName(settings.APP)
-    QCoreApplication.setApplicationVersion(_version())
-    return app  # type: ignore[return-value]
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("cxy-apply")
-    except Exception:  # noqa: BLE001 - running from a source tree without metadata
-        return "0"
-
-
-def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:
-    """The main window, showing ``path`` (a draft, or JSON to import) or the start page; the
-    window that already edits ``path``, brought forward, when there is one."""
-    ensure_app()
-    if path is not None:
-        editing = window_editing(Path(path))
-        if editing is not None:
-            editing.bring_forward()
-            return editing
-    lang = i18n.install(lang)
-    window = MainWindow(services or Services(), lang)
-    if path is not None:
-        window.open_path(Path(path))
-    return window
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -55,9 +55,11 @@ def handle(exc_type, exc, tb) -> None:
 
 
 def _show(text: str) -> None:
-    from .main_window import current_window  # noqa: PLC0415 - the window module imports this one
+    from PySide6.QtWidgets import QApplication
 
-    window = current_window()
+    # the first main window (the one with a banner); found by what it offers, as the window
+    # module imports this one
+    window = next((w for w in QApplication.topLevelWidgets() if hasattr(w, "show_banner")), None)
     if window is not None:
         window.show_banner(text, "error")
     else:

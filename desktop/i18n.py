@@ -68,3 +68,13 @@ def literal(text: str) -> str:
 def N_(text: str) -> str:  # noqa: N802 - the gettext convention
     """Marks a literal for translation where it is defined; ``tr()`` translates it where shown."""
     return text
+
+
+def kind_labels(pack=None) -> dict[str, str]:
+    """The pack's names of the attachment kinds, in the UI language (capitalised as a label)."""
+    from forms.pack import load_pack
+
+    pack = pack if pack is not None else load_pack()
+    language = lang()
+    labels = {spec.id: spec.label.get(language) for spec in pack.attachment_kinds}
+    return {kind: text[:1].upper() + text[1:] for kind, text in labels.items()}

@@ -86,7 +86,7 @@ def _run(tmp: Path, category: str, lang: str, phases: dict[str, float]) -> dict[
     clock = _Clock(phases)
     from PySide6.QtWidgets import QApplication
 
-    from desktop.app import ensure_app, make_window
+    from desktop.factory import ensure_app, make_window
     from desktop.services import Services
     from forms.draft import Draft
     from forms.pack import load_pack

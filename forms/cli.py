@@ -6,58 +6,12 @@ import argparse
 import json
 import os
 import sys
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, application_and_attachments, opened, pack_of, say
 from .errors import UserError
 from .pack import DEFAULT_PACK, Pack, load_pack
-from .transfer import check_shape, read_json
-
-EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
-@contextmanager
-def opened(path: Path) -> Iterator[Any]:
-    """A draft for reading, opened where it lies (read-only, with the checks of a received file)
-    and read inside one snapshot: it shows exactly the last committed state."""
-    from .draft import Draft, DraftError
-
-    try:
-        draft = Draft.open(path, readonly=True)
-    except DraftError as exc:
-        if exc.code != "draft.needs_upgrade":
-            raise
-        # An older format is upgraded on a private copy; the user's file is not touched.
-        with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
-            with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
-                yield copy
-        return
-    try:
-        with draft.snapshot():
-            yield draft
-    finally:
-        draft.close()
-
-
-def application_of(path: Path) -> dict[str, Any]:
-    return application_and_attachments(path)[0]
-
-
-def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
-    """The data and (for a draft) its attachments' descriptions, ``damaged`` included, read in
-    one snapshot."""
-    if path.suffix.lower() == ".json":
-        data = read_json(path)
-        check_shape(data)
-        return data, []
-    with opened(path) as draft:
-        return draft.data(), draft.attachments()
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
@@ -65,7 +19,7 @@ def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
 
     _require_category(args.category, pack)
     create_draft(Path(args.output), pack=pack.id, category=args.category)
-    print(_say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
+    print(say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
     return EXIT_OK
 
 
@@ -76,7 +30,7 @@ def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
     _require_category(args.category, pack)
     create_draft(Path(args.output), pack=pack.id, category=args.category,
                  fill=lambda draft: fill_sample(draft, args.category, pack))
-    print(_say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
+    print(say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 
 
@@ -87,8 +41,8 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[tuple[str, str]] = []
     import_json_file(Path(args.json), Path(args.output), default_pack=pack.id, notes=notes)
     for zh, en in notes:  # values converted on the way in (123456元 → 12.3456 万元)
-        print(_say(args.lang, zh, en))
-    print(_say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
+        print(say(args.lang, zh, en))
+    print(say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 
 
@@ -106,7 +60,7 @@ class _Intact:
         kept = []
         for number, info in enumerate(self._draft.attachments(), start=1):
             if info.damaged:
-                print(_say(self._lang, f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
+                print(say(self._lang, f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
                            f"cxy: attachment {number} ({info.title}) is damaged and was not exported "
                            "(remove it with cxy detach)"), file=sys.stderr)
             else:
@@ -136,9 +90,9 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
     with opened(draft_path) as draft:
         text = export_json(_Intact(draft, args.lang), output, inputs=[draft_path], notes=notes)
     for zh, en in notes:
-        print(_say(args.lang, zh, en))
+        print(say(args.lang, zh, en))
     if args.output:
-        print(_say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
+        print(say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
     else:
         sys.stdout.write(text + "\n")
     return EXIT_OK
@@ -157,7 +111,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
         items = [{"kind": a.kind, "title": a.title, "damaged": a.damaged} for a in loaded[name][1]]
         if items:
             data = {**data, "attachments": items}
-        issues = check(without_state(data), _pack_of(data, pack), args.lang) + batch.get(name, [])
+        issues = check(without_state(data), pack_of(data, pack), args.lang) + batch.get(name, [])
         issues += check_attachment_state(data, args.lang)
         report[name] = [issue.as_dict() for issue in issues]
     has_errors = any(i["severity"] == "error" for issues in report.values() for i in issues)
@@ -168,31 +122,19 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
         for name, issues in report.items():
             errs = sum(1 for i in issues if i["severity"] == "error")
             warns = len(issues) - errs
-            print(_say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
+            print(say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
             for i in issues:
-                mark = _say(args.lang, "错误", "error") if i["severity"] == "error" else _say(args.lang, "警告", "warning")
+                mark = say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
                 # a notice rule id (G3) is for --json only; other codes name the problem for scripts
                 code = "" if is_rule_id(i["code"]) else f"{i['code']} "
                 print(f"  [{mark}] {code}{i['field'] or '-'}: {i['message']}")
-            names = _pack_of(loaded[name][0], pack)  # the kind as the draft's call names it; --json keeps ids
+            names = pack_of(loaded[name][0], pack)  # the kind as the draft's call names it; --json keeps ids
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
-                state = _say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
+                state = say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
-                print(_say(args.lang, f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
+                print(say(args.lang, f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
                            f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})"))
     return EXIT_ISSUES if has_errors else EXIT_OK
-
-
-def _pack_of(data: dict[str, Any], default: Pack) -> Pack:
-    """A draft is checked against the call it was made for, when this program knows that call;
-    otherwise against the default pack, whose check then reports the mismatch."""
-    pack_id = data.get("pack")
-    if isinstance(pack_id, str) and pack_id != default.id:
-        try:
-            return load_pack(pack_id)
-        except UserError:
-            return default
-    return default
 
 
 def _require_category(category: str, pack: Pack) -> None:
@@ -248,12 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_portal(sub)
 
-    try:
-        from .package.cli import register
-    except ImportError:
-        pass
-    else:
-        register(sub)
+    from .package.cli import register as register_package
+
+    register_package(sub)
     return parser
 
 
@@ -302,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _pipe_closed()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
-        print(_say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        print(say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return EXIT_UNUSABLE
 
 

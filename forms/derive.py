@@ -5,10 +5,11 @@ both call these functions so the two never disagree."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .checks.formats import parse_money
+from .formats import parse_money
 
 BUREAU_SUFFIX = "科技局"
 
@@ -80,15 +81,19 @@ DERIVED = {
 }
 
 
+# Optional contract fields the output fills in when left empty (the wizard shows the default).
+DEFAULTS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "routing.local_bureau": local_bureau,
+    "routing.city_bureau": city_bureau,
+    "letters.unit.unit_name": letter_unit_name,
+    "letters.authority.name": letter_authority_name,
+}
+
+
 def with_defaults(data: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``data`` with the defaults above filled into their contract paths."""
+    """A copy of ``data`` with the :data:`DEFAULTS` filled into their contract paths."""
     out = copy.deepcopy(data)
-    defaults = {
-        ("routing", "local_bureau"): local_bureau(data),
-        ("routing", "city_bureau"): city_bureau(data),
-        ("letters", "unit", "unit_name"): letter_unit_name(data),
-        ("letters", "authority", "name"): letter_authority_name(data),
-    }
+    defaults = {tuple(path.split(".")): default(data) for path, default in DEFAULTS.items()}
     for path, value in defaults.items():
         if value is None:
             continue

@@ -20,12 +20,16 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
-from .model import LIST_KEYS, flatten, pattern_of
+from .model import LIST_KEYS, Application, flatten, pattern_of
 
 if TYPE_CHECKING:
     from .pack import Pack
 
 ATTACHMENTS = "attachments"
+# Backstops for stored text whatever the pack (the draft refuses more): each field's own limit is
+# ``FieldSpec.max_chars``, a few thousand characters at most; a title is a label.
+MAX_VALUE_CHARS = 100_000
+MAX_LABEL_CHARS = 500
 # C0 and C1 controls except tab, line feed and carriage return; lone surrogates; the two
 # non-characters U+FFFE/U+FFFF (byte-order marks read the wrong way round).
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -221,8 +225,6 @@ def reader_problems(pack: Pack, reader: Any = None) -> list[str]:
     cannot). ``reader`` defaults to :data:`forms.draft.foreign.DEFAULT_LIMITS`."""
     if reader is None:
         from .draft.foreign import DEFAULT_LIMITS as reader
-    from .draft.values import MAX_LABEL_CHARS, MAX_VALUE_CHARS
-
     problems = []
     if max_field_rows(pack) > reader.max_fields:
         problems.append(f"{max_field_rows(pack)} field rows possible, the reader takes {reader.max_fields}")
@@ -236,3 +238,16 @@ def reader_problems(pack: Pack, reader: Any = None) -> list[str]:
     if pack.limits.max_title_chars > MAX_LABEL_CHARS:
         problems.append(f"titles of {pack.limits.max_title_chars} characters possible, the draft stores {MAX_LABEL_CHARS}")
     return problems
+
+
+def parse_application(data: dict[str, Any], pack: Any = None, *, check_limits: bool = True) -> Application:
+    """Validate the *shape* of contract JSON (raises pydantic.ValidationError) and what it may
+    hold: lengths, rows, attachments and storable text within ``pack``'s limits (default: the
+    pack the data names) — raises :class:`LimitError` naming field and limit."""
+    if not check_limits:
+        return Application.model_validate(data)
+    pack = pack if pack is not None else pack_for(data)
+    check_counts(data, pack)  # before pydantic builds a model per row
+    application = Application.model_validate(data)
+    check_application(data, pack)
+    return application

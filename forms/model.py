@@ -4,7 +4,7 @@ The model is deliberately lenient about *values* (a draft may be half-filled or 
 still save and load unchanged) and strict about *shape* (unknown keys and wrong types are errors).
 Whether values are right is the job of :mod:`forms.checks`; how much they may hold (lengths,
 rows, attachments, storable characters) is the pack's, checked by :mod:`forms.limits` in
-:func:`parse_application`.
+:func:`forms.limits.parse_application`.
 """
 
 from __future__ import annotations
@@ -149,11 +149,6 @@ class Application(Part):
     routing: Routing | None = None
     attachments: list[AttachmentRef] = Field(default_factory=list)
 
-    def to_json_dict(self) -> dict[str, Any]:
-        """The contract JSON: only what is filled (missing keys mean "not filled yet")."""
-        return normalise(self.model_dump(mode="json"))
-
-
 LIST_KEYS = ("payments", "members", "attachments")
 
 
@@ -228,21 +223,6 @@ def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
 
 def _path_sort_key(path: str) -> tuple:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
-
-
-def parse_application(data: dict[str, Any], pack: Any = None, *, check_limits: bool = True) -> Application:
-    """Validate the *shape* of contract JSON (raises pydantic.ValidationError) and what it may
-    hold: lengths, rows, attachments and storable text within ``pack``'s limits (default: the
-    pack the data names) — raises :class:`forms.limits.LimitError` naming field and limit."""
-    if not check_limits:
-        return Application.model_validate(data)
-    from . import limits
-
-    pack = pack if pack is not None else limits.pack_for(data)
-    limits.check_counts(data, pack)  # before pydantic builds a model per row
-    application = Application.model_validate(data)
-    limits.check_application(data, pack)
-    return application
 
 
 def dumps(data: dict[str, Any]) -> str:

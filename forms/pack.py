@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import UserError
+from .layout import check_documents
 from .model import known_paths, pattern_of
 from .paths import packs_dir
 
@@ -64,6 +65,10 @@ class Team(Strict):
 class RegNo(Strict):
     min_digits: int
     max_digits: int
+
+
+# The fields whose length a rule of the pack limits: field path -> the ``Limit`` in ``rules``.
+LENGTH_RULES = {"project.summary": "summary", "project.kpis": "kpis"}
 
 
 class Rules(Strict):
@@ -314,6 +319,11 @@ class Pack(Strict):
                 return role
         return None
 
+    def length_limit(self, path: str) -> Limit | None:
+        """The pack's rule on the length of the field at ``path`` (see :data:`LENGTH_RULES`)."""
+        key = LENGTH_RULES.get(path)
+        return getattr(self.rules, key) if key is not None else None
+
     def kind_label(self, kind: str, lang: str = "zh") -> str:
         """The user's name for an attachment kind (the id itself for a kind the pack lacks)."""
         for spec in self.attachment_kinds:
@@ -482,19 +492,19 @@ def load_pack_dir(folder: Path) -> Pack:
             f"规则包“{folder.name}”有误：{detail}",
             f"The rule pack '{folder.name}' is invalid: {detail}",
         ) from None
-    _check_documents(pack)
-    from .template.store import with_overrides  # the office's imported official templates
+    check_documents(pack)
+    from .template import store  # the office's imported official templates
 
-    return with_overrides(pack, merged)
+    store.on_change(load_pack.cache_clear)  # a saved or removed template is read on the next load
+    return store.with_overrides(pack, merged, rebuild=_checked)
 
 
-def _check_documents(pack: Pack) -> None:
-    """The printed layouts are checked by the renderer's own schema, when it is present."""
-    try:
-        from .render import layout
-    except ImportError:
-        return
-    layout.check_documents(pack)
+def _checked(data: dict[str, Any]) -> Pack:
+    """A pack from its merged source, its printed layouts checked; raises as pydantic or
+    :func:`check_documents` does."""
+    pack = Pack.model_validate(data)
+    check_documents(pack)
+    return pack
 
 
 @lru_cache(maxsize=8)

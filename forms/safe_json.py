@@ -21,7 +21,7 @@ MAX_DEPTH = 20  # the contract nests 3 deep (application > members > member)
 MAX_VALUES = 50_000  # a draft holds at most 20 000 fields; objects and lists count, keys do not
 MAX_ITEMS = 1_000  # in one list: 1-5 members, a few payments, at most 500 attachments in a draft
 MAX_NUMBER_CHARS = 30  # money and years: more digits than a float or a budget can mean
-MAX_STRING_CHARS = 100_000  # the longest value a draft stores (forms.draft.values.MAX_VALUE_CHARS)
+MAX_STRING_CHARS = 100_000  # the longest value a draft stores (forms.limits.MAX_VALUE_CHARS)
 
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _NUMBER = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?"

@@ -8,7 +8,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from .checks.formats import uscc_check_char
+from .formats import uscc_check_char
 from .pack import DEFAULT_PACK, Category, Pack, load_pack
 
 

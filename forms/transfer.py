@@ -27,7 +27,7 @@ def read_json(path: Path) -> dict[str, Any]:
 
 def check_shape(data: dict[str, Any]) -> None:
     """Unknown keys and wrong types are errors (the contract is strict about shape)."""
-    from .model import parse_application
+    from .limits import parse_application
 
     try:
         parse_application(data)
@@ -229,9 +229,10 @@ def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),
                 notes: list[tuple[str, str]] | None = None) -> str:
     """The contract JSON of a draft; with an output path, attachments are written beside it into
     ``<stem>_attachments/``, where only files an earlier export wrote (and nobody changed) are
-    replaced or removed (see :func:`forms.outputs.write_owned`); a line per file of someone
+    replaced or removed (see :func:`forms.owned_outputs.write_owned`); a line per file of someone
     else's that was kept is appended to ``notes``. ``inputs``: files no output may be."""
-    from .outputs import check_output, write_owned
+    from .outputs import check_output
+    from .owned_outputs import write_owned
 
     data = normalise(draft.data())
     infos = list(draft.attachments())

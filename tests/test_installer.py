@@ -41,7 +41,7 @@ def _spec_filters() -> dict:
 def test_spec_bundles_the_resources_and_both_programs():
     text = SPEC.read_text(encoding="utf-8")
     ast.parse(text)
-    for needed in ('"resources/**/*"', '"forms/packs/**/*.toml"', '"forms/messages/*.toml"', '"desktop/**/*.qm"',
+    for needed in ('"resources/**/*"', '"forms/packs/**/*.toml"', '"forms/messages/*.toml"',
                    'copy_metadata(DIST_NAME)', '"PySide6.QtPdf"', '"PySide6.QtPdfWidgets"', '"PySide6.QtPrintSupport"',
                    '"desktop.selftest"', 'GUI_NAME, CLI_NAME = "cxy-apply", "cxy"', "strip=IS_LINUX"):
         assert needed in text, needed

@@ -287,7 +287,7 @@ class DeskWindow(QMainWindow):
         if not row.usable:
             self.statusBar().showMessage(tr("无法打开“{name}”：{reason}").format(name=row.file, reason=row.reason or ""), 10000)
             return None
-        from ..app import make_window
+        from ..factory import make_window
 
         window = make_window(path, self.lang, own_services(self.services))
         self.opened = [w for w in self.opened if w.isVisible()] + [window]

@@ -31,7 +31,7 @@ from forms.limits import check_attachment_count
 
 from .. import workers
 from ..failures import user_text
-from ..i18n import lang, tr
+from ..i18n import kind_labels, tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
@@ -42,16 +42,6 @@ from .page_view import action_label, open_page_view, undo_text
 
 THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
-
-
-def kind_labels(pack=None) -> dict[str, str]:
-    """The pack's names of the attachment kinds, in the UI language (capitalised as a label)."""
-    from forms.pack import load_pack
-
-    pack = pack if pack is not None else load_pack()
-    language = lang()
-    labels = {spec.id: spec.label.get(language) for spec in pack.attachment_kinds}
-    return {kind: text[:1].upper() + text[1:] for kind, text in labels.items()}
 
 
 def fix_labels() -> dict[str, str]:

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from forms import derive
-from forms.checks.formats import count_chars
-from forms.pack import Step
+from forms.formats import count_chars
+from forms.pack import LENGTH_RULES, Step
 
 from ..i18n import literal, tr
 from ..steps import StepMap
@@ -17,15 +17,8 @@ from ..widgets.messages import MessageLabel
 from ..widgets.scrolling import scrolled_column
 from ..widgets.table_editor import TableEditor
 
-# Fields whose length the pack limits (pack.rules.<name>) get a live counter.
-COUNTED = {"project.summary": "summary", "project.kpis": "kpis"}
-# Optional fields the output fills in when left empty: the default is shown as a placeholder.
-DEFAULTS = {
-    "routing.local_bureau": derive.local_bureau,
-    "routing.city_bureau": derive.city_bureau,
-    "letters.unit.unit_name": derive.letter_unit_name,
-    "letters.authority.name": derive.letter_authority_name,
-}
+# A field whose length a pack rule limits gets a live counter; an optional field the output fills
+# in when left empty shows that default as a placeholder (derive.DEFAULTS).
 
 
 def page_title(text: str) -> QLabel:
@@ -95,7 +88,7 @@ class FieldPage(QWidget):
             cell.addWidget(binding.container)
             if spec.help is not None:
                 cell.addWidget(_note(spec.help.get(lang)))
-            if pattern in COUNTED:
+            if pattern in LENGTH_RULES:
                 counter = QLabel()
                 counter.setObjectName(f"{pattern}.counter")
                 self.counters[pattern] = counter
@@ -152,7 +145,7 @@ class FieldPage(QWidget):
             self.tables[path.split(".")[0]].rebuild()
 
     def _edited(self, path: str, _value) -> None:
-        if path in COUNTED:
+        if path in LENGTH_RULES:
             self._update_counters()
 
     def all_bindings(self) -> dict[str, Binding]:
@@ -163,7 +156,7 @@ class FieldPage(QWidget):
 
     def _update_counters(self) -> None:
         for path, counter in self.counters.items():
-            limit = getattr(self.session.pack.rules, COUNTED[path])
+            limit = self.session.pack.length_limit(path)
             text = self.session.get(path) or ""
             count = count_chars(str(text), limit.counting)
             rule = tr("不计空白字符") if limit.counting == "non_whitespace" else tr("含空白字符")
@@ -175,7 +168,7 @@ class FieldPage(QWidget):
 
     def _update_defaults(self) -> None:
         data = None
-        for path, derive_fn in DEFAULTS.items():
+        for path, derive_fn in derive.DEFAULTS.items():
             binding = self.bindings.get(path)
             if binding is None:
                 continue

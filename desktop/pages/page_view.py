@@ -26,7 +26,7 @@ from forms.attachments import page_ops
 from forms.errors import UserError
 
 from .. import workers
-from ..i18n import N_, tr
+from ..i18n import N_, kind_labels, tr
 from ..pdf_images import _Loaded
 from .attachment_job import AttachmentJob
 
@@ -179,8 +179,6 @@ class PageView(QDialog):
             self.list.clear()
             self._enable()
             return
-        from .attachments_page import kind_labels
-
         kind = kind_labels(self.session.pack).get(info.kind, info.kind)
         self.heading.setText(tr("{title} · {kind} · {pages} 页").format(title=info.title, kind=kind, pages=info.pages))
         try:

@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 
 from forms.errors import UserError
 
-from ..i18n import tr
+from ..i18n import kind_labels, tr
 from ..steps import ATTACHMENTS, REVIEW, StepMap
 from ..widgets.editors import SEVERITY_COLOURS
-from .attachments_page import kind_labels
 from .field_page import page_title
 
 

@@ -146,11 +146,6 @@ class StartPage(QWidget):
         button = self.category_group.checkedButton()
         return button.property("category") if button else self.pack.categories[0].id
 
-    def select_category(self, category_id: str) -> None:
-        for button in self.category_group.buttons():
-            if button.property("category") == category_id:
-                button.setChecked(True)
-
     def refresh_recent(self) -> None:
         self.recent_list.clear()
         recent = settings.recent_drafts()

@@ -35,10 +35,6 @@ def infer_kind(pack: Pack, original_name: str, first_page_text: str = "") -> Inf
     return Inferred(FALLBACK, "none")
 
 
-def kind_ids(pack: Pack) -> list[str]:
-    return [spec.id for spec in pack.attachment_kinds]
-
-
 def _best(pack: Pack, text: str, words_of: str) -> str | None:
     if not text:
         return None

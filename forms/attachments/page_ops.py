@@ -183,13 +183,6 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
     return checked
 
 
-def pages_after(ops: Sequence[Op], pages: int) -> int:
-    for op in ops:
-        if op.get("op") == "arrange":
-            pages = len(op["order"])
-    return pages
-
-
 # ------------------------------------------------------------------ running (parent process)
 
 @dataclass(frozen=True)

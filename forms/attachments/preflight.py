@@ -372,7 +372,3 @@ def _grey(im) -> bool:
     bottom = ImageChops.darker(ImageChops.darker(red, green), blue)
     chroma = ImageChops.subtract(top, bottom).histogram()
     return sum(chroma[CHROMA:]) < GREY_COLOURED * sum(chroma)
-
-
-def examine_error(error: UserError, title: str) -> UserError:
-    return UserError(error.code, f"附件“{title}”：{error.zh}", f"Attachment “{title}”: {error.en}")

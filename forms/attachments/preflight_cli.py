@@ -117,7 +117,7 @@ def _draft(path: Path) -> Iterator[Any]:
     """Read-only, where it lies; not inside one long snapshot (examining may take a while, and
     a snapshot held that long would make the app's saves wait). An older format is read
     through ``opened``'s private upgraded copy."""
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.draft import Draft, DraftError
 
     try:

@@ -10,7 +10,7 @@ from typing import Any
 from ..model import flatten, pattern_of
 from ..pack import Pack
 from ..typed.amounts import as_if_yuan, plain
-from . import formats
+from .. import formats
 from .issue import Collector, Issue
 from .messages import say
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from typing import Any
 
 from .. import derive
-from ..pack import Category, DateRule, Pack
-from . import formats
+from ..pack import LENGTH_RULES, Category, DateRule, Pack
+from .. import formats
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -96,7 +96,7 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
 
 
 def _content(data: dict, pack: Pack, out: Collector) -> None:
-    for key, path in (("summary", "project.summary"), ("kpis", "project.kpis")):
+    for path, key in LENGTH_RULES.items():
         limit = getattr(pack.rules, key)
         text = _get(data, path)
         if not isinstance(text, str):

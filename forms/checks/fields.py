@@ -8,7 +8,7 @@ from typing import Any
 from ..limits import bad_char_in, value_length
 from ..model import flatten, pattern_of
 from ..pack import FieldSpec, Pack
-from . import formats
+from .. import formats
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
@@ -105,10 +105,8 @@ def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict
 
 
 def _check_printable(path: str, text: str, label: str, out: Collector) -> None:
-    try:
-        from ..render.fonts import unprintable_chars
-    except ImportError:  # the font module is optional for headless checks
-        return
+    from ..render.fonts import unprintable_chars  # reportlab: only when text is checked
+
     try:
         missing = unprintable_chars(text)
     except Exception:  # noqa: BLE001 - a missing font file must not break typing

@@ -118,6 +118,14 @@ def verify(
         raise draft_error("draft.corrupt")
     if before_schema is not None:
         before_schema()
+    check_schema(con, version)
+    check = "integrity_check(1)" if full else "quick_check(1)"
+    if con.execute(f"PRAGMA {check}").fetchall() != [("ok",)]:
+        raise draft_error("draft.corrupt")
+
+
+def check_schema(con: sqlite3.Connection, version: int) -> None:
+    """Exactly the tables, indexes and triggers of a draft of ``version``, nothing more."""
     try:
         found = con.execute("SELECT type, name, tbl_name, sql FROM sqlite_master LIMIT 100").fetchall()
     except sqlite3.OperationalError as exc:
@@ -126,9 +134,6 @@ def verify(
         raise draft_error("draft.schema") from exc
     if len(found) != len(set(found)) or set(found) != schema.expected_schema(version):
         raise draft_error("draft.schema")
-    check = "integrity_check(1)" if full else "quick_check(1)"
-    if con.execute(f"PRAGMA {check}").fetchall() != [("ok",)]:
-        raise draft_error("draft.corrupt")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from forms.draft import values
 from forms.draft.errors import draft_error
 from forms.draft.foreign import bounded
+from forms.limits import MAX_VALUE_CHARS
 
 MAX_HISTORY = 100_000
 MAX_BASE_ROWS = 25_000  # fields (20 000) and attachments (500) of one snapshot, with room
@@ -41,7 +42,7 @@ def _json(value: Any) -> str | None:
 def _unjson(text: Any) -> Any:
     if text is None:
         return None
-    if not isinstance(text, str) or len(text) > 6 * values.MAX_VALUE_CHARS:
+    if not isinstance(text, str) or len(text) > 6 * MAX_VALUE_CHARS:
         raise draft_error("draft.corrupt")
     try:
         value = json.loads(text)
@@ -98,7 +99,7 @@ def read_base(con: sqlite3.Connection, handoff_id: str) -> dict[str, str] | None
     out = {}
     for key, value in rows:
         values.check_short_text(key, 300, "交接快照", "the hand-off snapshot")
-        values.check_short_text(value, 6 * values.MAX_VALUE_CHARS, "交接快照", "the hand-off snapshot")
+        values.check_short_text(value, 6 * MAX_VALUE_CHARS, "交接快照", "the hand-off snapshot")
         out[key] = value
     return out
 

@@ -18,6 +18,7 @@ from forms.draft import attachments as attachment_rows
 from forms.draft import files, values
 from forms.draft import undo_journal
 from forms.draft.errors import DraftError
+from forms.limits import MAX_LABEL_CHARS
 
 Progress = Callable[[int, int], None] | None
 Cancel = Callable[[], bool] | None
@@ -84,7 +85,7 @@ class PageHistory:
         info, first = self._edited(att_id, [first_ops], progress, cancel)
         _, second = self._edited(att_id, [second_ops], progress, cancel)
         title = f"{info.title}（第{at}页起）"
-        if len(title) > values.MAX_LABEL_CHARS:
+        if len(title) > MAX_LABEL_CHARS:
             title = info.title
         with self._tx() as con, self._journaled(con, "split", keep=(att_id,)):
             self._unchanged(con, info)

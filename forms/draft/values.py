@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 from forms import limits, model, typed
 from forms.draft.errors import DraftError, invalid, too_large
-from forms.limits import LimitError
+from forms.limits import MAX_LABEL_CHARS, MAX_VALUE_CHARS, LimitError
 
 # Kept in ``meta``, not in ``fields``: they choose the pack and the form before any field exists.
 META_PATHS = ("pack", "category")
@@ -27,9 +27,6 @@ META_PATHS = ("pack", "category")
 ATTACHMENTS_KEY = "attachments"
 
 MAX_PATH_CHARS = 200
-# A backstop for stored text whatever the pack: each field's own limit is ``FieldSpec.max_chars``
-# (forms.limits), a few thousand characters at most.
-MAX_VALUE_CHARS = 100_000
 _SEGMENT = re.compile(r"[a-z_][a-z0-9_]{0,63}|0|[1-9][0-9]{0,3}")
 
 Validator = Callable[[dict[str, Any]], None]
@@ -114,7 +111,7 @@ def from_limit_error(exc: LimitError) -> DraftError:
 def validate_with_model(nested: dict[str, Any], *, check_limits: bool = True) -> None:
     """The contract's shape check (unknown keys and wrong types are errors) and its limits."""
     try:
-        model.parse_application(nested, check_limits=check_limits)
+        limits.parse_application(nested, check_limits=check_limits)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -200,7 +197,6 @@ def flatten(nested: Any) -> dict[str, Any]:
 
 
 ATTACHMENT_KINDS = ("contract", "payment_proof", "other")
-MAX_LABEL_CHARS = 500
 MAX_PAGES = 100_000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

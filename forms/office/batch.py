@@ -163,7 +163,7 @@ class _Loaded:
 
 
 def _load(path: Path, source: str) -> _Loaded:
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.transfer import check_shape, read_json
 
     if source == "json":

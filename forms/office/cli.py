@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import say
 from forms.pack import Pack
 
 
@@ -24,10 +25,6 @@ def register(subparsers: Any) -> None:
     # also after the folder (cxy batch DIR --lang en); when absent, cxy's own --lang stands
     p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the table and messages")
     p.set_defaults(func=cmd_batch)
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def cmd_batch(args: argparse.Namespace, pack: Pack) -> int:
@@ -53,7 +50,7 @@ def cmd_batch(args: argparse.Namespace, pack: Pack) -> int:
     else:
         _print_table(batch, args.lang)
         for out in outputs:
-            print(_say(args.lang, f"已写入 {out}", f"Wrote {out}"), file=sys.stderr)
+            print(say(args.lang, f"已写入 {out}", f"Wrote {out}"), file=sys.stderr)
     return batch.exit_code()
 
 
@@ -99,5 +96,5 @@ def _print_table(batch: Any, lang: str) -> None:
     eligible = sum(1 for row in batch.rows if row.eligible)
     unusable = sum(1 for row in batch.rows if not row.usable)
     total = len(batch.rows)
-    print(_say(lang, f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
+    print(say(lang, f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
                f"\n{total} file(s): {eligible} eligible, {unusable} unusable"))

@@ -76,7 +76,7 @@ def not_printable(zh: str, en: str) -> UserError:
 def read_application(path: Path, *, include_attachments: bool) -> tuple[dict[str, Any], list[tuple[Any, bytes]]]:
     """(data, attachments) of a final draft, opened read-only where it lies; anything else is
     refused with its reason (a print set from the queue is always the sealed one)."""
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.draft.attachments import damaged
 
     path = Path(path)
@@ -152,11 +152,11 @@ def write_sets(queue: Plan, pack: Pack, folder: Path, *, inputs: Iterable[Path] 
                progress: Progress | None = None, cancel: Cancel | None = None) -> tuple[list[Path], list[tuple[str, str]]]:
     """One print-set PDF per application into ``folder``, named by :func:`file_name`.
 
-    Written through :func:`forms.outputs.write_owned`, one application at a time: never over
+    Written through :func:`forms.owned_outputs.write_owned`, one application at a time: never over
     an input (the drafts, ``inputs``) nor over a file this program did not write — that one
     is kept and ours goes beside it under the next free name (the notes say so). Returns
     (files written, notes (zh, en))."""
-    from forms.outputs import write_owned
+    from forms.owned_outputs import write_owned
 
     protected = [entry.path for entry in queue.entries] + [Path(p) for p in inputs]
     written: list[Path] = []

@@ -17,24 +17,19 @@ from forms.attachments import sanitised
 from forms.attachments.scan import active_content
 from forms.derive import recipients
 from forms.errors import UserError
+from forms.layout import parse_documents
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
-from forms.render.layout import parse_documents
 from forms.render.page import CREATOR
 
 from . import assemble as asm
 from .budget import fit
+from .order import Attachments, kind_of, ordered
 from .pages import Entry, cover, footers, slip
 from .seal import Marks, record, seal_of
 
-KIND_ORDER = ("contract", "payment_proof", "other")  # the notice's order; their names are the pack's
 COVER_TITLE = "封面及目录"
 COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
-
-
-# (info, pdf): info is forms.draft.AttachmentInfo or anything with .kind and .title (and
-# optionally .position and .original_name); pdf the sanitised PDF bytes of the attachment.
-Attachments = Sequence[tuple[Any, bytes]]
 
 
 @dataclass(frozen=True)
@@ -52,18 +47,6 @@ def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
     for info, pdf in ordered(attachments):
         digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{hashlib.sha256(pdf).hexdigest()}".encode())
     return digest.hexdigest()[:8]
-
-
-def kind_of(info: Any) -> str:
-    kind = getattr(info, "kind", "other")
-    return kind if kind in KIND_ORDER else "other"
-
-
-def ordered(attachments: Attachments) -> list[tuple[Any, bytes]]:
-    """Contracts, then payment proofs, then the rest; the user's order within each kind."""
-    indexed = list(enumerate(attachments))
-    indexed.sort(key=lambda item: (KIND_ORDER.index(kind_of(item[1][0])), getattr(item[1][0], "position", item[0]), item[0]))
-    return [item for _, item in indexed]
 
 
 def attachment_title(info: Any, pack: Pack) -> str:
@@ -283,7 +266,8 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     ``progress(done, total)`` is called per slot; ``cancel()`` is asked before each build of a
     slot (the size budget builds several) and before anything is written: True stops with
     ``package.cancelled`` and nothing written."""
-    from forms.outputs import check_output, write_owned
+    from forms.outputs import check_output
+    from forms.owned_outputs import write_owned
 
     def stop_if_asked() -> None:
         if cancel is not None and cancel():

@@ -84,7 +84,7 @@ def _application(
     of a contract JSON. A damaged attachment stops here, named: a package must never silently
     lack a contract or a payment proof. ``with_attachments=False``: the data alone (nothing to
     stop for)."""
-    from forms.cli import application_of, opened
+    from forms.cli_common import application_of, opened
     from forms.draft.attachments import damaged
 
     if path.suffix.lower() == ".json":

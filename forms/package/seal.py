@@ -186,7 +186,7 @@ def field_digests(data: dict[str, Any]) -> dict[str, str]:
 
 
 def attachment_digests(attachments: Any) -> list[str]:
-    from .build import kind_of, ordered
+    from .order import kind_of, ordered
 
     return [
         hashlib.sha256(f"{kind_of(info)}\t{getattr(info, 'title', '')}\t".encode() + pdf).hexdigest()[:12]

@@ -22,9 +22,9 @@ from typing import Any
 
 from ..derive import DERIVED, format_money, money
 from ..errors import UserError
+from ..layout import TEMPLATE_FIELD, Cell, FormLayout, Row, parse_documents
 from ..model import flatten, pattern_of
 from ..pack import Pack
-from ..render.layout import TEMPLATE_FIELD, Cell, FormLayout, Row, parse_documents
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # Cells that print something other than a contract path: their English names (the printed
@@ -233,7 +233,8 @@ def plan_slots(data: dict[str, Any], attachments: Sequence[tuple[Any, bytes]], p
                final: bool = False, inputs: Sequence[Path] = (), lang: str = "zh",
                notes: list[tuple[str, str]] | None = None) -> list[Slot]:
     """:func:`upload_slots` for data and attachments already read (a worker's job)."""
-    from ..package.build import kind_of, upload_files
+    from ..package.build import upload_files
+    from ..package.order import kind_of
 
     declared = parse_documents(pack).uploads
     limit = int(pack.upload.max_file_mb * MB)

@@ -28,20 +28,20 @@ def _say(args: argparse.Namespace, zh: str, en: str) -> str:
 
 
 def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.cli import _pack_of, application_of, opened
+    from forms.cli_common import application_of, opened, pack_of
 
     from . import portal_items, upload_slots
 
     path = Path(args.draft)
     if path.suffix.lower() == ".json":  # its attachments are files beside it, not taken in: no slots
         data = application_of(path)
-        pack = _pack_of(data, pack)
+        pack = pack_of(data, pack)
         items = portal_items(data, pack, args.lang)
         slots = None
     else:
         with opened(path) as draft:
             data = draft.data()
-            pack = _pack_of(data, pack)
+            pack = pack_of(data, pack)
             items = portal_items(data, pack, args.lang)
             slots = upload_slots(draft, pack, lang=args.lang)
     if args.json:

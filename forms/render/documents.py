@@ -18,10 +18,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, LayoutError
 
 from forms.errors import UserError
+from forms.layout import Documents, FormLayout, LetterLayout, Style, parse_documents
 from forms.pack import Pack
 
 from .fonts import register_fonts
-from .layout import Documents, FormLayout, LetterLayout, Style, parse_documents
 from .page import a4_document
 from .printed_values import Values
 from .stories import form_story, letter_story

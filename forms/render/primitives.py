@@ -247,28 +247,6 @@ class CheckboxGroup(Flowable):
         canv.restoreState()
 
 
-class SealBlock(Flowable):
-    """A labelled seal area: label at the top, at least ``seal`` points of free space, and the
-    pre-printed, blank date line at the bottom right (the date is written when sealing)."""
-
-    def __init__(self, label: Paragraph, date_line: Flowable, seal: float) -> None:
-        super().__init__()
-        self.label = label
-        self.date_line = date_line
-        self.seal = seal
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _, self._label_h = self.label.wrap(availWidth, availHeight)
-        _, self._date_h = self.date_line.wrap(availWidth, availHeight)
-        self.width = availWidth
-        self.height = self._label_h + self.seal + self._date_h
-        return self.width, self.height
-
-    def draw(self) -> None:
-        self.label.drawOn(self.canv, 0, self.height - self._label_h)
-        self.date_line.drawOn(self.canv, 0, 0)
-
-
 class Line(Flowable):
     """One line drawn verbatim: Paragraph would collapse the ideographic spaces that make the
     blanks of a date line such as "2023年　　月　　日"."""

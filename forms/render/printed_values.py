@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from forms.derive import format_money, money, with_defaults
+from forms.layout import TEMPLATE_FIELD
 from forms.model import flatten, pattern_of
 from forms.pack import Pack
 
-from .layout import TEMPLATE_FIELD
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 

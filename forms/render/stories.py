@@ -13,10 +13,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from forms.derive import DERIVED
+from forms.layout import Cell, Documents, FormLayout, LetterLayout, Row, Style
 from forms.pack import Pack
 
 from .fonts import FontNames
-from .layout import Cell, Documents, FormLayout, LetterLayout, Row, Style
 from .primitives import CANNOT_END as _CANNOT_END
 from .primitives import CANNOT_START as _CANNOT_START
 from .primitives import CheckboxGroup, Line, Styles

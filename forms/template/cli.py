@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import EXIT_OK
 from forms.pack import Pack
-
-EXIT_OK = 0
 
 
 def register(subparsers: Any) -> None:

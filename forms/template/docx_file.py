@@ -62,11 +62,8 @@ def read_docx(path: Path) -> DocxContent:
                       "is an old Word document (.doc); save it as .docx in Word or WPS first")
     _check_zip(raw, name)
     content = DocxContent(name=name, sha256=hashlib.sha256(raw).hexdigest())
-    try:
-        import docx
-    except ImportError:  # a bundle built without it: say so, not "damaged file"
-        raise UserError("template.unavailable", "此安装缺少读取 Word 文档的组件（python-docx），无法导入模板",
-                        "This installation lacks the Word reader (python-docx); templates cannot be imported") from None
+    import docx  # python-docx is a dependency; installer/bundle_check.py holds the bundle to it
+
     try:
         document = docx.Document(io.BytesIO(raw))
         _collect(document, content, name)

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -178,11 +179,20 @@ def remove_override(pack_id: str, ident: str) -> Path:
     return path
 
 
+_on_change: list[Callable[[], None]] = []
+
+
+def on_change(forget: Callable[[], None]) -> None:
+    """``forget`` is called whenever an override is saved or removed: the pack cache subscribes
+    here (rather than this module importing :mod:`forms.pack`, which imports this one)."""
+    if forget not in _on_change:
+        _on_change.append(forget)
+
+
 def forget_loaded_packs() -> None:
     """The next load_pack() reads the overrides again."""
-    from forms.pack import load_pack
-
-    load_pack.cache_clear()
+    for forget in _on_change:
+        forget()
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,17 +227,18 @@ def _apply_form(data: dict[str, Any], item: Override) -> list[str]:
     return apply_form(documents, item.target, [label.model_dump() for label in item.labels])
 
 
-def with_overrides(pack: "Pack", merged: dict[str, Any]) -> "Pack":
+def with_overrides(pack: "Pack", merged: dict[str, Any], *, rebuild: Callable[[dict[str, Any]], "Pack"]) -> "Pack":
     """``pack`` with the imported templates of its id applied to its source ``merged``; the pack
-    as it is when there are none, or when the result would not be a valid pack."""
+    as it is when there are none, or when the result would not be a valid pack (``rebuild``: the
+    pack's own validation of a merged source)."""
     try:
-        return _with_overrides(pack, merged)
+        return _with_overrides(pack, merged, rebuild)
     except Exception as exc:  # noqa: BLE001 - an override never stops the app or the CLI
         _warn(Path(FOLDER, pack.id), "读取时出错", f"{type(exc).__name__}: {str(exc)[:200]}")
         return pack
 
 
-def _with_overrides(pack: "Pack", merged: dict[str, Any]) -> "Pack":
+def _with_overrides(pack: "Pack", merged: dict[str, Any], rebuild: Callable[[dict[str, Any]], "Pack"]) -> "Pack":
     found = scan(pack.id)
     if not found:
         return pack
@@ -252,11 +263,8 @@ def _with_overrides(pack: "Pack", merged: dict[str, Any]) -> "Pack":
         applied.append(path)
     if not applied:
         return pack
-    from forms.pack import Pack, _check_documents
-
     try:
-        result = Pack.model_validate(data)
-        _check_documents(result)
+        result = rebuild(data)
     except (ValidationError, UserError) as exc:
         names = ", ".join(p.name for p in applied)
         _warn(Path(names), "与规则包不符", f"the pack would not be valid with it ({str(exc)[:200]})")

@@ -8,9 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import EXIT_OK
 from forms.pack import Pack, load_pack
 
-EXIT_OK, EXIT_DIFFERENT, EXIT_UNUSABLE = 0, 1, 2
+EXIT_DIFFERENT = 1  # diff/merge: the drafts differ (or a merge left conflicts)
 
 
 def register(subparsers: Any) -> None:
@@ -59,7 +60,7 @@ def _pack_of(draft: Any, fallback: Pack) -> Pack:
 def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
     from forms.workflow import handoff
 
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.errors import UserError
 
     if Path(args.output).exists():  # no dialog asks here: never replace a file we did not write
@@ -82,7 +83,7 @@ def _show(value: Any) -> str:
 
 
 def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.cli import opened
+    from forms.cli_common import opened
     from forms.workflow import diff
 
     with opened(Path(args.ours)) as ours, opened(Path(args.theirs)) as theirs:
@@ -144,7 +145,7 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def cmd_history(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.cli import opened
+    from forms.cli_common import opened
 
     with opened(Path(args.draft)) as draft:
         entries = draft.history()

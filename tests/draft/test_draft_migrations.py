@@ -157,7 +157,7 @@ def test_open_refuses_what_it_cannot_read(v1_copy, patch, code):
 
 
 def test_an_older_draft_read_only_is_not_upgraded_and_the_cli_still_reads_it(version_2, v1_copy):
-    from forms.cli import application_of
+    from forms.cli_common import application_of
 
     before = v1_copy.read_bytes()
     with pytest.raises(DraftError) as err:

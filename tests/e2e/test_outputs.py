@@ -19,7 +19,8 @@ from PIL import Image
 from forms.cli import main
 from forms.errors import UserError
 from forms.files import write_atomically, write_atomically_from
-from forms.outputs import MANIFEST, check_output, write_owned
+from forms.outputs import check_output
+from forms.owned_outputs import MANIFEST, write_owned
 
 
 # symlinks need privileges on Windows, pipes and /dev/null do not exist there, SIGPIPE neither

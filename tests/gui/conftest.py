@@ -56,7 +56,7 @@ def open_window(qtbot, prompter):
     """``open_window(path=None, lang="zh")`` → a shown MainWindow; closed (and its background
     jobs finished) after the test."""
     from desktop import workers
-    from desktop.app import make_window
+    from desktop.factory import make_window
     from desktop.services import Services
 
     windows = []

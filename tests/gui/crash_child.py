@@ -33,7 +33,7 @@ class Bot:
 
 
 def main() -> None:
-    from desktop.app import make_window
+    from desktop.factory import make_window
     from desktop.services import Services
     from gui.fakes import FakePrompter
     from gui.helpers import type_text, widget

@@ -56,7 +56,7 @@ def main() -> None:
     parser.add_argument("--lang", default="zh")
     args = parser.parse_args()
 
-    from desktop.app import make_window
+    from desktop.factory import make_window
     from desktop.services import Services
     from gui.fakes import FakePrompter
 

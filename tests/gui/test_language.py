@@ -133,7 +133,7 @@ def test_the_installed_qt_has_the_ibus_plugin_and_the_decision_is_logged(caplog)
 
 
 def test_the_app_decides_before_it_makes_the_qapplication(monkeypatch):
-    import desktop.app as app
+    import desktop.factory as app
 
     calls = []
 

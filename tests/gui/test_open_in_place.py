@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from desktop import opening, settings
-from desktop.app import make_window
+from desktop.factory import make_window
 from desktop.services import Services
 from forms.draft import Draft
 from forms.errors import UserError

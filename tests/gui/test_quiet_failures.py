@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent("""
     import logging, sys, warnings
     from PySide6.QtCore import QTimer, qWarning
     from desktop import failures
-    from desktop.app import make_window
+    from desktop.factory import make_window
 
     failures.install()
     window = make_window(lang=sys.argv[1])

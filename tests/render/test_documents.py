@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from forms.derive import paid_total
 from forms.errors import UserError
 from forms.render.documents import Values, document_title, documents_for, render_document
-from forms.render.layout import parse_documents
+from forms.layout import parse_documents
 from forms.samples import sample
 
 REPO = Path(__file__).resolve().parents[2]

@@ -77,7 +77,7 @@ def test_the_check_notices_a_label_the_seed_lacks(pack, seed_check, tmp_path):
 def test_rows_the_seed_shows_nothing_of_are_flagged_unverified(pack, seed_check):
     """Where the seed is silent (no character of a row's labels survives its extraction) the
     row is the spec's best reading, and the pack says so with a reason."""
-    from forms.render.layout import parse_documents
+    from forms.layout import parse_documents
 
     docs = parse_documents(pack)
     for key, layout in docs.documents.items():

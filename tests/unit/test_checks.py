@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from forms.checks import check
-from forms.checks.formats import uscc_check_char, uscc_ok
+from forms.formats import uscc_check_char, uscc_ok
 from forms.samples import sample
 
 CATEGORIES = ["tech_vp", "conference", "tech_trade"]

@@ -9,11 +9,10 @@ import pytest
 
 from forms import limits
 from forms.checks import check, errors
-from forms.checks.formats import parse_money
+from forms.formats import parse_money
 from forms.draft import Draft, DraftError
 from forms.draft.foreign import DEFAULT_LIMITS
-from forms.limits import LimitError
-from forms.model import parse_application
+from forms.limits import LimitError, parse_application
 from forms.samples import at_limits, sample
 
 

@@ -16,7 +16,7 @@ import pytest
 from forms.model import pattern_of
 from forms.portal import portal_items, plan_slots, upload_slots
 from forms.render.documents import render_document
-from forms.render.layout import FormLayout, parse_documents
+from forms.layout import FormLayout, parse_documents
 from forms.samples import sample
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,0 +1,70 @@
+"""What every ``cxy`` subcommand module shares: exit codes, the bilingual one-liner, and reading
+a draft or contract JSON where it lies. A leaf below :mod:`forms.cli` and the subcommand modules
+it registers, so that none of them imports the command itself."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import UserError
+from .pack import Pack, load_pack
+from .transfer import check_shape, read_json
+
+EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
+
+
+def say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Any]:
+    """A draft for reading, opened where it lies (read-only, with the checks of a received file)
+    and read inside one snapshot: it shows exactly the last committed state."""
+    from .draft import Draft, DraftError
+
+    try:
+        draft = Draft.open(path, readonly=True)
+    except DraftError as exc:
+        if exc.code != "draft.needs_upgrade":
+            raise
+        # An older format is upgraded on a private copy; the user's file is not touched.
+        with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
+            with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
+                yield copy
+        return
+    try:
+        with draft.snapshot():
+            yield draft
+    finally:
+        draft.close()
+
+
+def application_of(path: Path) -> dict[str, Any]:
+    return application_and_attachments(path)[0]
+
+
+def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The data and (for a draft) its attachments' descriptions, ``damaged`` included, read in
+    one snapshot."""
+    if path.suffix.lower() == ".json":
+        data = read_json(path)
+        check_shape(data)
+        return data, []
+    with opened(path) as draft:
+        return draft.data(), draft.attachments()
+
+
+def pack_of(data: dict[str, Any], default: Pack) -> Pack:
+    """A draft is checked against the call it was made for, when this program knows that call;
+    otherwise against the default pack, whose check then reports the mismatch."""
+    pack_id = data.get("pack")
+    if isinstance(pack_id, str) and pack_id != default.id:
+        try:
+            return load_pack(pack_id)
+        except UserError:
+            return default
+    return default
