@@ -10,6 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
+from forms.version import version
+
 from . import i18n, input_method, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
 from .main_window import MainWindow, window_editing
 from .services import Services
@@ -22,17 +24,8 @@ def ensure_app(argv: list[str] | None = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName(settings.ORG)
     QCoreApplication.setApplicationName(settings.APP)
-    QCoreApplication.setApplicationVersion(_version())
+    QCoreApplication.setApplicationVersion(version())
     return app  # type: ignore[return-value]
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("cxy-apply")
-    except Exception:  # noqa: BLE001 - running from a source tree without metadata
-        return "0"
 
 
 def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:

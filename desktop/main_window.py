@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStack
 
 from forms.errors import UserError
 from forms.pack import load_pack
+from forms.version import version
 
 from . import i18n, opening, placement, settings, template_menu, verifying, workers
 from .failures import user_text
@@ -456,7 +457,7 @@ class MainWindow(WorkflowMenu, QMainWindow):
 
     def about(self) -> None:
         contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}  {c.phone}" for c in self.pack.contacts)
-        self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
+        self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
 
     # -- size and place (issue 11: a 1366×768 laptop, 150 % scaling) ------------------------
     def fit_to(self, available: QRect) -> QRect:

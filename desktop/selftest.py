@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from forms.version import version
+
 SAMPLE_TEXT = "高性能复合材料智能成型"  # from forms.samples: must come back out of the PDF as text
 _ISOLATED_ENV = ("CXY_CONFIG_DIR", "CXY_DATA_DIR")
 
@@ -278,7 +280,7 @@ def _versions() -> dict[str, Any]:
         "frozen": bool(getattr(sys, "frozen", False)),
     }
     probes = {
-        "cxy-apply": lambda: __import__("importlib.metadata").metadata.version("cxy-apply"),
+        "cxy-apply": version,
         "qt": lambda: __import__("PySide6.QtCore").QtCore.qVersion(),
         "pyside6": lambda: __import__("PySide6").__version__,
         "reportlab": lambda: __import__("reportlab").Version,

@@ -143,10 +143,24 @@ def _require_category(category: str, pack: Pack) -> None:
         raise UserError("cli.category", f"未知类别“{category}”，可选：{names}", f"Unknown category '{category}'; choose one of: {names}")
 
 
+class _PrintVersion(argparse.Action):
+    """``--version``: the version is looked up only when asked (other commands start without it)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any) -> None:
+        from .version import version
+
+        print(f"{parser.prog} {version()}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cxy", description="产学研申报助手（命令行） / CXY Apply, headless")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (default zh)")
     parser.add_argument("--pack", default=DEFAULT_PACK, help="rule pack id (default %(default)s)")
+    parser.add_argument("--version", action=_PrintVersion)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("new", help="create an empty draft")

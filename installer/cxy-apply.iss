@@ -3,7 +3,7 @@
 ; Build on Windows, after `python installer\build.py` has made dist\cxy-apply\:
 ;     python installer\build.py --installer
 ; or by hand:
-;     "%ProgramFiles(x86)%\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 installer\cxy-apply.iss
+;     "%ProgramFiles(x86)%\Inno Setup 6\ISCC.exe" /DAppVersion=x.y.z installer\cxy-apply.iss
 ; Output: dist\installer\cxy-apply-<version>-setup.exe
 ;
 ; Per-user install (no administrator rights) to %LOCALAPPDATA%\Programs\CXY Apply, with

@@ -40,3 +40,27 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"the hostile-PDF corpus is not here ({CORPUS}); it sits beside the checkout in CI")
     return CORPUS
+
+
+# The quick loop (`pytest -m "not slow"`, README) leaves these out: the GUI and end-to-end tests
+# (a Qt event loop, or a `cxy` process per test) and the modules that build whole packages, run
+# the attachment worker many times or inject faults step by step — measured with --durations,
+# each takes seconds. The full `pytest` (CI) runs everything; individual tests may still carry
+# @pytest.mark.slow themselves.
+SLOW_PATHS = (
+    "gui/", "e2e/", "office/", "workflow/",
+    "package/test_memory.py", "package/test_upload_fit.py", "package/test_seal.py",
+    "package/test_package.py", "package/test_print_and_upload.py", "package/test_recheck.py",
+    "attachments/test_duplicates.py", "attachments/test_quiet_failures.py",
+    "attachments/test_preflight.py", "attachments/test_import_intake.py", "attachments/test_page_ops.py",
+    "reliability/test_faults.py", "unit/test_portal.py", "unit/test_template_import.py",
+    "test_installer.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        where = Path(str(item.path)).resolve()
+        if where.is_relative_to(tests) and where.relative_to(tests).as_posix().startswith(SLOW_PATHS):
+            item.add_marker(pytest.mark.slow)

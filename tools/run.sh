@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs CXY Apply (first run only) and starts it: on FILE when given, else on a sample draft.
+# Starts CXY Apply: on FILE when given, else on a sample draft. Installs first when .venv is
+# missing or pyproject.toml changed (tools/setup.sh); otherwise starts offline, without pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh

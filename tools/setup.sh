@@ -2,10 +2,24 @@
 # Installs everything CXY Apply needs on a fresh Debian 12 machine, into ./.venv.
 #   bash tools/setup.sh          the app
 #   bash tools/setup.sh --test   the app plus test, benchmark and screenshot tools
+# Once installed, it does nothing (and needs no network) until pyproject.toml or this script
+# changes: .venv/.cxy-setup records what was installed from which versions of the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
+
+stamp_file=.venv/.cxy-setup
+stamp_key=$(cat pyproject.toml tools/setup.sh | sha256sum | cut -d' ' -f1)
+# a --test install also serves the app; an app install does not serve the tests
+if [ -x .venv/bin/python ] && [ -f "$stamp_file" ]; then
+  read -r done_key done_mode < "$stamp_file" || true
+  if [ "${done_key:-}" = "$stamp_key" ] && { [ "${done_mode:-}" = test ] || [ $want_test = 0 ]; }; then
+    echo "setup: .venv is up to date with pyproject.toml, nothing to install"
+    exit 0
+  fi
+fi
+echo "setup: installing into .venv (first run, or pyproject.toml / tools/setup.sh changed)"
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -25,9 +39,12 @@ if [ -n "$missing" ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
+rm -f "$stamp_file"  # an install that stops half-way leaves no stamp, so the next run retries
 .venv/bin/pip install -q --upgrade pip
 if [ $want_test = 1 ]; then
   .venv/bin/pip install -q -e ".[test]"
+  echo "$stamp_key test" > "$stamp_file"
 else
   .venv/bin/pip install -q -e .
+  echo "$stamp_key app" > "$stamp_file"
 fi

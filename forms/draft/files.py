@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
-import forms
 from forms.draft import attachments as attachment_rows
 from forms.draft import foreign, safe_write, schema, values
 from forms.draft.errors import (
@@ -23,6 +22,7 @@ from forms.draft.errors import (
     from_sqlite_error,
     invalid,
 )
+from forms.version import version
 
 PAGE_SIZE = 4096
 
@@ -54,7 +54,7 @@ def build(
             con.execute(f"PRAGMA application_id={schema.APPLICATION_ID}")
             schema.build_schema(con, schema.SCHEMA_VERSION)
             con.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
-            base = {"created": now(), "app_version": forms.__version__}
+            base = {"created": now(), "app_version": version()}
             rows = {**base, **{k: v for k, v in meta.items() if v is not None}}
             con.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", rows.items())
             con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())

@@ -119,7 +119,6 @@ def test_hostile_json_is_one_line_exit_2_fast_and_small(command, case_id, conten
         assert bad not in err
     assert cpu < CPU_SECONDS, f"{case_id}: {cpu:.2f} s CPU"
     assert peak < PEAK_MB, f"{case_id}: {peak:.0f} MB"
-    assert wall < 60  # generous: the machine may be shared; CPU time above is the real bound
     assert list((tmp_path / "out").iterdir()) == []  # import: no draft, no temporary file
     print(f"{command} {case_id}: {cpu:.2f} s CPU, {wall:.2f} s wall, {peak:.0f} MB peak")
 

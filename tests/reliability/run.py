@@ -88,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
         if "images" in parts:
             from .images import run_images
 
+            from .images import BOMB_LIMIT_S
+
             r = run_images()
-            good = not r.failures
+            good = not r.failures and r.bomb_max_s <= BOMB_LIMIT_S
             ok &= good
             print(("  ok   " if good else "  FAIL ") + r.line())
             _problems("failures", r.failures)
+            if r.bomb_max_s > BOMB_LIMIT_S:
+                print(f"      a bomb took {r.bomb_max_s:.3f} s to refuse, over {BOMB_LIMIT_S} s")
             summary.append(f"images {r.passed}/{r.cases}")
         if "corpus" in parts:
             if not CORPUS.is_dir():

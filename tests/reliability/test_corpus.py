@@ -1,4 +1,5 @@
-"""The hostile-PDF corpus: every file is imported clean or refused with a message, in time."""
+"""The hostile-PDF corpus: every file is imported clean or refused with a message (never a hang:
+the intake's worker has its own time limit)."""
 
 from __future__ import annotations
 
@@ -16,5 +17,5 @@ def test_corpus_files_are_imported_clean_or_refused(corpus_dir):
     assert report.bugs == []
     assert report.active == []
     assert report.page_mismatch == []
-    assert report.slow == []  # decided within the intake's time limit (timing targets live in bench/)
+    # how long each file took is a figure (`python -m tests.reliability corpus`), not asserted here
     assert report.imported > 0 and sum(report.refused.values()) > 0
