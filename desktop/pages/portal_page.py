@@ -9,7 +9,7 @@ import hashlib
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -111,8 +111,14 @@ class PortalPage(QWidget):
         column.addStretch(1)
 
         self.rebuild()
-        session.data_reset.connect(self.rebuild)  # bound: dropped with the page
-        session.reloaded.connect(self.rebuild)
+        session.data_reset.connect(self._data_changed)  # bound: dropped with the page
+        session.reloaded.connect(self._data_changed)
+
+    def _data_changed(self) -> None:
+        # Later, from the event loop, and only while the page lives: rebuilding its rows inside
+        # the session's signal (a reload from another process, a merge, the window closing)
+        # replaced widgets Qt was still delivering to, and crashed when the window was freed.
+        QTimer.singleShot(0, self, self.rebuild)
 
     # -- the fields -----------------------------------------------------------------------
     def rebuild(self) -> None:
