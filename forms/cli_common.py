@@ -20,6 +20,22 @@ def say(lang: str, zh: str, en: str) -> str:
     return en if lang == "en" else zh
 
 
+def say_to(args: Any, zh: str, en: str) -> str:
+    """:func:`say` in the language a command was given (``--lang``)."""
+    return say(getattr(args, "lang", "zh"), zh, en)
+
+
+def numbered_attachment(infos: list, number: int, code: str) -> Any:
+    """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
+    if not 1 <= number <= len(infos):
+        raise UserError(
+            code,
+            f"没有附件 {number}：草稿有 {len(infos)} 个附件（编号见 cxy validate）",
+            f"There is no attachment {number}: the draft has {len(infos)} (numbered by cxy validate)",
+        )
+    return infos[number - 1]
+
+
 @contextmanager
 def opened(path: Path) -> Iterator[Any]:
     """A draft for reading, opened where it lies (read-only, with the checks of a received file)

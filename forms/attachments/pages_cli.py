@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import numbered_attachment, say_to as _say
 from forms.errors import UserError
 
 ACTIONS = {
@@ -49,10 +50,6 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("redo", help="redo the last undone attachment operation of a draft")
     p.add_argument("draft")
     p.set_defaults(func=cmd_redo)
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def _syntax(option: str, value: str, form: str) -> UserError:
@@ -124,13 +121,7 @@ def cmd_pages(args: argparse.Namespace, pack: Any) -> int:
     draft = Draft.open(Path(args.draft))
     try:
         infos = draft.attachments()
-        if not 1 <= args.number <= len(infos):
-            raise UserError(
-                "pages.number",
-                f"没有附件 {args.number}：草稿有 {len(infos)} 个附件（编号见 cxy validate）",
-                f"There is no attachment {args.number}: the draft has {len(infos)} (numbered by cxy validate)",
-            )
-        info = infos[args.number - 1]
+        info = numbered_attachment(infos, args.number, "pages.number")
         ops = ops_from_args(args, info.pages)
         if not ops and not args.split:
             raise UserError("pages.nothing", "没有指定任何页面操作（见 cxy pages --help）",

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import say as _say
 from forms.checks import check, check_batch
 from forms.checks.attachment_state import check_attachment_state, without_state
 from forms.checks.issue import Issue
@@ -98,10 +99,6 @@ class Batch:
         """0 all eligible, 1 any issue (unusable files included). A folder that cannot be read
         never gets here: :func:`scan_folder` raises (the CLI's 2)."""
         return 0 if self.eligible() else 1
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def _text(data: dict[str, Any], *path: str) -> str | None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import say as _say
 from forms.files import write_atomically
 from forms.office.batch import Batch, Row
 from forms.outputs import check_output
@@ -22,10 +23,6 @@ HEADERS = {
 }
 AMOUNT_FORMAT = "0.0000"
 MAX_WIDTH = 60  # characters of Excel's default font: a long project name wraps instead
-
-
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
 
 
 def status(row: Row, lang: str = "zh", *, named: bool = True) -> str:

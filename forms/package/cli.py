@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import numbered_attachment, say_to as _say
 from forms.errors import UserError
 from forms.pack import Pack
 
@@ -60,10 +61,6 @@ def register(subparsers: Any) -> None:
     from forms.attachments.preflight_cli import register as register_preflight  # issue 12
 
     register_preflight(subparsers)
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def is_final(draft: Any) -> bool:
@@ -188,13 +185,7 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
     draft = Draft.open(Path(args.draft))
     try:
         infos = draft.attachments()
-        if not 1 <= args.number <= len(infos):
-            raise UserError(
-                "detach.number",
-                f"没有附件 {args.number}：草稿有 {len(infos)} 个附件（编号见 cxy validate）",
-                f"There is no attachment {args.number}: the draft has {len(infos)} (numbered by cxy validate)",
-            )
-        info = infos[args.number - 1]
+        info = numbered_attachment(infos, args.number, "detach.number")
         draft.remove_attachment(info.id)
     finally:
         draft.close()

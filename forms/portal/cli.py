@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from forms.cli_common import say_to as _say
 from forms.pack import Pack
-
-
 
 
 def register(subparsers: Any) -> None:
@@ -21,10 +20,6 @@ def register(subparsers: Any) -> None:
     # also after the command (cxy portal x.cxy --lang en); absent, the global --lang holds
     p.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS, help="language of the labels")
     p.set_defaults(func=cmd_portal)
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    return en if args.lang == "en" else zh
 
 
 def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.cli_common import EXIT_OK
+from forms.cli_common import say_to as _say
 from forms.pack import Pack
 
 
@@ -25,10 +26,6 @@ def register(subparsers: Any) -> None:
     q = sub.add_parser("remove", help="forget an imported template (annex-4, 4 or 附件4): the pack's text prints again")
     q.add_argument("id")
     q.set_defaults(func=cmd_remove)
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def cmd_import(args: argparse.Namespace, pack: Pack) -> int:

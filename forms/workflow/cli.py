@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.cli_common import EXIT_OK
+from forms.cli_common import say_to as _say
 from forms.pack import Pack, load_pack
 
 EXIT_DIFFERENT = 1  # diff/merge: the drafts differ (or a merge left conflicts)
@@ -46,10 +47,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("draft")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
-
-
-def _say(args: argparse.Namespace, zh: str, en: str) -> str:
-    return en if getattr(args, "lang", "zh") == "en" else zh
 
 
 def _pack_of(draft: Any, fallback: Pack) -> Pack:
