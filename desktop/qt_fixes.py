@@ -17,8 +17,22 @@ import sys
 _BUMP = 1 << 60
 
 
+def needed(python: tuple[int, ...] | None = None, pyside: tuple[int, ...] | None = None,
+           implementation: str | None = None) -> bool:
+    """Only CPython before 3.12 (mortal singletons) with PySide6 6.12 or later (6.11.3 is
+    measured free of the bug; no later release is known to have fixed it)."""
+    if python is None:
+        python = tuple(sys.version_info[:2])
+    if pyside is None:
+        import PySide6
+
+        pyside = tuple(PySide6.__version_info__[:2])
+    implementation = implementation or sys.implementation.name
+    return implementation == "cpython" and python < (3, 12) and pyside >= (6, 12)
+
+
 def keep_singletons_alive() -> None:
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+    if not needed():
         return
     for singleton in (None, True, False):
         refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt: PyObject's first field
