@@ -6,20 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtCore import QMargins, QRect, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.pack import load_pack
 from forms.version import version
 
-from . import i18n, opening, placement, settings, template_menu, verifying, workers
+from . import i18n, opening, settings, template_menu, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
 from .session import Session
 from .services import Services
 from .widgets.banner import Banner
+from .window_placement import WindowPlacement
 from .workflow_menu import WorkflowMenu
 from .widgets.messages import INPUT_STYLE
 from .wizard import WizardView
@@ -28,7 +29,7 @@ APP_NAME = "产学研申报助手"
 SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
 
 
-class MainWindow(WorkflowMenu, QMainWindow):
+class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
     def __init__(self, services: Services, lang: str = "zh") -> None:
         super().__init__()
         self.services = services
@@ -458,59 +459,6 @@ class MainWindow(WorkflowMenu, QMainWindow):
     def about(self) -> None:
         contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}  {c.phone}" for c in self.pack.contacts)
         self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
-
-    # -- size and place (issue 11: a 1366×768 laptop, 150 % scaling) ------------------------
-    def fit_to(self, available: QRect) -> QRect:
-        """Centre the window in ``available`` (a screen's free area), no larger than it leaves,
-        title bar and borders included; returns the new client geometry."""
-        frame = self._frame_margins()
-        rect = placement.fitted(available, self.minimumSizeHint(), frame)
-        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)  # (showNormal would show it)
-        self.setGeometry(rect)
-        return rect
-
-    def restore_or_fit(self) -> None:
-        """The remembered place if it fits on a screen there is now, else fitted to the screen."""
-        saved = settings.window_geometry()
-        if saved is not None:
-            rect, maximized = QRect(*saved[0]), saved[1]
-            screen = placement.screen_for(rect)
-            if screen is not None and placement.fits(rect, screen.availableGeometry()) \
-                    and rect.width() >= self.minimumSizeHint().width() and rect.height() >= self.minimumSizeHint().height():
-                self.setGeometry(rect)
-                if maximized:
-                    self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
-                return
-        screen = self.screen() or placement.screen_for()
-        if screen is not None:
-            self.fit_to(screen.availableGeometry())
-
-    def _frame_margins(self) -> QMargins:
-        frame, inner = self.frameGeometry(), self.geometry()
-        margins = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
-                           frame.right() - inner.right(), frame.bottom() - inner.bottom())
-        # Before the window manager draws the frame there is none (or a token one): guess.
-        return margins if self.isVisible() and margins.top() > 8 else placement.FRAME_GUESS
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if not self._placed:
-            self._placed = True
-            QTimer.singleShot(0, self, self._refit_if_outside)
-            # A monitor unplugged, or the window dragged to a smaller screen: fitted again there.
-            self.windowHandle().screenChanged.connect(lambda _screen: QTimer.singleShot(0, self, self._refit_if_outside))
-
-    def _refit_if_outside(self) -> None:
-        """Once shown, the real frame is known: a window that does not fit after all is fitted."""
-        screen = self.screen()
-        if screen is None or self.isMaximized() or self.isFullScreen():
-            return
-        if not placement.fits(self.geometry(), screen.availableGeometry()):
-            self.fit_to(screen.availableGeometry())
-
-    def remember_geometry(self) -> None:
-        r = self.normalGeometry() if self.isMaximized() else self.geometry()
-        settings.set_window_geometry((r.x(), r.y(), r.width(), r.height()), self.isMaximized())
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.remember_geometry()
