@@ -6,7 +6,6 @@ The list and the slots come from :mod:`forms.portal`; nothing here decides a val
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Qt, Signal
@@ -62,6 +61,7 @@ class PortalPage(QWidget):
         self.ticks: dict[str, QCheckBox] = {}
         self.copy_buttons: dict[str, QPushButton] = {}
         self.slot_rows: list[QWidget] = []
+        self.field_widgets: list[QWidget] = []
         self.slots: list = []
         self.job: workers.Job | None = None
         self.slots_at: tuple | None = None
@@ -123,9 +123,12 @@ class PortalPage(QWidget):
     # -- the fields -----------------------------------------------------------------------
     def rebuild(self) -> None:
         """The list from the draft's current values; ticks whose copied value still matches."""
-        for widget in [self.fields_grid.itemAt(i).widget() for i in range(self.fields_grid.count())]:
-            if widget is not None:
-                widget.deleteLater()
+        # The rows' widgets are kept in a list of our own: wrappers of the grid's layout items
+        # (itemAt) outlive the items Qt deletes with their widgets, and shiboken then hands a
+        # stale QWidgetItem for a new widget made at the same address (a later window crashed).
+        for widget in self.field_widgets:
+            widget.deleteLater()
+        self.field_widgets = []
         self.ticks, self.copy_buttons = {}, {}
         try:
             self.items = portal_items(self.session.data(), self.session.pack, self.session.lang)
@@ -134,6 +137,7 @@ class PortalPage(QWidget):
             note = QLabel(exc.message(self.session.lang))
             note.setWordWrap(True)
             self.fields_grid.addWidget(note, 0, 0, 1, 4)
+            self.field_widgets.append(note)
         copied = settings.portal_copied(self.session.path)
         for row, item in enumerate(self.items):
             tick = QCheckBox()
@@ -162,6 +166,7 @@ class PortalPage(QWidget):
             self.fields_grid.addWidget(value, row, 2, Qt.AlignmentFlag.AlignTop)
             self.fields_grid.addWidget(button, row, 3, Qt.AlignmentFlag.AlignTop)
             self.ticks[item.path], self.copy_buttons[item.path] = tick, button
+            self.field_widgets += [tick, label, value, button]
         self._show_progress()
 
     def copy_item(self, item: PortalItem) -> None:
@@ -224,12 +229,7 @@ class PortalPage(QWidget):
             self._slots_failed(exc)
             return None
         lang, inputs, stamp = self.session.lang, [self.session.path], self._stamp()
-        connected = threading.Event()
-
         def run(progress, cancel):
-            # A draft without attachments is planned in no time: were the signals emitted before
-            # they are connected below, nobody would hear the end and the page would wait forever.
-            connected.wait()
             return plan_slots(data, attachments, pack, folder, final=final, inputs=inputs, lang=lang)
 
         self.slots_status.setText(tr("正在生成上传文件…"))
@@ -239,7 +239,6 @@ class PortalPage(QWidget):
         self.job.succeeded.connect(self._slots_done)
         self.job.failed.connect(self._slots_failed)
         self.job.ended.connect(self._job_ended)
-        connected.set()
         return self.job
 
     def _job_ended(self) -> None:
