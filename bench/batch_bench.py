@@ -49,8 +49,9 @@ def make_folder(folder: Path, count: int) -> Path:
         shutil.copyfile(model, path)
         with Draft.open(path) as draft:
             leader = f"申报人{n:04d}"
-            draft.set_many({"leader.name": leader, "letters.leader.signer": leader,
-                            "enterprise.uscc": uscc(f"91320100MA1{n:06d}")})
+            draft.set_many(
+                {"leader.name": leader, "letters.leader.signer": leader, "enterprise.uscc": uscc(f"91320100MA1{n:06d}")}
+            )
     model.unlink()
     stamp.write_text(f"{STAMP} {count}")
     return folder
@@ -101,16 +102,28 @@ def batch_figures(workdir: Path, count: int = 500, runs: int = 3) -> list[Figure
     peak_read = max(r["hwm_mb"] for r in reads)
     small = _measure("scan", fifth)
     return [
-        Figure(f"batch: checks per draft over {count} drafts, start-up excluded (median of {runs})",
-               f"{per_draft:.2f} ms", f"≤ {TARGET_MS:.0f} ms", per_draft <= TARGET_MS,
-               [f"yardstick (reading the same files' bytes): {per_read:.3f} ms per file; "
+        Figure(
+            f"batch: checks per draft over {count} drafts, start-up excluded (median of {runs})",
+            f"{per_draft:.2f} ms",
+            f"≤ {TARGET_MS:.0f} ms",
+            per_draft <= TARGET_MS,
+            [
+                f"yardstick (reading the same files' bytes): {per_read:.3f} ms per file; "
                 f"ratio {timing.median(ratios):.0f}× (pairs {', '.join(f'{r:.0f}' for r in ratios)})",
-                f"whole folder {timing.median([s['seconds'] for s in scans]):.2f} s"]),
-        Figure(f"batch: peak memory, {count} drafts vs {count // 5}",
-               f"{peak:.0f} MB vs {small['hwm_mb']:.0f} MB", None, None,
-               [f"yardstick peak (same imports, reading the bytes): {peak_read:.0f} MB; "
+                f"whole folder {timing.median([s['seconds'] for s in scans]):.2f} s",
+            ],
+        ),
+        Figure(
+            f"batch: peak memory, {count} drafts vs {count // 5}",
+            f"{peak:.0f} MB vs {small['hwm_mb']:.0f} MB",
+            None,
+            None,
+            [
+                f"yardstick peak (same imports, reading the bytes): {peak_read:.0f} MB; "
                 f"the batch adds {peak - peak_read:.0f} MB for {count} drafts, "
-                f"{small['hwm_mb'] - peak_read:.0f} MB for {count // 5}"]),
+                f"{small['hwm_mb'] - peak_read:.0f} MB for {count // 5}"
+            ],
+        ),
     ]
 
 

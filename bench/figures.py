@@ -69,9 +69,16 @@ def prepare(workload: Workload, workdir: Path, jobs: int = 2) -> Prepared:
     for position, (path, result) in enumerate(zip(workload.attachments, results)):
         name = f"{position:02d}.pdf"
         (folder / name).write_bytes(result.pdf)
-        info = {"id": position + 1, "position": position, "kind": _kind(path, workload), "title": path.stem,
-                "original_name": result.original_name, "source_format": result.source_format,
-                "pages": result.pages, "sha256": result.sha256}
+        info = {
+            "id": position + 1,
+            "position": position,
+            "kind": _kind(path, workload),
+            "title": path.stem,
+            "original_name": result.original_name,
+            "source_format": result.source_format,
+            "pages": result.pages,
+            "sha256": result.sha256,
+        }
         items.append({"info": info, "pdf": f"normalised/{name}"})
         normalised.append((info, result.pdf))
     manifest = workdir / "package-inputs.json"
@@ -123,34 +130,45 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
     figures = [
         Figure(
             f"package assembly / qpdf merge, whole process ({len(workload.merge_inputs)} inputs, {merged_mb:.0f} MB, median of {runs} pairs)",
-            f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5,
-            [f"package {pkg_s:.2f} s ({timing.span([r.seconds for r in pkg_runs])}), "
-             f"qpdf {qpdf_s:.2f} s ({timing.span([r.seconds for r in qpdf_runs])}); pair ratios {timing.span(ratios)}",
-             f"package = python start + imports + render its 4 documents + cover + footers + outline + active-content "
-             f"guard + write {child[-1]['pages']} pages / {child[-1]['bytes'] / MB:.1f} MB; qpdf = merge only",
-             f"inside the package process: imports {timing.median([c['imports_s'] for c in child]):.2f} s, "
-             f"build_package {build_s:.2f} s (= {build_s / qpdf_s:.2f}× qpdf's whole process)",
-             f"build_package again in the same process (fonts registered, the documents cached as after a "
-             f"preview): {warm_s:.2f} s = {warm_s / qpdf_s:.2f}× qpdf's whole process",
-             f"intake before it (not timed above): normalise {len(workload.attachments)} attachments "
-             f"({prepared.pages} pages) in 2 threads, {prepared.normalise_s:.1f} s"],
+            f"{ratio:.2f}×",
+            "≤ 1.5×",
+            ratio <= 1.5,
+            [
+                f"package {pkg_s:.2f} s ({timing.span([r.seconds for r in pkg_runs])}), "
+                f"qpdf {qpdf_s:.2f} s ({timing.span([r.seconds for r in qpdf_runs])}); pair ratios {timing.span(ratios)}",
+                f"package = python start + imports + render its 4 documents + cover + footers + outline + active-content "
+                f"guard + write {child[-1]['pages']} pages / {child[-1]['bytes'] / MB:.1f} MB; qpdf = merge only",
+                f"inside the package process: imports {timing.median([c['imports_s'] for c in child]):.2f} s, "
+                f"build_package {build_s:.2f} s (= {build_s / qpdf_s:.2f}× qpdf's whole process)",
+                f"build_package again in the same process (fonts registered, the documents cached as after a "
+                f"preview): {warm_s:.2f} s = {warm_s / qpdf_s:.2f}× qpdf's whole process",
+                f"intake before it (not timed above): normalise {len(workload.attachments)} attachments "
+                f"({prepared.pages} pages) in 2 threads, {prepared.normalise_s:.1f} s",
+            ],
         )
     ]
     # Scans pass through: every input JPEG stream must appear byte for byte in the package.
     wanted = {hashlib.sha256(p.read_bytes()).hexdigest() for p in workload.scans}
     found = _jpeg_streams(out_pkg) & wanted
-    figures.append(Figure(
-        "scan JPEGs byte-identical in the package (size budget off)",
-        f"{len(found)}/{len(wanted)}", f"{len(wanted)}/{len(wanted)}", len(found) == len(wanted),
-    ))
+    figures.append(
+        Figure(
+            "scan JPEGs byte-identical in the package (size budget off)",
+            f"{len(found)}/{len(wanted)}",
+            f"{len(wanted)}/{len(wanted)}",
+            len(found) == len(wanted),
+        )
+    )
     from forms.pack import load_pack
 
     budget = load_pack().upload.max_package_mb
     size_mb = out_pkg.stat().st_size / MB
     figures[-1].notes.append(
         f"package {size_mb:.1f} MB vs the pack's budget {budget:g} MB: "
-        + ("under it, so the default build passes the scans through as well" if size_mb <= budget
-           else "over it, so the default build would downsample the scans")
+        + (
+            "under it, so the default build passes the scans through as well"
+            if size_mb <= budget
+            else "over it, so the default build would downsample the scans"
+        )
     )
     # Peak memory of the build process: its own VmHWM (see timing.py for why not ru_maxrss).
     largest = workload.largest_attachment
@@ -161,16 +179,25 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
     qpdf_peak = timing.peak_mb_external(qpdf_cmd)
     bare = timing.peak_mb_external([python, "-c", "pass"])
     inputs_mb = sum(len(pdf) for _, pdf in prepared.normalised) / MB
-    external = (f"bare python {bare:.0f} MB; qpdf merging the same inputs {qpdf_peak:.0f} MB"
-                if bare is not None and qpdf_peak is not None else "GNU time missing: no external peaks")
-    figures.append(Figure(
-        f"peak memory building the package / largest attachment file ({largest.name}, {largest_mb:.2f} MB)",
-        f"{peak_mb / largest_mb:.1f}× ({peak_mb:.0f} MB)", "≤ 2×", peak_mb <= 2 * largest_mb,
-        [f"same-run baselines: {external}; the package process after imports and reading the "
-         f"{inputs_mb:.0f} MB of normalised attachments (build_package takes them as bytes) {base_mb:.0f} MB",
-         f"the build itself adds {peak_mb - base_mb:.0f} MB over that baseline "
-         f"({(peak_mb - base_mb) / largest_mb:.1f}× the largest file, {(peak_mb - base_mb) / inputs_mb:.1f}× all inputs)"],
-    ))
+    external = (
+        f"bare python {bare:.0f} MB; qpdf merging the same inputs {qpdf_peak:.0f} MB"
+        if bare is not None and qpdf_peak is not None
+        else "GNU time missing: no external peaks"
+    )
+    figures.append(
+        Figure(
+            f"peak memory building the package / largest attachment file ({largest.name}, {largest_mb:.2f} MB)",
+            f"{peak_mb / largest_mb:.1f}× ({peak_mb:.0f} MB)",
+            "≤ 2×",
+            peak_mb <= 2 * largest_mb,
+            [
+                f"same-run baselines: {external}; the package process after imports and reading the "
+                f"{inputs_mb:.0f} MB of normalised attachments (build_package takes them as bytes) {base_mb:.0f} MB",
+                f"the build itself adds {peak_mb - base_mb:.0f} MB over that baseline "
+                f"({(peak_mb - base_mb) / largest_mb:.1f}× the largest file, {(peak_mb - base_mb) / inputs_mb:.1f}× all inputs)",
+            ],
+        )
+    )
     return figures
 
 
@@ -194,9 +221,15 @@ def autosave_figures(prepared: Prepared, edits: int, attached_mb: float = 50.0) 
         while total < attached_mb * MB:
             info, pdf = prepared.normalised[index % len(prepared.normalised)]
             # The draft keys an attachment by the digest of the stored PDF (as the app stores it).
-            heavy.add_attachment(kind=info["kind"], title=f"{info['title']}-{index}", original_name=info["original_name"],
-                                 source_format=info["source_format"], pages=info["pages"],
-                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+            heavy.add_attachment(
+                kind=info["kind"],
+                title=f"{info['title']}-{index}",
+                original_name=info["original_name"],
+                source_format=info["source_format"],
+                pages=info["pages"],
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
             total += len(pdf)
             index += 1
         size_mb = (folder / "heavy.cxy").stat().st_size / MB
@@ -216,10 +249,16 @@ def autosave_figures(prepared: Prepared, edits: int, attached_mb: float = 50.0) 
     l99 = timing.percentile(times["light"], 99) * 1000
     return [
         Figure(f"autosave p50, one field edit, {total / MB:.0f} MB attached ({edits} edits)", f"{p50:.2f} ms"),
-        Figure(f"autosave p99, one field edit, {total / MB:.0f} MB attached ({edits} edits)", f"{p99:.2f} ms",
-               "≤ 5 ms", p99 <= 5.0,
-               [f"draft file {size_mb:.0f} MB; the same edits on a draft without attachments, interleaved: "
-                f"p50 {l50:.2f} ms, p99 {l99:.2f} ms (p50 ratio {p50 / l50:.2f}×); max {max(times['heavy']) * 1000:.1f} ms"]),
+        Figure(
+            f"autosave p99, one field edit, {total / MB:.0f} MB attached ({edits} edits)",
+            f"{p99:.2f} ms",
+            "≤ 5 ms",
+            p99 <= 5.0,
+            [
+                f"draft file {size_mb:.0f} MB; the same edits on a draft without attachments, interleaved: "
+                f"p50 {l50:.2f} ms, p99 {l99:.2f} ms (p50 ratio {p50 / l50:.2f}×); max {max(times['heavy']) * 1000:.1f} ms"
+            ],
+        ),
     ]
 
 
@@ -268,11 +307,19 @@ def render_figures(runs: int) -> list[Figure]:
         render_document(key, jobs[key], pack)
     cached = time.perf_counter() - t0
     value = timing.median(times)
-    return [Figure(f"render the {len(jobs)} documents ({pages} pages), warm, in-process (median of {runs})",
-                   f"{value:.3f} s", "≤ 0.2 s", value <= 0.2,
-                   [f"range {timing.span(times)} s; first render incl. font registration {first_s:.3f} s; "
-                    f"the {len(own)} documents one application prints: {timing.median(one_app):.3f} s "
-                    f"({cached * 1000:.1f} ms when unchanged: render_document reuses recent results)"])]
+    return [
+        Figure(
+            f"render the {len(jobs)} documents ({pages} pages), warm, in-process (median of {runs})",
+            f"{value:.3f} s",
+            "≤ 0.2 s",
+            value <= 0.2,
+            [
+                f"range {timing.span(times)} s; first render incl. font registration {first_s:.3f} s; "
+                f"the {len(own)} documents one application prints: {timing.median(one_app):.3f} s "
+                f"({cached * 1000:.1f} ms when unchanged: render_document reuses recent results)"
+            ],
+        )
+    ]
 
 
 def check_figures(runs: int) -> list[Figure]:
@@ -291,9 +338,15 @@ def check_figures(runs: int) -> list[Figure]:
         check(data, pack)
         times.append(time.perf_counter() - t0)
     value = timing.median(times) * 1000
-    return [Figure(f"check a whole application, in-process (median of {runs}, {len(apps)} categories)",
-                   f"{value:.2f} ms", "≤ 2 ms", value <= 2.0,
-                   [f"p95 {timing.percentile(times, 95) * 1000:.2f} ms"])]
+    return [
+        Figure(
+            f"check a whole application, in-process (median of {runs}, {len(apps)} categories)",
+            f"{value:.2f} ms",
+            "≤ 2 ms",
+            value <= 2.0,
+            [f"p95 {timing.percentile(times, 95) * 1000:.2f} ms"],
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- cold start
@@ -328,8 +381,11 @@ def cold_start_figures(prepared: Prepared, runs: int) -> list[Figure]:
     try:
         timing.run(app_cmd, env=env, until="SHOWN", timeout=120)
     except timing.ChildFailed as exc:
-        return [Figure("cold start to the first shown window / bare QMainWindow", "failed", "≤ 1.3×", False,
-                       [str(exc)[-600:]])]
+        return [
+            Figure(
+                "cold start to the first shown window / bare QMainWindow", "failed", "≤ 1.3×", False, [str(exc)[-600:]]
+            )
+        ]
     timing.run(bare_cmd, env=env, until="SHOWN", timeout=120)
     app_runs, bare_runs = [], []
     for _ in range(runs):
@@ -339,13 +395,19 @@ def cold_start_figures(prepared: Prepared, runs: int) -> list[Figure]:
     ratio = timing.median(ratios)
     app_s = timing.median([r.seconds for r in app_runs])
     bare_s = timing.median([r.seconds for r in bare_runs])
-    return [Figure(
-        f"cold start to the first shown window (sample draft, offscreen) / bare PySide6 QMainWindow (median of {runs} pairs)",
-        f"{ratio:.2f}×", "≤ 1.3×", ratio <= 1.3,
-        [f"app {app_s:.2f} s ({timing.span([r.seconds for r in app_runs])}), bare {bare_s:.2f} s "
-         f"({timing.span([r.seconds for r in bare_runs])}); pair ratios {timing.span(ratios)}; "
-         f"peak RSS when shown: app {_hwm(app_runs):.0f} MB, bare {_hwm(bare_runs):.0f} MB"],
-    )]
+    return [
+        Figure(
+            f"cold start to the first shown window (sample draft, offscreen) / bare PySide6 QMainWindow (median of {runs} pairs)",
+            f"{ratio:.2f}×",
+            "≤ 1.3×",
+            ratio <= 1.3,
+            [
+                f"app {app_s:.2f} s ({timing.span([r.seconds for r in app_runs])}), bare {bare_s:.2f} s "
+                f"({timing.span([r.seconds for r in bare_runs])}); pair ratios {timing.span(ratios)}; "
+                f"peak RSS when shown: app {_hwm(app_runs):.0f} MB, bare {_hwm(bare_runs):.0f} MB"
+            ],
+        )
+    ]
 
 
 def _hwm(runs: list[timing.Run]) -> float:

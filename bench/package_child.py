@@ -50,8 +50,20 @@ def main() -> int:
         build_package(data, attachments, pack, budget_mb=budget)
         warm = time.perf_counter() - t0
     out.write_bytes(result.pdf)
-    print(json.dumps({"pages": result.pages, "bytes": len(result.pdf), "build_s": built, "warm_s": warm, "imports_s": imports_s,
-                      "notes": result.notes, "vmhwm_kb": _vmhwm_kb()}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "pages": result.pages,
+                "bytes": len(result.pdf),
+                "build_s": built,
+                "warm_s": warm,
+                "imports_s": imports_s,
+                "notes": result.notes,
+                "vmhwm_kb": _vmhwm_kb(),
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

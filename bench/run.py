@@ -34,19 +34,29 @@ def _print(figure: figures.Figure) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller workload, fewer repetitions")
-    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "cxy-bench",
-                        help="where the workload and outputs go (the workload is reused when unchanged)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "cxy-bench",
+        help="where the workload and outputs go (the workload is reused when unchanged)",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
     started = time.monotonic()
     print(f"bench ({'quick' if args.quick else 'full'}): {figures.python_info()}")
-    print("method: whole-process rows run the app side and its yardstick in subprocesses, interleaved A B A B "
-          "after one warm-up each, median of the pair ratios; in-process rows use perf_counter loops")
+    print(
+        "method: whole-process rows run the app side and its yardstick in subprocesses, interleaved A B A B "
+        "after one warm-up each, median of the pair ratios; in-process rows use perf_counter loops"
+    )
     work = args.workdir / ("quick" if args.quick else "full")
-    workload = generate(work / "workload", seed=args.seed, scans=size["scans"], pdfs=size["pdfs"], big_pages=size["big_pages"])
-    print(f"workload: {len(workload.scans)} A4 300-dpi JPEG scans, {len(workload.pdfs)} PDFs of 3–10 pages, "
-          f"a {size['big_pages']}-page PDF; {workload.total_bytes() / figures.MB:.1f} MB, seed {args.seed}, in {workload.folder}")
+    workload = generate(
+        work / "workload", seed=args.seed, scans=size["scans"], pdfs=size["pdfs"], big_pages=size["big_pages"]
+    )
+    print(
+        f"workload: {len(workload.scans)} A4 300-dpi JPEG scans, {len(workload.pdfs)} PDFs of 3–10 pages, "
+        f"a {size['big_pages']}-page PDF; {workload.total_bytes() / figures.MB:.1f} MB, seed {args.seed}, in {workload.folder}"
+    )
     met = total = 0
     prepared = figures.prepare(workload, work)
     steps = (
@@ -60,8 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         try:
             rows = step()
         except Exception as exc:  # a missing or broken module is a missed target, not a crash
-            rows = [figures.Figure(f"{getattr(step, '__name__', 'step')}", f"error: {type(exc).__name__}: {exc}",
-                                   "runs", False, traceback.format_exc().splitlines()[-4:])]
+            rows = [
+                figures.Figure(
+                    f"{getattr(step, '__name__', 'step')}",
+                    f"error: {type(exc).__name__}: {exc}",
+                    "runs",
+                    False,
+                    traceback.format_exc().splitlines()[-4:],
+                )
+            ]
         for row in rows:
             _print(row)
             if row.target is not None:

@@ -30,8 +30,9 @@ class ChildFailed(RuntimeError):
     pass
 
 
-def run(cmd: Sequence[str], *, env: dict[str, str] | None = None, until: str | None = None,
-        timeout: float = 600.0) -> Run:
+def run(
+    cmd: Sequence[str], *, env: dict[str, str] | None = None, until: str | None = None, timeout: float = 600.0
+) -> Run:
     """Run ``cmd`` to completion; with ``until``, the time is taken when that line appears."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()

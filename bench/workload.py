@@ -131,8 +131,10 @@ def _photo_jpeg(seed: str, size: tuple[int, int] = (600, 400)) -> bytes:
     draw = ImageDraw.Draw(img)
     for _ in range(12):
         x, y = rng.randint(0, size[0]), rng.randint(0, size[1])
-        draw.rectangle([x, y, x + rng.randint(40, 200), y + rng.randint(30, 120)],
-                       fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+        draw.rectangle(
+            [x, y, x + rng.randint(40, 200), y + rng.randint(30, 120)],
+            fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)),
+        )
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -172,7 +174,11 @@ def _pdf(seed: int, name: str, pages: int, *, photo_every: int) -> bytes:
             c.setFont("Helvetica", 8)
             for r in range(rows):
                 for k in range(cols):
-                    c.drawString(55 + k * (width - 100) / cols, top - r * 20 - 14, f"{rng.randint(1, 99999):,}.{rng.randint(0, 99):02d}")
+                    c.drawString(
+                        55 + k * (width - 100) / cols,
+                        top - r * 20 - 14,
+                        f"{rng.randint(1, 99999):,}.{rng.randint(0, 99):02d}",
+                    )
             y = top - rows * 20 - 30
         if photo_every and number % photo_every == 0:
             c.drawImage(photo, 80, y - 220, 300, 200)
@@ -227,8 +233,10 @@ def _reusable(folder: Path, params: dict) -> bool:
         return False
     if manifest.get("params") != params:
         return False
-    return all((folder / rel).is_file() and (folder / rel).stat().st_size == size
-               for rel, size in manifest.get("sizes", {}).items())
+    return all(
+        (folder / rel).is_file() and (folder / rel).stat().st_size == size
+        for rel, size in manifest.get("sizes", {}).items()
+    )
 
 
 def generate(

@@ -19,12 +19,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="cxy-apply", description="产学研申报助手 / CXY Apply")
     parser.add_argument("file", nargs="?", type=Path, help="draft (.cxy) or application JSON to open")
     parser.add_argument("--lang", choices=i18n.LANGS, help="UI language (default: the saved setting, else zh)")
-    parser.add_argument("--sample", nargs="?", const="", metavar="CATEGORY",
-                        help="open a copy of the sample application (tech_vp, conference or tech_trade)")
-    parser.add_argument("--office", metavar="DIR", type=Path,
-                        help="research office: open the desk on a folder of drafts and packages")
-    parser.add_argument("--selftest", metavar="RESULT", type=Path,
-                        help="check the installed program offscreen and write the verdict to RESULT (JSON)")
+    parser.add_argument(
+        "--sample",
+        nargs="?",
+        const="",
+        metavar="CATEGORY",
+        help="open a copy of the sample application (tech_vp, conference or tech_trade)",
+    )
+    parser.add_argument(
+        "--office", metavar="DIR", type=Path, help="research office: open the desk on a folder of drafts and packages"
+    )
+    parser.add_argument(
+        "--selftest",
+        metavar="RESULT",
+        type=Path,
+        help="check the installed program offscreen and write the verdict to RESULT (JSON)",
+    )
     return parser.parse_args(argv)
 
 
@@ -82,4 +92,3 @@ def main(argv: list[str] | None = None) -> int:
     instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
     window.show()
     return app.exec()
-

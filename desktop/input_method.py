@@ -77,8 +77,11 @@ def decide(env: MutableMapping[str, str] | dict[str, str], bundled: set[str]) ->
             if module not in replaced:
                 replaced.append(module)
         changes["QT_IM_MODULES"] = ";".join(replaced)
-    return Decision(changes, "fcitx asked for, no fcitx plugin for this Qt is bundled: using ibus through "
-                             "the IBus portal (fcitx5 serves IBus clients through its ibus frontend)")
+    return Decision(
+        changes,
+        "fcitx asked for, no fcitx plugin for this Qt is bundled: using ibus through "
+        "the IBus portal (fcitx5 serves IBus clients through its ibus frontend)",
+    )
 
 
 def bundled_plugin_dirs() -> list[Path]:
@@ -86,8 +89,11 @@ def bundled_plugin_dirs() -> list[Path]:
     from PySide6 import QtCore
 
     package = Path(QtCore.__file__).resolve().parent
-    folders = [Path(QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.PluginsPath)) / FOLDER,
-               package / "Qt" / "plugins" / FOLDER, package / "plugins" / FOLDER]
+    folders = [
+        Path(QtCore.QLibraryInfo.path(QtCore.QLibraryInfo.LibraryPath.PluginsPath)) / FOLDER,
+        package / "Qt" / "plugins" / FOLDER,
+        package / "plugins" / FOLDER,
+    ]
     return list(dict.fromkeys(folders))
 
 
@@ -98,6 +104,9 @@ def prefer_working_module(env: MutableMapping[str, str] | None = None) -> Decisi
         return Decision(reason="not Linux: Qt's own input method support")
     decision = decide(env, plugin_keys(bundled_plugin_dirs()))
     env.update(decision.changes)
-    log.info("input method: %s%s", decision.reason,
-             f" ({', '.join(f'{k}={v}' for k, v in decision.changes.items())})" if decision.changes else "")
+    log.info(
+        "input method: %s%s",
+        decision.reason,
+        f" ({', '.join(f'{k}={v}' for k, v in decision.changes.items())})" if decision.changes else "",
+    )
     return decision

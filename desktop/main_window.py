@@ -101,8 +101,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             return
         if self.readonly_reason is None:
             if self.session.final:
-                self.banner.show_message(tr("已定稿：申报书不能再修改，可以保存、打印和核验。"), "info", closable=False,
-                                         action=(tr("解除定稿(&R)…"), self.unfinalise))
+                self.banner.show_message(
+                    tr("已定稿：申报书不能再修改，可以保存、打印和核验。"),
+                    "info",
+                    closable=False,
+                    action=(tr("解除定稿(&R)…"), self.unfinalise),
+                )
                 self.final_banner = True
             elif self.final_banner:
                 self.banner.clear()
@@ -110,13 +114,20 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             return
         if self.readonly_reason == "locked":
             holder = opening.holder_text(self.holder, self.lang)
-            text = (tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
-                name=self.session.path.name, holder=holder) if holder else
-                tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(name=self.session.path.name))
+            text = (
+                tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
+                    name=self.session.path.name, holder=holder
+                )
+                if holder
+                else tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(
+                    name=self.session.path.name
+                )
+            )
             self.banner.show_message(text, "warning", closable=False, action=(tr("改为编辑(&E)"), self.try_editing))
             return
-        text = tr("“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。").format(
-            name=self.session.path.name)
+        text = tr(
+            "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。"
+        ).format(name=self.session.path.name)
         self.banner.show_message(text, "warning", closable=False)
 
     def _show_open_failure(self) -> None:
@@ -125,8 +136,9 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         if self.open_failure is None:
             return
         path, exc = self.open_failure
-        self.banner.show_message(tr("无法打开“{name}”：{message}").format(
-            name=path.name, message=exc.message(self.lang)), "error")
+        self.banner.show_message(
+            tr("无法打开“{name}”：{message}").format(name=path.name, message=exc.message(self.lang)), "error"
+        )
 
     def _final_changed(self, _final: bool) -> None:
         """定稿 or 解除定稿: the pages are built again, locked or editable."""
@@ -291,8 +303,11 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
     def _refuse_open_file(self, path: Path) -> None:
         """Replacing a draft a window of ours edits would pull it from under that window."""
         if path.exists() and window_editing(path) is not None:
-            raise UserError("draft.open_here", f"“{path.name}”正在本程序的一个窗口中编辑，不能替换它。",
-                            f"“{path.name}” is being edited in a window of this program and cannot be replaced.")
+            raise UserError(
+                "draft.open_here",
+                f"“{path.name}”正在本程序的一个窗口中编辑，不能替换它。",
+                f"“{path.name}” is being edited in a window of this program and cannot be replaced.",
+            )
 
     def show_start(self) -> None:
         self.close_draft()
@@ -304,7 +319,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
 
     def new_application(self, category: str) -> bool:
         path = self.services.prompter.save_file(
-            tr("新申请保存为"), opening.suggested_new_path(self.pack, category), tr("申报草稿 (*.cxy)"))
+            tr("新申请保存为"), opening.suggested_new_path(self.pack, category), tr("申报草稿 (*.cxy)")
+        )
         if path is None:
             return False
         if path.suffix.lower() != ".cxy":
@@ -365,7 +381,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         if self.import_job is not None:
             return None
         dest = self.services.prompter.save_file(
-            tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)"))
+            tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)")
+        )
         if dest is None:
             return None
         dest = Path(dest)
@@ -392,8 +409,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
     def _import_done(self, result: object) -> None:
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
-            self.banner.show_message(tr("导入时已换算：{notes}").format(
-                notes="；".join(en if self.lang == "en" else zh for zh, en in result)), "info")
+            self.banner.show_message(
+                tr("导入时已换算：{notes}").format(
+                    notes="；".join(en if self.lang == "en" else zh for zh, en in result)
+                ),
+                "info",
+            )
 
     def _import_failed(self, exc: Exception) -> None:
         self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)
@@ -426,12 +447,20 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         return job
 
     def _verified(self, verdict) -> None:
-        self._verdict(tr("核验“{name}”：{verdict}").format(
-            name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)), "info" if verdict.ok else "error")
+        self._verdict(
+            tr("核验“{name}”：{verdict}").format(
+                name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)
+            ),
+            "info" if verdict.ok else "error",
+        )
 
     def _verify_failed(self, exc: Exception) -> None:
-        self._verdict(tr("无法核验“{name}”：{message}").format(
-            name=self._verifying.name, message=user_text(exc, self.lang, logged=True)), "error")
+        self._verdict(
+            tr("无法核验“{name}”：{message}").format(
+                name=self._verifying.name, message=user_text(exc, self.lang, logged=True)
+            ),
+            "error",
+        )
 
     def _verdict(self, text: str, severity: str) -> None:
         """In the banner; over a final draft's banner it keeps that banner's 解除定稿."""
@@ -453,12 +482,17 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         except UserError as exc:
             self._error(tr("无法保存副本"), exc)
             return False
-        self.statusBar().showMessage(tr("副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。").format(path=dest), 10000)
+        self.statusBar().showMessage(
+            tr("副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。").format(path=dest), 10000
+        )
         return True
 
     def about(self) -> None:
         contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}  {c.phone}" for c in self.pack.contacts)
-        self.services.prompter.info(tr("关于"), f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}")
+        self.services.prompter.info(
+            tr("关于"),
+            f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}",
+        )
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.remember_geometry()

@@ -35,8 +35,9 @@ def suggested_new_path(pack: Pack, category: str) -> Path:
     return unique_path(settings.data_dir(), f"{label}-{dt.date.today().isoformat()}")
 
 
-def create(path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None,
-           fill: Callable[[Any], None] | None = None):
+def create(
+    path: Path, pack: Pack, category: str, data: dict[str, Any] | None = None, fill: Callable[[Any], None] | None = None
+):
     """A new draft at ``path`` holding ``data`` (or what ``fill(draft)`` puts in it), all or
     nothing: it is made beside ``path`` and only then takes its name, so a failure leaves no
     half-made draft and keeps the file the user chose to replace. A draft someone is editing is

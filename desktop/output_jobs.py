@@ -57,8 +57,9 @@ def print_set_job(data, attachments, pack, final: bool, include_attachments: boo
     def run(progress, cancel):
         from forms.package import build_print_set
 
-        return build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments,
-                               final=final)
+        return build_print_set(
+            data, pack, include_attachments=include_attachments, attachments=attachments, final=final
+        )
 
     return run
 
@@ -77,7 +78,11 @@ def print_job(build: Callable, printer) -> Callable:
         dpi = min(PRINT_DPI, max(150, printer.resolution()))
         painter = QPainter()
         if not painter.begin(printer):
-            raise UserError("print.start", "无法启动打印机，请检查打印机设置。", "The printer could not be started; check its settings.")
+            raise UserError(
+                "print.start",
+                "无法启动打印机，请检查打印机设置。",
+                "The printer could not be started; check its settings.",
+            )
         sent = 0
         try:
             for index, count, image in pages(pdf, dpi, cancel):

@@ -14,8 +14,7 @@ FRAME_GUESS = QMargins(8, 32, 8, 8)
 SLACK = 8  # a snapped window's invisible borders may lie that far outside the free area
 
 
-def fitted(available: QRect, minimum: QSize, frame: QMargins = FRAME_GUESS,
-           preferred: QSize = PREFERRED) -> QRect:
+def fitted(available: QRect, minimum: QSize, frame: QMargins = FRAME_GUESS, preferred: QSize = PREFERRED) -> QRect:
     """The window's (client) geometry: at most ``preferred``, within ``available`` frame and
     all, never below ``minimum``, centred."""
     room = available.marginsRemoved(frame)

@@ -31,8 +31,12 @@ def translation_dirs() -> list[Path]:
 
     package = Path(PySide6.__file__).resolve().parent
     found: list[Path] = []
-    for folder in (Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-                   package / "Qt" / "translations", package / "translations", resource("translations")):
+    for folder in (
+        Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        package / "Qt" / "translations",
+        package / "translations",
+        resource("translations"),
+    ):
         if folder not in found:
             found.append(folder)
     return found
@@ -78,5 +82,5 @@ class CatalogueGaps(QTranslator):
 def _with_mnemonic(text: str, key: str) -> str:
     colon = _TRAILING_COLON.search(text)
     if colon:
-        return f"{text[:colon.start()]}(&{key}){text[colon.start():]}"
+        return f"{text[: colon.start()]}(&{key}){text[colon.start() :]}"
     return f"{text}(&{key})"

@@ -17,8 +17,9 @@ import sys
 _BUMP = 1 << 60
 
 
-def needed(python: tuple[int, ...] | None = None, pyside: tuple[int, ...] | None = None,
-           implementation: str | None = None) -> bool:
+def needed(
+    python: tuple[int, ...] | None = None, pyside: tuple[int, ...] | None = None, implementation: str | None = None
+) -> bool:
     """Only CPython before 3.12 (mortal singletons) with PySide6 6.12 or later (6.11.3 is
     measured free of the bug; no later release is known to have fixed it)."""
     if python is None:

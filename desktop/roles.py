@@ -14,7 +14,7 @@ from forms.model import pattern_of
 
 from .i18n import tr
 
-READONLY_STYLE = "QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }"
+READONLY_STYLE = 'QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: #f2f2f2; }'
 NOTE_COLOUR = "#6b6b6b"
 
 
@@ -171,8 +171,14 @@ def apply_to_attachments(page: Any, role: Any, pack: Any, lang: str) -> None:
         info = page._info(page._current_id())
         theirs = info is not None and not owns_kind(pack, role, info.kind) and not added_here(info)
         if theirs:
-            for widget in (page.kind_combo, page.title_edit, page.up_button, page.down_button, page.remove_button,
-                           page.replace_button):
+            for widget in (
+                page.kind_combo,
+                page.title_edit,
+                page.up_button,
+                page.down_button,
+                page.remove_button,
+                page.replace_button,
+            ):
                 widget.setEnabled(False)
             owner = next((r for r in pack_roles(pack) if info.kind in (r.attachment_kinds or [])), None)
             note.setText(tr("此项由{role}填写，这里只读。").format(role=label(owner, lang) if owner else ""))

@@ -52,8 +52,15 @@ class Session(QObject):
     failed = Signal(object)
     reloaded = Signal()
 
-    def __init__(self, draft: Any, path: Path, pack: Pack, lang: str = "zh", parent: QObject | None = None,
-                 readonly: bool = False) -> None:
+    def __init__(
+        self,
+        draft: Any,
+        path: Path,
+        pack: Pack,
+        lang: str = "zh",
+        parent: QObject | None = None,
+        readonly: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.draft = draft
         self.path = Path(path)
@@ -279,7 +286,11 @@ class Session(QObject):
         if self.readonly or self.final:
             return
         if not self.flush():
-            raise UserError("final.unsaved", "还有未保存的修改，暂不能定稿。", "Some edits are not saved yet; the application cannot be marked final.")
+            raise UserError(
+                "final.unsaved",
+                "还有未保存的修改，暂不能定稿。",
+                "Some edits are not saved yet; the application cannot be marked final.",
+            )
         finalise(self.draft, self.pack, lang=self.lang)
         self._final_now(True)
 
@@ -324,24 +335,35 @@ class Session(QObject):
         self._check_timer.start()
         return True, result
 
-    def add_attachment(self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None,
-                       **intake: Any) -> int | None:
+    def add_attachment(
+        self, normalised: Any, kind: str, title: str, pdf_sha256: str | None = None, **intake: Any
+    ) -> int | None:
         """Store an intake result. The draft records the digest of the stored PDF, while
         ``Normalised.sha256`` is that of the original file, so the PDF's digest is passed here
         (computed by the caller's worker when it can). ``intake``: the duplicate check and intake
         record of ``Draft.add_attachment`` (content_key, known_keys, entries)."""
         return self._attachments_op(
-            "add_attachment", kind=kind, title=title, original_name=normalised.original_name,
-            source_format=normalised.source_format, pages=normalised.pages,
-            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(), pdf=normalised.pdf, **intake,
+            "add_attachment",
+            kind=kind,
+            title=title,
+            original_name=normalised.original_name,
+            source_format=normalised.source_format,
+            pages=normalised.pages,
+            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
+            pdf=normalised.pdf,
+            **intake,
         )
 
     def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
         """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
         title and position; returns the id that now holds it."""
-        new = dict(original_name=normalised.original_name, source_format=normalised.source_format,
-                   pages=normalised.pages, sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
-                   pdf=normalised.pdf)
+        new = dict(
+            original_name=normalised.original_name,
+            source_format=normalised.source_format,
+            pages=normalised.pages,
+            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
+            pdf=normalised.pdf,
+        )
         done, _ = self._attachments_call("replace_attachment", attachment_id, **new)
         return attachment_id if done else None
 

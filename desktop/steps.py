@@ -40,7 +40,7 @@ class StepMap:
         return REVIEW
 
     def state(self, key: str, issues: list[Issue], quiet, entered: Collection[str] | None = None) -> str:
-        """"error" (✖: something entered is wrong) | "warning" | "complete" (✓: nothing missing or
+        """ "error" (✖: something entered is wrong) | "warning" | "complete" (✓: nothing missing or
         wrong) | "todo" (○: not started, or only fields nobody has entered yet still missing).
 
         ``entered``: the paths that hold a value or that the user touched; an error on a field

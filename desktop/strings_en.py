@@ -50,28 +50,21 @@ EN: dict[str, str] = {
     "改为编辑(&E)": "&Edit it",
     "现在可以编辑“{name}”。": "You can edit “{name}” now.",
     "关闭提示": "Dismiss",
-    "“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。":
-        "“{name}” is being edited by {holder}: shown read-only here, and updated whenever they save.",
-    "“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。":
-        "“{name}” is being edited by another program: shown read-only here, and updated whenever it saves.",
-    "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。":
-        "“{name}” is in a read-only place (read-only file, folder or medium), so it is shown read-only. "
-        "To edit it, copy it to a folder you can write to and open that copy.",
-    "副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。":
-        "Copy saved: {path}. You can send it to a colleague; your own draft is not affected.",
+    "“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。": "“{name}” is being edited by {holder}: shown read-only here, and updated whenever they save.",
+    "“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。": "“{name}” is being edited by another program: shown read-only here, and updated whenever it saves.",
+    "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。": "“{name}” is in a read-only place (read-only file, folder or medium), so it is shown read-only. "
+    "To edit it, copy it to a folder you can write to and open that copy.",
+    "副本已保存：{path}。可以把它发给同事，您自己的草稿不受影响。": "Copy saved: {path}. You can send it to a colleague; your own draft is not affected.",
     # start page
     "新建申请：选择项目类别": "New application: choose the project category",
     "附件{annex}：{subtitle}": "Annex {annex}: {subtitle}",
     "申报类别": "Category",
-    "网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}":
-        "Online filing: {opens} to {closes}; paper copies due: {paper}",
+    "网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}": "Online filing: {opens} to {closes}; paper copies due: {paper}",
     "打开示例(&E)": "Open the sampl&e",
-    "打开所选类别的一份完整示例申请（副本），可随意修改":
-        "Open a complete sample application of the chosen category (a copy you may change freely)",
+    "打开所选类别的一份完整示例申请（副本），可随意修改": "Open a complete sample application of the chosen category (a copy you may change freely)",
     "继续已有的申请": "Continue an application",
     "打开草稿(&O)…": "&Open a draft…",
-    "也可打开他人发来的草稿：会先复制为您自己的工作文件":
-        "Drafts from other people open too: they are first copied into a working file of your own",
+    "也可打开他人发来的草稿：会先复制为您自己的工作文件": "Drafts from other people open too: they are first copied into a working file of your own",
     "最近的草稿(&R)": "&Recent drafts",
     "最近的草稿": "Recent drafts",
     "（还没有草稿）": "(no drafts yet)",
@@ -103,9 +96,8 @@ EN: dict[str, str] = {
     "{label}（第{n}行）": "{label} (row {n})",
     # attachments
     "附件": "Attachments",
-    "把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），导入时会统一转换为 PDF。拖动列表项可调整顺序。":
-        "Drop the technology contract, payment proofs and other files here, or click “Add files”. PDFs and "
-        "images (JPEG, PNG, TIFF …) are accepted and converted to PDF. Drag items to change their order.",
+    "把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），导入时会统一转换为 PDF。拖动列表项可调整顺序。": "Drop the technology contract, payment proofs and other files here, or click “Add files”. PDFs and "
+    "images (JPEG, PNG, TIFF …) are accepted and converted to PDF. Drag items to change their order.",
     "附件列表": "Attachment list",
     "添加文件(&O)…": "&Add files…",
     "类型(&K)": "&Kind",
@@ -119,9 +111,8 @@ EN: dict[str, str] = {
     "用另一个文件替换所选附件，类型、标题和顺序不变": "Replace the selected attachment with another file; its type, title and place stay",
     "选择替换“{title}”的文件": "Choose the file to replace “{title}”",
     "{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}": "{n}. {title}\nDamaged, cannot be used: remove or replace it · {name}",
-    "此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。":
-        "This attachment's data is damaged (its checksum does not match) and is left out of every output. "
-        "Remove it, or replace it with the original file.",
+    "此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。": "This attachment's data is damaged (its checksum does not match) and is left out of every output. "
+    "Remove it, or replace it with the original file.",
     "移除附件": "Remove attachment",
     "从申请中移除“{title}”？": "Remove “{title}” from the application?",
     "选择附件文件": "Choose attachment files",
@@ -133,8 +124,7 @@ EN: dict[str, str] = {
     "{name}：{message}": "{name}: {message}",
     "{n}. {title}\n{kind} · {pages} 页 · {name}": "{n}. {title}\n{kind} · pages: {pages} · {name}",
     "原文件：{name}（{fmt}），{pages} 页": "Original file: {name} ({fmt}); pages: {pages}",
-    "出现意外错误，刚才的操作没有完成。详情已记入日志 {log}。":
-        "Something unexpected went wrong; that action was not completed. The details are in the log {log}.",
+    "出现意外错误，刚才的操作没有完成。详情已记入日志 {log}。": "Something unexpected went wrong; that action was not completed. The details are in the log {log}.",
     # review
     "检查": "Review",
     "问题列表": "Issue list",
@@ -145,9 +135,8 @@ EN: dict[str, str] = {
     "警告": "Warning",
     "整个申请": "The whole application",
     "没有发现问题，可以定稿。": "No issues found: the application can be marked final.",
-    "{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。":
-        "{errors} errors, {warnings} warnings. Every error must be fixed before the application can be marked "
-        "final; warnings do not block. Click an item to go to its field.",
+    "{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。": "{errors} errors, {warnings} warnings. Every error must be fixed before the application can be marked "
+    "final; warnings do not block. Click an item to go to its field.",
     "尚未定稿。": "Not marked final yet.",
     "还有 {n} 个错误，暂不能定稿。": "{n} errors left: the application cannot be marked final yet.",
     "定稿(&F)": "Mark as &final",
@@ -161,12 +150,10 @@ EN: dict[str, str] = {
     "导出 JSON(&J)…": "Export &JSON…",
     "保存上传文件(&U)…": "Save the &upload files…",
     "打印稿包含附件": "Include the attachments in the print set",
-    "打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。":
-        "The print set holds {n} paper copies ({recipients}), each with its routing slip in front.",
+    "打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。": "The print set holds {n} paper copies ({recipients}), each with its routing slip in front.",
     "、": ", ",
-    "还有 {n} 个错误（见“检查”页）：材料可以预览和保存，但提交前须改正并定稿。":
-        "{n} errors left (see Review): the package can be previewed and saved, but fix them and mark the "
-        "application final before submitting.",
+    "还有 {n} 个错误（见“检查”页）：材料可以预览和保存，但提交前须改正并定稿。": "{n} errors left (see Review): the package can be previewed and saved, but fix them and mark the "
+    "application final before submitting.",
     "没有错误。提交前请在“检查”页定稿。": "No errors. Mark the application final on the Review page before submitting.",
     "已定稿，可以保存和打印。": "Marked final: ready to save and print.",
     "正在生成申报材料…": "Building the package…",
@@ -198,13 +185,11 @@ EN: dict[str, str] = {
     "合并返回的文件(&M)…": "&Merge a returned file…",
     "变更记录(&R)": "Change &record",
     "无法交出": "Could not hand off",
-    "已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。":
-        "Saved “{name}”. Send it to {role}; when it comes back filled in, use File ▸ Merge a returned file.",
+    "已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。": "Saved “{name}”. Send it to {role}; when it comes back filled in, use File ▸ Merge a returned file.",
     "合并返回的文件": "Merge a returned file",
     "无法合并“{name}”": "Could not merge “{name}”",
     "“{name}”与您的草稿相同，无需合并。": "“{name}” is the same as your draft: nothing to merge.",
-    "已合并“{name}”：采用对方 {applied} 处，未解决的冲突 {left} 处。":
-        "Merged “{name}”: {applied} change(s) taken from theirs, {left} conflict(s) left unresolved.",
+    "已合并“{name}”：采用对方 {applied} 处，未解决的冲突 {left} 处。": "Merged “{name}”: {applied} change(s) taken from theirs, {left} conflict(s) left unresolved.",
     "变更记录": "Change record",
     "（空）": "(empty)",
     "（无）": "(none)",
@@ -214,8 +199,7 @@ EN: dict[str, str] = {
     "对方新增": "added by them",
     "对方删除": "removed by them",
     "对方更改": "changed by them",
-    "“{name}”与您的草稿有 {rows} 处不同，其中 {conflicts} 处冲突（交出后双方都改过，红色）。勾选的行采用对方的内容，不勾选的保留我方。":
-        "“{name}” differs from your draft in {rows} place(s), {conflicts} of them conflicts (changed on both sides since the hand-off, in red). Ticked rows take theirs; unticked rows keep ours.",
+    "“{name}”与您的草稿有 {rows} 处不同，其中 {conflicts} 处冲突（交出后双方都改过，红色）。勾选的行采用对方的内容，不勾选的保留我方。": "“{name}” differs from your draft in {rows} place(s), {conflicts} of them conflicts (changed on both sides since the hand-off, in red). Ticked rows take theirs; unticked rows keep ours.",
     "差异列表": "Differences",
     "采用对方": "Take theirs",
     "项目": "Item",
@@ -228,8 +212,7 @@ EN: dict[str, str] = {
     "采用对方：{label}": "Take theirs: {label}",
     "{label}（冲突）": "{label} (conflict)",
     "交出时：{base}": "At hand-off: {base}",
-    "还没有变更记录。交给他人填写、合并返回的文件和解除定稿都会记在这里。":
-        "No changes recorded yet. Hand-offs, merges of returned files and reopening a final draft are recorded here.",
+    "还没有变更记录。交给他人填写、合并返回的文件和解除定稿都会记在这里。": "No changes recorded yet. Hand-offs, merges of returned files and reopening a final draft are recorded here.",
     "时间": "When",
     "角色": "Role",
     "原值 → 新值": "Old → new",
@@ -279,8 +262,7 @@ EN: dict[str, str] = {
     "第 {n} 页": "Page {n}",
     "第 {n} 页 · {w}×{h} mm": "Page {n} · {w}×{h} mm",
     "不能删除全部页面": "Cannot delete every page",
-    "附件至少要保留一页；要去掉整个附件，请在附件列表中移除它。":
-        "An attachment keeps at least one page; to drop the whole attachment, remove it from the attachment list.",
+    "附件至少要保留一页；要去掉整个附件，请在附件列表中移除它。": "An attachment keeps at least one page; to drop the whole attachment, remove it from the attachment list.",
     "正在处理页面…": "Processing pages…",
     "页面操作未完成": "The page operation did not complete",
     "已重做：{action}": "Redone: {action}",
@@ -290,8 +272,7 @@ EN: dict[str, str] = {
     "在页面上拖出要保留的区域，然后点“确定”。": "Drag over the part of the page to keep, then click OK.",
     # intake (issue 12)
     "自动识别": "Recognise automatically",
-    "新添加的文件按这里的类型保存；“自动识别”按文件名和首页文字判断，之后可一键更改":
-        "New files are stored as this kind; “Recognise automatically” goes by the file name and the first page's text, and can be changed in one click",
+    "新添加的文件按这里的类型保存；“自动识别”按文件名和首页文字判断，之后可一键更改": "New files are stored as this kind; “Recognise automatically” goes by the file name and the first page's text, and can be changed in one click",
     "添加为(&A)": "&Add as",
     "添加为": "Add as",
     "把所选附件的类型改为“{kind}”": "Make the selected attachment a “{kind}”",
@@ -320,9 +301,8 @@ EN: dict[str, str] = {
     # office desk (issue 13)
     "科研管理部门": "Research office",
     "科研管理部门：{folder}": "Research office: {folder}",
-    "汇总查看一个文件夹中收到的全部申请：检查、重复申报、打印。不会改动其中的文件。":
-        "See every application received in a folder at once: checks, duplicate applications, printing. "
-        "No file in it is changed.",
+    "汇总查看一个文件夹中收到的全部申请：检查、重复申报、打印。不会改动其中的文件。": "See every application received in a folder at once: checks, duplicate applications, printing. "
+    "No file in it is changed.",
     "打开申请文件夹(&D)…": "Open a fol&der of applications…",
     "选择存放申请的文件夹": "Choose the folder holding the applications",
     "文件": "File",
@@ -354,24 +334,20 @@ EN: dict[str, str] = {
     "筛选：项目、负责人、单位、企业、城市…": "Filter: project, leader, university, enterprise, city…",
     "显示": "Show",
     "打印队列(&P)…": "&Print queue…",
-    "打印所选已定稿申请的纸质材料，或为每份申请保存打印稿 PDF":
-        "Print the paper copies of the selected final applications, or save a print-set PDF for each",
-    "跨申请检查（同一负责人、同一企业只能申报一项）":
-        "Checks across applications (one application per project leader and per enterprise)",
+    "打印所选已定稿申请的纸质材料，或为每份申请保存打印稿 PDF": "Print the paper copies of the selected final applications, or save a print-set PDF for each",
+    "跨申请检查（同一负责人、同一企业只能申报一项）": "Checks across applications (one application per project leader and per enterprise)",
     "跨申请检查": "Checks across applications",
     "{file}：{message}": "{file}: {message}",
     "没有发现同一负责人或同一企业的重复申报。": "No project leader or enterprise appears in two applications.",
     "正在读取文件夹…": "Reading the folder…",
     "无法读取文件夹：{message}": "Cannot read the folder: {message}",
     "意外错误：{error}": "Unexpected error: {error}",
-    "共 {n} 个文件：{ok} 份可申报，{issues} 份有问题，{final} 份已定稿，{bad} 个无法读取。":
-        "{n} files: {ok} eligible, {issues} with issues, {final} final, {bad} unreadable.",
+    "共 {n} 个文件：{ok} 份可申报，{issues} 份有问题，{final} 份已定稿，{bad} 个无法读取。": "{n} files: {ok} eligible, {issues} with issues, {final} final, {bad} unreadable.",
     "“{name}”是打包文件，不能编辑；请打开对应的草稿。": "“{name}” is a package and cannot be edited; open its draft.",
     "无法打开“{name}”：{reason}": "Cannot open “{name}”: {reason}",
     "打印队列": "Print queue",
     "请先在表格中选择已定稿的申请（草稿）。": "First select final applications (drafts) in the table.",
-    "按表格中的顺序打印。每份申请打印 {n} 套纸质材料，每套前附报送清单。":
-        "Printed in the table's order. Each application is printed as {n} paper copies, each with its routing slip on top.",
+    "按表格中的顺序打印。每份申请打印 {n} 套纸质材料，每套前附报送清单。": "Printed in the table's order. Each application is printed as {n} paper copies, each with its routing slip on top.",
     "打印顺序": "Print order",
     "双面打印": "Both sides",
     "只影响用纸估算；双面与否请在打印对话框中设置": "Changes only the paper estimate; choose two-sided printing in the print dialog",
@@ -382,8 +358,7 @@ EN: dict[str, str] = {
     "{number}. {file}（不打印）": "{number}. {file} (not printed)",
     "全部打印(&P)…": "&Print all…",
     "每份保存为 PDF(&S)…": "&Save each as PDF…",
-    "不用打印机时：为每份申请在所选文件夹中保存一个打印稿 PDF，以项目名称命名":
-        "Without a printer: save one print-set PDF per application in the chosen folder, named after the project",
+    "不用打印机时：为每份申请在所选文件夹中保存一个打印稿 PDF，以项目名称命名": "Without a printer: save one print-set PDF per application in the chosen folder, named after the project",
     "已发送到打印机：{n} 页。": "Sent to the printer: {n} pages.",
     "打印稿保存到文件夹": "Save the print sets in the folder",
     "正在保存打印稿…": "Saving the print sets…",

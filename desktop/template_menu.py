@@ -70,17 +70,20 @@ def import_official_template(window) -> bool:
         result = import_template(path, window.pack)
         _use_pack(window)
     except UserError as exc:
-        _tell(window, tr("无法导入官方模板“{name}”：{message}").format(name=path.name, message=exc.message(window.lang)),
-              "error")
+        _tell(
+            window,
+            tr("无法导入官方模板“{name}”：{message}").format(name=path.name, message=exc.message(window.lang)),
+            "error",
+        )
         return False
-    _tell(window, tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)),
-          "info")
+    _tell(window, tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)), "info")
     return True
 
 
 def remove_official_template(window, override_id: str, title: str) -> bool:
-    if not window.services.prompter.confirm(tr("移除导入的官方模板"),
-                                            tr("移除后，“{title}”重新使用规则包自带的文本。确定移除吗？").format(title=title)):
+    if not window.services.prompter.confirm(
+        tr("移除导入的官方模板"), tr("移除后，“{title}”重新使用规则包自带的文本。确定移除吗？").format(title=title)
+    ):
         return False
     from forms.template import remove_override
 

@@ -21,4 +21,6 @@ def verify_job(pdf: Path, draft: Path | None) -> Callable:
 
 def verdict_line(verdict: Any, lang: str) -> str:
     """forms' verdict (a line per finding) as one line for the banner."""
-    return ("; " if lang == "en" else "；").join(line.strip() for line in verdict.message(lang).splitlines() if line.strip())
+    return ("; " if lang == "en" else "；").join(
+        line.strip() for line in verdict.message(lang).splitlines() if line.strip()
+    )

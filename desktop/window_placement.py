@@ -26,8 +26,12 @@ class WindowPlacement:
         if saved is not None:
             rect, maximized = QRect(*saved[0]), saved[1]
             screen = placement.screen_for(rect)
-            if screen is not None and placement.fits(rect, screen.availableGeometry()) \
-                    and rect.width() >= self.minimumSizeHint().width() and rect.height() >= self.minimumSizeHint().height():
+            if (
+                screen is not None
+                and placement.fits(rect, screen.availableGeometry())
+                and rect.width() >= self.minimumSizeHint().width()
+                and rect.height() >= self.minimumSizeHint().height()
+            ):
                 self.setGeometry(rect)
                 if maximized:
                     self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
@@ -38,8 +42,12 @@ class WindowPlacement:
 
     def _frame_margins(self) -> QMargins:
         frame, inner = self.frameGeometry(), self.geometry()
-        margins = QMargins(inner.left() - frame.left(), inner.top() - frame.top(),
-                           frame.right() - inner.right(), frame.bottom() - inner.bottom())
+        margins = QMargins(
+            inner.left() - frame.left(),
+            inner.top() - frame.top(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
         # Before the window manager draws the frame there is none (or a token one): guess.
         return margins if self.isVisible() and margins.top() > 8 else placement.FRAME_GUESS
 
@@ -49,7 +57,9 @@ class WindowPlacement:
             self._placed = True
             QTimer.singleShot(0, self, self._refit_if_outside)
             # A monitor unplugged, or the window dragged to a smaller screen: fitted again there.
-            self.windowHandle().screenChanged.connect(lambda _screen: QTimer.singleShot(0, self, self._refit_if_outside))
+            self.windowHandle().screenChanged.connect(
+                lambda _screen: QTimer.singleShot(0, self, self._refit_if_outside)
+            )
 
     def _refit_if_outside(self) -> None:
         """Once shown, the real frame is known: a window that does not fit after all is fitted."""

@@ -133,7 +133,7 @@ class WizardView(QWidget):
 
     def lock_editors(self) -> None:
         """A read-only view or a final application: every editor shows its value and takes no edit."""
-        self.setStyleSheet("QLineEdit:read-only, QPlainTextEdit[readOnly=\"true\"] { background: #f2f2f2; }")
+        self.setStyleSheet('QLineEdit:read-only, QPlainTextEdit[readOnly="true"] { background: #f2f2f2; }')
         for page in [p for p in self.pages if isinstance(p, FieldPage)] + [self.review_page]:
             for edit in page.findChildren(QLineEdit) + page.findChildren(QPlainTextEdit):
                 edit.setReadOnly(True)

@@ -49,8 +49,9 @@ class Job(QObject):
 
     def _run(self) -> None:
         try:
-            result = self._fn(progress=lambda done, total: self.progress.emit(int(done), int(total)),
-                              cancel=self._cancel.is_set)
+            result = self._fn(
+                progress=lambda done, total: self.progress.emit(int(done), int(total)), cancel=self._cancel.is_set
+            )
         except UserError as exc:
             self.failed.emit(exc)
         except Exception as exc:  # noqa: BLE001 - shown to the user as an unexpected error, logged in full

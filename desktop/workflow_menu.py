@@ -21,10 +21,19 @@ class WorkflowMenu:
             return  # a pack without roles: one person fills everything
         before = self.actions["close"]
         writes = self.session is not None and not self.session.readonly
-        entries = [(f"handoff.{r.id}", tr("交给{role}填写…").format(role=roles.label(r, self.lang)),
-                    lambda _=False, r=r.id: self.handoff(r), writes) for r in roles.handoff_roles(self.pack)]
-        entries += [("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
-                    ("history", tr("变更记录(&R)"), self.show_history, self.session is not None)]
+        entries = [
+            (
+                f"handoff.{r.id}",
+                tr("交给{role}填写…").format(role=roles.label(r, self.lang)),
+                lambda _=False, r=r.id: self.handoff(r),
+                writes,
+            )
+            for r in roles.handoff_roles(self.pack)
+        ]
+        entries += [
+            ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
+            ("history", tr("变更记录(&R)"), self.show_history, self.session is not None),
+        ]
         for key, text, slot, enabled in entries:
             action = QAction(text, self)
             action.setObjectName(f"action.{key}")
@@ -42,7 +51,9 @@ class WorkflowMenu:
             return False
         name = roles.label(role, self.lang)
         suggested = Path.home() / f"{self.session.path.stem}-{name}.cxy"
-        dest = self.services.prompter.save_file(tr("交给{role}填写").format(role=name), suggested, tr("申报草稿 (*.cxy)"))
+        dest = self.services.prompter.save_file(
+            tr("交给{role}填写").format(role=name), suggested, tr("申报草稿 (*.cxy)")
+        )
         if dest is None:
             return False
         if dest.suffix.lower() != ".cxy":
@@ -58,8 +69,12 @@ class WorkflowMenu:
         except UserError as exc:
             self._error(tr("无法交出"), exc)
             return False
-        self.statusBar().showMessage(tr("已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。").format(
-            name=dest.name, role=name), 30000)
+        self.statusBar().showMessage(
+            tr("已保存“{name}”。请把它发给{role}；对方填好发回后，用“文件 ▸ 合并返回的文件”合并。").format(
+                name=dest.name, role=name
+            ),
+            30000,
+        )
         return True
 
     def merge_returned(self) -> bool:
@@ -75,8 +90,11 @@ class WorkflowMenu:
             from forms import workflow
 
             if opening.same_file(path, self.session.path):
-                raise UserError("merge.same_file", "不能把草稿与它自己合并，请选择对方发回的文件。",
-                                "A draft cannot be merged with itself: choose the file that was sent back.")
+                raise UserError(
+                    "merge.same_file",
+                    "不能把草稿与它自己合并，请选择对方发回的文件。",
+                    "A draft cannot be merged with itself: choose the file that was sent back.",
+                )
             self.session.flush()
             theirs = opening._open(path, True)
             try:
@@ -101,8 +119,13 @@ class WorkflowMenu:
                 return roles.owns_field(role, what)
             return all(kind in role.attachment_kinds for kind in what)
 
-        dialog = MergeDialog(diff, path.name, self, in_role=in_role,
-                             label_of=lambda p: session.spec(p).label(session.lang) if session.spec(p) else None)
+        dialog = MergeDialog(
+            diff,
+            path.name,
+            self,
+            in_role=in_role,
+            label_of=lambda p: session.spec(p).label(session.lang) if session.spec(p) else None,
+        )
         dialog.merge_requested.connect(lambda choices: self.apply_merge(path, choices))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()  # window-modal, not blocking: tests and the event loop keep running
@@ -123,8 +146,12 @@ class WorkflowMenu:
         self._update_title()
         applied = len(getattr(result, "taken", None) or getattr(result, "applied", None) or [])
         left = len(result.conflicts_left or [])
-        self.statusBar().showMessage(tr("已合并“{name}”：采用对方 {applied} 处，未解决的冲突 {left} 处。").format(
-            name=path.name, applied=applied, left=left), 15000)
+        self.statusBar().showMessage(
+            tr("已合并“{name}”：采用对方 {applied} 处，未解决的冲突 {left} 处。").format(
+                name=path.name, applied=applied, left=left
+            ),
+            15000,
+        )
         return True
 
     def show_history(self) -> bool:
@@ -142,4 +169,3 @@ class WorkflowMenu:
         dialog.open()
         self.history_dialog = dialog
         return True
-

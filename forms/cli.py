@@ -28,8 +28,12 @@ def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
     from .transfer import create_draft
 
     _require_category(args.category, pack)
-    create_draft(Path(args.output), pack=pack.id, category=args.category,
-                 fill=lambda draft: fill_sample(draft, args.category, pack))
+    create_draft(
+        Path(args.output),
+        pack=pack.id,
+        category=args.category,
+        fill=lambda draft: fill_sample(draft, args.category, pack),
+    )
     print(say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
     return EXIT_OK
 
@@ -60,9 +64,15 @@ class _Intact:
         kept = []
         for number, info in enumerate(self._draft.attachments(), start=1):
             if info.damaged:
-                print(say(self._lang, f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
-                           f"cxy: attachment {number} ({info.title}) is damaged and was not exported "
-                           "(remove it with cxy detach)"), file=sys.stderr)
+                print(
+                    say(
+                        self._lang,
+                        f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
+                        f"cxy: attachment {number} ({info.title}) is damaged and was not exported "
+                        "(remove it with cxy detach)",
+                    ),
+                    file=sys.stderr,
+                )
             else:
                 kept.append(info)
         return kept
@@ -124,7 +134,9 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             warns = len(issues) - errs
             print(say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
             for i in issues:
-                mark = say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
+                mark = (
+                    say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
+                )
                 # a notice rule id (G3) is for --json only; other codes name the problem for scripts
                 code = "" if is_rule_id(i["code"]) else f"{i['code']} "
                 print(f"  [{mark}] {code}{i['field'] or '-'}: {i['message']}")
@@ -132,15 +144,24 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
-                print(say(args.lang, f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
-                           f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})"))
+                print(
+                    say(
+                        args.lang,
+                        f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
+                        f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
+                    )
+                )
     return EXIT_ISSUES if has_errors else EXIT_OK
 
 
 def _require_category(category: str, pack: Pack) -> None:
     if pack.category(category) is None:
         names = ", ".join(c.id for c in pack.categories)
-        raise UserError("cli.category", f"未知类别“{category}”，可选：{names}", f"Unknown category '{category}'; choose one of: {names}")
+        raise UserError(
+            "cli.category",
+            f"未知类别“{category}”，可选：{names}",
+            f"Unknown category '{category}'; choose one of: {names}",
+        )
 
 
 class _PrintVersion(argparse.Action):
@@ -255,7 +276,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return _pipe_closed()
     except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
-        print(say(args.lang, f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        print(
+            say(
+                args.lang,
+                f"cxy: 内部错误：{type(exc).__name__}: {exc}",
+                f"cxy: internal error: {type(exc).__name__}: {exc}",
+            ),
+            file=sys.stderr,
+        )
         return EXIT_UNUSABLE
 
 

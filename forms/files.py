@@ -32,12 +32,15 @@ def write_atomically_from(
     so a large output never has to be in memory twice."""
     dest = Path(dest)
     if isinstance(source, (str, os.PathLike)):
+
         def copy(handle: BinaryIO) -> None:
             with open(source, "rb") as fin:
                 shutil.copyfileobj(fin, handle, CHUNK)
     else:
+
         def copy(handle: BinaryIO) -> None:
             shutil.copyfileobj(source, handle, CHUNK)
+
     _publish(dest, copy, what_zh, what_en)
 
 

@@ -52,9 +52,15 @@ class Cell(Strict):
 
     @model_validator(mode="after")
     def _one_content(self) -> "Cell":
-        kinds = [k for k in ("label", "value", "derived", "template", "text", "pack", "choice") if getattr(self, k) is not None]
+        kinds = [
+            k
+            for k in ("label", "value", "derived", "template", "text", "pack", "choice")
+            if getattr(self, k) is not None
+        ]
         if len(kinds) != 1:
-            raise ValueError(f"a cell needs exactly one of label/value/derived/template/text/pack/choice, got {kinds or 'none'}")
+            raise ValueError(
+                f"a cell needs exactly one of label/value/derived/template/text/pack/choice, got {kinds or 'none'}"
+            )
         return self
 
     @property
@@ -255,7 +261,9 @@ def _problems(docs: Documents, pack: "Pack") -> list[str]:
         if category is None:
             problems.append(f"{where} names unknown category '{doc.category}'")
         elif doc.category in forms_by_category:
-            problems.append(f"categories '{doc.category}' has two forms: '{forms_by_category[doc.category]}' and '{key}'")
+            problems.append(
+                f"categories '{doc.category}' has two forms: '{forms_by_category[doc.category]}' and '{key}'"
+            )
         forms_by_category[doc.category] = key
         ncols = len(doc.columns)
         col_mm = [width * c / sum(doc.columns) for c in doc.columns]
@@ -297,7 +305,9 @@ def _row_problems(
         for column in row.columns or []:
             if column.value is not None:
                 if not column.value.startswith(f"{row.table}.*.") or column.value not in contract:
-                    problems.append(f"{here}: column '{column.header}' reads '{column.value}', not a column of '{row.table}'")
+                    problems.append(
+                        f"{here}: column '{column.header}' reads '{column.value}', not a column of '{row.table}'"
+                    )
     elif row.seals is not None:
         default = ncols // len(row.seals) if row.seals else 0
         spans = [s.span or default for s in row.seals]

@@ -234,9 +234,13 @@ def reader_problems(pack: Pack, reader: Any = None) -> list[str]:
     if longest > MAX_VALUE_CHARS:
         problems.append(f"values of {longest} characters possible, the draft stores {MAX_VALUE_CHARS}")
     if pack.limits.max_attachments > reader.max_attachments:
-        problems.append(f"{pack.limits.max_attachments} attachments possible, the reader takes {reader.max_attachments}")
+        problems.append(
+            f"{pack.limits.max_attachments} attachments possible, the reader takes {reader.max_attachments}"
+        )
     if pack.limits.max_title_chars > MAX_LABEL_CHARS:
-        problems.append(f"titles of {pack.limits.max_title_chars} characters possible, the draft stores {MAX_LABEL_CHARS}")
+        problems.append(
+            f"titles of {pack.limits.max_title_chars} characters possible, the draft stores {MAX_LABEL_CHARS}"
+        )
     return problems
 
 

@@ -149,6 +149,7 @@ class Application(Part):
     routing: Routing | None = None
     attachments: list[AttachmentRef] = Field(default_factory=list)
 
+
 LIST_KEYS = ("payments", "members", "attachments")
 
 

@@ -22,7 +22,9 @@ MAX_MANIFEST_BYTES = 1 << 20  # a few hundred names; anything bigger is not ours
 
 def _open_no_follow(path: Path):
     """A regular file for reading, never through a symlink put there after we looked."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    fd = os.open(
+        path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    )
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(f"not a regular file: {path}")
@@ -84,7 +86,9 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def _plain(name: str) -> bool:
-    return bool(name) and name not in (".", "..", MANIFEST) and "/" not in name and "\\" not in name and "\x00" not in name
+    return (
+        bool(name) and name not in (".", "..", MANIFEST) and "/" not in name and "\\" not in name and "\x00" not in name
+    )
 
 
 def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset = frozenset()) -> bool | None:
@@ -132,7 +136,11 @@ def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[s
 
 
 def write_owned(
-    folder: Path, files: Mapping[str, bytes | Callable[[], bytes]], *, owner: str, inputs: Iterable[Path] = (),
+    folder: Path,
+    files: Mapping[str, bytes | Callable[[], bytes]],
+    *,
+    owner: str,
+    inputs: Iterable[Path] = (),
     what: tuple[str, str] = ("输出文件", "the output file"),
 ) -> Written:
     """Write ``files`` (name -> bytes, or a function giving them, called one at a time so that
@@ -157,10 +165,12 @@ def write_owned(
         result.paths[wanted] = folder / name
         if name != wanted:
             result.kept.append(folder / wanted)
-            result.notes.append((
-                f"{folder / wanted} 不是本程序写入的（或已被修改），已保留原样；新文件保存为 {name}",
-                f"{folder / wanted} was not written by this program (or was changed since), so it was kept; the new file is {name}",
-            ))
+            result.notes.append(
+                (
+                    f"{folder / wanted} 不是本程序写入的（或已被修改），已保留原样；新文件保存为 {name}",
+                    f"{folder / wanted} was not written by this program (or was changed since), so it was kept; the new file is {name}",
+                )
+            )
     stale = [name for name in owned if name not in taken and _ours(folder, name, owned, identities)]
     for name in owned:
         if name not in taken and name not in stale and (folder / name).exists():
@@ -201,5 +211,7 @@ def write_owned(
 
 
 def _write_manifest(folder: Path, manifest: Mapping[str, Mapping[str, str]]) -> None:
-    text = json.dumps({"app": "cxy-apply", "version": 1, "sets": manifest}, ensure_ascii=False, indent=1, sort_keys=True)
+    text = json.dumps(
+        {"app": "cxy-apply", "version": 1, "sets": manifest}, ensure_ascii=False, indent=1, sort_keys=True
+    )
     write_atomically(folder / MANIFEST, (text + "\n").encode("utf-8"), "输出清单", "the output manifest")

@@ -348,9 +348,7 @@ class Pack(Strict):
     def fields_for(self, category: str | None) -> dict[str, FieldSpec]:
         """The fields a user of this category fills (other categories' blocks left out)."""
         return {
-            path: spec
-            for path, spec in self.fields.items()
-            if spec.categories is None or category in spec.categories
+            path: spec for path, spec in self.fields.items() if spec.categories is None or category in spec.categories
         }
 
     @model_validator(mode="before")
@@ -434,7 +432,8 @@ class Pack(Strict):
             problems += [f"role '{role.id}' names unknown step '{k}'" for k in role.steps if k not in steps]
             problems += [
                 f"role '{role.id}' names unknown attachment kind '{k}'"
-                for k in role.attachment_kinds if k not in ("contract", "payment_proof", "other")
+                for k in role.attachment_kinds
+                if k not in ("contract", "payment_proof", "other")
             ]
         for path in self.fields:
             if not any(role.owns_field(path) for role in self.roles):
@@ -464,7 +463,9 @@ def load_pack_dir(folder: Path) -> Pack:
     if base_id is not None:
         source = packs_dir() / str(base_id)
         if not source.is_dir():
-            raise UserError("pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'")
+            raise UserError(
+                "pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'"
+            )
         base_main = _read_toml(source / "pack.toml")
         # the limits belong with the fields they bound; the attachment kinds are the draft's
         for key in ("limits", "attachment_kinds"):

@@ -46,7 +46,9 @@ def read_json_object(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(text, parse_constant=_no_constant)
     except (json.JSONDecodeError, ValueError) as exc:
-        raise UserError("json.syntax", f"{path.name} 不是有效的 JSON：{exc}", f"{path.name} is not valid JSON: {exc}") from None
+        raise UserError(
+            "json.syntax", f"{path.name} 不是有效的 JSON：{exc}", f"{path.name} is not valid JSON: {exc}"
+        ) from None
     if not isinstance(data, dict):
         raise UserError("json.shape", f"{path.name} 的顶层应为对象", f"The top level of {path.name} must be an object")
     _check_strings(data, path.name)
@@ -62,15 +64,24 @@ def _read_text(path: Path) -> str:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)  # never more, whatever the file claims to be
     except OSError as exc:
-        raise UserError("json.read", f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}") from None
+        raise UserError(
+            "json.read", f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}"
+        ) from None
     if len(raw) > MAX_BYTES:
-        raise _refuse("json.too_large", path.name, f"文件超过 {MAX_BYTES // (1024 * 1024)} MB（申报数据远小于此；附件是单独的文件）",
-                      f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB (application data is far smaller; attachments are separate files)")
+        raise _refuse(
+            "json.too_large",
+            path.name,
+            f"文件超过 {MAX_BYTES // (1024 * 1024)} MB（申报数据远小于此；附件是单独的文件）",
+            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB (application data is far smaller; attachments are separate files)",
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError("json.encoding", f"{path.name} 不是 UTF-8 编码的文本（第 {exc.start} 字节）",
-                        f"{path.name} is not UTF-8 text (byte {exc.start})") from None
+        raise UserError(
+            "json.encoding",
+            f"{path.name} 不是 UTF-8 编码的文本（第 {exc.start} 字节）",
+            f"{path.name} is not UTF-8 text (byte {exc.start})",
+        ) from None
 
 
 def _scan(text: str, name: str) -> None:
@@ -89,7 +100,9 @@ def _scan(text: str, name: str) -> None:
         pos = token.end()
         tokens += 1
         if tokens > 3 * MAX_VALUES:  # every value brings at most a key and a closing bracket
-            raise _refuse("json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values")
+            raise _refuse(
+                "json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"
+            )
         string, key, number, opening, closing = token.groups()
         if string and len(string) - 2 > 6 * MAX_STRING_CHARS:  # even all \uXXXX escapes: too long
             raise _too_long(name)
@@ -101,31 +114,50 @@ def _scan(text: str, name: str) -> None:
             continue  # a member's name: its value is what counts
         values += 1
         if values > MAX_VALUES:
-            raise _refuse("json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values")
+            raise _refuse(
+                "json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"
+            )
         if lists and lists[-1] >= 0:
             lists[-1] += 1
             if lists[-1] > MAX_ITEMS:
-                raise _refuse("json.too_many_items", name, f"有列表超过 {MAX_ITEMS} 项（如成员、到账记录或附件）",
-                              f"a list (such as members, payments or attachments) has more than {MAX_ITEMS} items")
+                raise _refuse(
+                    "json.too_many_items",
+                    name,
+                    f"有列表超过 {MAX_ITEMS} 项（如成员、到账记录或附件）",
+                    f"a list (such as members, payments or attachments) has more than {MAX_ITEMS} items",
+                )
         if opening:
             lists.append(0 if opening == "[" else -1)
             if len(lists) > MAX_DEPTH:
-                raise _refuse("json.too_deep", name, f"嵌套超过 {MAX_DEPTH} 层", f"it is nested more than {MAX_DEPTH} levels deep")
+                raise _refuse(
+                    "json.too_deep", name, f"嵌套超过 {MAX_DEPTH} 层", f"it is nested more than {MAX_DEPTH} levels deep"
+                )
         elif number and len(number) > MAX_NUMBER_CHARS:
-            raise _refuse("json.number_too_long", name, f"有数字超过 {MAX_NUMBER_CHARS} 位（{number[:12]}…）",
-                          f"a number has more than {MAX_NUMBER_CHARS} characters ({number[:12]}…)")
+            raise _refuse(
+                "json.number_too_long",
+                name,
+                f"有数字超过 {MAX_NUMBER_CHARS} 位（{number[:12]}…）",
+                f"a number has more than {MAX_NUMBER_CHARS} characters ({number[:12]}…)",
+            )
 
 
 def _too_long(name: str) -> UserError:
-    return _refuse("json.string_too_long", name, f"有文字超过 {MAX_STRING_CHARS} 个字符",
-                   f"a text is longer than {MAX_STRING_CHARS} characters")
+    return _refuse(
+        "json.string_too_long",
+        name,
+        f"有文字超过 {MAX_STRING_CHARS} 个字符",
+        f"a text is longer than {MAX_STRING_CHARS} characters",
+    )
 
 
 def _syntax(text: str, pos: int, name: str) -> UserError:
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return UserError("json.syntax", f"{name} 不是有效的 JSON：第 {line} 行第 {column} 列",
-                     f"{name} is not valid JSON: line {line} column {column}")
+    return UserError(
+        "json.syntax",
+        f"{name} 不是有效的 JSON：第 {line} 行第 {column} 列",
+        f"{name} is not valid JSON: line {line} column {column}",
+    )
 
 
 def _check_strings(data: Any, name: str) -> None:
@@ -141,9 +173,17 @@ def _check_strings(data: Any, name: str) -> None:
             if len(item) > MAX_STRING_CHARS:
                 raise _too_long(name)
             if _SURROGATE.search(item):
-                raise _refuse("json.surrogate", name, "文字中有不成对的 UTF-16 代理项（如 \\ud800），不是有效字符",
-                              "a text holds a lone UTF-16 surrogate (such as \\ud800), which is not a character")
+                raise _refuse(
+                    "json.surrogate",
+                    name,
+                    "文字中有不成对的 UTF-16 代理项（如 \\ud800），不是有效字符",
+                    "a text holds a lone UTF-16 surrogate (such as \\ud800), which is not a character",
+                )
             bad = _CONTROL.search(item)
             if bad:
-                raise _refuse("json.control_character", name, f"文字中有控制字符 U+{ord(bad.group()):04X}（只允许制表符和换行）",
-                              f"a text holds the control character U+{ord(bad.group()):04X} (only tab and line breaks are allowed)")
+                raise _refuse(
+                    "json.control_character",
+                    name,
+                    f"文字中有控制字符 U+{ord(bad.group()):04X}（只允许制表符和换行）",
+                    f"a text holds the control character U+{ord(bad.group()):04X} (only tab and line breaks are allowed)",
+                )

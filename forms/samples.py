@@ -60,10 +60,38 @@ _COMMON: dict[str, Any] = {
         "email": "lirongzhe@njust.edu.cn",
     },
     "members": [
-        {"name": "张堃", "unit": UNIVERSITY, "major": "材料科学与工程", "field": "复合材料成型", "title": "副教授", "is_enterprise": False},
-        {"name": "陈玥", "unit": UNIVERSITY, "major": "机械工程", "field": "机器视觉检测", "title": "讲师", "is_enterprise": False},
-        {"name": "刘喆", "unit": ENTERPRISE, "major": "高分子材料", "field": "工艺研发", "title": "高级工程师", "is_enterprise": True},
-        {"name": "赵镕", "unit": ENTERPRISE, "major": "自动化", "field": "生产线改造", "title": "工程师", "is_enterprise": True},
+        {
+            "name": "张堃",
+            "unit": UNIVERSITY,
+            "major": "材料科学与工程",
+            "field": "复合材料成型",
+            "title": "副教授",
+            "is_enterprise": False,
+        },
+        {
+            "name": "陈玥",
+            "unit": UNIVERSITY,
+            "major": "机械工程",
+            "field": "机器视觉检测",
+            "title": "讲师",
+            "is_enterprise": False,
+        },
+        {
+            "name": "刘喆",
+            "unit": ENTERPRISE,
+            "major": "高分子材料",
+            "field": "工艺研发",
+            "title": "高级工程师",
+            "is_enterprise": True,
+        },
+        {
+            "name": "赵镕",
+            "unit": ENTERPRISE,
+            "major": "自动化",
+            "field": "生产线改造",
+            "title": "工程师",
+            "is_enterprise": True,
+        },
     ],
     "declarations": {"no_unclosed_project": True, "no_other_plan_issue": True, "no_serious_dishonesty": True},
     "letters": {"leader": {"signer": "李镕喆"}},
@@ -107,8 +135,18 @@ def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
     minimum = cat.min_paid.wan
     first = (minimum * 2 / 3).quantize(1)
     data["payments"] = [
-        {"amount_wan": str(first), "date": (start + dt.timedelta(days=10)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
-        {"amount_wan": str(minimum - first + 5), "date": (start + dt.timedelta(days=40)).isoformat(), "payer": ENTERPRISE, "payee": UNIVERSITY},
+        {
+            "amount_wan": str(first),
+            "date": (start + dt.timedelta(days=10)).isoformat(),
+            "payer": ENTERPRISE,
+            "payee": UNIVERSITY,
+        },
+        {
+            "amount_wan": str(minimum - first + 5),
+            "date": (start + dt.timedelta(days=40)).isoformat(),
+            "payer": ENTERPRISE,
+            "payee": UNIVERSITY,
+        },
     ]
     # The uploads the notice requires, as the data contract names them (kind and title; the
     # files themselves come from sample_attachments), so pure-data checks of a sample pass.
@@ -120,7 +158,11 @@ def _uploads(category: Category) -> list[tuple[str, str]]:
     return [(kind, SAMPLE_TITLES.get(kind, kind)) for kind in category.required_attachments]
 
 
-SAMPLE_TITLES = {"contract": "技术开发合同（示例扫描件）", "payment_proof": "到账证明（示例扫描件）", "other": "其他附件（示例）"}
+SAMPLE_TITLES = {
+    "contract": "技术开发合同（示例扫描件）",
+    "payment_proof": "到账证明（示例扫描件）",
+    "other": "其他附件（示例）",
+}
 
 
 def _scan_pdf(title: str, lines: list[str]) -> bytes:
@@ -161,12 +203,22 @@ def _scan_pdf(title: str, lines: list[str]) -> bytes:
 def _scan_lines(kind: str, data: dict[str, Any]) -> list[str]:
     contract = data.get("contract") or {}
     if kind == "payment_proof":
-        return [f"付款单位：{ENTERPRISE}", f"收款单位：{UNIVERSITY}"] + [
-            f"第{n}笔：{p['amount_wan']}万元，{p['date']}" for n, p in enumerate(data.get("payments") or [], start=1)
-        ] + ["本页为示例，不是真实的银行回单。"]
-    return [f"合同名称：{contract.get('name', '')}", f"登记号：{contract.get('registration_no', '')}",
-            f"甲方：{ENTERPRISE}", f"乙方：{UNIVERSITY}", f"合同金额：{contract.get('amount_wan', '')}万元",
-            "本页为示例，不是真实的合同。"]
+        return (
+            [f"付款单位：{ENTERPRISE}", f"收款单位：{UNIVERSITY}"]
+            + [
+                f"第{n}笔：{p['amount_wan']}万元，{p['date']}"
+                for n, p in enumerate(data.get("payments") or [], start=1)
+            ]
+            + ["本页为示例，不是真实的银行回单。"]
+        )
+    return [
+        f"合同名称：{contract.get('name', '')}",
+        f"登记号：{contract.get('registration_no', '')}",
+        f"甲方：{ENTERPRISE}",
+        f"乙方：{UNIVERSITY}",
+        f"合同金额：{contract.get('amount_wan', '')}万元",
+        "本页为示例，不是真实的合同。",
+    ]
 
 
 def sample_attachments(category: str, pack: Pack | None = None) -> list[tuple[str, str, bytes]]:
@@ -200,8 +252,15 @@ def fill_sample(draft: Any, category: str, pack: Pack | None = None) -> None:
     for kind, title, pdf in sample_attachments(category, pack):
         with pikepdf.open(io.BytesIO(pdf)) as opened:
             pages = len(opened.pages)
-        draft.add_attachment(kind=kind, title=title, original_name=f"{title}.pdf", source_format="pdf",
-                             pages=pages, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        draft.add_attachment(
+            kind=kind,
+            title=title,
+            original_name=f"{title}.pdf",
+            source_format="pdf",
+            pages=pages,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf=pdf,
+        )
 
 
 def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", valid: bool = True) -> dict[str, Any]:

@@ -32,10 +32,10 @@ def check_shape(data: dict[str, Any]) -> None:
     try:
         parse_application(data)
     except ValidationError as exc:
-        where = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5]
-        )
-        raise UserError("json.contract", f"数据不符合申报数据格式：{where}", f"The data does not fit the contract: {where}") from None
+        where = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()[:5])
+        raise UserError(
+            "json.contract", f"数据不符合申报数据格式：{where}", f"The data does not fit the contract: {where}"
+        ) from None
 
 
 def _outside(file: str, base: Path) -> UserError:
@@ -47,8 +47,9 @@ def _outside(file: str, base: Path) -> UserError:
     )
 
 
-def resolve_attachment_files(items: list[dict[str, Any]], base: Path,
-                             default_kind: str | None = "other") -> list[tuple[Path, str | None, str]]:
+def resolve_attachment_files(
+    items: list[dict[str, Any]], base: Path, default_kind: str | None = "other"
+) -> list[tuple[Path, str | None, str]]:
     """(path, kind, title) of each attachment that names a ``file`` (``default_kind`` for one
     that names no kind; None: inferred later, as ``cxy attach`` does). A path resolves only inside
     ``base`` (the JSON's own folder): a JSON may come from anyone, and an absolute path, a ``..``
@@ -70,24 +71,37 @@ def resolve_attachment_files(items: list[dict[str, Any]], base: Path,
         try:
             real = path.resolve(strict=True)
         except FileNotFoundError:
-            raise UserError("json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}") from None
+            raise UserError(
+                "json.attachment", f"找不到附件文件：{path}", f"Attachment file not found: {path}"
+            ) from None
         except RuntimeError:  # a symlink loop (Python < 3.13)
             raise _outside(file, base_real) from None
         except OSError as exc:  # a loop (ELOOP), a name too long, a folder we may not read
-            raise UserError("json.attachment", f"无法读取附件文件 {path}：{exc.strerror or exc}",
-                            f"Cannot read the attachment file {path}: {exc.strerror or exc}") from None
+            raise UserError(
+                "json.attachment",
+                f"无法读取附件文件 {path}：{exc.strerror or exc}",
+                f"Cannot read the attachment file {path}: {exc.strerror or exc}",
+            ) from None
         if not real.is_relative_to(base_real):
             raise _outside(file, base_real)
         if not real.is_file():
-            raise UserError("json.attachment", f"附件不是普通文件：{path}", f"The attachment is not a regular file: {path}")
+            raise UserError(
+                "json.attachment", f"附件不是普通文件：{path}", f"The attachment is not a regular file: {path}"
+            )
         kind = item.get("kind") or default_kind
         title = item.get("title") or Path(file).stem
         files.append((real, kind, title))
     return files
 
 
-def create_draft(dest: Path, *, pack: str, category: str | None, fill: Callable[[Any], None] | None = None,
-                 inputs: Sequence[Path] = ()) -> None:
+def create_draft(
+    dest: Path,
+    *,
+    pack: str,
+    category: str | None,
+    fill: Callable[[Any], None] | None = None,
+    inputs: Sequence[Path] = (),
+) -> None:
     """A complete new draft at ``dest``, or nothing: it is built and filled (``fill(draft)``)
     under a hidden name beside ``dest`` and moved into place only at the end, so a failure (a bad
     value or attachment, a full disk, Ctrl+C) leaves neither a half-made draft nor a temporary
@@ -117,8 +131,9 @@ def create_draft(dest: Path, *, pack: str, category: str | None, fill: Callable[
         remove_quietly(tmp, Path(f"{tmp}-journal"))
 
 
-def import_json_file(source: Path, dest: Path, *, default_pack: str,
-                     notes: list[tuple[str, str]] | None = None) -> None:
+def import_json_file(
+    source: Path, dest: Path, *, default_pack: str, notes: list[tuple[str, str]] | None = None
+) -> None:
     """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, values
     typed as people type them made what the contract stores, every attachment path checked
     before any work) into a new draft at ``dest``, all or nothing. A (zh, en) line per converted
@@ -143,8 +158,9 @@ def import_json_file(source: Path, dest: Path, *, default_pack: str,
         draft.replace_data(data)
         import_attachments(draft, files, _pack_or_none(pack_id) or load_pack(default_pack))
 
-    create_draft(dest, pack=pack_id, category=data.get("category"), fill=fill,
-                 inputs=[source, *(path for path, _, _ in files)])
+    create_draft(
+        dest, pack=pack_id, category=data.get("category"), fill=fill, inputs=[source, *(path for path, _, _ in files)]
+    )
     if notes is not None:
         notes.extend(converted)
 
@@ -225,8 +241,9 @@ def _safe_name(text: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text)[:NAME_CHARS].strip(" .") or "attachment"
 
 
-def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),
-                notes: list[tuple[str, str]] | None = None) -> str:
+def export_json(
+    draft: Any, output: Path | None, *, inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None
+) -> str:
     """The contract JSON of a draft; with an output path, attachments are written beside it into
     ``<stem>_attachments/``, where only files an earlier export wrote (and nobody changed) are
     replaced or removed (see :func:`forms.owned_outputs.write_owned`); a line per file of someone
@@ -247,12 +264,14 @@ def export_json(draft: Any, output: Path | None, *, inputs: Sequence[Path] = (),
         # A received draft's blob matches its stored digest whatever it holds: only what this
         # installation's intake made (or re-checked) leaves the program as it is.
         wanted = {
-            f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf":
-                (lambda info=info: sanitised(draft.attachment_pdf(info.id), info.original_name))
+            f"{index:02d}-{_safe_name(Path(info.original_name).stem)}.pdf": (
+                lambda info=info: sanitised(draft.attachment_pdf(info.id), info.original_name)
+            )
             for index, info in enumerate(infos, start=1)
         }
-        written = write_owned(folder, wanted, owner=f"export:{output.name}", inputs=inputs,
-                              what=("附件文件", "the attachment file"))
+        written = write_owned(
+            folder, wanted, owner=f"export:{output.name}", inputs=inputs, what=("附件文件", "the attachment file")
+        )
         for entry, path in zip(items, written.paths.values()):
             entry["file"] = f"{folder.name}/{path.name}"
         if notes is not None:

@@ -88,13 +88,24 @@ def build() -> float:
         missing = [tool for tool in ("strip", "objdump", "ldd") if shutil.which(tool) is None] + missing_tools()
         if missing:
             raise StepFailed(f"missing {', '.join(dict.fromkeys(missing))}: apt-get install binutils icu-devtools")
-    command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", str(SPEC),
-               "--distpath", str(DIST), "--workpath", str(WORK)]
+    command = [
+        sys.executable,
+        "-m",
+        "PyInstaller",
+        "--noconfirm",
+        "--clean",
+        str(SPEC),
+        "--distpath",
+        str(DIST),
+        "--workpath",
+        str(WORK),
+    ]
     print("$", " ".join(command), flush=True)
     started = time.perf_counter()
     try:
-        done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              timeout=BUILD_TIMEOUT_S)
+        done = subprocess.run(
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S
+        )
     except subprocess.TimeoutExpired:
         raise StepFailed(f"pyinstaller did not finish within {BUILD_TIMEOUT_S} s") from None
     seconds = time.perf_counter() - started
@@ -167,8 +178,10 @@ def _selftest_once(command: list[str], result_path: Path, cwd: Path | None = Non
         raise StepFailed(f"`{' '.join(command)}` wrote no result (exit {code}): {output[-2000:]}")
     result = json.loads(result_path.read_text(encoding="utf-8"))
     if not result.get("ok") or code != 0:
-        raise StepFailed(f"`{' '.join(command)}` failed (exit {code}): {result.get('reason')}\n"
-                         f"{result.get('traceback', '')}{output[-2000:]}")
+        raise StepFailed(
+            f"`{' '.join(command)}` failed (exit {code}): {result.get('reason')}\n"
+            f"{result.get('traceback', '')}{output[-2000:]}"
+        )
     return result, result["window_shown_at"] - spawned, wall
 
 
@@ -183,8 +196,10 @@ def bundle_check() -> dict:
         result = json.loads(result_path.read_text(encoding="utf-8"))
     if not result.get("ok") or code != 0:
         details = {name: check for name, check in result.get("checks", {}).items() if not check["ok"]}
-        raise StepFailed(f"the bundle check failed (exit {code}): {result.get('reason') or details}\n"
-                         f"{result.get('traceback', '')}{output[-2000:]}")
+        raise StepFailed(
+            f"the bundle check failed (exit {code}): {result.get('reason') or details}\n"
+            f"{result.get('traceback', '')}{output[-2000:]}"
+        )
     icu = result.get("icu_data")
     if sys.platform.startswith("linux"):
         inside = icu is not None and Path(icu["path"]).resolve().is_relative_to(BUNDLE.resolve())
@@ -193,9 +208,14 @@ def bundle_check() -> dict:
     catalogue = result["checks"]["qt_dialogs_zh"]["detail"]["catalogue"]  # Qt's Chinese dialogs
     if not any(Path(found).resolve().is_relative_to(BUNDLE.resolve()) for found in catalogue):
         raise StepFailed(f"the frozen program did not find Qt's Chinese catalogue in the bundle: {catalogue}")
-    return {"ok": True, "checks": sorted(result["checks"]), "icu_data": icu,
-            "fonts": result["checks"]["pdf_fonts"]["detail"], "qt_catalogue": catalogue,
-            "input_methods": result["checks"]["input_methods"]["detail"]}
+    return {
+        "ok": True,
+        "checks": sorted(result["checks"]),
+        "icu_data": icu,
+        "fonts": result["checks"]["pdf_fonts"]["detail"],
+        "qt_catalogue": catalogue,
+        "input_methods": result["checks"]["input_methods"]["detail"],
+    }
 
 
 def cli_smoke() -> dict:
@@ -205,7 +225,10 @@ def cli_smoke() -> dict:
         raise StepFailed(f"{program} does not exist")
     frozen, source = [], []
     for _ in range(3):
-        for command, times, cwd in (([str(program)], frozen, None), ([sys.executable, "-m", "forms.cli"], source, ROOT)):
+        for command, times, cwd in (
+            ([str(program)], frozen, None),
+            ([sys.executable, "-m", "forms.cli"], source, ROOT),
+        ):
             started = time.perf_counter()
             code, output = _run([*command, "--help"], _env(), cwd=cwd)
             times.append(time.perf_counter() - started)
@@ -217,8 +240,11 @@ def cli_smoke() -> dict:
             code, output = _run([str(program), *command], _env())
             if code != 0:
                 raise StepFailed(f"`cxy {' '.join(command)}` failed (exit {code}): {output[-1000:]}")
-    return {"ok": True, "help_median_s": round(statistics.median(frozen), 3),
-            "source_help_median_s": round(statistics.median(source), 3)}
+    return {
+        "ok": True,
+        "help_median_s": round(statistics.median(frozen), 3),
+        "source_help_median_s": round(statistics.median(source), 3),
+    }
 
 
 def compile_installer() -> Path:
@@ -247,11 +273,11 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _run(command: list[str], env: dict[str, str], timeout: float = RUN_TIMEOUT_S,
-         cwd: Path | None = None) -> tuple[int, str]:
+def _run(
+    command: list[str], env: dict[str, str], timeout: float = RUN_TIMEOUT_S, cwd: Path | None = None
+) -> tuple[int, str]:
     try:
-        done = subprocess.run(command, env=env, cwd=cwd or tempfile.gettempdir(), capture_output=True,
-                              timeout=timeout)
+        done = subprocess.run(command, env=env, cwd=cwd or tempfile.gettempdir(), capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         raise StepFailed(f"`{' '.join(command)}` did not finish within {timeout} s") from None
     output = (done.stdout + done.stderr).decode("utf-8", "replace")
@@ -269,20 +295,26 @@ def print_summary(report: dict) -> None:
     test = report.get("selftest")
     if test:
         print(f"self-test:    ok, {test['pages']} pages, {test['bytes']} bytes (`cxy-apply --selftest`)")
-        print(f"start-up:     {test['startup_to_window_s']} s from spawn to window shown (median of {test['runs']}: "
-              f"{test['startup_all_s']}); from source {test['source_startup_to_window_s']} s, "
-              f"ratio {test['startup_ratio_frozen_to_source']}; whole self-test {test['wall_median_s']} s")
+        print(
+            f"start-up:     {test['startup_to_window_s']} s from spawn to window shown (median of {test['runs']}: "
+            f"{test['startup_all_s']}); from source {test['source_startup_to_window_s']} s, "
+            f"ratio {test['startup_ratio_frozen_to_source']}; whole self-test {test['wall_median_s']} s"
+        )
     check = report.get("bundle_check")
     if check:
         icu = check["icu_data"]
         icu_text = f"; ICU data {icu['bytes'] / MiB:.1f} MiB from the bundle" if icu else ""
-        print(f"bundle check: ok ({', '.join(check['checks'])}){icu_text}; "
-              f"PDF fonts ready in {check['fonts']['seconds']} s on first use")
+        print(
+            f"bundle check: ok ({', '.join(check['checks'])}){icu_text}; "
+            f"PDF fonts ready in {check['fonts']['seconds']} s on first use"
+        )
         print(f"Qt dialogs:   Chinese from {', '.join(check['qt_catalogue'])}; input methods {check['input_methods']}")
     cli = report.get("cli")
     if cli:
-        print(f"cxy:          ok (help, sample, validate); `cxy --help` {cli['help_median_s']} s, "
-              f"from source {cli['source_help_median_s']} s (medians of 3)")
+        print(
+            f"cxy:          ok (help, sample, validate); `cxy --help` {cli['help_median_s']} s, "
+            f"from source {cli['source_help_median_s']} s (medians of 3)"
+        )
     for failure in report["failures"]:
         print(f"FAILED:       {failure}")
     print("result:      ", "OK" if report["ok"] else "FAILED", flush=True)

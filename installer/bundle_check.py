@@ -99,9 +99,13 @@ def _converters() -> tuple[bool, Any]:
     from PySide6.QtCore import QMimeData, QStringDecoder
 
     results = {}
-    for charset, python_codec, text in (("gb18030", "gb18030", ENCODED + "𠀀"), ("gbk", "gbk", ENCODED),
-                                        ("gb2312", "gb2312", ENCODED), ("big5", "big5", "申報單位（蓋章）"),
-                                        ("windows-1252", "cp1252", "Café – “quoted”")):
+    for charset, python_codec, text in (
+        ("gb18030", "gb18030", ENCODED + "𠀀"),
+        ("gbk", "gbk", ENCODED),
+        ("gb2312", "gb2312", ENCODED),
+        ("big5", "big5", "申報單位（蓋章）"),
+        ("windows-1252", "cp1252", "Café – “quoted”"),
+    ):
         html = f'<html><head><meta charset="{charset}"></head><body>{text}</body></html>'
         mime = QMimeData()
         mime.setData("text/html", html.encode(python_codec))

@@ -125,8 +125,17 @@ def trim(library: Path, work: Path, log=print) -> Path:
         (tmp / "add.txt").write_text("\n".join(indexes) + "\n", encoding="utf-8")
         trimmed = tmp / "out" / f"{prefix}.dat"
         trimmed.parent.mkdir()
-        _tool("icupkg", "-r", str(tmp / "remove.txt"), "-a", str(tmp / "add.txt"), "-s", str(tmp / "src"),
-              str(package), str(trimmed))
+        _tool(
+            "icupkg",
+            "-r",
+            str(tmp / "remove.txt"),
+            "-a",
+            str(tmp / "add.txt"),
+            "-s",
+            str(tmp / "src"),
+            str(package),
+            str(trimmed),
+        )
         if sorted(_list(trimmed)) != sorted(kept):
             raise TrimFailed("icupkg did not produce the expected items")
         built = _link(trimmed, symbol, soname, tmp)
@@ -135,8 +144,10 @@ def trim(library: Path, work: Path, log=print) -> Path:
             raise TrimFailed(f"the rebuilt {soname} does not export {symbol} with the trimmed data")
         shutil.move(built, output)
     stamp_file.write_text(stamp + "\n")
-    log(f"icu_trim: {soname} {library.stat().st_size / 2**20:.1f} -> {output.stat().st_size / 2**20:.1f} MiB, "
-        f"{len(items)} -> {len(kept)} items")
+    log(
+        f"icu_trim: {soname} {library.stat().st_size / 2**20:.1f} -> {output.stat().st_size / 2**20:.1f} MiB, "
+        f"{len(items)} -> {len(kept)} items"
+    )
     return output
 
 
@@ -146,8 +157,10 @@ def _tool(*command: str, cwd: Path | None = None) -> str:
     except subprocess.TimeoutExpired:
         raise TrimFailed(f"`{' '.join(command)}` did not finish within {TOOL_TIMEOUT_S} s") from None
     if done.returncode != 0:
-        raise TrimFailed(f"`{' '.join(command)}` failed (exit {done.returncode}): "
-                         f"{(done.stdout + done.stderr).decode('utf-8', 'replace')[-2000:]}")
+        raise TrimFailed(
+            f"`{' '.join(command)}` failed (exit {done.returncode}): "
+            f"{(done.stdout + done.stderr).decode('utf-8', 'replace')[-2000:]}"
+        )
     return done.stdout.decode("utf-8", "replace")
 
 
@@ -176,8 +189,8 @@ def _read_library(library: Path) -> tuple[str, str, bytes]:
 def _toc_prefix(blob: bytes) -> str:
     """The item prefix of the package's table of contents (``icudt73l``)."""
     header_size = int.from_bytes(blob[0:2], "little")
-    name_offset = int.from_bytes(blob[header_size + 4:header_size + 8], "little")
-    name = blob[header_size + name_offset:].split(b"\0", 1)[0].decode("ascii")
+    name_offset = int.from_bytes(blob[header_size + 4 : header_size + 8], "little")
+    name = blob[header_size + name_offset :].split(b"\0", 1)[0].decode("ascii")
     return name.split("/", 1)[0]
 
 
@@ -232,8 +245,9 @@ def _link(package: Path, symbol: str, soname: str, tmp: Path) -> Path:
     )
     _tool("as", "-o", str(tmp / "icudata.o"), str(assembly))
     output = tmp / soname
-    _tool("ld", "-shared", "-soname", soname, "-z", "noexecstack", "--build-id", "-o", str(output),
-          str(tmp / "icudata.o"))
+    _tool(
+        "ld", "-shared", "-soname", soname, "-z", "noexecstack", "--build-id", "-o", str(output), str(tmp / "icudata.o")
+    )
     return output
 
 

@@ -48,12 +48,24 @@ def corpus_dir() -> Path:
 # each takes seconds. The full `pytest` (CI) runs everything; individual tests may still carry
 # @pytest.mark.slow themselves.
 SLOW_PATHS = (
-    "gui/", "e2e/", "office/", "workflow/",
-    "package/test_memory.py", "package/test_upload_fit.py", "package/test_seal.py",
-    "package/test_package.py", "package/test_print_and_upload.py", "package/test_recheck.py",
-    "attachments/test_duplicates.py", "attachments/test_quiet_failures.py",
-    "attachments/test_preflight.py", "attachments/test_import_intake.py", "attachments/test_page_ops.py",
-    "reliability/test_faults.py", "unit/test_portal.py", "unit/test_template_import.py",
+    "gui/",
+    "e2e/",
+    "office/",
+    "workflow/",
+    "package/test_memory.py",
+    "package/test_upload_fit.py",
+    "package/test_seal.py",
+    "package/test_package.py",
+    "package/test_print_and_upload.py",
+    "package/test_recheck.py",
+    "attachments/test_duplicates.py",
+    "attachments/test_quiet_failures.py",
+    "attachments/test_preflight.py",
+    "attachments/test_import_intake.py",
+    "attachments/test_page_ops.py",
+    "reliability/test_faults.py",
+    "unit/test_portal.py",
+    "unit/test_template_import.py",
     "test_installer.py",
 )
 

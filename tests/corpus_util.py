@@ -15,9 +15,13 @@ def corpus_files(root: Path = PDF_CORPUS) -> list[Path]:
     if not root.is_dir():
         return []
     skip_suffixes = {".md", ".txt"}
-    return sorted(p for p in root.rglob("*")
-                  if p.is_file() and p.suffix.lower() not in skip_suffixes
-                  and not p.name.upper().startswith(("LICENSE", "NOTICE", "README")))
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() not in skip_suffixes
+        and not p.name.upper().startswith(("LICENSE", "NOTICE", "README"))
+    )
 
 
 def read_corpus_file(path: Path) -> bytes:

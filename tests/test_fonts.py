@@ -25,7 +25,7 @@ TITLE = "江苏省产学研合作项目申报书"
 NAMES_LINE = "朱镕基 张喆 王堃 李玥 □"
 SYMBOLS_LINE = "￥300,000.00 （盖章） √ × № ①②⑩ 　全角：ＡＢＣ１２３"
 EXT_B = "\U00020000"  # 𠀀, CJK Extension B: outside GBK and the 8105 list, in no shipped face
-EMOJI = "\U0001F600"
+EMOJI = "\U0001f600"
 
 
 def _pdf_fonts(reader: PdfReader) -> dict[str, dict]:
@@ -229,8 +229,10 @@ def test_typing_check_does_not_load_reportlab():
     import subprocess
     import sys
 
-    code = ("import sys; from forms.render.fonts import unprintable_chars; "
-            "assert unprintable_chars('镕喆𠀀䶮𬭎') == ['𠀀']; print('reportlab' in sys.modules)")
+    code = (
+        "import sys; from forms.render.fonts import unprintable_chars; "
+        "assert unprintable_chars('镕喆𠀀䶮𬭎') == ['𠀀']; print('reportlab' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"

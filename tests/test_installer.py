@@ -26,10 +26,24 @@ import icu_trim  # noqa: E402 - installer/ is not a package
 def _spec_filters() -> dict:
     """The spec's file filters, executed on their own (the rest of the spec needs PyInstaller)."""
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
-    wanted = {"KEEP_PLUGIN_DIRS", "KEEP_PLATFORMS", "KEEP_IMAGEFORMATS", "KEEP_INPUT_CONTEXTS", "DROP_QT_LIBS", "KEEP_QT_TRANSLATIONS",
-              "DROP_FILES", "DROP_DIRS", "EXCLUDES", "keep", "SAME_ABI_LINKS", "link_same_abi", "xz_fonts"}
+    wanted = {
+        "KEEP_PLUGIN_DIRS",
+        "KEEP_PLATFORMS",
+        "KEEP_IMAGEFORMATS",
+        "KEEP_INPUT_CONTEXTS",
+        "DROP_QT_LIBS",
+        "KEEP_QT_TRANSLATIONS",
+        "DROP_FILES",
+        "DROP_DIRS",
+        "EXCLUDES",
+        "keep",
+        "SAME_ABI_LINKS",
+        "link_same_abi",
+        "xz_fonts",
+    }
     nodes = [
-        node for node in tree.body
+        node
+        for node in tree.body
         if (isinstance(node, ast.Assign) and {t.id for t in node.targets if isinstance(t, ast.Name)} & wanted)
         or (isinstance(node, ast.FunctionDef) and node.name in wanted)
     ]
@@ -41,9 +55,18 @@ def _spec_filters() -> dict:
 def test_spec_bundles_the_resources_and_both_programs():
     text = SPEC.read_text(encoding="utf-8")
     ast.parse(text)
-    for needed in ('"resources/**/*"', '"forms/packs/**/*.toml"', '"forms/messages/*.toml"',
-                   'copy_metadata(DIST_NAME)', '"PySide6.QtPdf"', '"PySide6.QtPdfWidgets"', '"PySide6.QtPrintSupport"',
-                   '"desktop.selftest"', 'GUI_NAME, CLI_NAME = "cxy-apply", "cxy"', "strip=IS_LINUX"):
+    for needed in (
+        '"resources/**/*"',
+        '"forms/packs/**/*.toml"',
+        '"forms/messages/*.toml"',
+        "copy_metadata(DIST_NAME)",
+        '"PySide6.QtPdf"',
+        '"PySide6.QtPdfWidgets"',
+        '"PySide6.QtPrintSupport"',
+        '"desktop.selftest"',
+        'GUI_NAME, CLI_NAME = "cxy-apply", "cxy"',
+        "strip=IS_LINUX",
+    ):
         assert needed in text, needed
     for path in ("resources/fonts/FormSerifSC-Regular.ttf", "forms/packs/jiangsu-cxy-2023/pack.toml"):
         assert (REPO / path).is_file(), path
@@ -51,38 +74,41 @@ def test_spec_bundles_the_resources_and_both_programs():
     assert '"sqlite3"' not in text and "'sqlite3'" not in text
 
 
-@pytest.mark.parametrize(("dest", "kept"), [
-    ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
-    ("PySide6/Qt/translations/qtbase_de.qm", False),
-    ("PySide6/translations/qt_zh_CN.qm", True),  # Windows layout
-    ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
-    ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
-    ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
-    ("PySide6/plugins/platforms/qwindows.dll", True),
-    ("PySide6/plugins/styles/qmodernwindowsstyle.dll", True),
-    ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
-    ("PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so", True),
-    ("PySide6/Qt/plugins/platforminputcontexts/libfcitx5platforminputcontextplugin.so", True),
-    ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),  # its library is dropped
-    ("PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll", False),
-    ("PySide6/Qt/translations/qtbase_zh_TW.qm", False),
-    ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
-    ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
-    ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
-    ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
-    ("PySide6/Qt/plugins/tls/libqopensslbackend.so", False),
-    ("PySide6/Qt/lib/libQt6Pdf.so.6", True),
-    ("PySide6/Qt/lib/libQt6Network.so.6", True),  # QtPdf links it
-    ("PySide6/Qt/lib/libQt6Svg.so.6", False),
-    ("PySide6/Qt6Quick.dll", False),
-    ("PySide6/opengl32sw.dll", False),
-    ("resources/fonts/FormSerifSC-Regular.ttf", True),
-    ("forms/packs/jiangsu-cxy-2023/pack.toml", True),
-    # python-docx opens default.docx and the default-*.xml parts; the unpacked template is its source
-    ("docx/templates/default.docx", True),
-    ("docx/templates/default-styles.xml", True),
-    ("docx/templates/default-docx-template/word/styles.xml", False),
-])
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("PySide6/Qt/translations/qtbase_zh_CN.qm", True),
+        ("PySide6/Qt/translations/qtbase_de.qm", False),
+        ("PySide6/translations/qt_zh_CN.qm", True),  # Windows layout
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+        ("PySide6/plugins/platforms/qwindows.dll", True),
+        ("PySide6/plugins/styles/qmodernwindowsstyle.dll", True),
+        ("PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so", True),
+        ("PySide6/Qt/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so", True),
+        ("PySide6/Qt/plugins/platforminputcontexts/libfcitx5platforminputcontextplugin.so", True),
+        ("PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so", False),  # its library is dropped
+        ("PySide6/plugins/platforminputcontexts/qtvirtualkeyboardplugin.dll", False),
+        ("PySide6/Qt/translations/qtbase_zh_TW.qm", False),
+        ("PySide6/Qt/plugins/printsupport/libcupsprintersupport.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqjpeg.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", False),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+        ("PySide6/Qt/plugins/tls/libqopensslbackend.so", False),
+        ("PySide6/Qt/lib/libQt6Pdf.so.6", True),
+        ("PySide6/Qt/lib/libQt6Network.so.6", True),  # QtPdf links it
+        ("PySide6/Qt/lib/libQt6Svg.so.6", False),
+        ("PySide6/Qt6Quick.dll", False),
+        ("PySide6/opengl32sw.dll", False),
+        ("resources/fonts/FormSerifSC-Regular.ttf", True),
+        ("forms/packs/jiangsu-cxy-2023/pack.toml", True),
+        # python-docx opens default.docx and the default-*.xml parts; the unpacked template is its source
+        ("docx/templates/default.docx", True),
+        ("docx/templates/default-styles.xml", True),
+        ("docx/templates/default-docx-template/word/styles.xml", False),
+    ],
+)
 def test_spec_filter_keeps_what_the_app_uses(dest, kept):
     assert _spec_filters()["keep"](dest) is kept
 
@@ -124,8 +150,14 @@ def test_entry_script_routes_the_attachment_worker():
 def test_entry_script_runs_the_cli_when_started_as_cxy(tmp_path):
     as_cxy = tmp_path / "cxy.py"  # the frozen program's name decides; here the script's name does
     as_cxy.write_text(LAUNCH.read_text(encoding="utf-8"), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(as_cxy), "--help"], cwd=REPO, capture_output=True, text=True,
-                          timeout=60, env={"PYTHONPATH": str(REPO), "PATH": ""})
+    done = subprocess.run(
+        [sys.executable, str(as_cxy), "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(REPO), "PATH": ""},
+    )
     assert done.returncode == 0, done.stderr
     assert "usage: cxy" in done.stdout
 
@@ -134,10 +166,18 @@ def test_inno_script_is_a_per_user_chinese_installer_with_the_draft_association(
     raw = ISS.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "Inno Setup reads Chinese text reliably only from UTF-8 with a BOM"
     text = raw.decode("utf-8-sig").replace("\r\n", "\n")
-    for needed in ("PrivilegesRequired=lowest", "DefaultDirName={autopf}", 'Name: "{autoprograms}',
-                   'Name: "{autodesktop}', "ChineseSimplified.isl", "ChangesAssociations=yes",
-                   '#define AssocExt ".cxy"', '#define AppExeName "cxy-apply.exe"', "MinVersion=10.0.17763",
-                   "[InstallDelete]"):
+    for needed in (
+        "PrivilegesRequired=lowest",
+        "DefaultDirName={autopf}",
+        'Name: "{autoprograms}',
+        'Name: "{autodesktop}',
+        "ChineseSimplified.isl",
+        "ChangesAssociations=yes",
+        '#define AssocExt ".cxy"',
+        '#define AppExeName "cxy-apply.exe"',
+        "MinVersion=10.0.17763",
+        "[InstallDelete]",
+    ):
         assert needed in text, needed
     assert re.search(r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$", text, re.M)
     assert text.index('Name: "chinesesimplified"') < text.index('Name: "english"'), "Chinese is the default"
@@ -189,8 +229,11 @@ def test_spec_ships_the_pdf_fonts_xz_compressed_and_reproducibly(tmp_path):
 
     xz_fonts = _spec_filters()["xz_fonts"]
     fonts = REPO / "resources" / "fonts"
-    datas = [(str(fonts / "FormSerifSC-Regular.ttf"), "resources/fonts"), (str(fonts / "OFL.txt"), "resources/fonts"),
-             (str(REPO / "forms" / "packs" / "jiangsu-cxy-2023" / "pack.toml"), "forms/packs/jiangsu-cxy-2023")]
+    datas = [
+        (str(fonts / "FormSerifSC-Regular.ttf"), "resources/fonts"),
+        (str(fonts / "OFL.txt"), "resources/fonts"),
+        (str(REPO / "forms" / "packs" / "jiangsu-cxy-2023" / "pack.toml"), "forms/packs/jiangsu-cxy-2023"),
+    ]
     first = xz_fonts(datas, tmp_path / "a")
     second = xz_fonts(datas, tmp_path / "b")
     packed = Path(first[0][0])
@@ -209,22 +252,41 @@ class _Analysis:
 
 def test_spec_links_padded_wheel_libraries_to_the_same_abi_already_bundled():
     spec = _spec_filters()
-    analysis = _Analysis(["libXau.so.6", "pillow.libs/libXau-154567c4.so.6.0.0", "pillow.libs/libjpeg-6dc8d115.so.62.4.0",
-                          "pikepdf.libs/libjpeg-e87d2658.so.62.2.0", "pikepdf.libs/libqpdf-781b0270.so.30.4.2"])
+    analysis = _Analysis(
+        [
+            "libXau.so.6",
+            "pillow.libs/libXau-154567c4.so.6.0.0",
+            "pillow.libs/libjpeg-6dc8d115.so.62.4.0",
+            "pikepdf.libs/libjpeg-e87d2658.so.62.2.0",
+            "pikepdf.libs/libqpdf-781b0270.so.30.4.2",
+        ]
+    )
     done = spec["link_same_abi"](analysis, spec["SAME_ABI_LINKS"])
     assert len(done) == 2
     assert [dest for dest, _, _ in analysis.binaries] == [
-        "libXau.so.6", "pillow.libs/libjpeg-6dc8d115.so.62.4.0", "pikepdf.libs/libqpdf-781b0270.so.30.4.2"]
+        "libXau.so.6",
+        "pillow.libs/libjpeg-6dc8d115.so.62.4.0",
+        "pikepdf.libs/libqpdf-781b0270.so.30.4.2",
+    ]
     assert sorted(analysis.datas) == [
         ("pikepdf.libs/libjpeg-e87d2658.so.62.2.0", "../pillow.libs/libjpeg-6dc8d115.so.62.4.0", "SYMLINK"),
         ("pillow.libs/libXau-154567c4.so.6.0.0", "../libXau.so.6", "SYMLINK"),
     ]
     # the system's zstd and xz, which Qt, libsystemd and Python's _lzma link, become Pillow's
-    system = _Analysis(["libzstd.so.1", "liblzma.so.5", "pillow.libs/libzstd-40ad5e7e.so.1.5.7",
-                        "pillow.libs/liblzma-de26b416.so.5.8.4", "libzstd.so.1.5.4.bak"])
+    system = _Analysis(
+        [
+            "libzstd.so.1",
+            "liblzma.so.5",
+            "pillow.libs/libzstd-40ad5e7e.so.1.5.7",
+            "pillow.libs/liblzma-de26b416.so.5.8.4",
+            "libzstd.so.1.5.4.bak",
+        ]
+    )
     assert len(spec["link_same_abi"](system, spec["SAME_ABI_LINKS"])) == 2
-    assert sorted(system.datas) == [("liblzma.so.5", "pillow.libs/liblzma-de26b416.so.5.8.4", "SYMLINK"),
-                                    ("libzstd.so.1", "pillow.libs/libzstd-40ad5e7e.so.1.5.7", "SYMLINK")]
+    assert sorted(system.datas) == [
+        ("liblzma.so.5", "pillow.libs/liblzma-de26b416.so.5.8.4", "SYMLINK"),
+        ("libzstd.so.1", "pillow.libs/libzstd-40ad5e7e.so.1.5.7", "SYMLINK"),
+    ]
     assert "libzstd.so.1.5.4.bak" in [dest for dest, _, _ in system.binaries]
     # no library to link to (another platform, another wheel layout): nothing changes
     alone = _Analysis(["pillow.libs/libXau-154567c4.so.6.0.0"])
@@ -232,36 +294,76 @@ def test_spec_links_padded_wheel_libraries_to_the_same_abi_already_bundled():
     assert len(alone.binaries) == 1 and alone.datas == []
 
 
-@pytest.mark.parametrize(("item", "removable"), [
-    # what Qt reads: collation (file dialog sorting), zone names, case mapping, converters
-    ("coll/root.res", False), ("coll/ucadata.icu", False), ("coll/zh.res", False), ("coll/zh_Hant.res", False),
-    ("coll/en_US_POSIX.res", False), ("coll/res_index.res", False),
-    ("zone/pool.res", False), ("zone/zh_Hans_SG.res", False), ("zoneinfo64.res", False), ("metaZones.res", False),
-    ("root.res", False), ("zh.res", False), ("zh_Hans_CN.res", False), ("en_001.res", False), ("pool.res", False),
-    ("res_index.res", False), ("supplementalData.res", False), ("likelySubtags.res", False),
-    ("gb18030.cnv", False), ("windows-936-2000.cnv", False), ("ibm-1386_P100-2001.cnv", False),
-    ("ibm-1383_P110-1999.cnv", False), ("windows-950-2000.cnv", False), ("cnvalias.icu", False),
-    ("nfkc.nrm", False), ("uts46.nrm", False),
-    # break iterators stay whole, dictionaries included
-    ("brkitr/cjdict.dict", False), ("brkitr/line_cj.brk", False), ("brkitr/thaidict.dict", False), ("brkitr/de.res", False),
-    # an item a newer ICU adds is kept
-    ("newThing.res", False), ("xyz/whatever.dat", False),
-    # what goes
-    ("coll/de.res", True), ("coll/de__PHONEBOOK.res", True), ("coll/yue.res", True), ("de.res", True),
-    ("sr_Latn_ME.res", True), ("lang/fr.res", True), ("curr/ja.res", True), ("unit/ko.res", True),
-    ("translit/root.res", True), ("rbnf/zh.res", True), ("ibm-37_P100-1995.cnv", True), ("euc-jp-2007.cnv", True),
-    ("unames.icu", True), ("confusables.cfu", True), ("rfc3491.spp", True),
-])
+@pytest.mark.parametrize(
+    ("item", "removable"),
+    [
+        # what Qt reads: collation (file dialog sorting), zone names, case mapping, converters
+        ("coll/root.res", False),
+        ("coll/ucadata.icu", False),
+        ("coll/zh.res", False),
+        ("coll/zh_Hant.res", False),
+        ("coll/en_US_POSIX.res", False),
+        ("coll/res_index.res", False),
+        ("zone/pool.res", False),
+        ("zone/zh_Hans_SG.res", False),
+        ("zoneinfo64.res", False),
+        ("metaZones.res", False),
+        ("root.res", False),
+        ("zh.res", False),
+        ("zh_Hans_CN.res", False),
+        ("en_001.res", False),
+        ("pool.res", False),
+        ("res_index.res", False),
+        ("supplementalData.res", False),
+        ("likelySubtags.res", False),
+        ("gb18030.cnv", False),
+        ("windows-936-2000.cnv", False),
+        ("ibm-1386_P100-2001.cnv", False),
+        ("ibm-1383_P110-1999.cnv", False),
+        ("windows-950-2000.cnv", False),
+        ("cnvalias.icu", False),
+        ("nfkc.nrm", False),
+        ("uts46.nrm", False),
+        # break iterators stay whole, dictionaries included
+        ("brkitr/cjdict.dict", False),
+        ("brkitr/line_cj.brk", False),
+        ("brkitr/thaidict.dict", False),
+        ("brkitr/de.res", False),
+        # an item a newer ICU adds is kept
+        ("newThing.res", False),
+        ("xyz/whatever.dat", False),
+        # what goes
+        ("coll/de.res", True),
+        ("coll/de__PHONEBOOK.res", True),
+        ("coll/yue.res", True),
+        ("de.res", True),
+        ("sr_Latn_ME.res", True),
+        ("lang/fr.res", True),
+        ("curr/ja.res", True),
+        ("unit/ko.res", True),
+        ("translit/root.res", True),
+        ("rbnf/zh.res", True),
+        ("ibm-37_P100-1995.cnv", True),
+        ("euc-jp-2007.cnv", True),
+        ("unames.icu", True),
+        ("confusables.cfu", True),
+        ("rfc3491.spp", True),
+    ],
+)
 def test_icu_trim_policy_keeps_what_qt_reads_for_chinese_and_english(item, removable):
     assert icu_trim.removable(item) is removable
 
 
 def test_icu_trim_substitutes_only_the_icu_data_library(monkeypatch, tmp_path):
     monkeypatch.setattr(icu_trim, "trim", lambda library, work: work / library.name)
-    toc = [("PySide6/Qt/lib/libicudata.so.73", "/wheel/libicudata.so.73", "BINARY"),
-           ("PySide6/Qt/lib/libicuuc.so.73", "/wheel/libicuuc.so.73", "BINARY")]
+    toc = [
+        ("PySide6/Qt/lib/libicudata.so.73", "/wheel/libicudata.so.73", "BINARY"),
+        ("PySide6/Qt/lib/libicuuc.so.73", "/wheel/libicuuc.so.73", "BINARY"),
+    ]
     assert icu_trim.substitute(toc, tmp_path) == [
-        ("PySide6/Qt/lib/libicudata.so.73", str(tmp_path / "libicudata.so.73"), "BINARY"), toc[1]]
+        ("PySide6/Qt/lib/libicudata.so.73", str(tmp_path / "libicudata.so.73"), "BINARY"),
+        toc[1],
+    ]
 
 
 def _wheel_icu_data() -> Path | None:
@@ -276,8 +378,12 @@ def _wheel_icu_data() -> Path | None:
 def test_bundle_check_passes_with_the_wheel_and_the_trimmed_icu_data(icu, tmp_path):
     """The frozen `cxy-apply --cxy-bundle-check` from source, through the entry script; with the
     trimmed ICU data preloaded, Qt must give the same answers as with the wheel's."""
-    env = {"PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "installer")]), "PATH": os.environ.get("PATH", ""),
-           "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "installer")]),
+        "PATH": os.environ.get("PATH", ""),
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+    }
     if icu == "trimmed":
         wheel = _wheel_icu_data()
         if not sys.platform.startswith("linux") or wheel is None:
@@ -288,8 +394,14 @@ def test_bundle_check_passes_with_the_wheel_and_the_trimmed_icu_data(icu, tmp_pa
         assert trimmed.stat().st_size < 10 * 2**20 < wheel.stat().st_size
         env["LD_PRELOAD"] = str(trimmed)  # libicuuc finds its libicudata already loaded, by SONAME
     result_path = tmp_path / "check.json"
-    done = subprocess.run([sys.executable, str(LAUNCH), "--cxy-bundle-check", str(result_path)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=180, env=env)
+    done = subprocess.run(
+        [sys.executable, str(LAUNCH), "--cxy-bundle-check", str(result_path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+    )
     result = json.loads(result_path.read_text(encoding="utf-8"))
     failed = {name: check for name, check in result.get("checks", {}).items() if not check["ok"]}
     assert done.returncode == 0 and result["ok"], (result.get("reason"), failed, done.stderr[-2000:])

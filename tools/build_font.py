@@ -257,8 +257,9 @@ def cff_to_glyf(font: TTFont, added: dict[int, tuple[str, object]] | None = None
     font.sfntVersion = "\x00\x01\x00\x00"
 
 
-def rename(font: TTFont, family: str, style: str, psname: str, level: str, source_family: str,
-           remainder: Path | None = None) -> None:
+def rename(
+    font: TTFont, family: str, style: str, psname: str, level: str, source_family: str, remainder: Path | None = None
+) -> None:
     name = font["name"]
     version = (name.getDebugName(5) or "Version ?").split(";")[0].removeprefix("Version ").strip()
     full = family if style == "Regular" else f"{family} {style}"
@@ -274,8 +275,10 @@ def rename(font: TTFont, family: str, style: str, psname: str, level: str, sourc
         10: f"Derived from {source_family} {version}: TrueType outlines (cu2qu), {level.upper()} subset.",
     }
     if remainder is not None:
-        values[10] += (f" Glyphs the source lacks are from {remainder.name} (GNU Unifont, dual-licensed"
-                       " OFL-1.1 / GPL-2+ with font embedding exception), used under OFL-1.1.")
+        values[10] += (
+            f" Glyphs the source lacks are from {remainder.name} (GNU Unifont, dual-licensed"
+            " OFL-1.1 / GPL-2+ with font embedding exception), used under OFL-1.1."
+        )
         # OFL condition 2: the copyright notice travels with every copy, so both notices are kept
         other = TTFont(str(remainder), lazy=True)["name"].getDebugName(0)
         values[0] = f"{copyright_notice} Glyphs from GNU Unifont: {other}"
@@ -283,8 +286,16 @@ def rename(font: TTFont, family: str, style: str, psname: str, level: str, sourc
         name.setName(value, name_id, 3, 1, 0x409)
 
 
-def build(source: Path, out: Path, level: str, family: str, psname: str, style: str, face_family: str,
-          remainder: Path | None = None) -> dict:
+def build(
+    source: Path,
+    out: Path,
+    level: str,
+    family: str,
+    psname: str,
+    style: str,
+    face_family: str,
+    remainder: Path | None = None,
+) -> dict:
     started = time.monotonic()
     index = face_index(source, face_family)
     font = TTFont(str(source), fontNumber=index, recalcTimestamp=False, lazy=False)
@@ -314,8 +325,12 @@ def build(source: Path, out: Path, level: str, family: str, psname: str, style: 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--write-tgh", type=Path, metavar="UNIHAN_OTHER_MAPPINGS",
-                        help=f"only (re)write {TGH_LIST.relative_to(ROOT)} from Unihan_OtherMappings.txt(.bz2)")
+    parser.add_argument(
+        "--write-tgh",
+        type=Path,
+        metavar="UNIHAN_OTHER_MAPPINGS",
+        help=f"only (re)write {TGH_LIST.relative_to(ROOT)} from Unihan_OtherMappings.txt(.bz2)",
+    )
     parser.add_argument("--source", type=Path, help="NotoSerifCJK-*.ttc (or an .otf)")
     parser.add_argument("--remainder", type=Path, help="a font for wanted characters the source lacks (unifont.otf)")
     parser.add_argument("--out", type=Path)
@@ -338,10 +353,14 @@ def main(argv: list[str] | None = None) -> int:
         f"({stats['cmap']} in cmap), {stats['glyphs']} glyphs, {stats['bytes'] / 2**20:.2f} MiB, {stats['seconds']:.1f} s"
     )
     if stats["added"]:
-        print(f"  {len(stats['added'])} taken from {args.remainder}: " + " ".join(f"U+{cp:04X}" for cp in stats["added"]))
+        print(
+            f"  {len(stats['added'])} taken from {args.remainder}: " + " ".join(f"U+{cp:04X}" for cp in stats["added"])
+        )
     if missing:
         sample = " ".join(f"U+{cp:04X}" for cp in missing[:40])
-        print(f"  {len(missing)} wanted code points are not in the source font: {sample}{' …' if len(missing) > 40 else ''}")
+        print(
+            f"  {len(missing)} wanted code points are not in the source font: {sample}{' …' if len(missing) > 40 else ''}"
+        )
     return 0
 
 

@@ -56,8 +56,15 @@ def default_scan(folder: Path, pack: Pack, lang: str, *, progress, cancel):
 
 
 class DeskWindow(QMainWindow):
-    def __init__(self, folder: Path, services: Services | None = None, lang: str = "zh", *,
-                 pack: Pack | None = None, scan: Scan = default_scan) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        services: Services | None = None,
+        lang: str = "zh",
+        *,
+        pack: Pack | None = None,
+        scan: Scan = default_scan,
+    ) -> None:
         super().__init__()
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.folder = Path(folder)
@@ -141,7 +148,9 @@ class DeskWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.table.activated.connect(self._activated)  # a double click, or Enter (and a single click where the platform opens on one)
+        self.table.activated.connect(
+            self._activated
+        )  # a double click, or Enter (and a single click where the platform opens on one)
 
         side = QWidget()
         side_column = QVBoxLayout(side)
@@ -246,9 +255,15 @@ class DeskWindow(QMainWindow):
         rows = self.model.rows
         usable = [r for r in rows if r.usable]
         self.summary.setStyleSheet("")
-        self.summary.setText(tr("共 {n} 个文件：{ok} 份可申报，{issues} 份有问题，{final} 份已定稿，{bad} 个无法读取。").format(
-            n=len(rows), ok=sum(1 for r in rows if not has_issues(r)), issues=sum(1 for r in rows if has_issues(r)),
-            final=sum(1 for r in usable if r.final), bad=len(rows) - len(usable)))
+        self.summary.setText(
+            tr("共 {n} 个文件：{ok} 份可申报，{issues} 份有问题，{final} 份已定稿，{bad} 个无法读取。").format(
+                n=len(rows),
+                ok=sum(1 for r in rows if not has_issues(r)),
+                issues=sum(1 for r in rows if has_issues(r)),
+                final=sum(1 for r in usable if r.final),
+                bad=len(rows) - len(usable),
+            )
+        )
 
     def _filter_changed(self) -> None:
         self.proxy.set_text(self.search.text())
@@ -282,10 +297,14 @@ class DeskWindow(QMainWindow):
         change). A package is a finished PDF: its draft is what can be edited."""
         path = Path(row.path)
         if row.source == "package":
-            self.statusBar().showMessage(tr("“{name}”是打包文件，不能编辑；请打开对应的草稿。").format(name=row.file), 10000)
+            self.statusBar().showMessage(
+                tr("“{name}”是打包文件，不能编辑；请打开对应的草稿。").format(name=row.file), 10000
+            )
             return None
         if not row.usable:
-            self.statusBar().showMessage(tr("无法打开“{name}”：{reason}").format(name=row.file, reason=row.reason or ""), 10000)
+            self.statusBar().showMessage(
+                tr("无法打开“{name}”：{reason}").format(name=row.file, reason=row.reason or ""), 10000
+            )
             return None
         from ..factory import make_window
 
@@ -308,8 +327,9 @@ class DeskWindow(QMainWindow):
             return None
         from forms.office.sheet import write_csv, write_xlsx
 
-        path = self.prompter().save_file(tr("导出汇总表"), self.folder / tr("申报汇总表.xlsx"),
-                                         tr("Excel 表格 (*.xlsx);;CSV (*.csv)"))
+        path = self.prompter().save_file(
+            tr("导出汇总表"), self.folder / tr("申报汇总表.xlsx"), tr("Excel 表格 (*.xlsx);;CSV (*.csv)")
+        )
         if path is None:
             return None
         path = Path(path)
@@ -327,14 +347,22 @@ class DeskWindow(QMainWindow):
     def open_print_queue(self):
         from .print_dialog import PrintQueueDialog
 
-        rows = [r for r in (self.selected_rows() or self.visible_rows()) if r.usable and r.final and r.source == "draft"]
+        rows = [
+            r for r in (self.selected_rows() or self.visible_rows()) if r.usable and r.final and r.source == "draft"
+        ]
         if not rows:
             self.prompter().info(tr("打印队列"), tr("请先在表格中选择已定稿的申请（草稿）。"))
             return None
         if self.queue_dialog is not None:
             self.queue_dialog.close()
-        self.queue_dialog = PrintQueueDialog([Path(r.path) for r in rows], self.pack, self.services, self.lang, self,
-                                             flagged=[r.file for r in rows if has_issues(r)])
+        self.queue_dialog = PrintQueueDialog(
+            [Path(r.path) for r in rows],
+            self.pack,
+            self.services,
+            self.lang,
+            self,
+            flagged=[r.file for r in rows if has_issues(r)],
+        )
         self.queue_dialog.show()
         return self.queue_dialog
 

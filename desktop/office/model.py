@@ -39,7 +39,11 @@ KEYS = [key for key, _ in COLUMNS]
 SEAL_TEXT = {"verified": N_("✔ 一致"), "mismatch": N_("✖ 不一致"), "none": N_("无打包文件"), "unchecked": N_("未核验")}
 # (key, label) of the state filter
 STATES: tuple[tuple[str, str], ...] = (
-    ("all", N_("全部")), ("issues", N_("有问题的")), ("final", N_("已定稿")), ("not_final", N_("未定稿")))
+    ("all", N_("全部")),
+    ("issues", N_("有问题的")),
+    ("final", N_("已定稿")),
+    ("not_final", N_("未定稿")),
+)
 
 
 def has_issues(row: Any) -> bool:

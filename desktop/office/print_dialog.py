@@ -42,7 +42,11 @@ def print_all_job(queue: print_queue.Plan, pack: Pack, printer):
         dpi = min(PRINT_DPI, max(150, printer.resolution()))
         painter = QPainter()
         if not painter.begin(printer):
-            raise UserError("print.start", "无法启动打印机，请检查打印机设置。", "The printer could not be started; check its settings.")
+            raise UserError(
+                "print.start",
+                "无法启动打印机，请检查打印机设置。",
+                "The printer could not be started; check its settings.",
+            )
         sent, total = 0, queue.pages()
         try:
             for entry in queue.entries:
@@ -67,8 +71,9 @@ def print_all_job(queue: print_queue.Plan, pack: Pack, printer):
 class PrintQueueDialog(QDialog):
     """Not modal: the desk stays usable while the queue is counted or printed."""
 
-    def __init__(self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None, *,
-                 flagged: list[str] = ()) -> None:
+    def __init__(
+        self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None, *, flagged: list[str] = ()
+    ) -> None:
         """``flagged``: names of queued files the desk shows with an error or a cross-check
         problem (a final draft can still share its leader with another), said before printing."""
         super().__init__(parent)
@@ -81,7 +86,9 @@ class PrintQueueDialog(QDialog):
         self.written: list[Path] = []
         self.sent = 0
         column = QVBoxLayout(self)
-        intro = QLabel(tr("按表格中的顺序打印。每份申请打印 {n} 套纸质材料，每套前附报送清单。").format(n=len(pack.copies)))
+        intro = QLabel(
+            tr("按表格中的顺序打印。每份申请打印 {n} 套纸质材料，每套前附报送清单。").format(n=len(pack.copies))
+        )
         intro.setWordWrap(True)
         column.addWidget(intro)
         self.list = QListWidget()
@@ -115,7 +122,9 @@ class PrintQueueDialog(QDialog):
         self.skipped.setStyleSheet(f"color: {SEVERITY_COLOURS['warning']}")
         self.skipped.hide()
         column.addWidget(self.skipped)
-        self.flagged = QLabel(tr("注意：这些申请在表格中有错误或跨申请问题：{files}").format(files=tr("、").join(flagged)))
+        self.flagged = QLabel(
+            tr("注意：这些申请在表格中有错误或跨申请问题：{files}").format(files=tr("、").join(flagged))
+        )
         self.flagged.setObjectName("print_queue.flagged")
         self.flagged.setWordWrap(True)
         self.flagged.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
@@ -158,8 +167,12 @@ class PrintQueueDialog(QDialog):
         paths, pack, lang, attachments = self.paths, self.pack, self.lang, self.include_attachments.isChecked()
         self.plan = None
         self.estimate.setText(tr("正在计算页数…"))
-        return self._start(lambda progress, cancel: print_queue.plan(
-            paths, pack, include_attachments=attachments, lang=lang, progress=progress, cancel=cancel), self._planned)
+        return self._start(
+            lambda progress, cancel: print_queue.plan(
+                paths, pack, include_attachments=attachments, lang=lang, progress=progress, cancel=cancel
+            ),
+            self._planned,
+        )
 
     def _planned(self, plan: print_queue.Plan) -> None:
         self.plan = plan
@@ -176,9 +189,13 @@ class PrintQueueDialog(QDialog):
         for row, path in enumerate(self.paths):
             item = self.list.item(row)
             entry = next((e for e in self.plan.entries if e.path == path), None)
-            item.setText(tr("{number}. {project}（{file}，{pages} 页）").format(
-                number=row + 1, project=entry.project, file=path.name, pages=entry.pages) if entry
-                else tr("{number}. {file}（不打印）").format(number=row + 1, file=path.name))
+            item.setText(
+                tr("{number}. {project}（{file}，{pages} 页）").format(
+                    number=row + 1, project=entry.project, file=path.name, pages=entry.pages
+                )
+                if entry
+                else tr("{number}. {file}（不打印）").format(number=row + 1, file=path.name)
+            )
             if path not in printable:
                 item.setForeground(Qt.GlobalColor.darkGray)
 
@@ -204,8 +221,10 @@ class PrintQueueDialog(QDialog):
             return None
         plan, pack = self.plan, self.pack
         self.result.setText(tr("正在保存打印稿…"))
-        return self._start(lambda progress, cancel: print_queue.write_sets(
-            plan, pack, Path(folder), progress=progress, cancel=cancel), self._saved)
+        return self._start(
+            lambda progress, cancel: print_queue.write_sets(plan, pack, Path(folder), progress=progress, cancel=cancel),
+            self._saved,
+        )
 
     def _saved(self, result) -> None:
         self.written, notes = result

@@ -16,8 +16,15 @@ from .attachment_job import AttachmentJob
 
 def fix_labels() -> dict[str, str]:
     """The page tools' names of the preflight fixes (forms.attachments.preflight.FIXES)."""
-    return {"rotate": tr("旋转页面"), "delete": tr("删除该页"), "a4": tr("缩放到 A4"), "dpi150": tr("降到 150 dpi"),
-            "dpi200": tr("降到 200 dpi"), "grey": tr("转为灰度"), "split": tr("拆分为两个附件")}
+    return {
+        "rotate": tr("旋转页面"),
+        "delete": tr("删除该页"),
+        "a4": tr("缩放到 A4"),
+        "dpi150": tr("降到 150 dpi"),
+        "dpi200": tr("降到 200 dpi"),
+        "grey": tr("转为灰度"),
+        "split": tr("拆分为两个附件"),
+    }
 
 
 class FindingsMixin:
@@ -51,12 +58,19 @@ class FindingsMixin:
         fixes = fix_labels()
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for row, finding in enumerate(found):
-            advice = (tr("建议：{fix}").format(fix=fixes.get(finding.fix, finding.fix)) if finding.fix
-                      else tr("建议：重新扫描"))
-            button = (self._fix_button(row, info, finding, fixes[finding.fix])
-                      if plan(finding, info.pages) is not None else None)
-            self.findings.add_row(f"{finding.message(lang_)}\n{advice}", (finding.page, finding.code, finding.fix),
-                                  warning, button)
+            advice = (
+                tr("建议：{fix}").format(fix=fixes.get(finding.fix, finding.fix))
+                if finding.fix
+                else tr("建议：重新扫描")
+            )
+            button = (
+                self._fix_button(row, info, finding, fixes[finding.fix])
+                if plan(finding, info.pages) is not None
+                else None
+            )
+            self.findings.add_row(
+                f"{finding.message(lang_)}\n{advice}", (finding.page, finding.code, finding.fix), warning, button
+            )
 
     def _fix_button(self, row: int, info, finding, label: str) -> QPushButton:
         """One click applies the finding's fix."""
@@ -83,11 +97,14 @@ class FindingsMixin:
             return None
         draft = self.session.draft
         if fix.split_at is not None:
+
             def work(progress, cancel):
                 return draft.split_attachment(attachment_id, fix.split_at, progress=progress, cancel=cancel)
         else:
+
             def work(progress, cancel):
                 return draft.edit_pages(attachment_id, list(fix.ops), progress=progress, cancel=cancel)
+
         self.fix_job = AttachmentJob(self, self.session, self.services, work)
         self.fix_job.ended.connect(self._fix_ended)
         self._fixing_enabled()

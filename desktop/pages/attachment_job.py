@@ -24,8 +24,7 @@ class AttachmentJob(QObject):
     done = Signal(object)
     ended = Signal()
 
-    def __init__(self, owner: QWidget, session: Any, services: Any,
-                 work: Callable[[Callable, Callable], Any]) -> None:
+    def __init__(self, owner: QWidget, session: Any, services: Any, work: Callable[[Callable, Callable], Any]) -> None:
         super().__init__(owner)
         self.session = session
         self.services = services

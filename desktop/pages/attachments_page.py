@@ -119,8 +119,12 @@ class AttachmentsPage(FindingsMixin, QWidget):
         heading.insertWidget(0, title)
         heading.insertSpacing(1, 24)
         layout.addLayout(heading)
-        hint = QLabel(tr("把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），"
-                         "导入时会统一转换为 PDF。拖动列表项可调整顺序。"))
+        hint = QLabel(
+            tr(
+                "把技术合同、到账证明等文件拖到这里，或点击“添加文件”。支持 PDF 和图片（JPEG、PNG、TIFF 等），"
+                "导入时会统一转换为 PDF。拖动列表项可调整顺序。"
+            )
+        )
         hint.setWordWrap(True)
         layout.addWidget(hint)
         # What the checks say about the attachments as a whole: a line per missing required upload.
@@ -246,8 +250,10 @@ class AttachmentsPage(FindingsMixin, QWidget):
         bar = QHBoxLayout()
         self.undo_action = QAction(self)
         self.redo_action = QAction(self)
-        for action, key, keys, redo in ((self.undo_action, "undo", [QKeySequence("Ctrl+Z")], False),
-                                        (self.redo_action, "redo", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], True)):
+        for action, key, keys, redo in (
+            (self.undo_action, "undo", [QKeySequence("Ctrl+Z")], False),
+            (self.redo_action, "redo", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], True),
+        ):
             action.setObjectName(f"attachments.{key}_action")
             action.setShortcuts(keys)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -295,12 +301,17 @@ class AttachmentsPage(FindingsMixin, QWidget):
         for number, info in enumerate(self.session.attachments(), start=1):
             if info.damaged:
                 text = tr("{n}. {title}\n已损坏，无法使用：请移除或替换 · {name}").format(
-                    n=number, title=info.title, name=info.original_name)
+                    n=number, title=info.title, name=info.original_name
+                )
                 icon = damaged_icon
             else:
                 text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
-                    n=number, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
-                    name=info.original_name)
+                    n=number,
+                    title=info.title,
+                    kind=labels.get(info.kind, info.kind),
+                    pages=info.pages,
+                    name=info.original_name,
+                )
                 found = self._findings_of(info)
                 if found:
                     text += tr("\n预检：{count} 项问题").format(count=len(found))
@@ -331,8 +342,14 @@ class AttachmentsPage(FindingsMixin, QWidget):
     def _select(self, row: int) -> None:
         info = self._info(self._current_id())
         has = info is not None
-        for widget in (self.kind_combo, self.title_edit, self.up_button, self.down_button, self.remove_button,
-                       self.replace_button):
+        for widget in (
+            self.kind_combo,
+            self.title_edit,
+            self.up_button,
+            self.down_button,
+            self.remove_button,
+            self.replace_button,
+        ):
             widget.setEnabled(has and self.session.editable)
         # The details edit the selected item, so they carry its contract path.
         self.kind_combo.setObjectName(f"attachments.{row}.kind" if has else "attachments.kind")
@@ -345,16 +362,24 @@ class AttachmentsPage(FindingsMixin, QWidget):
             self.info.setText(tr("此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。"))
             self.info.setStyleSheet("color: #b00020")
         else:
-            self.info.setText(tr("原文件：{name}（{fmt}），{pages} 页").format(
-                name=info.original_name, fmt=info.source_format, pages=info.pages) if has else "")
+            self.info.setText(
+                tr("原文件：{name}（{fmt}），{pages} 页").format(
+                    name=info.original_name, fmt=info.source_format, pages=info.pages
+                )
+                if has
+                else ""
+            )
             self.info.setStyleSheet("")
         for key, button in self.kind_buttons.items():
             button.setChecked(has and info.kind == key)
         how = self.inferred.get(info.id) if has else None
-        notes = {"name": tr("类型是按文件名自动识别的；不对请点击下面的按钮更改。"),
-                 "text": tr("类型是按首页文字自动识别的；不对请点击下面的按钮更改。"),
-                 "none": tr("没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。").format(
-                     kind=kind_labels(self.session.pack).get("other", ""))}
+        notes = {
+            "name": tr("类型是按文件名自动识别的；不对请点击下面的按钮更改。"),
+            "text": tr("类型是按首页文字自动识别的；不对请点击下面的按钮更改。"),
+            "none": tr("没能识别类型，暂定为“{kind}”；请点击下面的按钮选择。").format(
+                kind=kind_labels(self.session.pack).get("other", "")
+            ),
+        }
         self.kind_note.setText(notes.get(how, ""))
         self.kind_note.setVisible(bool(how))
         self._show_findings(info if has and not info.damaged else None)
@@ -386,8 +411,12 @@ class AttachmentsPage(FindingsMixin, QWidget):
             if info is None or info.damaged:
                 continue
             text = tr("{n}. {title}\n{kind} · {pages} 页 · {name}").format(
-                n=row + 1, title=info.title, kind=labels.get(info.kind, info.kind), pages=info.pages,
-                name=info.original_name)
+                n=row + 1,
+                title=info.title,
+                kind=labels.get(info.kind, info.kind),
+                pages=info.pages,
+                name=info.original_name,
+            )
             found = self._findings_of(info)
             if found:
                 text += tr("\n预检：{count} 项问题").format(count=len(found))
@@ -417,7 +446,8 @@ class AttachmentsPage(FindingsMixin, QWidget):
     def _remove(self) -> None:
         info = self._info(self._current_id())
         if info is not None and self.services.prompter.confirm(
-                tr("移除附件"), tr("从申请中移除“{title}”？").format(title=info.title)):
+            tr("移除附件"), tr("从申请中移除“{title}”？").format(title=info.title)
+        ):
             self.session.remove_attachment(info.id)
 
     # -- intake ---------------------------------------------------------------------------
@@ -443,8 +473,9 @@ class AttachmentsPage(FindingsMixin, QWidget):
             event.acceptProposedAction()
             self.import_files(files)
 
-    def import_files(self, paths: list[Path], meta: dict[Path, tuple[str, str]] | None = None,
-                     replace: int | None = None) -> workers.Job | None:
+    def import_files(
+        self, paths: list[Path], meta: dict[Path, tuple[str, str]] | None = None, replace: int | None = None
+    ) -> workers.Job | None:
         """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import);
         ``replace``: the one file takes the place of that attachment."""
         if self.job is not None or not self.session.editable:
@@ -473,8 +504,12 @@ class AttachmentsPage(FindingsMixin, QWidget):
                 if cancel():
                     break
                 try:
-                    result = normalise(path, path.name, cancel=cancel,
-                                       progress=lambda d, t, n=number: progress(n * 100 + 90 * d // max(t, 1), len(paths) * 100))
+                    result = normalise(
+                        path,
+                        path.name,
+                        cancel=cancel,
+                        progress=lambda d, t, n=number: progress(n * 100 + 90 * d // max(t, 1), len(paths) * 100),
+                    )
                 except UserError as exc:
                     if cancel():
                         break
@@ -487,8 +522,16 @@ class AttachmentsPage(FindingsMixin, QWidget):
                         break
                     examination = exc
                 text = examination.text if not isinstance(examination, UserError) else ""
-                done.append((path, result, thumbnail(result.pdf), hashlib.sha256(result.pdf).hexdigest(),
-                             examination, infer_kind(pack, path.name, text)))
+                done.append(
+                    (
+                        path,
+                        result,
+                        thumbnail(result.pdf),
+                        hashlib.sha256(result.pdf).hexdigest(),
+                        examination,
+                        infer_kind(pack, path.name, text),
+                    )
+                )
                 progress((number + 1) * 100, len(paths) * 100)
             return done, refused, examine_stored_items(unexamined, cancel)
 
@@ -538,8 +581,9 @@ class AttachmentsPage(FindingsMixin, QWidget):
                 continue
             if image is not None:  # before the list shows it: it is not drawn twice
                 self.thumbs[digest] = QPixmap.fromImage(image)
-            attachment_id = self.session.add_attachment(result, kind=kind, title=title, pdf_sha256=digest,
-                                                        **self._duplicate_check(digest, examination))
+            attachment_id = self.session.add_attachment(
+                result, kind=kind, title=title, pdf_sha256=digest, **self._duplicate_check(digest, examination)
+            )
             if attachment_id is not None and not given and not chosen:
                 self.inferred[attachment_id] = guess.source
         if done:
@@ -547,7 +591,12 @@ class AttachmentsPage(FindingsMixin, QWidget):
             self.list.setCurrentRow(self.list.count() - 1)
         if refused:
             lang = self.session.lang
-            self.services.prompter.error(tr("有文件未能导入"), "\n\n".join(tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused))
+            self.services.prompter.error(
+                tr("有文件未能导入"),
+                "\n\n".join(
+                    tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused
+                ),
+            )
 
     def _duplicate(self, examination) -> UserError | None:
         from forms.attachments.preflight import Examination
@@ -571,8 +620,11 @@ class AttachmentsPage(FindingsMixin, QWidget):
             return {}
         keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
         record = encode(digest, examination)
-        return {"content_key": examination.key, "known_keys": keys,
-                "entries": {entry_key(digest): record} if record else None}
+        return {
+            "content_key": examination.key,
+            "known_keys": keys,
+            "entries": {entry_key(digest): record} if record else None,
+        }
 
     def _failed(self, exc) -> None:
         text = user_text(exc, self.session.lang, logged=True)  # the worker logged it

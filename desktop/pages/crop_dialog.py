@@ -27,7 +27,7 @@ def render_page(pdf: bytes, index: int) -> tuple[QImage, float] | None:
             return None
         scale = min(VIEW.width() / size.width(), VIEW.height() / size.height())
         image = doc.render(index, QSize(round(size.width() * scale), round(size.height() * scale)))
-        return (None if image.isNull() else (image, scale))
+        return None if image.isNull() else (image, scale)
 
 
 class PageCanvas(QLabel):

@@ -62,8 +62,9 @@ class FieldPage(QWidget):
         if category is not None and step.key == session.pack.steps[0].key:
             # The category is chosen on the start page; the first step says which one this is
             # (a label without a buddy shows "&" as it is: no literal()).
-            shown = QLabel(tr("附件{annex}：{subtitle}").format(
-                annex=category.annex, subtitle=category.subtitle.get(lang)))
+            shown = QLabel(
+                tr("附件{annex}：{subtitle}").format(annex=category.annex, subtitle=category.subtitle.get(lang))
+            )
             shown.setObjectName("category")
             shown.setAccessibleName(tr("申报类别"))
             form.addRow(QLabel(tr("申报类别")), shown)
@@ -77,8 +78,9 @@ class FieldPage(QWidget):
                     self._add_table(form, table)
                 continue
             statement = declarations.get(pattern)
-            binding = make_binding(pattern, spec, session.pack, lang, session.category,
-                                   check_text=tr("确认属实") if statement else "")
+            binding = make_binding(
+                pattern, spec, session.pack, lang, session.category, check_text=tr("确认属实") if statement else ""
+            )
             box = QWidget()
             cell = QVBoxLayout(box)
             cell.setContentsMargins(0, 0, 0, 0)
@@ -160,7 +162,9 @@ class FieldPage(QWidget):
             text = self.session.get(path) or ""
             count = count_chars(str(text), limit.counting)
             rule = tr("不计空白字符") if limit.counting == "non_whitespace" else tr("含空白字符")
-            counter.setText(tr("已输入 {count} / {limit} 字（{rule}）").format(count=count, limit=limit.max_chars, rule=rule))
+            counter.setText(
+                tr("已输入 {count} / {limit} 字（{rule}）").format(count=count, limit=limit.max_chars, rule=rule)
+            )
             over = count > limit.max_chars
             colour = SEVERITY_COLOURS[limit.severity] if over else SEVERITY_COLOURS["quiet"]
             counter.setStyleSheet(f"color: {colour}")
@@ -191,8 +195,11 @@ class FieldPage(QWidget):
             editor.show_issues()
             shown.add(table)
             shown.update(editor.bindings)
-        rest = [i for i in session.issues if i.field not in shown and not session.is_quiet(i)
-                and self.step_map.step_of(i.field) == self.key]
+        rest = [
+            i
+            for i in session.issues
+            if i.field not in shown and not session.is_quiet(i) and self.step_map.step_of(i.field) == self.key
+        ]
         self.page_message.show_lines([(i.severity, i.message) for i in rest])
         self._update_counters()
         self._update_defaults()

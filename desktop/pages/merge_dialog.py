@@ -71,13 +71,14 @@ def attachment_key(row: Any) -> str:
 
 class MergeDialog(QDialog):
     """Signals:
-        merge_requested(dict): choices (field path or ``attachment:<sha256>`` → "theirs"/"ours")
+    merge_requested(dict): choices (field path or ``attachment:<sha256>`` → "theirs"/"ours")
     """
 
     merge_requested = Signal(dict)
 
-    def __init__(self, diff: Any, returned_name: str, parent: QWidget | None = None, label_of=None,
-                 in_role=None) -> None:
+    def __init__(
+        self, diff: Any, returned_name: str, parent: QWidget | None = None, label_of=None, in_role=None
+    ) -> None:
         """``label_of(path)``: the field's label in the UI language; ``in_role(path_or_kinds)``:
         whether the returned copy's role fills it (a change outside the role is not taken unless
         the user ticks it)."""
@@ -90,8 +91,12 @@ class MergeDialog(QDialog):
         column = QVBoxLayout(self)
         conflicts = sum(1 for f in diff.fields if f.conflict) + sum(1 for a in diff.attachments if a.conflict)
         rows = len(diff.fields) + len(diff.attachments)
-        summary = QLabel(tr("“{name}”与您的草稿有 {rows} 处不同，其中 {conflicts} 处冲突（交出后双方都改过，红色）。"
-                            "勾选的行采用对方的内容，不勾选的保留我方。").format(name=returned_name, rows=rows, conflicts=conflicts))
+        summary = QLabel(
+            tr(
+                "“{name}”与您的草稿有 {rows} 处不同，其中 {conflicts} 处冲突（交出后双方都改过，红色）。"
+                "勾选的行采用对方的内容，不勾选的保留我方。"
+            ).format(name=returned_name, rows=rows, conflicts=conflicts)
+        )
         summary.setObjectName("merge.summary")
         summary.setWordWrap(True)
         column.addWidget(summary)
@@ -113,16 +118,29 @@ class MergeDialog(QDialog):
         # Conflicts first: they are what the user must decide.
         for field in sorted(diff.fields, key=lambda f: not f.conflict):
             label = (label_of(field.path) if label_of else None) or _text(field.label) or field.path
-            self._add_row(row, field.path, label, show_value(field.ours), show_value(field.theirs),
-                          field.conflict, base=show_value(field.base) if field.conflict else None,
-                          theirs_changed=_theirs_changed(field) and (in_role is None or in_role(field.path)))
+            self._add_row(
+                row,
+                field.path,
+                label,
+                show_value(field.ours),
+                show_value(field.theirs),
+                field.conflict,
+                base=show_value(field.base) if field.conflict else None,
+                theirs_changed=_theirs_changed(field) and (in_role is None or in_role(field.path)),
+            )
             row += 1
         for attachment in sorted(diff.attachments, key=lambda a: not a.conflict):
             change = tr(CHANGES.get(attachment.change, attachment.change))
             kinds = [a.kind for a in (attachment.ours, attachment.theirs) if a is not None]
-            self._add_row(row, attachment_key(attachment), tr("附件（{change}）").format(change=change),
-                          show_attachment(attachment.ours), show_attachment(attachment.theirs), attachment.conflict,
-                          theirs_changed=_theirs_changed(attachment) and (in_role is None or in_role(kinds)))
+            self._add_row(
+                row,
+                attachment_key(attachment),
+                tr("附件（{change}）").format(change=change),
+                show_attachment(attachment.ours),
+                show_attachment(attachment.theirs),
+                attachment.conflict,
+                theirs_changed=_theirs_changed(attachment) and (in_role is None or in_role(kinds)),
+            )
             row += 1
         self.table.resizeRowsToContents()
         column.addWidget(self.table, 1)
@@ -148,8 +166,17 @@ class MergeDialog(QDialog):
         buttons.addWidget(cancel)
         column.addLayout(buttons)
 
-    def _add_row(self, row: int, key: str, label: str, ours: str, theirs: str, conflict: bool,
-                 base: str | None = None, theirs_changed: bool = True) -> None:
+    def _add_row(
+        self,
+        row: int,
+        key: str,
+        label: str,
+        ours: str,
+        theirs: str,
+        conflict: bool,
+        base: str | None = None,
+        theirs_changed: bool = True,
+    ) -> None:
         take = QTableWidgetItem()
         take.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         # A change made only on their side is what the hand-off was for: taken unless unticked.
@@ -186,8 +213,10 @@ class MergeDialog(QDialog):
             self.set_take(key, theirs)
 
     def choices(self) -> dict[str, str]:
-        return {key: "theirs" if self.table.item(row, TAKE).checkState() == Qt.CheckState.Checked else "ours"
-                for row, key in enumerate(self.keys)}
+        return {
+            key: "theirs" if self.table.item(row, TAKE).checkState() == Qt.CheckState.Checked else "ours"
+            for row, key in enumerate(self.keys)
+        }
 
     def _merge(self) -> None:
         self.merge_requested.emit(self.choices())

@@ -53,8 +53,19 @@ def upload_files_job(data, attachments, pack, final: bool, folder: Path, inputs:
 
         notes: list = []
         over: list = []
-        files = upload_files(data, attachments, pack, folder, inputs=list(inputs), notes=notes, final=final,
-                             fix=fix, over=over, progress=progress, cancel=cancel)
+        files = upload_files(
+            data,
+            attachments,
+            pack,
+            folder,
+            inputs=list(inputs),
+            notes=notes,
+            final=final,
+            fix=fix,
+            over=over,
+            progress=progress,
+            cancel=cancel,
+        )
         return files, notes, over
 
     return run
@@ -141,8 +152,11 @@ class OutputPage(QWidget):
         self.include_attachments.setObjectName("output.print_attachments")
         side.addWidget(self.include_attachments)
         copies = session.pack.copies
-        copies_note = QLabel(tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
-            n=len(copies), recipients=tr("、").join(c.en if session.lang == "en" else c.zh for c in copies)))
+        copies_note = QLabel(
+            tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
+                n=len(copies), recipients=tr("、").join(c.en if session.lang == "en" else c.zh for c in copies)
+            )
+        )
         copies_note.setWordWrap(True)
         copies_note.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
         side.addWidget(copies_note)
@@ -167,7 +181,10 @@ class OutputPage(QWidget):
     def _show_state(self) -> None:
         errors = len(self.session.errors())
         if errors:
-            text, colour = tr("还有 {n} 个错误（见“检查”页）：材料可以预览和保存，但提交前须改正并定稿。").format(n=errors), "error"
+            text, colour = (
+                tr("还有 {n} 个错误（见“检查”页）：材料可以预览和保存，但提交前须改正并定稿。").format(n=errors),
+                "error",
+            )
         elif not self.session.final:
             text, colour = tr("没有错误。提交前请在“检查”页定稿。"), "warning"
         else:
@@ -234,7 +251,9 @@ class OutputPage(QWidget):
         if inputs is None:
             return None
         stamp = self._stamp()
-        job = self._start(package_job(*inputs), lambda result: self._show_preview(result, stamp), tr("正在生成申报材料…"))
+        job = self._start(
+            package_job(*inputs), lambda result: self._show_preview(result, stamp), tr("正在生成申报材料…")
+        )
         return job
 
     def _show_preview(self, result, stamp) -> None:
@@ -245,7 +264,9 @@ class OutputPage(QWidget):
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
         notes = "\n".join(note_text(n, self.session.lang) for n in result.notes)
-        self.result_label.setText(tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else ""))
+        self.result_label.setText(
+            tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else "")
+        )
 
     def save_package(self) -> workers.Job | None:
         path = self.services.prompter.save_file(tr("保存申报材料 PDF"), self._suggest(tr("申报材料")), PDF_FILTER)
@@ -303,7 +324,9 @@ class OutputPage(QWidget):
         self.result_label.setText(tr("已发送到打印机：{pages} 页。").format(pages=pages))
 
     def export_json(self) -> None:
-        path = self.services.prompter.save_file(tr("导出 JSON"), self._suggest("application", ".json", pages=False), "JSON (*.json)")
+        path = self.services.prompter.save_file(
+            tr("导出 JSON"), self._suggest("application", ".json", pages=False), "JSON (*.json)"
+        )
         if path is None:
             return
         from forms.transfer import export_json
@@ -318,7 +341,9 @@ class OutputPage(QWidget):
         except UserError as exc:
             self._failed(exc)
             return
-        self.result_label.setText("\n".join([tr("已导出：{path}").format(path=path), *note_lines(notes, self.session.lang)]))
+        self.result_label.setText(
+            "\n".join([tr("已导出：{path}").format(path=path), *note_lines(notes, self.session.lang)])
+        )
 
     def save_upload_files(self) -> workers.Job | None:
         folder = self.services.prompter.choose_folder(tr("选择保存上传文件的文件夹"), self.session.path.parent)
@@ -337,13 +362,16 @@ class OutputPage(QWidget):
         inputs = self._inputs()
         if inputs is None:
             return None
-        job = self._start(upload_files_job(*inputs, folder, self._sources(), fix),
-                          lambda outcome: self._uploaded(folder, outcome),
-                          tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"))
+        job = self._start(
+            upload_files_job(*inputs, folder, self._sources(), fix),
+            lambda outcome: self._uploaded(folder, outcome),
+            tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"),
+        )
         if job is None:
             return None
-        self.progress = QProgressDialog(tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"),
-                                        tr("取消"), 0, 0, self)
+        self.progress = QProgressDialog(
+            tr("正在应用修正并保存上传文件…") if fix else tr("正在生成上传文件…"), tr("取消"), 0, 0, self
+        )
         self.progress.setWindowTitle(tr("上传文件"))
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(PROGRESS_AFTER_MS)
@@ -368,9 +396,14 @@ class OutputPage(QWidget):
         self.upload_folder, self.upload_over = folder, list(over)
         names = [Path(str(f)).name for f in (files or [])]
         lang = self.session.lang
-        self.result_label.setText("\n".join([
-            tr("上传文件已保存到 {folder}：").format(folder=folder) + (tr("、").join(names) or tr("（无）")),
-            *note_lines(notes, lang)]))
+        self.result_label.setText(
+            "\n".join(
+                [
+                    tr("上传文件已保存到 {folder}：").format(folder=folder) + (tr("、").join(names) or tr("（无）")),
+                    *note_lines(notes, lang),
+                ]
+            )
+        )
         # each slot over its limit: its name, size and the fix (SlotOver.plain: no command-line hints),
         # right above the button that applies it
         self.upload_over_label.setText("\n".join(slot.plain[1] if lang == "en" else slot.plain[0] for slot in over))

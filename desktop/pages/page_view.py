@@ -134,8 +134,16 @@ class PageView(QDialog):
             ("dpi150", tr("降至 150 dpi"), lambda: self._run([page_ops.downsample(150)])),
             ("dpi200", tr("降至 200 dpi"), lambda: self._run([page_ops.downsample(200)])),
             ("grey", tr("转为灰度"), lambda: self._run([page_ops.grey()])),
-            ("straighten_left", tr("逆时针校正 1°"), lambda: self._each([page_ops.straighten(p, 1) for p in self.selected()])),
-            ("straighten_right", tr("顺时针校正 1°"), lambda: self._each([page_ops.straighten(p, -1) for p in self.selected()])),
+            (
+                "straighten_left",
+                tr("逆时针校正 1°"),
+                lambda: self._each([page_ops.straighten(p, 1) for p in self.selected()]),
+            ),
+            (
+                "straighten_right",
+                tr("顺时针校正 1°"),
+                lambda: self._each([page_ops.straighten(p, -1) for p in self.selected()]),
+            ),
             ("crop", tr("裁剪所选页…"), self.crop),
             ("undo", tr("撤销"), self.undo),
             ("redo", tr("重做"), self.redo),
@@ -236,7 +244,9 @@ class PageView(QDialog):
         if info is None or not chosen:
             return
         if len(chosen) == info.pages:
-            self.services.prompter.error(tr("不能删除全部页面"), tr("附件至少要保留一页；要去掉整个附件，请在附件列表中移除它。"))
+            self.services.prompter.error(
+                tr("不能删除全部页面"), tr("附件至少要保留一页；要去掉整个附件，请在附件列表中移除它。")
+            )
             return
         self._run([page_ops.delete(info.pages, *chosen)])
 
@@ -259,12 +269,18 @@ class PageView(QDialog):
     def _split(self) -> None:
         chosen = self.selected()
         if len(chosen) == 1:
-            self._start(lambda progress, cancel: self.session.draft.split_attachment(
-                self.attachment_id, chosen[0], progress=progress, cancel=cancel))
+            self._start(
+                lambda progress, cancel: self.session.draft.split_attachment(
+                    self.attachment_id, chosen[0], progress=progress, cancel=cancel
+                )
+            )
 
     def _run(self, ops: list[dict]) -> None:
-        self._start(lambda progress, cancel: self.session.draft.edit_pages(
-            self.attachment_id, ops, progress=progress, cancel=cancel))
+        self._start(
+            lambda progress, cancel: self.session.draft.edit_pages(
+                self.attachment_id, ops, progress=progress, cancel=cancel
+            )
+        )
 
     def _start(self, work) -> None:
         if self.job is not None or self.session.page_job is not None or not self.session.editable:
@@ -290,7 +306,9 @@ class PageView(QDialog):
         action = self.session.undo_attachments(redo=redo)
         if action is not None:
             self.changed.emit()
-            self.info.setText((tr("已重做：{action}") if redo else tr("已撤销：{action}")).format(action=action_label(action)))
+            self.info.setText(
+                (tr("已重做：{action}") if redo else tr("已撤销：{action}")).format(action=action_label(action))
+            )
 
 
 ACTION_LABELS = {

@@ -35,7 +35,9 @@ from ..widgets.editors import SEVERITY_COLOURS
 from ..widgets.scrolling import scrolled_column
 from .field_page import page_title
 
-UPLOAD_FOLDER = "upload"  # "<draft name>-upload" beside the draft unless the user chose another (one name in both languages)
+UPLOAD_FOLDER = (
+    "upload"  # "<draft name>-upload" beside the draft unless the user chose another (one name in both languages)
+)
 
 
 def digest(value: str) -> str:
@@ -70,8 +72,11 @@ class PortalPage(QWidget):
 
         column = scrolled_column(self)
         column.addWidget(page_title(tr("网上填报")))
-        intro = QLabel(tr("技联在线（{url}）按下面的顺序填写申报书：点“复制”后粘贴到网站的对应栏目，复制过的会打勾。")
-                       .format(url=session.pack.portal_url))
+        intro = QLabel(
+            tr("技联在线（{url}）按下面的顺序填写申报书：点“复制”后粘贴到网站的对应栏目，复制过的会打勾。").format(
+                url=session.pack.portal_url
+            )
+        )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         column.addWidget(intro)
@@ -229,6 +234,7 @@ class PortalPage(QWidget):
             self._slots_failed(exc)
             return None
         lang, inputs, stamp = self.session.lang, [self.session.path], self._stamp()
+
         def run(progress, cancel):
             return plan_slots(data, attachments, pack, folder, final=final, inputs=inputs, lang=lang)
 
@@ -265,12 +271,15 @@ class PortalPage(QWidget):
             self.slots_status.setText(tr("每个上传栏目一个 PDF，均在大小限制以内。"))
             self.slots_status.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
         for row, slot in enumerate(slots):
-            name = QLabel(f"{slot.label}（{slot.file}）" if self.session.lang != "en" else f"{slot.label} ({slot.file})")
+            name = QLabel(
+                f"{slot.label}（{slot.file}）" if self.session.lang != "en" else f"{slot.label} ({slot.file})"
+            )
             if slot.size is None:
                 text, colour = tr("没有附件"), "quiet"
             else:
-                text = tr("{n} 个附件，{size} / 限 {limit}").format(n=slot.attachments, size=size_text(slot.size),
-                                                               limit=size_text(slot.limit))
+                text = tr("{n} 个附件，{size} / 限 {limit}").format(
+                    n=slot.attachments, size=size_text(slot.size), limit=size_text(slot.limit)
+                )
                 colour = "error" if slot.over else "quiet"
                 if slot.over:
                     text += "\n" + slot.note

@@ -64,7 +64,8 @@ class ReviewPage(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tree.currentItemChanged.connect(
-            lambda item, _old: self.detail.setText(item.text(3) if item is not None else ""))
+            lambda item, _old: self.detail.setText(item.text(3) if item is not None else "")
+        )
         layout.addWidget(self.detail)
         row = QHBoxLayout()
         self.final_label = QLabel()
@@ -85,16 +86,20 @@ class ReviewPage(QWidget):
         self.tree.clear()
         self.detail.clear()
         style = self.style()
-        icons = {"error": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
-                 "warning": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)}
+        icons = {
+            "error": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+            "warning": style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+        }
         for issue in issues:
             step = self.step_map.step_of(issue.field)
-            item = QTreeWidgetItem([
-                tr("错误") if issue.severity == "error" else tr("警告"),
-                self.step_titles.get(step, ""),
-                self._field_label(issue.field),
-                issue.message,
-            ])
+            item = QTreeWidgetItem(
+                [
+                    tr("错误") if issue.severity == "error" else tr("警告"),
+                    self.step_titles.get(step, ""),
+                    self._field_label(issue.field),
+                    issue.message,
+                ]
+            )
             item.setIcon(0, icons[issue.severity])
             item.setForeground(0, _brush(SEVERITY_COLOURS[issue.severity]))
             item.setData(0, Qt.ItemDataRole.UserRole, issue.field)
@@ -105,8 +110,11 @@ class ReviewPage(QWidget):
         if not issues:
             self.summary.setText(tr("没有发现问题，可以定稿。"))
         else:
-            self.summary.setText(tr("{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。")
-                                 .format(errors=errors, warnings=warnings))
+            self.summary.setText(
+                tr(
+                    "{errors} 个错误，{warnings} 个警告。错误须全部改正后才能定稿；警告不影响定稿。点击一项可转到该字段。"
+                ).format(errors=errors, warnings=warnings)
+            )
         self.final_label.setStyleSheet("")
         self.final_button.setText(tr("定稿(&F)"))
         if session.final:
@@ -114,7 +122,9 @@ class ReviewPage(QWidget):
             self.final_label.setText(tr("已定稿。要修改，请点击窗口顶部的“解除定稿”。"))
             self.final_button.setEnabled(False)
         else:
-            self.final_label.setText(tr("尚未定稿。") if not errors else tr("还有 {n} 个错误，暂不能定稿。").format(n=errors))
+            self.final_label.setText(
+                tr("尚未定稿。") if not errors else tr("还有 {n} 个错误，暂不能定稿。").format(n=errors)
+            )
             self.final_button.setEnabled(errors == 0 and session.editable)
 
     def _order(self, field: str) -> int:

@@ -53,9 +53,15 @@ class StartPage(QWidget):
         self.setObjectName("start")
         layout = scrolled_column(self)
         layout.addWidget(page_title(tr("产学研申报助手")))
-        intro = QLabel(pack.title.get(lang) + "\n" + tr("网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}").format(
-            opens=pack.filing.opens.isoformat(), closes=pack.filing.closes.isoformat(),
-            paper=pack.filing.paper_deadline.isoformat()))
+        intro = QLabel(
+            pack.title.get(lang)
+            + "\n"
+            + tr("网上申报：{opens} 至 {closes}；纸质材料报送截止：{paper}").format(
+                opens=pack.filing.opens.isoformat(),
+                closes=pack.filing.closes.isoformat(),
+                paper=pack.filing.paper_deadline.isoformat(),
+            )
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
@@ -65,7 +71,11 @@ class StartPage(QWidget):
         new_layout = QVBoxLayout(new_box)
         self.category_group = QButtonGroup(self)
         for index, category in enumerate(pack.categories):
-            radio = QRadioButton(tr("附件{annex}：{subtitle}").format(annex=category.annex, subtitle=literal(category.subtitle.get(lang))))
+            radio = QRadioButton(
+                tr("附件{annex}：{subtitle}").format(
+                    annex=category.annex, subtitle=literal(category.subtitle.get(lang))
+                )
+            )
             radio.setObjectName(f"category.{category.id}")
             radio.setProperty("category", category.id)
             radio.setAccessibleDescription(category.blurb.get(lang))
@@ -110,7 +120,9 @@ class StartPage(QWidget):
         self.recent_list = QListWidget()
         self.recent_list.setObjectName("start.recent")
         self.recent_list.setAccessibleName(tr("最近的草稿"))
-        self.recent_list.itemActivated.connect(lambda item: self.recent_requested.emit(Path(item.data(Qt.ItemDataRole.UserRole))))
+        self.recent_list.itemActivated.connect(
+            lambda item: self.recent_requested.emit(Path(item.data(Qt.ItemDataRole.UserRole)))
+        )
         recent_layout.addWidget(self.recent_list)
         self.recent_list.setMinimumHeight(160)
         side.addWidget(recent_box)

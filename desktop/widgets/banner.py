@@ -42,16 +42,23 @@ class Banner(QFrame):
         self.close_button.setAccessibleName(tr("关闭提示"))
         self.close_button.setToolTip(tr("关闭提示"))
 
-    def show_message(self, text: str, severity: str = "info", closable: bool = True,
-                     action: tuple[str, Callable[[], object]] | None = None) -> None:
+    def show_message(
+        self,
+        text: str,
+        severity: str = "info",
+        closable: bool = True,
+        action: tuple[str, Callable[[], object]] | None = None,
+    ) -> None:
         """``action``: (button text, what it does), e.g. try editing a read-only draft again."""
         self._action = action[1] if action else None
         self.action_button.setText(action[0] if action else "")
         self.action_button.setVisible(action is not None)
         background, foreground = COLOURS.get(severity, COLOURS["info"])
         self.severity = severity
-        self.setStyleSheet(f"#banner {{ background: {background}; border-bottom: 1px solid {foreground}; }}"
-                           f"#banner QLabel {{ color: {foreground}; }}")
+        self.setStyleSheet(
+            f"#banner {{ background: {background}; border-bottom: 1px solid {foreground}; }}"
+            f"#banner QLabel {{ color: {foreground}; }}"
+        )
         self.label.setText(text)
         self.setAccessibleName(text)
         self.close_button.setVisible(closable)

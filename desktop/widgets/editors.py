@@ -91,7 +91,9 @@ class _LeaveFilter(QObject):
 
 
 class LineBinding(Binding):
-    def __init__(self, path: str, spec: FieldSpec, container: QWidget | None = None, edit: QLineEdit | None = None) -> None:
+    def __init__(
+        self, path: str, spec: FieldSpec, container: QWidget | None = None, edit: QLineEdit | None = None
+    ) -> None:
         edit = edit or QLineEdit()
         super().__init__(path, spec, edit, container)
         self.edit = edit
@@ -386,8 +388,9 @@ class BoolBinding(Binding):
         return None if self.spec.declaration else False
 
 
-def make_binding(path: str, spec: FieldSpec, pack: Pack, lang: str, category: str | None,
-                 check_text: str = "") -> Binding:
+def make_binding(
+    path: str, spec: FieldSpec, pack: Pack, lang: str, category: str | None, check_text: str = ""
+) -> Binding:
     kind = spec.kind
     if kind == "multiline":
         binding: Binding = TextBinding(path, spec)

@@ -24,7 +24,12 @@ from ..pages.merge_dialog import show_value
 
 WHEN, ROLE, FIELD, CHANGE, NOTE = range(5)
 # What forms records besides a field's change; an action not listed shows as recorded.
-ACTIONS = {"handoff": N_("交出填写"), "merge": N_("合并返回的文件"), "finalise": N_("定稿"), "unfinalise": N_("解除定稿")}
+ACTIONS = {
+    "handoff": N_("交出填写"),
+    "merge": N_("合并返回的文件"),
+    "finalise": N_("定稿"),
+    "unfinalise": N_("解除定稿"),
+}
 
 
 def show_time(at: Any) -> str:
@@ -79,8 +84,13 @@ class HistoryDialog(QDialog):
         for row, entry in enumerate(entries):
             role = roles.role_of(session.pack, entry.role)
             change = f"{show_value(entry.old)} → {show_value(entry.new)}" if entry.path else ""
-            cells = (show_time(entry.at), roles.label(role, session.lang) if role else (entry.role or ""),
-                     field_label(session, entry.path) or action_text(entry.action), change, entry.note or "")
+            cells = (
+                show_time(entry.at),
+                roles.label(role, session.lang) if role else (entry.role or ""),
+                field_label(session, entry.path) or action_text(entry.action),
+                change,
+                entry.note or "",
+            )
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.resizeRowsToContents()

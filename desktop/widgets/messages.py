@@ -13,7 +13,8 @@ from .editors import SEVERITY_COLOURS
 # Qt style sheet for inputs marked by Binding.mark(): the outline says what the message says.
 INPUT_STYLE = "".join(
     f'*[severity="{severity}"] {{ border: 1px solid {colour}; border-radius: 2px; }}'
-    for severity, colour in SEVERITY_COLOURS.items() if severity != "quiet"
+    for severity, colour in SEVERITY_COLOURS.items()
+    if severity != "quiet"
 )
 SEPARATOR = "　"  # between two messages sharing one line
 
@@ -99,7 +100,7 @@ class MessageLabel(QLabel):
 def _shortened(text: str, subject: str) -> str:
     quoted = f"“{subject}”"
     if subject and text.startswith(quoted):
-        return tr("此项{rest}").format(rest=text[len(quoted):].lstrip())
+        return tr("此项{rest}").format(rest=text[len(quoted) :].lstrip())
     return text
 
 

@@ -22,7 +22,9 @@ class TableEditor(QWidget):
 
     rebuilt = Signal()
 
-    def __init__(self, table: str, columns: list[tuple[str, FieldSpec]], session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, table: str, columns: list[tuple[str, FieldSpec]], session, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.table = table
         self.columns = columns
@@ -40,7 +42,9 @@ class TableEditor(QWidget):
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("添加一行(&A)"))
         self.add_button.setObjectName(f"{table}.add")
-        self.add_button.setAccessibleName(tr("添加一行：{table}").format(table=self.spec.en if session.lang == "en" else self.spec.zh))
+        self.add_button.setAccessibleName(
+            tr("添加一行：{table}").format(table=self.spec.en if session.lang == "en" else self.spec.zh)
+        )
         self.add_button.clicked.connect(self.add_row)
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)

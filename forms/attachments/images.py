@@ -43,8 +43,9 @@ def _open(data: bytes, fmt: str):
         return Image.open(io.BytesIO(data), formats=[PILLOW_FORMAT[fmt]])
     except Image.DecompressionBombError as exc:
         found = re.search(r"\((\d+) pixels\)", str(exc))
-        raise Refusal("attach.image_bomb", megapixels=_mp(int(found.group(1))) if found else "?",
-                      limit_mp="?") from None
+        raise Refusal(
+            "attach.image_bomb", megapixels=_mp(int(found.group(1))) if found else "?", limit_mp="?"
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
         raise Refusal("attach.damaged") from None
 
@@ -61,8 +62,7 @@ def _frame_count(im, fmt: str, limits: IntakeLimits) -> int:
             return count
         count += 1
         if count > limits.max_pages:
-            raise Refusal("attach.too_many_pages", pages=f"{limits.max_pages}+",
-                          limit=limits.max_pages)
+            raise Refusal("attach.too_many_pages", pages=f"{limits.max_pages}+", limit=limits.max_pages)
 
 
 def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
@@ -91,8 +91,9 @@ def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
             raise Refusal("attach.zero_pages")
 
 
-def images_to_pdf(data: bytes, fmt: str, limits: IntakeLimits,
-                  progress: Callable[[int, int], None]) -> tuple[list[bytes], list[str]]:
+def images_to_pdf(
+    data: bytes, fmt: str, limits: IntakeLimits, progress: Callable[[int, int], None]
+) -> tuple[list[bytes], list[str]]:
     """One single-page PDF per frame (TIFF: every frame; others: the first), plus notes."""
     from PIL import Image
 
@@ -181,8 +182,13 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
         notes.append("jpeg-passthrough")
         if has_gps(im):
             notes.append("gps-removed")
-        return img2pdf.convert(stripped, layout_fun=_layout(dpi), nodate=True, first_frame_only=True,
-                               rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]])
+        return img2pdf.convert(
+            stripped,
+            layout_fun=_layout(dpi),
+            nodate=True,
+            first_frame_only=True,
+            rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]],
+        )
     if has_gps(im):  # re-encoded below, which keeps no metadata at all
         notes.append("gps-removed")
     frame, lossy = _normalised_frame(im, data, fmt, notes)
@@ -194,8 +200,7 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
         notes.append("reencoded")
     else:
         frame.save(buf, "PNG", compress_level=6)
-    return img2pdf.convert(buf.getvalue(), layout_fun=_layout(dpi),
-                           rotation=img2pdf.Rotation.none, nodate=True)
+    return img2pdf.convert(buf.getvalue(), layout_fun=_layout(dpi), rotation=img2pdf.Rotation.none, nodate=True)
 
 
 def _normalised_frame(im, data: bytes, fmt: str, notes: list[str]):
@@ -231,8 +236,7 @@ def _to_8bit(frame):
     else:
         frame = frame.convert("I")
         high = frame.getextrema()[1]
-        scale = 1.0 if high <= 255 and not mode.startswith("I;16") else (
-            1 / 257 if high <= 65535 else 255.0 / high)
+        scale = 1.0 if high <= 255 and not mode.startswith("I;16") else (1 / 257 if high <= 65535 else 255.0 / high)
     return frame.point(lambda v: v * scale).convert("L")
 
 

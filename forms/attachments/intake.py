@@ -17,9 +17,14 @@ from forms.errors import UserError
 _SNIFF_BYTES = 4096
 
 
-def normalise(source: Path | bytes, original_name: str, *, limits: IntakeLimits = IntakeLimits(),
-              progress: Callable[[int, int], None] | None = None,
-              cancel: Callable[[], bool] | None = None) -> Normalised:
+def normalise(
+    source: Path | bytes,
+    original_name: str,
+    *,
+    limits: IntakeLimits = IntakeLimits(),
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Normalised:
     """Turn an image or PDF into sanitised PDF bytes (rules: forms/attachments/README.md).
 
     Raises forms.errors.UserError with an ``attach.*`` code for every failure. ``progress`` is
@@ -101,5 +106,4 @@ def _read(source: Path | bytes, limits: IntakeLimits) -> bytes:
 
 def _too_large(size: int, limits: IntakeLimits):
     mb = 1024 * 1024
-    return attach_error("attach.too_large", size_mb=f"{size / mb:.1f}",
-                        limit_mb=f"{limits.max_bytes / mb:g}")
+    return attach_error("attach.too_large", size_mb=f"{size / mb:.1f}", limit_mb=f"{limits.max_bytes / mb:g}")

@@ -46,8 +46,13 @@ def encode(sha256: str, examination: Examination) -> str | None:
     for f in examination.findings:
         group = json.dumps([f.code, f.fix, f.params], sort_keys=True, ensure_ascii=True)
         groups.setdefault(group, []).append(f.page)
-    body = {"v": 1, "pages": examination.pages, "key": examination.key, "images": examination.images,
-            "f": [[*json.loads(group), _ranges(pages)] for group, pages in groups.items()]}
+    body = {
+        "v": 1,
+        "pages": examination.pages,
+        "key": examination.key,
+        "images": examination.images,
+        "f": [[*json.loads(group), _ranges(pages)] for group, pages in groups.items()],
+    }
     mac = _mac(sha256, body)
     if mac is None:
         return None
@@ -71,8 +76,7 @@ def decode(sha256: str, value: Any) -> Examination | None:
             for page in _pages(spans, pages):
                 findings.append({"page": page, "code": code, "fix": fix, "params": params})
         findings.sort(key=lambda f: (f["page"] is not None, f["page"] or 0))
-        return from_json({"pages": pages, "key": data.get("key"), "images": data.get("images"),
-                          "findings": findings})
+        return from_json({"pages": pages, "key": data.get("key"), "images": data.get("images"), "findings": findings})
     except (ValueError, TypeError, KeyError, RecursionError):
         return None
 

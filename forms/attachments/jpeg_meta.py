@@ -62,7 +62,7 @@ def _segments(data: bytes) -> Iterator[tuple[int | None, int, int]]:
             continue
         if pos + 4 > len(data):
             raise ValueError("truncated segment")
-        length = int.from_bytes(data[pos + 2:pos + 4], "big")
+        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
         if length < 2 or pos + 2 + length > len(data):
             raise ValueError("bad segment length")
         yield marker, pos, pos + 2 + length
@@ -74,7 +74,7 @@ def _needed(data: bytes, marker: int | None, start: int) -> bool:
     if marker == _COM:
         return False
     if marker is not None and 0xE0 <= marker <= 0xEF:
-        body = data[start + 4:start + 4 + 16]
+        body = data[start + 4 : start + 4 + 16]
         return any(body.startswith(ident) for ident in _KEEP_APP.get(marker, ()))
     return True
 
@@ -101,4 +101,3 @@ def extra_segments(data: bytes) -> list[str]:
     if data[end:].strip(b"\x00"):
         found.append("trailing data")
     return list(dict.fromkeys(found))
-

@@ -85,7 +85,7 @@ def _entries(file: Path) -> set[str]:
 def _trim(file: Path) -> None:
     with file.open("rb") as handle:
         lines = [line for line in handle.read().splitlines() if _LINE.match(line)]
-    keep = b"".join(line + b"\n" for line in lines[-(MAX_ENTRIES // 2):])
+    keep = b"".join(line + b"\n" for line in lines[-(MAX_ENTRIES // 2) :])
     temp = file.with_name(file.name + ".tmp")
     temp.write_bytes(keep)
     os.replace(temp, file)

@@ -23,8 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "attach.unknown_format": (
         "无法识别该文件的格式。只能导入 PDF 文件或 JPEG、PNG、TIFF、BMP、WebP 图片。",
-        "CXY Apply cannot recognise this file. Only PDF files and JPEG, PNG, TIFF, BMP or WebP "
-        "images can be imported.",
+        "CXY Apply cannot recognise this file. Only PDF files and JPEG, PNG, TIFF, BMP or WebP images can be imported.",
     ),
     "attach.unsupported_format": (
         "该文件是{kind_zh}，不能直接导入。请先另存为 PDF 或导出为 JPEG/PNG 图片后再导入。",
@@ -42,15 +41,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Please split it into several files and import them one by one.",
     ),
     "attach.image_bomb": (
-        "文件中的图片尺寸过大（{megapixels} 百万像素，上限为 {limit_mp} 百万像素），可能已损坏。"
-        "请缩小图片后再导入。",
+        "文件中的图片尺寸过大（{megapixels} 百万像素，上限为 {limit_mp} 百万像素），可能已损坏。请缩小图片后再导入。",
         "An image in this file is too large ({megapixels} megapixels; the limit is {limit_mp}) "
         "and may be damaged. Please scale it down and import it again.",
     ),
     "attach.encrypted": (
         "该 PDF 已加密，请先用原软件取消密码后再导入。",
-        "This PDF is password-protected. Remove the password in the program that created it, "
-        "then import it again.",
+        "This PDF is password-protected. Remove the password in the program that created it, then import it again.",
     ),
     "attach.zero_pages": (
         "该文件没有任何页面，请检查是否选错了文件。",
@@ -62,13 +59,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "attach.too_complex": (
         "该 PDF 第 {page} 页的内容异常庞大或结构异常，可能已损坏或被恶意构造。" + _REPRINT_ZH,
-        "Page {page} of this PDF is abnormally large or malformed; the file may be damaged or "
-        "crafted. " + _REPRINT_EN,
+        "Page {page} of this PDF is abnormally large or malformed; the file may be damaged or crafted. " + _REPRINT_EN,
     ),
     "attach.unsafe": (
         "该 PDF 中的脚本或嵌入内容无法安全清除，已拒绝导入。" + _REPRINT_ZH,
-        "Scripts or embedded content in this PDF could not be removed safely, so it was "
-        "refused. " + _REPRINT_EN,
+        "Scripts or embedded content in this PDF could not be removed safely, so it was refused. " + _REPRINT_EN,
     ),
     "attach.timeout": (
         "处理该文件超过 {seconds} 秒仍未完成，已停止。文件可能已损坏或过于复杂。" + _REPRINT_ZH,
@@ -98,9 +93,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
 # Formats people commonly pick by mistake, named so the message can say what the file really is.
 UNSUPPORTED_KINDS: dict[str, tuple[str, str]] = {
     "gif": ("GIF 动图", "a GIF image"),
-    "heic": ("HEIC/HEIF 照片（苹果手机默认格式，可在相机设置中选择“兼容性最佳”）",
-             "an HEIC/HEIF photo (the iPhone default; choose “Most Compatible” in the camera "
-             "settings)"),
+    "heic": (
+        "HEIC/HEIF 照片（苹果手机默认格式，可在相机设置中选择“兼容性最佳”）",
+        "an HEIC/HEIF photo (the iPhone default; choose “Most Compatible” in the camera settings)",
+    ),
     "zip": ("压缩包或 Word/Excel/WPS 文档", "a ZIP archive or a Word/Excel/WPS document"),
     "ole": ("旧版 Word/Excel/WPS 文档", "an old-style Word/Excel/WPS document"),
     "html": ("网页（HTML）文件", "a web page (HTML)"),

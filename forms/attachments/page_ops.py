@@ -39,6 +39,7 @@ Op = dict
 
 # ------------------------------------------------------------------ operations (plain data)
 
+
 def rotate(page: int, degrees: int) -> Op:
     """Turn page ``page`` (1-based) clockwise by a multiple of 90 degrees, as viewers do."""
     return {"op": "rotate", "page": page, "degrees": degrees}
@@ -116,6 +117,7 @@ def split_orders(pages: int, at: int) -> tuple[Op, Op]:
 
 # ------------------------------------------------------------------ checks (parent process)
 
+
 def _bad(zh: str, en: str) -> UserError:
     return UserError("pages.invalid", f"页面操作无效：{zh}", f"Invalid page operation: {en}")
 
@@ -145,10 +147,16 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
             checked.append(rotate(_page_no(op.get("page"), pages), degrees % 360))
         elif kind == "arrange":
             order = op.get("order")
-            if (not isinstance(order, list) or not order or len(set(order)) != len(order)
-                    or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < pages for i in order)):
-                raise _bad("不能删除全部页面，页码也不能重复或越界",
-                           "an attachment keeps at least one page, each page once, within its pages")
+            if (
+                not isinstance(order, list)
+                or not order
+                or len(set(order)) != len(order)
+                or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < pages for i in order)
+            ):
+                raise _bad(
+                    "不能删除全部页面，页码也不能重复或越界",
+                    "an attachment keeps at least one page, each page once, within its pages",
+                )
             checked.append(arrange(order))
             pages = len(order)
         elif kind == "a4":
@@ -157,8 +165,10 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
         elif kind == "dpi":
             dpi = op.get("dpi")
             if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
-                raise _bad(f"分辨率须在 {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi 之间",
-                           f"the resolution must be {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi")
+                raise _bad(
+                    f"分辨率须在 {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi 之间",
+                    f"the resolution must be {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi",
+                )
             checked.append(downsample(dpi))
         elif kind == "grey":
             checked.append(grey())
@@ -173,8 +183,10 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
         elif kind == "straighten":
             degrees = _number(op.get("degrees"))
             if not 0 < abs(degrees) <= MAX_STRAIGHTEN:
-                raise _bad(f"校正角度须在 ±{MAX_STRAIGHTEN:g}° 以内且不为 0",
-                           f"straightening is a non-zero angle within ±{MAX_STRAIGHTEN:g}°")
+                raise _bad(
+                    f"校正角度须在 ±{MAX_STRAIGHTEN:g}° 以内且不为 0",
+                    f"straightening is a non-zero angle within ±{MAX_STRAIGHTEN:g}°",
+                )
             checked.append(straighten(_page_no(op.get("page"), pages), degrees))
         else:
             raise _bad("未知操作", f"unknown operation {kind!r:.40}")
@@ -184,6 +196,7 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
 
 
 # ------------------------------------------------------------------ running (parent process)
+
 
 @dataclass(frozen=True)
 class Edited:
@@ -197,9 +210,16 @@ SECONDS_PER_PAGE = 2.0  # re-encoding a 100 Mpx scan takes about a second; the i
 MAX_EDIT_SECONDS = 600.0
 
 
-def edit(pdf: bytes, pages: int, ops: Sequence[Op], *, limits: IntakeLimits | None = None,
-         progress: Callable[[int, int], None] | None = None,
-         cancel: Callable[[], bool] | None = None, name: str = "附件") -> Edited:
+def edit(
+    pdf: bytes,
+    pages: int,
+    ops: Sequence[Op],
+    *,
+    limits: IntakeLimits | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+    name: str = "附件",
+) -> Edited:
     """Apply ``ops`` to an attachment's PDF of ``pages`` pages in the worker (time and memory
     limits, progress, cancel); the result is rebuilt and scanned as any picked PDF. Bytes this
     installation did not make (a received draft's) are sanitised first, so the operations only
@@ -222,6 +242,7 @@ def edit(pdf: bytes, pages: int, ops: Sequence[Op], *, limits: IntakeLimits | No
 
 
 # ------------------------------------------------------------------ applying (worker process)
+
 
 def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
     """The worker's half: ``ops`` applied with pikepdf; the caller rebuilds the result."""
@@ -439,8 +460,9 @@ def _grey_image(image) -> None:
         width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
             return
-        plain_jpeg = names == {"/DCTDecode"} and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB \
-            and "/Decode" not in image
+        plain_jpeg = (
+            names == {"/DCTDecode"} and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB and "/Decode" not in image
+        )
         if plain_jpeg:
             picture = Image.open(io.BytesIO(image.read_raw_bytes()))
             picture.draft("L", picture.size)  # libjpeg decodes straight to grey

@@ -27,19 +27,33 @@ ACTIONS = {
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("pages", help="fix pages of attachment N: rotate, delete, move, A4, dpi, grey, crop, split")
+    p = subparsers.add_parser(
+        "pages", help="fix pages of attachment N: rotate, delete, move, A4, dpi, grey, crop, split"
+    )
     p.add_argument("draft")
     p.add_argument("number", type=int, metavar="N", help="the attachment, numbered as validate lists them")
-    p.add_argument("--rotate", action="append", default=[], metavar="P=DEG", help="turn page P clockwise (90, 180, 270)")
+    p.add_argument(
+        "--rotate", action="append", default=[], metavar="P=DEG", help="turn page P clockwise (90, 180, 270)"
+    )
     p.add_argument("--delete", action="append", default=[], metavar="P", help="delete page P")
     p.add_argument("--move", action="append", default=[], metavar="P:Q", help="move page P to place Q")
     p.add_argument("--a4", action="store_true", help="fit pages larger than A4 onto A4 (aspect kept)")
     p.add_argument("--dpi", type=int, choices=(150, 200), help="downsample images to this resolution")
     p.add_argument("--grey", action="store_true", help="convert to grey")
-    p.add_argument("--crop", action="append", default=[], metavar="P=L,T,R,B",
-                   help="keep this rectangle of page P, in mm from its top-left corner as shown")
-    p.add_argument("--straighten", action="append", default=[], metavar="P=DEG",
-                   help="turn page P's content by a small angle (counter-clockwise positive)")
+    p.add_argument(
+        "--crop",
+        action="append",
+        default=[],
+        metavar="P=L,T,R,B",
+        help="keep this rectangle of page P, in mm from its top-left corner as shown",
+    )
+    p.add_argument(
+        "--straighten",
+        action="append",
+        default=[],
+        metavar="P=DEG",
+        help="turn page P's content by a small angle (counter-clockwise positive)",
+    )
     p.add_argument("--split", type=int, metavar="P", help="pages P… become a new attachment after this one")
     p.set_defaults(func=cmd_pages)
 
@@ -92,8 +106,11 @@ def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict]:
         ops.append(page_ops.crop(_int(page, "--crop", value, "P=L,T,R,B"), *numbers))
     for value in args.straighten:
         page, degrees = _pair(value, "--straighten", "=", "P=DEG")
-        ops.append(page_ops.straighten(_int(page, "--straighten", value, "P=DEG"),
-                                       _float(degrees, "--straighten", value, "P=DEG")))
+        ops.append(
+            page_ops.straighten(
+                _int(page, "--straighten", value, "P=DEG"), _float(degrees, "--straighten", value, "P=DEG")
+            )
+        )
     if args.a4:
         ops.append(page_ops.fit_a4())
     if args.dpi:
@@ -104,12 +121,17 @@ def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict]:
     for value in args.move:
         page, to = (_int(v, "--move", value, "P:Q") for v in _pair(value, "--move", ":", "P:Q"))
         if not (1 <= page <= pages and 1 <= to <= pages):
-            raise UserError("pages.invalid", f"--move {value}：页码须在 1–{pages} 之间",
-                            f"--move {value}: pages are numbered 1–{pages}")
+            raise UserError(
+                "pages.invalid",
+                f"--move {value}：页码须在 1–{pages} 之间",
+                f"--move {value}: pages are numbered 1–{pages}",
+            )
         order.insert(to - 1, order.pop(order.index(page - 1)))
     gone = {_int(v, "--delete", v, "P") - 1 for v in args.delete}
     if any(not 0 <= g < pages for g in gone):
-        raise UserError("pages.invalid", f"--delete：页码须在 1–{pages} 之间", f"--delete: pages are numbered 1–{pages}")
+        raise UserError(
+            "pages.invalid", f"--delete：页码须在 1–{pages} 之间", f"--delete: pages are numbered 1–{pages}"
+        )
     if args.move or gone:
         ops.append(page_ops.arrange([i for i in order if i not in gone]))
     return ops
@@ -124,16 +146,29 @@ def cmd_pages(args: argparse.Namespace, pack: Any) -> int:
         info = numbered_attachment(infos, args.number, "pages.number")
         ops = ops_from_args(args, info.pages)
         if not ops and not args.split:
-            raise UserError("pages.nothing", "没有指定任何页面操作（见 cxy pages --help）",
-                            "No page operation given (see cxy pages --help)")
+            raise UserError(
+                "pages.nothing",
+                "没有指定任何页面操作（见 cxy pages --help）",
+                "No page operation given (see cxy pages --help)",
+            )
         if ops:
             pages = draft.edit_pages(info.id, ops)
-            print(_say(args, f"附件 {args.number}（{info.title}）已修改，现有 {pages} 页",
-                       f"Attachment {args.number} ({info.title}) changed; it now has {pages} pages"))
+            print(
+                _say(
+                    args,
+                    f"附件 {args.number}（{info.title}）已修改，现有 {pages} 页",
+                    f"Attachment {args.number} ({info.title}) changed; it now has {pages} pages",
+                )
+            )
         if args.split:
             draft.split_attachment(info.id, args.split)
-            print(_say(args, f"附件 {args.number} 已从第 {args.split} 页拆分为两个附件",
-                       f"Attachment {args.number} was split into two at page {args.split}"))
+            print(
+                _say(
+                    args,
+                    f"附件 {args.number} 已从第 {args.split} 页拆分为两个附件",
+                    f"Attachment {args.number} was split into two at page {args.split}",
+                )
+            )
     finally:
         draft.close()
     return 0

@@ -39,20 +39,32 @@ _MAX_CONTENT_PARSE = 2 << 20  # decoded bytes of content we parse for image plac
 
 # code -> (zh, en) with {placeholders} from the finding's params
 MESSAGES: dict[str, tuple[str, str]] = {
-    "rotated_text": ("第 {page} 页的文字方向转了 {angle}°，页面放倒了",
-                     "Page {page}: its text runs at {angle}°, the page lies sideways"),
-    "landscape": ("第 {page} 页是横向的，而文件是纵向的：可能放倒了",
-                  "Page {page} is landscape in a portrait document: it may lie sideways"),
-    "not_a4": ("第 {page} 页尺寸为 {width}×{height} mm，不是 A4（210×297 mm）",
-               "Page {page} is {width}×{height} mm, not A4 (210×297 mm)"),
-    "dpi_high": ("第 {page} 页图像分辨率 {dpi} dpi，远超打印所需，文件过大",
-                 "Page {page}: its image is {dpi} dpi, far more than printing needs; the file is large"),
-    "dpi_low": ("第 {page} 页图像分辨率只有 {dpi} dpi，打印后小字可能看不清，请重新扫描",
-                "Page {page}: its image is only {dpi} dpi; small print may be unreadable, scan it again"),
+    "rotated_text": (
+        "第 {page} 页的文字方向转了 {angle}°，页面放倒了",
+        "Page {page}: its text runs at {angle}°, the page lies sideways",
+    ),
+    "landscape": (
+        "第 {page} 页是横向的，而文件是纵向的：可能放倒了",
+        "Page {page} is landscape in a portrait document: it may lie sideways",
+    ),
+    "not_a4": (
+        "第 {page} 页尺寸为 {width}×{height} mm，不是 A4（210×297 mm）",
+        "Page {page} is {width}×{height} mm, not A4 (210×297 mm)",
+    ),
+    "dpi_high": (
+        "第 {page} 页图像分辨率 {dpi} dpi，远超打印所需，文件过大",
+        "Page {page}: its image is {dpi} dpi, far more than printing needs; the file is large",
+    ),
+    "dpi_low": (
+        "第 {page} 页图像分辨率只有 {dpi} dpi，打印后小字可能看不清，请重新扫描",
+        "Page {page}: its image is only {dpi} dpi; small print may be unreadable, scan it again",
+    ),
     "blank": ("第 {page} 页几乎是空白页", "Page {page} is (nearly) blank"),
     "grey_as_colour": ("第 {page} 页是黑白内容，却按彩色保存", "Page {page} is black and white but stored in colour"),
-    "too_large": ("附件大小 {size_mb} MB，超过上传限制 {limit_mb} MB",
-                  "The attachment is {size_mb} MB, over the {limit_mb} MB upload limit"),
+    "too_large": (
+        "附件大小 {size_mb} MB，超过上传限制 {limit_mb} MB",
+        "The attachment is {size_mb} MB, over the {limit_mb} MB upload limit",
+    ),
 }
 
 
@@ -77,8 +89,13 @@ class Examination:
     text: str = ""  # the first page's text (kinds.py), never stored in the draft
 
     def to_json(self) -> dict[str, Any]:
-        return {"pages": self.pages, "key": self.key, "images": self.images, "text": self.text,
-                "findings": [asdict(f) for f in self.findings]}
+        return {
+            "pages": self.pages,
+            "key": self.key,
+            "images": self.images,
+            "text": self.text,
+            "findings": [asdict(f) for f in self.findings],
+        }
 
 
 def from_json(value: Any) -> Examination:
@@ -108,9 +125,18 @@ def _finding(item: Any, pages: int) -> Finding:
         raise ValueError("code/fix")
     if not (page is None or (type(page) is int and 1 <= page <= pages)):
         raise ValueError("page")
-    if not isinstance(params, dict) or len(params) > 4 or not all(
-            isinstance(k, str) and k.isidentifier() and k != "page" and type(v) in (int, float, str) and len(str(v)) <= 16
-            for k, v in params.items()):
+    if (
+        not isinstance(params, dict)
+        or len(params) > 4
+        or not all(
+            isinstance(k, str)
+            and k.isidentifier()
+            and k != "page"
+            and type(v) in (int, float, str)
+            and len(str(v)) <= 16
+            for k, v in params.items()
+        )
+    ):
         raise ValueError("params")
     Finding(page, code, fix, params).message("zh")  # every placeholder present
     return Finding(page, code, fix, dict(params))
@@ -122,14 +148,25 @@ def findings(examination: Examination, size: int, limit_bytes: int | None) -> li
     out = list(examination.findings)
     if limit_bytes and size > limit_bytes:
         mb = 1024 * 1024
-        out.insert(0, Finding(None, "too_large", "dpi150" if examination.images else "split",
-                              {"size_mb": f"{size / mb:.1f}", "limit_mb": f"{limit_bytes / mb:g}"}))
+        out.insert(
+            0,
+            Finding(
+                None,
+                "too_large",
+                "dpi150" if examination.images else "split",
+                {"size_mb": f"{size / mb:.1f}", "limit_mb": f"{limit_bytes / mb:g}"},
+            ),
+        )
     return out
 
 
-def examine(pdf: bytes, *, limits: IntakeLimits = IntakeLimits(),
-            progress: Callable[[int, int], None] | None = None,
-            cancel: Callable[[], bool] | None = None) -> Examination:
+def examine(
+    pdf: bytes,
+    *,
+    limits: IntakeLimits = IntakeLimits(),
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> Examination:
     """Examine a PDF of ours (an intake result, or a stored attachment after ``sanitised``) in
     the worker. Refusals are the intake's ``attach.*`` UserErrors."""
     from forms.attachments.messages import attach_error
@@ -143,6 +180,7 @@ def examine(pdf: bytes, *, limits: IntakeLimits = IntakeLimits(),
 
 
 # ---------------------------------------------------------------------------- in the worker
+
 
 def run_examination(data: bytes, limits: IntakeLimits, progress) -> tuple[bytes, int, list[str]]:
     """The worker's job: (JSON of the Examination, pages, no notes)."""
@@ -167,8 +205,7 @@ def run_examination(data: bytes, limits: IntakeLimits, progress) -> tuple[bytes,
             progress(index + 1, total)
         key = content_key(pdf)
         judged = tuple(_judge(facts))  # decodes page images: before the file is closed
-    result = Examination(total, key, any(f.images for f in facts), judged,
-                         facts[0].text[:TEXT_CHARS] if facts else "")
+    result = Examination(total, key, any(f.images for f in facts), judged, facts[0].text[:TEXT_CHARS] if facts else "")
     return json.dumps(result.to_json(), ensure_ascii=True).encode(), total, []
 
 
@@ -230,7 +267,9 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
     if any(part is None for part in parts):  # undecodable content may still show something
         return [], True
     content = b"".join(parts)
-    xobjects = page.get("/Resources", {}).get("/XObject", {}) if isinstance(page.get("/Resources"), pikepdf.Dictionary) else {}
+    xobjects = (
+        page.get("/Resources", {}).get("/XObject", {}) if isinstance(page.get("/Resources"), pikepdf.Dictionary) else {}
+    )
     images, paints = [], False
     if len(content) > _MAX_CONTENT_PARSE:  # too big to walk: assume each image fills the page
         for name in xobjects.keys():
@@ -256,13 +295,17 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
             except (TypeError, ValueError):
                 pass
         elif op == "Do" and operands:
-            image = xobjects.get(operands[0]) if isinstance(operands[0], pikepdf.Name) and hasattr(xobjects, "get") else None
+            image = (
+                xobjects.get(operands[0])
+                if isinstance(operands[0], pikepdf.Name) and hasattr(xobjects, "get")
+                else None
+            )
             if isinstance(image, pikepdf.Stream) and image.get("/Subtype") == pikepdf.Name.Image:
                 area = abs(ctm[0] * ctm[3] - ctm[1] * ctm[2])
                 images.append((_dpi(image, ctm), min(1.0, area / page_area) if page_area else 1.0, image))
             else:
                 paints = True  # a form: drawn content of some kind
-        elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI", "INLINE IMAGE", "Tj", "TJ", "'", "\""):
+        elif op in ("f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "BI", "INLINE IMAGE", "Tj", "TJ", "'", '"'):
             paints = True
     return images, paints
 
@@ -304,7 +347,9 @@ def _judge(facts: list[_PageFacts]) -> list[Finding]:
             out.append(Finding(number, "landscape", "rotate"))
         short, long_ = sorted((page.width_mm, page.height_mm))
         if abs(short - A4_MM[0]) > A4_TOLERANCE_MM or abs(long_ - A4_MM[1]) > A4_TOLERANCE_MM:
-            out.append(Finding(number, "not_a4", "a4", {"width": round(page.width_mm), "height": round(page.height_mm)}))
+            out.append(
+                Finding(number, "not_a4", "a4", {"width": round(page.width_mm), "height": round(page.height_mm)})
+            )
         main = max(page.images, key=lambda item: item[1], default=None)
         if main is not None and main[1] >= 0.2 and main[0]:
             if main[0] > HIGH_DPI:

@@ -17,7 +17,9 @@ MB = 1024 * 1024
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("preflight", help="check every attachment: size, A4, resolution, rotation, blank pages, colour")
+    p = subparsers.add_parser(
+        "preflight", help="check every attachment: size, A4, resolution, rotation, blank pages, colour"
+    )
     p.add_argument("draft")
     p.add_argument("--json", action="store_true", help="{findings: [{attachment, page, code, message, fix}], ...}")
     p.set_defaults(func=cmd_preflight)
@@ -33,16 +35,31 @@ def report(draft: Any, pack: Pack, lang: str, *, params: bool = False) -> dict[s
     out: dict[str, Any] = {"attachments": [], "findings": [], "unusable": []}
     for record in records(draft):
         info = record.info
-        out["attachments"].append({"attachment": record.number, "title": info.title, "kind": info.kind,
-                                   "pages": info.pages, "bytes": info.size})
+        out["attachments"].append(
+            {
+                "attachment": record.number,
+                "title": info.title,
+                "kind": info.kind,
+                "pages": info.pages,
+                "bytes": info.size,
+            }
+        )
         if record.examination is None:
-            out["unusable"].append({"attachment": record.number, "code": record.error.code,
-                                    "message": record.error.message(lang)})
+            out["unusable"].append(
+                {"attachment": record.number, "code": record.error.code, "message": record.error.message(lang)}
+            )
             continue
         for finding in findings(record.examination, info.size, limit):
-            out["findings"].append({"attachment": record.number, "page": finding.page, "code": finding.code,
-                                    "message": finding.message(lang), "fix": finding.fix,
-                                    **({"params": finding.params} if params else {})})
+            out["findings"].append(
+                {
+                    "attachment": record.number,
+                    "page": finding.page,
+                    "code": finding.code,
+                    "message": finding.message(lang),
+                    "fix": finding.fix,
+                    **({"params": finding.params} if params else {}),
+                }
+            )
     return out
 
 
@@ -67,8 +84,12 @@ def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
         number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
         kind = pack.kind_label(item["kind"], lang)
         pages = f"{item['pages']} page" + ("s" if item["pages"] != 1 else "")
-        print(say(f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
-                  f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})"))
+        print(
+            say(
+                f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
+                f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})",
+            )
+        )
         for bad in (u for u in result["unusable"] if u["attachment"] == number):
             print(f"  {bad['message']}")
         for finding in (f for f in result["findings"] if f["attachment"] == number):

@@ -32,25 +32,86 @@ _MAX_USER_UNIT = 75000  # ISO 32000: a UserUnit over this gives pages bigger tha
 
 # Keys that point at behaviour or at other parts of the document, never at page drawing.
 _DROP_KEYS = FORBIDDEN | {
-    "/A", "/Annots", "/Parent", "/Next", "/URI", "/Names", "/AcroForm", "/Outlines", "/Dests",
-    "/PieceInfo", "/Metadata", "/Thumb", "/StructParent", "/StructParents", "/OPI", "/Ref",
-    "/Win", "/Mac", "/Unix", "/B", "/LastModified",
+    "/A",
+    "/Annots",
+    "/Parent",
+    "/Next",
+    "/URI",
+    "/Names",
+    "/AcroForm",
+    "/Outlines",
+    "/Dests",
+    "/PieceInfo",
+    "/Metadata",
+    "/Thumb",
+    "/StructParent",
+    "/StructParents",
+    "/OPI",
+    "/Ref",
+    "/Win",
+    "/Mac",
+    "/Unix",
+    "/B",
+    "/LastModified",
 }
 # Stream-only keys: /F & co. move the data into an external file.
-_STREAM_DROP_KEYS = {"/Length", "/Filter", "/DecodeParms", "/DL", "/F", "/FFilter",
-                     "/FDecodeParms", "/PS"}  # /PS: a PostScript alternative to an XObject
+_STREAM_DROP_KEYS = {
+    "/Length",
+    "/Filter",
+    "/DecodeParms",
+    "/DL",
+    "/F",
+    "/FFilter",
+    "/FDecodeParms",
+    "/PS",
+}  # /PS: a PostScript alternative to an XObject
 _POSTSCRIPT = Name("/PS")
-_HOSTILE_TYPES = {"/Catalog", "/Pages", "/Page", "/Annot", "/Action", "/Filespec",
-                  "/EmbeddedFile", "/Outlines", "/Sig", "/Collection"}
-_ACTION_TYPES = {"/JavaScript", "/Launch", "/SubmitForm", "/ResetForm", "/GoToR", "/GoToE",
-                 "/ImportData", "/Rendition", "/RichMediaExecute", "/Movie", "/Sound", "/URI",
-                 "/GoTo", "/Named", "/Hide", "/SetOCGState", "/Trans", "/GoTo3DView", "/Thread"}
-_SCALAR_CODES = {ObjectType.null, ObjectType.boolean, ObjectType.integer, ObjectType.real,
-                 ObjectType.string, ObjectType.name_}
+_HOSTILE_TYPES = {
+    "/Catalog",
+    "/Pages",
+    "/Page",
+    "/Annot",
+    "/Action",
+    "/Filespec",
+    "/EmbeddedFile",
+    "/Outlines",
+    "/Sig",
+    "/Collection",
+}
+_ACTION_TYPES = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ResetForm",
+    "/GoToR",
+    "/GoToE",
+    "/ImportData",
+    "/Rendition",
+    "/RichMediaExecute",
+    "/Movie",
+    "/Sound",
+    "/URI",
+    "/GoTo",
+    "/Named",
+    "/Hide",
+    "/SetOCGState",
+    "/Trans",
+    "/GoTo3DView",
+    "/Thread",
+}
+_SCALAR_CODES = {
+    ObjectType.null,
+    ObjectType.boolean,
+    ObjectType.integer,
+    ObjectType.real,
+    ObjectType.string,
+    ObjectType.name_,
+}
 
 
-def rebuild_pdf(data: bytes, limits: IntakeLimits,
-                progress: Callable[[int, int], None]) -> tuple[bytes, int, list[str]]:
+def rebuild_pdf(
+    data: bytes, limits: IntakeLimits, progress: Callable[[int, int], None]
+) -> tuple[bytes, int, list[str]]:
     from forms.attachments.scan import graph_findings
 
     notes: list[str] = []
@@ -85,8 +146,7 @@ def rebuild_pdf(data: bytes, limits: IntakeLimits,
         warnings = src.get_warnings()
         if warnings:
             notes.insert(0, "repaired")
-        if any("treating stream as empty" in w or "unable to recover stream data" in w
-               for w in warnings):
+        if any("treating stream as empty" in w or "unable to recover stream data" in w for w in warnings):
             notes.append("content-lost")  # the UI should ask the user to check the preview
         return save(out), total, notes
 
@@ -123,9 +183,15 @@ def save(out: pikepdf.Pdf) -> bytes:
     """Deterministic bytes: static /ID, no /Info, no object streams (so scan.py's raw pass
     sees every dictionary), stream data written exactly as copied."""
     buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-             stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
-             min_version="1.7", fix_metadata_version=False)
+    out.save(
+        buf,
+        deterministic_id=True,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        compress_streams=True,
+        min_version="1.7",
+        fix_metadata_version=False,
+    )
     return buf.getvalue()
 
 
@@ -217,8 +283,7 @@ class _Copier:
         new.MediaBox = Array([_as_pdf_number(v) for v in media])
         crop = _rect(_inherited(src_page, "/CropBox"))
         if crop is not None:
-            crop = [max(crop[0], media[0]), max(crop[1], media[1]),
-                    min(crop[2], media[2]), min(crop[3], media[3])]
+            crop = [max(crop[0], media[0]), max(crop[1], media[1]), min(crop[2], media[2]), min(crop[3], media[3])]
             if crop != media and crop[2] - crop[0] >= 1 and crop[3] - crop[1] >= 1:
                 new.CropBox = Array([_as_pdf_number(v) for v in crop])
         rotate = _number(_inherited(src_page, "/Rotate"))
@@ -314,8 +379,11 @@ class _Copier:
             if getattr(value, "_type_code", None) != ObjectType.name_:
                 continue
             name = value.unparse().decode("latin-1")
-            if (name in FORBIDDEN or (key == "/Type" and name in _HOSTILE_TYPES)
-                    or (key == "/S" and name in _ACTION_TYPES)):
+            if (
+                name in FORBIDDEN
+                or (key == "/Type" and name in _HOSTILE_TYPES)
+                or (key == "/S" and name in _ACTION_TYPES)
+            ):
                 self._notes.add("dropped-active-object")
                 return True
         return False
@@ -381,8 +449,11 @@ class _Copier:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                kept = [(operands, operator) for operands, operator in pikepdf.parse_content_stream(obj)
-                        if str(operator) != "PS"]
+                kept = [
+                    (operands, operator)
+                    for operands, operator in pikepdf.parse_content_stream(obj)
+                    if str(operator) != "PS"
+                ]
             cleaned = pikepdf.unparse_content_stream(kept)
         except (pikepdf.PdfError, ValueError, TypeError):
             raise Refusal("attach.too_complex", page=self.page_no) from None
@@ -394,8 +465,7 @@ class _Copier:
         if width is None or height is None:
             return
         if width * height > self.limits.max_pixels:
-            raise Refusal("attach.image_bomb", megapixels=_mp(width * height),
-                          limit_mp=_mp(self.limits.max_pixels))
+            raise Refusal("attach.image_bomb", megapixels=_mp(width * height), limit_mp=_mp(self.limits.max_pixels))
 
     def _check_content_size(self, raw: bytes, filters) -> None:
         # Only a lone FlateDecode is measured: it is what every producer (and every bomb) uses.

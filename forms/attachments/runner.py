@@ -37,8 +37,10 @@ def worker_command() -> list[str]:
         return [sys.executable, FROZEN_WORKER_FLAG]
     # -I: ignore PYTHON* variables and never import from the current directory, so a stray
     # module next to the user's file cannot be loaded into the process that parses it.
-    bootstrap = (f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); "
-                 "from forms.attachments.worker import main; sys.exit(main())")
+    bootstrap = (
+        f"import sys; sys.path.insert(0, {_PACKAGE_ROOT!r}); "
+        "from forms.attachments.worker import main; sys.exit(main())"
+    )
     return [sys.executable, "-I", "-c", bootstrap]
 
 
@@ -49,9 +51,15 @@ class WorkerResult:
     notes: list[str]
 
 
-def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
-                  progress: Callable[[int, int], None] | None,
-                  cancel: Callable[[], bool] | None, *, ops: list | None = None) -> WorkerResult:
+def run_in_worker(
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    *,
+    ops: list | None = None,
+) -> WorkerResult:
     """``ops``: page operations (forms.attachments.page_ops) applied to a PDF before its rebuild."""
     deadline = time.monotonic() + limits.timeout_s
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
@@ -61,9 +69,9 @@ def run_in_worker(fmt: str, data: bytes, limits: IntakeLimits,
         raise _start_failure(exc) from None
     with stderr_log:
         try:
-            proc = subprocess.Popen(worker_command(), stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, stderr=stderr_log,
-                                    creationflags=flags)
+            proc = subprocess.Popen(
+                worker_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr_log, creationflags=flags
+            )
         except (OSError, ValueError) as exc:
             raise _start_failure(exc) from None
         messages: queue.Queue = queue.Queue()
@@ -133,8 +141,9 @@ def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
     messages.put((None, b""))
 
 
-def _wait(proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel,
-          stderr_log) -> WorkerResult:
+def _wait(
+    proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
+) -> WorkerResult:
     while True:
         if cancel is not None and cancel():
             raise attach_error("attach.cancelled")
@@ -147,8 +156,7 @@ def _wait(proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, pr
             continue
         if header is None:
             code = proc.wait()
-            log.info("attachment worker ended without an answer (exit %s): %s", code,
-                     _tail(stderr_log))
+            log.info("attachment worker ended without an answer (exit %s): %s", code, _tail(stderr_log))
             if _killed_for_memory(code):
                 raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
             raise attach_error("attach.damaged")

@@ -16,10 +16,24 @@ import re
 import warnings
 import zlib
 
-FORBIDDEN = frozenset({
-    "/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/EmbeddedFiles", "/EF", "/XFA",
-    "/SubmitForm", "/GoToR", "/GoToE", "/ImportData", "/RichMedia", "/Rendition",
-})
+FORBIDDEN = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/Launch",
+        "/OpenAction",
+        "/AA",
+        "/EmbeddedFiles",
+        "/EF",
+        "/XFA",
+        "/SubmitForm",
+        "/GoToR",
+        "/GoToE",
+        "/ImportData",
+        "/RichMedia",
+        "/Rendition",
+    }
+)
 
 _FORBIDDEN_BYTES = frozenset(name.encode() for name in FORBIDDEN)
 _OBJSTM_INFLATE_LIMIT = 64 * 1024 * 1024
@@ -36,6 +50,7 @@ def active_content(pdf_bytes: bytes) -> list[str]:
 
 
 # --- object graph -------------------------------------------------------------------------
+
 
 def _graph_scan(pdf_bytes: bytes) -> list[str]:
     import pikepdf
@@ -178,17 +193,16 @@ def _raw_scan(data: bytes) -> list[str]:
         body_end = data.find(b"endstream", start.end())
         if body_end < 0:
             body_end = len(data)
-        dict_text = data[max(data.rfind(b"<<", pos, text_end), pos):text_end]
+        dict_text = data[max(data.rfind(b"<<", pos, text_end), pos) : text_end]
         if b"/ObjStm" in dict_text and b"/FlateDecode" in dict_text:
-            inflated = _inflate(data[start.end():body_end])
+            inflated = _inflate(data[start.end() : body_end])
             _names(inflated, 0, len(inflated), f"raw object stream at byte {start.start()}", found)
         pos = body_end + len(b"endstream")
 
 
 def _names(data: bytes, begin: int, end: int, where: str, found: list[str]) -> None:
     for m in _NAME.finditer(data, begin, end):
-        name = "/" + _HEX_ESCAPE.sub(lambda h: bytes([int(h.group(1), 16)]), m.group(1)).decode(
-            "latin-1")
+        name = "/" + _HEX_ESCAPE.sub(lambda h: bytes([int(h.group(1), 16)]), m.group(1)).decode("latin-1")
         if name in FORBIDDEN:
             found.append(f"{name} ({where}, byte {m.start()})")
 

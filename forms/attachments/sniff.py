@@ -45,12 +45,11 @@ def sniff(head: bytes) -> str:
 def _unsupported_kind(head: bytes) -> str | None:
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis",
-                                                b"mif1", b"msf1", b"avif"):
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"):
         return "heic"
     if head.startswith(b"PK\x03\x04"):
         name_len = int.from_bytes(head[26:28], "little")
-        if head[30:30 + name_len].lower() in (b"ofd.xml", b"ofd/ofd.xml"):
+        if head[30 : 30 + name_len].lower() in (b"ofd.xml", b"ofd/ofd.xml"):
             return "ofd"
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):

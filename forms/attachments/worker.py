@@ -18,7 +18,9 @@ from forms.attachments.model import IntakeLimits
 from forms.attachments.protocol import read_body, read_header, write_frame
 
 
-def run_job(fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None) -> tuple[bytes, int, list[str]]:
+def run_job(
+    fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None
+) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
     from forms.attachments.rebuild import _Copier, rebuild_pdf, save
@@ -88,12 +90,16 @@ def main() -> int:
         return 0
     except MemoryError:
         data = pdf = None  # noqa: F841 - give the allocator room to say why we stop
-        write_frame(out, {"kind": "error", "code": "attach.memory",
-                          "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}})
+        write_frame(
+            out,
+            {"kind": "error", "code": "attach.memory", "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}},
+        )
         return 0
     except Exception as exc:  # every library failure is "damaged" to the user; detail for logs
-        write_frame(out, {"kind": "error", "code": "attach.damaged", "params": {},
-                          "detail": f"{type(exc).__name__}: {exc}"[:500]})
+        write_frame(
+            out,
+            {"kind": "error", "code": "attach.damaged", "params": {}, "detail": f"{type(exc).__name__}: {exc}"[:500]},
+        )
         return 0
     write_frame(out, {"kind": "result", "pages": pages, "notes": notes}, pdf)
     return 0

@@ -46,4 +46,3 @@ def check_amount_units(data: dict[str, Any], pack: Pack, out: Collector) -> None
         key = "amount.units" if proposed is not None else "amount.units_no_fix"
         message = say(key, out.lang, label=spec.label(out.lang), value=plain(amount), proposed=proposed)
         out.issues.append(AmountIssue(path, "warning", "amount.units", message, proposed))
-

@@ -38,10 +38,14 @@ def check_attachment_state(data: dict[str, Any], lang: str = "zh") -> list[Issue
             continue
         number, title = index + 1, str(item.get("title") or "")[:80]
         if lang == "en":
-            message = (f"Attachment {number} ({title}) is damaged (its content no longer matches its check code "
-                       f"or cannot be read): remove it (cxy detach DRAFT {number}) or add the original file again")
+            message = (
+                f"Attachment {number} ({title}) is damaged (its content no longer matches its check code "
+                f"or cannot be read): remove it (cxy detach DRAFT {number}) or add the original file again"
+            )
         else:
-            message = (f"附件 {number}（{title}）已损坏（内容与校验值不符或无法读取），"
-                       f"请移除它（cxy detach 草稿 {number}）或重新添加原文件")
+            message = (
+                f"附件 {number}（{title}）已损坏（内容与校验值不符或无法读取），"
+                f"请移除它（cxy detach 草稿 {number}）或重新添加原文件"
+            )
         issues.append(Issue(f"attachments.{index}", "error", CODE, message))
     return issues

@@ -15,8 +15,9 @@ def _key(data: dict[str, Any], *path: str) -> str:
     return node.strip() if isinstance(node, str) else ""
 
 
-def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str = "zh", *,
-                every: bool = False) -> dict[str, list[Issue]]:
+def check_batch(
+    named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str = "zh", *, every: bool = False
+) -> dict[str, list[Issue]]:
     """For several applications (e.g. a research office's whole batch): name → G5/G6 issues.
 
     By default the first application of a leader (enterprise) is clean and each later one names
@@ -24,7 +25,12 @@ def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str =
     office reviewing the whole folder needs to see every one of them."""
     found: dict[str, list[Issue]] = {name: [] for name, _ in named}
     rules = [
-        (pack.rules.one_per_leader, "G5", "leader.name", lambda d: _key(d, "leader", "name") + "|" + _key(d, "leader", "unit")),
+        (
+            pack.rules.one_per_leader,
+            "G5",
+            "leader.name",
+            lambda d: _key(d, "leader", "name") + "|" + _key(d, "leader", "unit"),
+        ),
         (pack.rules.one_per_enterprise, "G6", "enterprise.uscc", lambda d: _key(d, "enterprise", "uscc").upper()),
     ]
     for enabled, code, field, key in rules:
@@ -37,8 +43,9 @@ def check_batch(named: list[tuple[str, dict[str, Any]]], pack: Pack, lang: str =
                 groups.setdefault(value, []).append((name, data))
         for value, members in groups.items():
             for index, (name, data) in enumerate(members):
-                others = [other for other, _ in members if other != name] if every else (
-                    [members[0][0]] if index else [])
+                others = (
+                    [other for other, _ in members if other != name] if every else ([members[0][0]] if index else [])
+                )
                 if not others:
                     continue
                 out = Collector(lang)

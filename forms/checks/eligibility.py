@@ -56,8 +56,12 @@ def _general(data: dict, pack: Pack, out: Collector) -> None:
     lang = out.lang
     ctype = _get(data, "contract.type")
     if ctype in (None, ""):
-        out.error("contract.type", "G1", required_message(pack.fields["contract.type"]),
-                  label=pack.fields["contract.type"].label(lang))
+        out.error(
+            "contract.type",
+            "G1",
+            required_message(pack.fields["contract.type"]),
+            label=pack.fields["contract.type"].label(lang),
+        )
     regno = _text(data, "contract.registration_no")
     if not regno:
         out.error("contract.registration_no", "G2")
@@ -65,12 +69,18 @@ def _general(data: dict, pack: Pack, out: Collector) -> None:
         limits = pack.rules.registration_no
         if not (regno.isdigit() and limits.min_digits <= len(regno) <= limits.max_digits):
             label = pack.fields["contract.registration_no"].label(lang)
-            out.warning("contract.registration_no", "format.regno", label=label,
-                        min=limits.min_digits, max=limits.max_digits)
+            out.warning(
+                "contract.registration_no", "format.regno", label=label, min=limits.min_digits, max=limits.max_digits
+            )
     for decl in pack.declarations:
         if _get(data, f"declarations.{decl.key}") is not True:
-            out.error(f"declarations.{decl.key}", decl.rule, "declaration",
-                      text=decl.en if lang == "en" else decl.zh, rule=decl.rule)
+            out.error(
+                f"declarations.{decl.key}",
+                decl.rule,
+                "declaration",
+                text=decl.en if lang == "en" else decl.zh,
+                rule=decl.rule,
+            )
     if pack.rules.alliance_filing_required:
         out.warning("", "G9")
 
@@ -91,8 +101,14 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
     for index, member in enumerate(rows(data, "members")):
         unit = member.get("unit").strip() if isinstance(member.get("unit"), str) else ""
         if unit and leader_unit and enterprise and unit not in (leader_unit, enterprise):
-            out.warning(f"members.{index}.unit", category.member_rule, "member_unit",
-                        value=unit, leader_unit=leader_unit, enterprise=enterprise)
+            out.warning(
+                f"members.{index}.unit",
+                category.member_rule,
+                "member_unit",
+                value=unit,
+                leader_unit=leader_unit,
+                enterprise=enterprise,
+            )
 
 
 def _content(data: dict, pack: Pack, out: Collector) -> None:
@@ -103,8 +119,15 @@ def _content(data: dict, pack: Pack, out: Collector) -> None:
             continue
         count = formats.count_chars(text, limit.counting)
         if count > limit.max_chars:
-            out.add(path, limit.severity, f"length.{key}", f"length.{key}",
-                    max=limit.max_chars, count=count, over=count - limit.max_chars)
+            out.add(
+                path,
+                limit.severity,
+                f"length.{key}",
+                f"length.{key}",
+                max=limit.max_chars,
+                count=count,
+                over=count - limit.max_chars,
+            )
 
 
 def paid_total(data: dict) -> Decimal:
@@ -141,10 +164,17 @@ def _category_block(data: dict, pack: Pack, category: Category, out: Collector) 
         year = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(raw) if digits else None
         if raw in (None, ""):
             spec = pack.fields["tech_vp.cohort_year"]
-            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", required_message(spec), label=spec.label(lang))
+            out.error(
+                "tech_vp.cohort_year", category.cohort_rule or "cohort", required_message(spec), label=spec.label(lang)
+            )
         elif year not in category.cohort_years:
-            out.error("tech_vp.cohort_year", category.cohort_rule or "cohort", "cohort",
-                      value="" if raw is None else raw, options="、".join(map(str, category.cohort_years)))
+            out.error(
+                "tech_vp.cohort_year",
+                category.cohort_rule or "cohort",
+                "cohort",
+                value="" if raw is None else raw,
+                options="、".join(map(str, category.cohort_years)),
+            )
     if category.filing_rule and not _text(data, "conference.filing_no"):
         conference = category.conference.get(lang) if category.conference else ""
         out.error("conference.filing_no", category.filing_rule, "filing", conference=conference)
@@ -177,8 +207,14 @@ def _date_rule(field: str, day: dt.date, rule: DateRule, which: str, pack: Pack,
     low, high = rule.from_, rule.to
     if low is not None or high is not None:
         if (low and day < low) or (high and day > high):
-            out.error(field, rule.rule, f"{which}_window", low=_d(low) if low else "…",
-                      high=_d(high) if high else "…", value=_d(day))
+            out.error(
+                field,
+                rule.rule,
+                f"{which}_window",
+                low=_d(low) if low else "…",
+                high=_d(high) if high else "…",
+                value=_d(day),
+            )
 
 
 def _min_paid(data: dict, category: Category, out: Collector) -> None:
@@ -189,8 +225,15 @@ def _min_paid(data: dict, category: Category, out: Collector) -> None:
         region = ""
         if minimum != category.min_paid.wan:
             region = f"（{city}）" if out.lang == "zh" else f" ({city})"
-        out.error("payments", category.min_paid.rule, "min_paid", minimum=minimum, region=region,
-                  value=total, missing=minimum - total)
+        out.error(
+            "payments",
+            category.min_paid.rule,
+            "min_paid",
+            minimum=minimum,
+            region=region,
+            value=total,
+            missing=minimum - total,
+        )
 
 
 def _leader(data: dict, category: Category, out: Collector) -> None:
@@ -198,5 +241,11 @@ def _leader(data: dict, category: Category, out: Collector) -> None:
     university = _text(data, "university.name")
     if unit and university and unit != university:
         rule = category.leader_rule
-        out.warning("leader.unit", rule.id, "leader_unit", rule_text=rule.en if out.lang == "en" else rule.zh,
-                    value=unit, expected=university)
+        out.warning(
+            "leader.unit",
+            rule.id,
+            "leader_unit",
+            rule_text=rule.en if out.lang == "en" else rule.zh,
+            value=unit,
+            expected=university,
+        )

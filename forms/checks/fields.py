@@ -13,8 +13,14 @@ from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 # Fields whose emptiness is reported by an eligibility rule with the notice's own id instead.
-_RULE_OWNED = {"contract.registration_no", "conference.filing_no", "tech_trade.event", "tech_trade.trade_no",
-               "tech_vp.cohort_year", "contract.type"}
+_RULE_OWNED = {
+    "contract.registration_no",
+    "conference.filing_no",
+    "tech_trade.event",
+    "tech_trade.trade_no",
+    "tech_vp.cohort_year",
+    "contract.type",
+}
 DROP_DOWNS = {"choice", "city"}  # kinds the desktop shows as a drop-down list
 
 
@@ -56,7 +62,14 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
         # dict, an older draft) is still told what cannot be stored or printed, field by field.
         length = value_length(value, spec.max_chars) if spec.max_chars is not None else 0
         if spec.max_chars is not None and length > spec.max_chars:
-            out.error(path, "length.max", label=spec.label(lang), max=spec.max_chars, count=length, over=length - spec.max_chars)
+            out.error(
+                path,
+                "length.max",
+                label=spec.label(lang),
+                max=spec.max_chars,
+                count=length,
+                over=length - spec.max_chars,
+            )
         elif isinstance(value, str) and bad_char_in(value):
             out.error(path, "text.bad_char", label=spec.label(lang), char=f"U+{ord(bad_char_in(value)):04X}")
         elif spec.kind != "multiline" and isinstance(value, str) and _LINE_BREAK.search(value):

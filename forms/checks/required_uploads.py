@@ -20,8 +20,9 @@ def present_kinds(data: dict[str, Any]) -> set[str]:
     return {item.get("kind") for item in items if isinstance(item, dict) and isinstance(item.get("kind"), str)}
 
 
-def check_required_uploads(data: dict[str, Any], category: Category | None, out: Collector,
-                           pack: Pack | None = None) -> None:
+def check_required_uploads(
+    data: dict[str, Any], category: Category | None, out: Collector, pack: Pack | None = None
+) -> None:
     """``pack`` names the kinds as the attachments step does (its ``[[attachment_kinds]]``)."""
     if category is None:
         return

@@ -8,4 +8,13 @@ from forms.draft.foreign import ForeignLimits
 from forms.draft.history import HistoryEntry
 from forms.draft.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["APPLICATION_ID", "MIGRATIONS", "SCHEMA_VERSION", "AttachmentInfo", "Draft", "DraftError", "ForeignLimits", "HistoryEntry"]
+__all__ = [
+    "APPLICATION_ID",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AttachmentInfo",
+    "Draft",
+    "DraftError",
+    "ForeignLimits",
+    "HistoryEntry",
+]

@@ -37,7 +37,9 @@ _INSERT = (
 )
 
 
-def check_new(kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes) -> str:
+def check_new(
+    kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
+) -> str:
     """Check a new attachment's values; returns the verified SHA-256 of ``pdf``."""
     values.check_kind(kind)
     values.check_label("标题", title)
@@ -48,16 +50,32 @@ def check_new(kind: str, title: str, original_name: str, source_format: str, pag
 
 
 def insert(
-    con: sqlite3.Connection, position: int, kind: str, title: str, original_name: str, source_format: str,
-    pages: int, sha256: str, pdf: bytes, added: str,
+    con: sqlite3.Connection,
+    position: int,
+    kind: str,
+    title: str,
+    original_name: str,
+    source_format: str,
+    pages: int,
+    sha256: str,
+    pdf: bytes,
+    added: str,
 ) -> int:
     cur = con.execute(_INSERT, (position, kind, title, original_name, source_format, pages, sha256, pdf, added))
     return int(cur.lastrowid)
 
 
 def append(
-    con: sqlite3.Connection, *, kind: str, title: str, original_name: str, source_format: str, pages: int,
-    sha256: str, pdf: bytes, added: str,
+    con: sqlite3.Connection,
+    *,
+    kind: str,
+    title: str,
+    original_name: str,
+    source_format: str,
+    pages: int,
+    sha256: str,
+    pdf: bytes,
+    added: str,
 ) -> int:
     """Add an attachment after the last one, within the pack's limit (counted inside the
     caller's write transaction, so two writers can never pass it together); returns its id."""
@@ -84,7 +102,9 @@ def duplicate_of(con: sqlite3.Connection, content_key: str, known_keys: dict[str
     return first_duplicate(rows, content_key, known_keys)
 
 
-def first_duplicate(rows: list[tuple[Any, Any]], content_key: str, known_keys: dict[str, str]) -> tuple[int, str] | None:
+def first_duplicate(
+    rows: list[tuple[Any, Any]], content_key: str, known_keys: dict[str, str]
+) -> tuple[int, str] | None:
     """The rule itself, on (title, sha256) rows in their order: also asked by the app before an
     add, to list a duplicate with the other files it could not import."""
     for number, (title, sha256) in enumerate(rows, start=1):
@@ -113,8 +133,11 @@ def write_entries(con: sqlite3.Connection, entries: dict[str, str]) -> None:
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-    stale = [key for (key,) in con.execute("SELECT key FROM meta WHERE substr(key, 1, ?) = ?",
-                                            (len(ENTRY_PREFIX), ENTRY_PREFIX)) if key not in live]
+    stale = [
+        key
+        for (key,) in con.execute("SELECT key FROM meta WHERE substr(key, 1, ?) = ?", (len(ENTRY_PREFIX), ENTRY_PREFIX))
+        if key not in live
+    ]
     con.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in stale])
 
 
@@ -155,14 +178,14 @@ def blob_intact(con: sqlite3.Connection, att_id: int, sha256: Any) -> bool:
 
 
 def pdf_of(con: sqlite3.Connection, att_id: int) -> bytes:
-    row = con.execute(
-        "SELECT title, position, sha256, typeof(pdf) FROM attachments WHERE id = ?", (att_id,)
-    ).fetchone()
+    row = con.execute("SELECT title, position, sha256, typeof(pdf) FROM attachments WHERE id = ?", (att_id,)).fetchone()
     if row is None:
         raise not_found(att_id)
     title, position, sha256, kind = row
     try:
-        pdf = con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()[0] if kind == "blob" else None
+        pdf = (
+            con.execute("SELECT pdf FROM attachments WHERE id = ?", (att_id,)).fetchone()[0] if kind == "blob" else None
+        )
         values.check_pdf(pdf, sha256)
     except (DraftError, sqlite3.DatabaseError) as exc:
         (before,) = con.execute(
@@ -184,8 +207,15 @@ def damaged(number: int, title: Any) -> DraftError:
 
 
 def replace(
-    con: sqlite3.Connection, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str,
-    pdf: bytes, added: str,
+    con: sqlite3.Connection,
+    att_id: int,
+    *,
+    original_name: str,
+    source_format: str,
+    pages: int,
+    sha256: str,
+    pdf: bytes,
+    added: str,
 ) -> None:
     cur = con.execute(
         "UPDATE attachments SET original_name = ?, source_format = ?, pages = ?, sha256 = ?, pdf = ?, added = ? "

@@ -285,7 +285,7 @@ class Draft(WorkflowRecords, PageHistory):
             ).fetchall()
             moved = []
             for path, text in rows:
-                head, _, tail = path[len(prefix):].partition(".")
+                head, _, tail = path[len(prefix) :].partition(".")
                 position = int(head)
                 if position < index:
                     continue
@@ -319,8 +319,17 @@ class Draft(WorkflowRecords, PageHistory):
     # ---------------------------------------------------------------- attachments
 
     def add_attachment(
-        self, *, kind: str, title: str, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes,
-        content_key: str | None = None, known_keys: Mapping[str, str] | None = None,
+        self,
+        *,
+        kind: str,
+        title: str,
+        original_name: str,
+        source_format: str,
+        pages: int,
+        sha256: str,
+        pdf: bytes,
+        content_key: str | None = None,
+        known_keys: Mapping[str, str] | None = None,
         entries: Mapping[str, str] | None = None,
     ) -> int:
         """Append an attachment. With ``content_key``, one whose content key (``known_keys``, by
@@ -337,8 +346,15 @@ class Draft(WorkflowRecords, PageHistory):
                 if found is not None:
                     raise attachment_rows.duplicate(*found)
             att_id = attachment_rows.append(
-                con, kind=kind, title=title, original_name=original_name, source_format=source_format, pages=pages,
-                sha256=digest, pdf=pdf, added=files.now(),
+                con,
+                kind=kind,
+                title=title,
+                original_name=original_name,
+                source_format=source_format,
+                pages=pages,
+                sha256=digest,
+                pdf=pdf,
+                added=files.now(),
             )
             attachment_rows.write_entries(con, entries)
             return att_id
@@ -383,8 +399,14 @@ class Draft(WorkflowRecords, PageHistory):
         digest = values.check_pdf(pdf, sha256)
         with self._tx() as con, self._journaled(con, "replace", keep=(att_id,)):
             attachment_rows.replace(
-                con, att_id, original_name=original_name, source_format=source_format, pages=pages, sha256=digest,
-                pdf=pdf, added=files.now(),
+                con,
+                att_id,
+                original_name=original_name,
+                source_format=source_format,
+                pages=pages,
+                sha256=digest,
+                pdf=pdf,
+                added=files.now(),
             )
 
     def update_attachment(self, att_id: int, *, kind: str | None = None, title: str | None = None) -> None:
@@ -466,9 +488,12 @@ def _without_undo(copy: Path) -> None:
     """A copy travels without the undo journal: a removed attachment must not go with it."""
     con = sqlite3.connect(copy, isolation_level=None)
     try:
-        if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'undo_journal'").fetchone() and con.execute(
-            "SELECT EXISTS(SELECT 1 FROM undo_journal) OR EXISTS(SELECT 1 FROM undo_blobs)"
-        ).fetchone()[0]:
+        if (
+            con.execute("SELECT 1 FROM sqlite_master WHERE name = 'undo_journal'").fetchone()
+            and con.execute("SELECT EXISTS(SELECT 1 FROM undo_journal) OR EXISTS(SELECT 1 FROM undo_blobs)").fetchone()[
+                0
+            ]
+        ):
             con.execute("PRAGMA secure_delete = ON")  # the freed pages are zeroed, not just unlinked
             con.execute("DELETE FROM undo_journal")
             con.execute("DELETE FROM undo_blobs")

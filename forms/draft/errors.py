@@ -61,8 +61,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "draft.corrupt": (
         "草稿文件已损坏，无法打开。请让对方重新发送，或使用较早的副本。",
-        "The draft file is damaged and cannot be opened. Ask the sender to send it again, or "
-        "use an earlier copy.",
+        "The draft file is damaged and cannot be opened. Ask the sender to send it again, or use an earlier copy.",
     ),
     "draft.invalid_value": (
         "草稿中有申报助手无法识别的内容",
@@ -137,8 +136,7 @@ def io_error(zh: str, en: str) -> DraftError:
 
 DISK_FULL = (
     "磁盘空间不足，文件没有保存。请清理磁盘空间后重试，原有文件未受影响。",
-    "The disk is full; the file was not saved. Free some space and try again; the existing "
-    "file is unchanged.",
+    "The disk is full; the file was not saved. Free some space and try again; the existing file is unchanged.",
 )
 
 _WINDOWS_SHARING = {5, 32, 33}

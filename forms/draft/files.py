@@ -32,7 +32,10 @@ def now() -> str:
 
 
 def build(
-    path: Path, *, meta: Mapping[str, str | None], fields: Mapping[str, str],
+    path: Path,
+    *,
+    meta: Mapping[str, str | None],
+    fields: Mapping[str, str],
     attachments: Iterable[foreign.ForeignAttachment],
 ) -> None:
     """Write a complete new draft beside ``path`` and move it into place (safe write)."""
@@ -60,8 +63,16 @@ def build(
             con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", fields.items())
             for position, att in enumerate(attachments):  # received in order; renumbered 0..n-1
                 attachment_rows.insert(
-                    con, position, att.kind, att.title, att.original_name, att.source_format, att.pages,
-                    att.sha256, att.pdf, att.added,
+                    con,
+                    position,
+                    att.kind,
+                    att.title,
+                    att.original_name,
+                    att.source_format,
+                    att.pages,
+                    att.sha256,
+                    att.pdf,
+                    att.added,
                 )
             con.execute("COMMIT")
         finally:
@@ -124,7 +135,9 @@ def import_foreign(src: Path, dest: Path, *, limits: foreign.ForeignLimits, vali
 
 
 def _file_too_large(limit: int) -> DraftError:
-    return draft_error("draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB")
+    return draft_error(
+        "draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB"
+    )
 
 
 def _copy_bounded(src: Path, dest: Path, limit: int) -> None:

@@ -162,9 +162,7 @@ def check_meta_value(key: str, value: Any) -> str:
     return values.check_short_text(value, 4096, f"草稿信息 {key} ", f"the meta value {key}")
 
 
-def read_payload(
-    con: sqlite3.Connection, limits: ForeignLimits, validator: values.Validator
-) -> Payload:
+def read_payload(con: sqlite3.Connection, limits: ForeignLimits, validator: values.Validator) -> Payload:
     meta: dict[str, str] = {}
     for key, value in bounded(con, "SELECT key, value FROM meta", limits.max_meta, "草稿信息", "meta rows"):
         meta[check_meta_key(key)] = check_meta_value(key, value)
@@ -196,9 +194,7 @@ class ForeignAttachment(AttachmentInfo):
     pdf: bytes = field(kw_only=True)
 
 
-def iter_attachments(
-    con: sqlite3.Connection, limits: ForeignLimits, deadline: Deadline
-) -> Iterator[ForeignAttachment]:
+def iter_attachments(con: sqlite3.Connection, limits: ForeignLimits, deadline: Deadline) -> Iterator[ForeignAttachment]:
     """Checked attachments in order. The rows are checked now; the blobs are read one at a time
     while the caller consumes them (so at most one PDF is in memory)."""
     try:
@@ -224,14 +220,24 @@ def iter_attachments(
                 f"an attachment is larger than {limits.max_attachment_bytes // MiB} MB",
             )
         checked.append(
-            (att_id, position, values.check_kind(kind), values.check_label("标题", title),
-             values.check_label("原文件名", original_name), values.check_label("来源格式", source_format, 32),
-             values.check_pages(pages), sha256, values.check_label("添加时间", added or "", 64))
+            (
+                att_id,
+                position,
+                values.check_kind(kind),
+                values.check_label("标题", title),
+                values.check_label("原文件名", original_name),
+                values.check_label("来源格式", source_format, 32),
+                values.check_pages(pages),
+                sha256,
+                values.check_label("添加时间", added or "", 64),
+            )
         )
     return _read_blobs(con, checked, limits, deadline)
 
 
-def _read_blobs(con: sqlite3.Connection, checked: list, limits: ForeignLimits, deadline: Deadline) -> Iterator[ForeignAttachment]:
+def _read_blobs(
+    con: sqlite3.Connection, checked: list, limits: ForeignLimits, deadline: Deadline
+) -> Iterator[ForeignAttachment]:
     con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_attachment_bytes + MiB)
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added in checked:
         deadline.check()
@@ -262,4 +268,6 @@ def verify_file(path: Path, limits: ForeignLimits = DEFAULT_LIMITS) -> None:
 
 def is_expected_failure(exc: BaseException) -> bool:
     """Failures a hostile file can legitimately provoke (anything else is a bug of ours)."""
-    return isinstance(exc, (DraftError, sqlite3.Error, OSError, ValueError, UnicodeError, MemoryError, RecursionError, OverflowError))
+    return isinstance(
+        exc, (DraftError, sqlite3.Error, OSError, ValueError, UnicodeError, MemoryError, RecursionError, OverflowError)
+    )

@@ -65,8 +65,11 @@ def append(con: sqlite3.Connection, entries: list[HistoryEntry]) -> None:
 
 def read(con: sqlite3.Connection) -> list[HistoryEntry]:
     rows = bounded(
-        con, "SELECT at, role, action, path, old, new, note FROM history ORDER BY id", MAX_HISTORY,
-        "变更记录", "history rows",
+        con,
+        "SELECT at, role, action, path, old, new, note FROM history ORDER BY id",
+        MAX_HISTORY,
+        "变更记录",
+        "history rows",
     )
     out = []
     for at, role, action, path, old, new, note in rows:
@@ -111,5 +114,7 @@ def check_digest(text: object) -> str:
 
 
 def read_sources(con: sqlite3.Connection) -> dict[str, str]:
-    rows = bounded(con, "SELECT sha256, source_sha256 FROM attachment_sources", MAX_BASE_ROWS, "附件来源", "attachment sources")
+    rows = bounded(
+        con, "SELECT sha256, source_sha256 FROM attachment_sources", MAX_BASE_ROWS, "附件来源", "attachment sources"
+    )
     return {check_digest(a): check_digest(b) for a, b in rows}

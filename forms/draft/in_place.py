@@ -47,7 +47,9 @@ def _uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=rw"
 
 
-def connect(path: Path, *, readonly: bool, limits: foreign.ForeignLimits = foreign.DEFAULT_LIMITS) -> tuple[sqlite3.Connection, int]:
+def connect(
+    path: Path, *, readonly: bool, limits: foreign.ForeignLimits = foreign.DEFAULT_LIMITS
+) -> tuple[sqlite3.Connection, int]:
     """A checked connection to the draft at ``path`` and its schema version.
 
     ``readonly``: ``query_only`` — nothing of ours is ever written (SQLite may still roll a
@@ -58,12 +60,16 @@ def connect(path: Path, *, readonly: bool, limits: foreign.ForeignLimits = forei
     if size == 0:
         raise draft_error("draft.truncated", "文件是空的（0 字节）", "the file is empty (0 bytes)")
     if size > limits.max_file_bytes:
-        raise draft_error("draft.too_large", f"文件超过 {limits.max_file_bytes // foreign.MiB} MB",
-                          f"the file is larger than {limits.max_file_bytes // foreign.MiB} MB")
+        raise draft_error(
+            "draft.too_large",
+            f"文件超过 {limits.max_file_bytes // foreign.MiB} MB",
+            f"the file is larger than {limits.max_file_bytes // foreign.MiB} MB",
+        )
     deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
     try:
-        con = sqlite3.connect(_uri(path), uri=True, isolation_level=None, timeout=READ_BUSY_TIMEOUT_S,
-                              check_same_thread=False)
+        con = sqlite3.connect(
+            _uri(path), uri=True, isolation_level=None, timeout=READ_BUSY_TIMEOUT_S, check_same_thread=False
+        )
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, reading=True) from exc
     try:
@@ -137,7 +143,9 @@ def _make_current(con: sqlite3.Connection, version: int) -> None:
         raise
     except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
         raise draft_error(
-            "draft.schema", "无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"
+            "draft.schema",
+            "无法把草稿升级到新格式，文件保持原样",
+            "the draft could not be upgraded; the file is unchanged",
         ) from exc
     foreign.check_schema(con, schema.SCHEMA_VERSION)  # what the migration made, checked as any draft is
 

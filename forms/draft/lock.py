@@ -52,7 +52,9 @@ def me() -> LockInfo:
         user = getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name (service account, odd environment)
         user = "?"
-    return LockInfo(user, socket.gethostname() or "?", os.getpid(), PROGRAM, datetime.now().isoformat(timespec="minutes"))
+    return LockInfo(
+        user, socket.gethostname() or "?", os.getpid(), PROGRAM, datetime.now().isoformat(timespec="minutes")
+    )
 
 
 # Drafts this process holds, by (device, inode): an OS lock does not always conflict with
@@ -103,8 +105,9 @@ def _parse(raw: bytes) -> LockInfo:
         data = {}
     pid = data.get("pid")
     pid = pid if isinstance(pid, int) and not isinstance(pid, bool) and 0 <= pid < 1 << 32 else 0
-    return LockInfo(_text(data.get("user")), _text(data.get("host")), pid, _text(data.get("program")),
-                    _text(data.get("since"), 32))
+    return LockInfo(
+        _text(data.get("user")), _text(data.get("host")), pid, _text(data.get("program")), _text(data.get("since"), 32)
+    )
 
 
 def _read_info(fd: int) -> LockInfo:

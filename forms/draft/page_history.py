@@ -60,8 +60,7 @@ class PageHistory:
                 f"The attachment “{info.title:.80}” changed while it was being processed; nothing was saved. Try again.",
             )
 
-    def edit_pages(self, att_id: int, ops: Sequence[dict], *, progress: Progress = None,
-                   cancel: Cancel = None) -> int:
+    def edit_pages(self, att_id: int, ops: Sequence[dict], *, progress: Progress = None, cancel: Cancel = None) -> int:
         """Apply page operations (forms.attachments.page_ops) to one attachment, as one undoable
         operation; returns its new page count."""
         info, edited = self._edited(att_id, ops, progress, cancel)
@@ -69,8 +68,13 @@ class PageHistory:
         with self._tx() as con, self._journaled(con, "pages", keep=(att_id,)):
             self._unchanged(con, info)
             attachment_rows.replace(
-                con, att_id, original_name=info.original_name, source_format=info.source_format,
-                pages=edited.pages, sha256=values.check_pdf(edited.pdf, edited.sha256), pdf=edited.pdf,
+                con,
+                att_id,
+                original_name=info.original_name,
+                source_format=info.source_format,
+                pages=edited.pages,
+                sha256=values.check_pdf(edited.pdf, edited.sha256),
+                pdf=edited.pdf,
                 added=files.now(),
             )
         return edited.pages
@@ -92,14 +96,28 @@ class PageHistory:
             (count,) = con.execute("SELECT count(*) FROM attachments").fetchone()
             values.check_attachment_count(count)
             attachment_rows.replace(
-                con, att_id, original_name=info.original_name, source_format=info.source_format,
-                pages=first.pages, sha256=values.check_pdf(first.pdf, first.sha256), pdf=first.pdf, added=files.now(),
+                con,
+                att_id,
+                original_name=info.original_name,
+                source_format=info.source_format,
+                pages=first.pages,
+                sha256=values.check_pdf(first.pdf, first.sha256),
+                pdf=first.pdf,
+                added=files.now(),
             )
             (position,) = con.execute("SELECT position FROM attachments WHERE id = ?", (att_id,)).fetchone()
             con.execute("UPDATE attachments SET position = position + 1 WHERE position > ?", (position,))
             return attachment_rows.insert(
-                con, position + 1, info.kind, title, info.original_name, info.source_format, second.pages,
-                values.check_pdf(second.pdf, second.sha256), second.pdf, files.now(),
+                con,
+                position + 1,
+                info.kind,
+                title,
+                info.original_name,
+                info.source_format,
+                second.pages,
+                values.check_pdf(second.pdf, second.sha256),
+                second.pdf,
+                files.now(),
             )
 
     # ------------------------------------------------------------ undo / redo

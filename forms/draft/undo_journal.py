@@ -151,18 +151,30 @@ def _apply(con: sqlite3.Connection, current: State, target: State) -> None:
         if att_id not in wanted:
             con.execute("DELETE FROM attachments WHERE id = ?", (att_id,))
     for att_id, row in wanted.items():
-        meta = (row["position"], row["kind"], row["title"], row["original_name"], row["source_format"],
-                row["pages"], row["sha256"], row["added"])
+        meta = (
+            row["position"],
+            row["kind"],
+            row["title"],
+            row["original_name"],
+            row["source_format"],
+            row["pages"],
+            row["sha256"],
+            row["added"],
+        )
         if att_id in now:
             con.execute(
                 "UPDATE attachments SET position = ?, kind = ?, title = ?, original_name = ?, source_format = ?, "
-                "pages = ?, sha256 = ?, added = ? WHERE id = ?", (*meta, att_id))
+                "pages = ?, sha256 = ?, added = ? WHERE id = ?",
+                (*meta, att_id),
+            )
             if now[att_id]["sha256"] == row["sha256"]:
                 continue
         else:
             con.execute(
                 "INSERT INTO attachments(id, position, kind, title, original_name, source_format, pages, sha256, added) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (att_id, *meta))
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (att_id, *meta),
+            )
         con.execute(
             "UPDATE attachments SET pdf = (SELECT pdf FROM undo_blobs WHERE sha256 = ?) WHERE id = ?",
             (row["sha256"], att_id),
@@ -175,18 +187,25 @@ def _restorable(con: sqlite3.Connection, row: dict[str, Any]) -> None:
     found = con.execute("SELECT pdf FROM undo_blobs WHERE sha256 = ?", (sha,)).fetchone()
     if found is None:
         held = con.execute(
-            "SELECT id FROM attachments WHERE sha256 = ? AND typeof(pdf) = 'blob' LIMIT 1", (sha,)).fetchone()
+            "SELECT id FROM attachments WHERE sha256 = ? AND typeof(pdf) = 'blob' LIMIT 1", (sha,)
+        ).fetchone()
         if held is not None:
             keep_blobs(con, (held[0],))
             found = con.execute("SELECT pdf FROM undo_blobs WHERE sha256 = ?", (sha,)).fetchone()
     if found is None:
-        raise _error("draft.undo_missing", "撤销所需的附件内容已不在草稿中，无法撤销。",
-                     "The attachment content needed to undo this is no longer in the draft.")
+        raise _error(
+            "draft.undo_missing",
+            "撤销所需的附件内容已不在草稿中，无法撤销。",
+            "The attachment content needed to undo this is no longer in the draft.",
+        )
     try:
         values.check_pdf(found[0] if isinstance(found[0], bytes) else None, sha)
     except DraftError as exc:
-        raise _error("draft.undo_missing", "撤销所需的附件内容已损坏，无法撤销。",
-                     "The attachment content needed to undo this is damaged.") from exc
+        raise _error(
+            "draft.undo_missing",
+            "撤销所需的附件内容已损坏，无法撤销。",
+            "The attachment content needed to undo this is damaged.",
+        ) from exc
 
 
 def _dump(state: State) -> str:

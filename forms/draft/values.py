@@ -35,11 +35,7 @@ Validator = Callable[[dict[str, Any]], None]
 @lru_cache(maxsize=1)
 def field_patterns() -> frozenset[str]:
     """Contract leaf patterns (``members.*.name``) that may be rows of ``fields``."""
-    return frozenset(
-        p
-        for p in model.known_paths()
-        if p not in META_PATHS and not p.startswith(ATTACHMENTS_KEY + ".")
-    )
+    return frozenset(p for p in model.known_paths() if p not in META_PATHS and not p.startswith(ATTACHMENTS_KEY + "."))
 
 
 def check_path(path: Any) -> str:
@@ -66,13 +62,17 @@ def _check_scalar(path: str, value: Any) -> None:
         return
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
-            raise too_large(f"{path} 的内容超过 {MAX_VALUE_CHARS} 个字符", f"{path} is longer than {MAX_VALUE_CHARS} characters")
+            raise too_large(
+                f"{path} 的内容超过 {MAX_VALUE_CHARS} 个字符", f"{path} is longer than {MAX_VALUE_CHARS} characters"
+            )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
             raise invalid(f"{path} 含有无效字符", f"{path} contains invalid characters") from None
         return
-    raise invalid(f"{path} 的值类型不对", f"{path} must be text, a number, true/false or empty, not {type(value).__name__}")
+    raise invalid(
+        f"{path} 的值类型不对", f"{path} must be text, a number, true/false or empty, not {type(value).__name__}"
+    )
 
 
 def encode(path: str, value: Any) -> str:
@@ -234,5 +234,8 @@ def check_pdf(pdf: Any, sha256: Any) -> str:
         raise invalid("附件不是 PDF 文件", "the attachment is not a PDF file")
     digest = sha256.lower() if isinstance(sha256, str) else ""
     if not _SHA256.fullmatch(digest) or hashlib.sha256(pdf).hexdigest() != digest:
-        raise invalid("附件内容与其校验值不符（文件可能已损坏或被改动）", "the attachment does not match its SHA-256 (damaged or altered)")
+        raise invalid(
+            "附件内容与其校验值不符（文件可能已损坏或被改动）",
+            "the attachment does not match its SHA-256 (damaged or altered)",
+        )
     return digest

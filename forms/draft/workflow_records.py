@@ -49,7 +49,9 @@ class WorkflowRecords:
     def stored_fields(self) -> dict[str, str]:
         """Every field row as stored (path → JSON text)."""
         with self._read() as con:
-            rows = foreign.bounded(con, "SELECT path, value FROM fields", foreign.DEFAULT_LIMITS.max_fields, "字段", "fields")
+            rows = foreign.bounded(
+                con, "SELECT path, value FROM fields", foreign.DEFAULT_LIMITS.max_fields, "字段", "fields"
+            )
         return {values.check_path(path): text for path, text in rows}
 
     def apply(

@@ -118,8 +118,9 @@ def list_files(folder: Path, recursive: bool = False) -> list[Path]:
         if not folder.is_dir():
             raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
         walker = folder.rglob("*") if recursive else folder.iterdir()
-        found = [p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(SKIPPED)
-                 and not _is_dir(p)]
+        found = [
+            p for p in walker if p.suffix.lower() in SUFFIXES and not p.name.startswith(SKIPPED) and not _is_dir(p)
+        ]
     except OSError as exc:
         raise UserError(
             "batch.folder",
@@ -169,22 +170,46 @@ def _load(path: Path, source: str) -> _Loaded:
         return _Loaded(data, [], False, None)
     with opened(path) as draft:
         data, infos, final = draft.data(), draft.attachments(), draft.final
+
     def content_hash() -> str:
         from forms.package.build import content_hash as of
 
         with opened(path) as again:
             return of(again.data(), [(i, again.attachment_pdf(i.id)) for i in again.attachments()])
+
     return _Loaded(data, infos, final, content_hash)
 
 
 def _unusable(path: Path, name: str, source: str, reason: str, **known: Any) -> Row:
     values: dict[str, Any] = dict(
-        category=None, category_label=None, project=None, leader=None, university=None, enterprise=None,
-        city=None, contract_wan=None, paid_wan=None, final=False, seal="none", package=None,
+        category=None,
+        category_label=None,
+        project=None,
+        leader=None,
+        university=None,
+        enterprise=None,
+        city=None,
+        contract_wan=None,
+        paid_wan=None,
+        final=False,
+        seal="none",
+        package=None,
     )
     values.update(known)
-    return Row(path=path, file=name, source=source, usable=False, reason=reason, errors=0, warnings=0,
-               attachments_complete=False, modified=_mtime(path), issues=(), cross=(), **values)
+    return Row(
+        path=path,
+        file=name,
+        source=source,
+        usable=False,
+        reason=reason,
+        errors=0,
+        warnings=0,
+        attachments_complete=False,
+        modified=_mtime(path),
+        issues=(),
+        cross=(),
+        **values,
+    )
 
 
 def _summary(data: dict[str, Any], pack: Pack, lang: str) -> dict[str, Any]:
@@ -197,57 +222,108 @@ def _summary(data: dict[str, Any], pack: Pack, lang: str) -> dict[str, Any]:
         university=_text(data, "university", "name"),
         enterprise=_text(data, "enterprise", "name"),
         city=_text(data, "enterprise", "city"),
-        contract_wan=money((data.get("contract") or {}).get("amount_wan")) if isinstance(data.get("contract"), dict) else None,
+        contract_wan=money((data.get("contract") or {}).get("amount_wan"))
+        if isinstance(data.get("contract"), dict)
+        else None,
         paid_wan=paid_total(data),
     )
 
 
 def _cross_keys(data: dict[str, Any]) -> dict[str, Any]:
     """Only what G5/G6 compare and name."""
-    return {"leader": {k: _text(data, "leader", k) for k in ("name", "unit")},
-            "enterprise": {k: _text(data, "enterprise", k) for k in ("name", "uscc")}}
+    return {
+        "leader": {k: _text(data, "leader", k) for k in ("name", "unit")},
+        "enterprise": {k: _text(data, "enterprise", k) for k in ("name", "uscc")},
+    }
 
 
 def _row(path: Path, name: str, source: str, loaded: _Loaded, pack: Pack, lang: str) -> Row:
     data = loaded.data
     summary = _summary(data, pack, lang)
     if data.get("pack") not in (None, pack.id):
-        return _unusable(path, name, source, _say(
-            lang, f"属于另一申报批次（{data.get('pack')}），不是本批次（{pack.id}）的申报",
-            f"made for another call ({data.get('pack')}), not this one ({pack.id})"), **summary, final=loaded.final)
+        return _unusable(
+            path,
+            name,
+            source,
+            _say(
+                lang,
+                f"属于另一申报批次（{data.get('pack')}），不是本批次（{pack.id}）的申报",
+                f"made for another call ({data.get('pack')}), not this one ({pack.id})",
+            ),
+            **summary,
+            final=loaded.final,
+        )
     items = [{"kind": a.kind, "title": a.title, "damaged": a.damaged} for a in loaded.attachments]
     if items:
         data = {**data, "attachments": items}
     issues = check(without_state(data), pack, lang) + check_attachment_state(data, lang)
-    complete = not any(
-        i.code in (REQUIRED_UPLOADS, "attachment.damaged") for i in issues)
+    complete = not any(i.code in (REQUIRED_UPLOADS, "attachment.damaged") for i in issues)
     errors = sum(1 for i in issues if i.severity == "error")
-    return Row(path=path, file=name, source=source, usable=True, reason=None, **summary, errors=errors,
-               warnings=len(issues) - errors, final=loaded.final, seal="none", package=None,
-               attachments_complete=complete, modified=_mtime(path), issues=tuple(issues), cross=())
+    return Row(
+        path=path,
+        file=name,
+        source=source,
+        usable=True,
+        reason=None,
+        **summary,
+        errors=errors,
+        warnings=len(issues) - errors,
+        final=loaded.final,
+        seal="none",
+        package=None,
+        attachments_complete=complete,
+        modified=_mtime(path),
+        issues=tuple(issues),
+        cross=(),
+    )
 
 
 def _package_row(sealed: packages.Sealed, name: str, pack: Pack, lang: str) -> Row:
     category = pack.category(sealed.category) if sealed.category else None
-    known = dict(category=category.id if category else None,
-                 category_label=category.subtitle.get(lang) if category else None)
+    known = dict(
+        category=category.id if category else None, category_label=category.subtitle.get(lang) if category else None
+    )
     if sealed.reason is not None:
         reason = _say(lang, *sealed.reason)
         return _unusable(sealed.path, name, "package", reason, **known)
-    state = _say(lang, "页面与封签一致", "pages as sealed") if sealed.intact else _say(
-        lang, "页面已被改动", "pages changed since sealing")
-    reason = _say(lang, f"封签 {sealed.seal}（{state}）：文件夹中没有它的草稿，无法检查其内容",
-                  f"seal {sealed.seal} ({state}): its draft is not in the folder, so its data cannot be checked")
-    return _unusable(sealed.path, name, "package", reason, **known, final=True,
-                     seal="unchecked" if sealed.intact else "mismatch", package=sealed.path)
+    state = (
+        _say(lang, "页面与封签一致", "pages as sealed")
+        if sealed.intact
+        else _say(lang, "页面已被改动", "pages changed since sealing")
+    )
+    reason = _say(
+        lang,
+        f"封签 {sealed.seal}（{state}）：文件夹中没有它的草稿，无法检查其内容",
+        f"seal {sealed.seal} ({state}): its draft is not in the folder, so its data cannot be checked",
+    )
+    return _unusable(
+        sealed.path,
+        name,
+        "package",
+        reason,
+        **known,
+        final=True,
+        seal="unchecked" if sealed.intact else "mismatch",
+        package=sealed.path,
+    )
 
 
 def _seal_issue(lang: str, sealed: packages.Sealed, name: str) -> Issue:
-    why = _say(lang, "页面已被改动", "its pages were changed") if not sealed.intact else _say(
-        lang, "与草稿现在的内容不一致", "it no longer matches the draft")
-    return Issue("package", "error", "batch.seal_mismatch", _say(
-        lang, f"{name}（封签 {sealed.seal}）{why}：请重新生成并打印",
-        f"{name} (seal {sealed.seal}): {why}; build and print it again"))
+    why = (
+        _say(lang, "页面已被改动", "its pages were changed")
+        if not sealed.intact
+        else _say(lang, "与草稿现在的内容不一致", "it no longer matches the draft")
+    )
+    return Issue(
+        "package",
+        "error",
+        "batch.seal_mismatch",
+        _say(
+            lang,
+            f"{name}（封签 {sealed.seal}）{why}：请重新生成并打印",
+            f"{name} (seal {sealed.seal}): {why}; build and print it again",
+        ),
+    )
 
 
 def scan_folder(
@@ -300,8 +376,12 @@ def scan_folder(
         except UserError as exc:
             row = _unusable(path, name, source, exc.message(lang))
         except Exception as exc:  # noqa: BLE001 - one file never stops the batch
-            row = _unusable(path, name, source, _say(lang, f"无法读取（{type(exc).__name__}）",
-                                                      f"cannot be read ({type(exc).__name__})"))
+            row = _unusable(
+                path,
+                name,
+                source,
+                _say(lang, f"无法读取（{type(exc).__name__}）", f"cannot be read ({type(exc).__name__})"),
+            )
         else:
             if row.usable:
                 cross_keys.append((name, _cross_keys(loaded.data)))
@@ -317,8 +397,9 @@ def scan_folder(
             index = index_of[name]
             row = rows[index]
             errors = sum(1 for i in found if i.severity == "error")
-            rows[index] = replace(row, cross=tuple(found), errors=row.errors + errors,
-                                  warnings=row.warnings + len(found) - errors)
+            rows[index] = replace(
+                row, cross=tuple(found), errors=row.errors + errors, warnings=row.warnings + len(found) - errors
+            )
     rows += [_package_row(s, name, pack, lang) for name, s in sealed_pdfs if s.best is None]
     rows.sort(key=lambda row: row.file)
     return Batch(folder, tuple(rows))
@@ -350,8 +431,9 @@ def _with_packages(rows: list[Row], sealed_pdfs: list[tuple[str, packages.Sealed
         row = out[index]
         if bad:
             issues = row.issues + tuple(_seal_issue(lang, s, n) for n, s in bad)
-            out[index] = replace(row, seal="mismatch", package=bad[0][1].path, issues=issues,
-                                 errors=row.errors + len(bad))
+            out[index] = replace(
+                row, seal="mismatch", package=bad[0][1].path, issues=issues, errors=row.errors + len(bad)
+            )
         else:
             out[index] = replace(row, seal="verified", package=found[0][1].path)
     return out

@@ -16,7 +16,9 @@ from forms.pack import Pack
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "batch", help="check a folder of drafts, JSON files and packages as one batch (exit 0 all eligible, 1 issues, 2 unreadable folder)")
+        "batch",
+        help="check a folder of drafts, JSON files and packages as one batch (exit 0 all eligible, 1 issues, 2 unreadable folder)",
+    )
     p.add_argument("folder", metavar="DIR")
     p.add_argument("--json", action="store_true", help='print {"folder", "eligible", "rows": [...]}')
     p.add_argument("--xlsx", metavar="OUT", help="write the summary table as .xlsx")
@@ -44,8 +46,11 @@ def cmd_batch(args: argparse.Namespace, pack: Pack) -> int:
     if args.csv:
         write_csv(batch, Path(args.csv), args.lang)
     if args.json:
-        payload = {"folder": str(batch.folder), "eligible": batch.eligible(),
-                   "rows": [row.as_dict() for row in batch.rows]}
+        payload = {
+            "folder": str(batch.folder),
+            "eligible": batch.eligible(),
+            "rows": [row.as_dict() for row in batch.rows],
+        }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         _print_table(batch, args.lang)
@@ -74,13 +79,26 @@ def _print_table(batch: Any, lang: str) -> None:
     from forms.office.sheet import display_width, status
 
     en = lang == "en"
-    head = (["#", "File", "Category", "Project", "Leader", "Enterprise", "Err/Warn", "Status"] if en
-            else ["序号", "文件", "类别", "项目名称", "负责人", "合作企业", "错误/警告", "状态"])
+    head = (
+        ["#", "File", "Category", "Project", "Leader", "Enterprise", "Err/Warn", "Status"]
+        if en
+        else ["序号", "文件", "类别", "项目名称", "负责人", "合作企业", "错误/警告", "状态"]
+    )
     limits = [4, 28, 24, 30, 10, 24, 6, 0]  # 0: the last column runs to the end of the line
     # the pack's English labels are long sentences; the category id says as much in a column
-    lines = [[str(n), row.file, (row.category if en else row.category_label) or "-", row.project or "-", row.leader or "-",
-              row.enterprise or "-", f"{row.errors}/{row.warnings}" if row.usable else "-", status(row, lang, named=False)]
-             for n, row in enumerate(batch.rows, start=1)]
+    lines = [
+        [
+            str(n),
+            row.file,
+            (row.category if en else row.category_label) or "-",
+            row.project or "-",
+            row.leader or "-",
+            row.enterprise or "-",
+            f"{row.errors}/{row.warnings}" if row.usable else "-",
+            status(row, lang, named=False),
+        ]
+        for n, row in enumerate(batch.rows, start=1)
+    ]
     lines = [[_clip(cell, limit) if limit else cell for cell, limit in zip(line, limits)] for line in lines]
     widths = [max([display_width(h)] + [display_width(line[i]) for line in lines]) for i, h in enumerate(head)]
     for line in [head] + lines:
@@ -96,5 +114,10 @@ def _print_table(batch: Any, lang: str) -> None:
     eligible = sum(1 for row in batch.rows if row.eligible)
     unusable = sum(1 for row in batch.rows if not row.usable)
     total = len(batch.rows)
-    print(say(lang, f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
-               f"\n{total} file(s): {eligible} eligible, {unusable} unusable"))
+    print(
+        say(
+            lang,
+            f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
+            f"\n{total} file(s): {eligible} eligible, {unusable} unusable",
+        )
+    )

@@ -53,8 +53,14 @@ def read_sealed(path: Path) -> Sealed:
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, OSError, RecursionError):
         return Sealed(path, ("无法作为PDF读取", "not a readable PDF"))
     return Sealed(
-        path, None, intact=intact, seal=str(entry["seal"]), pack=str(entry.get("pack") or ""),
-        category=str(entry.get("category") or ""), content_hash=entry["hash"], fields=dict(entry["fields"]),
+        path,
+        None,
+        intact=intact,
+        seal=str(entry["seal"]),
+        pack=str(entry.get("pack") or ""),
+        category=str(entry.get("category") or ""),
+        content_hash=entry["hash"],
+        fields=dict(entry["fields"]),
     )
 
 

@@ -64,8 +64,10 @@ class Plan:
     def summary(self, lang: str = "zh", duplex: bool = False) -> str:
         n, sets, pages, sheets = len(self.entries), self.sets(), self.pages(), self.sheets(duplex)
         if lang == "en":
-            return (f"{n} application{'s' if n != 1 else ''} ({sets} paper copies, {pages} pages), "
-                    f"about {sheets} sheets of paper{' printed on both sides' if duplex else ''}")
+            return (
+                f"{n} application{'s' if n != 1 else ''} ({sets} paper copies, {pages} pages), "
+                f"about {sheets} sheets of paper{' printed on both sides' if duplex else ''}"
+            )
         return f"共 {n} 份申请（{sets} 套纸质材料，{pages} 页），约 {sheets} 张纸{'（双面打印）' if duplex else ''}"
 
 
@@ -84,8 +86,10 @@ def read_application(path: Path, *, include_attachments: bool) -> tuple[dict[str
         raise not_printable("只有草稿（.cxy）可以打印纸质材料。", "Only drafts (.cxy) can be printed as paper copies.")
     with opened(path) as draft:
         if not draft.final:
-            raise not_printable("尚未定稿：定稿后才能打印报送的纸质材料。",
-                                "Not final yet: the paper copies to hand in are printed once it is final.")
+            raise not_printable(
+                "尚未定稿：定稿后才能打印报送的纸质材料。",
+                "Not final yet: the paper copies to hand in are printed once it is final.",
+            )
         data = draft.data()
         infos = draft.attachments() if include_attachments else []
         for number, info in enumerate(infos, start=1):
@@ -108,8 +112,15 @@ def page_count(pdf: bytes) -> int:
         return len(opened.pages)
 
 
-def plan(paths: Sequence[Path], pack: Pack, *, include_attachments: bool = False, lang: str = "zh",
-         progress: Progress | None = None, cancel: Cancel | None = None) -> Plan:
+def plan(
+    paths: Sequence[Path],
+    pack: Pack,
+    *,
+    include_attachments: bool = False,
+    lang: str = "zh",
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> Plan:
     """Each path's print set built once and counted, in the given order. A file that cannot
     be printed (not a draft, not final, damaged) is skipped with its reason, never a stop."""
     entries: list[Entry] = []
@@ -122,8 +133,9 @@ def plan(paths: Sequence[Path], pack: Pack, *, include_attachments: bool = False
             data, attachments = read_application(path, include_attachments=include_attachments)
             from forms.package import build_print_set
 
-            pdf = build_print_set(data, pack, include_attachments=include_attachments, attachments=attachments,
-                                  final=True)
+            pdf = build_print_set(
+                data, pack, include_attachments=include_attachments, attachments=attachments, final=True
+            )
             pages = page_count(pdf)
         except UserError as exc:
             skipped.append((path, exc.en if lang == "en" else exc.zh))
@@ -148,8 +160,15 @@ def file_name(number: int, project: str) -> str:
     return f"{number:02d} {text or '申请'}.pdf"
 
 
-def write_sets(queue: Plan, pack: Pack, folder: Path, *, inputs: Iterable[Path] = (),
-               progress: Progress | None = None, cancel: Cancel | None = None) -> tuple[list[Path], list[tuple[str, str]]]:
+def write_sets(
+    queue: Plan,
+    pack: Pack,
+    folder: Path,
+    *,
+    inputs: Iterable[Path] = (),
+    progress: Progress | None = None,
+    cancel: Cancel | None = None,
+) -> tuple[list[Path], list[tuple[str, str]]]:
     """One print-set PDF per application into ``folder``, named by :func:`file_name`.
 
     Written through :func:`forms.owned_outputs.write_owned`, one application at a time: never over
@@ -166,8 +185,12 @@ def write_sets(queue: Plan, pack: Pack, folder: Path, *, inputs: Iterable[Path] 
             break
         name = file_name(number, entry.project)
         result = write_owned(
-            folder, {name: lambda entry=entry: print_set(entry.path, pack, include_attachments=queue.include_attachments)},
-            owner=f"{OWNER} {name}", inputs=protected, what=("打印稿", "the print set"))
+            folder,
+            {name: lambda entry=entry: print_set(entry.path, pack, include_attachments=queue.include_attachments)},
+            owner=f"{OWNER} {name}",
+            inputs=protected,
+            what=("打印稿", "the print set"),
+        )
         written.append(result.paths[name])
         notes.extend(result.notes)
         if progress is not None:

@@ -17,9 +17,30 @@ from forms.office.batch import Batch, Row
 from forms.outputs import check_output
 
 HEADERS = {
-    "zh": ("序号", "项目名称", "类别", "项目负责人", "申报单位", "合作企业", "所在市", "合同金额（万元）", "到账金额（万元）", "状态"),
-    "en": ("No.", "Project", "Category", "Leader", "Applicant", "Enterprise", "City", "Contract (10k CNY)",
-           "Received (10k CNY)", "Status"),
+    "zh": (
+        "序号",
+        "项目名称",
+        "类别",
+        "项目负责人",
+        "申报单位",
+        "合作企业",
+        "所在市",
+        "合同金额（万元）",
+        "到账金额（万元）",
+        "状态",
+    ),
+    "en": (
+        "No.",
+        "Project",
+        "Category",
+        "Leader",
+        "Applicant",
+        "Enterprise",
+        "City",
+        "Contract (10k CNY)",
+        "Received (10k CNY)",
+        "Status",
+    ),
 }
 AMOUNT_FORMAT = "0.0000"
 MAX_WIDTH = 60  # characters of Excel's default font: a long project name wraps instead
@@ -52,8 +73,18 @@ def status(row: Row, lang: str = "zh", *, named: bool = True) -> str:
 
 def values(row: Row, number: int, lang: str = "zh") -> list[Any]:
     """A row's cells in HEADERS order: 序号 an int, amounts Decimal (None when empty)."""
-    return [number, row.project, row.category_label, row.leader, row.university, row.enterprise, row.city,
-            row.contract_wan, row.paid_wan, status(row, lang)]
+    return [
+        number,
+        row.project,
+        row.category_label,
+        row.leader,
+        row.university,
+        row.enterprise,
+        row.city,
+        row.contract_wan,
+        row.paid_wan,
+        status(row, lang),
+    ]
 
 
 def display_width(text: str) -> int:
@@ -110,6 +141,7 @@ def write_csv(batch: Batch, path: Path, lang: str = "zh") -> None:
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow(HEADERS["en" if lang == "en" else "zh"])
     for number, row in enumerate(batch.rows, start=1):
-        writer.writerow(["" if v is None else format(v, "f") if isinstance(v, Decimal) else v
-                         for v in values(row, number, lang)])
+        writer.writerow(
+            ["" if v is None else format(v, "f") if isinstance(v, Decimal) else v for v in values(row, number, lang)]
+        )
     write_atomically(path, text.getvalue().encode("utf-8-sig"), "汇总表", "the summary table")

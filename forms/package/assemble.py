@@ -14,8 +14,22 @@ from forms.errors import UserError
 
 # What a page needs to be drawn. Everything else (/Annots, /AA, /Thumb, /PieceInfo, /B,
 # structure and metadata) is dropped: links, form fields and scripts go with it.
-PAGE_KEYS = frozenset({"/Type", "/Parent", "/MediaBox", "/CropBox", "/BleedBox", "/TrimBox", "/ArtBox",
-                       "/Rotate", "/Resources", "/Contents", "/Group", "/UserUnit"})
+PAGE_KEYS = frozenset(
+    {
+        "/Type",
+        "/Parent",
+        "/MediaBox",
+        "/CropBox",
+        "/BleedBox",
+        "/TrimBox",
+        "/ArtBox",
+        "/Rotate",
+        "/Resources",
+        "/Contents",
+        "/Group",
+        "/UserUnit",
+    }
+)
 
 
 @dataclass
@@ -109,8 +123,13 @@ def outline(pdf: pikepdf.Pdf, entries: list[tuple[str, int]]) -> None:
 
 def set_info(pdf: pikepdf.Pdf, *, title: str, author: str, subject: str, creator: str) -> None:
     # plain /Info only: no dates and no XMP, so nothing changes between two builds
-    for key, value in (("/Title", title), ("/Author", author), ("/Subject", subject), ("/Creator", creator),
-                       ("/Producer", creator)):
+    for key, value in (
+        ("/Title", title),
+        ("/Author", author),
+        ("/Subject", subject),
+        ("/Creator", creator),
+        ("/Producer", creator),
+    ):
         if value:
             pdf.docinfo[key] = value
     pdf.Root.Lang = pikepdf.String("zh-CN")

@@ -46,8 +46,14 @@ class Fitted:
 def _mul(m1: tuple, m2: tuple) -> tuple:
     a1, b1, c1, d1, e1, f1 = m1
     a2, b2, c2, d2, e2, f2 = m2
-    return (a1 * a2 + b1 * c2, a1 * b2 + b1 * d2, c1 * a2 + d1 * c2, c1 * b2 + d1 * d2,
-            e1 * a2 + f1 * c2 + e2, e1 * b2 + f1 * d2 + f2)
+    return (
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    )
 
 
 def _matrix(values) -> tuple:
@@ -77,8 +83,9 @@ def a4_factor(page: pikepdf.Page) -> float:
     return 1.0 if factor * OVERSIZE_TOLERANCE >= 1 else factor
 
 
-def drawn_images(pdf: pikepdf.Pdf, *, oversize_only: bool = False,
-                 on_a4: bool = True) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
+def drawn_images(
+    pdf: pikepdf.Pdf, *, oversize_only: bool = False, on_a4: bool = True
+) -> dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]:
     """Every image XObject drawn on a page → (stream, widest drawn width, tallest drawn height)
     in points on the page fitted onto A4 (``a4_factor``). ``oversize_only``: only images on
     pages larger than A4; ``on_a4=False``: on the page as it is. The walk stops after MAX_DRAWS ``Do`` operators: a form drawn a
@@ -293,8 +300,14 @@ def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     return buffer.getvalue(), gray, job.size
 
 
-def fit(build: Callable[[], pikepdf.Pdf], budget_mb: float, dpi: float, what: tuple[str, str], *,
-        prepare: Callable[[pikepdf.Pdf], object] | None = None) -> Fitted:
+def fit(
+    build: Callable[[], pikepdf.Pdf],
+    budget_mb: float,
+    dpi: float,
+    what: tuple[str, str],
+    *,
+    prepare: Callable[[pikepdf.Pdf], object] | None = None,
+) -> Fitted:
     """Save what ``build`` makes; when over ``budget_mb``, rebuild from the originals and
     downsample — images on oversize pages first, then every image, stepping the dpi down —
     until it fits. ``prepare``: a fix applied to every rebuild first (e.g. grey), so the result

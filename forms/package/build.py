@@ -43,7 +43,9 @@ class PackageResult:
 
 def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
     """8 hex digits identifying the content: the data JSON and every attachment's PDF."""
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+    digest = hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    )
     for info, pdf in ordered(attachments):
         digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{hashlib.sha256(pdf).hexdigest()}".encode())
     return digest.hexdigest()[:8]
@@ -110,8 +112,9 @@ def _info(pdf: pikepdf.Pdf, data: dict[str, Any], pack: Pack, title: str) -> Non
 # The package
 
 
-def build_package(data: dict[str, Any], attachments: Attachments, pack: Pack, *,
-                  budget_mb: float | None = None, final: bool = False) -> PackageResult:
+def build_package(
+    data: dict[str, Any], attachments: Attachments, pack: Pack, *, budget_mb: float | None = None, final: bool = False
+) -> PackageResult:
     """Cover with contents → the category's 申报书 → the three letters → contracts → payment
     proofs → other attachments. Every page is footed "第 N 页 共 M 页" with the content hash;
     the outline has one entry per part. Over the size budget, scans are downsampled (notes).
@@ -181,8 +184,14 @@ def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str)
 # The print set
 
 
-def build_print_set(data: dict[str, Any], pack: Pack, *, include_attachments: bool = False,
-                    attachments: Attachments = (), final: bool = False) -> bytes:
+def build_print_set(
+    data: dict[str, Any],
+    pack: Pack,
+    *,
+    include_attachments: bool = False,
+    attachments: Attachments = (),
+    final: bool = False,
+) -> bytes:
     """One collated paper copy per recipient (pack.copies): a routing slip naming the
     recipient and the sign/seal checklist, then the 申报书 and the three letters (and the
     attachments when asked). The documents are rendered once and shared by the copies."""
@@ -244,11 +253,20 @@ class SlotOver:
     attachments: tuple[int, ...] = ()  # the draft's attachments in this slot (1-based, as validate numbers them)
 
 
-def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out_dir: Path, *,
-                 inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None,
-                 final: bool = False, fix: bool = False, over: list[SlotOver] | None = None,
-                 progress: Callable[[int, int], None] | None = None,
-                 cancel: Callable[[], bool] | None = None) -> list[Path]:
+def upload_files(
+    data: dict[str, Any],
+    attachments: Attachments,
+    pack: Pack,
+    out_dir: Path,
+    *,
+    inputs: Sequence[Path] = (),
+    notes: list[tuple[str, str]] | None = None,
+    final: bool = False,
+    fix: bool = False,
+    over: list[SlotOver] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> list[Path]:
     """One PDF per portal slot (documents.toml ``uploads``) that has attachments, each within
     pack.upload.max_file_mb (scans downsampled when needed, images on oversize pages first).
 
@@ -271,7 +289,9 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
 
     def stop_if_asked() -> None:
         if cancel is not None and cancel():
-            raise UserError("package.cancelled", "已取消：没有写出任何上传文件", "Cancelled: no upload file was written")
+            raise UserError(
+                "package.cancelled", "已取消：没有写出任何上传文件", "Cancelled: no upload file was written"
+            )
 
     out_dir = Path(out_dir)
     check_output(out_dir, inputs, directory=True)
@@ -331,8 +351,9 @@ def upload_files(data: dict[str, Any], attachments: Attachments, pack: Pack, out
     if over is not None:
         over.extend(too_big)
     elif too_big:
-        raise UserError("package.file_too_large", "；".join(s.plain[0] for s in too_big),
-                        "; ".join(s.plain[1] for s in too_big))
+        raise UserError(
+            "package.file_too_large", "；".join(s.plain[0] for s in too_big), "; ".join(s.plain[1] for s in too_big)
+        )
     return written_paths
 
 
@@ -348,47 +369,68 @@ def _mb(size: int) -> str:
 
 def slot_names(slot: Any, pack: Pack) -> tuple[str, str]:
     """(zh, en) name of an upload slot in messages: the pack's names of the kinds it holds."""
-    return ("、".join(pack.kind_label(kind, "zh") for kind in slot.kinds),
-            ", ".join(pack.kind_label(kind, "en") for kind in slot.kinds))
+    return (
+        "、".join(pack.kind_label(kind, "zh") for kind in slot.kinds),
+        ", ".join(pack.kind_label(kind, "en") for kind in slot.kinds),
+    )
 
 
-def _slot_over(file: str, names: tuple[str, str], limit_mb: float, size: int, fixed: Any,
-               numbers: tuple[int, ...] = ()) -> SlotOver:
+def _slot_over(
+    file: str, names: tuple[str, str], limit_mb: float, size: int, fixed: Any, numbers: tuple[int, ...] = ()
+) -> SlotOver:
     head_zh = f"上传文件“{names[0]}”（{file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
     head_en = f"The upload file “{names[1]}” ({file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
     first = numbers[0] if numbers else "N"  # the command names a real attachment of the slot
     if fixed is None:
-        return SlotOver(file, *names, size, None, None, (
-            f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
-            f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
-            "split the attachment and upload the parts",
-        ), (
-            f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
-            f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
-            "split the attachment and upload the parts",
-        ), numbers)
+        return SlotOver(
+            file,
+            *names,
+            size,
+            None,
+            None,
+            (
+                f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
+                f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
+                "split the attachment and upload the parts",
+            ),
+            (
+                f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
+                f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
+                "split the attachment and upload the parts",
+            ),
+            numbers,
+        )
     grey = _mb(len(fixed.pdf))
     commands = "；".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
     commands_en = "; ".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
-    return SlotOver(file, *names, size, "grey", len(fixed.pdf), (
-        f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands} 修改草稿中的附件）",
-        f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
-        f"{commands_en})",
-    ), (
-        f"{head_zh}。修正：转为灰度后为 {grey}（点“应用修正并保存”写出灰度的上传文件，草稿不变；"
-        "或在附件的页面视图中点“转为灰度”）",
-        f"{head_en}. Fix: in grey it is {grey} (click “Apply the fix and save” to write the upload file in grey, "
-        "the draft unchanged; or click “Convert to grey” in the attachment's page view)",
-    ), numbers)
+    return SlotOver(
+        file,
+        *names,
+        size,
+        "grey",
+        len(fixed.pdf),
+        (
+            f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands} 修改草稿中的附件）",
+            f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
+            f"{commands_en})",
+        ),
+        (
+            f"{head_zh}。修正：转为灰度后为 {grey}（点“应用修正并保存”写出灰度的上传文件，草稿不变；"
+            "或在附件的页面视图中点“转为灰度”）",
+            f"{head_en}. Fix: in grey it is {grey} (click “Apply the fix and save” to write the upload file in grey, "
+            "the draft unchanged; or click “Convert to grey” in the attachment's page view)",
+        ),
+        numbers,
+    )
 
 
 def _fixed_note(slot: SlotOver) -> tuple[str, str]:
-    return (f"上传文件“{slot.zh}”已转为灰度：{_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
-            f"The upload file “{slot.en}” was converted to grey: {_mb(slot.size)} → {_mb(slot.fixed_size or 0)}")
+    return (
+        f"上传文件“{slot.zh}”已转为灰度：{_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
+        f"The upload file “{slot.en}” was converted to grey: {_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
+    )
 
 
 def _split(note: str) -> tuple[str, str]:
     zh, _, en = note.partition(" (")
     return zh, en.rstrip(")")
-
-

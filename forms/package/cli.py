@@ -21,7 +21,9 @@ MB = 1024 * 1024
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("attach", help="add scans or PDFs to a draft (sanitised on intake)")
     p.add_argument("draft")
-    p.add_argument("--kind", choices=KINDS, help="default: inferred from the file name, else from the first page's text")
+    p.add_argument(
+        "--kind", choices=KINDS, help="default: inferred from the file name, else from the first page's text"
+    )
     p.add_argument("--title", help="title shown in the package (default: the file name)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_attach)
@@ -43,7 +45,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--with-attachments", action="store_true", help="also print the attachments in every copy")
     p.set_defaults(func=cmd_print_set)
 
-    p = subparsers.add_parser("upload-files", help="draft → one PDF per portal upload slot (exit 1: a slot is over its limit)")
+    p = subparsers.add_parser(
+        "upload-files", help="draft → one PDF per portal upload slot (exit 1: a slot is over its limit)"
+    )
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--fix", action="store_true", help="apply the fix that brings an oversize slot under its limit")
@@ -139,8 +143,10 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             try:
                 examination = examine(result.pdf)
             except UserError as exc:  # the file itself was accepted: it is added, unexamined
-                print(f"cxy: {file.name}: {_say(args, '未能预检', 'not preflighted')}: {exc.message(lang)}",
-                      file=sys.stderr)
+                print(
+                    f"cxy: {file.name}: {_say(args, '未能预检', 'not preflighted')}: {exc.message(lang)}",
+                    file=sys.stderr,
+                )
                 examination = None
             title = args.title or file.stem
             if args.title and len(files) > 1:
@@ -151,10 +157,17 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             entry = encode(sha, examination) if examination else None
             try:
                 draft.add_attachment(
-                    kind=kind, title=title, original_name=result.original_name, source_format=result.source_format,
-                    pages=result.pages, sha256=sha, pdf=result.pdf, known_keys=keys,
+                    kind=kind,
+                    title=title,
+                    original_name=result.original_name,
+                    source_format=result.source_format,
+                    pages=result.pages,
+                    sha256=sha,
+                    pdf=result.pdf,
+                    known_keys=keys,
                     content_key=examination.key if examination else None,
-                    entries={entry_key(sha): entry} if entry else None)
+                    entries={entry_key(sha): entry} if entry else None,
+                )
             except UserError as exc:
                 if exc.code != "attach.duplicate":
                     raise
@@ -164,14 +177,30 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             if examination is not None:
                 keys[sha] = examination.key
             label = pack.kind_label(kind, lang)
-            how = {"name": _say(args, "，按文件名判断", ", from its name"),
-                   "text": _say(args, "，按首页文字判断", ", from its first page")}.get(guess.source, "") if guess else ""
-            print(_say(args, f"已添加：{title}（{result.pages} 页，{label}{how}）",
-                       f"Added: {title} ({result.pages} pages, {label}{how})"))
+            how = (
+                {
+                    "name": _say(args, "，按文件名判断", ", from its name"),
+                    "text": _say(args, "，按首页文字判断", ", from its first page"),
+                }.get(guess.source, "")
+                if guess
+                else ""
+            )
+            print(
+                _say(
+                    args,
+                    f"已添加：{title}（{result.pages} 页，{label}{how}）",
+                    f"Added: {title} ({result.pages} pages, {label}{how})",
+                )
+            )
             found = findings(examination, len(result.pdf), int(pack.upload.max_file_mb * MB)) if examination else []
             if found:
-                print(_say(args, f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
-                           f"  preflight found {len(found)} issues (see cxy preflight):"))
+                print(
+                    _say(
+                        args,
+                        f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
+                        f"  preflight found {len(found)} issues (see cxy preflight):",
+                    )
+                )
                 for finding in found:
                     print(f"  - {finding.message(lang)}")
     finally:
@@ -204,8 +233,13 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
         zh, _, en = note.partition(" (")
         print(_say(args, zh, en.rstrip(")")))
     size = f"{len(result.pdf) / MB:.1f} MB"
-    print(_say(args, f"已生成 {args.output}：{result.pages} 页，{size}，校验码 {result.digest}",
-               f"Wrote {args.output}: {result.pages} pages, {size}, check code {result.digest}"))
+    print(
+        _say(
+            args,
+            f"已生成 {args.output}：{result.pages} 页，{size}，校验码 {result.digest}",
+            f"Wrote {args.output}: {result.pages} pages, {size}, check code {result.digest}",
+        )
+    )
     return 0
 
 
@@ -214,11 +248,17 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
 
     _check_output(args)
     with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments, final):
-        pdf = build_print_set(data, pack, include_attachments=args.with_attachments, attachments=attachments,
-                              final=final)
+        pdf = build_print_set(
+            data, pack, include_attachments=args.with_attachments, attachments=attachments, final=final
+        )
     _write(args, pdf)
-    print(_say(args, f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
-               f"Wrote the print set {args.output} ({len(pack.copies)} copies)"))
+    print(
+        _say(
+            args,
+            f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
+            f"Wrote the print set {args.output} ({len(pack.copies)} copies)",
+        )
+    )
     return 0
 
 
@@ -230,8 +270,17 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[tuple[str, str]] = []
     over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
-        paths = upload_files(data, attachments, pack, out_dir, inputs=[Path(args.draft)], notes=notes, final=final,
-                             fix=args.fix, over=over)
+        paths = upload_files(
+            data,
+            attachments,
+            pack,
+            out_dir,
+            inputs=[Path(args.draft)],
+            notes=notes,
+            final=final,
+            fix=args.fix,
+            over=over,
+        )
     for zh, en in notes:
         print(_say(args, zh, en))
     if not paths and not over:

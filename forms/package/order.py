@@ -21,5 +21,7 @@ def kind_of(info: Any) -> str:
 def ordered(attachments: Attachments) -> list[tuple[Any, bytes]]:
     """Contracts, then payment proofs, then the rest; the user's order within each kind."""
     indexed = list(enumerate(attachments))
-    indexed.sort(key=lambda item: (KIND_ORDER.index(kind_of(item[1][0])), getattr(item[1][0], "position", item[0]), item[0]))
+    indexed.sort(
+        key=lambda item: (KIND_ORDER.index(kind_of(item[1][0])), getattr(item[1][0], "position", item[0]), item[0])
+    )
     return [item for _, item in indexed]

@@ -83,28 +83,46 @@ def cover(data: dict[str, Any], pack: Pack, entries: list[Entry], digest: str) -
         Spacer(1, 3 * mm),
         s.paragraph("申报材料", size=16, align="center"),
         Spacer(1, 12 * mm),
-        _ruled([[s.paragraph(k, align="center"), s.paragraph(v)] for k, v in _facts(data, pack)],
-               [38 * mm, CONTENT_W - 38 * mm], s),
+        _ruled(
+            [[s.paragraph(k, align="center"), s.paragraph(v)] for k, v in _facts(data, pack)],
+            [38 * mm, CONTENT_W - 38 * mm],
+            s,
+        ),
         Spacer(1, 10 * mm),
         s.paragraph("目　录", size=14, bold=True, align="center"),
         Spacer(1, 4 * mm),
     ]
     rows = [
-        [s.paragraph(f"{n}. {e.title}"), s.paragraph(f"{e.pages} 页", align="right"), s.paragraph(f"第 {e.page} 页", align="right")]
+        [
+            s.paragraph(f"{n}. {e.title}"),
+            s.paragraph(f"{e.pages} 页", align="right"),
+            s.paragraph(f"第 {e.page} 页", align="right"),
+        ]
         for n, e in enumerate(entries, start=1)
     ]
     story.append(_ruled(rows, [CONTENT_W - 50 * mm, 20 * mm, 30 * mm], s, grid=False))
     story += [
         Spacer(1, 8 * mm),
-        s.paragraph(f"校验码 {digest}：由申报数据和全部附件计算，每页页脚相同，用于核对各页属于同一份材料。",
-                    size=s.small, color="#555555"),
+        s.paragraph(
+            f"校验码 {digest}：由申报数据和全部附件计算，每页页脚相同，用于核对各页属于同一份材料。",
+            size=s.small,
+            color="#555555",
+        ),
         s.paragraph(f"本材料由“{CREATOR}”生成。", size=s.small, color="#555555"),
     ]
     return _build(story, title=f"{pack.title.zh} 申报材料 封面", data=data)
 
 
-def slip(data: dict[str, Any], pack: Pack, *, number: int, total: int, recipient: str, bureau: str | None,
-         entries: list[Entry]) -> bytes:
+def slip(
+    data: dict[str, Any],
+    pack: Pack,
+    *,
+    number: int,
+    total: int,
+    recipient: str,
+    bureau: str | None,
+    entries: list[Entry],
+) -> bytes:
     """The routing slip in front of one paper copy: who receives it, what is in it, and who
     signs and seals where. Not a page of the application: it is removed before handing in."""
     s = _styles()
@@ -119,22 +137,41 @@ def slip(data: dict[str, Any], pack: Pack, *, number: int, total: int, recipient
         story.append(s.paragraph(f"（{recipient}）", size=12, align="center"))
     story += [
         Spacer(1, 6 * mm),
-        _ruled([[s.paragraph(k, align="center"), s.paragraph(v)] for k, v in _facts(data, pack)[:5]],
-               [38 * mm, CONTENT_W - 38 * mm], s, pad=2.5),
+        _ruled(
+            [[s.paragraph(k, align="center"), s.paragraph(v)] for k, v in _facts(data, pack)[:5]],
+            [38 * mm, CONTENT_W - 38 * mm],
+            s,
+            pad=2.5,
+        ),
         Spacer(1, 5 * mm),
         s.paragraph("本份材料（按此顺序装订）", size=12, bold=True),
         Spacer(1, 2 * mm),
-        _ruled([[s.paragraph(f"{n}. {e.title}"), s.paragraph(f"{e.pages} 页", align="right")]
-                for n, e in enumerate(entries, start=1)], [CONTENT_W - 25 * mm, 25 * mm], s, grid=False, pad=2),
+        _ruled(
+            [
+                [s.paragraph(f"{n}. {e.title}"), s.paragraph(f"{e.pages} 页", align="right")]
+                for n, e in enumerate(entries, start=1)
+            ],
+            [CONTENT_W - 25 * mm, 25 * mm],
+            s,
+            grid=False,
+            pad=2,
+        ),
         Spacer(1, 5 * mm),
         s.paragraph("签字盖章核对（逐项完成后打勾）", size=12, bold=True),
         Spacer(1, 2 * mm),
-        _ruled([[CheckboxGroup([("", False)], s.fonts.regular, 11.0), s.paragraph(item.zh)] for item in pack.checklist],
-               [10 * mm, CONTENT_W - 10 * mm], s, grid=False, pad=2.5),
+        _ruled(
+            [[CheckboxGroup([("", False)], s.fonts.regular, 11.0), s.paragraph(item.zh)] for item in pack.checklist],
+            [10 * mm, CONTENT_W - 10 * mm],
+            s,
+            grid=False,
+            pad=2.5,
+        ),
         Spacer(1, 4 * mm),
-        s.paragraph(f"注意：{pack.seal_rule.zh}。纸质材料报送截止日期："
-                    f"{pack.filing.paper_deadline.year}年{pack.filing.paper_deadline.month}月{pack.filing.paper_deadline.day}日。",
-                    size=10),
+        s.paragraph(
+            f"注意：{pack.seal_rule.zh}。纸质材料报送截止日期："
+            f"{pack.filing.paper_deadline.year}年{pack.filing.paper_deadline.month}月{pack.filing.paper_deadline.day}日。",
+            size=10,
+        ),
         s.paragraph("本页为报送清单，不属于申报材料，递交前请取下。", size=s.small, color="#555555"),
     ]
     return _build(story, title=f"报送清单 第{number}份：{bureau or recipient}", data=data)

@@ -211,6 +211,7 @@ def record(pdf_bytes: bytes, marks: Marks, data: dict[str, Any], attachments: An
             "fields": field_digests(data),
             "attachments": attachment_digests(attachments),
         }
-        pdf.docinfo[SEAL_KEY] = pikepdf.String(json.dumps(entry, ensure_ascii=True, separators=(",", ":"), sort_keys=True))
+        pdf.docinfo[SEAL_KEY] = pikepdf.String(
+            json.dumps(entry, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+        )
         return save(pdf)
-

@@ -37,12 +37,18 @@ class Verdict:
         en = lang == "en"
         lines: list[str] = []
         if self.intact:
-            lines.append(f"Intact: all {self.pages} pages as sealed ({self.seal})" if en
-                         else f"完好：{self.pages} 页均与封签 {self.seal} 一致")
+            lines.append(
+                f"Intact: all {self.pages} pages as sealed ({self.seal})"
+                if en
+                else f"完好：{self.pages} 页均与封签 {self.seal} 一致"
+            )
         else:
             pages = ", ".join(str(n) for n in self.changed_pages)
-            lines.append(f"Changed: page(s) {pages} differ from the sealed file ({self.seal})" if en
-                         else f"已改动：第 {pages} 页与封签 {self.seal} 时不一致")
+            lines.append(
+                f"Changed: page(s) {pages} differ from the sealed file ({self.seal})"
+                if en
+                else f"已改动：第 {pages} 页与封签 {self.seal} 时不一致"
+            )
         if self.matches_draft is True:
             lines.append("Matches the draft" if en else "与草稿一致")
         elif self.matches_draft is False:
@@ -61,8 +67,11 @@ def _unusable(code: str, zh: str, en: str) -> UserError:
 def read_seal(pdf: pikepdf.Pdf) -> dict[str, Any]:
     raw = pdf.docinfo.get(SEAL_KEY) if pdf.trailer.get("/Info") is not None else None
     if raw is None:
-        raise _unusable("no_seal", "该PDF没有封签（只有定稿后生成的材料带封签）",
-                        "This PDF carries no seal (only outputs of a finalised draft are sealed)")
+        raise _unusable(
+            "no_seal",
+            "该PDF没有封签（只有定稿后生成的材料带封签）",
+            "This PDF carries no seal (only outputs of a finalised draft are sealed)",
+        )
     text = str(raw)
     try:
         if len(text) > MAX_SEAL_CHARS:
@@ -71,14 +80,22 @@ def read_seal(pdf: pikepdf.Pdf) -> dict[str, Any]:
         if not isinstance(entry, dict) or entry.get("v") != SEAL_VERSION:
             raise ValueError("version")
         pages, fields = entry["pages"], entry["fields"]
-        if not (isinstance(pages, list) and all(isinstance(p, str) for p in pages)
-                and isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
-                and isinstance(entry.get("hash"), str) and isinstance(entry.get("seal"), str)
-                and isinstance(entry.get("attachments", []), list)):
+        if not (
+            isinstance(pages, list)
+            and all(isinstance(p, str) for p in pages)
+            and isinstance(fields, dict)
+            and all(isinstance(v, str) for v in fields.values())
+            and isinstance(entry.get("hash"), str)
+            and isinstance(entry.get("seal"), str)
+            and isinstance(entry.get("attachments", []), list)
+        ):
             raise ValueError("shape")
     except (ValueError, KeyError, TypeError) as exc:
-        raise _unusable("bad_seal", "该PDF的封签记录已损坏，无法核验",
-                        "The seal record of this PDF is damaged; it cannot be verified") from exc
+        raise _unusable(
+            "bad_seal",
+            "该PDF的封签记录已损坏，无法核验",
+            "The seal record of this PDF is damaged; it cannot be verified",
+        ) from exc
     return entry
 
 
@@ -98,14 +115,23 @@ def verify(pdf: Path, draft: Path | None = None) -> Verdict:
         except pikepdf.PdfError as exc:
             raise _unusable("not_pdf", f"无法作为PDF读取：{pdf}", f"Not a readable PDF: {pdf}") from exc
     recorded = entry["pages"]
-    changed = [n for n in range(1, max(len(actual), len(recorded)) + 1)
-               if n > len(actual) or n > len(recorded) or actual[n - 1] != recorded[n - 1]]
+    changed = [
+        n
+        for n in range(1, max(len(actual), len(recorded)) + 1)
+        if n > len(actual) or n > len(recorded) or actual[n - 1] != recorded[n - 1]
+    ]
     matches: bool | None = None
     differing: list[str] = []
     if draft is not None:
         matches, differing = _compare_draft(entry, Path(draft))
-    return Verdict(intact=not changed, changed_pages=changed, matches_draft=matches, differing=differing,
-                   seal=entry["seal"], pages=len(actual))
+    return Verdict(
+        intact=not changed,
+        changed_pages=changed,
+        matches_draft=matches,
+        differing=differing,
+        seal=entry["seal"],
+        pages=len(actual),
+    )
 
 
 def _compare_draft(entry: dict[str, Any], path: Path) -> tuple[bool, list[str]]:

@@ -74,10 +74,16 @@ def form_of(pack: Pack, category: str | None) -> FormLayout:
         if isinstance(doc, FormLayout) and doc.category == category:
             return doc
     if pack.category(category) is None:
-        raise UserError("portal.no_category", "尚未选择申报类别，无法列出网上填报的内容",
-                        "No application category is chosen yet, so what to enter on the portal is unknown")
-    raise UserError("portal.no_layout", f"规则包“{pack.id}”没有该类别申报书的版式",
-                    f"The rule pack '{pack.id}' has no form layout for the category '{category}'")
+        raise UserError(
+            "portal.no_category",
+            "尚未选择申报类别，无法列出网上填报的内容",
+            "No application category is chosen yet, so what to enter on the portal is unknown",
+        )
+    raise UserError(
+        "portal.no_layout",
+        f"规则包“{pack.id}”没有该类别申报书的版式",
+        f"The rule pack '{pack.id}' has no form layout for the category '{category}'",
+    )
 
 
 def portal_items(data: dict[str, Any], pack: Pack, lang: str = "zh") -> list[PortalItem]:
@@ -127,13 +133,17 @@ def _cell_items(row: Row, data: dict[str, Any], flat: dict[str, Any], pack: Pack
             continue
         if cell.value or cell.choice:
             path = cell.value or cell.choice or ""
-            items.append(_item(label, _name(pack, path, lang, label), path, _text(flat.get(path), path, pack, data, cell)))
+            items.append(
+                _item(label, _name(pack, path, lang, label), path, _text(flat.get(path), path, pack, data, cell))
+            )
         elif cell.template:
             paths = TEMPLATE_FIELD.findall(cell.template)
             for path in paths:  # the portal has an input per value (two dates, city and county)
                 spec = pack.fields.get(path)
                 own = spec.zh if spec is not None and len(paths) > 1 else label  # 合同开始时间, not 合同起止时间 twice
-                items.append(PortalItem(_name(pack, path, lang, own), path, _text(flat.get(path), path, pack, data, cell), label))
+                items.append(
+                    PortalItem(_name(pack, path, lang, own), path, _text(flat.get(path), path, pack, data, cell), label)
+                )
         elif cell.derived:
             name = cell.derived
             en = _OTHER_EN.get(name, name)
@@ -229,9 +239,17 @@ def upload_slots(draft: Any, pack: Pack, folder: Path | None = None, *, lang: st
     return plan_slots(draft.data(), attachments, pack, folder, final=is_final(draft), inputs=inputs, lang=lang)
 
 
-def plan_slots(data: dict[str, Any], attachments: Sequence[tuple[Any, bytes]], pack: Pack, folder: Path | None = None, *,
-               final: bool = False, inputs: Sequence[Path] = (), lang: str = "zh",
-               notes: list[tuple[str, str]] | None = None) -> list[Slot]:
+def plan_slots(
+    data: dict[str, Any],
+    attachments: Sequence[tuple[Any, bytes]],
+    pack: Pack,
+    folder: Path | None = None,
+    *,
+    final: bool = False,
+    inputs: Sequence[Path] = (),
+    lang: str = "zh",
+    notes: list[tuple[str, str]] | None = None,
+) -> list[Slot]:
     """:func:`upload_slots` for data and attachments already read (a worker's job)."""
     from ..package.build import upload_files
     from ..package.order import kind_of
@@ -251,12 +269,33 @@ def plan_slots(data: dict[str, Any], attachments: Sequence[tuple[Any, bytes]], p
             name = s.en if lang == "en" else s.zh
             if s.file in over_by_file:
                 o = over_by_file[s.file]
-                slots.append(Slot(s.file, name, tuple(s.kinds), counts[s.file], o.size, limit, True,
-                                  o.plain[1] if lang == "en" else o.plain[0], fix=o.fix))
+                slots.append(
+                    Slot(
+                        s.file,
+                        name,
+                        tuple(s.kinds),
+                        counts[s.file],
+                        o.size,
+                        limit,
+                        True,
+                        o.plain[1] if lang == "en" else o.plain[0],
+                        fix=o.fix,
+                    )
+                )
             elif s.file in sizes:
                 where, size = sizes[s.file]
-                slots.append(Slot(s.file, name, tuple(s.kinds), counts[s.file], size, limit, size > limit,
-                                  path=where if folder is not None else None))
+                slots.append(
+                    Slot(
+                        s.file,
+                        name,
+                        tuple(s.kinds),
+                        counts[s.file],
+                        size,
+                        limit,
+                        size > limit,
+                        path=where if folder is not None else None,
+                    )
+                )
             else:
                 slots.append(Slot(s.file, name, tuple(s.kinds), 0, None, limit, False))
     return slots

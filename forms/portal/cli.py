@@ -14,7 +14,9 @@ from forms.pack import Pack
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("portal", help="the portal's fields in the order of the printed form, and the upload files")
+    p = subparsers.add_parser(
+        "portal", help="the portal's fields in the order of the printed form, and the upload files"
+    )
     p.add_argument("draft", metavar="DRAFT")
     p.add_argument("--json", action="store_true", help='print {"items": [...], "slots": [...]}')
     # also after the command (cxy portal x.cxy --lang en); absent, the global --lang holds
@@ -40,8 +42,13 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
             items = portal_items(data, pack, args.lang)
             slots = upload_slots(draft, pack, lang=args.lang)
     if args.json:
-        print(json.dumps({"items": [i.as_dict() for i in items], "slots": [s.as_dict() for s in slots or []]},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"items": [i.as_dict() for i in items], "slots": [s.as_dict() for s in slots or []]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         _print_text(args, items, slots)
     return 1 if any(s.over for s in slots or []) else 0
@@ -52,12 +59,21 @@ def _print_text(args: argparse.Namespace, items: list, slots: list | None) -> No
 
     width = len(str(len(items)))
     for number, item in enumerate(items, start=1):
-        value = item.value.replace("\n", "\n" + " " * (width + 2)) if item.value else _say(args, "（未填写）", "(not entered)")
+        value = (
+            item.value.replace("\n", "\n" + " " * (width + 2))
+            if item.value
+            else _say(args, "（未填写）", "(not entered)")
+        )
         print(f"{number:>{width}}. {item.label}{_say(args, '：', ': ')}{value}")
     print()
     if slots is None:
-        print(_say(args, "上传文件：JSON 文件不含附件，请对草稿运行 cxy portal 或 cxy upload-files",
-                   "Upload files: a JSON file holds no attachments; run cxy portal or cxy upload-files on the draft"))
+        print(
+            _say(
+                args,
+                "上传文件：JSON 文件不含附件，请对草稿运行 cxy portal 或 cxy upload-files",
+                "Upload files: a JSON file holds no attachments; run cxy portal or cxy upload-files on the draft",
+            )
+        )
         return
     print(_say(args, "上传文件：", "Upload files:"))
     for slot in slots:
@@ -66,8 +82,11 @@ def _print_text(args: argparse.Namespace, items: list, slots: list | None) -> No
             line = _say(args, f"{slot.label}（{slot.file}）：没有附件", f"{slot.label} ({slot.file}): no attachments")
         else:
             size = size_text(slot.size)
-            line = _say(args, f"{slot.label}（{slot.file}）：{slot.attachments} 个附件，{size} / 限 {limit}",
-                        f"{slot.label} ({slot.file}): {slot.attachments} attachment(s), {size} of {limit}")
+            line = _say(
+                args,
+                f"{slot.label}（{slot.file}）：{slot.attachments} 个附件，{size} / 限 {limit}",
+                f"{slot.label} ({slot.file}): {slot.attachments} attachment(s), {size} of {limit}",
+            )
             if slot.over:
                 line += "  " + slot.note
         print("  " + line)

@@ -30,8 +30,17 @@ def a4_document(
 ) -> BaseDocTemplate:
     """A document template; ``margins_mm`` is (top, right, bottom, left)."""
     top, right, bottom, left = (m * mm for m in margins_mm)
-    frame = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
-                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    frame = Frame(
+        left,
+        bottom,
+        PAGE_WIDTH - left - right,
+        PAGE_HEIGHT - top - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
     doc = _Document(
         out,
         pagesize=A4,

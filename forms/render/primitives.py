@@ -84,7 +84,9 @@ def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
             if not line_break:
                 i = _break_before(units, start, i)
             used = sum(_glyph_width(u, max_width) for u in units[start:i])
-            lines.append(_rl_paragraph.makeCJKParaLine(units[start:i], max_width, used, max_width - used, line_break, calcBounds))
+            lines.append(
+                _rl_paragraph.makeCJKParaLine(units[start:i], max_width, used, max_width - used, line_break, calcBounds)
+            )
             max_width = maxWidths[min(len(lines), len(maxWidths) - 1)]
             start = i
             used = 0.0
@@ -166,8 +168,16 @@ class Styles:
     leading: float
     small: float
 
-    def para(self, *, align: str = "left", size: float | None = None, leading: float | None = None,
-             bold: bool = False, indent: float = 0.0, color: str = "#000000") -> ParagraphStyle:
+    def para(
+        self,
+        *,
+        align: str = "left",
+        size: float | None = None,
+        leading: float | None = None,
+        bold: bool = False,
+        indent: float = 0.0,
+        color: str = "#000000",
+    ) -> ParagraphStyle:
         size = size or self.size
         return ParagraphStyle(
             name=f"s{size}{align}{bold}{indent}",

@@ -65,7 +65,9 @@ def form_story(layout: FormLayout, docs: Documents, values: Values, pack: Pack, 
     styles = Styles(fonts, style.font_size, style.leading, style.small_size)
     category = pack.category(layout.category)
     assert category is not None
-    story = _heading(category.title.zh, styles, style, annex=f"附件{category.annex}", subtitle=f"（{category.subtitle.zh}）")
+    story = _heading(
+        category.title.zh, styles, style, annex=f"附件{category.annex}", subtitle=f"（{category.subtitle.zh}）"
+    )
     story.append(Spacer(1, 5 * mm))
     grid = _Grid(layout, docs, values, pack, styles)
     rows = docs.expanded_rows(layout)
@@ -103,7 +105,12 @@ class _Grid:
         self.commands: list[tuple] = []
 
     def _place(
-        self, cells: list[tuple[Any, int]], min_height: float, *, top: tuple[int, ...] = (), labels: tuple[int, ...] = ()
+        self,
+        cells: list[tuple[Any, int]],
+        min_height: float,
+        *,
+        top: tuple[int, ...] = (),
+        labels: tuple[int, ...] = (),
     ) -> None:
         """Append one grid row; ``top`` lists the cells (by position in ``cells``) that start
         at the top instead of the middle, as a text area does; ``labels`` the label cells.
@@ -165,7 +172,8 @@ class _Grid:
             labels = tuple(i for i, c in enumerate(row.cells) if c.is_label)
             spans = [(None, c.span) for c in row.cells]
             contents = [
-                (self._cell(cell, self._width(spans, n), shrink=n not in top), cell.span) for n, cell in enumerate(row.cells)
+                (self._cell(cell, self._width(spans, n), shrink=n not in top), cell.span)
+                for n, cell in enumerate(row.cells)
             ]
             self._place(contents, row_min, top=top, labels=labels)
         elif row.heading is not None:
@@ -185,7 +193,9 @@ class _Grid:
         if cell.choice is not None:
             spec = self.pack.fields[cell.choice]
             keys = self.pack.choice_labels(spec.choices or "", category=v.category)
-            options = [(cell.labels.get(key, label), ticked) for key, (label, ticked) in zip(keys, v.choice(cell.choice))]
+            options = [
+                (cell.labels.get(key, label), ticked) for key, (label, ticked) in zip(keys, v.choice(cell.choice))
+            ]
             return CheckboxGroup(options, s.fonts.regular, self.style.font_size)
         if cell.value is not None:
             text = v.text(cell.value)
@@ -222,7 +232,10 @@ class _Grid:
         s = self.styles
         columns = row.columns or []
         spans = [(None, c.span) for c in columns]
-        headers = [(self._label(c.header, self._width(spans, n), "center", self.style.font_size), c.span) for n, c in enumerate(columns)]
+        headers = [
+            (self._label(c.header, self._width(spans, n), "center", self.style.font_size), c.span)
+            for n, c in enumerate(columns)
+        ]
         self._place(headers, self.style.row_min_mm * mm)
         items = self.values.items(row.table or "")
         for index in range(max(len(items), row.min_rows)):
@@ -231,7 +244,9 @@ class _Grid:
                 text = ""
                 if column.value is not None and index < len(items):
                     text = self.values.text(column.value.replace("*", str(index)))
-                cells.append((self._fit(text, self._width([(None, c.span) for c in columns], len(cells)), "center"), column.span))
+                cells.append(
+                    (self._fit(text, self._width([(None, c.span) for c in columns], len(cells)), "center"), column.span)
+                )
             self._place(cells, self.style.table_row_mm * mm)
             if index == 0:
                 # heading, column titles and the first line stay together; the other lines may
@@ -314,7 +329,9 @@ class _SealRow(Flowable):
     All labels are written before the date lines, as the template's two rows of text are
     (seed L286–287: "（盖章）" three times, then "2023" three times)."""
 
-    def __init__(self, labels: list[Paragraph], date_line: Flowable, widths: list[float], pad: float, seal: float) -> None:
+    def __init__(
+        self, labels: list[Paragraph], date_line: Flowable, widths: list[float], pad: float, seal: float
+    ) -> None:
         super().__init__()
         self.labels, self.date_line, self.widths, self.pad, self.seal = labels, date_line, widths, pad, seal
 
@@ -351,6 +368,7 @@ class _SealRow(Flowable):
 def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]:
     """``text`` as the fewest lines that fit ``width``, of lengths as even as the line breaks
     allow: the narrowest width that still needs no more lines decides where they break."""
+
     def wrap(limit: float) -> list[str]:
         lines, line = [], ""
         for ch in text:

@@ -49,21 +49,32 @@ def cmd_list(args: argparse.Namespace, pack: Pack) -> int:
     if args.json:
         items = [
             {**item.model_dump(exclude={"letter", "labels"}), "file": str(path), "usable": True}
-            if isinstance(item, Override) else {"file": str(path), "usable": False, "problem": item}
+            if isinstance(item, Override)
+            else {"file": str(path), "usable": False, "problem": item}
             for path, item in found
         ]
         print(json.dumps({"pack": pack.id, "templates": items}, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not found:
-        print(_say(args, f"规则包 {pack.id} 没有导入的官方模板", f"No official templates imported for rule pack {pack.id}"))
+        print(
+            _say(
+                args, f"规则包 {pack.id} 没有导入的官方模板", f"No official templates imported for rule pack {pack.id}"
+            )
+        )
         return EXIT_OK
     for path, item in found:
         if isinstance(item, str):
             print(_say(args, f"{path.stem}  已损坏，被忽略：{item}", f"{path.stem}  damaged, ignored: {item}"))
             continue
-        what = (_say(args, f"{len(item.letter.points)} 条承诺", f"{len(item.letter.points)} points") if item.letter
-                else _say(args, f"{len(item.labels)} 个栏目，未匹配 {len(item.unmatched)} 个",
-                          f"{len(item.labels)} labels, {len(item.unmatched)} unmatched"))
+        what = (
+            _say(args, f"{len(item.letter.points)} 条承诺", f"{len(item.letter.points)} points")
+            if item.letter
+            else _say(
+                args,
+                f"{len(item.labels)} 个栏目，未匹配 {len(item.unmatched)} 个",
+                f"{len(item.labels)} labels, {len(item.unmatched)} unmatched",
+            )
+        )
         title = item.title if args.lang != "en" else f"Annex {item.annex} ({'letter' if item.letter else 'form'})"
         print(f"{item.id}  {title}  {what}  {item.source.name}  {item.source.imported}")
     return EXIT_OK
@@ -73,6 +84,11 @@ def cmd_remove(args: argparse.Namespace, pack: Pack) -> int:
     from .store import remove_override
 
     path = remove_override(pack.id, args.id)
-    print(_say(args, f"已删除导入的模板 {path.stem}，将使用规则包自带的文本", f"Removed the imported template {path.stem}; "
-               "the rule pack's own text is used again"))
+    print(
+        _say(
+            args,
+            f"已删除导入的模板 {path.stem}，将使用规则包自带的文本",
+            f"Removed the imported template {path.stem}; the rule pack's own text is used again",
+        )
+    )
     return EXIT_OK

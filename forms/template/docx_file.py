@@ -52,14 +52,23 @@ def read_docx(path: Path) -> DocxContent:
     except IsADirectoryError:
         raise _refuse("template.read", name, "是一个文件夹，不是 Word 文件", "is a folder, not a Word file") from None
     except OSError as exc:
-        raise UserError("template.read", f"无法读取“{name}”：{exc.strerror or exc}",
-                        f"Cannot read “{name}”: {exc.strerror or exc}") from None
+        raise UserError(
+            "template.read", f"无法读取“{name}”：{exc.strerror or exc}", f"Cannot read “{name}”: {exc.strerror or exc}"
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _refuse("template.too_large", name, f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是官方模板",
-                      f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, which no official template is")
+        raise _refuse(
+            "template.too_large",
+            name,
+            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是官方模板",
+            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, which no official template is",
+        )
     if raw.startswith(_OLE_MAGIC):
-        raise _refuse("template.old_doc", name, "是旧版 Word 文档（.doc），请先在 Word 或 WPS 中“另存为” .docx 再导入",
-                      "is an old Word document (.doc); save it as .docx in Word or WPS first")
+        raise _refuse(
+            "template.old_doc",
+            name,
+            "是旧版 Word 文档（.doc），请先在 Word 或 WPS 中“另存为” .docx 再导入",
+            "is an old Word document (.doc); save it as .docx in Word or WPS first",
+        )
     _check_zip(raw, name)
     content = DocxContent(name=name, sha256=hashlib.sha256(raw).hexdigest())
     import docx  # python-docx is a dependency; installer/bundle_check.py holds the bundle to it
@@ -70,8 +79,12 @@ def read_docx(path: Path) -> DocxContent:
     except UserError:
         raise
     except Exception:  # noqa: BLE001 - python-docx/lxml on a damaged file: any exception at all
-        raise _refuse("template.unreadable", name, "不是有效的 Word（.docx）文档或已损坏",
-                      "is not a valid Word (.docx) document or is damaged") from None
+        raise _refuse(
+            "template.unreadable",
+            name,
+            "不是有效的 Word（.docx）文档或已损坏",
+            "is not a valid Word (.docx) document or is damaged",
+        ) from None
     return content
 
 
@@ -84,8 +97,12 @@ def _check_zip(raw: bytes, name: str) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
         raise not_docx from None
-    bomb = _refuse("template.bomb", name, "解压后过大（可能是恶意构造的压缩包）",
-                   "would be too large once unpacked (it may be a crafted archive)")
+    bomb = _refuse(
+        "template.bomb",
+        name,
+        "解压后过大（可能是恶意构造的压缩包）",
+        "would be too large once unpacked (it may be a crafted archive)",
+    )
     if len(members) > MAX_MEMBERS:
         raise bomb
     total = 0

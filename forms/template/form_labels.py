@@ -83,7 +83,7 @@ def slots(rows: list[dict[str, Any]]) -> list[Slot]:
         for index, cell in enumerate(cells):
             if "label" not in cell:
                 continue
-            anchor = next((_anchor(c) for c in cells[index + 1:] if "label" not in c), None)
+            anchor = next((_anchor(c) for c in cells[index + 1 :] if "label" not in c), None)
             add(f"label:{anchor or cell['label']}", cell["label"] + (cell.get("note") or ""), cell, "label", True)
     return found
 

@@ -29,17 +29,25 @@ class ImportResult:
         t = self.target
         if t.kind == "letter":
             n = len(self.override.letter.points) if self.override.letter else 0
-            return (f"Imported the official text of annex {t.annex} ({n} points); the letter now prints without "
-                    "the “to be checked” note" if lang == "en" else
-                    f"已导入{t.title}的官方文本（{n} 条承诺），打印时不再标注“文本待与官方模板核对”")
+            return (
+                f"Imported the official text of annex {t.annex} ({n} points); the letter now prints without "
+                "the “to be checked” note"
+                if lang == "en"
+                else f"已导入{t.title}的官方文本（{n} 条承诺），打印时不再标注“文本待与官方模板核对”"
+            )
         matched = len(self.override.labels)
         changed = sum(1 for item in self.override.labels if norm(item.zh + (item.note or "")) != norm(item.was))
         if lang == "en":
             line = f"Imported {matched} official labels of annex {t.annex} ({changed} differ from the pack)"
-            return line + (f"; {len(self.unmatched)} not found in the template: {', '.join(self.unmatched[:6])}"
-                           if self.unmatched else "")
+            return line + (
+                f"; {len(self.unmatched)} not found in the template: {', '.join(self.unmatched[:6])}"
+                if self.unmatched
+                else ""
+            )
         line = f"已导入{t.title}的 {matched} 个官方栏目（{changed} 个与规则包不同）"
-        return line + (f"；模板中未找到 {len(self.unmatched)} 个：{'、'.join(self.unmatched[:6])}" if self.unmatched else "")
+        return line + (
+            f"；模板中未找到 {len(self.unmatched)} 个：{'、'.join(self.unmatched[:6])}" if self.unmatched else ""
+        )
 
 
 def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -> ImportResult:
@@ -57,9 +65,16 @@ def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -
         labels, unmatched = mapped.labels, mapped.unmatched
     stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
     override = Override(
-        pack=pack.id, id=target.id, annex=target.annex, kind=target.kind, target=target.key, title=target.title,
+        pack=pack.id,
+        id=target.id,
+        annex=target.annex,
+        kind=target.kind,
+        target=target.key,
+        title=target.title,
         source=Source(name=content.name[:255], sha256=content.sha256, imported=stamp),
-        letter=letter, labels=labels, unmatched=[u[:300] for u in unmatched],
+        letter=letter,
+        labels=labels,
+        unmatched=[u[:300] for u in unmatched],
     )
     from .store import overrides_dir
 

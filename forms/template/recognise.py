@@ -45,8 +45,9 @@ def targets(pack: Pack) -> list[Target]:
         if doc.get("kind") == "form":
             category = pack.category(doc.get("category"))
             if category is not None:
-                found.append(Target("form", doc_key, category.annex,
-                                    f"附件{category.annex} 申报书（{category.subtitle.zh}）"))
+                found.append(
+                    Target("form", doc_key, category.annex, f"附件{category.annex} 申报书（{category.subtitle.zh}）")
+                )
         elif doc.get("kind") == "letter" and doc.get("letter") in pack.letters:
             letter = pack.letters[doc["letter"]]
             found.append(Target("letter", doc["letter"], letter.annex, f"附件{letter.annex} {letter.title.zh}"))

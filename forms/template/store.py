@@ -50,7 +50,9 @@ class LetterOverride(_Strict):
 
     @model_validator(mode="after")
     def _texts(self) -> "LetterOverride":
-        if any(not p.strip() or len(p) > 2000 for p in self.points) or any(not s.strip() or len(s) > 300 for s in self.sign):
+        if any(not p.strip() or len(p) > 2000 for p in self.points) or any(
+            not s.strip() or len(s) > 300 for s in self.sign
+        ):
             raise ValueError("a point or sign line is empty or too long")
         return self
 
@@ -102,8 +104,11 @@ def save_override(override: Override) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError("template.write", f"无法创建文件夹 {folder}：{exc.strerror or exc}",
-                        f"Cannot create the folder {folder}: {exc.strerror or exc}") from None
+        raise UserError(
+            "template.write",
+            f"无法创建文件夹 {folder}：{exc.strerror or exc}",
+            f"Cannot create the folder {folder}: {exc.strerror or exc}",
+        ) from None
     dest = folder / f"{override.id}.json"
     text = json.dumps(override.model_dump(), ensure_ascii=False, indent=1)
     write_atomically(dest, text.encode("utf-8"), "模板", "the template")
@@ -161,8 +166,11 @@ def resolve(pack_id: str, ident: str) -> Path:
             keys.add(item.target.lower())
         if text in keys:
             return path
-    raise UserError("template.unknown", f"没有名为“{ident}”的已导入模板（用 cxy template list 查看）",
-                    f"No imported template named “{ident}” (see cxy template list)")
+    raise UserError(
+        "template.unknown",
+        f"没有名为“{ident}”的已导入模板（用 cxy template list 查看）",
+        f"No imported template named “{ident}” (see cxy template list)",
+    )
 
 
 def remove_override(pack_id: str, ident: str) -> Path:
@@ -173,8 +181,9 @@ def remove_override(pack_id: str, ident: str) -> Path:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise UserError("template.remove", f"无法删除 {path}：{exc.strerror or exc}",
-                        f"Cannot remove {path}: {exc.strerror or exc}") from None
+        raise UserError(
+            "template.remove", f"无法删除 {path}：{exc.strerror or exc}", f"Cannot remove {path}: {exc.strerror or exc}"
+        ) from None
     forget_loaded_packs()
     return path
 
@@ -255,7 +264,9 @@ def _with_overrides(pack: "Pack", merged: dict[str, Any], rebuild: Callable[[dic
             else:
                 stale = _apply_form(data, item)
                 if stale:
-                    log.info("template %s: %d labels no longer in the pack: %s", path.name, len(stale), ", ".join(stale[:5]))
+                    log.info(
+                        "template %s: %d labels no longer in the pack: %s", path.name, len(stale), ", ".join(stale[:5])
+                    )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             data = before
             _warn(path, str(exc), str(exc))

@@ -21,8 +21,19 @@ from .refused import Refused
 from .text import fold_code, fold_text
 
 __all__ = [
-    "AmountRefused", "DateRefused", "Note", "Refused", "Typed", "as_if_yuan", "for_path", "kind_of",
-    "opening_day", "type_received", "typed", "typed_data", "window_of",
+    "AmountRefused",
+    "DateRefused",
+    "Note",
+    "Refused",
+    "Typed",
+    "as_if_yuan",
+    "for_path",
+    "kind_of",
+    "opening_day",
+    "type_received",
+    "typed",
+    "typed_data",
+    "window_of",
 ]
 # Kinds whose whole value is a code: every full-width form folds, ends are trimmed.
 CODE_KINDS = frozenset({"phone", "email", "uscc", "year"})
@@ -53,10 +64,13 @@ def typed(kind: str, value: Any) -> Typed:
             return Typed(value)
         if converted.yuan is None:
             return Typed(converted.wan)
-        return Typed(converted.wan, Note(
-            f"已按 {converted.yuan} 元换算为 {converted.wan} 万元",
-            f"converted {converted.yuan} CNY to {converted.wan} × 10k CNY",
-        ))
+        return Typed(
+            converted.wan,
+            Note(
+                f"已按 {converted.yuan} 元换算为 {converted.wan} 万元",
+                f"converted {converted.yuan} CNY to {converted.wan} × 10k CNY",
+            ),
+        )
     if not isinstance(value, str):
         return Typed(value)
     if kind in CODE_KINDS:
@@ -108,7 +122,9 @@ def type_received(data: dict[str, Any], pack: Any) -> list[tuple[str, str]]:
     (``pack``, ``category`` and the attachment list are not field values); the notes."""
     from ..model import flatten
 
-    fields = {p: v for p, v in flatten(data).items() if p not in ("pack", "category") and not p.startswith("attachments.")}
+    fields = {
+        p: v for p, v in flatten(data).items() if p not in ("pack", "category") and not p.startswith("attachments.")
+    }
     typed_values, notes = typed_data(fields, pack)
     for path, value in typed_values.items():
         if value is not fields[path]:

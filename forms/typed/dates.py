@@ -16,8 +16,20 @@ from .text import fold_code
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _CHINESE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 class DateRefused(Refused):

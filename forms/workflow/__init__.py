@@ -12,6 +12,14 @@ from forms.workflow.handoff import handoff
 from forms.workflow.merge import MergeResult, merge
 
 __all__ = [
-    "AttachmentDiff", "Diff", "FieldDiff", "HistoryEntry", "MergeResult", "diff", "finalise", "handoff", "merge",
+    "AttachmentDiff",
+    "Diff",
+    "FieldDiff",
+    "HistoryEntry",
+    "MergeResult",
+    "diff",
+    "finalise",
+    "handoff",
+    "merge",
     "unfinalise",
 ]

@@ -69,8 +69,13 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
     handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
     with opened(Path(args.output)) as copy:
         spec = _pack_of(copy, pack).role(args.role)
-    print(_say(args, f"已写出交给“{spec.label.zh}”填写的副本 {args.output}",
-               f"Wrote the copy for {spec.label.en} to fill: {args.output}"))
+    print(
+        _say(
+            args,
+            f"已写出交给“{spec.label.zh}”填写的副本 {args.output}",
+            f"Wrote the copy for {spec.label.en} to fill: {args.output}",
+        )
+    )
     print(spec.instructions.get(args.lang))
     return EXIT_OK
 
@@ -94,9 +99,13 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
         for a in d.attachments:
             mark = _say(args, "【冲突】", "[conflict] ") if a.conflict else ""
             info = a.theirs or a.ours
-            change = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}[a.change]
-            print(f"{mark}{_say(args, '附件', 'attachment')} {change[0] if args.lang != 'en' else change[1]}: "
-                  f"{info.title} ({info.kind})")
+            change = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}[
+                a.change
+            ]
+            print(
+                f"{mark}{_say(args, '附件', 'attachment')} {change[0] if args.lang != 'en' else change[1]}: "
+                f"{info.title} ({info.kind})"
+            )
         if d.same:
             print(_say(args, "两份草稿内容相同", "The drafts are the same"))
     return EXIT_OK if d.same else EXIT_DIFFERENT
@@ -109,14 +118,29 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     with Draft.open(Path(args.draft)) as draft:
         result = merge(draft, Path(args.returned), take=args.take)
     who = result.role or _say(args, "（未注明角色）", "(no role)")
-    print(_say(args, f"已合并“{who}”返回的文件：采用对方 {len(result.taken)} 处，保留本方 {len(result.kept)} 处",
-               f"Merged the file returned by {who}: took {len(result.taken)} change(s), kept ours in {len(result.kept)}"))
+    print(
+        _say(
+            args,
+            f"已合并“{who}”返回的文件：采用对方 {len(result.taken)} 处，保留本方 {len(result.kept)} 处",
+            f"Merged the file returned by {who}: took {len(result.taken)} change(s), kept ours in {len(result.kept)}",
+        )
+    )
     if result.skipped:
-        print(_say(args, f"不属于该角色、未采用：{', '.join(result.skipped)}",
-                   f"Outside that role, not taken: {', '.join(result.skipped)}"))
+        print(
+            _say(
+                args,
+                f"不属于该角色、未采用：{', '.join(result.skipped)}",
+                f"Outside that role, not taken: {', '.join(result.skipped)}",
+            )
+        )
     if result.conflicts_left:
-        print(_say(args, f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
-                   f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours"))
+        print(
+            _say(
+                args,
+                f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
+                f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours",
+            )
+        )
         return EXIT_DIFFERENT
     return EXIT_OK
 

@@ -55,18 +55,28 @@ class Diff:
             {"path": f.path, "ours": f.ours, "theirs": f.theirs, "conflict": f.conflict} for f in self.fields
         ]
         for a in self.attachments:
-            out.append({
-                "path": a.key, "change": a.change, "ours": _att_json(a.ours), "theirs": _att_json(a.theirs),
-                "conflict": a.conflict,
-            })
+            out.append(
+                {
+                    "path": a.key,
+                    "change": a.change,
+                    "ours": _att_json(a.ours),
+                    "theirs": _att_json(a.theirs),
+                    "conflict": a.conflict,
+                }
+            )
         return out
 
 
 def _att_json(info: AttachmentInfo | None) -> dict | None:
     if info is None:
         return None
-    return {"kind": info.kind, "title": info.title, "original_name": info.original_name, "pages": info.pages,
-            "sha256": info.sha256}
+    return {
+        "kind": info.kind,
+        "title": info.title,
+        "original_name": info.original_name,
+        "pages": info.pages,
+        "sha256": info.sha256,
+    }
 
 
 def label_of(pack: Pack, path: str) -> Text:
@@ -104,10 +114,17 @@ def diff(ours: Draft, theirs: Draft, pack: Pack) -> Diff:
         b = base_fields.get(path)
         theirs_changed = not has_base or t != b
         conflict = not has_base or (theirs_changed and o != b)
-        field_diffs.append(FieldDiff(
-            path, label_of(pack, path), _decoded(path, o), _decoded(path, t), _decoded(path, b), conflict,
-            theirs_changed,
-        ))
+        field_diffs.append(
+            FieldDiff(
+                path,
+                label_of(pack, path),
+                _decoded(path, o),
+                _decoded(path, t),
+                _decoded(path, b),
+                conflict,
+                theirs_changed,
+            )
+        )
 
     ours_a = _by_digest(ours.attachments(), ours.attachment_sources())
     theirs_a = _by_digest(theirs.attachments(), theirs.attachment_sources())

@@ -41,9 +41,10 @@ def _check_side(value: Any, what: str) -> None:
         raise UserError("workflow.bad_choice", f"{what} 只能是 theirs 或 ours", f"{what} must be 'theirs' or 'ours'")
 
 
-def _decide(key: str, conflict: bool, theirs_changed: bool, in_role: bool, take: str | None,
-            choices: Mapping[str, str]) -> str:
-    """"theirs", "ours", "conflict" or "skipped" for one difference."""
+def _decide(
+    key: str, conflict: bool, theirs_changed: bool, in_role: bool, take: str | None, choices: Mapping[str, str]
+) -> str:
+    """ "theirs", "ours", "conflict" or "skipped" for one difference."""
     if key in choices:  # the user's explicit pick, in or out of the role
         return choices[key]
     if not theirs_changed:
@@ -56,7 +57,11 @@ def _decide(key: str, conflict: bool, theirs_changed: bool, in_role: bool, take:
 
 
 def merge(
-    draft: Draft, returned: Path, *, take: str | None = None, choices: Mapping[str, str] | None = None,
+    draft: Draft,
+    returned: Path,
+    *,
+    take: str | None = None,
+    choices: Mapping[str, str] | None = None,
     role: str | None = None,
 ) -> MergeResult:
     """Merge the returned copy into ``draft``. Non-conflicting changes of theirs within their
@@ -76,8 +81,16 @@ def merge(
             return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
 
 
-def _merge(draft: Draft, theirs: Draft, pack, spec: RoleSpec | None, role: str | None, take: str | None,
-           choices: dict[str, str], source_name: str) -> MergeResult:
+def _merge(
+    draft: Draft,
+    theirs: Draft,
+    pack,
+    spec: RoleSpec | None,
+    role: str | None,
+    take: str | None,
+    choices: dict[str, str],
+    source_name: str,
+) -> MergeResult:
     d = diff(draft, theirs, pack)
     result = MergeResult(role)
     changes: dict[str, Any] = {}
@@ -95,15 +108,11 @@ def _merge(draft: Draft, theirs: Draft, pack, spec: RoleSpec | None, role: str |
     remove: list[int] = []
     relabel: list[tuple[int, str, str]] = []
     for a in d.attachments:
-        in_role = spec is None or all(
-            x.kind in spec.attachment_kinds for x in (a.ours, a.theirs) if x is not None
-        )
+        in_role = spec is None or all(x.kind in spec.attachment_kinds for x in (a.ours, a.theirs) if x is not None)
         pick = _decide(a.key, a.conflict, a.theirs_changed, in_role, take, choices)
         if pick == "theirs":
             _take_attachment(theirs, a, add, remove, relabel)
-            history.append(HistoryEntry(
-                at, who, "merge", a.key, _label(a.ours), _label(a.theirs), source_name
-            ))
+            history.append(HistoryEntry(at, who, "merge", a.key, _label(a.ours), _label(a.theirs), source_name))
         _note(result, a.key, pick)
     if history:
         draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history)
@@ -111,8 +120,9 @@ def _merge(draft: Draft, theirs: Draft, pack, spec: RoleSpec | None, role: str |
 
 
 def _note(result: MergeResult, key: str, pick: str) -> None:
-    {"theirs": result.taken, "ours": result.kept, "conflict": result.conflicts_left,
-     "skipped": result.skipped}[pick].append(key)
+    {"theirs": result.taken, "ours": result.kept, "conflict": result.conflicts_left, "skipped": result.skipped}[
+        pick
+    ].append(key)
 
 
 def _label(info) -> str | None:
@@ -129,7 +139,15 @@ def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list, remove: list, 
         assert t is not None
         # Received bytes: the intake re-checks (and rebuilds) them like any file dropped in.
         pdf = sanitised(theirs.attachment_pdf(t.id), t.title or t.original_name)
-        add.append({
-            "kind": t.kind, "title": t.title, "original_name": t.original_name, "source_format": t.source_format,
-            "pages": t.pages, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf, "source_sha256": a.digest,
-        })
+        add.append(
+            {
+                "kind": t.kind,
+                "title": t.title,
+                "original_name": t.original_name,
+                "source_format": t.source_format,
+                "pages": t.pages,
+                "sha256": hashlib.sha256(pdf).hexdigest(),
+                "pdf": pdf,
+                "source_sha256": a.digest,
+            }
+        )

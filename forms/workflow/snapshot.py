@@ -45,8 +45,9 @@ def split_base(rows: dict[str, str]) -> tuple[dict[str, str], dict[str, tuple[st
                 label: Any = json.loads(text)
                 if not isinstance(label, dict):
                     raise ValueError("label")
-                atts[key[len(ATTACHMENT_PREFIX):]] = (
-                    values.check_kind(label.get("kind")), values.check_label("标题", label.get("title"))
+                atts[key[len(ATTACHMENT_PREFIX) :]] = (
+                    values.check_kind(label.get("kind")),
+                    values.check_label("标题", label.get("title")),
                 )
             else:
                 fields[values.check_path(key)] = canonical(key, text)

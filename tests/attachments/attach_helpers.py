@@ -65,27 +65,28 @@ def exif_bytes(orientation: int) -> bytes:
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that claims width x height but carries one tiny IDAT: decoding it would allocate
     the full size, reading its header must not."""
+
     def chunk(kind: bytes, payload: bytes) -> bytes:
-        return (struct.pack(">I", len(payload)) + kind + payload
-                + struct.pack(">I", zlib.crc32(kind + payload)))
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
 
 
 # --- PDFs ---------------------------------------------------------------------------------
 
+
 def text_pdf(pages: int = 3, **save_options) -> bytes:
     pdf = pikepdf.new()
-    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
-                                                BaseFont=pikepdf.Name.Helvetica))
+    font = pdf.make_indirect(
+        pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+    )
     for number in range(1, pages + 1):
         page = pdf.add_blank_page(page_size=(595, 842))
         page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
         page.obj.Contents = pdf.make_stream(
-            f"0 0 1 rg 50 50 495 742 re f BT /F1 36 Tf 1 1 1 rg 100 400 Td (Page {number}) Tj ET"
-            .encode())
+            f"0 0 1 rg 50 50 495 742 re f BT /F1 36 Tf 1 1 1 rg 100 400 Td (Page {number}) Tj ET".encode()
+        )
     return save(pdf, **save_options)
 
 
@@ -114,6 +115,7 @@ def image_streams(data: bytes) -> list[tuple[str, bytes]]:
 
 # --- rendering ----------------------------------------------------------------------------
 
+
 def need_pdftoppm() -> None:
     if shutil.which("pdftoppm") is None:
         pytest.skip("poppler-utils (pdftoppm) is not installed; tools/setup.sh --test installs it")
@@ -123,9 +125,12 @@ def render(data: bytes, tmp_path, page: int = 1, dpi: int = 20) -> Image.Image:
     need_pdftoppm()
     source = tmp_path / f"render-{page}.pdf"
     source.write_bytes(data)
-    ppm = subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                          "-singlefile", str(source)], check=True, capture_output=True,
-                         timeout=60).stdout
+    ppm = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(source)],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    ).stdout
     return Image.open(io.BytesIO(ppm)).convert("RGB")
 
 
@@ -144,8 +149,7 @@ def nearest_quadrant(rgb: tuple[int, int, int]) -> str:
 def quadrants_seen(im: Image.Image) -> dict[str, str]:
     left, top, right, bottom = ink_box(im)
     seen = {}
-    for name, (fx, fy) in {"TL": (0.25, 0.25), "TR": (0.75, 0.25), "BL": (0.25, 0.75),
-                           "BR": (0.75, 0.75)}.items():
+    for name, (fx, fy) in {"TL": (0.25, 0.25), "TR": (0.75, 0.25), "BL": (0.25, 0.75), "BR": (0.75, 0.75)}.items():
         x = int(left + fx * (right - left))
         y = int(top + fy * (bottom - top))
         seen[name] = nearest_quadrant(im.getpixel((x, y)))
@@ -160,36 +164,50 @@ def hostile_pdf(**save_options) -> bytes:
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842)).obj
     js = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert('hi')")))
-    launch = pdf.make_indirect(Dictionary(S=Name.Launch, F=String("cmd.exe"),
-                                          Win=Dictionary(F=String("cmd.exe"))))
+    launch = pdf.make_indirect(Dictionary(S=Name.Launch, F=String("cmd.exe"), Win=Dictionary(F=String("cmd.exe"))))
     pdf.Root.OpenAction = js
     pdf.Root.AA = Dictionary(WC=js)
     pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("init"), js])))
-    pdf.attachments["invoice.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ" + b"\0" * 62,
-                                                              mime_type="application/x-msdownload")
+    pdf.attachments["invoice.exe"] = pikepdf.AttachedFileSpec(
+        pdf, b"MZ" + b"\0" * 62, mime_type="application/x-msdownload"
+    )
     pdf.Root.AcroForm = Dictionary(Fields=Array(), XFA=pdf.make_stream(b"<xdp:xdp/>"))
     pdf.Root.Outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines, Count=0))
     page.AA = Dictionary(O=js, C=launch)
 
     def link(action: Dictionary, x: int) -> Dictionary:
-        return pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.Link,
-                                            Rect=Array([x, 10, x + 40, 50]), A=action))
+        return pdf.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=Array([x, 10, x + 40, 50]), A=action)
+        )
 
-    page.Annots = Array([
-        link(launch, 10),
-        link(Dictionary(S=Name.SubmitForm, F=String("http://example.invalid/")), 60),
-        link(Dictionary(S=Name.GoToR, F=String("\\\\host\\share\\x.pdf"), D=Array([0])), 110),
-        link(Dictionary(S=Name.ImportData, F=String("data.fdf")), 160),
-        link(Dictionary(S=Name.URI, URI=String("http://example.invalid/"), Next=js), 210),
-        pdf.make_indirect(Dictionary(Type=Name.Annot, Subtype=Name.RichMedia,
-                                     Rect=Array([260, 10, 300, 50]),
-                                     RichMediaContent=Dictionary(), A=Dictionary(
-                                         S=Name.Rendition, JS=String("play()")))),
-    ])
+    page.Annots = Array(
+        [
+            link(launch, 10),
+            link(Dictionary(S=Name.SubmitForm, F=String("http://example.invalid/")), 60),
+            link(Dictionary(S=Name.GoToR, F=String("\\\\host\\share\\x.pdf"), D=Array([0])), 110),
+            link(Dictionary(S=Name.ImportData, F=String("data.fdf")), 160),
+            link(Dictionary(S=Name.URI, URI=String("http://example.invalid/"), Next=js), 210),
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.RichMedia,
+                    Rect=Array([260, 10, 300, 50]),
+                    RichMediaContent=Dictionary(),
+                    A=Dictionary(S=Name.Rendition, JS=String("play()")),
+                )
+            ),
+        ]
+    )
     # Resource-level traps: a form XObject carrying actions and a reference to the catalog,
     # and a graphics state pointing at an action.
-    form = pdf.make_stream(b"0 1 0 rg 0 0 100 100 re f", Type=Name.XObject, Subtype=Name.Form,
-                           BBox=Array([0, 0, 100, 100]), AA=Dictionary(O=js), Extra=pdf.Root)
+    form = pdf.make_stream(
+        b"0 1 0 rg 0 0 100 100 re f",
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=Array([0, 0, 100, 100]),
+        AA=Dictionary(O=js),
+        Extra=pdf.Root,
+    )
     page.Resources = Dictionary(
         XObject=Dictionary(Fm1=form),
         ExtGState=Dictionary(GS1=Dictionary(Type=Name.ExtGState, CA=1, Evil=launch)),
@@ -205,9 +223,21 @@ def stamped_pdf() -> bytes:
 
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842)).obj
-    appearance = pdf.make_stream(b"1 0 0 rg 0 0 100 100 re f", Type=Name.XObject,
-                                 Subtype=Name.Form, BBox=Array([0, 0, 100, 100]))
-    page.Annots = Array([pdf.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Stamp, Rect=Array([250, 350, 350, 450]), F=4,
-        AP=Dictionary(N=appearance), A=Dictionary(S=Name.JavaScript, JS=String("x()"))))])
+    appearance = pdf.make_stream(
+        b"1 0 0 rg 0 0 100 100 re f", Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, 100, 100])
+    )
+    page.Annots = Array(
+        [
+            pdf.make_indirect(
+                Dictionary(
+                    Type=Name.Annot,
+                    Subtype=Name.Stamp,
+                    Rect=Array([250, 350, 350, 450]),
+                    F=4,
+                    AP=Dictionary(N=appearance),
+                    A=Dictionary(S=Name.JavaScript, JS=String("x()")),
+                )
+            )
+        ]
+    )
     return save(pdf)

@@ -20,11 +20,13 @@ def pytest_terminal_summary(terminalreporter):
     write = terminalreporter.write_line
     terminalreporter.section("attachment corpus")
     write(f"{len(CORPUS_OUTCOMES)} files: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-    write(f"per file: max {times[-1]:.2f} s ({slowest[0]}), p95 {p95:.2f} s, "
-          f"total {sum(times):.1f} s")
+    write(f"per file: max {times[-1]:.2f} s ({slowest[0]}), p95 {p95:.2f} s, total {sum(times):.1f} s")
     try:
-        SUMMARY_FILE.write_text(json.dumps({"counts": counts, "max_s": times[-1], "p95_s": p95,
-                                            "files": CORPUS_OUTCOMES}, indent=1, sort_keys=True))
+        SUMMARY_FILE.write_text(
+            json.dumps(
+                {"counts": counts, "max_s": times[-1], "p95_s": p95, "files": CORPUS_OUTCOMES}, indent=1, sort_keys=True
+            )
+        )
         write(f"details: {SUMMARY_FILE}")
     except OSError:
         pass

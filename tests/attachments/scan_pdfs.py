@@ -27,8 +27,16 @@ def scan_image(width_px: int, height_px: int, *, noise: int = 0, seed: int = 1, 
     return im
 
 
-def scan_pdf(width_mm: float, height_mm: float, dpi: float, *, pages: int = 1, noise: int = 0,
-             quality: int = 90, colour_ops: bool = False) -> bytes:
+def scan_pdf(
+    width_mm: float,
+    height_mm: float,
+    dpi: float,
+    *,
+    pages: int = 1,
+    noise: int = 0,
+    quality: int = 90,
+    colour_ops: bool = False,
+) -> bytes:
     """A PDF of ``pages`` pages of ``width_mm`` × ``height_mm``, each drawing one JPEG drawn at
     ``dpi``."""
     pdf = pikepdf.new()
@@ -46,7 +54,8 @@ def scan_pdf(width_mm: float, height_mm: float, dpi: float, *, pages: int = 1, n
         if colour_ops:
             content += b" 0 0.5 1 rg 10 10 40 40 re f"
         page = pikepdf.Dictionary(
-            Type=pikepdf.Name.Page, MediaBox=[0, 0, w_pt, h_pt],
+            Type=pikepdf.Name.Page,
+            MediaBox=[0, 0, w_pt, h_pt],
             Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)),
             Contents=pdf.make_stream(content),
         )

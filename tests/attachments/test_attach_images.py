@@ -13,9 +13,18 @@ from forms.attachments.images import A4_LONG, A4_SHORT
 from forms.attachments.scan import active_content
 from forms.errors import UserError
 
-from .attach_helpers import (encode, exif_bytes, image_streams, ink_box, pdf_page_count,
-                             png_header_only, quadrant_image, quadrants_seen, render,
-                             stored_for_orientation)
+from .attach_helpers import (
+    encode,
+    exif_bytes,
+    image_streams,
+    ink_box,
+    pdf_page_count,
+    png_header_only,
+    quadrant_image,
+    quadrants_seen,
+    render,
+    stored_for_orientation,
+)
 
 UPRIGHT = {"TL": "TL", "TR": "TR", "BL": "BL", "BR": "BR"}
 
@@ -53,12 +62,17 @@ def test_png_exif_orientation_is_applied_too(tmp_path):
 
 @pytest.mark.parametrize("orientation", [1, 6])
 def test_jpeg_data_passes_through_byte_identical(orientation):
-    jpeg = encode(stored_for_orientation(quadrant_image(400, 300), orientation), "JPEG",
-                  quality=80, exif=exif_bytes(orientation), dpi=(300, 300))
+    jpeg = encode(
+        stored_for_orientation(quadrant_image(400, 300), orientation),
+        "JPEG",
+        quality=80,
+        exif=exif_bytes(orientation),
+        dpi=(300, 300),
+    )
     result = normalise(jpeg, "photo.jpg")
     # Only the EXIF segment goes (issue 9): tables, frame, scan and image data stay byte for byte.
     exif_start = jpeg.index(b"\xff\xe1")
-    exif_end = exif_start + 2 + int.from_bytes(jpeg[exif_start + 2:exif_start + 4], "big")
+    exif_end = exif_start + 2 + int.from_bytes(jpeg[exif_start + 2 : exif_start + 4], "big")
     assert image_streams(result.pdf) == [("/DCTDecode", jpeg[:exif_start] + jpeg[exif_end:])]
 
 
@@ -120,18 +134,20 @@ def test_every_tiff_page_is_imported(tmp_path):
 def test_bilevel_multipage_g4_tiff(tmp_path):
     frames = [Image.new("1", (1700, 2200), 1) for _ in range(2)]
     ImageDraw.Draw(frames[1]).rectangle([100, 100, 1600, 2100], fill=0)
-    tiff = encode(frames[0], "TIFF", compression="group4", save_all=True,
-                  append_images=frames[1:], dpi=(200, 200))
+    tiff = encode(frames[0], "TIFF", compression="group4", save_all=True, append_images=frames[1:], dpi=(200, 200))
     result = normalise(tiff, "scan.tiff")
     assert result.pages == 2
     assert page_size(result.pdf, 1) == pytest.approx((A4_SHORT, A4_LONG), abs=0.5)
 
 
-@pytest.mark.parametrize("fmt, options, name", [
-    ("BMP", {}, "a.bmp"),
-    ("WEBP", {"quality": 80}, "a.webp"),
-    ("WEBP", {"lossless": True}, "b.webp"),
-])
+@pytest.mark.parametrize(
+    "fmt, options, name",
+    [
+        ("BMP", {}, "a.bmp"),
+        ("WEBP", {"quality": 80}, "a.webp"),
+        ("WEBP", {"lossless": True}, "b.webp"),
+    ],
+)
 def test_bmp_and_webp(fmt, options, name, tmp_path):
     result = normalise(encode(quadrant_image(), fmt, **options), name)
     assert result.source_format == fmt.lower()
@@ -155,12 +171,11 @@ def jpeg_claiming(width: int, height: int) -> bytes:
     """A small real JPEG whose SOF0 header is patched to claim width x height."""
     data = bytearray(encode(quadrant_image(16, 16), "JPEG", quality=50))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
+    data[sof + 5 : sof + 9] = height.to_bytes(2, "big") + width.to_bytes(2, "big")
     return bytes(data)
 
 
-@pytest.mark.parametrize("make, name", [(png_header_only, "huge.png"),
-                                        (jpeg_claiming, "huge.jpg")])
+@pytest.mark.parametrize("make, name", [(png_header_only, "huge.png"), (jpeg_claiming, "huge.jpg")])
 def test_a_20000_pixel_square_is_refused_before_decoding(make, name, monkeypatch):
     bomb = make(20000, 20000)
     decoded: list[str] = []  # refused from the header alone: no pixel is decoded
@@ -201,8 +216,7 @@ def test_a_real_png_bomb_is_refused_before_decoding(real_png_bomb, monkeypatch):
 
 def test_the_pixel_limit_is_configurable():
     with pytest.raises(UserError) as refused:
-        normalise(encode(quadrant_image(), "PNG"), "small.png",
-                  limits=IntakeLimits(max_pixels=5000))
+        normalise(encode(quadrant_image(), "PNG"), "small.png", limits=IntakeLimits(max_pixels=5000))
     assert refused.value.code == "attach.image_bomb"
 
 

@@ -13,8 +13,7 @@ from forms.attachments import IntakeLimits, normalise
 from forms.attachments.scan import active_content
 from forms.errors import UserError
 
-from .attach_helpers import (hostile_pdf, pdf_page_count, render, save, stamped_pdf,
-                             text_pdf)
+from .attach_helpers import hostile_pdf, pdf_page_count, render, save, stamped_pdf, text_pdf
 
 
 def refused(data: bytes, name: str = "a.pdf", **kwargs) -> UserError:
@@ -35,8 +34,21 @@ def test_a_plain_pdf_keeps_its_pages_and_looks_the_same(tmp_path):
 def test_active_content_is_gone_and_the_page_still_draws(tmp_path):
     source = hostile_pdf()
     found_in_source = " ".join(active_content(source))
-    for name in ("/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/EmbeddedFiles", "/EF",
-                 "/XFA", "/SubmitForm", "/GoToR", "/ImportData", "/RichMedia", "/Rendition"):
+    for name in (
+        "/JS",
+        "/JavaScript",
+        "/Launch",
+        "/OpenAction",
+        "/AA",
+        "/EmbeddedFiles",
+        "/EF",
+        "/XFA",
+        "/SubmitForm",
+        "/GoToR",
+        "/ImportData",
+        "/RichMedia",
+        "/Rendition",
+    ):
         assert name + " " in found_in_source, f"the test file should contain {name}"
 
     result = normalise(source, "hostile.pdf")
@@ -73,8 +85,9 @@ def test_a_truncated_pdf_is_repaired():
 
 
 def test_a_pdf_with_a_user_password_is_refused_with_advice():
-    locked = save(pikepdf.open(io.BytesIO(text_pdf(1))),
-                  encryption=pikepdf.Encryption(owner="owner", user="secret", R=6))
+    locked = save(
+        pikepdf.open(io.BytesIO(text_pdf(1))), encryption=pikepdf.Encryption(owner="owner", user="secret", R=6)
+    )
     error = refused(locked)
     assert error.code == "attach.encrypted"
     assert error.zh == "该 PDF 已加密，请先用原软件取消密码后再导入。"
@@ -83,9 +96,10 @@ def test_a_pdf_with_a_user_password_is_refused_with_advice():
 
 def test_an_empty_user_password_opens(tmp_path):
     source = text_pdf(2)
-    locked = save(pikepdf.open(io.BytesIO(source)),
-                  encryption=pikepdf.Encryption(owner="owner", user="", R=4,
-                                                allow=pikepdf.Permissions(print_highres=False)))
+    locked = save(
+        pikepdf.open(io.BytesIO(source)),
+        encryption=pikepdf.Encryption(owner="owner", user="", R=4, allow=pikepdf.Permissions(print_highres=False)),
+    )
     result = normalise(locked, "restricted.pdf")
     assert result.pages == 2 and "decrypted" in result.notes
     assert b"/Encrypt" not in result.pdf
@@ -148,8 +162,15 @@ def test_a_content_stream_bomb_is_refused():
 def test_an_image_xobject_claiming_huge_dimensions_is_refused():
     pdf = pikepdf.new()
     page = pdf.add_blank_page().obj
-    image = pdf.make_stream(b"\0" * 16, Type=Name.XObject, Subtype=Name.Image, Width=100000,
-                            Height=100000, ColorSpace=Name.DeviceRGB, BitsPerComponent=8)
+    image = pdf.make_stream(
+        b"\0" * 16,
+        Type=Name.XObject,
+        Subtype=Name.Image,
+        Width=100000,
+        Height=100000,
+        ColorSpace=Name.DeviceRGB,
+        BitsPerComponent=8,
+    )
     page.Resources = Dictionary(XObject=Dictionary(Im1=image))
     page.Contents = pdf.make_stream(b"q 100 0 0 100 0 0 cm /Im1 Do Q")
     assert refused(save(pdf)).code == "attach.image_bomb"
@@ -163,12 +184,14 @@ def test_same_pdf_gives_the_same_bytes():
 def test_content_qpdf_cannot_recover_is_flagged_for_the_user():
     # A content stream whose /Length is wrong and whose endstream is misspelt: qpdf repairs the
     # file but must treat the stream as empty, so the page comes out blank.
-    body = (b"%PDF-1.3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-            b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
-            b" endobj\n4 0 obj << /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato) Tj ET\n"
-            b"enxstream\nenxobj\n5 0 obj << /Type /Font >>\nendstream\nendobj\n"
-            b"trailer << /Root 1 0 R >>\n%%EOF\n")
+    body = (
+        b"%PDF-1.3\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>"
+        b" endobj\n4 0 obj << /Length 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato) Tj ET\n"
+        b"enxstream\nenxobj\n5 0 obj << /Type /Font >>\nendstream\nendobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
     result = normalise(body, "broken.pdf")
     assert result.pages == 1
     assert "repaired" in result.notes and "content-lost" in result.notes

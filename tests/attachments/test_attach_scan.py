@@ -8,9 +8,11 @@ from forms.attachments.scan import FORBIDDEN, active_content
 
 from .attach_helpers import hostile_pdf, save, text_pdf
 
-MINIMAL = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R {extra} >> endobj\n"
-           b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-           b"trailer << /Root 1 0 R >>\n%%EOF\n")
+MINIMAL = (
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R {extra} >> endobj\n"
+    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+    b"trailer << /Root 1 0 R >>\n%%EOF\n"
+)
 
 
 def names(findings: list[str]) -> set[str]:

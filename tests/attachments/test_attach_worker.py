@@ -35,8 +35,7 @@ def test_cancel_before_the_worker_starts():
 
 def test_cancel_after_the_first_page():
     pages_seen = []
-    error = refused(text_pdf(30), progress=lambda done, total: pages_seen.append(done),
-                    cancel=lambda: bool(pages_seen))
+    error = refused(text_pdf(30), progress=lambda done, total: pages_seen.append(done), cancel=lambda: bool(pages_seen))
     assert error.code == "attach.cancelled" and error.zh == "已取消导入。"
     assert pages_seen == [1]
 
@@ -82,17 +81,18 @@ def test_a_worker_speaking_garbage_means_damaged(monkeypatch):
     assert refused(text_pdf(1)).code == "attach.damaged"
 
 
-@pytest.mark.parametrize("data, name, code", [
-    (b"", "empty.pdf", "attach.empty"),
-    (random.Random(7).randbytes(4096), "noise.pdf", "attach.unknown_format"),
-    (b"GIF89a" + b"\0" * 100, "anim.gif", "attach.unsupported_format"),
-    (b"PK\x03\x04" + b"\0" * 22 + b"\x13\x00\x00\x00[Content_Types].xml", "cv.docx",
-     "attach.unsupported_format"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.doc", "attach.unsupported_format"),
-    (b"<html><script>alert(1)</script></html>", "page.pdf", "attach.unsupported_format"),
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9",
-     "stub.jpg", "attach.damaged"),
-])
+@pytest.mark.parametrize(
+    "data, name, code",
+    [
+        (b"", "empty.pdf", "attach.empty"),
+        (random.Random(7).randbytes(4096), "noise.pdf", "attach.unknown_format"),
+        (b"GIF89a" + b"\0" * 100, "anim.gif", "attach.unsupported_format"),
+        (b"PK\x03\x04" + b"\0" * 22 + b"\x13\x00\x00\x00[Content_Types].xml", "cv.docx", "attach.unsupported_format"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "old.doc", "attach.unsupported_format"),
+        (b"<html><script>alert(1)</script></html>", "page.pdf", "attach.unsupported_format"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9", "stub.jpg", "attach.damaged"),
+    ],
+)
 def test_files_we_cannot_take_are_refused_with_a_reason(data, name, code):
     assert refused(data, name).code == code
 
@@ -108,8 +108,17 @@ def test_a_missing_path_is_unreadable(tmp_path):
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_message_is_a_full_chinese_and_english_sentence(code):
-    params = {"size_mb": "250.0", "limit_mb": "200", "pages": 501, "limit": 500,
-              "megapixels": "400", "limit_mp": "100", "page": 3, "seconds": "30", "kind": "gif"}
+    params = {
+        "size_mb": "250.0",
+        "limit_mb": "200",
+        "pages": 501,
+        "limit": 500,
+        "megapixels": "400",
+        "limit_mp": "100",
+        "page": 3,
+        "seconds": "30",
+        "kind": "gif",
+    }
     error = attach_error(code, **params)
     assert error.code == code
     for text in (error.zh, error.en):

@@ -20,12 +20,12 @@ from .conftest import CORPUS_OUTCOMES
 pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 FILES = corpus_files()
-_ABSENT = pytest.param(None, marks=pytest.mark.skip(
-    reason=f"the hostile-PDF corpus is not at {PDF_CORPUS} (it sits beside the checkout)"))
+_ABSENT = pytest.param(
+    None, marks=pytest.mark.skip(reason=f"the hostile-PDF corpus is not at {PDF_CORPUS} (it sits beside the checkout)")
+)
 
 
-@pytest.mark.parametrize("path", FILES or [_ABSENT],
-                         ids=[str(p.relative_to(PDF_CORPUS)) for p in FILES] or ["absent"])
+@pytest.mark.parametrize("path", FILES or [_ABSENT], ids=[str(p.relative_to(PDF_CORPUS)) for p in FILES] or ["absent"])
 def test_corpus_file_is_imported_clean_or_refused(path):
     data = read_corpus_file(path)  # obfuscated files are decoded in memory only
     started = time.monotonic()

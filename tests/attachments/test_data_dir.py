@@ -19,13 +19,16 @@ def test_tests_never_use_the_real_data_folder():
     assert "pytest" in paths.user_data_dir().as_posix() or "cxy-data" in paths.user_data_dir().as_posix()
 
 
-@pytest.mark.parametrize("platform, env, expected", [
-    ("win32", {"LOCALAPPDATA": r"C:\Users\a\AppData\Local"}, Path(r"C:\Users\a\AppData\Local") / "cxy-apply"),
-    ("darwin", {}, Path.home() / "Library" / "Application Support" / "cxy-apply"),
-    ("linux", {"XDG_DATA_HOME": "/data/xdg"}, Path("/data/xdg/cxy-apply")),
-    ("linux", {"XDG_DATA_HOME": "relative/ignored"}, Path.home() / ".local" / "share" / "cxy-apply"),
-    ("linux", {}, Path.home() / ".local" / "share" / "cxy-apply"),
-])
+@pytest.mark.parametrize(
+    "platform, env, expected",
+    [
+        ("win32", {"LOCALAPPDATA": r"C:\Users\a\AppData\Local"}, Path(r"C:\Users\a\AppData\Local") / "cxy-apply"),
+        ("darwin", {}, Path.home() / "Library" / "Application Support" / "cxy-apply"),
+        ("linux", {"XDG_DATA_HOME": "/data/xdg"}, Path("/data/xdg/cxy-apply")),
+        ("linux", {"XDG_DATA_HOME": "relative/ignored"}, Path.home() / ".local" / "share" / "cxy-apply"),
+        ("linux", {}, Path.home() / ".local" / "share" / "cxy-apply"),
+    ],
+)
 def test_the_platform_default_matches_the_desktop_app(monkeypatch, platform, env, expected):
     monkeypatch.delenv("CXY_DATA_DIR", raising=False)
     for name in ("LOCALAPPDATA", "XDG_DATA_HOME"):

@@ -33,9 +33,17 @@ def add(draft, data: bytes, name: str, title: str, kind: str = "contract") -> in
     examination = examine(result.pdf)
     sha = hashlib.sha256(result.pdf).hexdigest()
     return draft.add_attachment(
-        kind=kind, title=title, original_name=name, source_format=result.source_format, pages=result.pages,
-        sha256=sha, pdf=result.pdf, content_key=examination.key, known_keys=known_keys(records(draft)),
-        entries={entry_key(sha): encode(sha, examination)})
+        kind=kind,
+        title=title,
+        original_name=name,
+        source_format=result.source_format,
+        pages=result.pages,
+        sha256=sha,
+        pdf=result.pdf,
+        content_key=examination.key,
+        known_keys=known_keys(records(draft)),
+        entries={entry_key(sha): encode(sha, examination)},
+    )
 
 
 def resaved(pdf: bytes) -> bytes:
@@ -44,8 +52,12 @@ def resaved(pdf: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         doc.docinfo["/Producer"] = "Some Scanner App 5.1"
         buf = io.BytesIO()
-        doc.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.generate, 
-                 compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.generalized)
+        doc.save(
+            buf,
+            object_stream_mode=pikepdf.ObjectStreamMode.generate,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
+        )
     return buf.getvalue()
 
 

@@ -42,4 +42,5 @@ def test_what_cannot_be_fixed_by_a_click():
     assert plan(Finding(None, "too_large", "split", {"size_mb": "9", "limit_mb": "5"}), 1) is None
     assert plan(Finding(None, "too_large", "split", {"size_mb": "9", "limit_mb": "5"}), 5).split_at == 3
     assert plan(Finding(None, "too_large", "dpi150", {"size_mb": "9", "limit_mb": "5"}), 5).ops == (
-        page_ops.downsample(150),)
+        page_ops.downsample(150),
+    )

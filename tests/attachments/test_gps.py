@@ -41,7 +41,7 @@ def test_gps_is_removed_and_the_image_data_kept_and_the_photo_upright():
     assert "gps-removed" in result.notes
     assert b"Exif" not in stream
     assert stream == essential(original)
-    assert stream[-len(original) // 2:] == original[-len(original) // 2:]  # entropy-coded data untouched
+    assert stream[-len(original) // 2 :] == original[-len(original) // 2 :]  # entropy-coded data untouched
     assert rotate == 90
 
 

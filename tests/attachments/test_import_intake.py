@@ -32,11 +32,14 @@ def test_a_duplicate_refuses_the_whole_import_naming_both(tmp_path, capsys):
     (tmp_path / "contract.jpg").write_bytes(scan)
     (tmp_path / "again.jpg").write_bytes(scan)
     (tmp_path / "proof.jpg").write_bytes(jpeg(page_image(size=(1600, 2300))))
-    source = write_json(tmp_path, [
-        {"kind": "contract", "title": "技术合同", "file": "contract.jpg"},
-        {"kind": "payment_proof", "title": "到账证明", "file": "proof.jpg"},
-        {"kind": "other", "title": "补充材料", "file": "again.jpg"},
-    ])
+    source = write_json(
+        tmp_path,
+        [
+            {"kind": "contract", "title": "技术合同", "file": "contract.jpg"},
+            {"kind": "payment_proof", "title": "到账证明", "file": "proof.jpg"},
+            {"kind": "other", "title": "补充材料", "file": "again.jpg"},
+        ],
+    )
     dest = tmp_path / "d.cxy"
     assert cxy(["import", source, "-o", str(dest)]) == 2
     err = capsys.readouterr().err.strip()
@@ -44,7 +47,11 @@ def test_a_duplicate_refuses_the_whole_import_naming_both(tmp_path, capsys):
     assert "附件 3（补充材料，again.jpg）" in err and "附件 1（技术合同，contract.jpg）" in err
     assert "未导入任何内容" in err
     assert not dest.exists() and sorted(p.name for p in tmp_path.iterdir()) == [
-        "again.jpg", "app.json", "contract.jpg", "proof.jpg"]
+        "again.jpg",
+        "app.json",
+        "contract.jpg",
+        "proof.jpg",
+    ]
 
     assert cxy(["--lang", "en", "import", source, "-o", str(dest)]) == 2
     assert "attachment 1 (技术合同, contract.jpg)" in capsys.readouterr().err
@@ -54,11 +61,14 @@ def test_imported_attachments_carry_their_records_and_inferred_kinds(tmp_path, m
     (tmp_path / "合同扫描.pdf").write_bytes(text_pdf(CONTRACT_LINES))
     (tmp_path / "scan0002.pdf").write_bytes(text_pdf(RECEIPT_LINES))
     (tmp_path / "photo.jpg").write_bytes(jpeg(page_image(size=(1600, 2300))))
-    source = write_json(tmp_path, [
-        {"title": "合同", "file": "合同扫描.pdf"},  # kind from the name
-        {"title": "回单", "file": "scan0002.pdf"},  # kind from the first page's text
-        {"kind": "other", "title": "照片", "file": "photo.jpg"},  # the JSON's kind is kept
-    ])
+    source = write_json(
+        tmp_path,
+        [
+            {"title": "合同", "file": "合同扫描.pdf"},  # kind from the name
+            {"title": "回单", "file": "scan0002.pdf"},  # kind from the first page's text
+            {"kind": "other", "title": "照片", "file": "photo.jpg"},  # the JSON's kind is kept
+        ],
+    )
     dest = tmp_path / "d.cxy"
     assert cxy(["import", source, "-o", str(dest)]) == 0
     with Draft.open(dest, readonly=True) as draft:
@@ -82,8 +92,9 @@ def test_imported_attachments_carry_their_records_and_inferred_kinds(tmp_path, m
 def test_an_import_without_duplicates_still_keeps_the_json_order(tmp_path):
     (tmp_path / "a.jpg").write_bytes(jpeg(page_image(size=(1600, 2200))))
     (tmp_path / "b.jpg").write_bytes(jpeg(page_image(size=(1600, 2300))))
-    source = write_json(tmp_path, [{"kind": "other", "title": "B", "file": "b.jpg"},
-                                   {"kind": "other", "title": "A", "file": "a.jpg"}])
+    source = write_json(
+        tmp_path, [{"kind": "other", "title": "B", "file": "b.jpg"}, {"kind": "other", "title": "A", "file": "a.jpg"}]
+    )
     dest = tmp_path / "d.cxy"
     assert cxy(["import", source, "-o", str(dest)]) == 0
     with Draft.open(dest, readonly=True) as draft:
@@ -98,8 +109,10 @@ def test_the_app_import_refuses_the_same_way(tmp_path, lang):
     scan = jpeg(page_image())
     (tmp_path / "x.jpg").write_bytes(scan)
     (tmp_path / "y.jpg").write_bytes(scan)
-    source = write_json(tmp_path, [{"kind": "contract", "title": "X", "file": "x.jpg"},
-                                   {"kind": "contract", "title": "Y", "file": "y.jpg"}])
+    source = write_json(
+        tmp_path,
+        [{"kind": "contract", "title": "X", "file": "x.jpg"}, {"kind": "contract", "title": "Y", "file": "y.jpg"}],
+    )
     with pytest.raises(UserError) as refused:
         import_json_file(tmp_path / "app.json", tmp_path / "d.cxy", default_pack="jiangsu-cxy-2023")
     assert refused.value.code == "json.duplicate_attachment"

@@ -17,23 +17,27 @@ from .intake_files import CONTRACT_LINES, PLAIN_LINES, RECEIPT_LINES, jpeg, page
 PACK = load_pack()
 
 
-@pytest.mark.parametrize(("name", "kind"), [
-    ("技术开发合同.pdf", "contract"),
-    ("合作协议-盖章版.jpg", "contract"),
-    ("ＣＯＮＴＲＡＣＴ_scan.PDF", "contract"),  # full-width letters, upper case
-    ("到账证明.jpg", "payment_proof"),
-    ("工行回单 2023-10.png", "payment_proof"),
-    ("合同款到账回单.pdf", "payment_proof"),  # two payment words outweigh one contract word
-    ("IMG_20231012_0931.jpg", "other"),
-])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("技术开发合同.pdf", "contract"),
+        ("合作协议-盖章版.jpg", "contract"),
+        ("ＣＯＮＴＲＡＣＴ_scan.PDF", "contract"),  # full-width letters, upper case
+        ("到账证明.jpg", "payment_proof"),
+        ("工行回单 2023-10.png", "payment_proof"),
+        ("合同款到账回单.pdf", "payment_proof"),  # two payment words outweigh one contract word
+        ("IMG_20231012_0931.jpg", "other"),
+    ],
+)
 def test_kind_from_the_file_name(name, kind):
     guess = infer_kind(PACK, name)
     assert guess.kind == kind
     assert guess.source == ("none" if kind == "other" else "name")
 
 
-@pytest.mark.parametrize(("lines", "kind"), [(CONTRACT_LINES, "contract"), (RECEIPT_LINES, "payment_proof"),
-                                             (PLAIN_LINES, "other")])
+@pytest.mark.parametrize(
+    ("lines", "kind"), [(CONTRACT_LINES, "contract"), (RECEIPT_LINES, "payment_proof"), (PLAIN_LINES, "other")]
+)
 def test_kind_from_the_first_page_text_of_a_pdf(lines, kind):
     result = normalise(text_pdf(lines), "scan0001.pdf")
     guess = infer_kind(PACK, result.original_name, examine(result.pdf).text)
@@ -46,8 +50,9 @@ def test_the_name_decides_before_the_text():
 
 
 def test_the_words_are_pack_data():
-    kinds = [k.model_copy(update={"name_words": ["发票"]}) if k.id == "payment_proof" else k
-             for k in PACK.attachment_kinds]
+    kinds = [
+        k.model_copy(update={"name_words": ["发票"]}) if k.id == "payment_proof" else k for k in PACK.attachment_kinds
+    ]
     pack = PACK.model_copy(update={"attachment_kinds": kinds})
     assert infer_kind(pack, "增值税发票.jpg").kind == "payment_proof"
     assert infer_kind(PACK, "增值税发票.jpg").kind == "other"
@@ -81,8 +86,12 @@ def test_cli_attach_infers_the_kind_when_none_is_given(draft_path, tmp_path, cap
     (tmp_path / "IMG_1.jpg").write_bytes(jpeg(page_image(size=(1600, 2300))))
     files = [str(tmp_path / n) for n in ("合同扫描件.jpg", "银行回单.jpg", "scan7.pdf", "IMG_1.jpg")]
     assert cxy(["attach", str(draft_path), *files]) == 0
-    assert stored(draft_path) == [("合同扫描件", "contract"), ("银行回单", "payment_proof"),
-                                  ("scan7", "payment_proof"), ("IMG_1", "other")]
+    assert stored(draft_path) == [
+        ("合同扫描件", "contract"),
+        ("银行回单", "payment_proof"),
+        ("scan7", "payment_proof"),
+        ("IMG_1", "other"),
+    ]
     out = capsys.readouterr().out
     assert "技术合同扫描件，按文件名判断" in out and "到账证明，按首页文字判断" in out
 
@@ -99,6 +108,6 @@ def test_a_pack_must_name_every_kind_and_a_later_year_inherits_them(tmp_path):
     folder = tmp_path / "jiangsu-cxy-2023"
     shutil.copytree(Path(__file__).resolve().parents[2] / "forms" / "packs" / "jiangsu-cxy-2023", folder)
     text = (folder / "pack.toml").read_text(encoding="utf-8")
-    (folder / "pack.toml").write_text(text.split("[[attachment_kinds]]\nid = \"other\"")[0], encoding="utf-8")
+    (folder / "pack.toml").write_text(text.split('[[attachment_kinds]]\nid = "other"')[0], encoding="utf-8")
     with pytest.raises(UserError, match="attachment_kinds"):
         load_pack_dir(folder)

@@ -140,16 +140,19 @@ def test_straighten_turns_the_content_and_keeps_page_and_image_bytes(three):
     assert b / a == pytest.approx(0.0524, abs=1e-3)  # tan 3°
 
 
-@pytest.mark.parametrize(("ops", "pages"), [
-    ([page_ops.rotate(4, 90)], 3),
-    ([page_ops.rotate(1, 45)], 3),
-    ([page_ops.delete(1, 1)], 1),
-    ([page_ops.downsample(20)], 3),
-    ([page_ops.straighten(1, 40)], 3),
-    ([page_ops.crop(1, 10, 10, 11, 11)], 3),
-    ([{"op": "launch"}], 3),
-    ([], 3),
-])
+@pytest.mark.parametrize(
+    ("ops", "pages"),
+    [
+        ([page_ops.rotate(4, 90)], 3),
+        ([page_ops.rotate(1, 45)], 3),
+        ([page_ops.delete(1, 1)], 1),
+        ([page_ops.downsample(20)], 3),
+        ([page_ops.straighten(1, 40)], 3),
+        ([page_ops.crop(1, 10, 10, 11, 11)], 3),
+        ([{"op": "launch"}], 3),
+        ([], 3),
+    ],
+)
 def test_an_operation_that_cannot_do_what_it_says_is_refused_before_any_work(ops, pages):
     with pytest.raises(UserError) as err:
         page_ops.check_ops(ops, pages)

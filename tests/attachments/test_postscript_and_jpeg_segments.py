@@ -46,8 +46,15 @@ def _jpeg(comment: bytes = b"", photoshop: bool = False, exif: bool = False, icc
     return data
 
 
-def _pdf_with(*, ps_xobject=False, form_ps_entry=False, image_ps_entry=False, page_ps_operator=False,
-              form_ps_operator=False, jpeg: bytes | None = None) -> bytes:
+def _pdf_with(
+    *,
+    ps_xobject=False,
+    form_ps_entry=False,
+    image_ps_entry=False,
+    page_ps_operator=False,
+    form_ps_operator=False,
+    jpeg: bytes | None = None,
+) -> bytes:
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
     xobjects = Dictionary()
@@ -55,16 +62,28 @@ def _pdf_with(*, ps_xobject=False, form_ps_entry=False, image_ps_entry=False, pa
     if ps_xobject:
         xobjects.PS1 = pdf.make_stream(PS_CODE, Type=Name.XObject, Subtype=Name("/PS"))
         content.append(b"/PS1 Do")
-    form = pdf.make_stream(b"1 0 0 rg 0 0 50 50 re f" + (b" (" + PS_CODE + b") PS" if form_ps_operator else b""),
-                           Type=Name.XObject, Subtype=Name.Form, BBox=Array([0, 0, 50, 50]))
+    form = pdf.make_stream(
+        b"1 0 0 rg 0 0 50 50 re f" + (b" (" + PS_CODE + b") PS" if form_ps_operator else b""),
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=Array([0, 0, 50, 50]),
+    )
     if form_ps_entry:
         form.PS = pdf.make_stream(PS_CODE)
     xobjects.Fm1 = form
     content.append(b"q 1 0 0 1 200 200 cm /Fm1 Do Q")
     if jpeg is not None or image_ps_entry:
         data = jpeg or _jpeg()
-        image = pdf.make_stream(data, Type=Name.XObject, Subtype=Name.Image, Width=64, Height=48,
-                                ColorSpace=Name.DeviceRGB, BitsPerComponent=8, Filter=Name.DCTDecode)
+        image = pdf.make_stream(
+            data,
+            Type=Name.XObject,
+            Subtype=Name.Image,
+            Width=64,
+            Height=48,
+            ColorSpace=Name.DeviceRGB,
+            BitsPerComponent=8,
+            Filter=Name.DCTDecode,
+        )
         if image_ps_entry:
             image.PS = pdf.make_stream(PS_CODE)
         xobjects.Im1 = image
@@ -78,8 +97,11 @@ def _pdf_with(*, ps_xobject=False, form_ps_entry=False, image_ps_entry=False, pa
 
 def _streams(pdf_bytes: bytes):
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        return [(dict(obj.items()), obj.read_bytes() if obj.get("/Subtype") != Name.Image else obj.read_raw_bytes())
-                for obj in pdf.objects if isinstance(obj, pikepdf.Stream)]
+        return [
+            (dict(obj.items()), obj.read_bytes() if obj.get("/Subtype") != Name.Image else obj.read_raw_bytes())
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Stream)
+        ]
 
 
 def _operators(pdf_bytes: bytes) -> list[str]:
@@ -93,13 +115,16 @@ def _operators(pdf_bytes: bytes) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("case, finding", [
-    ({"ps_xobject": True}, "/Subtype /PS"),
-    ({"form_ps_entry": True}, "/PS entry"),
-    ({"image_ps_entry": True}, "/PS entry"),
-    ({"page_ps_operator": True}, "PS operator (page 1)"),
-    ({"form_ps_operator": True}, "PS operator"),
-])
+@pytest.mark.parametrize(
+    "case, finding",
+    [
+        ({"ps_xobject": True}, "/Subtype /PS"),
+        ({"form_ps_entry": True}, "/PS entry"),
+        ({"image_ps_entry": True}, "/PS entry"),
+        ({"page_ps_operator": True}, "PS operator (page 1)"),
+        ({"form_ps_operator": True}, "PS operator"),
+    ],
+)
 def test_postscript_is_found_by_the_scanner_and_removed_by_intake(case, finding):
     source = _pdf_with(**case)
     assert any(finding in item for item in active_content(source))
@@ -134,7 +159,7 @@ def test_a_jpeg_photo_keeps_only_jfif_icc_and_its_image_data():
     assert extra_segments(image) == [] and active_content(result.pdf) == []
     assert b"secret note" not in image and b"trailing payload" not in image and b"ICC_PROFILE" in image
     scan_start = jpeg.index(b"\xff\xdb")
-    assert image.endswith(jpeg[scan_start:-len(b"trailing payload")])
+    assert image.endswith(jpeg[scan_start : -len(b"trailing payload")])
 
 
 def test_the_jpeg_walk_keeps_restart_markers_and_stuffed_bytes():

@@ -33,8 +33,11 @@ DEFECTIVE = {
     "sideways photo": (lambda: jpeg(page_image(size=(2339, 1654))), "photo.jpg", (1, "landscape", "rotate")),
     "656 mm wide scan": (lambda: image_pdf(page_image(size=(3874, 1754)), 150), "wide.pdf", (1, "not_a4", "a4")),
     "blank page": (lambda: jpeg(Image.new("L", (1654, 2339), 247)), "blank.jpg", (1, "blank", "delete")),
-    "600 dpi colour scan": (lambda: jpeg(page_image("RGB", (2480, 3508), ink=(190, 20, 30)), dpi=600),
-                            "scan600.jpg", (1, "dpi_high", "dpi200")),
+    "600 dpi colour scan": (
+        lambda: jpeg(page_image("RGB", (2480, 3508), ink=(190, 20, 30)), dpi=600),
+        "scan600.jpg",
+        (1, "dpi_high", "dpi200"),
+    ),
     "grey document in RGB": (lambda: jpeg(page_image("RGB")), "grey.jpg", (1, "grey_as_colour", "grey")),
     "72 dpi fax": (lambda: image_pdf(page_image(size=(595, 842)), 72), "fax.pdf", (1, "dpi_low", None)),
     "text turned 90°": (lambda: text_pdf(PLAIN_LINES, rotate_text=90), "turned.pdf", (1, "rotated_text", "rotate")),
@@ -114,6 +117,7 @@ def test_every_code_has_both_messages_and_a_known_fix():
 
 # -- cxy preflight --------------------------------------------------------------------------
 
+
 @pytest.fixture
 def draft_path(tmp_path):
     path = tmp_path / "d.cxy"
@@ -134,8 +138,15 @@ def test_cli_preflight_exit_codes_and_json(draft_path, tmp_path, capsys):
     capsys.readouterr()
     assert cxy(["--lang", "en", "preflight", str(draft_path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report["findings"] == [{"attachment": 2, "page": 1, "code": "landscape", "fix": "rotate",
-                                   "message": "Page 1 is landscape in a portrait document: it may lie sideways"}]
+    assert report["findings"] == [
+        {
+            "attachment": 2,
+            "page": 1,
+            "code": "landscape",
+            "fix": "rotate",
+            "message": "Page 1 is landscape in a portrait document: it may lie sideways",
+        }
+    ]
     assert [a["pages"] for a in report["attachments"]] == [1, 1]
     assert cxy(["preflight", str(draft_path)]) == 1
     out = capsys.readouterr().out

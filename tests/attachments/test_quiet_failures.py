@@ -18,8 +18,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 def cxy(*args: str, cwd: Path, preexec=None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "forms.cli", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120, preexec_fn=preexec)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec,
+    )
 
 
 def assert_quiet(stderr: str) -> None:
@@ -42,10 +49,10 @@ def _tiff_with(tag: int, count: int, value_type: int = 3) -> bytes:
     data = bytearray(buffer.getvalue())
     order = "<" if data[:2] == b"II" else ">"
     ifd = struct.unpack(order + "I", data[4:8])[0]
-    for index in range(struct.unpack(order + "H", data[ifd:ifd + 2])[0]):
+    for index in range(struct.unpack(order + "H", data[ifd : ifd + 2])[0]):
         entry = ifd + 2 + 12 * index
-        if struct.unpack(order + "H", data[entry:entry + 2])[0] == tag:
-            data[entry + 2:entry + 8] = struct.pack(order + "HI", value_type, count)
+        if struct.unpack(order + "H", data[entry : entry + 2])[0] == tag:
+            data[entry + 2 : entry + 8] = struct.pack(order + "HI", value_type, count)
             return bytes(data)
     raise AssertionError(f"tag {tag} not in the TIFF")
 
@@ -68,10 +75,13 @@ def test_attach_with_only_10_file_handles_says_one_line(draft, tmp_path, lang):
     assert ("ulimit -n" in done.stderr) and (("open files" in done.stderr) == (lang == "en"))
 
 
-@pytest.mark.parametrize("tiff, accepted", [
-    (_tiff_with(283, 1000, value_type=5), True),  # "Tag data larger than file. Skipping tag 283"
-    (_tiff_with(259, 176), False),  # "Metadata Warning, tag 259 had too many entries", then damaged
-])
+@pytest.mark.parametrize(
+    "tiff, accepted",
+    [
+        (_tiff_with(283, 1000, value_type=5), True),  # "Tag data larger than file. Skipping tag 283"
+        (_tiff_with(259, 176), False),  # "Metadata Warning, tag 259 had too many entries", then damaged
+    ],
+)
 def test_a_malformed_tiff_prints_no_pillow_warning(draft, tmp_path, tiff, accepted):
     source = tmp_path / "scan.tif"
     source.write_bytes(tiff)
@@ -89,8 +99,11 @@ def test_a_worker_that_dies_leaves_no_log_on_the_console(tmp_path, monkeypatch, 
     from forms.attachments.model import IntakeLimits
     from forms.errors import UserError
 
-    monkeypatch.setattr(runner, "worker_command",
-                        lambda: [sys.executable, "-c", "import sys; sys.stderr.write('Traceback (x.py)'); sys.exit(3)"])
+    monkeypatch.setattr(
+        runner,
+        "worker_command",
+        lambda: [sys.executable, "-c", "import sys; sys.stderr.write('Traceback (x.py)'); sys.exit(3)"],
+    )
     with pytest.raises(UserError) as caught:
         runner.run_in_worker("pdf", b"%PDF-1.7", IntakeLimits(), None, None)
     assert caught.value.code == "attach.damaged"

@@ -22,18 +22,36 @@ from forms.draft import SCHEMA_VERSION, Draft  # noqa: E402
 DATA = {
     "pack": "jiangsu-cxy-2023",
     "category": "conference",
-    "project": {"name": "固废资源化利用技术合作", "summary": "联合开发……，形成示范线一条。", "kpis": "新增销售 500 万元"},
+    "project": {
+        "name": "固废资源化利用技术合作",
+        "summary": "联合开发……，形成示范线一条。",
+        "kpis": "新增销售 500 万元",
+    },
     "conference": {"filing_no": "DH2023-0156"},
-    "contract": {"type": "transfer", "name": "专利转让合同", "registration_no": "2023320500000456",
-                 "start": "2023-03-01", "end": "2025-02-28", "amount_wan": "50"},
-    "payments": [{"amount_wan": 20.5, "date": "2023-04-10", "payer": "苏州某环保科技有限公司", "payee": "某某学院"},
-                 {"amount_wan": "10.0000", "date": "2023-08-01", "payer": "苏州某环保科技有限公司", "payee": "某某学院"}],
-    "university": {"name": "某某学院", "uscc": "12320000466000001X", "contact": {"name": "刘老师", "phone": "0512-66666666"}},
+    "contract": {
+        "type": "transfer",
+        "name": "专利转让合同",
+        "registration_no": "2023320500000456",
+        "start": "2023-03-01",
+        "end": "2025-02-28",
+        "amount_wan": "50",
+    },
+    "payments": [
+        {"amount_wan": 20.5, "date": "2023-04-10", "payer": "苏州某环保科技有限公司", "payee": "某某学院"},
+        {"amount_wan": "10.0000", "date": "2023-08-01", "payer": "苏州某环保科技有限公司", "payee": "某某学院"},
+    ],
+    "university": {
+        "name": "某某学院",
+        "uscc": "12320000466000001X",
+        "contact": {"name": "刘老师", "phone": "0512-66666666"},
+    },
     "enterprise": {"name": "苏州某环保科技有限公司", "city": "苏州市", "county": "吴江区"},
     "leader": {"name": "陈研究员", "unit": "某某学院", "title": "研究员", "email": "chen@example.edu.cn"},
-    "members": [{"name": "周一", "unit": "某某学院", "is_enterprise": False},
-                {},
-                {"name": "吴三", "unit": "苏州某环保科技有限公司", "title": "高级工程师", "is_enterprise": True}],
+    "members": [
+        {"name": "周一", "unit": "某某学院", "is_enterprise": False},
+        {},
+        {"name": "吴三", "unit": "苏州某环保科技有限公司", "title": "高级工程师", "is_enterprise": True},
+    ],
     "declarations": {"no_unclosed_project": True, "no_other_plan_issue": False},
     "letters": {"leader": {"signer": "陈研究员"}, "authority": {"name": "吴江区科学技术局"}},
     "routing": {"local_bureau": "吴江区科学技术局", "city_bureau": "苏州市科学技术局"},
@@ -55,14 +73,28 @@ def main() -> None:
         draft.replace_data(DATA)
         draft.set_meta("created", "2023-10-01T08:00:00+00:00")
         for kind, title, name, fmt, pages, pdf in PDFS:
-            draft.add_attachment(kind=kind, title=title, original_name=name, source_format=fmt, pages=pages,
-                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+            draft.add_attachment(
+                kind=kind,
+                title=title,
+                original_name=name,
+                source_format=fmt,
+                pages=pages,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
         want = {
             "data": draft.data(),
             "meta": {k: v for k, v in draft.meta().items()},
             "attachments": [
-                {"kind": a.kind, "title": a.title, "original_name": a.original_name, "source_format": a.source_format,
-                 "pages": a.pages, "sha256": a.sha256, "size": a.size}
+                {
+                    "kind": a.kind,
+                    "title": a.title,
+                    "original_name": a.original_name,
+                    "source_format": a.source_format,
+                    "pages": a.pages,
+                    "sha256": a.sha256,
+                    "size": a.size,
+                }
                 for a in draft.attachments()
             ],
         }

@@ -35,8 +35,15 @@ def heavy_draft(tmp_path_factory):
         d.replace_data(SAMPLE)
         for i in range(5):
             pdf = b"%PDF-1.4\n" + os.urandom(10 * MB)
-            d.add_attachment(kind="contract", title=f"扫描件{i}", original_name=f"{i}.pdf", source_format="pdf",
-                             pages=10, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+            d.add_attachment(
+                kind="contract",
+                title=f"扫描件{i}",
+                original_name=f"{i}.pdf",
+                source_format="pdf",
+                pages=10,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
     return path
 
 

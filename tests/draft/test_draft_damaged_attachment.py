@@ -50,7 +50,9 @@ def test_a_damaged_attachment_can_be_removed(three):
     with Draft.open(three) as draft:
         draft.remove_attachment(draft.attachments()[1].id)
         assert [(a.title, a.position, a.damaged) for a in draft.attachments()] == [
-            ("附件标题1", 0, False), ("附件标题3", 1, False)]
+            ("附件标题1", 0, False),
+            ("附件标题3", 1, False),
+        ]
 
 
 def test_a_damaged_attachment_can_be_replaced_keeping_kind_title_and_place(three):
@@ -58,15 +60,22 @@ def test_a_damaged_attachment_can_be_replaced_keeping_kind_title_and_place(three
     fresh = tiny_pdf(b"the original file, scanned again")
     with Draft.open(three) as draft:
         before = draft.attachments()[1]
-        draft.replace_attachment(before.id, original_name="重扫.pdf", source_format="pdf", pages=1,
-                                 sha256=hashlib.sha256(fresh).hexdigest(), pdf=fresh)
+        draft.replace_attachment(
+            before.id,
+            original_name="重扫.pdf",
+            source_format="pdf",
+            pages=1,
+            sha256=hashlib.sha256(fresh).hexdigest(),
+            pdf=fresh,
+        )
         after = draft.attachments()[1]
         assert (after.id, after.kind, after.title, after.position) == (before.id, before.kind, before.title, 1)
         assert (after.original_name, after.damaged) == ("重扫.pdf", False)
         assert draft.attachment_pdf(after.id) == fresh
         with pytest.raises(DraftError) as err:  # the digest is checked, as for a new attachment
-            draft.replace_attachment(before.id, original_name="x.pdf", source_format="pdf", pages=1,
-                                     sha256="0" * 64, pdf=fresh)
+            draft.replace_attachment(
+                before.id, original_name="x.pdf", source_format="pdf", pages=1, sha256="0" * 64, pdf=fresh
+            )
         assert err.value.code == "draft.invalid_value"
 
 

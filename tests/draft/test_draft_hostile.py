@@ -148,7 +148,11 @@ BOMB_VIEW = (
         ),
         (
             "generated column",
-            [DDL_V1[0], "CREATE TABLE fields(path TEXT PRIMARY KEY, value TEXT NOT NULL, g AS (zeroblob(1e9)))", DDL_V1[2]],
+            [
+                DDL_V1[0],
+                "CREATE TABLE fields(path TEXT PRIMARY KEY, value TEXT NOT NULL, g AS (zeroblob(1e9)))",
+                DDL_V1[2],
+            ],
         ),
     ],
 )
@@ -205,8 +209,15 @@ def test_huge_blob(tmp_path):
     big = tmp_path / "big.cxy"
     with Draft.create(big, pack=PACK, category=None) as draft:
         pdf = b"%PDF-1.4\n" + random.Random(2).randbytes(2 * 1024 * 1024)
-        draft.add_attachment(kind="contract", title="大文件", original_name="a.pdf", source_format="pdf", pages=1,
-                             sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        draft.add_attachment(
+            kind="contract",
+            title="大文件",
+            original_name="a.pdf",
+            source_format="pdf",
+            pages=1,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf=pdf,
+        )
     err = refused(big, tmp_path, limits=ForeignLimits(max_attachment_bytes=1024 * 1024))
     assert err.code == "draft.too_large"
 
@@ -311,7 +322,9 @@ def test_the_time_budget_stops_sqlite_mid_statement(valid_copy):
     expired = foreign.Deadline(time.monotonic() - 1)
     with foreign.hardened(valid_copy, ForeignLimits(), expired) as con:
         with pytest.raises(sqlite3.OperationalError, match="interrupt"):
-            con.execute("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r").fetchall()
+            con.execute(
+                "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
+            ).fetchall()
 
 
 def test_an_exhausted_budget_is_a_prompt_refusal(valid_copy, tmp_path):
@@ -332,8 +345,15 @@ def test_attachments_larger_than_a_text_value_still_import(tmp_path):
     src = tmp_path / "scan.cxy"
     pdf = b"%PDF-1.4\n" + random.Random(3).randbytes(5 * 1024 * 1024)
     with Draft.create(src, pack=PACK, category=None) as draft:
-        draft.add_attachment(kind="contract", title="扫描件", original_name="scan.pdf", source_format="pdf", pages=4,
-                             sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        draft.add_attachment(
+            kind="contract",
+            title="扫描件",
+            original_name="scan.pdf",
+            source_format="pdf",
+            pages=4,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf=pdf,
+        )
     with Draft.import_foreign(src, tmp_path / "mine.cxy") as imported:
         (att,) = imported.attachments()
         assert imported.attachment_pdf(att.id) == pdf

@@ -115,7 +115,9 @@ def test_a_wal_file_is_honoured(tmp_path):
 def test_reads_during_another_process_committing_every_20_ms_are_all_right(tmp_path):
     path = make_draft(tmp_path / "d.cxy", pdfs=2)
     writer = subprocess.Popen(
-        [sys.executable, "-c", COMMITTER, str(path)], stdout=subprocess.PIPE, text=True,
+        [sys.executable, "-c", COMMITTER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )
     try:

@@ -22,8 +22,15 @@ def tiny_pdf(number: int) -> bytes:
 
 def add(draft: Draft, number: int) -> None:
     pdf = tiny_pdf(number)
-    draft.add_attachment(kind="other", title=f"附件{number}", original_name=f"{number}.pdf", source_format="pdf",
-                         pages=1, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+    draft.add_attachment(
+        kind="other",
+        title=f"附件{number}",
+        original_name=f"{number}.pdf",
+        source_format="pdf",
+        pages=1,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=pdf,
+    )
 
 
 def test_a_value_over_todays_limit_opens_and_is_a_field_error(tmp_path):

@@ -38,8 +38,9 @@ def _env() -> dict[str, str]:
 def holder_process(tmp_path):
     """Another process editing ``d.cxy``: (path, process), holding the lock once yielded."""
     path = make_draft(tmp_path / "d.cxy")
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True, env=_env())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=_env()
+    )
     try:
         assert proc.stdout.readline().strip() == "HELD"
         yield path, proc
@@ -121,8 +122,12 @@ def test_read_only_open_takes_no_lock_never_writes_and_refuses_changes(tmp_path)
     with Draft.open(path, readonly=True) as view:
         assert listing(tmp_path) == {"d.cxy"}
         assert view.data()["project"]["name"] and len(view.attachments()) == 1
-        for change in (lambda: view.set("project.name", "x"), lambda: view.remove_attachment(1),
-                       lambda: view.set_meta("note", "x"), lambda: view.replace_data({"pack": "x"})):
+        for change in (
+            lambda: view.set("project.name", "x"),
+            lambda: view.remove_attachment(1),
+            lambda: view.set_meta("note", "x"),
+            lambda: view.replace_data({"pack": "x"}),
+        ):
             with pytest.raises(DraftError) as err:
                 change()
             assert err.value.code in ("draft.readonly", "draft.invalid_value")
@@ -182,8 +187,17 @@ def test_hostile_lock_files_neither_crash_nor_get_written_through(tmp_path):
 
 
 def test_lock_info_from_someone_else_is_made_safe_for_one_line():
-    info = lock._parse(json.dumps({"user": "张三\n\x1b[31m", "host": "PC-01", "pid": 1234, "program": "cxy-apply",
-                                   "since": "2026-12-01T14:03"}).encode())
+    info = lock._parse(
+        json.dumps(
+            {
+                "user": "张三\n\x1b[31m",
+                "host": "PC-01",
+                "pid": 1234,
+                "program": "cxy-apply",
+                "since": "2026-12-01T14:03",
+            }
+        ).encode()
+    )
     assert info == lock.LockInfo("张三[31m", "PC-01", 1234, "cxy-apply", "2026-12-01T14:03")
     assert "张三[31m@PC-01（cxy-apply，进程 1234，自 2026-12-01 14:03）" in lock.locked_error(info).zh
     assert lock._parse(b"[1, 2]") == lock.LockInfo("?", "?", 0, "?", "?")

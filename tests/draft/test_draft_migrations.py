@@ -21,9 +21,13 @@ V1_SCHEMA = {
     ("index", "sqlite_autoindex_meta_1", "meta", None),
     ("table", "fields", "fields", "CREATE TABLE fields(path TEXT PRIMARY KEY, value TEXT NOT NULL)"),
     ("index", "sqlite_autoindex_fields_1", "fields", None),
-    ("table", "attachments", "attachments",
-     "CREATE TABLE attachments(id INTEGER PRIMARY KEY, position INTEGER, kind TEXT, title TEXT, original_name TEXT, "
-     "source_format TEXT, pages INTEGER, sha256 TEXT, pdf BLOB, added TEXT)"),
+    (
+        "table",
+        "attachments",
+        "attachments",
+        "CREATE TABLE attachments(id INTEGER PRIMARY KEY, position INTEGER, kind TEXT, title TEXT, original_name TEXT, "
+        "source_format TEXT, pages INTEGER, sha256 TEXT, pdf BLOB, added TEXT)",
+    ),
 }
 
 
@@ -44,8 +48,18 @@ def _check_v1_content(draft: Draft, *, imported: bool = False) -> None:
     assert draft.data() == want["data"]
     assert draft.data()["members"][1] == {}  # an empty row in the middle keeps its place
     assert draft.meta()["source_created" if imported else "created"] == want["meta"]["created"]
-    got = [{"kind": a.kind, "title": a.title, "original_name": a.original_name, "source_format": a.source_format,
-            "pages": a.pages, "sha256": a.sha256, "size": a.size} for a in draft.attachments()]
+    got = [
+        {
+            "kind": a.kind,
+            "title": a.title,
+            "original_name": a.original_name,
+            "source_format": a.source_format,
+            "pages": a.pages,
+            "sha256": a.sha256,
+            "size": a.size,
+        }
+        for a in draft.attachments()
+    ]
     assert got == want["attachments"]
     for att in draft.attachments():
         assert draft.attachment_pdf(att.id).startswith(b"%PDF")
@@ -73,7 +87,8 @@ def version_2(monkeypatch):
     """Pretend the app has moved on one schema version beyond today's (adds an index)."""
     monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT)
     monkeypatch.setitem(
-        schema.MIGRATIONS, NEXT - 1,
+        schema.MIGRATIONS,
+        NEXT - 1,
         lambda con: con.execute("CREATE INDEX attachments_by_position ON attachments(position)"),
     )
 
@@ -82,7 +97,9 @@ def _version_and_indexes(path: Path) -> tuple[int, set[str]]:
     con = sqlite3.connect(path)
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
-        names = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
+        names = {
+            row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        }
         return version, names
     finally:
         con.close()

@@ -19,14 +19,18 @@ EXAMPLES = int(os.environ.get("CXY_DRAFT_EXAMPLES", "200"))
 cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), max_size=30)
 # Storable text (the pack's limits refuse control characters other than tab and line breaks, and
 # lone surrogates); the shortest text field holds 32 characters.
-storable = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from("\t\n\r")
+storable = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | st.sampled_from(
+    "\t\n\r"
+)
 texts = st.one_of(
     st.just(""),
     cjk,
     st.text(alphabet=storable, max_size=32),  # any storable Unicode incl. quotes, backslashes
     st.sampled_from(["0", "30.5", "0030", "1e3", "true", "null", "[]", '"', "\\", " "]),
 )
-long_texts = texts | st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=280, max_size=320)
+long_texts = texts | st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=280, max_size=320
+)
 numeric_strings = st.from_regex(r"-?[0-9]{1,7}(\.[0-9]{1,4})?", fullmatch=True)
 numbers = st.one_of(
     st.integers(-(10**15), 10**15),
@@ -59,8 +63,9 @@ application = st.fixed_dictionaries(
             obj(name=texts, unit=texts, major=texts, field=texts, title=texts, is_enterprise=st.booleans()),
             max_size=12,
         ),
-        "declarations": obj(no_unclosed_project=st.booleans(), no_other_plan_issue=st.booleans(),
-                            no_serious_dishonesty=st.booleans()),
+        "declarations": obj(
+            no_unclosed_project=st.booleans(), no_other_plan_issue=st.booleans(), no_serious_dishonesty=st.booleans()
+        ),
         "letters": obj(leader=obj(signer=texts), unit=obj(unit_name=texts), authority=obj(name=texts)),
         "routing": obj(local_bureau=texts, city_bureau=texts),
     },
@@ -89,8 +94,17 @@ def test_replace_data_then_data_gives_the_same_json():
 
 edits = st.lists(
     st.tuples(
-        st.sampled_from(["project.name", "contract.amount_wan", "members.0.name", "members.2.is_enterprise",
-                         "payments.1.amount_wan", "leader.email", "declarations.no_other_plan_issue"]),
+        st.sampled_from(
+            [
+                "project.name",
+                "contract.amount_wan",
+                "members.0.name",
+                "members.2.is_enterprise",
+                "payments.1.amount_wan",
+                "leader.email",
+                "declarations.no_other_plan_issue",
+            ]
+        ),
         st.one_of(st.none(), texts, numeric_strings, st.integers(0, 10**6), st.booleans()),
     ),
     max_size=8,

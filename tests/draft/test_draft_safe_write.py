@@ -21,10 +21,16 @@ from forms.draft import Draft, DraftError, foreign, safe_write
 from forms.draft import draft as draft_module
 
 REPO = Path(__file__).resolve().parents[2]
-SQLITE_CODE = {errno.ENOSPC: (13, "database or disk is full"), errno.EIO: (10, "disk I/O error"),
-               errno.EACCES: (14, "unable to open database file")}
-EXPECTED_WORDS = {errno.ENOSPC: ("磁盘空间不足", "disk is full"), errno.EIO: ("磁盘", "disk"),
-                  errno.EACCES: ("权限", "permission")}
+SQLITE_CODE = {
+    errno.ENOSPC: (13, "database or disk is full"),
+    errno.EIO: (10, "disk I/O error"),
+    errno.EACCES: (14, "unable to open database file"),
+}
+EXPECTED_WORDS = {
+    errno.ENOSPC: ("磁盘空间不足", "disk is full"),
+    errno.EIO: ("磁盘", "disk"),
+    errno.EACCES: ("权限", "permission"),
+}
 
 
 @pytest.fixture
@@ -196,14 +202,21 @@ def test_real_enospc_on_a_tiny_filesystem(tmp_path):
     with Draft.create(work / "d.cxy", pack=PACK, category=None) as d:
         d.replace_data(SAMPLE)
         pdf = b"%PDF-1.4\n" + os.urandom(600 * 1024)  # larger than the space left
-        d.add_attachment(kind="contract", title="合同", original_name="c.pdf", source_format="pdf", pages=1,
-                         sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+        d.add_attachment(
+            kind="contract",
+            title="合同",
+            original_name="c.pdf",
+            source_format="pdf",
+            pages=1,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            pdf=pdf,
+        )
     script = tmp_path / "enospc.py"
     script.write_text(ENOSPC_SCRIPT)
-    command = (f"mount -t tmpfs -o size=1m cxy-full {full} && "
-               f"exec {sys.executable} {script} {full} {work} {REPO}")
-    probe = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command],
-                           capture_output=True, text=True, timeout=60)
+    command = f"mount -t tmpfs -o size=1m cxy-full {full} && exec {sys.executable} {script} {full} {work} {REPO}"
+    probe = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", command], capture_output=True, text=True, timeout=60
+    )
     if probe.returncode != 0 and ("mount" in probe.stderr or "unshare" in probe.stderr):
         pytest.skip(f"cannot mount a private tmpfs here: {probe.stderr.strip()[:200]}")
     assert probe.returncode == 0, probe.stderr

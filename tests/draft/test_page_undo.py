@@ -22,8 +22,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def _state(draft: Draft) -> list[tuple]:
     """What a user sees of the attachments: order, kind, title, pages and the PDF itself."""
-    return [(a.id, a.kind, a.title, a.pages, hashlib.sha256(draft.attachment_pdf(a.id)).hexdigest())
-            for a in draft.attachments()]
+    return [
+        (a.id, a.kind, a.title, a.pages, hashlib.sha256(draft.attachment_pdf(a.id)).hexdigest())
+        for a in draft.attachments()
+    ]
 
 
 @pytest.fixture
@@ -44,8 +46,13 @@ OPERATIONS = {
     "reorder": lambda d, ids: d.reorder_attachments([ids[2], ids[0], ids[1]]),
     "update": lambda d, ids: d.update_attachment(ids[0], kind="other", title="改名"),
     "replace": lambda d, ids: d.replace_attachment(
-        ids[2], original_name="新.pdf", source_format="pdf", pages=1,
-        sha256=hashlib.sha256(tiny_pdf(b"better")).hexdigest(), pdf=tiny_pdf(b"better")),
+        ids[2],
+        original_name="新.pdf",
+        source_format="pdf",
+        pages=1,
+        sha256=hashlib.sha256(tiny_pdf(b"better")).hexdigest(),
+        pdf=tiny_pdf(b"better"),
+    ),
 }
 
 
@@ -95,8 +102,15 @@ def scan() -> bytes:
 def test_a_page_fix_is_undone_after_the_draft_is_closed_and_reopened(tmp_path, scan):
     path = tmp_path / "d.cxy"
     with Draft.create(path, pack=PACK, category="tech_vp") as d:
-        att = d.add_attachment(kind="contract", title="合同", original_name="scan.pdf", source_format="pdf",
-                               pages=3, sha256=hashlib.sha256(scan).hexdigest(), pdf=scan)
+        att = d.add_attachment(
+            kind="contract",
+            title="合同",
+            original_name="scan.pdf",
+            source_format="pdf",
+            pages=3,
+            sha256=hashlib.sha256(scan).hexdigest(),
+            pdf=scan,
+        )
         assert d.edit_pages(att, [page_ops.rotate(2, 90), page_ops.delete(3, 1)]) == 2
         edited = d.attachment_pdf(att)
     assert [g[2] for g in geometry(edited)] == [90, 0]
@@ -110,13 +124,24 @@ def test_a_page_fix_is_undone_after_the_draft_is_closed_and_reopened(tmp_path, s
 
 
 def test_split_makes_two_attachments_and_undo_makes_one_again(draft, scan):
-    att = draft.add_attachment(kind="payment_proof", title="到账", original_name="scan.pdf", source_format="pdf",
-                               pages=3, sha256=hashlib.sha256(scan).hexdigest(), pdf=scan)
+    att = draft.add_attachment(
+        kind="payment_proof",
+        title="到账",
+        original_name="scan.pdf",
+        source_format="pdf",
+        pages=3,
+        sha256=hashlib.sha256(scan).hexdigest(),
+        pdf=scan,
+    )
     other = attach(draft, tiny_pdf(b"x"), kind="other", title="其他")
     before = _state(draft)
     new = draft.split_attachment(att, 2)
     infos = draft.attachments()
-    assert [(i.id, i.kind, i.pages) for i in infos] == [(att, "payment_proof", 1), (new, "payment_proof", 2), (other, "other", 1)]
+    assert [(i.id, i.kind, i.pages) for i in infos] == [
+        (att, "payment_proof", 1),
+        (new, "payment_proof", 2),
+        (other, "other", 1),
+    ]
     assert images_of(draft.attachment_pdf(att)) + images_of(draft.attachment_pdf(new)) == images_of(scan)
     draft.undo()
     assert _state(draft) == before

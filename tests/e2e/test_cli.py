@@ -45,8 +45,14 @@ CHANGES = [
     ("tech_vp", lambda d: d["contract"].__setitem__("start", "2022-05-31"), "K6"),
     ("conference", lambda d: d["contract"].__setitem__("start", "2023-10-01"), "D6"),
     ("tech_trade", lambda d: d["contract"].__setitem__("end", "2024-05-31"), "T6"),
-    ("tech_vp", lambda d: (d["enterprise"].__setitem__("city", "南京市"),
-                           d.__setitem__("payments", [dict(d["payments"][0], amount_wan="29.9999")])), "K5"),
+    (
+        "tech_vp",
+        lambda d: (
+            d["enterprise"].__setitem__("city", "南京市"),
+            d.__setitem__("payments", [dict(d["payments"][0], amount_wan="29.9999")]),
+        ),
+        "K5",
+    ),
     ("tech_vp", lambda d: d["members"].extend(dict(d["members"][0], name=f"新成员{i}") for i in range(2)), "team.size"),
     ("conference", lambda d: [m.__setitem__("is_enterprise", True) for m in d["members"]], "team.enterprise"),
     ("tech_trade", lambda d: d["project"].__setitem__("summary", "项" * 301), "length.summary"),
@@ -94,9 +100,14 @@ def test_validate_json_file_directly_and_in_english(tmp_path, capsys):
     assert code == 1 and "mobile" in out and "errors" in out
 
 
-@pytest.mark.parametrize(("content", "needle"), [
-    (b"", "SQLite"), (b"\x00" * 4096, "SQLite"), (b"not a draft at all" * 100, "SQLite"),
-])
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "SQLite"),
+        (b"\x00" * 4096, "SQLite"),
+        (b"not a draft at all" * 100, "SQLite"),
+    ],
+)
 def test_unusable_draft_is_one_line_exit_2(content, needle, tmp_path, capsys):
     bad = tmp_path / "bad.cxy"
     bad.write_bytes(content)
@@ -116,7 +127,9 @@ def test_unknown_keys_in_json_are_refused(tmp_path, capsys):
 def test_installed_command_prints_no_traceback(tmp_path):
     bad = tmp_path / "truncated.cxy"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x10" * 50)
-    proc = subprocess.run([sys.executable, "-m", "forms.cli", "validate", str(bad)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "forms.cli", "validate", str(bad)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("cxy: ")
 

@@ -21,8 +21,9 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 
 def cxy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=ENV,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=120
+    )
 
 
 @pytest.fixture
@@ -34,9 +35,20 @@ def draft(tmp_path) -> Path:
         assert cxy("detach", str(path), "1").returncode == 0
     for n, colour in enumerate(("white", "gray", "black")):
         Image.new("RGB", (400, 560), colour).save(tmp_path / f"scan{n}.jpg")
-    assert cxy("attach", str(path), "--kind", "contract", "--title", "技术合同", str(tmp_path / "scan0.jpg")).returncode == 0
-    done = cxy("attach", str(path), "--kind", "payment_proof", "--title", "到账凭证",
-               str(tmp_path / "scan1.jpg"), str(tmp_path / "scan2.jpg"))
+    assert (
+        cxy("attach", str(path), "--kind", "contract", "--title", "技术合同", str(tmp_path / "scan0.jpg")).returncode
+        == 0
+    )
+    done = cxy(
+        "attach",
+        str(path),
+        "--kind",
+        "payment_proof",
+        "--title",
+        "到账凭证",
+        str(tmp_path / "scan1.jpg"),
+        str(tmp_path / "scan2.jpg"),
+    )
     assert done.returncode == 0, done.stderr
     return path
 
@@ -47,7 +59,7 @@ def flip_one_bit_in_attachment(path: Path, number: int) -> None:
         pdf = d.attachment_pdf(d.attachments()[number - 1].id)
     raw = bytearray(path.read_bytes())
     for start in range(len(pdf) // 2, len(pdf) - 48, 16):  # a stretch of this PDF found once in the file
-        probe = pdf[start:start + 48]
+        probe = pdf[start : start + 48]
         at = raw.find(probe)
         if at > 0 and raw.find(probe, at + 1) == -1:
             break
@@ -69,7 +81,9 @@ def test_a_flipped_bit_marks_one_attachment_and_the_rest_still_works(draft, tmp_
     assert "附件 2：到账凭证（1）（到账证明，1 页，已损坏）" in checked.stdout
     assert "附件 1：技术合同" in checked.stdout and "附件 3：到账凭证（2）" in checked.stdout
     issues = json.loads(cxy("validate", "--json", str(draft)).stdout)["issues"]
-    assert [(i["field"], i["code"]) for i in issues if i["severity"] == "error"] == [("attachments.1", "attachment.damaged")]
+    assert [(i["field"], i["code"]) for i in issues if i["severity"] == "error"] == [
+        ("attachments.1", "attachment.damaged")
+    ]
 
     out = tmp_path / "export" / "app.json"
     out.parent.mkdir()
@@ -119,14 +133,17 @@ sys.stdin.readline()
 
 
 def test_writing_commands_name_who_holds_the_draft(draft, tmp_path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(draft)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, env=ENV)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(draft)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=ENV
+    )
     try:
         assert holder.stdout.readline().strip() == "HELD"
         (tmp_path / "app.json").write_text(json.dumps({"pack": "jiangsu-cxy-2023"}), encoding="utf-8")
-        for args in (("attach", str(draft), "--kind", "other", str(tmp_path / "scan0.jpg")),
-                     ("detach", str(draft), "1"),
-                     ("import", str(tmp_path / "app.json"), "-o", str(draft))):
+        for args in (
+            ("attach", str(draft), "--kind", "other", str(tmp_path / "scan0.jpg")),
+            ("detach", str(draft), "1"),
+            ("import", str(tmp_path / "app.json"), "-o", str(draft)),
+        ):
             done = cxy(*args)
             assert done.returncode == 2, (args, done.stderr)
             line = done.stderr.strip()

@@ -41,8 +41,9 @@ TEXT_FIELDS = sorted(p for p, s in PACK.fields.items() if s.kind in ("text", "mu
 
 def cxy(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "forms.cli", *argv], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *argv], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
 
 
 def one_line_refusal(result: subprocess.CompletedProcess, *needles: str) -> None:
@@ -69,8 +70,18 @@ def attachments() -> list[tuple[AttachmentInfo, bytes]]:
     items = []
     for position, kind in enumerate(("contract", "payment_proof", "other")):
         pdf = page_pdf(kind)
-        info = AttachmentInfo(position, position, kind, "附" * 500, f"{kind}.pdf", "pdf", 1,
-                              hashlib.sha256(pdf).hexdigest(), len(pdf), "2023-10-01T00:00:00+00:00")
+        info = AttachmentInfo(
+            position,
+            position,
+            kind,
+            "附" * 500,
+            f"{kind}.pdf",
+            "pdf",
+            1,
+            hashlib.sha256(pdf).hexdigest(),
+            len(pdf),
+            "2023-10-01T00:00:00+00:00",
+        )
         items.append((info, pdf))
     return items
 
@@ -142,20 +153,33 @@ def test_every_text_field_at_its_max_length_prints_through_the_cli(category, tmp
     assert imported.returncode == 0, imported.stderr
     for number, (info, pdf) in enumerate(attachments()):
         (tmp_path / f"{info.kind}.pdf").write_bytes(pdf)
-        attached = cxy("attach", str(draft), "--kind", info.kind, "--title", info.title,
-                       str(tmp_path / f"{info.kind}.pdf"), cwd=tmp_path)
+        attached = cxy(
+            "attach",
+            str(draft),
+            "--kind",
+            info.kind,
+            "--title",
+            info.title,
+            str(tmp_path / f"{info.kind}.pdf"),
+            cwd=tmp_path,
+        )
         assert attached.returncode == 0, attached.stderr
     checked = cxy("validate", str(draft), "--json", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout
     assert [i for i in json.loads(checked.stdout)["issues"] if i["severity"] == "error"] == []
-    for argv in (("build", str(draft), "-o", str(tmp_path / "package.pdf")),
-                 ("print-set", str(draft), "-o", str(tmp_path / "print.pdf"), "--with-attachments"),
-                 ("upload-files", str(draft), "-o", str(tmp_path / "upload"))):
+    for argv in (
+        ("build", str(draft), "-o", str(tmp_path / "package.pdf")),
+        ("print-set", str(draft), "-o", str(tmp_path / "print.pdf"), "--with-attachments"),
+        ("upload-files", str(draft), "-o", str(tmp_path / "upload")),
+    ):
         result = cxy(*argv, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
     assert (tmp_path / "package.pdf").read_bytes().startswith(b"%PDF-")
     assert sorted(p.name for p in (tmp_path / "upload").iterdir() if p.suffix == ".pdf") == [
-        "contract.pdf", "other.pdf", "payment_proofs.pdf"]
+        "contract.pdf",
+        "other.pdf",
+        "payment_proofs.pdf",
+    ]
 
 
 @pytest.mark.parametrize("char", HARD, ids=[f"U+{ord(c[-1]):04X}" for c in HARD])
@@ -178,8 +202,12 @@ def test_text_areas_full_of_line_breaks_print(tmp_path):
 # ------------------------------------------------------------------ the property
 
 
-@settings(max_examples=int(os.environ.get("CXY_PRINT_EXAMPLES", "12")), deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("CXY_PRINT_EXAMPLES", "12")),
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
     category=st.sampled_from(CATEGORIES),
     fields=st.sets(st.sampled_from(TEXT_FIELDS), min_size=1),

@@ -78,12 +78,16 @@ def test_any_failure_while_filling_leaves_nothing(failure, source, out, capsys, 
 
     fix_proof(source)
     if failure == "bad value":
+
         def refuse(self, nested):
             raise invalid("成员过多", "too many members")
+
         monkeypatch.setattr(Draft, "replace_data", refuse)
     elif failure == "disk full":
+
         def full(src, dest):
             raise OSError(errno.ENOSPC, "No space left on device")
+
         monkeypatch.setattr(forms.draft.safe_write, "publish_new_durably", full)
     else:
         real = forms.attachments.normalise
@@ -94,6 +98,7 @@ def test_any_failure_while_filling_leaves_nothing(failure, source, out, capsys, 
             if len(calls) == 2:
                 raise KeyboardInterrupt
             return real(path, name, **kwargs)
+
         monkeypatch.setattr(forms.attachments, "normalise", interrupted)
 
     code, _, err = run(capsys, "import", str(source), "-o", str(out / "d.cxy"))
@@ -144,8 +149,19 @@ def _escapes(source: Path, secret: Path) -> dict[str, str]:
 
 
 @posix
-@pytest.mark.parametrize("case", ["dot-dot", "dot-dot-inside", "absolute", "windows-dot-dot", "windows-drive", "unc",
-                                  "symlinked-file", "symlinked-folder"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "dot-dot",
+        "dot-dot-inside",
+        "absolute",
+        "windows-dot-dot",
+        "windows-drive",
+        "unc",
+        "symlinked-file",
+        "symlinked-folder",
+    ],
+)
 def test_attachment_paths_leading_out_of_the_json_folder_are_refused(case, source, secret, out, capsys):
     file = _escapes(source, secret)[case]
     data = json.loads(source.read_text("utf-8"))

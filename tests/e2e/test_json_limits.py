@@ -23,8 +23,9 @@ except ImportError:  # Windows: no rlimits, no wait4
     resource = None
 
 REPO = Path(__file__).resolve().parents[2]
-measured = pytest.mark.skipif(resource is None or not hasattr(os, "wait4"),
-                              reason="measures the child with POSIX rlimits and wait4")
+measured = pytest.mark.skipif(
+    resource is None or not hasattr(os, "wait4"), reason="measures the child with POSIX rlimits and wait4"
+)
 CPU_SECONDS = 2.0  # the bound, measured as the child's CPU time: a busy machine cannot fake it
 PEAK_MB = 300
 
@@ -50,8 +51,14 @@ def cxy(tmp_path: Path, *argv: str) -> tuple[int, str, str, float, float]:
     out, err, report = tmp_path / "stdout.txt", tmp_path / "stderr.txt", tmp_path.parent / f"{tmp_path.name}.usage"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open(out, "wb") as fout, open(err, "wb") as ferr:
-        subprocess.run([sys.executable, "-c", _MEASURE, str(report), *argv], stdout=fout, stderr=ferr,
-                       env=env, cwd=tmp_path, check=True)
+        subprocess.run(
+            [sys.executable, "-c", _MEASURE, str(report), *argv],
+            stdout=fout,
+            stderr=ferr,
+            env=env,
+            cwd=tmp_path,
+            check=True,
+        )
     code, cpu, maxrss_kb = json.loads(report.read_text())
     return code, out.read_text("utf-8"), err.read_text("utf-8"), cpu, maxrss_kb / 1024
 
@@ -104,8 +111,11 @@ def write_case(tmp_path: Path, case_id: str, content: str | None) -> Path:
 @pytest.mark.parametrize(("case_id", "content", "needle"), CASES, ids=[c[0] for c in CASES])
 def test_hostile_json_is_one_line_exit_2_fast_and_small(command, case_id, content, needle, tmp_path):
     source = write_case(tmp_path, case_id, content)
-    argv = ["--lang", "en", "validate", str(source)] if command == "validate" else \
-        ["--lang", "en", "import", str(source), "-o", str(tmp_path / "out" / "d.cxy")]
+    argv = (
+        ["--lang", "en", "validate", str(source)]
+        if command == "validate"
+        else ["--lang", "en", "import", str(source), "-o", str(tmp_path / "out" / "d.cxy")]
+    )
     (tmp_path / "out").mkdir()
     started = time.monotonic()
     code, out, err, cpu, peak = cxy(tmp_path, *argv)
@@ -123,22 +133,25 @@ def test_hostile_json_is_one_line_exit_2_fast_and_small(command, case_id, conten
     print(f"{command} {case_id}: {cpu:.2f} s CPU, {wall:.2f} s wall, {peak:.0f} MB peak")
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    (json.dumps({"members": [{}] * (MAX_ITEMS + 1)}), "json.too_many_items"),
-    ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "json.too_deep"),
-    ('{"a":' + "1" * (MAX_NUMBER_CHARS + 1) + "}", "json.number_too_long"),
-    ('{"a":"' + "x" * (MAX_STRING_CHARS + 1) + '"}', "json.string_too_long"),
-    ('{"a":"' + "\\u0078" * (MAX_STRING_CHARS + 1) + '"}', "json.string_too_long"),
-    ('{"a":"\\udc00x"}', "json.surrogate"),
-    ('{"\\ud83d":"key too"}', "json.surrogate"),
-    ('{"a":"\\u0000"}', "json.control_character"),
-    ('{"a":"\\u007f"}', "json.control_character"),
-    ('{"a": Infinity}', "json.syntax"),
-    ('{"a": 1} x', "json.syntax"),
-    ("[1, 2]", "json.shape"),
-    ("{" + '"":' * (3 * MAX_VALUES) + "}", "json.too_many_values"),
-    ("{" + "]" * (3 * MAX_VALUES + 1), "json.too_many_values"),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (json.dumps({"members": [{}] * (MAX_ITEMS + 1)}), "json.too_many_items"),
+        ("[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1), "json.too_deep"),
+        ('{"a":' + "1" * (MAX_NUMBER_CHARS + 1) + "}", "json.number_too_long"),
+        ('{"a":"' + "x" * (MAX_STRING_CHARS + 1) + '"}', "json.string_too_long"),
+        ('{"a":"' + "\\u0078" * (MAX_STRING_CHARS + 1) + '"}', "json.string_too_long"),
+        ('{"a":"\\udc00x"}', "json.surrogate"),
+        ('{"\\ud83d":"key too"}', "json.surrogate"),
+        ('{"a":"\\u0000"}', "json.control_character"),
+        ('{"a":"\\u007f"}', "json.control_character"),
+        ('{"a": Infinity}', "json.syntax"),
+        ('{"a": 1} x', "json.syntax"),
+        ("[1, 2]", "json.shape"),
+        ("{" + '"":' * (3 * MAX_VALUES) + "}", "json.too_many_values"),
+        ("{" + "]" * (3 * MAX_VALUES + 1), "json.too_many_values"),
+    ],
+)
 def test_each_limit_has_its_own_code(text, code, tmp_path):
     path = tmp_path / "x.json"
     path.write_text(text, encoding="utf-8")

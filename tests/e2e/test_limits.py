@@ -29,8 +29,9 @@ WIDE = "\U00020000"  # 𠀀: four bytes in UTF-8, the most any stored character 
 
 def cxy(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.run([sys.executable, "-m", "forms.cli", *argv], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *argv], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+    )
 
 
 def largest_data() -> dict:
@@ -53,10 +54,16 @@ def add(draft: Draft, number: int) -> None:
     # These stand for attachments our own intake made (the ledger says so), so export writes them
     # as they are; re-checking received attachments is tests/package/test_recheck.py's subject.
     ledger.record(pdf)
-    draft.add_attachment(kind=("contract", "payment_proof", "other")[number % 3], title="题" * 500,
-                         # export names its files after this: 60 hanzi and its temporary name keep within 255 bytes
-                         original_name="名" * 60 + ".pdf", source_format="pdf", pages=1,
-                         sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+    draft.add_attachment(
+        kind=("contract", "payment_proof", "other")[number % 3],
+        title="题" * 500,
+        # export names its files after this: 60 hanzi and its temporary name keep within 255 bytes
+        original_name="名" * 60 + ".pdf",
+        source_format="pdf",
+        pages=1,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=pdf,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,16 +115,22 @@ def test_the_largest_draft_is_read_by_validate_and_export(largest, tmp_path):
 
 @pytest.mark.parametrize(
     ("table", "count", "limit"),
-    [("payments", 9999, None), ("members", 5000, None), ("attachments", 501, "100"),
-     ("payments", 101, "100"), ("members", 21, "20")],
+    [
+        ("payments", 9999, None),
+        ("members", 5000, None),
+        ("attachments", 501, "100"),
+        ("payments", 101, "100"),
+        ("members", 21, "20"),
+    ],
 )
 def test_cli_import_refuses_the_counts_from_the_issue(tmp_path, table, count, limit):
     """The issue's counts are refused at entry, in one line naming a limit: the JSON reader's own
     cap on a list (1000 items) stops 9999 payments before any row is built; one row over the
     pack's limit names the pack's limit and the count."""
     data = at_limits("tech_vp", PACK)
-    data[table] = [dict(data[table][0]) if table != "attachments" else {"kind": "other", "title": "x"}
-                   for _ in range(count)]
+    data[table] = [
+        dict(data[table][0]) if table != "attachments" else {"kind": "other", "title": "x"} for _ in range(count)
+    ]
     source = tmp_path / "big.json"
     source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = cxy("import", str(source), "-o", str(tmp_path / "big.cxy"), cwd=tmp_path)

@@ -72,11 +72,14 @@ def listing(folder: Path) -> list[str]:
 
 # ------------------------------------------------------------------ -o names an input
 
+
 @pytest.mark.parametrize("command", ["build", "print-set", "export"])
 @pytest.mark.parametrize("how", ["same path", "other path", "hard link"])
 def test_output_that_is_the_input_is_refused_and_the_draft_survives(command, how, draft, tmp_path, capsys):
     (tmp_path / "sub").mkdir()
-    target = {"same path": draft, "other path": tmp_path / "sub" / ".." / "d.cxy", "hard link": tmp_path / "link.cxy"}[how]
+    target = {"same path": draft, "other path": tmp_path / "sub" / ".." / "d.cxy", "hard link": tmp_path / "link.cxy"}[
+        how
+    ]
     if how == "hard link":
         os.link(draft, target)
     before = digest(draft)
@@ -89,7 +92,9 @@ def test_output_that_is_the_input_is_refused_and_the_draft_survives(command, how
 def test_import_onto_its_own_json_or_attachment_is_refused(tmp_path, capsys):
     Image.new("RGB", (300, 400), "white").save(tmp_path / "scan.png")
     source = tmp_path / "in.json"
-    source.write_text(json.dumps({"category": "tech_vp", "attachments": [{"kind": "contract", "file": "scan.png"}]}), "utf-8")
+    source.write_text(
+        json.dumps({"category": "tech_vp", "attachments": [{"kind": "contract", "file": "scan.png"}]}), "utf-8"
+    )
     before = source.read_bytes(), digest(tmp_path / "scan.png")
     assert "is the input" in refused(capsys, "import", str(source), "-o", str(source))
     assert "is the input" in refused(capsys, "import", str(source), "-o", str(tmp_path / "scan.png"))
@@ -99,8 +104,12 @@ def test_import_onto_its_own_json_or_attachment_is_refused(tmp_path, capsys):
 # ------------------------------------------------------------------ folders, devices, pipes, symlinks
 
 FILE_OUTPUTS = [
-    ("build", True), ("print-set", True), ("export", True),
-    ("new", False), ("sample", False), ("import", False),
+    ("build", True),
+    ("print-set", True),
+    ("export", True),
+    ("new", False),
+    ("sample", False),
+    ("import", False),
 ]
 
 
@@ -161,6 +170,7 @@ def test_upload_files_refuses_a_file_a_symlinked_folder_or_an_input_as_its_folde
 
 # ------------------------------------------------------------------ folders shared with the user
 
+
 def test_upload_files_never_replace_or_remove_files_it_did_not_write(draft, tmp_path, capsys):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -186,8 +196,11 @@ def test_stale_upload_files_are_removed_only_when_ours_and_unchanged(tmp_path, c
     from forms.draft import Draft
 
     docs = tmp_path / "docs"
-    write_owned(docs, {"contract.pdf": b"%PDF ours 1", "other.pdf": b"%PDF ours 2", "payment_proofs.pdf": b"%PDF 3"},
-                owner="upload-files")
+    write_owned(
+        docs,
+        {"contract.pdf": b"%PDF ours 1", "other.pdf": b"%PDF ours 2", "payment_proofs.pdf": b"%PDF 3"},
+        owner="upload-files",
+    )
     (docs / "other.pdf").write_bytes(b"%PDF the user annotated ours")  # changed: now the user's
     draft = tmp_path / "only-contract.cxy"
     assert main(["sample", "--category", "tech_vp", "-o", str(draft)]) == 0
@@ -232,15 +245,21 @@ def test_export_keeps_the_users_files_in_its_attachments_folder(draft, tmp_path,
     assert (folder / "01-contract.pdf").read_bytes() == b"the user's signed contract"
     assert (folder / "notes.txt").read_text("utf-8") == "mine"
     files = [item["file"] for item in json.loads((tmp_path / "data.json").read_text("utf-8"))["attachments"]]
-    assert files == ["data_attachments/01-contract-2.pdf", "data_attachments/02-payment_proof.pdf", "data_attachments/03-other.pdf"]
+    assert files == [
+        "data_attachments/01-contract-2.pdf",
+        "data_attachments/02-payment_proof.pdf",
+        "data_attachments/03-other.pdf",
+    ]
     assert all((tmp_path / f).read_bytes().startswith(b"%PDF") for f in files)
     # exported again: the same names, the user's files untouched
     assert run(capsys, "export", str(draft), "-o", str(tmp_path / "data.json"))[0] == 0
-    assert listing(folder) == sorted([MANIFEST, "01-contract.pdf", "01-contract-2.pdf", "02-payment_proof.pdf",
-                                      "03-other.pdf", "notes.txt"])
+    assert listing(folder) == sorted(
+        [MANIFEST, "01-contract.pdf", "01-contract-2.pdf", "02-payment_proof.pdf", "03-other.pdf", "notes.txt"]
+    )
 
 
 # ------------------------------------------------------------------ the writers themselves
+
 
 @posix
 def test_write_atomically_refuses_what_it_would_destroy(tmp_path):
@@ -292,6 +311,7 @@ def test_check_output_compares_files_not_names(tmp_path):
 
 # ------------------------------------------------------------------ where the report goes
 
+
 def _cxy(*argv: str, **kwargs) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]), **kwargs.pop("env", {})}
     return subprocess.Popen([sys.executable, "-m", "forms.cli", *argv], env=env, **kwargs)
@@ -330,7 +350,9 @@ def test_a_reader_that_stops_early_is_not_an_internal_error(tmp_path, monkeypatc
 def test_a_console_that_cannot_show_chinese_gets_escapes_not_a_crash(tmp_path):
     source = tmp_path / "x.json"
     source.write_text(json.dumps({"category": "tech_vp", "project": {"name": "镕喆"}}, ensure_ascii=False), "utf-8")
-    proc = _cxy("validate", str(source), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"})
+    proc = _cxy(
+        "validate", str(source), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={"PYTHONIOENCODING": "ascii"}
+    )
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and b"\\u" in out and err == b""
 

@@ -35,8 +35,11 @@ def placed(button: QWidget) -> dict:
 def sideways(page: QWidget) -> list[str]:
     """The scroll areas of ``page`` (its content, not a list's items) that show a sideways scroll
     bar: each cuts every line of what it holds."""
-    return [area.objectName() or type(area).__name__ for area in page.findChildren(QScrollArea)
-            if area.isVisible() and area.horizontalScrollBar().isVisible()]
+    return [
+        area.objectName() or type(area).__name__
+        for area in page.findChildren(QScrollArea)
+        if area.isVisible() and area.horizontalScrollBar().isVisible()
+    ]
 
 
 def settle(window) -> None:
@@ -65,9 +68,14 @@ def main() -> None:
     QTest.qWaitForWindowExposed(window)
     settle(window)
     screen = window.screen()
-    out = {"available": rect(screen.availableGeometry()), "ratio": screen.devicePixelRatio(),
-           "frame": rect(window.frameGeometry()), "geometry": rect(window.geometry()),
-           "minimum": list(window.minimumSizeHint().toTuple()), "steps": {}}
+    out = {
+        "available": rect(screen.availableGeometry()),
+        "ratio": screen.devicePixelRatio(),
+        "frame": rect(window.frameGeometry()),
+        "geometry": rect(window.geometry()),
+        "minimum": list(window.minimumSizeHint().toTuple()),
+        "steps": {},
+    }
 
     def shoot(name: str) -> None:
         if args.shots is not None:
@@ -76,7 +84,9 @@ def main() -> None:
             screen.grabWindow(0).save(str(args.shots / f"{name}.screen.png"))
 
     start = window.start_page
-    out["steps"]["start"] = {name: placed(start.findChild(QWidget, f"start.{name}")) for name in ("new", "sample", "open")}
+    out["steps"]["start"] = {
+        name: placed(start.findChild(QWidget, f"start.{name}")) for name in ("new", "sample", "open")
+    }
     shoot("start")
     for category in args.categories:
         window.open_sample(category)
@@ -85,8 +95,12 @@ def main() -> None:
         for key in view.keys():
             view.go_to_key(key)
             settle(window)
-            out["steps"][f"{category}/{key}"] = {"next": placed(view.next_button), "back": placed(view.back_button),
-                                                 "frame": rect(window.frameGeometry()), "sideways": sideways(view.page(key))}
+            out["steps"][f"{category}/{key}"] = {
+                "next": placed(view.next_button),
+                "back": placed(view.back_button),
+                "frame": rect(window.frameGeometry()),
+                "sideways": sideways(view.page(key)),
+            }
             shoot(f"{category}-{key}")
     print(json.dumps(out), flush=True)
     window.close()

@@ -42,8 +42,7 @@ def findings_text(page) -> list[str]:
 
 
 def wait_examined(qtbot, page) -> None:
-    qtbot.waitUntil(lambda: page.findings.count() and not findings_text(page)[0].startswith("正在预检"),
-                    timeout=60000)
+    qtbot.waitUntil(lambda: page.findings.count() and not findings_text(page)[0].startswith("正在预检"), timeout=60000)
 
 
 def activate(qtbot, window, target) -> None:
@@ -79,7 +78,8 @@ def click_fix(qtbot, page, row: int = 0) -> None:
 
 
 def test_a_sideways_page_is_turned_from_its_finding_undone_and_redone_after_a_restart(
-        qtbot, open_window, prompter, tmp_path):
+    qtbot, open_window, prompter, tmp_path
+):
     window = open_window()
     page = open_attachments(window)
     add(qtbot, page, tmp_path / "sideways.jpg", jpeg(page_image(size=(2339, 1654))))

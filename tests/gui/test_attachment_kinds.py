@@ -60,8 +60,14 @@ def test_no_choice_infers_the_kind_and_one_click_changes_it(qtbot, window, tmp_p
     page = open_attachments(window)
     assert widget(window, "attachments.add_kind").currentData() is None  # 自动识别
     assert not widget(window, "attachments.kind.other").isEnabled()  # nothing selected to change
-    import_and_wait(qtbot, page, [write(tmp_path / "技术合同.jpg", jpeg(page_image())),
-                                  write(tmp_path / "IMG_2041.jpg", jpeg(page_image(size=(1600, 2300))))])
+    import_and_wait(
+        qtbot,
+        page,
+        [
+            write(tmp_path / "技术合同.jpg", jpeg(page_image())),
+            write(tmp_path / "IMG_2041.jpg", jpeg(page_image(size=(1600, 2300)))),
+        ],
+    )
     assert kinds(window) == [("技术合同", "contract"), ("IMG_2041", "other")]
     page.list.setCurrentRow(0)
     assert widget(window, "attachments.kind.other").isEnabled()
@@ -80,8 +86,11 @@ def test_a_duplicate_is_refused_naming_the_attachment(qtbot, window, prompter, t
     page = open_attachments(window)
     scan = jpeg(page_image())
     import_and_wait(qtbot, page, [write(tmp_path / "合同.jpg", scan)])
-    import_and_wait(qtbot, page, [write(tmp_path / "copy.jpg", scan),
-                                  write(tmp_path / "到账.jpg", jpeg(page_image(size=(1600, 2300))))])
+    import_and_wait(
+        qtbot,
+        page,
+        [write(tmp_path / "copy.jpg", scan), write(tmp_path / "到账.jpg", jpeg(page_image(size=(1600, 2300))))],
+    )
     assert kinds(window) == [("合同", "contract"), ("到账", "payment_proof")]
     title, message = prompter.errors[-1]
     assert "copy.jpg" in message and "附件 1（合同）" in message
@@ -89,12 +98,16 @@ def test_a_duplicate_is_refused_naming_the_attachment(qtbot, window, prompter, t
 
 def test_findings_are_listed_for_the_selected_attachment(qtbot, window, tmp_path):
     page = open_attachments(window)
-    import_and_wait(qtbot, page, [
-        write(tmp_path / "合同.jpg", jpeg(page_image())),
-        write(tmp_path / "sideways.jpg", jpeg(page_image(size=(2339, 1654)))),
-        write(tmp_path / "blank.jpg", jpeg(Image.new("L", (1654, 2339), 248))),
-        write(tmp_path / "wide.pdf", image_pdf(page_image(size=(3874, 1754)), 150)),
-    ])
+    import_and_wait(
+        qtbot,
+        page,
+        [
+            write(tmp_path / "合同.jpg", jpeg(page_image())),
+            write(tmp_path / "sideways.jpg", jpeg(page_image(size=(2339, 1654)))),
+            write(tmp_path / "blank.jpg", jpeg(Image.new("L", (1654, 2339), 248))),
+            write(tmp_path / "wide.pdf", image_pdf(page_image(size=(3874, 1754)), 150)),
+        ],
+    )
     findings = widget(window, "attachments.findings")
 
     def shown(row: int) -> list[str]:
@@ -121,8 +134,15 @@ def test_findings_of_a_draft_without_records_are_examined_on_opening(qtbot, open
     path = tmp_path / "received.cxy"
     blank = normalise(jpeg(Image.new("L", (1654, 2339), 248)), "blank.jpg")
     with Draft.create(path, pack="jiangsu-cxy-2023", category="tech_vp") as draft:
-        draft.add_attachment(kind="other", title="空白", original_name="blank.jpg", source_format="jpeg", pages=1,
-                             sha256=hashlib.sha256(blank.pdf).hexdigest(), pdf=blank.pdf)
+        draft.add_attachment(
+            kind="other",
+            title="空白",
+            original_name="blank.jpg",
+            source_format="jpeg",
+            pages=1,
+            sha256=hashlib.sha256(blank.pdf).hexdigest(),
+            pdf=blank.pdf,
+        )
     window = open_window(path)
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
@@ -141,7 +161,9 @@ def test_a_replacement_is_examined_and_its_record_kept(qtbot, window, tmp_path):
     page.list.setCurrentRow(0)
     findings = widget(window, "attachments.findings")
     assert "空白页" in findings.item(0).text()
-    page.import_files([write(tmp_path / "合同-重扫.jpg", jpeg(page_image()))], replace=window.session.attachments()[0].id)
+    page.import_files(
+        [write(tmp_path / "合同-重扫.jpg", jpeg(page_image()))], replace=window.session.attachments()[0].id
+    )
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
     info = window.session.attachments()[0]
     assert info.original_name == "合同-重扫.jpg"

@@ -62,11 +62,14 @@ def test_dropped_files_are_imported(qtbot, window, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(make_pdf(tmp_path / "contract.pdf", pages=1)))])
     # Qt delivers a drop only during a real drag, which a test cannot start: the list's
     # handlers get the events directly.
-    enter = QDragEnterEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     page.list.dragEnterEvent(enter)
     assert enter.isAccepted()
-    drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     page.list.dropEvent(drop)
     qtbot.waitUntil(lambda: page.job is None and len(window.session.attachments()) == 1, timeout=60000)
 

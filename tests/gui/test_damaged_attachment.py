@@ -33,9 +33,15 @@ def draft_with_a_flipped_bit(folder: Path) -> Path:
         draft.replace_data(sample("tech_vp"))
         for number, (kind, title) in enumerate((("contract", "技术开发合同"), ("payment_proof", "到账凭证"))):
             result = normalise(make_pdf(folder / f"source{number}.pdf", pages=number + 1), f"source{number}.pdf")
-            draft.add_attachment(kind=kind, title=title, original_name=result.original_name,
-                                 source_format=result.source_format, pages=result.pages,
-                                 sha256=hashlib.sha256(result.pdf).hexdigest(), pdf=result.pdf)
+            draft.add_attachment(
+                kind=kind,
+                title=title,
+                original_name=result.original_name,
+                source_format=result.source_format,
+                pages=result.pages,
+                sha256=hashlib.sha256(result.pdf).hexdigest(),
+                pdf=result.pdf,
+            )
     with sqlite3.connect(path) as con:
         att_id, blob = con.execute("SELECT id, pdf FROM attachments ORDER BY position LIMIT 1").fetchone()
         blob = bytearray(blob)
@@ -59,14 +65,17 @@ class Checked:
         return hashlib.sha256(self._draft.attachment_pdf(info.id)).hexdigest() != info.sha256
 
     def attachments(self):
-        return [dataclasses.replace(info) if REAL_API else _Marked(info, self._bad(info))
-                for info in self._draft.attachments()]
+        return [
+            dataclasses.replace(info) if REAL_API else _Marked(info, self._bad(info))
+            for info in self._draft.attachments()
+        ]
 
     def attachment_pdf(self, att_id):
         info = next(a for a in self._draft.attachments() if a.id == att_id)
         if self._bad(info):
-            raise UserError("draft.attachment_damaged", f"附件“{info.title}”已损坏。",
-                            f"The attachment “{info.title}” is damaged.")
+            raise UserError(
+                "draft.attachment_damaged", f"附件“{info.title}”已损坏。", f"The attachment “{info.title}” is damaged."
+            )
         return self._draft.attachment_pdf(att_id)
 
 
@@ -91,8 +100,9 @@ def labels(page) -> list[str]:
 
 
 @pytest.mark.parametrize(("lang", "word"), [("zh", "已损坏"), ("en", "damaged")])
-def test_the_draft_opens_and_only_that_attachment_is_marked(qtbot, open_window, monkeypatch, tmp_path, prompter,
-                                                             lang, word):
+def test_the_draft_opens_and_only_that_attachment_is_marked(
+    qtbot, open_window, monkeypatch, tmp_path, prompter, lang, word
+):
     path = draft_with_a_flipped_bit(tmp_path / "Documents")
     if not REAL_API:
         real = opening._open

@@ -99,7 +99,7 @@ def test_json_import_with_a_bad_attachment_leaves_nothing_and_a_rerun_works(qtbo
     assert job is not None and window.import_job is job  # handed to a worker
     qtbot.waitUntil(lambda: window.import_job is None, timeout=60000)
     assert window.session is None
-    (title, text), = prompter.errors
+    ((title, text),) = prompter.errors
     assert "app.json" in title and "\n" not in text and "Traceback" not in text
     assert list(dest.parent.iterdir()) == []
 

@@ -95,8 +95,12 @@ def test_english_window_has_no_chinese_outside_user_data(qtbot, open_window):
     assert not chinese_in(visible_texts(window), names)
     window.open_sample("tech_vp")
     attachments = window.session.attachments()
-    allowed = names | {str(v) for v in _leaves(window.session.data())} | {a.title for a in attachments} | {
-        a.original_name for a in attachments}
+    allowed = (
+        names
+        | {str(v) for v in _leaves(window.session.data())}
+        | {a.title for a in attachments}
+        | {a.original_name for a in attachments}
+    )
     # 网上填报 shows the values as the (Chinese) portal takes them: choice labels, 是/否; the
     # upload folder's path, named after the draft file; in English each label also shows the
     # printed (Chinese) label by which the portal's box is found
@@ -124,8 +128,11 @@ def test_pack_labels_are_not_taken_for_mnemonics(qtbot, open_window):
 
 
 def widget_text(window, path: str) -> str:
-    return next(label.text() for label in window.findChildren(QLabel) if label.buddy() is not None
-                and label.buddy().objectName() == path)
+    return next(
+        label.text()
+        for label in window.findChildren(QLabel)
+        if label.buddy() is not None and label.buddy().objectName() == path
+    )
 
 
 def test_language_switch_keeps_the_draft_and_translates_messages(qtbot, window):

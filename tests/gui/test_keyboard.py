@@ -71,7 +71,9 @@ def test_review_lists_every_issue_and_jumps_to_its_field(qtbot, window):
     review = window.view.review_page
     assert review.tree.topLevelItemCount() == len(session.issues)
     assert not review.final_button.isEnabled()
-    fields = [review.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) for i in range(review.tree.topLevelItemCount())]
+    fields = [
+        review.tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) for i in range(review.tree.topLevelItemCount())
+    ]
     item = review.tree.topLevelItem(fields.index("members.1.unit"))
     review.tree.itemClicked.emit(item, 0)
     assert window.view.current_key() == "team"

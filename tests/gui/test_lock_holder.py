@@ -21,8 +21,10 @@ from .helpers import shown_value, widget
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.gui,
-    pytest.mark.skipif("readonly" not in inspect.signature(Draft.open).parameters,
-                       reason="needs the writer lock and Draft.open(readonly=) of branch wt-draft"),
+    pytest.mark.skipif(
+        "readonly" not in inspect.signature(Draft.open).parameters,
+        reason="needs the writer lock and Draft.open(readonly=) of branch wt-draft",
+    ),
 ]
 
 HOLDER = textwrap.dedent("""
@@ -47,9 +49,15 @@ def held(tmp_path):
     path.parent.mkdir()
     with Draft.create(path, pack="jiangsu-cxy-2023", category="tech_vp") as draft:
         draft.replace_data(sample("tech_vp"))
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(path)], cwd=ROOT, text=True,
-                              env=dict(os.environ, PYTHONPATH=str(ROOT)),
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(path)],
+        cwd=ROOT,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert holder.stdout.readline().strip() == "ready", holder.stderr.read()
     yield path, holder
     if holder.poll() is None:

@@ -22,15 +22,26 @@ def info(sha: str, kind: str, title: str, pages: int = 2):
 
 def a_diff():
     fields = [
-        NS(path="enterprise.contact.name", label="企业联系人", ours="王堃", theirs="王立新", base="王堃", conflict=False),
+        NS(
+            path="enterprise.contact.name",
+            label="企业联系人",
+            ours="王堃",
+            theirs="王立新",
+            base="王堃",
+            conflict=False,
+        ),
         NS(path="project.name", label="项目名称", ours="新名称", theirs="旧名称", base="旧名称", conflict=False),
         NS(path="enterprise.name", label="合作企业", ours="甲公司", theirs="乙公司", base="丙公司", conflict=True),
     ]
     attachments = [
         NS(change="added", ours=None, theirs=info("a" * 64, "payment_proof", "到账凭证"), conflict=False),
         NS(change="removed", ours=info("b" * 64, "other", "旧说明"), theirs=None, conflict=False),
-        NS(change="changed", ours=info("c" * 64, "contract", "合同"), theirs=info("d" * 64, "contract", "合同", 3),
-           conflict=True),
+        NS(
+            change="changed",
+            ours=info("c" * 64, "contract", "合同"),
+            theirs=info("d" * 64, "contract", "合同", 3),
+            conflict=True,
+        ),
     ]
     return NS(fields=fields, attachments=attachments, same=False)
 
@@ -82,7 +93,9 @@ def test_cancel_merges_nothing(qtbot):
 
 def test_the_views_speak_english(qtbot, window):
     i18n.install("en")
-    dialog = MergeDialog(a_diff(), "back.cxy", label_of=lambda path: {"enterprise.name": "Partner enterprise"}.get(path))
+    dialog = MergeDialog(
+        a_diff(), "back.cxy", label_of=lambda path: {"enterprise.name": "Partner enterprise"}.get(path)
+    )
     qtbot.addWidget(dialog)
     assert dialog.table.item(0, 1).text() == "Partner enterprise (conflict)"
     assert dialog.table.horizontalHeaderItem(3).text() == "Theirs"
@@ -100,8 +113,15 @@ def test_history_rows_name_the_field_the_role_and_old_to_new_newest_first(qtbot,
     window.open_sample()
     entries = [
         NS(at="2026-12-01T10:00:00+00:00", role=None, action="handoff", path=None, old=None, new=None, note=""),
-        NS(at="2026-12-02T09:30:00+00:00", role="nobody-known", action="merge", path="enterprise.name",
-           old="甲公司", new="乙公司", note="采用对方"),
+        NS(
+            at="2026-12-02T09:30:00+00:00",
+            role="nobody-known",
+            action="merge",
+            path="enterprise.name",
+            old="甲公司",
+            new="乙公司",
+            note="采用对方",
+        ),
     ]
     history = HistoryDialog(window.session, entries, window)
     qtbot.addWidget(history)

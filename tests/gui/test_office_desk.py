@@ -25,15 +25,29 @@ GIVEN = "明华伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂�
 PACK = load_pack(DEFAULT_PACK)
 
 
-def make(path: Path, n: int, category: str = "tech_vp", *, leader: str | None = None, final: bool = False,
-         amount: str | None = None, broken: bool = False) -> Path:
+def make(
+    path: Path,
+    n: int,
+    category: str = "tech_vp",
+    *,
+    leader: str | None = None,
+    final: bool = False,
+    amount: str | None = None,
+    broken: bool = False,
+) -> Path:
     """A sample application of its own (leader, enterprise and project differ by ``n``)."""
     with Draft.create(path, pack=PACK.id, category=category) as draft:
         fill_sample(draft, category, PACK)
         name = leader or ("王" + GIVEN[n % len(GIVEN)] + GIVEN[(n * 7 + 3) % len(GIVEN)])
-        draft.set_many({"leader.name": name, "letters.leader.signer": name,
-                        "enterprise.uscc": uscc(f"91321302MA1XY2{n:03d}"), "enterprise.name": f"江苏第{n}科技有限公司",
-                        "project.name": f"项目{n:02d} 智能制造关键技术研发"})
+        draft.set_many(
+            {
+                "leader.name": name,
+                "letters.leader.signer": name,
+                "enterprise.uscc": uscc(f"91321302MA1XY2{n:03d}"),
+                "enterprise.name": f"江苏第{n}科技有限公司",
+                "project.name": f"项目{n:02d} 智能制造关键技术研发",
+            }
+        )
         if amount:
             draft.set("contract.amount_wan", amount)
         if broken:
@@ -101,7 +115,14 @@ def click_header(qtbot, desk: DeskWindow, key: str) -> None:
 def test_rows_and_cross_checks_without_changing_a_file(desk, folder):
     before = stamps(folder)
     rows = {row.file: row for row in desk.model.rows}
-    assert sorted(rows) == ["a-final.cxy", "b-final.cxy", "c-open.cxy", "d-same-leader.cxy", "e-invalid.cxy", "f-damaged.cxy"]
+    assert sorted(rows) == [
+        "a-final.cxy",
+        "b-final.cxy",
+        "c-open.cxy",
+        "d-same-leader.cxy",
+        "e-invalid.cxy",
+        "f-damaged.cxy",
+    ]
     assert shown(desk, "final")[:2] == ["✔ 已定稿", "✔ 已定稿"]
     assert shown(desk, "contract")[:3] == ["85.00", "300.00", "1,000.00"]
     damaged = shown(desk, "project")[5]
@@ -151,7 +172,9 @@ def test_double_click_opens_it_for_editing(qtbot, desk, folder):
     rows = shown(desk)
     row = rows.index("c-open.cxy")
     rect = desk.table.visualRect(desk.proxy.index(row, 2))
-    QTest.mouseClick(desk.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double click starts with a click
+    QTest.mouseClick(
+        desk.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+    )  # a double click starts with a click
     QTest.mouseDClick(desk.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window_editing(folder / "c-open.cxy") is not None)
     window = window_editing(folder / "c-open.cxy")
@@ -190,7 +213,9 @@ def test_print_queue_estimate_pdfs_and_printing(qtbot, desk, prompter, tmp_path,
     assert dialog.estimate.text() == expected.summary()
     assert dialog.estimate.text().startswith("共 2 份申请（6 套纸质材料，")
     # a final draft can still share its leader with another: said before printing
-    assert dialog.flagged.isVisible() and "a-final.cxy" in dialog.flagged.text() and "b-final" not in dialog.flagged.text()
+    assert (
+        dialog.flagged.isVisible() and "a-final.cxy" in dialog.flagged.text() and "b-final" not in dialog.flagged.text()
+    )
     QTest.mouseClick(dialog.duplex, Qt.MouseButton.LeftButton)
     assert dialog.estimate.text() == expected.summary(duplex=True)
 
@@ -198,8 +223,13 @@ def test_print_queue_estimate_pdfs_and_printing(qtbot, desk, prompter, tmp_path,
     prompter.paths.append(out)
     QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.job is None and bool(dialog.written), timeout=60000)
-    assert [p.name for p in dialog.written] == ["01 项目02 智能制造关键技术研发.pdf", "02 项目01 智能制造关键技术研发.pdf"]
-    assert [len(PdfReader(io.BytesIO(p.read_bytes())).pages) for p in dialog.written] == [e.pages for e in expected.entries]
+    assert [p.name for p in dialog.written] == [
+        "01 项目02 智能制造关键技术研发.pdf",
+        "02 项目01 智能制造关键技术研发.pdf",
+    ]
+    assert [len(PdfReader(io.BytesIO(p.read_bytes())).pages) for p in dialog.written] == [
+        e.pages for e in expected.entries
+    ]
 
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

@@ -167,8 +167,9 @@ def test_opening_the_same_draft_again_brings_its_window_forward(qtbot, open_wind
     assert not prompter.errors and not prompter.infos
 
 
-def test_a_failed_import_leaves_no_file_and_keeps_the_one_it_would_replace(qtbot, open_window, prompter, tmp_path,
-                                                                           monkeypatch):
+def test_a_failed_import_leaves_no_file_and_keeps_the_one_it_would_replace(
+    qtbot, open_window, prompter, tmp_path, monkeypatch
+):
     import json
 
     from forms.draft import draft as draft_module
@@ -213,8 +214,9 @@ def test_a_new_application_never_replaces_a_draft_open_in_a_window(qtbot, open_w
         assert draft.get("tech_trade.trade_no") == sample("tech_trade")["tech_trade"]["trade_no"]
 
 
-def test_a_read_only_view_can_be_made_editable_once_the_writer_is_gone(qtbot, open_window, prompter, tmp_path,
-                                                                      monkeypatch):
+def test_a_read_only_view_can_be_made_editable_once_the_writer_is_gone(
+    qtbot, open_window, prompter, tmp_path, monkeypatch
+):
     path = received_draft(tmp_path / "share")
     _refuse_writing(monkeypatch, opening.LOCKED)
     window = open_window(path)

@@ -20,7 +20,9 @@ def ready(qtbot, window, tmp_path):
     window.open_sample("tech_vp")
     page = window.view.attachments_page
     contract, receipt = make_pdf(tmp_path / "contract.pdf", pages=2), make_jpeg(tmp_path / "receipt.jpg")
-    page.import_files([contract, receipt], {contract: ("contract", "技术开发合同"), receipt: ("payment_proof", "到账凭证")})
+    page.import_files(
+        [contract, receipt], {contract: ("contract", "技术开发合同"), receipt: ("payment_proof", "到账凭证")}
+    )
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
     window.view.go_to_key("output")
     output = window.view.output_page

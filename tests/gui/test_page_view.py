@@ -53,8 +53,9 @@ def view(qtbot, window):
     page.list.itemActivated.emit(item)  # what Enter or a double-click on the item does
     found = page.findChild(PageView)
     assert found is not None and found.attachment_id == att
-    qtbot.waitUntil(lambda: all(not found.list.item(i).icon().isNull() for i in range(found.list.count())),
-                    timeout=30000)
+    qtbot.waitUntil(
+        lambda: all(not found.list.item(i).icon().isNull() for i in range(found.list.count())), timeout=30000
+    )
     return found
 
 
@@ -112,8 +113,7 @@ def test_fixes_undo_and_redo_in_the_page_view(qtbot, view):
     after = _geometry(view)
     assert after[0] == (before[0][1], before[0][0], 90)
     assert (round(after[1][0]), round(after[1][1])) == (297, 210)
-    qtbot.waitUntil(lambda: all(not view.list.item(i).icon().isNull() for i in range(view.list.count())),
-                    timeout=30000)
+    qtbot.waitUntil(lambda: all(not view.list.item(i).icon().isNull() for i in range(view.list.count())), timeout=30000)
     _shot(view, "page-view-after")
 
     _activate(qtbot, view)

@@ -48,8 +48,9 @@ def test_an_exception_in_a_slot_is_one_line_and_logged(tmp_path, lang, word):
     script = tmp_path / "crash_in_slot.py"
     script.write_text(SCRIPT, encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, str(script), lang], env=env, cwd=ROOT, capture_output=True, timeout=120,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, str(script), lang], env=env, cwd=ROOT, capture_output=True, timeout=120, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and ".py" not in done.stderr, done.stderr
     assert not done.stderr.strip()

@@ -30,8 +30,12 @@ def test_kill_between_edits_keeps_every_acknowledged_edit(qtbot, open_window, tm
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
     log = tmp_path / "child.log"
     acked: list[int] = []
-    with log.open("w") as errors, subprocess.Popen([sys.executable, str(CHILD), str(path)], stdout=subprocess.PIPE,
-                                                   stderr=errors, text=True, env=env) as child:
+    with (
+        log.open("w") as errors,
+        subprocess.Popen(
+            [sys.executable, str(CHILD), str(path)], stdout=subprocess.PIPE, stderr=errors, text=True, env=env
+        ) as child,
+    ):
         watchdog = threading.Timer(120, child.kill)  # only if the child hangs: the test then fails
         watchdog.start()
         try:

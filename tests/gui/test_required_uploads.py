@@ -18,8 +18,10 @@ from .helpers import widget
 
 pytestmark = [
     pytest.mark.gui,
-    pytest.mark.skipif("required_attachments" not in Category.model_fields,
-                       reason="required uploads need the pack's required_attachments (branch wt-seal)"),
+    pytest.mark.skipif(
+        "required_attachments" not in Category.model_fields,
+        reason="required uploads need the pack's required_attachments (branch wt-seal)",
+    ),
 ]
 OUT = Path(__file__).resolve().parents[2] / "out"
 REQUIRED = {"attachments.contract", "attachments.payment_proof"}
@@ -72,8 +74,10 @@ def test_review_lists_them_blocks_final_and_jumps_to_the_attachments_step(qtbot,
 
     # Adding a contract scan and a payment proof clears both lines.
     page = window.view.attachments_page
-    files = {make_pdf(tmp_path / "合同.pdf", pages=1, title="Contract"): ("contract", "合同"),
-             make_pdf(tmp_path / "到账.pdf", pages=1, title="Receipt"): ("payment_proof", "到账证明")}
+    files = {
+        make_pdf(tmp_path / "合同.pdf", pages=1, title="Contract"): ("contract", "合同"),
+        make_pdf(tmp_path / "到账.pdf", pages=1, title="Receipt"): ("payment_proof", "到账证明"),
+    }
     page.import_files(list(files), files)
     qtbot.waitUntil(lambda: page.job is None, timeout=60000)
     qtbot.waitUntil(lambda: not window.session.errors())

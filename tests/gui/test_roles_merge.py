@@ -54,7 +54,8 @@ def digest(path: Path) -> str:
 # -- the flow ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
-        qtbot, open_window, prompter, tmp_path, lang):
+    qtbot, open_window, prompter, tmp_path, lang
+):
     original = make_draft(tmp_path / "Documents")
     copy = tmp_path / "Outbox" / "给企业.cxy"
     copy.parent.mkdir()
@@ -170,8 +171,9 @@ def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_win
     assert window.actions[f"handoff.{role.id}"].text() == f"Hand off to {role.label.en}…"
 
 
-def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(qtbot, open_window, prompter, tmp_path,
-                                                                    monkeypatch):
+def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(
+    qtbot, open_window, prompter, tmp_path, monkeypatch
+):
     from forms.errors import UserError
 
     original = make_draft(tmp_path)
@@ -220,16 +222,29 @@ def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(q
     role = enterprise_role(pack)
     kinds = ("contract", "payment_proof", "other")
     mine = next((k for k in kinds if k in role.attachment_kinds), None)
-    theirs = next((k for k in kinds if k not in role.attachment_kinds
-                   and any(k in r.attachment_kinds for r in roles.pack_roles(pack))), None)
+    theirs = next(
+        (
+            k
+            for k in kinds
+            if k not in role.attachment_kinds and any(k in r.attachment_kinds for r in roles.pack_roles(pack))
+        ),
+        None,
+    )
     if mine is None or theirs is None:
         pytest.skip("the pack gives the enterprise no attachment kind of its own, or every kind")
     provider = next(r for r in roles.pack_roles(pack) if theirs in r.attachment_kinds)
     with Draft.open(original) as draft:
         for kind in (theirs, mine):
             pdf = make_pdf(tmp_path / f"{kind}.pdf").read_bytes()
-            draft.add_attachment(kind=kind, title=kind, original_name=f"{kind}.pdf", source_format="pdf", pages=2,
-                                 sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+            draft.add_attachment(
+                kind=kind,
+                title=kind,
+                original_name=f"{kind}.pdf",
+                source_format="pdf",
+                pages=2,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
     window = open_window(original)
     copy = tmp_path / "copy.cxy"
     hand_off(window, prompter, copy)
@@ -247,7 +262,10 @@ def test_attachments_of_a_kind_another_role_provides_are_read_only_in_the_copy(q
     assert not page.kind_combo.isEnabled()
     # A file the contact adds is theirs to label, whatever kind it starts as.
     pdf = make_pdf(tmp_path / "new.pdf").read_bytes()
-    contact.session.add_attachment(types.SimpleNamespace(original_name="new.pdf", source_format="pdf", pages=2,
-                                                         pdf=pdf), kind=theirs, title="新文件")
+    contact.session.add_attachment(
+        types.SimpleNamespace(original_name="new.pdf", source_format="pdf", pages=2, pdf=pdf),
+        kind=theirs,
+        title="新文件",
+    )
     page.list.setCurrentRow(2)
     assert page.kind_combo.isEnabled() and not note.isVisible()

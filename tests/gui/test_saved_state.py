@@ -95,9 +95,6 @@ def test_outputs_are_written_atomically_and_never_over_the_draft(qtbot, open_win
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob("*.tmp*"))
 
 
-
-
-
 def test_upload_files_keep_a_file_of_the_users_and_say_so(qtbot, open_window, prompter, tmp_path):
     from .files import make_pdf
 

@@ -28,13 +28,15 @@ def _env() -> dict[str, str]:
 
 
 def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "desktop", *args], env=_env(), cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", *args], env=_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "desktop", *args], env=_env(), cwd=ROOT,
-                          capture_output=True, timeout=START_S)
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args], env=_env(), cwd=ROOT, capture_output=True, timeout=START_S
+    )
 
 
 def listening() -> bool:

@@ -53,17 +53,42 @@ def test_next_is_on_a_1366x728_screen_at_every_step(qtbot, window, category):
         assert whole_inside(view.next_button, LAPTOP), key
         assert whole_inside(view.back_button, LAPTOP), key
         # Even squeezed to its minimum the window fits there: nothing forces it taller.
-        assert window.minimumSizeHint().height() + placement.FRAME_GUESS.top() + placement.FRAME_GUESS.bottom() < 485, key
+        assert window.minimumSizeHint().height() + placement.FRAME_GUESS.top() + placement.FRAME_GUESS.bottom() < 485, (
+            key
+        )
 
 
 def run_child(tmp_path: Path, scale: str, categories: list[str], lang: str) -> dict:
     screen = tmp_path / "screen.json"
-    screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 728,
-                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
-    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}", "QT_SCALE_FACTOR": scale,
-           "CXY_CONFIG_DIR": str(tmp_path / "child-config"), "CXY_DATA_DIR": str(tmp_path / "child-data"),
-           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-    done = subprocess.run([sys.executable, str(CHILD), *categories, "--lang", lang], capture_output=True, text=True, env=env, timeout=600)
+    screen.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "laptop",
+                        "x": 0,
+                        "y": 0,
+                        "width": 1366,
+                        "height": 728,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screen}",
+        "QT_SCALE_FACTOR": scale,
+        "CXY_CONFIG_DIR": str(tmp_path / "child-config"),
+        "CXY_DATA_DIR": str(tmp_path / "child-data"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    done = subprocess.run(
+        [sys.executable, str(CHILD), *categories, "--lang", lang], capture_output=True, text=True, env=env, timeout=600
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

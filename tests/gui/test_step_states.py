@@ -47,7 +47,9 @@ def test_untouched_wrong_and_complete_steps(qtbot, open_window, tmp_path):
     data = sample("tech_vp")
     data.pop("contract")  # the contract step: never started
     data.pop("payments")
-    data["university"]["uscc"] = data["university"]["uscc"][:17] + ("0" if data["university"]["uscc"][17] != "0" else "1")
+    data["university"]["uscc"] = data["university"]["uscc"][:17] + (
+        "0" if data["university"]["uscc"][17] != "0" else "1"
+    )
     window = open_draft(open_window, tmp_path, data)
     view = window.view
 
@@ -62,7 +64,9 @@ def test_untouched_wrong_and_complete_steps(qtbot, open_window, tmp_path):
     assert icon_centre(window, "parties").name() == STATES["error"][0]
     assert icon_centre(window, "project").name() == STATES["complete"][0]
     assert icon_centre(window, "contract").alpha() == 0
-    tooltips = {key: view.step_list.item(view.keys().index(key)).toolTip() for key in ("contract", "parties", "project")}
+    tooltips = {
+        key: view.step_list.item(view.keys().index(key)).toolTip() for key in ("contract", "parties", "project")
+    }
     assert tooltips == {"contract": "待填写", "parties": "有错误", "project": "已完成"}
     OUT.mkdir(exist_ok=True)
     view.step_list.grab().save(str(OUT / "step-states.png"))

@@ -99,8 +99,15 @@ def test_the_101st_attachment_is_refused_naming_the_limit(qtbot, open_window, pr
     with Draft.create(path, pack=DEFAULT_PACK, category="tech_vp") as draft:
         draft.replace_data(sample("tech_vp"))
         for number in range(100):
-            draft.add_attachment(kind="other", title=f"附件{number + 1}", original_name="页.pdf", source_format="pdf",
-                                 pages=1, sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf)
+            draft.add_attachment(
+                kind="other",
+                title=f"附件{number + 1}",
+                original_name="页.pdf",
+                source_format="pdf",
+                pages=1,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
     window = open_window(path)
     window.view.go_to_key("attachments")
     page = window.view.attachments_page
@@ -108,5 +115,5 @@ def test_the_101st_attachment_is_refused_naming_the_limit(qtbot, open_window, pr
     widget(window, "attachments.add").click()
     assert page.job is None  # refused before any intake work
     assert len(window.session.attachments()) == 100
-    (title, text), = prompter.errors
+    ((title, text),) = prompter.errors
     assert "100" in text and "\n" not in text

@@ -19,15 +19,24 @@ from forms.workflow import finalise, unfinalise
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 200 + b"\xff\xd9"
 
 
-def make_draft(path: Path, pack, *, category: str = "tech_vp", leader: str, uscc17: str,
-               changes: dict | None = None, final: bool = False) -> Path:
+def make_draft(
+    path: Path,
+    pack,
+    *,
+    category: str = "tech_vp",
+    leader: str,
+    uscc17: str,
+    changes: dict | None = None,
+    final: bool = False,
+) -> Path:
     """The category's sample under another leader and enterprise code (so that G5/G6 see
     distinct applications), with ``changes`` applied."""
 
     def fill(draft) -> None:
         fill_sample(draft, category, pack)
-        draft.set_many({"leader.name": leader, "letters.leader.signer": leader,
-                        "enterprise.uscc": uscc(uscc17), **(changes or {})})
+        draft.set_many(
+            {"leader.name": leader, "letters.leader.signer": leader, "enterprise.uscc": uscc(uscc17), **(changes or {})}
+        )
 
     create_draft(path, pack=pack.id, category=category, fill=fill)
     if final:
@@ -48,13 +57,19 @@ def make_office_folder(folder: Path, pack) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     ok = make_draft(folder / "01_valid_final.cxy", pack, leader="王一鸣", uscc17="91320100MA1AAAA01", final=True)
     build(ok, folder / "01_valid_final_package.pdf", pack)
-    make_draft(folder / "02_invalid.cxy", pack, leader="钱二", uscc17="91320100MA1AAAA02",
-               changes={"leader.email": "not-an-address"})
+    make_draft(
+        folder / "02_invalid.cxy",
+        pack,
+        leader="钱二",
+        uscc17="91320100MA1AAAA02",
+        changes={"leader.email": "not-an-address"},
+    )
     make_draft(folder / "03_dup_a.cxy", pack, category="conference", leader="孙三", uscc17="91320100MA1AAAA03")
     make_draft(folder / "04_dup_b.cxy", pack, leader="孙三", uscc17="91320100MA1AAAA04")
     make_draft(folder / "05_not_final.cxy", pack, leader="李四", uscc17="91320100MA1AAAA05")
-    changed = make_draft(folder / "06_changed_after_build.cxy", pack, leader="周五", uscc17="91320100MA1AAAA06",
-                         final=True)
+    changed = make_draft(
+        folder / "06_changed_after_build.cxy", pack, leader="周五", uscc17="91320100MA1AAAA06", final=True
+    )
     build(changed, folder / "06_package.pdf", pack)
     with Draft.open(changed) as draft:
         unfinalise(draft, "改项目名称")

@@ -31,9 +31,18 @@ def rows(batch: Batch) -> dict:
 
 def test_one_row_per_application_file_in_name_order(batch):
     assert [row.file for row in batch.rows] == [
-        "01_valid_final.cxy", "02_invalid.cxy", "03_dup_a.cxy", "04_dup_b.cxy", "05_not_final.cxy",
-        "06_changed_after_build.cxy", "07_truncated.cxy", "08_photo.cxy", "09_broken.pdf",
-        "10_lone_package.pdf", "11_application.json", "12_other_call.cxy",
+        "01_valid_final.cxy",
+        "02_invalid.cxy",
+        "03_dup_a.cxy",
+        "04_dup_b.cxy",
+        "05_not_final.cxy",
+        "06_changed_after_build.cxy",
+        "07_truncated.cxy",
+        "08_photo.cxy",
+        "09_broken.pdf",
+        "10_lone_package.pdf",
+        "11_application.json",
+        "12_other_call.cxy",
     ]  # 01's own package and 06's package are folded into their drafts' rows
 
 
@@ -73,10 +82,15 @@ def test_a_package_built_before_the_draft_changed_is_a_mismatch(batch, office_fo
     assert [i.code for i in row.issues] == ["batch.seal_mismatch"] and not row.eligible
 
 
-@pytest.mark.parametrize("name, words", [
-    ("07_truncated.cxy", "不完整"), ("08_photo.cxy", "不是申报助手的草稿"), ("09_broken.pdf", "PDF"),
-    ("12_other_call.cxy", "jiangsu-cxy-2025"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("07_truncated.cxy", "不完整"),
+        ("08_photo.cxy", "不是申报助手的草稿"),
+        ("09_broken.pdf", "PDF"),
+        ("12_other_call.cxy", "jiangsu-cxy-2025"),
+    ],
+)
 def test_damaged_and_foreign_files_are_rows_with_their_reason(batch, name, words):
     row = rows(batch)[name]
     assert not row.usable and words in row.reason and "\n" not in row.reason
@@ -138,8 +152,12 @@ def test_progress_and_cancel(office_folder, pack):
     total = len(list(p for p in office_folder.iterdir() if p.suffix in (".cxy", ".pdf", ".json")))
     assert seen == [(n, total) for n in range(1, total + 1)]
     with pytest.raises(UserError) as caught:
-        scan_folder(office_folder, pack, cancel=lambda: len(seen) > total + 2,
-                    progress=lambda done, total: seen.append((done, total)))
+        scan_folder(
+            office_folder,
+            pack,
+            cancel=lambda: len(seen) > total + 2,
+            progress=lambda done, total: seen.append((done, total)),
+        )
     assert caught.value.code == "batch.cancelled"
 
 
@@ -197,6 +215,6 @@ def test_a_package_whose_pages_were_changed_is_a_mismatch(tmp_path, office_folde
         pdf.pages[1].rotate(90, relative=True)
         pdf.save(folder / "a_package.pdf")
     shutil.copyfile(office_folder / "01_valid_final_package.pdf", folder / "a_package_copy.pdf")
-    row, = scan_folder(folder, pack).rows  # both PDFs belong to the one draft
+    (row,) = scan_folder(folder, pack).rows  # both PDFs belong to the one draft
     assert row.seal == "mismatch" and row.package == folder / "a_package.pdf"
     assert any("a_package.pdf" in i.message for i in row.issues if i.code == "batch.seal_mismatch")

@@ -15,8 +15,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 def cxy(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=300,
+    )
 
 
 def test_json_rows_and_cross_checks(office_folder):

@@ -96,6 +96,6 @@ def test_the_drafts_folder_itself_is_refused(folder, pack):
 
 
 def test_file_names_are_plain_and_short():
-    assert file_name(3, "a/b\\c:d*e?f\"g<h>i|j\x00k") == "03 a b c d e f g h i j k.pdf"
+    assert file_name(3, 'a/b\\c:d*e?f"g<h>i|j\x00k') == "03 a b c d e f g h i j k.pdf"
     assert file_name(1, "  ...  ") == "01 申请.pdf"
     assert len(file_name(12, "国" * 200)) == len("12 ") + 60 + len(".pdf")

@@ -14,7 +14,18 @@ from forms.errors import UserError
 from forms.office import scan_folder
 from forms.office.sheet import HEADERS, display_width, write_csv, write_xlsx
 
-ZH = ["序号", "项目名称", "类别", "项目负责人", "申报单位", "合作企业", "所在市", "合同金额（万元）", "到账金额（万元）", "状态"]
+ZH = [
+    "序号",
+    "项目名称",
+    "类别",
+    "项目负责人",
+    "申报单位",
+    "合作企业",
+    "所在市",
+    "合同金额（万元）",
+    "到账金额（万元）",
+    "状态",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +50,7 @@ def test_xlsx_headers_values_and_types(batch, tmp_path):
         cells = [c.value for c in excel_row]
         assert cells[0] == number and isinstance(cells[0], int)
         by_leader.setdefault(cells[3], []).append((excel_row, cells))
-    (row, cells), = by_leader["王一鸣"]
+    ((row, cells),) = by_leader["王一鸣"]
     assert cells[1] == "高性能复合材料智能成型关键技术研发及产业化"
     assert cells[2] == "科技副总实施的合作项目" and cells[4] == "南京理工大学" and cells[6] == "宿迁市"
     assert isinstance(cells[7], (int, float)) and Decimal(str(cells[7])) == Decimal("80")

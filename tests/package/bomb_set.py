@@ -32,7 +32,11 @@ def make(folder: Path) -> None:
     )
     for number, (name, mode, fmt, options) in enumerate(cases):
         turned = grey.rotate(90 * number)
-        im = turned if mode == "L" else Image.merge("RGB", (turned, grey, turned.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+        im = (
+            turned
+            if mode == "L"
+            else Image.merge("RGB", (turned, grey, turned.transpose(Image.Transpose.FLIP_TOP_BOTTOM)))
+        )
         buffer = io.BytesIO()
         im.save(buffer, fmt, **options)
         del im, turned

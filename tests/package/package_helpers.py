@@ -51,12 +51,26 @@ def hostile_pdf() -> bytes:
     page = pdf.pages[0].obj
     page.AA = pikepdf.Dictionary(O=script)
     launch = pikepdf.Dictionary(S=pikepdf.Name.Launch, F=pikepdf.String("calc.exe"))
-    page.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
-        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[0, 0, 100, 100], A=launch,
-    ))]))
+    page.Annots = pdf.make_indirect(
+        pikepdf.Array(
+            [
+                pdf.make_indirect(
+                    pikepdf.Dictionary(
+                        Type=pikepdf.Name.Annot,
+                        Subtype=pikepdf.Name.Link,
+                        Rect=[0, 0, 100, 100],
+                        A=launch,
+                    )
+                )
+            ]
+        )
+    )
     page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 720 Td (hostile) Tj ET")
-    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
-        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)))
+    page.Resources = pikepdf.Dictionary(
+        Font=pikepdf.Dictionary(
+            F1=pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        )
+    )
     pdf.attachments["evil.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ")
     pdf.Root.AcroForm = pikepdf.Dictionary(Fields=[], XFA=pikepdf.String("<xdp/>"))
     out = io.BytesIO()
@@ -67,4 +81,6 @@ def hostile_pdf() -> bytes:
 def info(kind: str, title: str, pdf: bytes, position: int) -> AttachmentInfo:
     digest = hashlib.sha256(pdf).hexdigest()
     pages = len(PdfReader(BytesIO(pdf)).pages)
-    return AttachmentInfo(position, position, kind, title, f"{title}.pdf", "pdf", pages, digest, len(pdf), "2023-10-01T00:00:00+00:00")
+    return AttachmentInfo(
+        position, position, kind, title, f"{title}.pdf", "pdf", pages, digest, len(pdf), "2023-10-01T00:00:00+00:00"
+    )

@@ -67,12 +67,21 @@ def test_upload_files_in_chinese(grainy, tight, tmp_path, capsys):
     assert "修正：转为灰度后为" in out and "cxy pages 3 --grey" in out
 
 
-@pytest.mark.parametrize("lang, size_fix, rotate_fix", [
-    ("en", "(fix: downsample its images to 150 dpi, command: cxy pages 3 --dpi 150)",
-     "(fix: turn it 90° clockwise, command: cxy pages 4 --rotate 1=90)"),
-    ("zh", "（修正：图像降到 150 dpi，命令 cxy pages 3 --dpi 150）",
-     "（修正：顺时针旋转 90°，命令 cxy pages 4 --rotate 1=90）"),
-])
+@pytest.mark.parametrize(
+    "lang, size_fix, rotate_fix",
+    [
+        (
+            "en",
+            "(fix: downsample its images to 150 dpi, command: cxy pages 3 --dpi 150)",
+            "(fix: turn it 90° clockwise, command: cxy pages 4 --rotate 1=90)",
+        ),
+        (
+            "zh",
+            "（修正：图像降到 150 dpi，命令 cxy pages 3 --dpi 150）",
+            "（修正：顺时针旋转 90°，命令 cxy pages 4 --rotate 1=90）",
+        ),
+    ],
+)
 def test_preflight_says_each_fix_in_words_with_its_command(grainy, tight, lang, size_fix, rotate_fix, capsys):
     capsys.readouterr()
     assert main(["--lang", lang, "preflight", str(grainy[0])]) == 1

@@ -15,26 +15,35 @@ from forms.samples import sample
 
 from package_helpers import info, scan_pdf
 
-RELABELLED = {"contract": ("合作合同原件", "cooperation contract"),
-              "payment_proof": ("银行进账单", "bank credit slip"),
-              "other": ("补充文件", "supporting file")}
+RELABELLED = {
+    "contract": ("合作合同原件", "cooperation contract"),
+    "payment_proof": ("银行进账单", "bank credit slip"),
+    "other": ("补充文件", "supporting file"),
+}
 
 
 @pytest.fixture(scope="module")
 def relabelled(pack):
     """The same call with other names for its kinds (what another year's pack may say)."""
-    kinds = [spec.model_copy(update={"label": spec.label.model_copy(update=dict(zip(("zh", "en"), RELABELLED[spec.id])))})
-             for spec in pack.attachment_kinds]
+    kinds = [
+        spec.model_copy(update={"label": spec.label.model_copy(update=dict(zip(("zh", "en"), RELABELLED[spec.id])))})
+        for spec in pack.attachment_kinds
+    ]
     return pack.model_copy(update={"attachment_kinds": kinds})
 
 
 @pytest.fixture(scope="module")
 def three():
-    return [(info(kind, title, pdf, pos), pdf) for pos, (kind, title, pdf) in enumerate([
-        ("contract", "技术开发合同", scan_pdf("c")),
-        ("payment_proof", "第一笔", scan_pdf("p")),
-        ("other", "营业执照", scan_pdf("o")),
-    ])]
+    return [
+        (info(kind, title, pdf, pos), pdf)
+        for pos, (kind, title, pdf) in enumerate(
+            [
+                ("contract", "技术开发合同", scan_pdf("c")),
+                ("payment_proof", "第一笔", scan_pdf("p")),
+                ("other", "营业执照", scan_pdf("o")),
+            ]
+        )
+    ]
 
 
 def outline(pdf: bytes) -> list[str]:
@@ -57,7 +66,10 @@ def test_print_set_slip_uses_the_packs_names(relabelled, three):
 def test_upload_file_bookmarks_use_the_packs_names(relabelled, three, tmp_path):
     paths = upload_files(sample("tech_vp"), three, relabelled, tmp_path / "up")
     assert [outline(p.read_bytes()) for p in paths] == [
-        ["合作合同原件：技术开发合同"], ["银行进账单：第一笔"], ["补充文件：营业执照"]]
+        ["合作合同原件：技术开发合同"],
+        ["银行进账单：第一笔"],
+        ["补充文件：营业执照"],
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -72,14 +84,17 @@ def test_validate_lists_attachments_by_the_packs_name(sample_draft, relabelled, 
     monkeypatch.setattr(forms.cli, "load_pack", lambda *a, **k: relabelled)
     capsys.readouterr()
     forms.cli.main(["--lang", lang, "validate", str(sample_draft)])
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip().lower().startswith(("附件 ", "attachment "))]
+    lines = [
+        line
+        for line in capsys.readouterr().out.splitlines()
+        if line.strip().lower().startswith(("附件 ", "attachment "))
+    ]
     assert lines, "the sample draft lists its attachments"
     index = 0 if lang == "zh" else 1
     assert any(RELABELLED["contract"][index] in line for line in lines)
     if lang == "en":
         assert any(line.endswith("(cooperation contract, 1 page)") for line in lines), lines
     assert not any("(contract," in line or "（contract" in line or "payment_proof" in line for line in lines)
-
 
 
 def test_upload_notes_name_a_slot_by_its_kinds(relabelled, three, tmp_path):

@@ -18,8 +18,9 @@ GB = 1024
 
 def _run(*args: str, timeout: float) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -45,9 +46,16 @@ def test_an_image_too_big_to_decode_safely_is_left_as_it_is(monkeypatch):
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
     width, height = 1200, 1600  # 16-bit RGB: 6 bytes a pixel
-    image = pdf.make_stream(zlib.compress(b"\x80" * (width * height * 6), 1), Filter=pikepdf.Name.FlateDecode,
-                            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width, Height=height,
-                            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=16)
+    image = pdf.make_stream(
+        zlib.compress(b"\x80" * (width * height * 6), 1),
+        Filter=pikepdf.Name.FlateDecode,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=width,
+        Height=height,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=16,
+    )
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im=image))
     page.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im Do Q")
     raw = bytes(image.read_raw_bytes())

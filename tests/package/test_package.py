@@ -25,10 +25,25 @@ from forms.samples import sample
 from package_helpers import hostile_pdf, info, scan_pdf
 
 REPO = Path(__file__).resolve().parents[2]
-FORBIDDEN = ["/JS", "/JavaScript", "/Launch", "/OpenAction", "/AA", "/EmbeddedFiles", "/XFA", "/SubmitForm",
-             "/GoToR", "/ImportData", "/RichMedia"]
-DOCS = ["附件1 江苏省产学研合作项目申报书（科技副总实施的合作项目）", "附件4 科研诚信承诺书（项目负责人）",
-        "附件5 科研诚信承诺书（项目申报单位）", "附件6 科研诚信承诺书（项目主管部门）"]
+FORBIDDEN = [
+    "/JS",
+    "/JavaScript",
+    "/Launch",
+    "/OpenAction",
+    "/AA",
+    "/EmbeddedFiles",
+    "/XFA",
+    "/SubmitForm",
+    "/GoToR",
+    "/ImportData",
+    "/RichMedia",
+]
+DOCS = [
+    "附件1 江苏省产学研合作项目申报书（科技副总实施的合作项目）",
+    "附件4 科研诚信承诺书（项目负责人）",
+    "附件5 科研诚信承诺书（项目申报单位）",
+    "附件6 科研诚信承诺书（项目主管部门）",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +67,15 @@ def page_texts(pdf: bytes) -> list[str]:
 def test_order_outline_and_page_count(package, attachments):
     reader = PdfReader(BytesIO(package.pdf))
     assert package.pages == len(reader.pages) == 1 + 2 + 3 + 5
-    expected = ["封面及目录", *DOCS, "技术合同扫描件：技术开发合同（第1部分）", "技术合同扫描件：技术开发合同（第2部分）",
-                "到账证明：到账证明（第一笔）", "到账证明：到账证明（第二笔）", "其他材料：企业营业执照"]
+    expected = [
+        "封面及目录",
+        *DOCS,
+        "技术合同扫描件：技术开发合同（第1部分）",
+        "技术合同扫描件：技术开发合同（第2部分）",
+        "到账证明：到账证明（第一笔）",
+        "到账证明：到账证明（第二笔）",
+        "其他材料：企业营业执照",
+    ]
     assert package.outline == expected
     outline = outline_titles(reader)
     assert [title for title, _ in outline] == expected
@@ -66,7 +88,11 @@ def test_order_outline_and_page_count(package, attachments):
 def test_cover_lists_every_part_with_its_first_page(package, data):
     cover = page_texts(package.pdf)[0]
     assert data["project"]["name"] in cover and "南京理工大学" in cover and "附件1 科技副总实施的合作项目" in cover
-    for title, page in [("附件1 江苏省产学研合作项目申报书", 2), ("技术合同扫描件：技术开发合同（第1部分）", 7), ("其他材料：企业营业执照", 11)]:
+    for title, page in [
+        ("附件1 江苏省产学研合作项目申报书", 2),
+        ("技术合同扫描件：技术开发合同（第1部分）", 7),
+        ("其他材料：企业营业执照", 11),
+    ]:
         assert re.search(re.escape(title) + r".*?第 ?" + str(page) + r" ?页", cover.replace("\n", " ")), title
 
 
@@ -85,8 +111,23 @@ def test_footer_sits_upright_at_the_bottom_of_a_sideways_scan(package, tmp_path)
     with pikepdf.open(BytesIO(package.pdf)) as pdf:
         assert int(pdf.pages[page - 1].obj.get("/Rotate", 0)) == 90
     (tmp_path / "p.pdf").write_bytes(package.pdf)
-    subprocess.run(["pdftoppm", "-r", "72", "-gray", "-f", str(page), "-l", str(page), "-png", "-singlefile",
-                    str(tmp_path / "p.pdf"), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-gray",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-png",
+            "-singlefile",
+            str(tmp_path / "p.pdf"),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     image = Image.open(tmp_path / "page.png")
     width, height = image.size
     assert width > height
@@ -105,7 +146,9 @@ def test_the_content_hash_changes_with_the_data_and_with_any_attachment(data, at
     swapped = list(attachments)
     swapped[0] = (swapped[0][0], scan_pdf("another payment"))
     assert content_hash(data, swapped) != base
-    assert content_hash(data, list(reversed(attachments))) == base  # order given does not matter: kinds and positions do
+    assert (
+        content_hash(data, list(reversed(attachments))) == base
+    )  # order given does not matter: kinds and positions do
 
 
 def test_fonts_are_embedded_subsets_everywhere_including_the_footer(package):
@@ -142,7 +185,11 @@ def test_project_name_and_rare_characters_are_extractable(package, data):
 def test_metadata_and_no_dates(package, data):
     reader = PdfReader(BytesIO(package.pdf))
     meta = reader.metadata
-    assert data["project"]["name"] in meta.title and meta.author == "南京理工大学" and meta.subject == data["project"]["name"]
+    assert (
+        data["project"]["name"] in meta.title
+        and meta.author == "南京理工大学"
+        and meta.subject == data["project"]["name"]
+    )
     assert "/CreationDate" not in meta and "/ModDate" not in meta
 
 
@@ -154,8 +201,12 @@ def test_zero_active_content_even_from_a_hostile_attachment(data, attachments, p
     raw = result.pdf
     with pikepdf.open(BytesIO(raw)) as pdf:  # and by our own walk over every object
         expanded = BytesIO()
-        pdf.save(expanded, qdf=True, object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                 stream_decode_level=pikepdf.StreamDecodeLevel.none)
+        pdf.save(
+            expanded,
+            qdf=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
     for name in FORBIDDEN:
         assert not re.search(re.escape(name.encode()) + rb"(?![A-Za-z0-9])", expanded.getvalue()), name
     assert "hostile" in page_texts(raw)[-1]  # the page itself is kept, only its actions are gone
@@ -179,8 +230,10 @@ def test_same_input_same_bytes_here_and_in_another_process(package, data, attach
         "pdf=scan_pdf('x');a=[(A(0,0,'contract','合同','c.pdf','pdf',1,hashlib.sha256(pdf).hexdigest(),len(pdf),''),pdf)];"
         "sys.stdout.write(hashlib.sha256(build_package(sample('tech_vp'),a,load_pack()).pdf).hexdigest())"
     )
-    runs = [subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
-            for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True).stdout
+        for _ in range(2)
+    ]
     pdf = scan_pdf("x")
     here = build_package(data, [(info("contract", "合同", pdf, 0), pdf)], pack).pdf
     assert runs[0] == runs[1] == hashlib.sha256(here).hexdigest()
@@ -188,8 +241,11 @@ def test_same_input_same_bytes_here_and_in_another_process(package, data, attach
 
 def image_streams(pdf: bytes) -> list[tuple[int, int, bytes]]:
     with pikepdf.open(BytesIO(pdf)) as doc:
-        return [(int(obj.Width), int(obj.Height), obj.read_raw_bytes())
-                for obj in doc.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Image]
+        return [
+            (int(obj.Width), int(obj.Height), obj.read_raw_bytes())
+            for obj in doc.objects
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == pikepdf.Name.Image
+        ]
 
 
 def test_scans_pass_through_byte_for_byte_within_the_budget(package, attachments):
@@ -204,8 +260,12 @@ def test_over_the_budget_big_scans_are_downsampled_and_it_says_so(data, pack):
     big = scan_pdf("grainy photo", dpi=300, noise=True)
     assert len(big) > 2_000_000
     small = scan_pdf("small")
-    result = build_package(data, [(info("contract", "合同照片", big, 0), big), (info("other", "小图", small, 1), small)],
-                           pack, budget_mb=1.5)
+    result = build_package(
+        data,
+        [(info("contract", "合同照片", big, 0), big), (info("other", "小图", small, 1), small)],
+        pack,
+        budget_mb=1.5,
+    )
     assert len(result.pdf) <= 1.5 * 1024 * 1024
     assert len(result.notes) == 1 and "dpi" in result.notes[0] and "1.5 MB" in result.notes[0]
     assert "降至" in result.notes[0] and "downsampled" in result.notes[0]
@@ -229,7 +289,9 @@ def test_a_package_without_category_or_with_a_broken_attachment_is_a_user_error(
     assert caught.value.code == "render.no_category"
     with pytest.raises(UserError) as caught:
         broken = b"%PDF-1.4 broken"
-        bad = AttachmentInfo(0, 0, "contract", "坏文件", "bad.pdf", "pdf", 1, hashlib.sha256(broken).hexdigest(), 15, "")
+        bad = AttachmentInfo(
+            0, 0, "contract", "坏文件", "bad.pdf", "pdf", 1, hashlib.sha256(broken).hexdigest(), 15, ""
+        )
         build_package(data, [(bad, broken)], pack)
     # re-checked by the attachment worker before the package opens it (issue 9 item 9)
     assert caught.value.code == "attach.damaged" and "坏文件" in caught.value.zh and "坏文件" in caught.value.en

@@ -42,10 +42,16 @@ def test_register_adds_the_four_commands():
 
 
 def test_attach_build_print_and_upload(draft, tmp_path, capsys):
-    assert main(["attach", str(draft), "--kind", "contract", "--title", "技术开发合同", str(tmp_path / "contract.pdf")]) == 0
+    assert (
+        main(["attach", str(draft), "--kind", "contract", "--title", "技术开发合同", str(tmp_path / "contract.pdf")])
+        == 0
+    )
     assert main(["attach", str(draft), "--kind", "payment_proof", str(tmp_path / "付款凭证.jpg")]) == 0
     with Draft.open(draft) as opened:
-        assert [(a.kind, a.title) for a in opened.attachments()] == [("contract", "技术开发合同"), ("payment_proof", "付款凭证")]
+        assert [(a.kind, a.title) for a in opened.attachments()] == [
+            ("contract", "技术开发合同"),
+            ("payment_proof", "付款凭证"),
+        ]
 
     package = tmp_path / "package.pdf"
     assert main(["build", str(draft), "-o", str(package)]) == 0

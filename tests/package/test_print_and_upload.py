@@ -45,8 +45,11 @@ def test_three_copies_each_behind_a_slip_naming_its_recipient(print_set, pack):
     for copy in range(3):
         body = pages[copy * per_copy + 1 : (copy + 1) * per_copy]
         assert "江苏省产学研合作项目申报书" in body[0]
-        assert ["科研诚信承诺书（项目负责人）" in body[2], "科研诚信承诺书（项目申报单位）" in body[3],
-                "科研诚信承诺书（项目主管部门）" in body[4]] == [True, True, True]
+        assert [
+            "科研诚信承诺书（项目负责人）" in body[2],
+            "科研诚信承诺书（项目申报单位）" in body[3],
+            "科研诚信承诺书（项目主管部门）" in body[4],
+        ] == [True, True, True]
         assert f"第{copy + 1}份" in body[0] and f"第 1 页 共 {FORM_AND_LETTERS} 页" in body[0]
 
 
@@ -83,7 +86,10 @@ def test_upload_files_one_per_slot_in_order(pack, attachments, tmp_path):
     paths = upload_files(sample("tech_vp"), attachments, pack, tmp_path / "up")
     assert [p.name for p in paths] == ["contract.pdf", "payment_proofs.pdf", "other.pdf"]
     contract = PdfReader(paths[0])
-    assert [item.title for item in contract.outline] == ["技术合同扫描件：技术开发合同（第1部分）", "技术合同扫描件：技术开发合同（第2部分）"]
+    assert [item.title for item in contract.outline] == [
+        "技术合同扫描件：技术开发合同（第1部分）",
+        "技术合同扫描件：技术开发合同（第2部分）",
+    ]
     assert len(PdfReader(paths[1]).pages) == 2
     for path in paths:
         assert active_content(path.read_bytes()) == []

@@ -24,8 +24,18 @@ ACTIVE = (b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/EmbeddedFiles",
 
 def received(pdf: bytes, title: str = "收到的合同", kind: str = "contract") -> tuple[AttachmentInfo, bytes]:
     """As a received draft states it: kind, title and a digest that matches the bytes."""
-    return AttachmentInfo(1, 0, kind, title, f"{title}.pdf", "pdf", 1, hashlib.sha256(pdf).hexdigest(),
-                          len(pdf), "2023-10-01T00:00:00+00:00"), pdf
+    return AttachmentInfo(
+        1,
+        0,
+        kind,
+        title,
+        f"{title}.pdf",
+        "pdf",
+        1,
+        hashlib.sha256(pdf).hexdigest(),
+        len(pdf),
+        "2023-10-01T00:00:00+00:00",
+    ), pdf
 
 
 def names_in(pdf_bytes: bytes) -> set[bytes]:
@@ -142,13 +152,29 @@ def nested_forms(times: int = 1000) -> bytes:
     image 1000 times: a few KB, 10^9 image draws for a naive walk."""
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
-    image = pdf.make_stream(b"\xff" * (200 * 200), Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
-                            Width=200, Height=200, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=8)
-    inner = pdf.make_stream(b"q 0.01 0 0 0.01 0 0 cm /Im Do Q " * times, Type=pikepdf.Name.XObject,
-                            Subtype=pikepdf.Name.Form, BBox=[0, 0, 1, 1],
-                            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im=image)))
-    outer = pdf.make_stream(b"/In Do " * times, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
-                            BBox=[0, 0, 1, 1], Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(In=inner)))
+    image = pdf.make_stream(
+        b"\xff" * (200 * 200),
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=200,
+        Height=200,
+        ColorSpace=pikepdf.Name.DeviceGray,
+        BitsPerComponent=8,
+    )
+    inner = pdf.make_stream(
+        b"q 0.01 0 0 0.01 0 0 cm /Im Do Q " * times,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, 1, 1],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im=image)),
+    )
+    outer = pdf.make_stream(
+        b"/In Do " * times,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Form,
+        BBox=[0, 0, 1, 1],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(In=inner)),
+    )
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Out=outer))
     page.Contents = pdf.make_stream(b"/Out Do " * times)
     buffer = io.BytesIO()
@@ -192,14 +218,26 @@ def test_cxy_build_of_a_received_draft_with_a_hostile_attachment_writes_a_clean_
     path = tmp_path / "received.cxy"
     draft = Draft.create(path, pack="jiangsu-cxy-2023", category="tech_vp")
     try:
-        draft.add_attachment(kind="contract", title="对方发来的合同", original_name="合同.pdf", source_format="pdf",
-                             pages=1, sha256=hashlib.sha256(hostile).hexdigest(), pdf=hostile)
+        draft.add_attachment(
+            kind="contract",
+            title="对方发来的合同",
+            original_name="合同.pdf",
+            source_format="pdf",
+            pages=1,
+            sha256=hashlib.sha256(hostile).hexdigest(),
+            pdf=hostile,
+        )
     finally:
         draft.close()
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     out = tmp_path / "package.pdf"
-    done = subprocess.run([sys.executable, "-m", "forms.cli", "build", str(path), "-o", str(out)], env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "forms.cli", "build", str(path), "-o", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     package = out.read_bytes()
     assert active_content(package) == [] and not names_in(package) & set(ACTIVE)
@@ -230,12 +268,24 @@ def test_export_never_writes_an_unsanitised_blob_of_a_received_draft(tmp_path):
     draft_path = tmp_path / "received.cxy"
     with Draft.create(draft_path, pack="jiangsu-cxy-2023", category="tech_vp") as draft:
         draft.replace_data(sample("tech_vp"))
-        draft.add_attachment(kind="contract", title="合同", original_name="合同.pdf", source_format="pdf", pages=1,
-                             sha256=hashlib.sha256(hostile).hexdigest(), pdf=hostile)
+        draft.add_attachment(
+            kind="contract",
+            title="合同",
+            original_name="合同.pdf",
+            source_format="pdf",
+            pages=1,
+            sha256=hashlib.sha256(hostile).hexdigest(),
+            pdf=hostile,
+        )
     repo = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(repo))
-    done = subprocess.run([sys.executable, "-m", "forms.cli", "export", str(draft_path), "-o", str(tmp_path / "out.json")],
-                          capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "forms.cli", "export", str(draft_path), "-o", str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     written = (tmp_path / exported["attachments"][0]["file"]).read_bytes()

@@ -58,8 +58,9 @@ def test_the_656_mm_scan_ends_with_every_slot_written_within_its_limit(wide_draf
     with Draft.open(wide_draft, readonly=True) as draft:
         kinds = {a.kind for a in draft.attachments()}
     files = sorted(p.name for p in out.glob("*.pdf"))
-    assert files == sorted({"contract": "contract.pdf", "payment_proof": "payment_proofs.pdf", "other": "other.pdf"}[k]
-                           for k in kinds)
+    assert files == sorted(
+        {"contract": "contract.pdf", "payment_proof": "payment_proofs.pdf", "other": "other.pdf"}[k] for k in kinds
+    )
     for path in out.glob("*.pdf"):
         assert path.stat().st_size <= limit * MB
     contract = (out / "contract.pdf").read_bytes()

@@ -58,7 +58,7 @@ def main() -> None:
                 content = f.read()
             with open(path, "wb", buffering=0) as f:
                 for at in range(0, len(content), 16384):
-                    f.write(content[at:at + 16384])
+                    f.write(content[at : at + 16384])
                     os.fsync(f.fileno())  # slow, like a real disk: most kills land mid-rewrite
             draft = Draft.open(path)
         out.write(f"ACK {n} {field} {value}\n")

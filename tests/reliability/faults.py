@@ -132,7 +132,11 @@ class FaultReport:
         return (
             f"fault injection: {len(self.steps)} save/export paths, {points} injection points, {self.runs} runs "
             f"(x {len(ERRNOS)} errnos x transient/persistent), {len(self.failures)} failures"
-            + (f", {self.published_then_failed} errors reported after the file was already complete" if self.published_then_failed else "")
+            + (
+                f", {self.published_then_failed} errors reported after the file was already complete"
+                if self.published_then_failed
+                else ""
+            )
         )
 
 
@@ -217,7 +221,9 @@ def _judge(scenario, folder, before, live_before, injector, raised, err, label, 
         # Swallowing an injected failure is only fine if the result is still complete.
         problem = "the injected failure was swallowed"
     else:
-        published = scenario.dest in _snapshot(folder) and before.get(scenario.dest) != _snapshot(folder).get(scenario.dest)
+        published = scenario.dest in _snapshot(folder) and before.get(scenario.dest) != _snapshot(folder).get(
+            scenario.dest
+        )
         # After the rename the right advice is "check the disk and save again", whatever errno.
         problem = _message_problem(raised, err, scenario.expect_draft_error, keywords=not published)
     if problem and raised is not None:
@@ -293,8 +299,13 @@ def tiny_filesystem(mountpoint: Path, size: str = "1m") -> Iterator[Path | None]
     import subprocess
 
     mountpoint.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mountpoint)],
-                          capture_output=True, check=False) if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    done = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mountpoint)], capture_output=True, check=False
+        )
+        if hasattr(os, "geteuid") and os.geteuid() == 0
+        else None
+    )
     if done is None or done.returncode != 0:
         yield None
         return
@@ -334,7 +345,10 @@ def run_disk_full(workdir: Path) -> DiskFullReport | None:
         try:
             filler = _fill(tiny)
             names_before = {p.name for p in tiny.iterdir()}
-            for what, value in (("a one-word edit", "改"), ("a pasted 9 KB text (the summary at its limit)", "长文本" * 1000)):
+            for what, value in (
+                ("a one-word edit", "改"),
+                ("a pasted 9 KB text (the summary at its limit)", "长文本" * 1000),
+            ):
                 try:
                     draft.set("project.summary", value)
                     report.checks[f"{what} on a full disk raises"] = False

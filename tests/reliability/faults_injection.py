@@ -21,8 +21,11 @@ from pathlib import Path
 
 ERRNOS = {errno.ENOSPC: "ENOSPC", errno.EIO: "EIO", errno.EACCES: "EACCES"}
 # SQLite reports its own I/O failures as result codes, not errno.
-SQLITE_CODE = {errno.ENOSPC: (13, "database or disk is full"), errno.EIO: (10, "disk I/O error"),
-               errno.EACCES: (14, "unable to open database file")}
+SQLITE_CODE = {
+    errno.ENOSPC: (13, "database or disk is full"),
+    errno.EIO: (10, "disk I/O error"),
+    errno.EACCES: (14, "unable to open database file"),
+}
 
 
 class Injected(Exception):

@@ -44,7 +44,7 @@ def jpeg_header_bomb() -> bytes:
     Image.new("RGB", (16, 16), "white").save(buf, "JPEG")
     data = bytearray(buf.getvalue())
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", 60000, 60000)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 60000, 60000)
     return bytes(data)
 
 
@@ -62,8 +62,9 @@ def tiff_bomb_on_page_two() -> bytes:
 
     buf = io.BytesIO()
     first = Image.new("1", (800, 1100), 1)
-    Image.new("1", (800, 1100), 1).save(buf, "TIFF", save_all=True,
-                                        append_images=[Image.new("1", (11000, 11000), 1)], compression="group4")
+    Image.new("1", (800, 1100), 1).save(
+        buf, "TIFF", save_all=True, append_images=[Image.new("1", (11000, 11000), 1)], compression="group4"
+    )
     del first
     return buf.getvalue()
 
@@ -85,8 +86,16 @@ def _stored_for(orientation: int):
     from PIL import Image
 
     t = Image.Transpose
-    inverse = {1: None, 2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE,
-               6: t.ROTATE_90, 7: t.TRANSVERSE, 8: t.ROTATE_270}[orientation]
+    inverse = {
+        1: None,
+        2: t.FLIP_LEFT_RIGHT,
+        3: t.ROTATE_180,
+        4: t.FLIP_TOP_BOTTOM,
+        5: t.TRANSPOSE,
+        6: t.ROTATE_90,
+        7: t.TRANSVERSE,
+        8: t.ROTATE_270,
+    }[orientation]
     im = upright_reference()
     return im if inverse is None else im.transpose(inverse)
 
@@ -195,8 +204,12 @@ def render(pdf: bytes, dpi: int = 30) -> list:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"
         src.write_bytes(pdf)
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(src), str(Path(tmp) / "p")], check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-r", str(dpi), "-png", str(src), str(Path(tmp) / "p")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         pages = []
         for path in sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1])):
             with Image.open(path) as im:
@@ -215,7 +228,11 @@ def _content_box(page):
     """Bounding box of non-white pixels (the placed image on the page)."""
     from PIL import ImageChops, Image
 
-    diff = ImageChops.difference(page, Image.new("RGB", page.size, "white")).convert("L").point(lambda v: 255 if v > 40 else 0)
+    diff = (
+        ImageChops.difference(page, Image.new("RGB", page.size, "white"))
+        .convert("L")
+        .point(lambda v: 255 if v > 40 else 0)
+    )
     return diff.getbbox()
 
 
@@ -339,8 +356,14 @@ def cases() -> list[Case]:
         Case("bomb: TIFF page 2 is 11000×11000", tiff_bomb_on_page_two, "fax.tif", "attach.image_bomb", bomb=True),
     ]
     for orientation in range(1, 9):
-        out.append(Case(f"EXIF orientation {orientation} (JPEG)", lambda o=orientation: exif_image(o), f"photo{orientation}.jpg",
-                        check=upright_problem))
+        out.append(
+            Case(
+                f"EXIF orientation {orientation} (JPEG)",
+                lambda o=orientation: exif_image(o),
+                f"photo{orientation}.jpg",
+                check=upright_problem,
+            )
+        )
     out += [
         Case("EXIF orientation 6 (PNG)", lambda: exif_image(6, "PNG"), "screenshot.png", check=upright_problem),
         Case("16-bit grey PNG", grey16_png, "grey16.png", check=grey_problem),

@@ -52,7 +52,7 @@ def _overwrite(data: bytearray, rng: random.Random) -> str:
     length = min(len(data) - start, rng.choice((1, 4, 16, 100, 512, 4096)))
     fill = rng.choice(("random", "zero", "ff"))
     chunk = {"random": rng.randbytes(length), "zero": bytes(length), "ff": b"\xff" * length}[fill]
-    data[start:start + length] = chunk
+    data[start : start + length] = chunk
     return f"overwrite-{fill}"
 
 
@@ -84,21 +84,41 @@ def _pages(data: bytearray, rng: random.Random) -> str:
     if count < 2:
         return _overwrite(data, rng)
     a, b = rng.randrange(count), rng.randrange(count)
-    pa, pb = bytes(data[a * PAGE:(a + 1) * PAGE]), bytes(data[b * PAGE:(b + 1) * PAGE])
+    pa, pb = bytes(data[a * PAGE : (a + 1) * PAGE]), bytes(data[b * PAGE : (b + 1) * PAGE])
     op = rng.choice(("swap", "duplicate", "zero"))
     if op == "swap":
-        data[a * PAGE:(a + 1) * PAGE], data[b * PAGE:(b + 1) * PAGE] = pb, pa
+        data[a * PAGE : (a + 1) * PAGE], data[b * PAGE : (b + 1) * PAGE] = pb, pa
     elif op == "duplicate":
-        data[b * PAGE:(b + 1) * PAGE] = pa
+        data[b * PAGE : (b + 1) * PAGE] = pa
     else:
-        data[a * PAGE:(a + 1) * PAGE] = bytes(PAGE)
+        data[a * PAGE : (a + 1) * PAGE] = bytes(PAGE)
     return f"page-{op}"
 
 
 # (offset, size) of the SQLite header fields (https://sqlite.org/fileformat.html §1.3).
-_HEADER_FIELDS = ((16, 2), (18, 1), (19, 1), (20, 1), (21, 1), (22, 1), (23, 1), (24, 4), (28, 4),
-                  (32, 4), (36, 4), (40, 4), (44, 4), (48, 4), (52, 4), (56, 4), (60, 4), (64, 4),
-                  (68, 4), (92, 4), (96, 4))
+_HEADER_FIELDS = (
+    (16, 2),
+    (18, 1),
+    (19, 1),
+    (20, 1),
+    (21, 1),
+    (22, 1),
+    (23, 1),
+    (24, 4),
+    (28, 4),
+    (32, 4),
+    (36, 4),
+    (40, 4),
+    (44, 4),
+    (48, 4),
+    (52, 4),
+    (56, 4),
+    (60, 4),
+    (64, 4),
+    (68, 4),
+    (92, 4),
+    (96, 4),
+)
 
 
 def _header(data: bytearray, rng: random.Random) -> str:
@@ -107,7 +127,7 @@ def _header(data: bytearray, rng: random.Random) -> str:
     offset, size = rng.choice(_HEADER_FIELDS)
     top = (1 << (8 * size)) - 1
     value = rng.choice((0, 1, 2, 3, 4, top, top >> 1, (top >> 1) + 1, rng.randrange(top + 1), 512, 65536 & top))
-    data[offset:offset + size] = (value & top).to_bytes(size, "big")
+    data[offset : offset + size] = (value & top).to_bytes(size, "big")
     return f"header@{offset}"
 
 
@@ -123,13 +143,23 @@ def _sql_mutations() -> list[tuple[str, list[str]]]:
     big = "x" * (2 * 1024 * 1024)
     deep = "[" * 5000 + "]" * 5000
     return [
-        ("view-recursive-cte", ["DROP TABLE fields",
-                                "CREATE VIEW fields(path, value) AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
-                                "SELECT x + 1 FROM c) SELECT 'project.name', x FROM c"]),
-        ("view-zeroblob", ["DROP TABLE attachments",
-                           "CREATE VIEW attachments AS SELECT 1 AS id, 0 AS position, 'other' AS kind, 't' AS title, "
-                           "'a.pdf' AS original_name, 'pdf' AS source_format, 1 AS pages, '' AS sha256, "
-                           "zeroblob(1000000000) AS pdf, '' AS added"]),
+        (
+            "view-recursive-cte",
+            [
+                "DROP TABLE fields",
+                "CREATE VIEW fields(path, value) AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL "
+                "SELECT x + 1 FROM c) SELECT 'project.name', x FROM c",
+            ],
+        ),
+        (
+            "view-zeroblob",
+            [
+                "DROP TABLE attachments",
+                "CREATE VIEW attachments AS SELECT 1 AS id, 0 AS position, 'other' AS kind, 't' AS title, "
+                "'a.pdf' AS original_name, 'pdf' AS source_format, 1 AS pages, '' AS sha256, "
+                "zeroblob(1000000000) AS pdf, '' AS added",
+            ],
+        ),
         ("extra-view", ["CREATE VIEW v AS SELECT * FROM fields"]),
         ("trigger", ["CREATE TRIGGER t AFTER INSERT ON fields BEGIN DELETE FROM meta; END"]),
         ("expression-index", ["CREATE INDEX i ON fields(length(value) * 2)"]),
@@ -146,24 +176,40 @@ def _sql_mutations() -> list[tuple[str, list[str]]]:
         ("json-object", ["UPDATE fields SET value = '{\"a\": 1}' WHERE path = '" + _VALID_PATH + "'"]),
         ("json-deep", [f"UPDATE fields SET value = '{deep}' WHERE path = '{_VALID_PATH}'"]),
         ("json-nan", ["UPDATE fields SET value = 'NaN' WHERE path = 'contract.amount_wan'"]),
-        ("json-huge-number", ["UPDATE fields SET value = '1' || printf('%.500c', '0') WHERE path = 'contract.amount_wan'"]),
+        (
+            "json-huge-number",
+            ["UPDATE fields SET value = '1' || printf('%.500c', '0') WHERE path = 'contract.amount_wan'"],
+        ),
         ("blob-value", ["UPDATE fields SET value = x'00ff00ff' WHERE path = '" + _VALID_PATH + "'"]),
         ("int-value", ["UPDATE fields SET value = 12345 WHERE path = '" + _VALID_PATH + "'"]),
         ("empty-value", ["UPDATE fields SET value = '' WHERE path = '" + _VALID_PATH + "'"]),
         ("int-path", ["INSERT INTO fields VALUES (42, '\"x\"')"]),
         ("oversized-value", [f"UPDATE fields SET value = '\"{big}\"' WHERE path = '{_VALID_PATH}'"]),
-        ("lone-surrogate", ["UPDATE fields SET value = CAST(x'22eda08022' AS TEXT) WHERE path = '" + _VALID_PATH + "'"]),
+        (
+            "lone-surrogate",
+            ["UPDATE fields SET value = CAST(x'22eda08022' AS TEXT) WHERE path = '" + _VALID_PATH + "'"],
+        ),
         ("wrong-type", ["UPDATE fields SET value = '\"yes\"' WHERE path LIKE 'declarations.%'"]),
-        ("many-fields", ["WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 25000) "
-                         "INSERT OR IGNORE INTO fields SELECT 'members.' || (x / 3) || '.' || "
-                         "(CASE x % 3 WHEN 0 THEN 'name' WHEN 1 THEN 'unit' ELSE 'major' END), '\"n\"' FROM c"]),
+        (
+            "many-fields",
+            [
+                "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 25000) "
+                "INSERT OR IGNORE INTO fields SELECT 'members.' || (x / 3) || '.' || "
+                "(CASE x % 3 WHEN 0 THEN 'name' WHEN 1 THEN 'unit' ELSE 'major' END), '\"n\"' FROM c"
+            ],
+        ),
         ("no-pack", ["DELETE FROM meta WHERE key = 'pack'"]),
         ("other-pack", ["UPDATE meta SET value = 'evil-pack' WHERE key = 'pack'"]),
         ("bad-category", ["UPDATE meta SET value = 'nonsense' WHERE key = 'category'"]),
         ("meta-key-unicode", ["INSERT INTO meta VALUES ('键', 'v')"]),
         ("meta-huge", [f"INSERT INTO meta VALUES ('note', '{big[:5000]}')"]),
-        ("many-meta", ["WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 300) "
-                       "INSERT INTO meta SELECT 'k' || x, 'v' FROM c"]),
+        (
+            "many-meta",
+            [
+                "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 300) "
+                "INSERT INTO meta SELECT 'k' || x, 'v' FROM c"
+            ],
+        ),
         ("attachment-not-pdf", ["UPDATE attachments SET pdf = x'ffd8ffe000104a464946'"]),
         ("attachment-text", ["UPDATE attachments SET pdf = '%PDF-1.4 text not blob'"]),
         ("attachment-null", ["UPDATE attachments SET pdf = NULL"]),
@@ -176,10 +222,15 @@ def _sql_mutations() -> list[tuple[str, list[str]]]:
         ("attachment-position-text", ["UPDATE attachments SET position = 'first'"]),
         ("attachment-title-huge", [f"UPDATE attachments SET title = '{big[:600]}'"]),
         ("attachment-duplicate-position", ["UPDATE attachments SET position = 0"]),
-        ("many-attachments", ["WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 600) "
-                              "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, "
-                              "sha256, pdf, added) SELECT 10 + x, kind, title, original_name, source_format, pages, "
-                              "sha256, pdf, added FROM attachments, c WHERE id = (SELECT min(id) FROM attachments)"]),
+        (
+            "many-attachments",
+            [
+                "WITH RECURSIVE c(x) AS (SELECT 0 UNION ALL SELECT x + 1 FROM c WHERE x < 600) "
+                "INSERT INTO attachments(position, kind, title, original_name, source_format, pages, "
+                "sha256, pdf, added) SELECT 10 + x, kind, title, original_name, source_format, pages, "
+                "sha256, pdf, added FROM attachments, c WHERE id = (SELECT min(id) FROM attachments)"
+            ],
+        ),
         ("user-version-0", ["PRAGMA user_version = 0"]),
         ("user-version-newer", ["PRAGMA user_version = 99"]),
         ("user-version-negative", ["PRAGMA user_version = -1"]),
@@ -359,5 +410,3 @@ def run_each_sql_mutation(folder: Path) -> dict[str, str]:
             outcomes[name] = f"BUG {type(exc).__name__}: {exc!s:.120}"
         outcomes[name] += f" ({time.perf_counter() - t0:.3f} s)"
     return outcomes
-
-

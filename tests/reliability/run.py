@@ -109,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
                 ok &= good
                 print(("  ok   " if good else "  FAIL ") + r.line())
                 print("         refused by code: " + ", ".join(f"{k} {v}" for k, v in r.refused.most_common()))
-                for title, items in (("other exceptions", r.bugs), ("active content", r.active),
-                                     ("page counts", r.page_mismatch), ("too slow", r.slow)):
+                for title, items in (
+                    ("other exceptions", r.bugs),
+                    ("active content", r.active),
+                    ("page counts", r.page_mismatch),
+                    ("too slow", r.slow),
+                ):
                     _problems(title, items)
                 summary.append(f"corpus imported {r.imported}/refused {sum(r.refused.values())}")
     print(f"reliability: {'PASS' if ok else 'FAIL'} — " + "; ".join(summary) + f" ({time.monotonic() - started:.0f} s)")

@@ -49,7 +49,9 @@ def test_scan_pdfs_carry_the_jpeg_bytes_unchanged(tiny_workload):
 
     for jpeg, pdf in zip(tiny_workload.scans, tiny_workload.scan_pdfs):
         with pikepdf.open(pdf) as doc:
-            (image,) = [obj for obj in doc.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"]
+            (image,) = [
+                obj for obj in doc.objects if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image"
+            ]
             assert hashlib.sha256(image.read_raw_bytes()).digest() == hashlib.sha256(jpeg.read_bytes()).digest()
 
 

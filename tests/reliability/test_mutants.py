@@ -8,8 +8,18 @@ import pytest
 from .common import setting
 from .mutants import run_each_sql_mutation, run_mutants
 
-SCHEMA_ATTACKS = ("view-recursive-cte", "view-zeroblob", "extra-view", "trigger", "expression-index",
-                  "plain-index", "extra-table", "extra-column", "renamed-table", "dropped-table")
+SCHEMA_ATTACKS = (
+    "view-recursive-cte",
+    "view-zeroblob",
+    "extra-view",
+    "trigger",
+    "expression-index",
+    "plain-index",
+    "extra-table",
+    "extra-column",
+    "renamed-table",
+    "dropped-table",
+)
 
 
 def test_every_crafted_draft_is_refused_or_imported_cleanly(tmp_path):
@@ -19,8 +29,16 @@ def test_every_crafted_draft_is_refused_or_imported_cleanly(tmp_path):
     for name in SCHEMA_ATTACKS:
         code, _, _seconds = outcomes[name].partition(" (")
         assert code == "draft.schema", (name, outcomes[name])  # refused by the schema check, before any query
-    for name in ("attachment-sha-mismatch", "attachment-altered", "attachment-not-pdf", "unknown-path",
-                 "json-deep", "oversized-value", "user-version-newer", "application-id"):
+    for name in (
+        "attachment-sha-mismatch",
+        "attachment-altered",
+        "attachment-not-pdf",
+        "unknown-path",
+        "json-deep",
+        "oversized-value",
+        "user-version-newer",
+        "application-id",
+    ):
         assert not outcomes[name].startswith("imported"), (name, outcomes[name])
 
 

@@ -89,9 +89,18 @@ def test_form_prints_every_value_and_the_rare_characters(category, pack):
     for ch in RARE:
         assert ch in text
     for expected in (
-        data["contract"]["name"], data["contract"]["registration_no"], data["university"]["uscc"],
-        data["enterprise"]["uscc"], data["leader"]["phone"], "2023-2024", "本人签字", "2023年",
-        data["members"][0]["major"], "技术开发", "技术服务", "宿城区",
+        data["contract"]["name"],
+        data["contract"]["registration_no"],
+        data["university"]["uscc"],
+        data["enterprise"]["uscc"],
+        data["leader"]["phone"],
+        "2023-2024",
+        "本人签字",
+        "2023年",
+        data["members"][0]["major"],
+        "技术开发",
+        "技术服务",
+        "宿城区",
     ):
         assert expected in text, expected
     assert str(paid_total(data)) in text  # 到账金额 is the sum of the payments
@@ -101,11 +110,21 @@ def test_form_prints_every_value_and_the_rare_characters(category, pack):
 def test_every_declared_field_is_printed_or_known_to_be_app_only(pack):
     docs = parse_documents(pack)
     app_only = {  # needed by the checks or derived, not a line of the paper form
-        "payments.*.amount_wan", "payments.*.date", "payments.*.payer", "payments.*.payee",
-        "members.*.is_enterprise", "routing.local_bureau", "routing.city_bureau",
-        "declarations.no_unclosed_project", "declarations.no_other_plan_issue", "declarations.no_serious_dishonesty",
-        "letters.leader.signer", "letters.unit.unit_name", "letters.authority.name",  # on the letters' sign lines
-        "contract.start", "contract.end",
+        "payments.*.amount_wan",
+        "payments.*.date",
+        "payments.*.payer",
+        "payments.*.payee",
+        "members.*.is_enterprise",
+        "routing.local_bureau",
+        "routing.city_bureau",
+        "declarations.no_unclosed_project",
+        "declarations.no_other_plan_issue",
+        "declarations.no_serious_dishonesty",
+        "letters.leader.signer",
+        "letters.unit.unit_name",
+        "letters.authority.name",  # on the letters' sign lines
+        "contract.start",
+        "contract.end",
     }
     letter_sign = {s.value for letter in pack.letters.values() for s in letter.sign if s.value}
     for category, key in FORMS.items():

@@ -68,14 +68,21 @@ def test_bold_text_falls_back_to_regular_then_rare_character_by_character():
     # 犇: GBK, not GB2312, so not in the bold face; 䶮 only in the rare one; 𠀀 in none
     assert "犇" not in charset(NAMES.bold) and "犇" in charset(NAMES.regular)
     assert text_runs("张犇䶮A𠀀", NAMES.bold) == [
-        (NAMES.bold, "张"), (NAMES.regular, "犇"), (NAMES.rare, "䶮"), (NAMES.bold, "A𠀀")]
+        (NAMES.bold, "张"),
+        (NAMES.regular, "犇"),
+        (NAMES.rare, "䶮"),
+        (NAMES.bold, "A𠀀"),
+    ]
     assert text_runs("张犇", NAMES.regular) == [(NAMES.regular, "张犇")]
     assert markup("张犇<", NAMES.bold) == f'张<font name="{NAMES.regular}">犇</font>&lt;'
 
 
 def test_markup_escapes_and_wraps_only_the_rare_runs():
     assert markup("<b>&") == "&lt;b&gt;&amp;"
-    assert markup("A<䶮&>B\n𠮷") == f'A&lt;<font name="{NAMES.rare}">䶮</font>&amp;&gt;B<br/><font name="{NAMES.rare}">𠮷</font>'
+    assert (
+        markup("A<䶮&>B\n𠮷")
+        == f'A&lt;<font name="{NAMES.rare}">䶮</font>&amp;&gt;B<br/><font name="{NAMES.rare}">𠮷</font>'
+    )
 
 
 def _fonts_used(pdf_file: pikepdf.Pdf) -> dict[str, list[pikepdf.Dictionary]]:
@@ -103,8 +110,10 @@ def _fonts_used(pdf_file: pikepdf.Pdf) -> dict[str, list[pikepdf.Dictionary]]:
 def _to_unicode(font: pikepdf.Dictionary) -> dict[int, str]:
     text = font.ToUnicode.read_bytes().decode("ascii")
     block = text.split("beginbfchar", 1)[1].split("endbfchar", 1)[0]
-    return {int(code, 16): bytes.fromhex(target).decode("utf-16-be")
-            for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)}
+    return {
+        int(code, 16): bytes.fromhex(target).decode("utf-16-be")
+        for code, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)
+    }
 
 
 def _glyphs_drawn(font: pikepdf.Dictionary) -> dict[str, int]:
@@ -138,7 +147,9 @@ def rare_package(pack):
 @pytest.fixture(scope="module")
 def plain_package(pack):
     data = sample("tech_vp")
-    assert unprintable_chars(str(data)) == [] and not any(face == NAMES.rare for face, _ in text_runs(str(data), NAMES.regular))
+    assert unprintable_chars(str(data)) == [] and not any(
+        face == NAMES.rare for face, _ in text_runs(str(data), NAMES.regular)
+    )
     return build_package(data, [], pack).pdf
 
 
@@ -252,7 +263,7 @@ def test_canvas_text_in_runs_advances_by_each_face_and_keeps_its_anchor(anchor):
     pdf.showPage()
     pdf.save()
     width = text_width(text, names.regular, size)
-    expected_width = (stringWidth("李A王", names.regular, size) + stringWidth("䶮𠮷", names.rare, size))
+    expected_width = stringWidth("李A王", names.regular, size) + stringWidth("䶮𠮷", names.rare, size)
     assert width == pytest.approx(expected_width)
     start = {"left": 300, "center": 300 - width / 2, "right": 300 - width}[anchor]
     # each run starts where the previous one ended

@@ -31,26 +31,46 @@ def test_the_shipped_layouts_are_sound(pack):
     check_documents(pack)
     docs = parse_documents(pack)
     assert set(docs.documents) == {
-        "form_tech_vp", "form_conference", "form_tech_trade", "letter_leader", "letter_unit", "letter_authority",
+        "form_tech_vp",
+        "form_conference",
+        "form_tech_trade",
+        "letter_leader",
+        "letter_unit",
+        "letter_authority",
     }
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: first_row(d)["cells"][1].update(value="project.title"), "'project.title' is not in the data contract"),
+        (
+            lambda d: first_row(d)["cells"][1].update(value="project.title"),
+            "'project.title' is not in the data contract",
+        ),
         (lambda d: first_row(d)["cells"][1].update(span=4), "cells span 5 columns, the grid has 6"),
-        (lambda d: first_row(d)["cells"][1].update(template="{leader.nmae}", value=None) or first_row(d)["cells"][1].pop("value"),
-         "'leader.nmae' is not in the data contract"),
-        (lambda d: first_row(d)["cells"][1].update(derived="paid_sum") or first_row(d)["cells"][1].pop("value"),
-         "unknown derived value 'paid_sum'"),
+        (
+            lambda d: (
+                first_row(d)["cells"][1].update(template="{leader.nmae}", value=None)
+                or first_row(d)["cells"][1].pop("value")
+            ),
+            "'leader.nmae' is not in the data contract",
+        ),
+        (
+            lambda d: first_row(d)["cells"][1].update(derived="paid_sum") or first_row(d)["cells"][1].pop("value"),
+            "unknown derived value 'paid_sum'",
+        ),
         (lambda d: d["blocks"]["lower"]["rows"][-1].update(seal_mm=30), "at least 45 mm"),
         (lambda d: d["documents"]["form_tech_vp"]["rows"].append({"use": "nowhere"}), "unknown block 'nowhere'"),
         (lambda d: d["documents"]["letter_unit"].update(letter="treasurer"), "unknown letter 'treasurer'"),
         (lambda d: d["documents"]["form_tech_vp"].update(category="space"), "unknown category 'space'"),
-        (lambda d: d["blocks"]["lower"]["rows"][1]["columns"][0].update(value="payments.*.payer"), "not a column of 'members'"),
-        (lambda d: first_row(d)["cells"][1].update(choice="project.name") or first_row(d)["cells"][1].pop("value"),
-         "'project.name' is not a choice field"),
+        (
+            lambda d: d["blocks"]["lower"]["rows"][1]["columns"][0].update(value="payments.*.payer"),
+            "not a column of 'members'",
+        ),
+        (
+            lambda d: first_row(d)["cells"][1].update(choice="project.name") or first_row(d)["cells"][1].pop("value"),
+            "'project.name' is not a choice field",
+        ),
     ],
 )
 def test_a_broken_reference_is_refused(pack, change, message):

@@ -143,7 +143,14 @@ def test_paid_over_contract_amount_warns(pack):
 
 # --- team --------------------------------------------------------------------------------------
 def member(name, enterprise, unit):
-    return {"name": name, "unit": unit, "major": "材料", "field": "研发", "title": "工程师", "is_enterprise": enterprise}
+    return {
+        "name": name,
+        "unit": unit,
+        "major": "材料",
+        "field": "研发",
+        "title": "工程师",
+        "is_enterprise": enterprise,
+    }
 
 
 @pytest.mark.parametrize(("count", "errors"), [(0, ["team.size"]), (1, []), (5, []), (6, ["team.size"])])
@@ -228,7 +235,9 @@ def test_odd_registration_number_is_a_soft_warning(value, pack):
     assert codes(data, pack, "warning") == ["format.regno"]
 
 
-@pytest.mark.parametrize(("key", "rule"), [("no_unclosed_project", "G3"), ("no_other_plan_issue", "G4"), ("no_serious_dishonesty", "G8")])
+@pytest.mark.parametrize(
+    ("key", "rule"), [("no_unclosed_project", "G3"), ("no_other_plan_issue", "G4"), ("no_serious_dishonesty", "G8")]
+)
 def test_declarations_must_be_ticked(key, rule, pack):
     data = sample("tech_trade")
     data["declarations"][key] = False
@@ -314,21 +323,45 @@ def test_uscc_shape(code, pack):
     assert codes(variant("tech_vp", university__uscc=code), pack) == ["format.uscc"]
 
 
-@pytest.mark.parametrize(("phone", "ok"), [("13912345678", True), ("025-83363139", True), ("02583363139", True),
-                                           ("0527-8888888", True), ("1391234567", False), ("23912345678", False),
-                                           ("83363139", False), ("139-1234-5678x", False)])
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("13912345678", True),
+        ("025-83363139", True),
+        ("02583363139", True),
+        ("0527-8888888", True),
+        ("1391234567", False),
+        ("23912345678", False),
+        ("83363139", False),
+        ("139-1234-5678x", False),
+    ],
+)
 def test_phone_format(phone, ok, pack):
     data = variant("tech_vp", leader__phone=phone)
     assert codes(data, pack) == ([] if ok else ["format.phone"])
 
 
-@pytest.mark.parametrize(("email", "ok"), [("a.b@njust.edu.cn", True), ("a@b", False), ("ab.cn", False), ("a b@c.cn", False)])
+@pytest.mark.parametrize(
+    ("email", "ok"), [("a.b@njust.edu.cn", True), ("a@b", False), ("ab.cn", False), ("a b@c.cn", False)]
+)
 def test_email_format(email, ok, pack):
     assert codes(variant("tech_vp", leader__email=email), pack) == ([] if ok else ["format.email"])
 
 
-@pytest.mark.parametrize(("amount", "ok"), [("80", True), ("80.1234", True), (80.5, True), (80, True),
-                                            ("80.12345", False), ("-5", False), ("八十", False), ("0", False), ("1e3", False)])
+@pytest.mark.parametrize(
+    ("amount", "ok"),
+    [
+        ("80", True),
+        ("80.1234", True),
+        (80.5, True),
+        (80, True),
+        ("80.12345", False),
+        ("-5", False),
+        ("八十", False),
+        ("0", False),
+        ("1e3", False),
+    ],
+)
 def test_money_format(amount, ok, pack):
     assert codes(variant("tech_vp", contract__amount_wan=amount), pack) == ([] if ok else ["format.money"])
 

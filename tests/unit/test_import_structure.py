@@ -43,7 +43,8 @@ def modules(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
 
 def _type_checking(test: ast.expr) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imports(name: str, path: Path) -> list[tuple[str, bool]]:
@@ -168,22 +169,25 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 def test_the_rule_finds_what_it_forbids_and_allows_the_rest(tmp_path):
     """The reader of the graph on a made-up package: each shape the rule names, found or not."""
-    _write(tmp_path, {
-        "p/__init__.py": "",
-        # top-level through a package __init__: a -> q.b runs q/__init__, which imports a
-        "p/a.py": "from p.q.b import thing\n",
-        "p/q/__init__.py": "from p import a\n",
-        "p/q/b.py": "thing = 1\n",
-        # mutual, one edge deferred
-        "p/c.py": "import p.d\n",
-        "p/d.py": "def f():\n    from . import c\n",
-        # a longer loop closed by a deferred import; a type-only import
-        "p/e.py": "import p.f\n",
-        "p/f.py": "import p.g\n",
-        "p/g.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import p.e\n"
-                  "def later():\n    import p.e\n",
-        "p/h.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p import e\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "p/__init__.py": "",
+            # top-level through a package __init__: a -> q.b runs q/__init__, which imports a
+            "p/a.py": "from p.q.b import thing\n",
+            "p/q/__init__.py": "from p import a\n",
+            "p/q/b.py": "thing = 1\n",
+            # mutual, one edge deferred
+            "p/c.py": "import p.d\n",
+            "p/d.py": "def f():\n    from . import c\n",
+            # a longer loop closed by a deferred import; a type-only import
+            "p/e.py": "import p.f\n",
+            "p/f.py": "import p.g\n",
+            "p/g.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import p.e\n"
+            "def later():\n    import p.e\n",
+            "p/h.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from p import e\n",
+        },
+    )
     top, every = graph(tmp_path, ("p",))
     assert cycles(top) == [["p.a", "p.q"]]
     assert mutual(every) == [("p.a", "p.q"), ("p.c", "p.d")]

@@ -27,10 +27,16 @@ def test_a_portal_setting_of_the_user_is_kept():
 
 def test_the_qt6_list_form_is_rewritten_in_order():
     env = {"QT_IM_MODULES": "wayland;fcitx;fcitx5;ibus", "QT_IM_MODULE": "fcitx"}
-    assert decide(env, BUNDLED).changes == {"QT_IM_MODULES": "wayland;ibus", "QT_IM_MODULE": "ibus", "IBUS_USE_PORTAL": "1"}
+    assert decide(env, BUNDLED).changes == {
+        "QT_IM_MODULES": "wayland;ibus",
+        "QT_IM_MODULE": "ibus",
+        "IBUS_USE_PORTAL": "1",
+    }
 
 
-@pytest.mark.parametrize("env", [{}, {"QT_IM_MODULE": "ibus"}, {"QT_IM_MODULE": "compose"}, {"QT_IM_MODULES": "wayland;ibus"}])
+@pytest.mark.parametrize(
+    "env", [{}, {"QT_IM_MODULE": "ibus"}, {"QT_IM_MODULE": "compose"}, {"QT_IM_MODULES": "wayland;ibus"}]
+)
 def test_other_choices_are_left_alone(env):
     assert decide(env, BUNDLED).changes == {}
 
@@ -47,7 +53,12 @@ def test_without_the_ibus_plugin_nothing_is_changed():
 def test_plugin_files_name_their_modules(tmp_path):
     folder = tmp_path / "platforminputcontexts"
     folder.mkdir()
-    for name in ("libibusplatforminputcontextplugin.so", "libcomposeplatforminputcontextplugin.so",
-                 "libqtvirtualkeyboardplugin.so", "libfcitx5platforminputcontextplugin.so", "README"):
+    for name in (
+        "libibusplatforminputcontextplugin.so",
+        "libcomposeplatforminputcontextplugin.so",
+        "libqtvirtualkeyboardplugin.so",
+        "libfcitx5platforminputcontextplugin.so",
+        "README",
+    ):
         (folder / name).write_bytes(b"")
     assert plugin_keys([folder, tmp_path / "missing"]) == {"ibus", "compose", "fcitx5", "fcitx"}

@@ -37,8 +37,16 @@ def test_rule_ids_are_told_from_other_codes(pack):
     for category in pack.categories:
         rules |= {category.leader_rule.id, category.member_rule, category.start.rule if category.start else "G1"}
     assert rules and all(is_rule_id(rule) for rule in rules), rules
-    for code in ("required", "format.date", "attachment.damaged", "attachments.required", "team.size", "pack",
-                 "cohort", "font.unprintable"):
+    for code in (
+        "required",
+        "format.date",
+        "attachment.damaged",
+        "attachments.required",
+        "team.size",
+        "pack",
+        "cohort",
+        "font.unprintable",
+    ):
         assert not is_rule_id(code)
 
 
@@ -119,7 +127,10 @@ def test_cli_text_output_has_no_rule_ids_but_json_has_them(lang, tmp_path, capsy
     assert {"G3", "K5"} <= {issue["code"] for issue in json.loads(out)["issues"]}
 
 
-@pytest.mark.parametrize(("lang", "wanted"), [("zh", "请选择“五技合同类型”。"), ("en", "Please choose “Contract type (five technology contracts)”.")])
+@pytest.mark.parametrize(
+    ("lang", "wanted"),
+    [("zh", "请选择“五技合同类型”。"), ("en", "Please choose “Contract type (five technology contracts)”.")],
+)
 def test_an_empty_drop_down_asks_to_choose(lang, wanted, pack):
     data = sample("tech_vp")
     data["contract"].pop("type")

@@ -105,14 +105,23 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("file", "old", "new", "code", "words"), [
-    ("pack.toml", "year = 2023", "year = = 2023", "pack.syntax", "pack.toml"),
-    ("pack.toml", 'wan = "30"', 'wan = "thirty"', "pack.invalid", "min_paid"),
-    ("pack.toml", 'city = "宿迁市"', 'city = "宿州市"', "pack.invalid", "宿州市"),
-    ("pack.toml", "start = { rule = \"K6\", after = 2022-06-01, after_op = \">\" }", "start = { rule = \"K6\" }", "pack.invalid", "date rule"),
-    ("fields.toml", '[fields."project.name"]', '[fields."project.title"]', "pack.invalid", "project.title"),
-    ("fields.toml", 'kind = "uscc"', 'kind = "barcode"', "pack.invalid", "kind"),
-])
+@pytest.mark.parametrize(
+    ("file", "old", "new", "code", "words"),
+    [
+        ("pack.toml", "year = 2023", "year = = 2023", "pack.syntax", "pack.toml"),
+        ("pack.toml", 'wan = "30"', 'wan = "thirty"', "pack.invalid", "min_paid"),
+        ("pack.toml", 'city = "宿迁市"', 'city = "宿州市"', "pack.invalid", "宿州市"),
+        (
+            "pack.toml",
+            'start = { rule = "K6", after = 2022-06-01, after_op = ">" }',
+            'start = { rule = "K6" }',
+            "pack.invalid",
+            "date rule",
+        ),
+        ("fields.toml", '[fields."project.name"]', '[fields."project.title"]', "pack.invalid", "project.title"),
+        ("fields.toml", 'kind = "uscc"', 'kind = "barcode"', "pack.invalid", "kind"),
+    ],
+)
 def test_broken_pack_is_one_clear_error(pack_copy, file, old, new, code, words):
     _edit(pack_copy / file, old, new)
     with pytest.raises(UserError) as caught:

@@ -39,7 +39,9 @@ def test_the_limits_fit_the_hardened_reader(pack):
 
 def test_the_reader_check_notices_a_pack_that_outgrows_the_reader(pack):
     tables = {k: t.model_copy(update={"max_rows": 10_000}) for k, t in pack.tables.items()}
-    grown = pack.model_copy(update={"tables": tables, "limits": pack.limits.model_copy(update={"max_attachments": 501})})
+    grown = pack.model_copy(
+        update={"tables": tables, "limits": pack.limits.model_copy(update={"max_attachments": 501})}
+    )
     problems = limits.reader_problems(grown)
     assert any("field rows" in p for p in problems) and any("attachments" in p for p in problems)
 
@@ -89,7 +91,9 @@ def test_a_3000_digit_amount_is_refused_by_the_contract_and_a_field_error_in_the
 
 
 @pytest.mark.parametrize(
-    "amount", ["1" * 3000, 10**5000, 1e308, "9" * 10, -(10**40)], ids=["3000-digits", "5000-digit-int", "1e308", "10-digits", "negative"]
+    "amount",
+    ["1" * 3000, 10**5000, 1e308, "9" * 10, -(10**40)],
+    ids=["3000-digits", "5000-digit-int", "1e308", "10-digits", "negative"],
 )
 def test_money_parsing_never_raises(amount):
     assert parse_money(amount) is None
@@ -97,8 +101,11 @@ def test_money_parsing_never_raises(amount):
 
 @pytest.mark.parametrize(
     ("table", "count", "code"),
-    [("payments", 9999, "value.too_many_rows"), ("members", 5000, "value.too_many_rows"),
-     ("attachments", 501, "value.too_many_attachments")],
+    [
+        ("payments", 9999, "value.too_many_rows"),
+        ("members", 5000, "value.too_many_rows"),
+        ("attachments", 501, "value.too_many_attachments"),
+    ],
 )
 def test_counts_from_the_issue_are_refused(table, count, code):
     data = sample("tech_vp")

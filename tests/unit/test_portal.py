@@ -40,10 +40,14 @@ def test_items_follow_the_printed_form(pack, category):
     data = sample(category, pack)
     items = portal_items(data, pack)
     pdf = render_document(_form_key(pack, category), data, pack)
-    text = _squeeze(subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode())
+    text = _squeeze(
+        subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    )
     docs = parse_documents(pack)
     later_in_a_template = {  # "{contract.start} 至 {contract.end}": one printed label, two items
-        path for row in docs.expanded_rows(docs.documents[_form_key(pack, category)]) for cell in row.cells or []
+        path
+        for row in docs.expanded_rows(docs.documents[_form_key(pack, category)])
+        for cell in row.cells or []
         for path in re.findall(r"\{([^{}]+)\}", cell.template or "")[1:]
     }
     cursor = 0
@@ -73,7 +77,11 @@ def test_order_comes_from_the_layout(pack, category):
             for path in [cell.value, cell.choice] + re.findall(r"\{([^{}]+)\}", cell.template or ""):
                 if path:
                     declared.append(path)
-    listed = [i.path for i in portal_items(sample(category, pack), pack) if not i.path.startswith(("derived.", "pack.", "members."))]
+    listed = [
+        i.path
+        for i in portal_items(sample(category, pack), pack)
+        if not i.path.startswith(("derived.", "pack.", "members."))
+    ]
     assert listed == declared
 
 
@@ -132,8 +140,11 @@ def _scan(pages: int = 1) -> bytes:
 
 def test_slots_sizes_against_the_limit(pack, tmp_path):
     data = sample("tech_trade", pack)
-    attachments = [(Info("contract", "合同"), _scan(2)), (Info("contract", "补充协议"), _scan(1)),
-                   (Info("payment_proof", "回单"), _scan(1))]
+    attachments = [
+        (Info("contract", "合同"), _scan(2)),
+        (Info("contract", "补充协议"), _scan(1)),
+        (Info("payment_proof", "回单"), _scan(1)),
+    ]
     slots = plan_slots(data, attachments, pack)
     by_file = {s.file: s for s in slots}
     assert [s.file for s in slots] == [u.file for u in parse_documents(pack).uploads]
@@ -176,8 +187,12 @@ def test_cxy_portal_json_and_text(tmp_path, pack):
     assert payload["items"] == [i.as_dict() for i in expected]
     assert [s["file"] for s in payload["slots"]] == [s.file for s in slots]
     assert [s["attachments"] for s in payload["slots"]] == [s.attachments for s in slots]
-    assert payload["items"][0] == {"label": "项目名称", "path": "project.name",
-                                   "value": expected[0].value, "form_label": "项目名称"}
+    assert payload["items"][0] == {
+        "label": "项目名称",
+        "path": "project.name",
+        "value": expected[0].value,
+        "form_label": "项目名称",
+    }
 
     text = _cxy("portal", "c.cxy", "--lang", "en", cwd=tmp_path)
     assert text.returncode == 0, text.stderr

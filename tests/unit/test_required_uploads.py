@@ -25,7 +25,10 @@ def test_no_uploads_gives_exactly_the_two_errors(category, pack):
     data = sample(category, pack)
     del data["attachments"]
     found = [(i.field, i.code) for i in errors(check(data, pack))]
-    assert found == [("attachments.contract", "attachments.required"), ("attachments.payment_proof", "attachments.required")]
+    assert found == [
+        ("attachments.contract", "attachments.required"),
+        ("attachments.payment_proof", "attachments.required"),
+    ]
     en = {i.field: i.message for i in check(data, pack, "en")}
     assert "contract scan" in en["attachments.contract"] and "payment proof" in en["attachments.payment_proof"]
     assert "合同扫描件" in check(data, pack)[0].message
@@ -38,7 +41,9 @@ def test_one_missing_kind_is_one_error_and_other_kinds_do_not_count(pack):
 
 
 def test_a_category_without_required_uploads_has_none(pack):
-    lenient = pack.model_copy(update={"categories": [c.model_copy(update={"required_attachments": []}) for c in pack.categories]})
+    lenient = pack.model_copy(
+        update={"categories": [c.model_copy(update={"required_attachments": []}) for c in pack.categories]}
+    )
     data = sample("tech_vp", pack)
     del data["attachments"]
     assert errors(check(data, lenient)) == []
@@ -46,7 +51,9 @@ def test_a_category_without_required_uploads_has_none(pack):
 
 def test_sample_attachments_are_small_one_page_pdfs_our_intake_made(pack):
     made = sample_attachments("tech_trade", pack)
-    assert [(kind, title) for kind, title, _ in made] == [(a["kind"], a["title"]) for a in sample("tech_trade", pack)["attachments"]]
+    assert [(kind, title) for kind, title, _ in made] == [
+        (a["kind"], a["title"]) for a in sample("tech_trade", pack)["attachments"]
+    ]
     for _, _, pdf in made:
         assert len(pdf) < 200_000 and ledger.known(pdf)
         with pikepdf.open(io.BytesIO(pdf)) as opened:

@@ -17,8 +17,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(shutil.which("bash") is None or shutil.which("sha256sum") is None,
-                                reason="tools/setup.sh needs bash and sha256sum (Debian)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("bash") is None or shutil.which("sha256sum") is None,
+    reason="tools/setup.sh needs bash and sha256sum (Debian)",
+)
 
 # Every stand-in appends its name and arguments to $CALLS; pip and apt-get fail when $OFFLINE is 1,
 # as they would with the network off.
@@ -59,7 +61,9 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def _run(project: Path, *args: str, offline: bool = False, missing: str = "") -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def _run(
+    project: Path, *args: str, offline: bool = False, missing: str = ""
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     calls = project.parent / "calls.log"
     calls.write_text("", encoding="utf-8")
     env = dict(os.environ)

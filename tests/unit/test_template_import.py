@@ -40,8 +40,14 @@ def text_of(pdf: bytes) -> str:
     return "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
 
 
-def letter_docx(path: Path, key: str = "leader", points: list[str] | None = None, sign: list[str] | None = None,
-                list_style: bool = False, annex: int | None = None) -> Path:
+def letter_docx(
+    path: Path,
+    key: str = "leader",
+    points: list[str] | None = None,
+    sign: list[str] | None = None,
+    list_style: bool = False,
+    annex: int | None = None,
+) -> Path:
     """A letter laid out as an office would type it, worded differently from the pack."""
     letter = load_pack().letters[key]
     document = docx.Document()
@@ -61,8 +67,13 @@ def letter_docx(path: Path, key: str = "leader", points: list[str] | None = None
     return path
 
 
-def form_docx(path: Path, doc_key: str = "form_tech_trade", rename: dict[str, str] | None = None,
-              drop: tuple[str, ...] = (), annex: int = 3) -> Path:
+def form_docx(
+    path: Path,
+    doc_key: str = "form_tech_trade",
+    rename: dict[str, str] | None = None,
+    drop: tuple[str, ...] = (),
+    annex: int = 3,
+) -> Path:
     """The form as a two-column table of label and (typed) value, in the pack's order."""
     pack = load_pack()
     rename = rename or {}
@@ -95,8 +106,9 @@ def test_a_letter_with_new_wording_prints_it_without_the_note(tmp_path, data_dir
 
 
 def test_word_list_numbering_and_a_two_line_sign_row(tmp_path):
-    path = letter_docx(tmp_path / "unit.docx", key="unit", list_style=True,
-                       sign=["申报单位（盖章）：\t\t单位负责人（签字）："])
+    path = letter_docx(
+        tmp_path / "unit.docx", key="unit", list_style=True, sign=["申报单位（盖章）：\t\t单位负责人（签字）："]
+    )
     import_template(path, load_pack())
     letter = load_pack().letters["unit"]
     assert [s.zh for s in letter.sign] == ["申报单位（盖章）：", "单位负责人（签字）："]
@@ -151,12 +163,15 @@ def test_the_annex_line_and_the_title_must_agree(tmp_path):
     assert refused.value.code == "template.unrecognised"
 
 
-@pytest.mark.parametrize(("content", "code"), [
-    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "template.not_docx"),  # a JPEG named .docx
-    (b"PK\x03\x04 garbage", "template.not_docx"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "template.old_doc"),
-    (b"", "template.not_docx"),
-])
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200), "template.not_docx"),  # a JPEG named .docx
+        (b"PK\x03\x04 garbage", "template.not_docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "template.old_doc"),
+        (b"", "template.not_docx"),
+    ],
+)
 def test_a_file_that_is_no_docx_is_refused_in_one_line(tmp_path, content, code):
     path = tmp_path / "附件4.docx"
     path.write_bytes(content)
@@ -200,12 +215,15 @@ def test_remove_restores_the_pack_text(tmp_path):
     assert unknown.value.code == "template.unknown"
 
 
-@pytest.mark.parametrize("damage", [
-    b"{not json",
-    json.dumps({"format": 1, "pack": "jiangsu-cxy-2023", "id": "annex-4", "annex": 4, "kind": "letter"}).encode(),
-    b"[" * 100_000,
-    b" " * (300 * 1024),
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"{not json",
+        json.dumps({"format": 1, "pack": "jiangsu-cxy-2023", "id": "annex-4", "annex": 4, "kind": "letter"}).encode(),
+        b"[" * 100_000,
+        b" " * (300 * 1024),
+    ],
+)
 def test_a_broken_override_is_ignored_with_a_warning(tmp_path, caplog, damage):
     import_template(letter_docx(tmp_path / "4.docx"), load_pack())
     stored = overrides_dir("jiangsu-cxy-2023") / "annex-4.json"
@@ -215,7 +233,7 @@ def test_a_broken_override_is_ignored_with_a_warning(tmp_path, caplog, damage):
         pack = load_pack()
     assert not pack.letters["leader"].verified  # the shipped text, still flagged
     assert any("annex-4.json" in record.getMessage() for record in caplog.records)
-    (path, problem), = scan("jiangsu-cxy-2023")  # what `cxy template list` shows
+    ((path, problem),) = scan("jiangsu-cxy-2023")  # what `cxy template list` shows
     assert path == stored and isinstance(problem, str)
 
 
@@ -231,8 +249,9 @@ def test_an_override_that_no_longer_fits_the_pack_is_ignored(tmp_path):
 
 def _cxy(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "CXY_DATA_DIR": str(env_dir), "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=120
+    )
 
 
 def test_the_cli_imports_lists_and_removes_and_the_override_survives_a_restart(tmp_path, data_dir):
@@ -298,8 +317,13 @@ def grid_docx(path: Path, doc_key: str, annex: int, subtitle: str, rename: dict[
 
 
 def test_a_word_grid_with_merged_cells_maps_every_label(tmp_path):
-    path = grid_docx(tmp_path / "附件1.docx", "form_tech_vp", 1, "科技副总实施的合作项目",
-                     {"项目主要内容（300字以内）": "项目主要内容（限300字）", "推荐单位（盖章）": "推荐部门（盖章）"})
+    path = grid_docx(
+        tmp_path / "附件1.docx",
+        "form_tech_vp",
+        1,
+        "科技副总实施的合作项目",
+        {"项目主要内容（300字以内）": "项目主要内容（限300字）", "推荐单位（盖章）": "推荐部门（盖章）"},
+    )
     result = import_template(path, load_pack())
     assert result.target.key == "form_tech_vp"
     assert result.unmatched == []

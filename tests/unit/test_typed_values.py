@@ -27,39 +27,60 @@ def pack():
 
 # ---------------------------------------------------------------- text and codes
 
-@pytest.mark.parametrize(("kind", "typed_text", "stored"), [
-    ("text", "（２０２３）苏Ａ字第ｂ号：合同，", "（2023）苏A字第b号：合同，"),  # CJK punctuation is the text's own
-    ("text", "张　三", "张　三"),  # an ideographic space inside Chinese text stays
-    ("text", "ＪＳ２０２３－００１　", "JS2023-001"),  # a code typed into a text field folds whole
-    ("text", "John Smith ", "John Smith "),  # nothing full-width: left exactly as typed
-    ("multiline", "考核指标：新增产值５００万元。", "考核指标：新增产值500万元。"),
-    ("uscc", " ９１３２０１００ｍａ１ｘｘｘｘｘｘｘ ", "91320100MA1XXXXXXX"),
-    ("phone", "０２５－８３３６３１３９", "025-83363139"),
-    ("phone", "１３９１２３４５６７８", "13912345678"),
-    ("email", "ｎａｍｅ＠ｅｘａｍｐｌｅ．ｃｎ", "name@example.cn"),
-    ("year", "２０２３", "2023"),
-])
+
+@pytest.mark.parametrize(
+    ("kind", "typed_text", "stored"),
+    [
+        ("text", "（２０２３）苏Ａ字第ｂ号：合同，", "（2023）苏A字第b号：合同，"),  # CJK punctuation is the text's own
+        ("text", "张　三", "张　三"),  # an ideographic space inside Chinese text stays
+        ("text", "ＪＳ２０２３－００１　", "JS2023-001"),  # a code typed into a text field folds whole
+        ("text", "John Smith ", "John Smith "),  # nothing full-width: left exactly as typed
+        ("multiline", "考核指标：新增产值５００万元。", "考核指标：新增产值500万元。"),
+        ("uscc", " ９１３２０１００ｍａ１ｘｘｘｘｘｘｘ ", "91320100MA1XXXXXXX"),
+        ("phone", "０２５－８３３６３１３９", "025-83363139"),
+        ("phone", "１３９１２３４５６７８", "13912345678"),
+        ("email", "ｎａｍｅ＠ｅｘａｍｐｌｅ．ｃｎ", "name@example.cn"),
+        ("year", "２０２３", "2023"),
+    ],
+)
 def test_full_width_forms_fold(kind, typed_text, stored):
     assert typed(kind, typed_text).value == stored
 
 
 # ---------------------------------------------------------------- dates
 
-@pytest.mark.parametrize("written", [
-    "2023-7-1", "2023/7/1", "2023.7.1", "2023年7月1日", "20230701", "2023-07-01", "2023年07月01日",
-    "２０２３年７月１日", "２０２３－０７－０１", "２０２３．７．１", " 2023 年 7 月 1 日 ", "\u30002023/07/01\u3000",
-])
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "2023-7-1",
+        "2023/7/1",
+        "2023.7.1",
+        "2023年7月1日",
+        "20230701",
+        "2023-07-01",
+        "2023年07月01日",
+        "２０２３年７月１日",
+        "２０２３－０７－０１",
+        "２０２３．７．１",
+        " 2023 年 7 月 1 日 ",
+        "\u30002023/07/01\u3000",
+    ],
+)
 def test_dates_as_people_write_them_are_stored_iso(written):
     assert typed("date", written).value == "2023-07-01"
 
 
-@pytest.mark.parametrize(("written", "says_zh", "says_en"), [
-    ("2023-2-30", "2023年2月只有28天", "February 2023 has 28 days"),
-    ("2023年2月29日", "2023年2月只有28天", "February 2023 has 28 days"),
-    ("2023/4/31", "2023年4月只有30天", "April 2023 has 30 days"),
-    ("20231301", "没有13月", "no month 13"),
-    ("2023.0.10", "没有0月", "no month 0"),
-])
+@pytest.mark.parametrize(
+    ("written", "says_zh", "says_en"),
+    [
+        ("2023-2-30", "2023年2月只有28天", "February 2023 has 28 days"),
+        ("2023年2月29日", "2023年2月只有28天", "February 2023 has 28 days"),
+        ("2023/4/31", "2023年4月只有30天", "April 2023 has 30 days"),
+        ("20231301", "没有13月", "no month 13"),
+        ("2023.0.10", "没有0月", "no month 0"),
+    ],
+)
 def test_an_impossible_date_is_refused_with_the_reason(written, says_zh, says_en):
     with pytest.raises(Refused) as caught:
         typed("date", written)
@@ -78,34 +99,63 @@ def test_what_is_not_a_date_yet_is_left_as_typed(half):
 
 # ---------------------------------------------------------------- amounts
 
-@pytest.mark.parametrize(("written", "stored"), [
-    ("30", "30"), ("12.5", "12.5"), ("12.50", "12.50"), ("1,234.5", "1234.5"), ("1，234．5", "1234.5"),
-    ("12,345,678", "12345678"), ("30万", "30"), ("30万元", "30"), ("30 万元", "30"), ("３０．５万元", "30.5"),
-    ("1,234.5万元", "1234.5"),
-])
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("30", "30"),
+        ("12.5", "12.5"),
+        ("12.50", "12.50"),
+        ("1,234.5", "1234.5"),
+        ("1，234．5", "1234.5"),
+        ("12,345,678", "12345678"),
+        ("30万", "30"),
+        ("30万元", "30"),
+        ("30 万元", "30"),
+        ("３０．５万元", "30.5"),
+        ("1,234.5万元", "1234.5"),
+    ],
+)
 def test_amounts_in_wan(written, stored):
     result = typed("money", written)
     assert (result.value, result.note) == (stored, None)
 
 
-@pytest.mark.parametrize(("written", "wan"), [
-    ("123456元", "12.3456"), ("１２３４５６元", "12.3456"), ("123,456元", "12.3456"), ("１２３，４５６元", "12.3456"),
-    ("1元", "0.0001"), ("100000元", "10"), ("300,000.00元", "30"), ("9999999999999999元", "999999999999.9999"),
-])
+@pytest.mark.parametrize(
+    ("written", "wan"),
+    [
+        ("123456元", "12.3456"),
+        ("１２３４５６元", "12.3456"),
+        ("123,456元", "12.3456"),
+        ("１２３，４５６元", "12.3456"),
+        ("1元", "0.0001"),
+        ("100000元", "10"),
+        ("300,000.00元", "30"),
+        ("9999999999999999元", "999999999999.9999"),
+    ],
+)
 def test_yuan_are_converted_exactly_with_a_note(written, wan):
     result = typed("money", written)
     assert result.value == wan
-    assert Decimal(result.value) * 10000 == Decimal(written.replace("元", "").replace(",", "")
-                                                   .translate({0xFF0C: ",", **{0xFF10 + i: 0x30 + i for i in range(10)}})
-                                                   .replace(",", ""))
+    assert Decimal(result.value) * 10000 == Decimal(
+        written.replace("元", "")
+        .replace(",", "")
+        .translate({0xFF0C: ",", **{0xFF10 + i: 0x30 + i for i in range(10)}})
+        .replace(",", "")
+    )
     assert f"{wan} 万元" in result.note.zh and "元换算为" in result.note.zh
     assert f"{wan} × 10k CNY" in result.note.en
 
 
-@pytest.mark.parametrize(("written", "says"), [
-    ("0.5元", "0.00005 万元"), ("123456.78元", "12.345678 万元"), ("12.34567", "12.34567 万元"),
-    ("12.34567万元", "12.34567 万元"),
-])
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("0.5元", "0.00005 万元"),
+        ("123456.78元", "12.345678 万元"),
+        ("12.34567", "12.34567 万元"),
+        ("12.34567万元", "12.34567 万元"),
+    ],
+)
 def test_an_amount_finer_than_one_yuan_is_refused(written, says):
     with pytest.raises(Refused) as caught:
         typed("money", written)
@@ -126,11 +176,19 @@ def test_json_numbers_are_kept_exactly(number):
 
 # ---------------------------------------------------------------- where values enter
 
+
 def test_draft_set_stores_what_the_contract_holds(tmp_path):
     with Draft.create(tmp_path / "d.cxy", pack=DEFAULT_PACK, category="conference") as draft:
-        draft.set_many({"contract.start": "2023年7月1日", "contract.amount_wan": "１２３４５６元",
-                        "payments.0.amount_wan": "1，234．5", "payments.0.date": "2023/8/1",
-                        "leader.phone": "１３９１２３４５６７８", "project.name": "ＡＩ质检（二期）"})
+        draft.set_many(
+            {
+                "contract.start": "2023年7月1日",
+                "contract.amount_wan": "１２３４５６元",
+                "payments.0.amount_wan": "1，234．5",
+                "payments.0.date": "2023/8/1",
+                "leader.phone": "１３９１２３４５６７８",
+                "project.name": "ＡＩ质检（二期）",
+            }
+        )
         draft.set("contract.end", "2025-2-30")  # impossible: kept as typed, the checks report it
         data = draft.data()
     assert data["contract"] == {"start": "2023-07-01", "amount_wan": "12.3456", "end": "2025-2-30"}
@@ -156,8 +214,14 @@ def test_import_reads_typed_values_and_prints_a_note_per_conversion(tmp_path, ca
     assert stored["contract"]["amount_wan"] == "80"
     assert stored["payments"][0] == {**data["payments"][0], "amount_wan": "20", "date": "2023-08-01"}
     assert stored["leader"]["phone"] == "13912345678"
-    fields = {"contract.start", "contract.end", "contract.amount_wan", "payments.0.date", "payments.0.amount_wan",
-              "leader.phone"}
+    fields = {
+        "contract.start",
+        "contract.end",
+        "contract.amount_wan",
+        "payments.0.date",
+        "payments.0.amount_wan",
+        "leader.phone",
+    }
     assert not [i for i in check(stored, pack) if i.field in fields and i.severity == "error"]
 
 
@@ -169,10 +233,13 @@ def test_import_notes_in_english(tmp_path, capsys, pack):
     assert "converted 123456 CNY to 12.3456 × 10k CNY" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("path", "value", "says"), [
-    ("contract.start", "2023-2-30", "2023年2月只有28天"),
-    ("contract.amount_wan", "123456.78元", "12.345678 万元"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "says"),
+    [
+        ("contract.start", "2023-2-30", "2023年2月只有28天"),
+        ("contract.amount_wan", "123456.78元", "12.345678 万元"),
+    ],
+)
 def test_import_refuses_an_impossible_value_whole(tmp_path, capsys, path, value, says, pack):
     data = sample("tech_vp", pack)
     section, key = path.split(".")
@@ -187,6 +254,7 @@ def test_import_refuses_an_impossible_value_whole(tmp_path, capsys, path, value,
 
 
 # ---------------------------------------------------------------- amounts typed in 元 as 万元
+
 
 def _units(data, pack, lang="zh"):
     return [i for i in check(data, pack, lang) if i.code == "amount.units"]
@@ -237,6 +305,7 @@ def test_the_cli_prints_the_proposed_amount(tmp_path, capsys, pack):
 
 # ---------------------------------------------------------------- the date picker's month
 
+
 @pytest.mark.parametrize("category", ["tech_vp", "conference", "tech_trade"])
 @pytest.mark.parametrize("field", ["start", "end"])
 def test_the_picker_opens_inside_the_contract_window(pack, category, field):
@@ -271,7 +340,9 @@ def test_for_path_reads_the_kind_from_the_pack(pack):
 # ---------------------------------------------------------------- any text at all
 
 KINDS = ["text", "multiline", "money", "date", "choice", "year", "phone", "email", "uscc", "city"]
-typed_like = st.text(alphabet=st.sampled_from("0123456789０１２３４５６７８９,，.．-－/年月日号万元 　aＡ（）"), max_size=24)
+typed_like = st.text(
+    alphabet=st.sampled_from("0123456789０１２３４５６７８９,，.．-－/年月日号万元 　aＡ（）"), max_size=24
+)
 
 
 @settings(max_examples=400, deadline=None)

@@ -83,7 +83,10 @@ def test_merge_takes_theirs_leaves_the_conflict_and_records_history(returned):
         result = merge(ours, copy)
         assert result.role == "enterprise"
         assert result.conflicts_left == ["enterprise.name"] and not result.merged
-        assert set(result.taken) == {"contract.amount_wan", next(k for k in result.taken if k.startswith("attachment:"))}
+        assert set(result.taken) == {
+            "contract.amount_wan",
+            next(k for k in result.taken if k.startswith("attachment:")),
+        }
         assert "project.name" in result.kept
         assert ours.get("contract.amount_wan") == 88
         assert ours.get("enterprise.name") == "申报人写的名称有限公司"  # the conflict is left alone
@@ -174,8 +177,12 @@ def test_cli_handoff_diff_merge_history(returned, tmp_path):
     done = cxy("diff", str(original), str(copy), "--json")
     assert done.returncode == 1, done.stderr
     rows = json.loads(done.stdout)
-    assert {"path": "enterprise.name", "ours": "申报人写的名称有限公司", "theirs": "企业写的名称有限公司",
-            "conflict": True} in rows
+    assert {
+        "path": "enterprise.name",
+        "ours": "申报人写的名称有限公司",
+        "theirs": "企业写的名称有限公司",
+        "conflict": True,
+    } in rows
     done = cxy("merge", str(original), str(copy))
     assert done.returncode == 1 and "enterprise.name" in done.stdout
     done = cxy("merge", str(original), str(copy), "--take", "theirs")

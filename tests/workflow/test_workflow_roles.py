@@ -56,8 +56,14 @@ def _pack_copy(tmp_path: Path, edit) -> Path:
 @pytest.mark.parametrize(
     ("edit", "says"),
     [
-        (lambda t: t.replace('steps = ["parties", "letters"]', 'steps = ["parties", "stamps"]'), "unknown step 'stamps'"),
-        (lambda t: t.replace('"routing", "leader", "members"', '"routing", "members"', 1), "'leader.name' belongs to no role"),
+        (
+            lambda t: t.replace('steps = ["parties", "letters"]', 'steps = ["parties", "stamps"]'),
+            "unknown step 'stamps'",
+        ),
+        (
+            lambda t: t.replace('"routing", "leader", "members"', '"routing", "members"', 1),
+            "'leader.name' belongs to no role",
+        ),
         (lambda t: t.replace('attachment_kinds = ["other"]', 'attachment_kinds = ["seal"]'), "unknown attachment kind"),
         (lambda t: t.split("[[roles]]")[0], "declares no [[roles]]"),
     ],

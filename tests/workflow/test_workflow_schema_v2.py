@@ -31,8 +31,19 @@ def test_a_v1_draft_migrates_to_v2_in_place_when_opened_for_writing(tmp_path):
     with Draft.open(path) as draft:
         data = draft.data()
         assert draft.history() == [] and draft.role is None and not draft.final
-    assert _tables(path) == (schema.SCHEMA_VERSION, {"meta", "fields", "attachments", "history", "handoff_base",
-                                                     "attachment_sources", "undo_journal", "undo_blobs"})
+    assert _tables(path) == (
+        schema.SCHEMA_VERSION,
+        {
+            "meta",
+            "fields",
+            "attachments",
+            "history",
+            "handoff_base",
+            "attachment_sources",
+            "undo_journal",
+            "undo_blobs",
+        },
+    )
     with Draft.open(path, readonly=True) as draft:
         assert draft.data() == data
 
@@ -41,6 +52,9 @@ def test_the_v2_schema_is_exactly_v1_plus_the_workflow_tables():
     assert schema.SCHEMA_VERSION >= 2
     v2 = {row[1] for row in schema.expected_schema(2)}
     assert v2 - {row[1] for row in schema.expected_schema(1)} == {
-        "history", "handoff_base", "sqlite_autoindex_handoff_base_1", "attachment_sources",
+        "history",
+        "handoff_base",
+        "sqlite_autoindex_handoff_base_1",
+        "attachment_sources",
         "sqlite_autoindex_attachment_sources_1",
     }

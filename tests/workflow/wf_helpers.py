@@ -21,8 +21,9 @@ def sample_draft(path: Path, category: str = "tech_vp") -> Path:
     """The sample application with its generated contract and payment scans (eligible)."""
     pack = load_pack()
     data = sample(category, pack)
-    create_draft(path, pack=data.get("pack", pack.id), category=category,
-                 fill=lambda draft: fill_sample(draft, category, pack))
+    create_draft(
+        path, pack=data.get("pack", pack.id), category=category, fill=lambda draft: fill_sample(draft, category, pack)
+    )
     return path
 
 
@@ -39,8 +40,13 @@ def real_pdf(text: str) -> bytes:
 
 def attach(draft: Draft, pdf: bytes, *, kind: str, title: str) -> int:
     return draft.add_attachment(
-        kind=kind, title=title, original_name=f"{title}.pdf", source_format="pdf", pages=1,
-        sha256=hashlib.sha256(pdf).hexdigest(), pdf=pdf,
+        kind=kind,
+        title=title,
+        original_name=f"{title}.pdf",
+        source_format="pdf",
+        pages=1,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=pdf,
     )
 
 
