@@ -225,6 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_portal(sub)
 
+    from .migrate.cli import register as register_migrate  # issue 15: cxy migrate
+
+    register_migrate(sub)
+
     from .package.cli import register as register_package
 
     register_package(sub)

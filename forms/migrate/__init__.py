@@ -1,0 +1,22 @@
+"""Year migration: a draft of one pack carried into a new draft of another, with a report of what
+was dropped, what is newly required and which rules now judge it differently."""
+
+from __future__ import annotations
+
+from .migrate import bundled_packs, migrate_draft, newer_pack, plan, resolve_pack
+from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, sections, summary
+
+__all__ = [
+    "Dropped",
+    "Judged",
+    "MigrationReport",
+    "NewRequired",
+    "as_text",
+    "bundled_packs",
+    "migrate_draft",
+    "newer_pack",
+    "plan",
+    "resolve_pack",
+    "sections",
+    "summary",
+]

@@ -1,0 +1,118 @@
+"""What a migration did, for a person (text) and for a script (JSON). The sentences are built in
+the language the migration ran in; the codes (``reason``, ``change``) stay the same in both."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A value not carried over. ``reason``: absent | kind | choice | wording | limit | damaged."""
+
+    path: str
+    label: str
+    value: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class NewRequired:
+    """A required field the new draft leaves empty. ``reason``: new | now_required | refill | rows."""
+
+    path: str
+    label: str
+    reason: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A rule's verdict that differs. ``change``: new (now reported), changed (reported
+    differently: ``old_message`` is the old wording) or gone (no longer reported)."""
+
+    field: str
+    label: str
+    code: str
+    severity: str
+    change: str
+    message: str | None
+    old_message: str | None
+
+
+@dataclass
+class MigrationReport:
+    source_pack: str
+    source_year: int
+    target_pack: str
+    target_year: int
+    category: str | None
+    copied: list[str]
+    dropped: list[Dropped]
+    new_required: list[NewRequired]
+    judged: list[Judged]
+    attachments: int = 0  # carried over into the new draft
+    output: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        return data
+
+
+def _say(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def summary(report: MigrationReport, lang: str = "zh") -> str:
+    """One line: from which pack to which, and how much was carried over."""
+    return _say(
+        lang,
+        f"已从{report.source_year}年规则包（{report.source_pack}）迁移到{report.target_year}年规则包"
+        f"（{report.target_pack}）：沿用 {len(report.copied)} 项内容、{report.attachments} 个附件；"
+        f"未沿用 {len(report.dropped)} 项，新增必填 {len(report.new_required)} 项，判定有变化 {len(report.judged)} 项。",
+        f"Migrated from the {report.source_year} pack ({report.source_pack}) to the {report.target_year} pack "
+        f"({report.target_pack}): {len(report.copied)} values and {report.attachments} attachments carried over; "
+        f"{len(report.dropped)} not carried over, {len(report.new_required)} newly required, "
+        f"{len(report.judged)} judged differently.",
+    )
+
+
+def sections(report: MigrationReport, lang: str = "zh") -> list[tuple[str, list[str]]]:
+    """The three lists as (heading, lines), in the order a reader acts on them."""
+    dropped = [f"{d.label}（{d.path}）：{d.value} — {d.message}" for d in report.dropped]
+    required = [f"{r.label}（{r.path}）：{r.message}" for r in report.new_required]
+    judged = [_judged_line(j, lang) for j in report.judged]
+    if lang == "en":
+        dropped = [f"{d.label} ({d.path}): {d.value} — {d.message}" for d in report.dropped]
+        required = [f"{r.label} ({r.path}): {r.message}" for r in report.new_required]
+    return [
+        (_say(lang, f"未沿用（{len(dropped)}）", f"Not carried over ({len(dropped)})"), dropped),
+        (_say(lang, f"新增且必填（{len(required)}）", f"New and required ({len(required)})"), required),
+        (_say(lang, f"判定有变化（{len(judged)}）", f"Judged differently ({len(judged)})"), judged),
+    ]
+
+
+def _judged_line(item: Judged, lang: str) -> str:
+    where = (f"{item.label}（{item.field}）" if lang != "en" else f"{item.label} ({item.field})") if item.field else "-"
+    if item.change == "gone":
+        return _say(
+            lang, f"[不再报告] {where}：{item.old_message}", f"[no longer reported] {where}: {item.old_message}"
+        )
+    mark = _say(lang, "错误", "error") if item.severity == "error" else _say(lang, "警告", "warning")
+    line = f"[{mark}] {where}{_say(lang, '：', ': ')}{item.message}"
+    if item.old_message:
+        line += _say(lang, f"（原为：{item.old_message}）", f" (was: {item.old_message})")
+    return line
+
+
+def as_text(report: MigrationReport, lang: str = "zh") -> str:
+    lines = [summary(report, lang)]
+    none = _say(lang, "  （无）", "  (none)")
+    for heading, items in sections(report, lang):
+        lines.append(heading + _say(lang, "：", ":"))
+        lines.extend(f"  - {item}" for item in items) if items else lines.append(none)
+    return "\n".join(lines)
