@@ -16,6 +16,7 @@ from forms.version import version
 from . import i18n, opening, settings, template_menu, verifying, workers
 from .failures import user_text
 from .i18n import tr
+from .migrate_bar import MigrateBar
 from .pages.start_page import StartPage
 from .session import Session
 from .services import Services
@@ -55,6 +56,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         column.setSpacing(0)
         self.banner = Banner()
         column.addWidget(self.banner)
+        self.migrate_bar = MigrateBar(self)  # issue 15: a draft of an older year's pack may migrate
+        column.addWidget(self.migrate_bar)
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -94,6 +97,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         else:
             self._show_open_failure()
         self.banner.retranslate()
+        self.migrate_bar.refresh()
 
     def _show_readonly(self) -> None:
         """The banner of a read-only view or a final application (again after a language change)."""

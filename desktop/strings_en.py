@@ -409,4 +409,14 @@ EN: dict[str, str] = {
     "{n} 个附件，{size} / 限 {limit}": "{n} attachment(s), {size} of {limit}",
     "打开文件夹": "Open folder",
     "无法打开文件夹：{folder}": "Could not open the folder: {folder}",
+    # the offer to migrate a draft of an older pack (desktop/migrate_bar.py)
+    "此申报书按{old}年规则包填写，可迁移到{new}年规则包：迁移生成一份新草稿，原草稿保持不变。": (
+        "This application was filled in under the {old} rule pack. It can be carried over to the {new} pack: "
+        "the migration makes a new draft and leaves this one unchanged."
+    ),
+    "迁移到{year}年规则包(&Y)…": "Carr&y over to the {year} pack…",
+    "迁移后的新草稿保存为": "Save the migrated draft as",
+    "无法迁移": "Could not migrate",
+    "迁移报告": "Migration report",
+    "新草稿：{path}（原草稿未改动）": "New draft: {path} (the old draft is unchanged)",
 }

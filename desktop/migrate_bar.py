@@ -1,0 +1,172 @@
+"""The offer to carry a draft of an older year's pack into a new draft of the latest pack of the
+same call: a bar under the window's banner (never modal), a button that asks for the new file's
+name, runs :func:`forms.migrate.migrate_draft`, opens the new draft and shows the report in a
+dialog the user may keep open beside it. The old draft is only read."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms.errors import UserError
+from forms.migrate import MigrationReport, bundled_packs, migrate_draft, newer_pack, sections, summary
+from forms.pack import Pack, load_pack
+
+from .i18n import tr
+
+# Which packs a draft may move to: those this program knows. Tests and the installed-packs
+# listing (issue 15 item 1) replace it.
+candidates: Callable[[], list[Pack]] = bundled_packs
+
+
+def draft_pack(window: Any) -> Pack | None:
+    """The pack the window's draft was made for, when this program knows it."""
+    session = window.session
+    if session is None:
+        return None
+    try:
+        pack_id = session.draft.meta().get("pack")
+        return load_pack(pack_id) if isinstance(pack_id, str) else None
+    except UserError:
+        return None
+
+
+class MigrateBar(QFrame):
+    """Shown while the window's draft belongs to an older pack than one the program has."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__()
+        self.window_ = window
+        self.target: Pack | None = None
+        self.dismissed: set[Path] = set()  # drafts whose offer the user closed
+        self.dialog: ReportDialog | None = None
+        self.setObjectName("migrate_bar")
+        self.setStyleSheet("#migrate_bar { background: #e8f0fe; border-bottom: 1px solid #1a3d7c; }")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setObjectName("migrate_bar.text")
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet("color: #1a3d7c;")
+        layout.addWidget(self.label, 1)
+        self.button = QPushButton()
+        self.button.setObjectName("migrate_bar.migrate")
+        self.button.clicked.connect(self.migrate)
+        layout.addWidget(self.button)
+        self.close_button = QToolButton()
+        self.close_button.setObjectName("migrate_bar.close")
+        self.close_button.setText("✕")
+        self.close_button.clicked.connect(self.dismiss)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def refresh(self) -> None:
+        """Offer (again, in the current language) what fits the window's draft now."""
+        window = self.window_
+        old = draft_pack(window)
+        self.target = newer_pack(old, candidates()) if old is not None else None
+        if old is None or self.target is None or window.session.path in self.dismissed:
+            self.hide()
+            return
+        self.label.setText(
+            tr("此申报书按{old}年规则包填写，可迁移到{new}年规则包：迁移生成一份新草稿，原草稿保持不变。").format(
+                old=old.year, new=self.target.year
+            )
+        )
+        self.button.setText(tr("迁移到{year}年规则包(&Y)…").format(year=self.target.year))
+        self.close_button.setToolTip(tr("关闭提示"))
+        self.close_button.setAccessibleName(tr("关闭提示"))
+        self.setAccessibleName(self.label.text())
+        self.show()
+
+    def dismiss(self) -> None:
+        if self.window_.session is not None:
+            self.dismissed.add(self.window_.session.path)
+        self.hide()
+
+    def migrate(self) -> bool:
+        """Ask for the new draft's name, migrate, open the new draft, show the report."""
+        window, target = self.window_, self.target
+        session = window.session
+        if session is None or target is None:
+            return False
+        suggested = session.path.with_name(f"{session.path.stem}-{target.year}.cxy")
+        path = window.services.prompter.save_file(tr("迁移后的新草稿保存为"), suggested, tr("申报草稿 (*.cxy)"))
+        if path is None:
+            return False
+        if path.suffix.lower() != ".cxy":
+            path = path.with_name(path.name + ".cxy")
+        session.flush()  # what was just typed goes along
+        try:
+            report = migrate_draft(session.path, target, path, window.lang)
+        except UserError as exc:
+            window._error(tr("无法迁移"), exc)
+            return False
+        report.output = str(path)
+        window.open_path(path)
+        self.dialog = ReportDialog(report, window.lang, window)
+        self.dialog.show()
+        return True
+
+
+class ReportDialog(QDialog):
+    """The migration report: what was carried over, then the three lists. Not modal: the user
+    works through the lists in the new draft beside it."""
+
+    def __init__(self, report: MigrationReport, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.report = report
+        self.setObjectName("migrate_report")
+        self.setModal(False)
+        self.setWindowTitle(tr("迁移报告"))
+        self.resize(720, 520)
+        column = QVBoxLayout(self)
+        head = QLabel(summary(report, lang))
+        head.setObjectName("migrate_report.summary")
+        head.setWordWrap(True)
+        column.addWidget(head)
+        self.body = QTextBrowser()
+        self.body.setObjectName("migrate_report.lists")
+        self.body.setOpenLinks(False)
+        self.body.setHtml(self._html(report, lang))
+        column.addWidget(self.body, 1)
+        if report.output:
+            where = QLabel(tr("新草稿：{path}（原草稿未改动）").format(path=report.output))
+            where.setObjectName("migrate_report.output")
+            where.setWordWrap(True)
+            where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            column.addWidget(where)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr("关闭"))
+        buttons.rejected.connect(self.close)
+        column.addWidget(buttons)
+
+    @staticmethod
+    def _html(report: MigrationReport, lang: str) -> str:
+        parts = []
+        for heading, items in sections(report, lang):
+            parts.append(f"<h3>{html.escape(heading)}</h3>")
+            if items:
+                parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")
+            else:
+                parts.append(f"<p>{html.escape(tr('（无）'))}</p>")
+        return "".join(parts)
+
+    def text(self) -> str:
+        return self.body.toPlainText()

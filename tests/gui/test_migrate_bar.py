@@ -1,0 +1,111 @@
+"""A draft of an older year's pack offers migration (issue 15 item 5): the bar names both years,
+its button asks for the new file, migrates, opens the new draft and shows the report beside it;
+the old draft is never changed, and an existing file is never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop import migrate_bar, workers
+from forms.pack import load_pack, load_pack_dir
+from forms.samples import fill_sample
+from forms.transfer import create_draft
+
+from .helpers import widget
+
+pytestmark = pytest.mark.gui
+
+PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+
+
+@pytest.fixture
+def packs(monkeypatch):
+    """The program knows the 2023 pack and the 2025-shaped one."""
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [old, new])
+    return old, new
+
+
+def sample_2023(tmp_path: Path) -> Path:
+    pack = load_pack("jiangsu-cxy-2023")
+    path = tmp_path / "tech_vp.cxy"
+    create_draft(path, pack=pack.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", pack))
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def settled(qtbot) -> None:
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
+
+
+def test_the_bar_migrates_opens_the_new_draft_and_shows_the_report(qtbot, open_window, prompter, tmp_path, packs):
+    old, new = packs
+    source = sample_2023(tmp_path)
+    window = open_window(source)
+    settled(qtbot)
+    bar = window.migrate_bar
+    assert bar.isVisible()
+    text = widget(window, "migrate_bar.text").text()
+    assert f"按{old.year}年规则包填写" in text and f"可迁移到{new.year}年规则包" in text
+    window.grab().save(str(tmp_path / "bar.png"))
+    before = digest(source)
+
+    prompter.paths.append(tmp_path / "迁移后")  # the .cxy is added, as for a new application
+    qtbot.mouseClick(widget(window, "migrate_bar.migrate"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bar.dialog is not None and bar.dialog.isVisible())
+
+    assert prompter.suggested[-1] == tmp_path / f"tech_vp-{new.year}.cxy"
+    assert window.session is not None and window.session.path == tmp_path / "迁移后.cxy"
+    assert window.session.draft.meta()["pack"] == new.id
+    report = bar.dialog.text()
+    window_k6 = new.category("tech_vp").start
+    assert "判定有变化" in report and "未沿用" in report and "新增且必填" in report
+    assert f"须晚于{window_k6.after}，现为2022-07-31" in report  # the sample's start, in the new words
+    assert not bar.isVisible()  # the new draft is of the latest pack
+    bar.dialog.grab().save(str(tmp_path / "report.png"))
+    settled(qtbot)
+    assert digest(source) == before
+
+
+def test_the_offer_in_english(qtbot, open_window, prompter, tmp_path, packs):
+    window = open_window(sample_2023(tmp_path), lang="en")
+    text = widget(window, "migrate_bar.text").text() + widget(window, "migrate_bar.migrate").text()
+    assert "2023 rule pack" in text and "2025 pack" in text
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    prompter.paths.append(tmp_path / "new.cxy")
+    assert window.migrate_bar.migrate()
+    report = window.migrate_bar.dialog
+    assert "Judged differently" in report.text() and report.windowTitle() == "Migration report"
+    report.grab().save(str(tmp_path / "report-en.png"))
+
+
+def test_an_existing_file_is_refused_and_the_old_draft_stays_open(qtbot, open_window, prompter, tmp_path, packs):
+    source = sample_2023(tmp_path)
+    window = open_window(source)
+    taken = tmp_path / "taken.cxy"
+    taken.write_bytes(b"not ours")
+    prompter.paths.append(taken)
+    assert not window.migrate_bar.migrate()
+    assert taken.read_bytes() == b"not ours"
+    assert len(prompter.errors) == 1 and "taken.cxy" in prompter.errors[0][1]
+    assert window.session.path == source
+
+
+def test_no_offer_without_a_later_pack_and_a_closed_offer_stays_closed(qtbot, open_window, tmp_path, monkeypatch):
+    source = sample_2023(tmp_path)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [load_pack("jiangsu-cxy-2023")])
+    window = open_window(source)
+    assert window.migrate_bar.isHidden()
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)])
+    window.set_language("en")  # a rebuild looks again
+    assert window.migrate_bar.isVisible()
+    qtbot.mouseClick(widget(window, "migrate_bar.close"), Qt.MouseButton.LeftButton)
+    window.set_language("zh")
+    assert window.migrate_bar.isHidden()
