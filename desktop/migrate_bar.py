@@ -160,7 +160,7 @@ class ReportDialog(QDialog):
     @staticmethod
     def _html(report: MigrationReport, lang: str) -> str:
         parts = []
-        for heading, items in sections(report, lang):
+        for heading, items in sections(report, lang, paths=False):
             parts.append(f"<h3>{html.escape(heading)}</h3>")
             if items:
                 parts.append("<ul>" + "".join(f"<li>{html.escape(item)}</li>" for item in items) + "</ul>")

@@ -107,9 +107,7 @@ def _why_not(path: str, value: Any, old: Pack, new: Pack, category: str | None, 
             )
     old_words, new_words = _declaration_words(old).get(path), _declaration_words(new).get(path)
     if old_words is not None and old_words != new_words:
-        return "wording", _say(
-            lang, "声明的措辞已改变，须重新确认", "the declaration's wording changed; confirm it again"
-        )
+        return "wording", _say(lang, "声明的措辞已改变", "the declaration's wording changed")
     try:
         check_value(path, value, new)
     except LimitError as exc:

@@ -81,14 +81,18 @@ def summary(report: MigrationReport, lang: str = "zh") -> str:
     )
 
 
-def sections(report: MigrationReport, lang: str = "zh") -> list[tuple[str, list[str]]]:
-    """The three lists as (heading, lines), in the order a reader acts on them."""
-    dropped = [f"{d.label}（{d.path}）：{d.value} — {d.message}" for d in report.dropped]
-    required = [f"{r.label}（{r.path}）：{r.message}" for r in report.new_required]
-    judged = [_judged_line(j, lang) for j in report.judged]
-    if lang == "en":
-        dropped = [f"{d.label} ({d.path}): {d.value} — {d.message}" for d in report.dropped]
-        required = [f"{r.label} ({r.path}): {r.message}" for r in report.new_required]
+def sections(report: MigrationReport, lang: str = "zh", *, paths: bool = True) -> list[tuple[str, list[str]]]:
+    """The three lists as (heading, lines), in the order a reader acts on them. ``paths``: name
+    each field's contract path too (the command line, as ``cxy validate`` does); the app shows
+    labels only."""
+    colon = _say(lang, "：", ": ")
+
+    def name(label: str, path: str) -> str:
+        return (f"{label}（{path}）" if lang != "en" else f"{label} ({path})") if paths else label
+
+    dropped = [f"{name(d.label, d.path)}{colon}{d.value} — {d.message}" for d in report.dropped]
+    required = [f"{name(r.label, r.path)}{colon}{r.message}" for r in report.new_required]
+    judged = [_judged_line(j, lang, paths) for j in report.judged]
     return [
         (_say(lang, f"未沿用（{len(dropped)}）", f"Not carried over ({len(dropped)})"), dropped),
         (_say(lang, f"新增且必填（{len(required)}）", f"New and required ({len(required)})"), required),
@@ -96,14 +100,13 @@ def sections(report: MigrationReport, lang: str = "zh") -> list[tuple[str, list[
     ]
 
 
-def _judged_line(item: Judged, lang: str) -> str:
-    where = (f"{item.label}（{item.field}）" if lang != "en" else f"{item.label} ({item.field})") if item.field else "-"
+def _judged_line(item: Judged, lang: str, paths: bool) -> str:
+    """The rule's own message names the field; the path is added for the command line."""
+    where = f"{item.field or '-'}{_say(lang, '：', ': ')}" if paths else ""
     if item.change == "gone":
-        return _say(
-            lang, f"[不再报告] {where}：{item.old_message}", f"[no longer reported] {where}: {item.old_message}"
-        )
+        return _say(lang, f"[不再报告] {where}{item.old_message}", f"[no longer reported] {where}{item.old_message}")
     mark = _say(lang, "错误", "error") if item.severity == "error" else _say(lang, "警告", "warning")
-    line = f"[{mark}] {where}{_say(lang, '：', ': ')}{item.message}"
+    line = f"[{mark}] {where}{item.message}"
     if item.old_message:
         line += _say(lang, f"（原为：{item.old_message}）", f" (was: {item.old_message})")
     return line

@@ -184,10 +184,10 @@ def test_cli_json_report_and_text_in_both_languages(tmp_path, capsys):
     code, out, _ = run(
         capsys, "--lang", "en", "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "b.cxy")
     )
-    assert code == 0 and "Judged differently" in out and "Contract start" in out
+    assert code == 0 and "Judged differently" in out and "contract.start: The contract must start" in out
     assert not re.search(r"\bK6\b", out)  # rule ids are for --json only
     code, out, _ = run(capsys, "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "c.cxy"))
-    assert code == 0 and "判定有变化" in out and "合同开始时间" in out
+    assert code == 0 and "判定有变化" in out and "contract.start：合同开始时间" in out
     code, _, err = run(capsys, "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "c.cxy"))
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
     assert digest(source) == before
