@@ -17,7 +17,7 @@ from forms.checks import check
 from forms.cli import main
 from forms.draft import Draft
 from forms.errors import UserError
-from forms.migrate import migrate_draft, newer_pack, resolve_pack
+from forms.migrate import migrate_draft, newer_pack, plan, resolve_pack
 from forms.pack import load_pack, load_pack_dir
 from forms.paths import packs_dir
 from forms.samples import fill_sample
@@ -221,3 +221,27 @@ def test_the_newer_pack_is_offered_only_within_the_same_call():
     assert newer_pack(old, [old, new]) is new
     assert newer_pack(new, [old, new]) is None
     assert resolve_pack(str(PACK_2025)).id == new.id and resolve_pack(old.id) is old
+
+
+def test_a_verdict_said_differently_and_one_no_longer_given_are_both_reported(tmp_path):
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    old_cat, new_cat = old.category("tech_vp"), new.category("tech_vp")
+    year = min(set(new_cat.cohort_years) - set(old_cat.cohort_years))  # refused in 2023, accepted now
+    end = old_cat.end.after.isoformat()  # not after either year's end bound: refused by both, in other words
+    source = sample(tmp_path, "tech_vp", **{"tech_vp.cohort_year": year, "contract.end": end})
+
+    report = migrate_draft(source, new, tmp_path / "new.cxy")
+
+    judged = {(j.field, j.code): j for j in report.judged}
+    assert judged[("tech_vp.cohort_year", old_cat.cohort_rule)].change == "gone"
+    changed = judged[("contract.end", new_cat.end.rule)]
+    assert changed.change == "changed"
+    assert str(new_cat.end.after) in changed.message and str(old_cat.end.after) in changed.old_message
+
+
+def test_a_category_the_new_pack_lacks_is_refused():
+    old, new = load_pack_dir(PACK_2025), load_pack("jiangsu-cxy-2023")
+    missing = next(c.id for c in old.categories if new.category(c.id) is None)
+    with pytest.raises(UserError) as refused:
+        plan({"pack": old.id, "category": missing, "project": {"name": "x"}}, old, new)
+    assert refused.value.code == "migrate.category" and missing in refused.value.message("en")
