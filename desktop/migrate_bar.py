@@ -80,7 +80,8 @@ class MigrateBar(QFrame):
         """Offer (again, in the current language) what fits the window's draft now."""
         window = self.window_
         old = draft_pack(window)
-        self.target = newer_pack(old, candidates()) if old is not None else None
+        # the window's own pack counts too (cxy-apply --pack, or a migration done in it)
+        self.target = newer_pack(old, [window.pack, *candidates()]) if old is not None else None
         if old is None or self.target is None or window.session.path in self.dismissed:
             self.hide()
             return
@@ -119,7 +120,12 @@ class MigrateBar(QFrame):
             window._error(tr("无法迁移"), exc)
             return False
         report.output = str(path)
-        window.open_path(path)
+        # The window follows its draft into the new call (as importing a template swaps its pack):
+        # the new draft is filled, checked and printed under the pack it now belongs to.
+        previous, window.pack = window.pack, target
+        if not window.open_path(path):
+            window.pack = previous
+            window._build()
         self.dialog = ReportDialog(report, window.lang, window)
         self.dialog.show()
         return True

@@ -64,6 +64,8 @@ def test_the_bar_migrates_opens_the_new_draft_and_shows_the_report(qtbot, open_w
     assert prompter.suggested[-1] == tmp_path / f"tech_vp-{new.year}.cxy"
     assert window.session is not None and window.session.path == tmp_path / "迁移后.cxy"
     assert window.session.draft.meta()["pack"] == new.id
+    assert window.pack is new and window.session.pack is new  # filled and checked under the 2025 pack
+    assert "pack" not in {issue.code for issue in window.session.errors()}
     report = bar.dialog.text()
     window_k6 = new.category("tech_vp").start
     assert "判定有变化" in report and "未沿用" in report and "新增且必填" in report
