@@ -28,6 +28,7 @@ from forms.errors import UserError
 from forms.migrate import MigrationReport, bundled_packs, migrate_draft, newer_pack, sections, summary
 from forms.pack import Pack, load_pack
 
+from . import workers
 from .i18n import tr
 
 # Which packs a draft may move to: those this program knows. Tests and the installed-packs
@@ -56,6 +57,8 @@ class MigrateBar(QFrame):
         self.target: Pack | None = None
         self.dismissed: set[Path] = set()  # drafts whose offer the user closed
         self.dialog: ReportDialog | None = None
+        self.job: workers.Job | None = None
+        self.running: tuple[Path, Pack] = (Path(), window.pack)  # (new draft, its pack) while migrating
         self.setObjectName("migrate_bar")
         self.setStyleSheet("#migrate_bar { background: #e8f0fe; border-bottom: 1px solid #1a3d7c; }")
         layout = QHBoxLayout(self)
@@ -101,24 +104,35 @@ class MigrateBar(QFrame):
             self.dismissed.add(self.window_.session.path)
         self.hide()
 
-    def migrate(self) -> bool:
-        """Ask for the new draft's name, migrate, open the new draft, show the report."""
+    def migrate(self) -> workers.Job | None:
+        """Ask for the new draft's name, then migrate on a worker; when it is done the new draft
+        opens and the report shows (a failure: one line, and nothing written)."""
         window, target = self.window_, self.target
         session = window.session
-        if session is None or target is None:
-            return False
+        if session is None or target is None or self.job is not None:
+            return None
         suggested = session.path.with_name(f"{session.path.stem}-{target.year}.cxy")
         path = window.services.prompter.save_file(tr("迁移后的新草稿保存为"), suggested, tr("申报草稿 (*.cxy)"))
         if path is None:
-            return False
+            return None
+        path = Path(path)
         if path.suffix.lower() != ".cxy":
             path = path.with_name(path.name + ".cxy")
         session.flush()  # what was just typed goes along
-        try:
-            report = migrate_draft(session.path, target, path, window.lang)
-        except UserError as exc:
-            window._error(tr("无法迁移"), exc)
-            return False
+        source, lang = session.path, window.lang
+        self.running = (path, target)
+        self.button.setEnabled(False)
+        self.label.setText(tr("正在迁移到{year}年规则包…").format(year=target.year))
+        # the worker reads the draft through a read-only connection of its own
+        job = self.job = workers.start(lambda **_: migrate_draft(source, target, path, lang))
+        job.succeeded.connect(self._migrated)
+        job.failed.connect(self._failed)
+        job.ended.connect(self._ended)
+        return job
+
+    def _migrated(self, report: MigrationReport) -> None:
+        window = self.window_
+        path, target = self.running
         report.output = str(path)
         # The window follows its draft into the new call (as importing a template swaps its pack):
         # the new draft is filled, checked and printed under the pack it now belongs to.
@@ -128,7 +142,14 @@ class MigrateBar(QFrame):
             window._build()
         self.dialog = ReportDialog(report, window.lang, window)
         self.dialog.show()
-        return True
+
+    def _failed(self, exc: Exception) -> None:
+        self.window_._error(tr("无法迁移"), exc)
+
+    def _ended(self) -> None:
+        self.job = None
+        self.button.setEnabled(True)
+        self.refresh()
 
 
 class ReportDialog(QDialog):

@@ -416,6 +416,7 @@ EN: dict[str, str] = {
     ),
     "迁移到{year}年规则包(&Y)…": "Carr&y over to the {year} pack…",
     "迁移后的新草稿保存为": "Save the migrated draft as",
+    "正在迁移到{year}年规则包…": "Carrying the draft over to the {year} pack…",
     "无法迁移": "Could not migrate",
     "迁移报告": "Migration report",
     "新草稿：{path}（原草稿未改动）": "New draft: {path} (the old draft is unchanged)",

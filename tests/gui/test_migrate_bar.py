@@ -82,7 +82,8 @@ def test_the_offer_in_english(qtbot, open_window, prompter, tmp_path, packs):
     assert "2023 rule pack" in text and "2025 pack" in text
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in text)
     prompter.paths.append(tmp_path / "new.cxy")
-    assert window.migrate_bar.migrate()
+    assert window.migrate_bar.migrate() is not None
+    qtbot.waitUntil(lambda: window.migrate_bar.dialog is not None)
     report = window.migrate_bar.dialog
     assert "Judged differently" in report.text() and report.windowTitle() == "Migration report"
     report.grab().save(str(tmp_path / "report-en.png"))
@@ -94,7 +95,8 @@ def test_an_existing_file_is_refused_and_the_old_draft_stays_open(qtbot, open_wi
     taken = tmp_path / "taken.cxy"
     taken.write_bytes(b"not ours")
     prompter.paths.append(taken)
-    assert not window.migrate_bar.migrate()
+    assert window.migrate_bar.migrate() is not None
+    qtbot.waitUntil(lambda: window.migrate_bar.job is None)
     assert taken.read_bytes() == b"not ours"
     assert len(prompter.errors) == 1 and "taken.cxy" in prompter.errors[0][1]
     assert window.session.path == source
