@@ -102,8 +102,8 @@ def _why_not(path: str, value: Any, old: Pack, new: Pack, category: str | None, 
         if value not in options:
             return "choice", _say(
                 lang,
-                f"“{_shown(value)}”已不是可选项（可选：{'、'.join(options.values())}）",
-                f"“{_shown(value)}” is no longer an option (options: {', '.join(options.values())})",
+                f"已不是可选项（可选：{'、'.join(options.values())}）",
+                f"no longer an option (options: {', '.join(options.values())})",
             )
     old_words, new_words = _declaration_words(old).get(path), _declaration_words(new).get(path)
     if old_words is not None and old_words != new_words:
@@ -135,6 +135,8 @@ def plan(data: dict[str, Any], old: Pack, new: Pack, lang: str = "zh") -> tuple[
             kept[path] = value
         else:
             spec = old.fields.get(pattern_of(path))
+            if spec is not None and spec.kind == "choice" and spec.choices:  # as the user chose it
+                value = old.choice_labels(spec.choices, lang, category).get(value, value)
             dropped.append(Dropped(path, _label(spec, path, lang), _shown(value, lang), why[0], why[1]))
     new_data: dict[str, Any] = {"pack": new.id, **({"category": category} if category else {}), **unflatten(kept)}
     if data.get("attachments"):
