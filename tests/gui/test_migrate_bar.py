@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop import migrate_bar, workers
+from forms.draft import Draft
 from forms.pack import load_pack, load_pack_dir
 from forms.samples import fill_sample
 from forms.transfer import create_draft
@@ -69,7 +70,9 @@ def test_the_bar_migrates_opens_the_new_draft_and_shows_the_report(qtbot, open_w
     report = bar.dialog.text()
     window_k6 = new.category("tech_vp").start
     assert "判定有变化" in report and "未沿用" in report and "新增且必填" in report
-    assert f"须晚于{window_k6.after}，现为2022-07-31" in report  # the sample's start, in the new words
+    with Draft.open(source, readonly=True) as draft:
+        start = draft.get("contract.start")
+    assert f"须晚于{window_k6.after}，现为{start}" in report  # the sample's start, in the new words
     assert not bar.isVisible()  # the new draft is of the latest pack
     bar.dialog.grab().save(str(tmp_path / "report.png"))
     settled(qtbot)
