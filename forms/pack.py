@@ -548,6 +548,18 @@ def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
     return load_pack_dir(folder)
 
 
+def pack_named(pack_id: object, default: Pack) -> Pack:
+    """The pack a draft or application names (its ``pack``), when this program has it (bundled,
+    installed or loaded from a folder in this run); otherwise ``default``, whose checks then
+    report the mismatch."""
+    if isinstance(pack_id, str) and pack_id and pack_id != default.id:
+        try:
+            return load_pack(pack_id)
+        except UserError:
+            return default
+    return default
+
+
 def resolve_pack(ref: str) -> Pack:
     """``--pack``: a pack id, or a pack folder (remembered by its id for the rest of the run, so
     that the drafts it makes find it)."""
