@@ -73,12 +73,12 @@ class PackDialog(QDialog):
         self.window_ = window
         self.setObjectName("dialog.packs")
         self.setWindowTitle(tr("规则包"))
-        self.resize(640, 300)
+        self.resize(860, 300)
         column = QVBoxLayout(self)
         self.table = QTreeWidget()
         self.table.setObjectName("packs.table")
         self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels([tr("规则包"), tr("年度"), tr("类别"), tr("来源"), tr("状态")])
+        self.table.setHeaderLabels([tr("规则包"), tr("名称"), tr("年度"), tr("类别"), tr("来源"), tr("状态")])
         column.addWidget(self.table, 1)
         self.outcome = QLabel()
         self.outcome.setObjectName("packs.outcome")
@@ -101,17 +101,24 @@ class PackDialog(QDialog):
         row.addWidget(button)
         return button
 
-    def refresh(self) -> None:
+    def refresh(self, select: str | None = None) -> None:
+        """List the packs again, ``select`` (an id; else the window's pack) chosen."""
         from forms.pack_install import list_packs
 
+        lang = self.window_.lang
+        select = select or self.window_.pack.id
         self.table.clear()
         for info in list_packs():
             state = tr("已验证") if info.verified else tr("无法载入")
             where = tr("自带") if info.where == "bundled" else tr("已安装")
-            item = QTreeWidgetItem([info.id, str(info.year or "?"), ", ".join(info.categories), where, state])
+            cells = [info.id, info.title.get(lang, ""), str(info.year or "?"), ", ".join(info.categories), where, state]
+            item = QTreeWidgetItem(cells)
+            item.setToolTip(3, "\n".join(info.category_titles.get(lang, [])))
             if info.problem is not None:
-                item.setToolTip(4, info.problem.message(self.window_.lang))
+                item.setToolTip(5, info.problem.message(lang))
             self.table.addTopLevelItem(item)
+            if info.id == select:
+                self.table.setCurrentItem(item)
         for index in range(self.table.columnCount()):
             self.table.resizeColumnToContents(index)
 
@@ -159,7 +166,7 @@ class PackDialog(QDialog):
         except UserError as exc:
             self._say(exc.message(lang), error=True)
             return False
-        self.refresh()
+        self.refresh(select=info.id)
         self._say(
             tr("已安装规则包 {id}（{year}，类别：{categories}）").format(
                 id=info.id, year=info.year, categories=", ".join(info.categories)

@@ -32,6 +32,7 @@ EN: dict[str, str] = {
     "规则包(&P)…": "Rule &packs…",
     "规则包": "Rule packs",
     "年度": "Year",
+    "名称": "Title",
     "来源": "Source",
     "状态": "State",
     "已验证": "Verified",

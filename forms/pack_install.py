@@ -35,6 +35,7 @@ class PackInfo:
     year: int | None = None
     title: dict[str, str] = field(default_factory=dict)
     categories: list[str] = field(default_factory=list)
+    category_titles: dict[str, list[str]] = field(default_factory=dict)  # lang -> the categories' subtitles
     problem: UserError | None = None
 
     def as_json(self, lang: str = "zh") -> dict[str, Any]:
@@ -74,6 +75,7 @@ def _described(pack: Pack, where: str, folder: Path) -> PackInfo:
         year=pack.year,
         title={"zh": pack.title.zh, "en": pack.title.en},
         categories=[c.id for c in pack.categories],
+        category_titles={lang: [c.subtitle.get(lang) for c in pack.categories] for lang in ("zh", "en")},
     )
 
 
