@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .errors import UserError
 from .layout import check_documents
 from .model import known_paths, pattern_of
-from .pack_registry import folder_of, looks_like_folder, remember
+from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
@@ -470,8 +470,9 @@ def _from_snapshot(text: str) -> Pack:
     return pack
 
 
-def _load_sources(folder: Path) -> tuple[Pack, list[Path]]:
+def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
     from . import pack_load
+    from .pack_snapshot import stamp
     from .template import store
 
     source = pack_load.read_source(folder)
@@ -484,6 +485,14 @@ def _load_sources(folder: Path) -> tuple[Pack, list[Path]]:
         check_documents(pack)
     except UserError as exc:
         raise _in_documents(source, exc) from None
+    if not is_pack_id(pack.id):  # it names folders (installed packs, templates) and is written in drafts
+        path = folder / "pack.toml"
+        raise pack_load.pack_error(
+            "pack.invalid",
+            path,
+            f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
+            f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+        )
     unprinted = pack_load.unprinted_categories(merged)
     if unprinted:
         path, entry, line = pack_load.explain(
@@ -498,7 +507,7 @@ def _load_sources(folder: Path) -> tuple[Pack, list[Path]]:
             f"The rule pack file {where} ({entry}): category {names} has no printed form (a form in documents.toml "
             "with category = it); add one, or say printed = false on the category",
         )
-    inputs = [*source.files, store.overrides_dir(pack.id)]
+    inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
     return store.with_overrides(pack, merged, rebuild=_checked), inputs
 
 

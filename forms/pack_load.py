@@ -49,7 +49,9 @@ class Source:
 
     folder: Path
     data: dict[str, Any]
-    files: list[Path] = field(default_factory=list)  # every file a load read or looked for
+    # every file a load read or looked for, stamped (size, mtime_ns) before it was read: a file
+    # that changes while it is read makes the snapshot stale, never a snapshot of old content
+    stamps: dict[Path, list[Any]] = field(default_factory=dict)
     folders: list[Path] = field(default_factory=list)  # the pack, then its ancestors
     origin: dict[tuple[str, str], Path] = field(default_factory=dict)  # (collection, entry key) -> file
     top: dict[str, Path] = field(default_factory=dict)  # top-level key -> the file that set it
@@ -93,8 +95,16 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def read_source(folder: Path) -> Source:
     """The merged data of the pack in ``folder`` and of every pack it extends."""
+    from .pack_snapshot import stamp
+
+    stamps: dict[Path, list[Any]] = {}
+
+    def stamped(path: Path) -> dict[str, Any]:
+        stamps[path] = stamp(path)
+        return read_toml(path)
+
     chain = [folder]
-    own = read_toml(folder / "pack.toml")
+    own = stamped(folder / "pack.toml")
     mains = [own]
     while (parent_id := mains[-1].get("extends")) is not None:
         here = chain[-1] / "pack.toml"
@@ -114,14 +124,13 @@ def read_source(folder: Path) -> Source:
                 f": its 'extends' chain loops or is deeper than {MAX_DEPTH}",
             )
         chain.append(parent)
-        mains.append(read_toml(parent / "pack.toml"))
-    source = Source(folder=folder, data={}, folders=chain)
+        mains.append(stamped(parent / "pack.toml"))
+    source = Source(folder=folder, data={}, folders=chain, stamps=stamps)
     # from the oldest ancestor down: each generation overrides what it sets
     for depth in range(len(chain) - 1, -1, -1):
         here = chain[depth]
         for name in FILES:
             path = here / name
-            source.files.append(path)
             if name == "pack.toml":
                 part = dict(mains[depth])
                 if depth:  # an ancestor's identity is not inherited
@@ -130,8 +139,9 @@ def read_source(folder: Path) -> Source:
                 else:
                     part.pop("extends", None)
             elif path.exists() or path.is_symlink():
-                part = read_toml(path)
+                part = stamped(path)
             elif depth < len(chain) - 1 or name in OPTIONAL:
+                stamps[path] = stamp(path)  # absent: its appearing rebuilds the snapshot
                 continue  # inherited whole
             else:
                 read_toml(path)  # raises pack.missing, naming the file

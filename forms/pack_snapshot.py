@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,25 +49,26 @@ def cache_dir() -> Path:
     return base
 
 
-def _stamp(path: Path) -> list[Any]:
-    """What identifies a file's content cheaply; a folder stands for the files in it."""
+def stamp(path: Path) -> list[Any]:
+    """What identifies a file's content cheaply (the file itself, not where a link points); a
+    folder stands for the files in it."""
     try:
-        info = os.stat(path)
+        info = os.lstat(path)
     except OSError:
         return [str(path), None]
-    if os.path.isdir(path):
+    if stat.S_ISDIR(info.st_mode):
         try:
             names = sorted(os.listdir(path))
         except OSError:
             names = []
-        return [str(path), info.st_mtime_ns, [_stamp(path / name) for name in names[:64]]]
+        return [str(path), info.st_mtime_ns, [stamp(path / name) for name in names[:64]]]
     return [str(path), info.st_size, info.st_mtime_ns]
 
 
 def _code_key() -> list[Any]:
     from .version import version
 
-    return [FORMAT, version(), [_stamp(_HERE / name)[1:] for name in _CODE]]
+    return [FORMAT, version(), [stamp(_HERE / name)[1:] for name in _CODE]]
 
 
 class Snapshot:
@@ -93,7 +94,7 @@ class Snapshot:
                 isinstance(i, list) and i and isinstance(i[0], str) for i in inputs
             ):
                 return None
-            if [_stamp(Path(item[0])) for item in inputs] != inputs:
+            if [stamp(Path(item[0])) for item in inputs] != inputs:
                 return None
             text = stored.get("pack")
             if not isinstance(text, str):
@@ -102,10 +103,12 @@ class Snapshot:
         except Exception:  # noqa: BLE001 - a snapshot that cannot be used is rebuilt, whatever is wrong
             return None
 
-    def save(self, pack_json: str, inputs: list[Path]) -> None:
-        """Keep ``pack_json`` (the pack as loaded from ``inputs``); silent when the cache folder
-        cannot be written."""
-        record = {"code": _code_key(), "inputs": [_stamp(p) for p in inputs], "pack": pack_json}
+    def save(self, pack_json: str, inputs: list[list[Any]]) -> None:
+        """Keep ``pack_json``, the pack as loaded from the files ``inputs`` stamps (each stamped
+        before it was read); silent when the cache folder cannot be written."""
+        import tempfile
+
+        record = {"code": _code_key(), "inputs": inputs, "pack": pack_json}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".snapshot-", suffix=".tmp")

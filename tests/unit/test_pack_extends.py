@@ -238,3 +238,13 @@ def test_load_pack_finds_a_folder_loaded_in_this_run_by_its_id(tmp_path):
         load_pack("test-by-id")
     assert resolve_pack(str(folder)).id == "test-by-id"
     assert load_pack("test-by-id").year == 2024
+
+
+@pytest.mark.parametrize("pack_id", ["My Pack", "../escape", "CXY"])
+def test_a_pack_id_that_is_not_a_plain_name_is_refused(tmp_path, pack_id):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(f'id = "{pack_id}"\nextends = "jiangsu-cxy-2023"\n', "utf-8")
+    with pytest.raises(UserError) as caught:
+        load_pack_dir(folder)
+    assert caught.value.code == "pack.invalid" and "odd/pack.toml" in caught.value.en and pack_id in caught.value.en
