@@ -76,6 +76,10 @@ def contract_pdf(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize(("folder", "category"), CASES)
 def test_new_sample_validate_build_print_upload(folder, category, tmp_path, capsys, contract_pdf):
+    run_everything(folder, category, tmp_path, capsys, contract_pdf)
+
+
+def run_everything(folder: Path, category: str, tmp_path: Path, capsys, contract_pdf: Path) -> None:
     empty = tmp_path / "empty.cxy"
     _cxy(capsys, folder, "new", "--category", category, "-o", str(empty))
     assert empty.is_file()
@@ -98,3 +102,52 @@ def test_new_sample_validate_build_print_upload(folder, category, tmp_path, caps
     uploads = tmp_path / "uploads"
     _cxy(capsys, folder, "upload-files", str(draft), "-o", str(uploads))
     assert _pages(uploads / "contract.pdf") >= 1
+
+
+PILOT = """\
+id = "pilot-2024"
+extends = "jiangsu-cxy-2023"
+year = 2024
+
+[[categories]]
+id = "pilot"
+annex = 7
+title = { zh = "江苏省产学研合作项目申报书", en = "Application Form" }
+subtitle = { zh = "试点合作项目", en = "Pilot projects" }
+blurb = { zh = "试点", en = "Pilot" }
+leader_rule = { id = "P2", zh = "负责人须为高校方负责人。", en = "University-side lead." }
+member_rule = "P3"
+start = { rule = "P6", from = 2022-01-01, to = 2023-09-30 }
+end = { rule = "P6", after = 2023-12-30 }
+min_paid = { rule = "P5", wan = "10" }
+"""
+
+PILOT_FORM = """\
+[documents.form_pilot]
+kind = "form"
+category = "pilot"
+columns = [1, 1, 1, 1, 1, 1]
+
+[[documents.form_pilot.rows]]
+cells = [{ label = "项目名称" }, { value = "project.name", span = 5 }]
+[[documents.form_pilot.rows]]
+use = "contract_type"
+[[documents.form_pilot.rows]]
+use = "parties"
+[[documents.form_pilot.rows]]
+use = "contract"
+[[documents.form_pilot.rows]]
+use = "people"
+[[documents.form_pilot.rows]]
+use = "lower"
+"""
+
+
+def test_a_pack_written_here_adds_a_category_by_entry_and_runs_end_to_end(tmp_path, capsys, contract_pdf):
+    folder = tmp_path / "pilot-2024"
+    folder.mkdir()
+    (folder / "pack.toml").write_text(PILOT, "utf-8")
+    (folder / "documents.toml").write_text(PILOT_FORM, "utf-8")
+    run_everything(folder, "pilot", tmp_path, capsys, contract_pdf)
+    for category in ("tech_vp", "pilot"):  # the inherited categories stay
+        _cxy(capsys, folder, "new", "--category", category, "-o", str(tmp_path / f"{category}.cxy"))
