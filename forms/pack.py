@@ -572,9 +572,10 @@ def pack_named(pack_id: object, default: Pack) -> Pack:
 def resolve_pack(ref: str) -> Pack:
     """``--pack``: a pack id, or a pack folder (remembered by its id for the rest of the run, so
     that the drafts it makes find it)."""
-    if not looks_like_folder(ref):
-        return load_pack(ref)
     folder = Path(ref).expanduser()
+    # a plain name is an id first; a folder of that name is tried when no pack has the id
+    if not looks_like_folder(ref) and (folder_of(ref) is not None or not (folder / "pack.toml").is_file()):
+        return load_pack(ref)
     if not (folder / "pack.toml").is_file():
         raise UserError(
             "pack.unknown",

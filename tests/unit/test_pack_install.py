@@ -237,3 +237,14 @@ def test_list_packs_marks_a_broken_installed_pack_unverified(tmp_path):
     listed = {p.id: p for p in list_packs()}
     assert not listed["jiangsu-cxy-2025"].verified and listed["jiangsu-cxy-2025"].year == 2025
     assert listed["jiangsu-cxy-2025"].problem is not None
+
+
+def test_a_plain_name_is_an_id_first_then_a_folder_of_that_name(tmp_path, monkeypatch, capsys):
+    shutil.copytree(PACK_2025, tmp_path / "call2025")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cxy(capsys, "--pack", "call2025", "packs")
+    assert code == 0, err
+    from forms.pack import resolve_pack
+
+    assert resolve_pack("call2025").id == "jiangsu-cxy-2025"
+    assert resolve_pack("jiangsu-cxy-2023").id == "jiangsu-cxy-2023"
