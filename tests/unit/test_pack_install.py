@@ -242,7 +242,7 @@ def test_list_packs_marks_a_broken_installed_pack_unverified(tmp_path):
 def test_a_plain_name_is_an_id_first_then_a_folder_of_that_name(tmp_path, monkeypatch, capsys):
     shutil.copytree(PACK_2025, tmp_path / "call2025")
     monkeypatch.chdir(tmp_path)
-    code, out, err = cxy(capsys, "--pack", "call2025", "packs")
+    code, _, err = cxy(capsys, "--pack", "call2025", "packs")
     assert code == 0, err
     from forms.pack import resolve_pack
 
