@@ -493,22 +493,44 @@ def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
             f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
             f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
         )
+    repeated = pack_load.repeated_annexes(merged)
+    if repeated:
+        annex, names = repeated[0]
+        files = sorted({_where(source, name) for name in names})
+        raise UserError(
+            "pack.annex",
+            f"规则包“{folder.name}”中附件{annex}重复：{'、'.join(names)}（{', '.join(files)}）",
+            f"The rule pack '{folder.name}' numbers two attachments 附件{annex}: {', '.join(names)} ({', '.join(files)})",
+        )
     unprinted = pack_load.unprinted_categories(merged)
     if unprinted:
         path, entry, line = pack_load.explain(
             source, ("categories", [c.id for c in pack.categories].index(unprinted[0]))
         )
         where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
-        names = ", ".join(unprinted)
+        shown = ", ".join(unprinted)
         raise UserError(
             "pack.unprinted",
-            f"规则包文件 {where}（{entry}）：类别 {names} 没有打印表单（documents.toml 中 category = 该类别的 form），"
+            f"规则包文件 {where}（{entry}）：类别 {shown} 没有打印表单（documents.toml 中 category = 该类别的 form），"
             "或在类别中声明 printed = false",
-            f"The rule pack file {where} ({entry}): category {names} has no printed form (a form in documents.toml "
+            f"The rule pack file {where} ({entry}): category {shown} has no printed form (a form in documents.toml "
             "with category = it); add one, or say printed = false on the category",
         )
     inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
     return store.with_overrides(pack, merged, rebuild=_checked), inputs
+
+
+def _where(source: Any, entry: str) -> str:
+    """``folder/file:line`` of an entry named ``collection.key``."""
+    from .pack_load import explain
+
+    collection, key = entry.split(".", 1)
+    items = source.data.get(collection)
+    index: Any = key
+    if isinstance(items, list):
+        index = next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == key), 0)
+    path, _, line = explain(source, (collection, index, "annex"))
+    return f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
 
 
 def _invalid(source: Any, exc: ValidationError) -> UserError:

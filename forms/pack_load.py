@@ -355,3 +355,16 @@ def unprinted_categories(data: dict[str, Any]) -> list[str]:
         for cat in data.get("categories", [])
         if isinstance(cat, dict) and cat.get("printed", True) and cat.get("id") not in printed
     ]
+
+
+def repeated_annexes(data: dict[str, Any]) -> list[tuple[int, list[str]]]:
+    """Annex numbers (附件N) that two things of the call carry: each category's form and each
+    integrity letter is one numbered attachment of the notice."""
+    seen: dict[int, list[str]] = {}
+    for cat in data.get("categories", []):
+        if isinstance(cat, dict) and isinstance(cat.get("annex"), int):
+            seen.setdefault(cat["annex"], []).append(f"categories.{cat.get('id')}")
+    for name, letter in data.get("letters", {}).items():
+        if isinstance(letter, dict) and isinstance(letter.get("annex"), int):
+            seen.setdefault(letter["annex"], []).append(f"letters.{name}")
+    return [(annex, names) for annex, names in sorted(seen.items()) if len(names) > 1]

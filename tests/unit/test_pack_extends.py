@@ -75,7 +75,10 @@ def test_the_2025_pack_adds_the_dual_high_form_and_inherits_every_other_document
     assert set(pack.documents["documents"]) | {"form_dual_high"} == set(documents)
     assert later.documents["style"] == pack.documents["style"]
     assert later.documents["uploads"] == pack.documents["uploads"]
-    assert later.letters == pack.letters and later.fields == pack.fields
+    assert later.fields == pack.fields
+    assert {n: letter.model_copy(update={"annex": 0}) for n, letter in later.letters.items()} == {
+        n: letter.model_copy(update={"annex": 0}) for n, letter in pack.letters.items()
+    }  # the same letters, renumbered (letters.toml)
 
 
 def test_dual_high_prints_its_own_form():
@@ -248,3 +251,20 @@ def test_a_pack_id_that_is_not_a_plain_name_is_refused(tmp_path, pack_id):
     with pytest.raises(UserError) as caught:
         load_pack_dir(folder)
     assert caught.value.code == "pack.invalid" and "odd/pack.toml" in caught.value.en and pack_id in caught.value.en
+
+
+def test_a_category_and_a_letter_with_one_annex_number_are_refused_naming_both_files(tmp_path, pack):
+    folder = child(tmp_path, NEW_CATEGORY.format(extra="printed = false").replace("annex = 7", "annex = 4"))
+    with pytest.raises(UserError) as caught:
+        load_pack_dir(folder)
+    assert caught.value.code == "pack.annex" and "附件4" in caught.value.zh
+    assert "categories.pilot" in caught.value.en and "letters.leader" in caught.value.en
+    assert f"test-child/pack.toml:{line_of(folder / 'pack.toml', 'annex = 4')}" in caught.value.en
+    assert "jiangsu-cxy-2023/letters.toml:" in caught.value.en
+
+
+def test_the_2025_pack_renumbers_its_letters_by_entry(pack):
+    later = load_pack_dir(PACK_2025)
+    assert [later.letters[n].annex for n in ("leader", "unit", "authority")] == [5, 6, 7]
+    assert [c.annex for c in later.categories] == [1, 2, 3, 4]
+    assert later.letters["leader"].points == pack.letters["leader"].points

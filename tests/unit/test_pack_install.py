@@ -69,7 +69,7 @@ def test_a_folder_is_installed_listed_and_loaded_by_id(capsys):
     assert code == 0, err
     assert "jiangsu-cxy-2025" in out and "dual_high" in out
     assert installed() == ["jiangsu-cxy-2025"]  # no staging folder left behind
-    assert sorted(os.listdir(installed_dir() / "jiangsu-cxy-2025")) == ["documents.toml", "pack.toml"]
+    assert sorted(os.listdir(installed_dir() / "jiangsu-cxy-2025")) == ["documents.toml", "letters.toml", "pack.toml"]
     listed = {p["id"]: p for p in json.loads(cxy(capsys, "packs", "--json")[1])["packs"]}
     assert listed["jiangsu-cxy-2025"]["where"] == "installed" and listed["jiangsu-cxy-2025"]["verified"]
     assert listed["jiangsu-cxy-2025"]["categories"][-1] == "dual_high"

@@ -65,15 +65,11 @@ def test_a_changed_file_rebuilds_it(folder, reads):
 
 def test_a_file_that_appears_rebuilds_it(folder, reads):
     load_pack_dir(folder)
-    (folder / "letters.toml").write_text(
-        (packs_dir() / "jiangsu-cxy-2023" / "letters.toml")
-        .read_text("utf-8")
-        .replace("科研诚信承诺书", "诚信承诺书", 1),
-        "utf-8",
-    )
+    fields = (packs_dir() / "jiangsu-cxy-2023" / "fields.toml").read_text("utf-8")
+    (folder / "fields.toml").write_text(fields.replace('zh = "项目名称"', 'zh = "课题名称"', 1), "utf-8")
     loaded = load_pack_dir(folder)
     assert len(reads) == 2
-    assert "诚信承诺书" in loaded.letters["leader"].title.zh
+    assert loaded.fields["project.name"].zh == "课题名称"
 
 
 def test_an_imported_template_rebuilds_it(folder, reads):
