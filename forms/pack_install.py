@@ -239,8 +239,13 @@ def install(source: Path, replace: bool = False) -> PackInfo:
                 )
             old = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
             os.replace(target, old / pack_id)
-            os.replace(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
+            try:
+                os.replace(staging, target)
+            except OSError:
+                os.replace(old / pack_id, target)  # the installed version stays
+                raise
+            finally:
+                shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(staging, target)
     except OSError as exc:
