@@ -78,7 +78,7 @@ class PackDialog(QDialog):
         self.table = QTreeWidget()
         self.table.setObjectName("packs.table")
         self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels([tr("规则包"), tr("名称"), tr("年度"), tr("类别"), tr("来源"), tr("状态")])
+        self.table.setHeaderLabels([tr("规则包编号"), tr("名称"), tr("年度"), tr("类别"), tr("来源"), tr("状态")])
         column.addWidget(self.table, 1)
         self.outcome = QLabel()
         self.outcome.setObjectName("packs.outcome")
@@ -113,6 +113,7 @@ class PackDialog(QDialog):
             where = tr("自带") if info.where == "bundled" else tr("已安装")
             cells = [info.id, info.title.get(lang, ""), str(info.year or "?"), ", ".join(info.categories), where, state]
             item = QTreeWidgetItem(cells)
+            item.setToolTip(1, info.title.get(lang, ""))
             item.setToolTip(3, "\n".join(info.category_titles.get(lang, [])))
             if info.problem is not None:
                 item.setToolTip(5, info.problem.message(lang))
@@ -121,6 +122,8 @@ class PackDialog(QDialog):
                 self.table.setCurrentItem(item)
         for index in range(self.table.columnCount()):
             self.table.resizeColumnToContents(index)
+        # a long title is elided (in full in its tooltip) so that the state stays in view
+        self.table.setColumnWidth(1, min(self.table.columnWidth(1), 240))
 
     def use_selected(self) -> bool:
         """New applications of this window use the selected pack (an open draft keeps its own)."""

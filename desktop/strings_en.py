@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     # rule packs (desktop/pack_install.py)
     "规则包(&P)…": "Rule &packs…",
     "规则包": "Rule packs",
+    "规则包编号": "Pack id",
     "年度": "Year",
     "名称": "Title",
     "来源": "Source",
