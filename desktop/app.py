@@ -1,4 +1,4 @@
-"""``cxy-apply [FILE] [--lang zh|en] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
+"""``cxy-apply [FILE] [--lang zh|en] [--pack ID|DIR] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
 (or, with ``--office``, the research office's desk on a folder of applications).
 
 :func:`desktop.factory.make_window` is the one factory the entry point and the tests use.
@@ -28,6 +28,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--office", metavar="DIR", type=Path, help="research office: open the desk on a folder of drafts and packages"
+    )
+    parser.add_argument(
+        "--pack", metavar="ID|DIR", help="rule pack for new applications: an id (see cxy packs) or a pack folder"
     )
     parser.add_argument(
         "--selftest",
@@ -65,6 +68,23 @@ def open_requested(path: str, lang: str) -> None:
     window.bring_forward()
 
 
+def _choose_pack(ref: str, lang: str) -> bool:
+    """``--pack``: a pack that does not load is said in one line, before any window."""
+    from forms.errors import UserError
+
+    from .pack_install import choose
+
+    try:
+        choose(ref)
+    except UserError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
+        print(f"cxy-apply: {exc.message(lang)}", file=sys.stderr)
+        QMessageBox.warning(None, i18n.tr("规则包"), exc.message(lang))
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.selftest is not None:
@@ -76,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     failures.install()
     app = ensure_app(sys.argv[:1])
     lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
+    if args.pack and not _choose_pack(args.pack, lang):
+        return 2
     from .single_instance import Instance
 
     if args.office is not None:

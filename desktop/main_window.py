@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
-from forms.pack import load_pack
 from forms.version import version
 
-from . import i18n, opening, settings, template_menu, verifying, workers
+from . import i18n, opening, pack_install, settings, template_menu, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .migrate_bar import MigrateBar
@@ -36,7 +35,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.services = services
         services.prompter.window = self
         self.lang = lang
-        self.pack = load_pack()
+        self.pack = pack_install.current_pack()
         self.session: Session | None = None
         self.view: WizardView | None = None
         self.setObjectName("main")
@@ -220,6 +219,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self.actions[key] = action
         self._build_workflow_menu(file_menu)
         template_menu.add_template_action(self, file_menu)
+        pack_install.add_pack_action(self, file_menu)
         # 核验 (issue 10): works with or without an open draft.
         verify = QAction(tr("核验(&V)…"), self)
         verify.setObjectName("action.verify")
@@ -270,7 +270,14 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self._detach()
         self.open_failure = None
         self.readonly_reason, self.holder = readonly, holder
-        session = Session(draft, path, self.pack, self.lang, parent=self, readonly=readonly is not None)
+        session = Session(
+            draft,
+            path,
+            pack_install.pack_of_draft(draft, self.pack),
+            self.lang,
+            parent=self,
+            readonly=readonly is not None,
+        )
         session.save_state_changed.connect(self._update_title)
         session.committed.connect(self._update_title)
         session.failed.connect(self._draft_failed)

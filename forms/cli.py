@@ -11,7 +11,7 @@ from typing import Any
 
 from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, application_and_attachments, opened, pack_of, say
 from .errors import UserError
-from .pack import DEFAULT_PACK, Pack, load_pack
+from .pack import DEFAULT_PACK, Pack, resolve_pack
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
@@ -180,7 +180,9 @@ class _PrintVersion(argparse.Action):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cxy", description="产学研申报助手（命令行） / CXY Apply, headless")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (default zh)")
-    parser.add_argument("--pack", default=DEFAULT_PACK, help="rule pack id (default %(default)s)")
+    parser.add_argument(
+        "--pack", default=DEFAULT_PACK, help="rule pack: an id (see cxy packs) or a pack folder (default %(default)s)"
+    )
     parser.add_argument("--version", action=_PrintVersion)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -232,6 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .package.cli import register as register_package
 
     register_package(sub)
+
+    from .pack_cli import register as register_packs
+
+    register_packs(sub)
     return parser
 
 
@@ -268,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        pack = load_pack(args.pack)
+        pack = resolve_pack(args.pack)
         code = int(args.func(args, pack))
         sys.stdout.flush()  # a closed pipe shows here, inside the guard
         return code

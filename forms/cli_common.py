@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .errors import UserError
-from .pack import Pack, load_pack
+from .pack import Pack, pack_named
 from .transfer import check_shape, read_json
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
@@ -75,12 +75,7 @@ def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
 
 
 def pack_of(data: dict[str, Any], default: Pack) -> Pack:
-    """A draft is checked against the call it was made for, when this program knows that call;
-    otherwise against the default pack, whose check then reports the mismatch."""
-    pack_id = data.get("pack")
-    if isinstance(pack_id, str) and pack_id != default.id:
-        try:
-            return load_pack(pack_id)
-        except UserError:
-            return default
-    return default
+    """A draft is checked against the call it was made for, when this program knows that call
+    (bundled, installed, or loaded with ``--pack FOLDER``); otherwise against the default pack,
+    whose check then reports the mismatch."""
+    return pack_named(data.get("pack"), default)

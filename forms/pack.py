@@ -2,15 +2,16 @@
 
 A pack folder holds ``pack.toml`` (the call's facts and thresholds), ``fields.toml`` (labels,
 help, kinds and wizard steps of every input), ``letters.toml`` (the integrity letters) and
-``documents.toml`` (the printed layouts). ``extends = "<pack id>"`` in ``pack.toml`` takes the
-other three files from an earlier pack when a year changes only its rules.
+``documents.toml`` (the printed layouts). ``extends = "<pack id>"`` in ``pack.toml`` inherits
+an earlier pack entry by entry (:mod:`forms.pack_load`); where packs live is
+:mod:`forms.pack_registry`, and a checked snapshot of each load is kept by
+:mod:`forms.pack_snapshot`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from .errors import UserError
 from .layout import check_documents
 from .model import known_paths, pattern_of
-from .paths import packs_dir
+from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
@@ -152,6 +153,8 @@ class Category(Strict):
     regional_exceptions: list[RegionalException] = []
     # attachment kinds the notice requires uploaded (forms.checks.required_uploads)
     required_attachments: list[Literal["contract", "payment_proof", "other"]] = []
+    # a category that prints no form of its own says so; otherwise the pack must have one
+    printed: bool = True
 
     def min_paid_for(self, city: str | None) -> Decimal:
         for exception in self.regional_exceptions:
@@ -441,63 +444,121 @@ class Pack(Strict):
         return problems
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise UserError("pack.missing", f"规则包缺少文件：{path.name}", f"The rule pack lacks {path.name}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise UserError(
-            "pack.syntax",
-            f"规则包文件 {path.name} 格式错误：{exc}",
-            f"The rule pack file {path.name} is malformed: {exc}",
-        ) from None
-
-
-def load_pack_dir(folder: Path) -> Pack:
-    """Load and check the pack in ``folder``; a broken pack raises one clear UserError."""
-    main = _read_toml(folder / "pack.toml")
-    base_id = main.pop("extends", None)
-    source = folder
-    if base_id is not None:
-        source = packs_dir() / str(base_id)
-        if not source.is_dir():
-            raise UserError(
-                "pack.extends", f"规则包继承的“{base_id}”不存在", f"The pack extends unknown pack '{base_id}'"
-            )
-        base_main = _read_toml(source / "pack.toml")
-        # the limits belong with the fields they bound; the attachment kinds are the draft's
-        for key in ("limits", "attachment_kinds"):
-            if key not in main and base_main.get(key) is not None:
-                main[key] = base_main[key]
-    merged: dict[str, Any] = dict(main)
-    for name in ("fields", "letters", "documents"):
-        own, inherited = folder / f"{name}.toml", source / f"{name}.toml"
-        if own.exists() or not inherited.exists():
-            part = _read_toml(own) if (own.exists() or name != "documents") else {}
-        else:
-            part = _read_toml(inherited)
-        if name == "fields":
-            merged.update(part)
-        else:
-            merged[name] = part
-    try:
-        pack = Pack.model_validate(merged)
-    except ValidationError as exc:
-        detail = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(pack)'}: {err['msg']}" for err in exc.errors()[:5]
-        )
-        raise UserError(
-            "pack.invalid",
-            f"规则包“{folder.name}”有误：{detail}",
-            f"The rule pack '{folder.name}' is invalid: {detail}",
-        ) from None
-    check_documents(pack)
+def load_pack_dir(folder: Path, snapshot: bool = True) -> Pack:
+    """Load and check the pack in ``folder`` (and the packs it extends) with the office's
+    imported templates applied; a broken pack raises one UserError naming the file and line.
+    A valid snapshot of an earlier load stands in for the reading (:mod:`forms.pack_snapshot`)."""
+    from . import pack_snapshot
     from .template import store  # the office's imported official templates
 
     store.on_change(load_pack.cache_clear)  # a saved or removed template is read on the next load
-    return store.with_overrides(pack, merged, rebuild=_checked)
+    if not snapshot:  # a pack being installed: checked from its files, nothing kept
+        return _load_sources(folder)[0]
+    kept = pack_snapshot.Snapshot(folder)
+    pack = kept.load(_from_snapshot)
+    if pack is not None:
+        return pack
+    pack, inputs = _load_sources(folder)
+    kept.save(pack.model_dump_json(by_alias=True), inputs)
+    return pack
+
+
+def _from_snapshot(text: str) -> Pack:
+    """A snapshot's pack, checked again as any received pack is (it is never trusted blindly)."""
+    pack = Pack.model_validate_json(text)
+    check_documents(pack)
+    return pack
+
+
+def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
+    from . import pack_load
+    from .pack_snapshot import stamp
+    from .template import store
+
+    source = pack_load.read_source(folder)
+    merged = source.data
+    try:
+        pack = Pack.model_validate(merged)
+    except ValidationError as exc:
+        raise _invalid(source, exc) from None
+    try:
+        check_documents(pack)
+    except UserError as exc:
+        raise _in_documents(source, exc) from None
+    if not is_pack_id(pack.id):  # it names folders (installed packs, templates) and is written in drafts
+        path = folder / "pack.toml"
+        raise pack_load.pack_error(
+            "pack.invalid",
+            path,
+            f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
+            f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+        )
+    repeated = pack_load.repeated_annexes(merged)
+    if repeated:
+        annex, names = repeated[0]
+        files = sorted({_where(source, name) for name in names})
+        raise UserError(
+            "pack.annex",
+            f"规则包“{folder.name}”中附件{annex}重复：{'、'.join(names)}（{', '.join(files)}）",
+            f"The rule pack '{folder.name}' numbers two attachments 附件{annex}: {', '.join(names)} ({', '.join(files)})",
+        )
+    unprinted = pack_load.unprinted_categories(merged)
+    if unprinted:
+        path, entry, line = pack_load.explain(
+            source, ("categories", [c.id for c in pack.categories].index(unprinted[0]))
+        )
+        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+        shown = ", ".join(unprinted)
+        raise UserError(
+            "pack.unprinted",
+            f"规则包文件 {where}（{entry}）：类别 {shown} 没有打印表单（documents.toml 中 category = 该类别的 form），"
+            "或在类别中声明 printed = false",
+            f"The rule pack file {where} ({entry}): category {shown} has no printed form (a form in documents.toml "
+            "with category = it); add one, or say printed = false on the category",
+        )
+    inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
+    return store.with_overrides(pack, merged, rebuild=_checked), inputs
+
+
+def _where(source: Any, entry: str) -> str:
+    """``folder/file:line`` of an entry named ``collection.key``."""
+    from .pack_load import explain
+
+    collection, key = entry.split(".", 1)
+    items = source.data.get(collection)
+    index: Any = key
+    if isinstance(items, list):
+        index = next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == key), 0)
+    path, _, line = explain(source, (collection, index, "annex"))
+    return f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+
+
+def _invalid(source: Any, exc: ValidationError) -> UserError:
+    """One message for a pack the schema refuses: the file, entry and line of the first problem,
+    then (briefly) the others."""
+    from .pack_load import explain
+
+    parts = []
+    for err in exc.errors()[:5]:
+        path, entry, line = explain(source, tuple(err["loc"]))
+        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+        parts.append(f"{where} {entry}: {err['msg']}")
+    detail = "; ".join(parts)
+    return UserError(
+        "pack.invalid",
+        f"规则包“{source.folder.name}”有误：{detail}",
+        f"The rule pack '{source.folder.name}' is invalid: {detail}",
+    )
+
+
+def _in_documents(source: Any, exc: UserError) -> UserError:
+    """A layout problem, with the documents.toml that holds the document it names."""
+    found = re.search(r"document '([A-Za-z0-9_]+)'", exc.en)
+    path = source.origin.get(("documents", found.group(1))) if found else None
+    if path is None:
+        return exc
+    where = f"{path.parent.name}/{path.name}"
+    return UserError(exc.code, f"{where}：{exc.zh}", f"{where}: {exc.en}")
 
 
 def _checked(data: dict[str, Any]) -> Pack:
@@ -510,8 +571,39 @@ def _checked(data: dict[str, Any]) -> Pack:
 
 @lru_cache(maxsize=8)
 def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
-    # Pack ids arrive in received drafts: only plain names, never a path out of the packs folder.
-    folder = packs_dir() / pack_id
-    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", pack_id) or not folder.is_dir():
+    """The pack ``pack_id``: bundled, installed in the user's data folder, or loaded from a
+    folder earlier in this run (:mod:`forms.pack_registry`)."""
+    folder = folder_of(pack_id)
+    if folder is None:
         raise UserError("pack.unknown", f"未知的规则包：{pack_id}", f"Unknown rule pack: {pack_id}")
     return load_pack_dir(folder)
+
+
+def pack_named(pack_id: object, default: Pack) -> Pack:
+    """The pack a draft or application names (its ``pack``), when this program has it (bundled,
+    installed or loaded from a folder in this run); otherwise ``default``, whose checks then
+    report the mismatch."""
+    if isinstance(pack_id, str) and pack_id and pack_id != default.id:
+        try:
+            return load_pack(pack_id)
+        except UserError:
+            return default
+    return default
+
+
+def resolve_pack(ref: str) -> Pack:
+    """``--pack``: a pack id, or a pack folder (remembered by its id for the rest of the run, so
+    that the drafts it makes find it)."""
+    folder = Path(ref).expanduser()
+    # a plain name is an id first; a folder of that name is tried when no pack has the id
+    if not looks_like_folder(ref) and (folder_of(ref) is not None or not (folder / "pack.toml").is_file()):
+        return load_pack(ref)
+    if not (folder / "pack.toml").is_file():
+        raise UserError(
+            "pack.unknown",
+            f"未知的规则包：{ref}（既不是已安装的规则包，也不是含 pack.toml 的文件夹）",
+            f"Unknown rule pack: {ref} (neither an installed pack nor a folder with a pack.toml)",
+        )
+    pack = load_pack_dir(folder.resolve())
+    remember(pack.id, folder.resolve())
+    return pack

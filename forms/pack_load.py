@@ -1,0 +1,370 @@
+"""Reading a pack folder into one merged source: its TOML files, read as received files, and the
+files of the packs it ``extends``, inherited entry by entry.
+
+Inheritance (``extends = "<pack id>"`` in ``pack.toml``): every top-level key a child file does
+not set is the parent's; in the keyed collections of :data:`ENTRIES` (categories, fields, steps,
+letters, documents, ...) the child adds entries or replaces single entries whole, keyed by their
+``id``/``key``/table name, and the parent's other entries stay, in the parent's order, with new
+ones after them. A child removes an inherited entry with a ``drop`` table in the same file, e.g.
+``drop = { categories = ["tech_trade"] }`` in ``pack.toml`` or
+``drop = { documents = ["form_tech_trade"] }`` in ``documents.toml``.
+
+Errors name the file and, where it can be found, the line (see :func:`explain`). Nothing here
+knows the pack's model (:mod:`forms.pack` validates the merged source).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UserError
+from .pack_registry import folder_of
+
+FILES = ("pack.toml", "fields.toml", "letters.toml", "documents.toml")
+OPTIONAL = ("documents.toml",)  # a pack without printed documents is refused later, by category
+MAX_FILE_BYTES = 1024 * 1024  # the 2023 documents.toml is ~20 KB
+MAX_DEPTH = 4  # a pack extends at most this many generations
+
+# The keyed collections of each file: top-level key -> the key of an entry (None: a table of
+# tables keyed by name; "" in letters.toml: the file's own top-level tables are the entries).
+ENTRIES: dict[str, dict[str, str | None]] = {
+    "pack.toml": {"categories": "id", "declarations": "key", "copies": "key", "roles": "id", "attachment_kinds": "id"},
+    "fields.toml": {"choices": None, "tables": None, "fields": None, "steps": "key"},
+    "letters.toml": {"": None},
+    "documents.toml": {"blocks": None, "documents": None, "uploads": "file"},
+}
+# pack.toml keys that say where the pack comes from rather than what it is
+_OWN_ONLY = ("id", "extends")
+
+
+@dataclass
+class Source:
+    """A pack's merged data, the files read for it, and where each entry came from."""
+
+    folder: Path
+    data: dict[str, Any]
+    # every file a load read or looked for, stamped (size, mtime_ns) before it was read: a file
+    # that changes while it is read makes the snapshot stale, never a snapshot of old content
+    stamps: dict[Path, list[Any]] = field(default_factory=dict)
+    folders: list[Path] = field(default_factory=list)  # the pack, then its ancestors
+    origin: dict[tuple[str, str], Path] = field(default_factory=dict)  # (collection, entry key) -> file
+    top: dict[str, Path] = field(default_factory=dict)  # top-level key -> the file that set it
+
+
+def pack_error(code: str, path: Path, zh: str, en: str) -> UserError:
+    return UserError(code, f"规则包文件 {_shown(path)}{zh}", f"The rule pack file {_shown(path)}{en}")
+
+
+def _shown(path: Path) -> str:
+    """``<pack folder name>/<file>``: which pack of a chain, and which of its files."""
+    return f"{path.parent.name}/{path.name}"
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """One pack file, read as a received file: a regular file (no link), of bounded size, TOML."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise UserError(
+            "pack.missing", f"规则包缺少文件：{_shown(path)}", f"The rule pack lacks {_shown(path)}"
+        ) from None
+    except OSError as exc:
+        raise pack_error("pack.read", path, f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise pack_error("pack.file", path, " 不是普通文件", " is not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        raise pack_error("pack.size", path, " 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise pack_error("pack.size", path, " 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB")
+        return tomllib.loads(raw.decode("utf-8"))
+    except OSError as exc:
+        raise pack_error("pack.read", path, f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        # tomllib says "(at line N, column M)"; a decoding error gives the byte offset
+        raise pack_error("pack.syntax", path, f" 格式错误：{exc}", f" is malformed: {exc}") from None
+
+
+def read_source(folder: Path) -> Source:
+    """The merged data of the pack in ``folder`` and of every pack it extends."""
+    from .pack_snapshot import stamp
+
+    stamps: dict[Path, list[Any]] = {}
+
+    def stamped(path: Path) -> dict[str, Any]:
+        stamps[path] = stamp(path)
+        return read_toml(path)
+
+    chain = [folder]
+    own = stamped(folder / "pack.toml")
+    mains = [own]
+    while (parent_id := mains[-1].get("extends")) is not None:
+        here = chain[-1] / "pack.toml"
+        parent = folder_of(parent_id) if isinstance(parent_id, str) else None
+        if parent is None:
+            raise pack_error(
+                "pack.extends",
+                here,
+                f" 第 {_line_of_key(here, 'extends')} 行：继承的规则包“{parent_id}”不存在",
+                f" line {_line_of_key(here, 'extends')}: extends unknown pack '{parent_id}'",
+            )
+        if parent in chain or len(chain) > MAX_DEPTH:
+            raise pack_error(
+                "pack.extends",
+                here,
+                "：继承关系成环或过深",
+                f": its 'extends' chain loops or is deeper than {MAX_DEPTH}",
+            )
+        chain.append(parent)
+        mains.append(stamped(parent / "pack.toml"))
+    source = Source(folder=folder, data={}, folders=chain, stamps=stamps)
+    # from the oldest ancestor down: each generation overrides what it sets
+    for depth in range(len(chain) - 1, -1, -1):
+        here = chain[depth]
+        for name in FILES:
+            path = here / name
+            if name == "pack.toml":
+                part = dict(mains[depth])
+                if depth:  # an ancestor's identity is not inherited
+                    for key in _OWN_ONLY:
+                        part.pop(key, None)
+                else:
+                    part.pop("extends", None)
+            elif path.exists() or path.is_symlink():
+                part = stamped(path)
+            elif depth < len(chain) - 1 or name in OPTIONAL:
+                stamps[path] = stamp(path)  # absent: its appearing rebuilds the snapshot
+                continue  # inherited whole
+            else:
+                read_toml(path)  # raises pack.missing, naming the file
+                continue
+            _merge(source, name, part, path)
+    return source
+
+
+def _merge(source: Source, name: str, part: dict[str, Any], path: Path) -> None:
+    collections = ENTRIES[name]
+    drop = part.pop("drop", None)
+    if drop is not None and not isinstance(drop, dict):
+        raise pack_error("pack.invalid", path, "：drop 须为表", ": 'drop' must be a table")
+    if name == "letters.toml":
+        target = source.data.setdefault("letters", {})
+        _merge_table(source, "letters", target, part, path)
+        _drop(source, "letters", target, (drop or {}).get("letters", []), path)
+        return
+    # documents.toml is one value of the pack (its layouts); the others spread over the top level
+    target = source.data.setdefault("documents", {}) if name == "documents.toml" else source.data
+    for key, value in part.items():
+        entry_key = collections.get(key, "-")
+        if entry_key == "-" or key not in target:
+            target[key] = value if entry_key == "-" else _copy(value)
+            source.top[key] = path
+            if entry_key != "-":
+                _note_origins(source, key, value, entry_key, path)
+        elif entry_key is None and isinstance(value, dict) and isinstance(target[key], dict):
+            _merge_table(source, key, target[key], value, path)
+        elif isinstance(entry_key, str) and isinstance(value, list) and isinstance(target[key], list):
+            target[key] = _merge_list(source, key, target[key], value, entry_key, path)
+        else:
+            target[key] = value  # a shape the schema refuses; it says so, naming the key
+            source.top[key] = path
+    for key, names in (drop or {}).items():
+        entry_key = collections.get(key, "-")
+        if entry_key == "-" or key not in target:
+            raise pack_error(
+                "pack.invalid",
+                path,
+                f"：drop 中的“{key}”不是可继承的条目集合",
+                f": 'drop' names '{key}', not an inherited collection",
+            )
+        if entry_key is None:
+            _drop(source, key, target[key], names, path)
+        else:
+            wanted = set(_names(names, key, path))
+            kept = [item for item in target[key] if not (isinstance(item, dict) and item.get(entry_key) in wanted)]
+            _missing(wanted - {item.get(entry_key) for item in target[key] if isinstance(item, dict)}, key, path)
+            target[key] = kept
+
+
+def _merge_table(source: Source, collection: str, target: dict[str, Any], part: dict[str, Any], path: Path) -> None:
+    for key, value in part.items():
+        target[key] = value
+        source.origin[(collection, key)] = path
+
+
+def _merge_list(
+    source: Source, collection: str, inherited: list[Any], own: list[Any], entry_key: str, path: Path
+) -> list[Any]:
+    merged = list(inherited)
+    where = {item.get(entry_key): index for index, item in enumerate(merged) if isinstance(item, dict)}
+    for item in own:
+        ident = item.get(entry_key) if isinstance(item, dict) else None
+        if ident is not None and ident in where:
+            merged[where[ident]] = item
+        else:
+            merged.append(item)
+        if ident is not None:
+            source.origin[(collection, str(ident))] = path
+    return merged
+
+
+def _note_origins(source: Source, collection: str, value: Any, entry_key: str | None, path: Path) -> None:
+    if entry_key is None and isinstance(value, dict):
+        for key in value:
+            source.origin[(collection, str(key))] = path
+    elif isinstance(entry_key, str) and isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict) and item.get(entry_key) is not None:
+                source.origin[(collection, str(item[entry_key]))] = path
+
+
+def _drop(source: Source, collection: str, target: dict[str, Any], names: Any, path: Path) -> None:
+    wanted = _names(names, collection, path)
+    _missing({n for n in wanted if n not in target}, collection, path)
+    for name in wanted:
+        target.pop(name, None)
+
+
+def _names(names: Any, collection: str, path: Path) -> list[str]:
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise pack_error(
+            "pack.invalid",
+            path,
+            f"：drop.{collection} 须为名称列表",
+            f": drop.{collection} must be a list of names",
+        )
+    return names
+
+
+def _missing(names: set[Any], collection: str, path: Path) -> None:
+    if names:
+        shown = ", ".join(sorted(str(n) for n in names))
+        raise pack_error(
+            "pack.invalid",
+            path,
+            f"：drop.{collection} 删除的条目不存在：{shown}",
+            f": drop.{collection} removes entries it does not inherit: {shown}",
+        )
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+
+
+# ---------------------------------------------------------------------------------------------
+# Naming the file and line of a problem
+
+
+def explain(source: Source, loc: tuple[Any, ...]) -> tuple[Path, str, int | None]:
+    """The file, the entry (``categories.tech_vp.min_paid``) and the line, where known, of the
+    value at ``loc`` (a pydantic error location in the merged data)."""
+    if not loc:
+        return source.folder / "pack.toml", "(pack)", None
+    head, rest = str(loc[0]), list(loc[1:])
+    collection, key, inner = head, None, rest
+    data = source.data
+    if head == "letters" and rest:
+        key, inner = str(rest[0]), rest[1:]
+    elif head == "documents" and len(rest) >= 2 and str(rest[0]) in ENTRIES["documents.toml"]:
+        collection, inner = str(rest[0]), rest[1:]
+        data = source.data.get("documents", {})
+        key, inner = _entry_of(data, collection, inner)
+    elif head in ENTRIES["pack.toml"] or head in ENTRIES["fields.toml"]:
+        key, inner = _entry_of(data, head, rest)
+    path = source.origin.get((collection, key), None) if key is not None else None
+    if path is None:
+        path = source.top.get(head) or source.folder / (
+            "fields.toml" if head in ENTRIES["fields.toml"] else "pack.toml"
+        )
+    words = [collection] + ([key] if key is not None else []) + [str(p) for p in inner]
+    return path, ".".join(words), _find_line(path, collection, key, [p for p in inner if isinstance(p, str)])
+
+
+def _entry_of(data: dict[str, Any], collection: str, rest: list[Any]) -> tuple[str | None, list[Any]]:
+    """The entry key of ``rest[0]`` in ``collection``: the table name, or an item's id/key."""
+    if not rest:
+        return None, rest
+    first = rest[0]
+    items = data.get(collection)
+    if (
+        isinstance(first, int)
+        and isinstance(items, list)
+        and 0 <= first < len(items)
+        and isinstance(items[first], dict)
+    ):
+        item = items[first]
+        for name in ("id", "key", "file"):
+            if isinstance(item.get(name), str):
+                return item[name], rest[1:]
+        return str(first), rest[1:]
+    return str(first), rest[1:]
+
+
+def _find_line(path: Path, collection: str, key: str | None, inner: list[str]) -> int | None:
+    """Best effort: the line of the entry's header (or its ``id = "..."`` line), then of the first
+    inner key below it."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    start = 0
+    if key is not None:
+        quoted = re.escape(key)
+        header = re.compile(
+            rf'^\s*\[\[?\s*(?:{re.escape(collection)}\s*\.\s*)?(?:"{quoted}"|{quoted})\s*[\].]'
+            if collection != "letters"
+            else rf'^\s*\[\s*(?:"{quoted}"|{quoted})\s*[\].]'
+        )
+        ident = re.compile(rf'^\s*(?:id|key|file)\s*=\s*"{quoted}"')
+        for number, line in enumerate(lines):
+            if header.search(line) or ident.search(line):
+                start = number
+                break
+        else:
+            return None
+    for name in inner:
+        pattern = re.compile(rf'^\s*(?:"{re.escape(name)}"|{re.escape(name)})\s*=|[{{,]\s*{re.escape(name)}\s*=')
+        for number in range(start, min(len(lines), start + 200)):
+            if number > start and lines[number].lstrip().startswith("[") and key is not None:
+                break
+            if pattern.search(lines[number]):
+                start = number
+                break
+    return start + 1 if (key is not None or inner) else None
+
+
+def _line_of_key(path: Path, name: str) -> int | str:
+    found = _find_line(path, "", None, [name])
+    return found if found is not None else "?"
+
+
+def unprinted_categories(data: dict[str, Any]) -> list[str]:
+    """Ids of the categories that have no printed form and do not say ``printed = false``."""
+    documents = data.get("documents", {}).get("documents", {})
+    printed = {doc.get("category") for doc in documents.values() if isinstance(doc, dict) and doc.get("kind") == "form"}
+    return [
+        str(cat.get("id"))
+        for cat in data.get("categories", [])
+        if isinstance(cat, dict) and cat.get("printed", True) and cat.get("id") not in printed
+    ]
+
+
+def repeated_annexes(data: dict[str, Any]) -> list[tuple[int, list[str]]]:
+    """Annex numbers (附件N) that two things of the call carry: each category's form and each
+    integrity letter is one numbered attachment of the notice."""
+    seen: dict[int, list[str]] = {}
+    for cat in data.get("categories", []):
+        if isinstance(cat, dict) and isinstance(cat.get("annex"), int):
+            seen.setdefault(cat["annex"], []).append(f"categories.{cat.get('id')}")
+    for name, letter in data.get("letters", {}).items():
+        if isinstance(letter, dict) and isinstance(letter.get("annex"), int):
+            seen.setdefault(letter["annex"], []).append(f"letters.{name}")
+    return [(annex, names) for annex, names in sorted(seen.items()) if len(names) > 1]

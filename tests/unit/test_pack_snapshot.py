@@ -1,0 +1,140 @@
+"""Issue 14 §1, the pack from a validated snapshot: a load keeps the checked pack in the user's
+cache folder; the next load uses it without reading the TOML, rebuilds it when any file the load
+read changes (the pack, its parent, an imported template), and ignores a snapshot that is
+corrupt or does not validate."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from forms import pack_load
+from forms.pack import load_pack_dir
+from forms.pack_snapshot import Snapshot, cache_dir
+from forms.paths import packs_dir
+
+PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+
+
+@pytest.fixture(autouse=True)
+def own_folders(tmp_path, monkeypatch):
+    monkeypatch.setenv("CXY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CXY_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    copy = tmp_path / "jiangsu-cxy-2025"
+    shutil.copytree(PACK_2025, copy)
+    return copy
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[Path]:
+    """Every pack folder whose TOML a load reads."""
+    seen: list[Path] = []
+    real = pack_load.read_source
+
+    def counting(folder: Path) -> pack_load.Source:
+        seen.append(folder)
+        return real(folder)
+
+    monkeypatch.setattr(pack_load, "read_source", counting)
+    return seen
+
+
+def test_the_second_load_comes_from_the_snapshot_and_equals_the_first(folder, reads):
+    first = load_pack_dir(folder)
+    assert Snapshot(folder).path.is_file() and Snapshot(folder).path.is_relative_to(cache_dir())
+    second = load_pack_dir(folder)
+    assert reads == [folder]  # the TOML was read once
+    assert second == first and second is not first
+
+
+def test_a_changed_file_rebuilds_it(folder, reads):
+    load_pack_dir(folder)
+    text = (folder / "pack.toml").read_text("utf-8").replace("year = 2025", "year = 2026  # a new year")
+    (folder / "pack.toml").write_text(text, "utf-8")
+    assert load_pack_dir(folder).year == 2026
+    assert len(reads) == 2
+
+
+def test_a_file_that_appears_rebuilds_it(folder, reads):
+    load_pack_dir(folder)
+    fields = (packs_dir() / "jiangsu-cxy-2023" / "fields.toml").read_text("utf-8")
+    (folder / "fields.toml").write_text(fields.replace('zh = "项目名称"', 'zh = "课题名称"', 1), "utf-8")
+    loaded = load_pack_dir(folder)
+    assert len(reads) == 2
+    assert loaded.fields["project.name"].zh == "课题名称"
+
+
+def test_an_imported_template_rebuilds_it(folder, reads):
+    from forms.template.store import overrides_dir
+
+    load_pack_dir(folder)
+    overrides = overrides_dir("jiangsu-cxy-2025")
+    overrides.mkdir(parents=True)
+    (overrides / "annex-4.json").write_text("{}", "utf-8")  # unusable: skipped with a warning, but read
+    load_pack_dir(folder)
+    assert len(reads) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # cut short
+        lambda text: "\x00" * 10,
+        lambda text: json.dumps({"code": [], "inputs": [], "pack": "{}"}),
+        lambda text: "[]",
+    ],
+    ids=["truncated", "binary", "foreign", "not-an-object"],
+)
+def test_a_corrupt_snapshot_is_ignored_and_rebuilt(folder, reads, damage):
+    first = load_pack_dir(folder)
+    path = Snapshot(folder).path
+    path.write_text(damage(path.read_text("utf-8")), "utf-8")
+    assert load_pack_dir(folder) == first
+    assert len(reads) == 2
+    assert json.loads(path.read_text("utf-8"))["pack"]  # written again
+
+
+def test_a_snapshot_whose_pack_does_not_validate_is_not_trusted(folder, reads):
+    first = load_pack_dir(folder)
+    path = Snapshot(folder).path
+    stored = json.loads(path.read_text("utf-8"))
+    pack = json.loads(stored["pack"])
+    pack["categories"].append(pack["categories"][0])  # a repeated category id: the schema refuses it
+    stored["pack"] = json.dumps(pack, ensure_ascii=False)
+    path.write_text(json.dumps(stored, ensure_ascii=False), "utf-8")
+    assert load_pack_dir(folder) == first
+    assert len(reads) == 2
+
+
+def test_a_snapshot_with_a_broken_layout_is_not_trusted(folder, reads):
+    first = load_pack_dir(folder)
+    path = Snapshot(folder).path
+    stored = json.loads(path.read_text("utf-8"))
+    pack = json.loads(stored["pack"])
+    pack["documents"]["documents"]["form_dual_high"]["rows"][0]["cells"][1]["value"] = "project.nonsense"
+    stored["pack"] = json.dumps(pack, ensure_ascii=False)
+    path.write_text(json.dumps(stored, ensure_ascii=False), "utf-8")
+    assert load_pack_dir(folder) == first
+    assert len(reads) == 2
+
+
+def test_an_unwritable_cache_only_costs_the_speed_up(folder, tmp_path, monkeypatch, reads):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder would be", "utf-8")
+    monkeypatch.setenv("CXY_CACHE_DIR", str(blocked))
+    assert load_pack_dir(folder).id == "jiangsu-cxy-2025"
+    assert load_pack_dir(folder).id == "jiangsu-cxy-2025"
+    assert len(reads) == 2
+
+
+def test_a_pack_being_installed_leaves_no_snapshot(folder):
+    load_pack_dir(folder, snapshot=False)
+    assert not (cache_dir() / "packs").exists() or os.listdir(cache_dir() / "packs") == []
