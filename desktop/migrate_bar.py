@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
-from forms.migrate import MigrationReport, bundled_packs, migrate_draft, newer_pack, sections, summary
+from forms.migrate import MigrationReport, known_packs, migrate_draft, newer_pack, sections, summary
 from forms.pack import Pack, load_pack
 
 from . import workers
@@ -33,7 +33,7 @@ from .i18n import tr
 
 # Which packs a draft may move to: those this program knows. Tests and the installed-packs
 # listing (issue 15 item 1) replace it.
-candidates: Callable[[], list[Pack]] = bundled_packs
+candidates: Callable[[], list[Pack]] = known_packs
 
 
 def draft_pack(window: Any) -> Pack | None:

@@ -3,7 +3,9 @@ was dropped, what is newly required and which rules now judge it differently."""
 
 from __future__ import annotations
 
-from .migrate import bundled_packs, migrate_draft, newer_pack, plan, resolve_pack
+from forms.pack import resolve_pack
+
+from .migrate import known_packs, migrate_draft, newer_pack, plan
 from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, sections, summary
 
 __all__ = [
@@ -12,7 +14,7 @@ __all__ = [
     "MigrationReport",
     "NewRequired",
     "as_text",
-    "bundled_packs",
+    "known_packs",
     "migrate_draft",
     "newer_pack",
     "plan",

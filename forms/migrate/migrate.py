@@ -17,23 +17,11 @@ from typing import Any
 
 from forms.errors import UserError
 from forms.model import flatten, normalise, pattern_of, unflatten
-from forms.pack import FieldSpec, Pack, load_pack, load_pack_dir
+from forms.pack import FieldSpec, Pack, load_pack
 
 from .report import Dropped, Judged, MigrationReport, NewRequired
 
 META_KEYS = ("pack", "category", "attachments")
-
-
-def resolve_pack(to: str) -> Pack:
-    """A bundled pack id, else a pack folder. (The lead swaps in the shared "id or folder"
-    resolver of ``--pack`` when it lands.)"""
-    try:
-        return load_pack(to)
-    except UserError:
-        folder = Path(to)
-        if folder.is_dir():
-            return load_pack_dir(folder)
-        raise
 
 
 def family(pack_id: str) -> str:
@@ -41,18 +29,11 @@ def family(pack_id: str) -> str:
     return re.sub(r"[-_]?\d{4}$", "", pack_id)
 
 
-def bundled_packs() -> list[Pack]:
-    """The packs this program ships (each that loads)."""
-    from forms.paths import packs_dir
+def known_packs() -> list[Pack]:
+    """The packs this program ships or the user installed, each that loads."""
+    from forms.pack_install import list_packs
 
-    found = []
-    for folder in sorted(packs_dir().iterdir()):
-        if folder.is_dir():
-            try:
-                found.append(load_pack(folder.name))
-            except UserError:
-                continue
-    return found
+    return [load_pack(info.id) for info in list_packs() if info.verified]
 
 
 def newer_pack(current: Pack, candidates: Iterable[Pack]) -> Pack | None:
