@@ -389,6 +389,12 @@ class Draft(WorkflowRecords, PageHistory):
         with self._read() as con:
             return attachment_rows.pdf_of(con, att_id)
 
+    def attachment_file(self, att_id: int, folder: Path) -> attachment_rows.StoredPdf:
+        """The PDF of one attachment copied into a new file in ``folder`` (streamed, never whole in
+        memory), checked as :meth:`attachment_pdf` checks it."""
+        with self._read() as con:
+            return attachment_rows.copy_out(con, att_id, Path(folder) / f"attachment-{int(att_id)}.pdf")
+
     def replace_attachment(
         self, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
     ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pikepdf
 from pikepdf import Name, OutlineItem
@@ -37,15 +39,20 @@ class Part:
     """One document or attachment of a package: its outline title and its PDF."""
 
     title: str
-    pdf: bytes
+    pdf: Any  # bytes, or a PDF file of ours (forms.package.sources): opened lazily from disk
     kind: str = "document"
     pages: int = 0
     start: int = 0  # 0-based index of its first page in the assembled file
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def open_pdf(data: bytes, what: str) -> pikepdf.Pdf:
+def open_pdf(data: Any, what: str) -> pikepdf.Pdf:
+    """``data``: bytes, a path, or a file of ours with a ``path`` (qpdf then reads objects and
+    stream data from the file as they are needed instead of from a copy in memory)."""
+    source = data if isinstance(data, Path) else getattr(data, "path", None)
     try:
+        if isinstance(source, Path):
+            return pikepdf.Pdf.open(source)
         return pikepdf.Pdf.open(io.BytesIO(data))
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
         raise UserError(
@@ -137,11 +144,17 @@ def set_info(pdf: pikepdf.Pdf, *, title: str, author: str, subject: str, creator
 
 def save(pdf: pikepdf.Pdf) -> bytes:
     buffer = io.BytesIO()
+    save_to(pdf, buffer)
+    return buffer.getvalue()
+
+
+def save_to(pdf: pikepdf.Pdf, target: Path | io.BytesIO) -> None:
+    """Write ``pdf`` to a file (streamed by qpdf, page data read from the sources as it goes) or
+    a buffer, the same bytes either way."""
     pdf.save(
-        buffer,
+        target,
         deterministic_id=True,  # /ID from the content, not from the clock
         compress_streams=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         fix_metadata_version=False,
     )
-    return buffer.getvalue()
