@@ -52,7 +52,8 @@ def open_pdf(data: Any, what: str) -> pikepdf.Pdf:
     source = data if isinstance(data, Path) else getattr(data, "path", None)
     try:
         if isinstance(source, Path):
-            return pikepdf.Pdf.open(source)
+            # read as needed, not mapped: mapped pages qpdf touched would count as resident
+            return pikepdf.Pdf.open(source, access_mode=pikepdf.AccessMode.stream)
         return pikepdf.Pdf.open(io.BytesIO(data))
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
         raise UserError(
@@ -77,6 +78,50 @@ def assemble(parts: list[Part]) -> pikepdf.Pdf:
         for page in source.pages:
             out.pages.append(page)
     return out
+
+
+def merged(parts: list[Part], folder: Path) -> Path:
+    """The pages of ``parts`` in order, merged by qpdf into a new file in ``folder``; sets each
+    part's ``pages``/``start``. Unlike :func:`assemble` (pikepdf copies every foreign stream into
+    memory as a page is appended), qpdf's own merge reads each source's streams as it writes,
+    so the package's scans pass from disk to disk. Open the result with :func:`open_merged`."""
+    files: list[str] = []
+    start = 0
+    for number, part in enumerate(parts):
+        source = part.pdf if isinstance(part.pdf, Path) else getattr(part.pdf, "path", None)
+        if not isinstance(source, Path):
+            source = folder / f"part-{number}.pdf"
+            source.write_bytes(part.pdf)
+        with open_pdf(source, part.title) as opened:  # a readable PDF, and its length
+            part.pages = len(opened.pages)
+        part.start = start
+        start += part.pages
+        files.append(str(source.resolve()))
+    out = folder / "merged.pdf"
+    try:
+        job = pikepdf.Job(["qpdf", "--empty", "--warning-exit-0", "--pages", *files, "--", str(out.resolve())])
+        job.run()
+        if job.exit_code not in (0, 3):  # 3: warnings only
+            raise RuntimeError(f"qpdf exited {job.exit_code}")
+    except (pikepdf.PdfError, pikepdf.JobUsageError, OSError, RuntimeError) as exc:
+        raise UserError(
+            "package.unreadable",
+            "无法合并附件，请删除后重新添加",
+            "Cannot merge the attachments; remove and add them again",
+        ) from exc
+    return out
+
+
+def open_merged(path: Path) -> pikepdf.Pdf:
+    """The merged file, read from disk as needed, each page stripped to what draws it (as
+    :func:`assemble` strips) and nothing at document level but its pages."""
+    pdf = pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream)
+    for key in list(pdf.Root.keys()):
+        if key not in ("/Type", "/Pages"):
+            del pdf.Root[key]
+    for page in pdf.pages:
+        _strip_page(page.obj)
+    return pdf
 
 
 def _strip_page(page: pikepdf.Dictionary) -> None:

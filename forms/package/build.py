@@ -22,6 +22,7 @@ from forms.errors import UserError
 from forms.layout import parse_documents
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
+from forms.render import cache as render_cache
 from forms.render.page import CREATOR
 
 from . import assemble as asm
@@ -29,7 +30,7 @@ from .budget import fit
 from .order import Attachments, kind_of, ordered
 from .pages import Entry, cover, footers, slip
 from .seal import Marks, record, record_file, seal_of
-from .sources import Source, feed, is_file
+from .sources import Source, is_file, sha256_of
 
 COVER_TITLE = "封面及目录"
 COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
@@ -52,9 +53,7 @@ def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     )
     for info, pdf in ordered(attachments):
-        of_pdf = hashlib.sha256()
-        feed(of_pdf, pdf)
-        digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{of_pdf.hexdigest()}".encode())
+        digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{sha256_of(pdf)}".encode())
     return digest.hexdigest()[:8]
 
 
@@ -68,9 +67,20 @@ def attachment_title(info: Any, pack: Pack) -> str:
 
 def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
     return [
-        asm.Part(document_title(key, pack)[0], render_document(key, data, pack), kind="document")
+        asm.Part(
+            document_title(key, pack)[0],
+            render_cache.cached(
+                "document", pack, "zh", {"doc": key, "data": data}, lambda key=key: render_document(key, data, pack)
+            ),
+            kind="document",
+        )
         for key, _title in documents_for(data, pack)
     ]
+
+
+def _footers(pack: Pack, sizes: list[tuple[float, float]], texts: list[str], marks: Marks) -> bytes:
+    inputs = {"sizes": [[float(w), float(h)] for w, h in sizes], "texts": texts, "marks": dataclasses.asdict(marks)}
+    return render_cache.cached("footers", pack, "zh", inputs, lambda: footers(sizes, texts, marks))
 
 
 def checked(attachments: Attachments) -> list[tuple[Any, bytes]]:
@@ -187,11 +197,12 @@ def _package(
     total = sum(part.pages for part in parts)
     texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
     overlay: dict[str, bytes] = {}
+    pages_file = asm.merged(parts, folder)  # once: every rebuild of the size budget reopens it
 
     def build() -> pikepdf.Pdf:
-        pdf = asm.assemble(parts)
+        pdf = asm.open_merged(pages_file)
         if "pdf" not in overlay:
-            overlay["pdf"] = footers([asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
+            overlay["pdf"] = _footers(pack, [asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
         asm.stamp(pdf, overlay["pdf"])
         asm.outline(pdf, [(part.title, part.start) for part in parts])
         _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
@@ -234,7 +245,10 @@ def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str)
         for part in parts:
             entries.append(Entry(part.title, page, part.pages))
             page += part.pages
-        pdf = cover(data, pack, entries, digest)
+        inputs = {"data": data, "entries": [dataclasses.astuple(entry) for entry in entries], "digest": digest}
+        pdf = render_cache.cached(
+            "cover", pack, "zh", inputs, lambda entries=entries: cover(data, pack, entries, digest)
+        )
         with asm.open_pdf(pdf, COVER_TITLE) as opened:
             actual = len(opened.pages)
         if actual == pages:

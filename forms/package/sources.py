@@ -5,7 +5,7 @@ qpdf reads lazily as it writes, so a package of many scans never holds them all 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 CHUNK = 1 << 20
 
@@ -22,7 +22,7 @@ class PdfFile(Protocol):
     def read_bytes(self) -> bytes: ...
 
 
-Source = Union[bytes, PdfFile]
+Source = bytes | PdfFile
 
 
 def is_file(pdf: Any) -> bool:
@@ -40,6 +40,7 @@ def feed(hasher: Any, pdf: Source) -> None:
 
 
 def sha256_of(pdf: Source) -> str:
+    """The PDF's SHA-256 (hex): a file's was computed as it was copied, so it is not read again."""
     if is_file(pdf):
         return str(getattr(pdf, "sha256")).lower()
     import hashlib
