@@ -116,6 +116,8 @@ def open_merged(path: Path) -> pikepdf.Pdf:
     """The merged file, read from disk as needed, each page stripped to what draws it (as
     :func:`assemble` strips) and nothing at document level but its pages."""
     pdf = pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream)
+    if "/ID" in pdf.trailer:  # qpdf's merge made a random one, which a save would keep
+        del pdf.trailer.ID
     for key in list(pdf.Root.keys()):
         if key not in ("/Type", "/Pages"):
             del pdf.Root[key]

@@ -4,6 +4,7 @@ qpdf reads lazily as it writes, so a package of many scans never holds them all 
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,8 +42,6 @@ def feed(hasher: Any, pdf: Source) -> None:
 
 def sha256_of(pdf: Source) -> str:
     """The PDF's SHA-256 (hex): a file's was computed as it was copied, so it is not read again."""
-    if is_file(pdf):
-        return str(getattr(pdf, "sha256")).lower()
-    import hashlib
-
-    return hashlib.sha256(pdf).hexdigest()  # type: ignore[arg-type]
+    if isinstance(pdf, (bytes, bytearray, memoryview)):
+        return hashlib.sha256(pdf).hexdigest()
+    return pdf.sha256.lower()
