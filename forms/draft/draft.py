@@ -368,11 +368,15 @@ class Draft(WorkflowRecords, PageHistory):
         with self._tx() as con:
             attachment_rows.write_entries(con, dict(entries))
 
-    def attachments(self) -> list[AttachmentInfo]:
+    def attachments(self, *, verify: bool = True) -> list[AttachmentInfo]:
         """In their order (``N`` of ``cxy detach`` is the 1-based place in this list), each with
-        ``damaged`` set when its PDF no longer matches its digest or cannot be read."""
+        ``damaged`` set when its PDF no longer matches its digest or cannot be read.
+        ``verify=False``: no PDF is read (``damaged`` stays False), for a caller that reads each
+        one through :meth:`attachment_file`, which checks it on the way."""
         with self.snapshot(), self._read() as con:
             infos = attachment_rows.list_all(con, foreign.DEFAULT_LIMITS.max_attachments)
+            if not verify:
+                return infos
             (version,) = con.execute("PRAGMA data_version").fetchone()
             if version != self._blob_state_version:
                 self._blob_state, self._blob_state_version = {}, version

@@ -88,18 +88,14 @@ def _application(
     import tempfile
 
     from forms.cli_common import application_of, opened
-    from forms.draft.attachments import damaged
 
     if path.suffix.lower() == ".json":
         yield application_of(path), [], False
         return
     with opened(path) as draft, tempfile.TemporaryDirectory(prefix="cxy-attachments-") as folder:
-        infos = draft.attachments() if with_attachments else []
-        for number, info in enumerate(infos, start=1):
-            if info.damaged:
-                raise damaged(number, info.title)
-        # each PDF streamed to a file of ours: qpdf reads it from there as it writes, so the
-        # attachments are never all in memory at once
+        infos = draft.attachments(verify=False) if with_attachments else []
+        # each PDF streamed to a file of ours, checked on the way (the first damaged one stops
+        # here, named); qpdf reads them from there as it writes, so they are never all in memory
         files = [(info, draft.attachment_file(info.id, Path(folder))) for info in infos]
         yield draft.data(), files, is_final(draft)
 
