@@ -39,7 +39,7 @@ FORBIDDEN = frozenset(
 
 _FORBIDDEN_BYTES = frozenset(name.encode() for name in FORBIDDEN)
 _OBJSTM_INFLATE_LIMIT = 64 * 1024 * 1024
-_RELEASE_STEP = 4 * 1024 * 1024
+_RELEASE_STEP = 1024 * 1024
 
 
 def active_content(pdf_bytes: bytes | Path) -> list[str]:
