@@ -16,6 +16,7 @@ import os
 import re
 import warnings
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 FORBIDDEN = frozenset(
@@ -204,7 +205,7 @@ def _raw_scan_file(path: Path) -> list[str]:
         return [f"unreadable ({type(exc).__name__})"]
 
 
-def _raw_scan(data: bytes, release=None) -> list[str]:
+def _raw_scan(data: bytes, release: Callable[[int, int, int], object] | None = None) -> list[str]:
     """``release(advice, start, length)``: mmap.madvise, to drop the pages already searched
     (a mapped file's pages count in the process's resident memory until let go)."""
     import mmap

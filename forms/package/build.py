@@ -9,9 +9,10 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pikepdf
 
@@ -70,7 +71,7 @@ def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
         asm.Part(
             document_title(key, pack)[0],
             render_cache.cached(
-                "document", pack, "zh", {"doc": key, "data": data}, lambda key=key: render_document(key, data, pack)
+                "document", pack, "zh", {"doc": key, "data": data}, partial(render_document, key, data, pack)
             ),
             kind="document",
         )
@@ -83,7 +84,7 @@ def _footers(pack: Pack, sizes: list[tuple[float, float]], texts: list[str], mar
     return render_cache.cached("footers", pack, "zh", inputs, lambda: footers(sizes, texts, marks))
 
 
-def checked(attachments: Attachments) -> list[tuple[Any, bytes]]:
+def checked(attachments: Attachments) -> list[tuple[Any, Source]]:
     """Every attachment's PDF as our own worker made it: a draft's stored digest is no proof
     of that (its sender computed it), so unknown bytes are sanitised again before anything
     here opens them (forms.attachments.sanitised). A file copied out of the draft stays a file
@@ -115,7 +116,10 @@ def _count_pages(parts: list[asm.Part]) -> None:
             part.pages = len(pdf.pages)
 
 
-def _guard(pdf: bytes | Path) -> bytes | Path:
+_Checked = TypeVar("_Checked", bytes, Path)
+
+
+def _guard(pdf: _Checked) -> _Checked:
     findings = active_content(pdf)
     if findings:
         raise UserError(
@@ -246,9 +250,7 @@ def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str)
             entries.append(Entry(part.title, page, part.pages))
             page += part.pages
         inputs = {"data": data, "entries": [dataclasses.astuple(entry) for entry in entries], "digest": digest}
-        pdf = render_cache.cached(
-            "cover", pack, "zh", inputs, lambda entries=entries: cover(data, pack, entries, digest)
-        )
+        pdf = render_cache.cached("cover", pack, "zh", inputs, partial(cover, data, pack, entries, digest))
         with asm.open_pdf(pdf, COVER_TITLE) as opened:
             actual = len(opened.pages)
         if actual == pages:
