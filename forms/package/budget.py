@@ -327,7 +327,7 @@ def fit(
     if prepare is not None:
         prepare(first_pdf)
     first = attempt.save(first_pdf)
-    del first_pdf
+    first_pdf.close()  # its file handles go now (Windows cannot remove an open file)
     if first.size <= budget:
         return first.fitted([], False)
     best = first
@@ -340,7 +340,7 @@ def fit(
         if count == 0:
             continue  # nothing drawn above this dpi: a lower step may still find some
         saved = attempt.save(pdf)
-        del pdf
+        pdf.close()
         if saved.size < best.size:
             best, worse = saved, best
         else:

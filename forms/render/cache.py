@@ -28,7 +28,7 @@ from forms.paths import user_data_dir
 log = logging.getLogger(__name__)
 
 FOLDER = "render-cache"
-MAX_ENTRIES = 400
+MAX_ENTRIES = 200
 MEMORY_ENTRIES = 48
 ENABLED_ENV = "CXY_RENDER_CACHE"  # "0" turns the disk cache off (benchmarks of rendering itself)
 # The modules whose code decides what a rendered page looks like (relative to forms/).
