@@ -17,6 +17,8 @@ from forms.render import cache as render_cache
 
 from package_helpers import scan_pdf
 
+pytestmark = pytest.mark.slow  # each test builds whole packages (about 20 s in all): not in the quick loop
+
 
 @pytest.fixture
 def draft(tmp_path) -> Path:
