@@ -18,6 +18,7 @@ from . import figures
 from .workload import DEFAULT_SEED, generate
 
 FULL = {"scans": 30, "pdfs": 5, "big_pages": 200, "pairs": 5, "edits": 500, "renders": 15, "checks": 1000, "starts": 7}
+ONLY = ("package", "autosave", "render", "check", "start")  # the steps below, in order
 QUICK = {"scans": 10, "pdfs": 3, "big_pages": 200, "pairs": 3, "edits": 200, "renders": 5, "checks": 300, "starts": 3}
 
 
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         help="where the workload and outputs go (the workload is reused when unchanged)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--only", action="append", choices=ONLY, help="run only these figures (repeatable)")
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
     started = time.monotonic()
@@ -66,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: figures.check_figures(size["checks"]),
         lambda: figures.cold_start_figures(prepared, size["starts"]),
     )
+    steps = tuple(step for name, step in zip(ONLY, steps) if not args.only or name in args.only)
     for step in steps:
         try:
             rows = step()

@@ -37,7 +37,12 @@ def digest(pdf: bytes) -> str:
 
 def known(pdf: bytes) -> bool:
     """True when these exact bytes came out of this installation's worker."""
-    return digest(pdf) in _entries(path())
+    return known_digest(digest(pdf))
+
+
+def known_digest(sha256_hex: str) -> bool:
+    """:func:`known` for a file whose SHA-256 the caller computed over its bytes itself."""
+    return sha256_hex.lower() in _entries(path())
 
 
 def record(pdf: bytes) -> None:

@@ -12,9 +12,12 @@ worker's job, not the UI process's.
 from __future__ import annotations
 
 import io
+import os
 import re
 import warnings
 import zlib
+from collections.abc import Callable
+from pathlib import Path
 
 FORBIDDEN = frozenset(
     {
@@ -37,13 +40,20 @@ FORBIDDEN = frozenset(
 
 _FORBIDDEN_BYTES = frozenset(name.encode() for name in FORBIDDEN)
 _OBJSTM_INFLATE_LIMIT = 64 * 1024 * 1024
+_RELEASE_STEP = 1024 * 1024
 
 
-def active_content(pdf_bytes: bytes) -> list[str]:
+def active_content(pdf_bytes: bytes | Path) -> list[str]:
     """Every forbidden PDF name found, as sorted, de-duplicated "<name> (<where>)" strings.
 
-    An unreadable file is reported too ("unreadable (...)"): when in doubt, refuse.
+    An unreadable file is reported too ("unreadable (...)"): when in doubt, refuse. A path is
+    read from disk (qpdf opens it; the raw search maps it and lets go of what it has passed),
+    so a large package is checked without being held in memory.
     """
+    if isinstance(pdf_bytes, Path):
+        found = set(_graph_scan(pdf_bytes))
+        found.update(_raw_scan_file(pdf_bytes))
+        return sorted(found)
     found = set(_graph_scan(pdf_bytes))
     found.update(_raw_scan(pdf_bytes))
     return sorted(found)
@@ -52,11 +62,12 @@ def active_content(pdf_bytes: bytes) -> list[str]:
 # --- object graph -------------------------------------------------------------------------
 
 
-def _graph_scan(pdf_bytes: bytes) -> list[str]:
+def _graph_scan(pdf_bytes: bytes | Path) -> list[str]:
     import pikepdf
 
     try:
-        with pikepdf.open(io.BytesIO(pdf_bytes), password="", suppress_warnings=True) as pdf:
+        source = pdf_bytes if isinstance(pdf_bytes, Path) else io.BytesIO(pdf_bytes)
+        with pikepdf.open(source, password="", suppress_warnings=True) as pdf:
             return graph_findings(pdf)
     except pikepdf.PasswordError:
         return ["unreadable (encrypted)"]
@@ -181,10 +192,32 @@ _NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
-def _raw_scan(data: bytes) -> list[str]:
+def _raw_scan_file(path: Path) -> list[str]:
+    import mmap
+
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return _raw_scan(b"")
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return _raw_scan(data, release=getattr(data, "madvise", None))  # type: ignore[arg-type]
+    except OSError as exc:
+        return [f"unreadable ({type(exc).__name__})"]
+
+
+def _raw_scan(data: bytes, release: Callable[[int, int, int], object] | None = None) -> list[str]:
+    """``release(advice, start, length)``: mmap.madvise, to drop the pages already searched
+    (a mapped file's pages count in the process's resident memory until let go)."""
+    import mmap
+
     found: list[str] = []
     pos = 0
+    done = 0
     while True:
+        if release is not None and pos - done >= _RELEASE_STEP:
+            upto = pos - pos % mmap.PAGESIZE
+            release(mmap.MADV_DONTNEED, done, upto - done)
+            done = upto
         start = _STREAM_START.search(data, pos)
         text_end = start.start() if start else len(data)
         _names(data, pos, text_end, "raw", found)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from forms.draft import values
@@ -194,6 +195,56 @@ def pdf_of(con: sqlite3.Connection, att_id: int) -> bytes:
         ).fetchone()
         raise damaged(before + 1, title) from exc
     return bytes(pdf)
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    """An attachment's PDF copied out of the draft into a file of ours: read lazily by whoever
+    needs it (qpdf reads pages from it as it writes), never held whole. ``sha256`` was computed
+    over the bytes as they were copied, so it describes the file (not just the draft's claim)."""
+
+    path: Path
+    sha256: str
+    size: int
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def copy_out(con: sqlite3.Connection, att_id: int, dest: Path) -> StoredPdf:
+    """Stream one attachment's PDF to ``dest`` (a new file) a chunk at a time through SQLite's
+    incremental blob I/O, checking on the way what ``pdf_of`` checks: a PDF matching its stored
+    digest. Anything else raises ``draft.attachment_damaged`` naming it."""
+    row = con.execute(
+        "SELECT title, position, sha256, typeof(pdf), length(pdf) FROM attachments WHERE id = ?", (att_id,)
+    ).fetchone()
+    if row is None:
+        raise not_found(att_id)
+    title, position, sha256, kind, size = row
+    digest = hashlib.sha256()
+    try:
+        if kind != "blob":
+            raise invalid("附件不是PDF", "the attachment is not a PDF")
+        with con.blobopen("attachments", "pdf", att_id, readonly=True) as blob, open(dest, "xb") as out:
+            for chunk in iter(lambda: blob.read(CHUNK), b""):
+                if out.tell() == 0 and not chunk.startswith(b"%PDF-"):
+                    raise invalid("附件不是PDF", "the attachment is not a PDF")
+                digest.update(chunk)
+                out.write(chunk)
+        if not isinstance(sha256, str) or digest.hexdigest() != sha256.lower():
+            raise invalid("附件与其摘要不符", "the attachment does not match its digest")
+    except (DraftError, sqlite3.DatabaseError, OSError) as exc:
+        dest.unlink(missing_ok=True)
+        raise damaged(_number(con, position, att_id), title) from exc
+    return StoredPdf(dest, digest.hexdigest(), int(size or 0))
+
+
+def _number(con: sqlite3.Connection, position: Any, att_id: int) -> int:
+    (before,) = con.execute(
+        "SELECT COUNT(*) FROM attachments WHERE position < ? OR (position = ? AND id < ?)",
+        (position, position, att_id),
+    ).fetchone()
+    return int(before) + 1
 
 
 def damaged(number: int, title: Any) -> DraftError:

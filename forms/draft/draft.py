@@ -368,11 +368,15 @@ class Draft(WorkflowRecords, PageHistory):
         with self._tx() as con:
             attachment_rows.write_entries(con, dict(entries))
 
-    def attachments(self) -> list[AttachmentInfo]:
+    def attachments(self, *, verify: bool = True) -> list[AttachmentInfo]:
         """In their order (``N`` of ``cxy detach`` is the 1-based place in this list), each with
-        ``damaged`` set when its PDF no longer matches its digest or cannot be read."""
+        ``damaged`` set when its PDF no longer matches its digest or cannot be read.
+        ``verify=False``: no PDF is read (``damaged`` stays False), for a caller that reads each
+        one through :meth:`attachment_file`, which checks it on the way."""
         with self.snapshot(), self._read() as con:
             infos = attachment_rows.list_all(con, foreign.DEFAULT_LIMITS.max_attachments)
+            if not verify:
+                return infos
             (version,) = con.execute("PRAGMA data_version").fetchone()
             if version != self._blob_state_version:
                 self._blob_state, self._blob_state_version = {}, version
@@ -388,6 +392,12 @@ class Draft(WorkflowRecords, PageHistory):
         """The PDF of one attachment; ``draft.attachment_damaged`` (naming it) when it is."""
         with self._read() as con:
             return attachment_rows.pdf_of(con, att_id)
+
+    def attachment_file(self, att_id: int, folder: Path) -> attachment_rows.StoredPdf:
+        """The PDF of one attachment copied into a new file in ``folder`` (streamed, never whole in
+        memory), checked as :meth:`attachment_pdf` checks it."""
+        with self._read() as con:
+            return attachment_rows.copy_out(con, att_id, Path(folder) / f"attachment-{int(att_id)}.pdf")
 
     def replace_attachment(
         self, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes

@@ -15,12 +15,13 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Name
 from PIL import Image
 
-from .assemble import save
+from .assemble import save, save_to
 
 MB = 1024 * 1024
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -38,9 +39,15 @@ MAX_DECODED_BYTES = 320 * MB
 
 @dataclass
 class Fitted:
-    pdf: bytes
+    pdf: bytes  # empty when fit() saved to a file (``path``)
     notes: list[str]
     over: bool  # still over the budget after the last step
+    path: Path | None = None
+    size: int = -1  # bytes of the file
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.pdf)
 
 
 def _mul(m1: tuple, m2: tuple) -> tuple:
@@ -307,19 +314,22 @@ def fit(
     what: tuple[str, str],
     *,
     prepare: Callable[[pikepdf.Pdf], object] | None = None,
+    folder: Path | None = None,
 ) -> Fitted:
     """Save what ``build`` makes; when over ``budget_mb``, rebuild from the originals and
     downsample — images on oversize pages first, then every image, stepping the dpi down —
     until it fits. ``prepare``: a fix applied to every rebuild first (e.g. grey), so the result
-    always has it. ``what`` names the file (zh, en)."""
+    always has it. ``what`` names the file (zh, en). ``folder``: save each attempt to a file
+    there (``Fitted.path``; the pages stream from the sources to disk) instead of to bytes."""
     budget = budget_mb * MB
+    attempt = _Attempts(folder)
     first_pdf = build()
     if prepare is not None:
         prepare(first_pdf)
-    first = save(first_pdf)
-    del first_pdf
-    if len(first) <= budget:
-        return Fitted(first, [], False)
+    first = attempt.save(first_pdf)
+    first_pdf.close()  # its file handles go now (Windows cannot remove an open file)
+    if first.size <= budget:
+        return first.fitted([], False)
     best = first
     attempts = [(dpi, STEPS[0][1], True)] + [(max(FLOOR_DPI, dpi * share), quality, False) for share, quality in STEPS]
     for target, quality, oversize_only in attempts:
@@ -329,13 +339,49 @@ def fit(
         count = downsample(pdf, target, quality, oversize_only=oversize_only)
         if count == 0:
             continue  # nothing drawn above this dpi: a lower step may still find some
-        data = save(pdf)
-        del pdf
-        if len(data) < len(best):
-            best = data
-        if len(data) <= budget:
-            return Fitted(data, [_note_done(what, count, target, quality, len(first), len(data), budget_mb)], False)
-    return Fitted(best, [_note_over(what, len(first), len(best), budget_mb)], True)
+        saved = attempt.save(pdf)
+        pdf.close()
+        if saved.size < best.size:
+            best, worse = saved, best
+        else:
+            worse = saved
+        if saved.size <= budget:
+            attempt.drop(worse)
+            note = _note_done(what, count, target, quality, first.size, saved.size, budget_mb)
+            return saved.fitted([note], False)
+        attempt.drop(worse)
+    return best.fitted([_note_over(what, first.size, best.size, budget_mb)], True)
+
+
+@dataclass
+class _Saved:
+    data: bytes
+    path: Path | None
+    size: int
+
+    def fitted(self, notes: list[str], over: bool) -> Fitted:
+        return Fitted(self.data, notes, over, self.path, self.size)
+
+
+class _Attempts:
+    """Where fit() saves: bytes, or numbered files in a folder (a worse attempt's file is removed)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def save(self, pdf: pikepdf.Pdf) -> _Saved:
+        if self.folder is None:
+            data = save(pdf)
+            return _Saved(data, None, len(data))
+        self.count += 1
+        path = self.folder / f"attempt-{self.count}.pdf"
+        save_to(pdf, path)
+        return _Saved(b"", path, path.stat().st_size)
+
+    def drop(self, saved: _Saved) -> None:
+        if saved.path is not None:
+            saved.path.unlink(missing_ok=True)
 
 
 def _mb(size: int) -> str:

@@ -4,12 +4,15 @@ and the upload files (one PDF per portal slot). All are pure functions of their 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable, Sequence
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pikepdf
 
@@ -20,13 +23,15 @@ from forms.errors import UserError
 from forms.layout import parse_documents
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
+from forms.render import cache as render_cache
 from forms.render.page import CREATOR
 
 from . import assemble as asm
 from .budget import fit
 from .order import Attachments, kind_of, ordered
 from .pages import Entry, cover, footers, slip
-from .seal import Marks, record, seal_of
+from .seal import Marks, record, record_file, seal_of
+from .sources import Source, is_file, sha256_of
 
 COVER_TITLE = "封面及目录"
 COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page, on each further one
@@ -34,11 +39,13 @@ COVER_LINES, COVER_LINES_MORE = 11, 31  # contents lines on the first cover page
 
 @dataclass(frozen=True)
 class PackageResult:
-    pdf: bytes
+    pdf: bytes  # empty from write_package (the file is at ``path``)
     pages: int
     outline: list[str]
     notes: list[str]
     digest: str = ""  # the short content hash printed in every footer
+    size: int = 0  # bytes of the PDF
+    path: Path | None = None  # where write_package wrote it
 
 
 def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
@@ -47,7 +54,7 @@ def content_hash(data: dict[str, Any], attachments: Attachments) -> str:
         json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     )
     for info, pdf in ordered(attachments):
-        digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{hashlib.sha256(pdf).hexdigest()}".encode())
+        digest.update(f"\n{kind_of(info)}\t{getattr(info, 'title', '')}\t{sha256_of(pdf)}".encode())
     return digest.hexdigest()[:8]
 
 
@@ -61,16 +68,38 @@ def attachment_title(info: Any, pack: Pack) -> str:
 
 def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
     return [
-        asm.Part(document_title(key, pack)[0], render_document(key, data, pack), kind="document")
+        asm.Part(
+            document_title(key, pack)[0],
+            render_cache.cached(
+                "document", pack, "zh", {"doc": key, "data": data}, partial(render_document, key, data, pack)
+            ),
+            kind="document",
+        )
         for key, _title in documents_for(data, pack)
     ]
 
 
-def checked(attachments: Attachments) -> list[tuple[Any, bytes]]:
+def _footers(pack: Pack, sizes: list[tuple[float, float]], texts: list[str], marks: Marks) -> bytes:
+    inputs = {"sizes": [[float(w), float(h)] for w, h in sizes], "texts": texts, "marks": dataclasses.asdict(marks)}
+    return render_cache.cached("footers", pack, "zh", inputs, lambda: footers(sizes, texts, marks))
+
+
+def checked(attachments: Attachments) -> list[tuple[Any, Source]]:
     """Every attachment's PDF as our own worker made it: a draft's stored digest is no proof
     of that (its sender computed it), so unknown bytes are sanitised again before anything
-    here opens them (forms.attachments.sanitised)."""
-    return [(info, sanitised(pdf, _name(info))) for info, pdf in attachments]
+    here opens them (forms.attachments.sanitised). A file copied out of the draft stays a file
+    when this installation's worker made its bytes (its digest was computed as it was copied)."""
+    return [(info, _checked(pdf, _name(info))) for info, pdf in attachments]
+
+
+def _checked(pdf: Source, name: str) -> Source:
+    if is_file(pdf):
+        from forms.attachments import ledger
+
+        if ledger.known_digest(pdf.sha256):  # type: ignore[union-attr]
+            return pdf
+        pdf = pdf.read_bytes()  # type: ignore[union-attr]
+    return sanitised(pdf, name)  # type: ignore[arg-type]
 
 
 def _name(info: Any) -> str:
@@ -87,7 +116,10 @@ def _count_pages(parts: list[asm.Part]) -> None:
             part.pages = len(pdf.pages)
 
 
-def _guard(pdf: bytes) -> bytes:
+_Checked = TypeVar("_Checked", bytes, Path)
+
+
+def _guard(pdf: _Checked) -> _Checked:
     findings = active_content(pdf)
     if findings:
         raise UserError(
@@ -119,6 +151,43 @@ def build_package(
     proofs → other attachments. Every page is footed "第 N 页 共 M 页" with the content hash;
     the outline has one entry per part. Over the size budget, scans are downsampled (notes).
     Not ``final``: every page is watermarked as a draft; final: every page is sealed."""
+    with tempfile.TemporaryDirectory(prefix="cxy-package-") as folder:
+        made = _package(data, attachments, pack, Path(folder), budget_mb=budget_mb, final=final)
+        assert made.path is not None
+        return dataclasses.replace(made, pdf=made.path.read_bytes(), path=None)
+
+
+def write_package(
+    data: dict[str, Any],
+    attachments: Attachments,
+    pack: Pack,
+    dest: Path,
+    *,
+    budget_mb: float | None = None,
+    final: bool = False,
+) -> PackageResult:
+    """:func:`build_package` written to ``dest`` (atomically: the old file stays on failure)
+    without the package ever being in memory: attachments given as files (``Draft.attachment_file``)
+    are read by qpdf as it writes. The result's ``pdf`` is empty; ``path`` and ``size`` say
+    what was written."""
+    from forms.files import write_atomically_from
+
+    with tempfile.TemporaryDirectory(prefix="cxy-package-") as folder:
+        made = _package(data, attachments, pack, Path(folder), budget_mb=budget_mb, final=final)
+        assert made.path is not None
+        write_atomically_from(Path(dest), made.path, "输出文件", "the output file")
+    return dataclasses.replace(made, path=Path(dest))
+
+
+def _package(
+    data: dict[str, Any],
+    attachments: Attachments,
+    pack: Pack,
+    folder: Path,
+    *,
+    budget_mb: float | None,
+    final: bool,
+) -> PackageResult:
     # The check code is of the draft as stored, so every machine prints the same one for it
     # (re-sanitising is deterministic, so the stored bytes identify the printed ones).
     digest = content_hash(data, attachments)
@@ -132,24 +201,33 @@ def build_package(
     total = sum(part.pages for part in parts)
     texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
     overlay: dict[str, bytes] = {}
+    pages_file = asm.merged(parts, folder)  # once: every rebuild of the size budget reopens it
 
     def build() -> pikepdf.Pdf:
-        pdf = asm.assemble(parts)
+        pdf = asm.open_merged(pages_file)
         if "pdf" not in overlay:
-            overlay["pdf"] = footers([asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
+            overlay["pdf"] = _footers(pack, [asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
         asm.stamp(pdf, overlay["pdf"])
         asm.outline(pdf, [(part.title, part.start) for part in parts])
         _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
         return pdf
 
     budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
-    fitted = fit(build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"))
+    fitted = fit(build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"), folder=folder)
+    assert fitted.path is not None
+    out = fitted.path
+    if marks.final:  # the seal record (page digests) once the pages are as they will stay
+        out = folder / "sealed.pdf"
+        record_file(fitted.path, out, marks, data, stored, digest)
+    _guard(out)
     return PackageResult(
-        pdf=_guard(_sealed(fitted.pdf, marks, data, stored, digest)),
+        pdf=b"",
         pages=total,
         outline=[part.title for part in parts],
         notes=fitted.notes,
         digest=digest,
+        size=out.stat().st_size,
+        path=out,
     )
 
 
@@ -171,7 +249,8 @@ def _cover(data: dict[str, Any], pack: Pack, parts: list[asm.Part], digest: str)
         for part in parts:
             entries.append(Entry(part.title, page, part.pages))
             page += part.pages
-        pdf = cover(data, pack, entries, digest)
+        inputs = {"data": data, "entries": [dataclasses.astuple(entry) for entry in entries], "digest": digest}
+        pdf = render_cache.cached("cover", pack, "zh", inputs, partial(cover, data, pack, entries, digest))
         with asm.open_pdf(pdf, COVER_TITLE) as opened:
             actual = len(opened.pages)
         if actual == pages:

@@ -80,24 +80,24 @@ def is_final(draft: Any) -> bool:
 @contextmanager
 def _application(
     path: Path, *, with_attachments: bool = True
-) -> Iterator[tuple[dict[str, Any], list[tuple[Any, bytes]], bool]]:
+) -> Iterator[tuple[dict[str, Any], list[tuple[Any, Any]], bool]]:
     """(data, attachments, final) of a draft (opened read-only where it lies, read in one snapshot) or
     of a contract JSON. A damaged attachment stops here, named: a package must never silently
     lack a contract or a payment proof. ``with_attachments=False``: the data alone (nothing to
     stop for)."""
+    import tempfile
+
     from forms.cli_common import application_of, opened
-    from forms.draft.attachments import damaged
 
     if path.suffix.lower() == ".json":
         yield application_of(path), [], False
         return
-    with opened(path) as draft:
-        infos = draft.attachments() if with_attachments else []
-        for number, info in enumerate(infos, start=1):
-            if info.damaged:
-                raise damaged(number, info.title)
-        loaded = draft.data(), [(info, draft.attachment_pdf(info.id)) for info in infos], is_final(draft)
-    yield loaded
+    with opened(path) as draft, tempfile.TemporaryDirectory(prefix="cxy-attachments-") as folder:
+        infos = draft.attachments(verify=False) if with_attachments else []
+        # each PDF streamed to a file of ours, checked on the way (the first damaged one stops
+        # here, named); qpdf reads them from there as it writes, so they are never all in memory
+        files = [(info, draft.attachment_file(info.id, Path(folder))) for info in infos]
+        yield draft.data(), files, is_final(draft)
 
 
 def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
@@ -223,16 +223,16 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.package import build_package
+    from forms.package import write_package
 
-    _check_output(args)
+    output = _check_output(args)
     with _application(Path(args.draft)) as (data, attachments, final):
-        result = build_package(data, attachments, pack, budget_mb=args.budget_mb, final=final)
-    _write(args, result.pdf)
+        _check_output(args)  # again: reading the draft may have taken a while
+        result = write_package(data, attachments, pack, output, budget_mb=args.budget_mb, final=final)
     for note in result.notes:
         zh, _, en = note.partition(" (")
         print(_say(args, zh, en.rstrip(")")))
-    size = f"{len(result.pdf) / MB:.1f} MB"
+    size = f"{result.size / MB:.1f} MB"
     print(
         _say(
             args,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pikepdf
@@ -187,11 +188,14 @@ def field_digests(data: dict[str, Any]) -> dict[str, str]:
 
 def attachment_digests(attachments: Any) -> list[str]:
     from .order import kind_of, ordered
+    from .sources import feed
 
-    return [
-        hashlib.sha256(f"{kind_of(info)}\t{getattr(info, 'title', '')}\t".encode() + pdf).hexdigest()[:12]
-        for info, pdf in ordered(attachments)
-    ]
+    out = []
+    for info, pdf in ordered(attachments):
+        hasher = hashlib.sha256(f"{kind_of(info)}\t{getattr(info, 'title', '')}\t".encode())
+        feed(hasher, pdf)
+        out.append(hasher.hexdigest()[:12])
+    return out
 
 
 def record(pdf_bytes: bytes, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> bytes:
@@ -201,17 +205,28 @@ def record(pdf_bytes: bytes, marks: Marks, data: dict[str, Any], attachments: An
     from .assemble import open_pdf, save
 
     with open_pdf(pdf_bytes, "seal") as pdf:
-        entry = {
-            "v": SEAL_VERSION,
-            "pack": marks.pack_id,
-            "category": marks.category,
-            "seal": marks.seal,
-            "hash": digest,
-            "pages": page_digests(pdf),
-            "fields": field_digests(data),
-            "attachments": attachment_digests(attachments),
-        }
-        pdf.docinfo[SEAL_KEY] = pikepdf.String(
-            json.dumps(entry, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-        )
+        _add_record(pdf, marks, data, attachments, digest)
         return save(pdf)
+
+
+def record_file(source: Path, dest: Path, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
+    """:func:`record` from the file ``source`` to the file ``dest`` (the pages stream through)."""
+    from .assemble import open_pdf, save_to
+
+    with open_pdf(source, "seal") as pdf:
+        _add_record(pdf, marks, data, attachments, digest)
+        save_to(pdf, dest)
+
+
+def _add_record(pdf: pikepdf.Pdf, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
+    entry = {
+        "v": SEAL_VERSION,
+        "pack": marks.pack_id,
+        "category": marks.category,
+        "seal": marks.seal,
+        "hash": digest,
+        "pages": page_digests(pdf),
+        "fields": field_digests(data),
+        "attachments": attachment_digests(attachments),
+    }
+    pdf.docinfo[SEAL_KEY] = pikepdf.String(json.dumps(entry, ensure_ascii=True, separators=(",", ":"), sort_keys=True))
