@@ -152,7 +152,7 @@ def import_json_job(source: Path, dest: Path, default_pack: str) -> Callable:
     def run(progress, cancel):
         from forms.transfer import import_json_file
 
-        notes: list[tuple[str, str]] = []  # values converted on the way in (123456元 → 12.3456)
+        notes: list = []  # values converted on the way in (123456元 → 12.3456)
         import_json_file(source, dest, default_pack=default_pack, notes=notes)
         return notes
 

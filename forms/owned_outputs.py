@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import UserError
 from .files import write_atomically
 from .outputs import _io_error, _lstat, check_output
+from .text import Text
 
 MANIFEST = ".cxy-outputs.json"
 MAX_MANIFEST_BYTES = 1 << 20  # a few hundred names; anything bigger is not ours
@@ -45,11 +46,11 @@ def sha256_of(path: Path) -> str:
 @dataclass
 class Written:
     """What ``write_owned`` did: the paths written (in the order given), files of someone else's
-    that were kept, and one line per such decision for the user (zh, en)."""
+    that were kept, and one line per such decision for the user."""
 
     paths: dict[str, Path] = field(default_factory=dict)  # wanted name -> path actually written
     kept: list[Path] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
 
 def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
@@ -166,7 +167,7 @@ def write_owned(
         if name != wanted:
             result.kept.append(folder / wanted)
             result.notes.append(
-                (
+                Text(
                     f"{folder / wanted} 不是本程序写入的（或已被修改），已保留原样；新文件保存为 {name}",
                     f"{folder / wanted} was not written by this program (or was changed since), so it was kept; the new file is {name}",
                 )

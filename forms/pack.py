@@ -22,20 +22,13 @@ from .errors import UserError
 from .layout import check_documents
 from .model import known_paths, pattern_of
 from .paths import packs_dir
+from .text import Text
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 class Filing(Strict):
@@ -179,11 +172,6 @@ class Contact(Strict):
     en: str
 
 
-class Bilingual(Strict):
-    zh: str
-    en: str
-
-
 FieldKind = Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
 
 
@@ -298,7 +286,7 @@ class Pack(Strict):
     categories: list[Category]
     declarations: list[Declaration]
     copies: list[Copy]
-    checklist: list[Bilingual]
+    checklist: list[Text]
     contacts: list[Contact]
     limits: Limits = Limits()
     roles: list[RoleSpec] = []

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from .errors import UserError
 from .files import write_atomically
 from .model import normalise
+from .text import Text
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -131,12 +132,10 @@ def create_draft(
         remove_quietly(tmp, Path(f"{tmp}-journal"))
 
 
-def import_json_file(
-    source: Path, dest: Path, *, default_pack: str, notes: list[tuple[str, str]] | None = None
-) -> None:
+def import_json_file(source: Path, dest: Path, *, default_pack: str, notes: list[Text] | None = None) -> None:
     """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, values
     typed as people type them made what the contract stores, every attachment path checked
-    before any work) into a new draft at ``dest``, all or nothing. A (zh, en) line per converted
+    before any work) into a new draft at ``dest``, all or nothing. A line (Text) per converted
     value (123456元 → 12.3456 万元) is appended to ``notes``.
 
     Each attachment goes through intake and preflight as with ``cxy attach``: a kind the JSON
@@ -242,7 +241,7 @@ def _safe_name(text: str) -> str:
 
 
 def export_json(
-    draft: Any, output: Path | None, *, inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None
+    draft: Any, output: Path | None, *, inputs: Sequence[Path] = (), notes: list[Text] | None = None
 ) -> str:
     """The contract JSON of a draft; with an output path, attachments are written beside it into
     ``<stem>_attachments/``, where only files an earlier export wrote (and nobody changed) are

@@ -29,7 +29,6 @@ from forms.outputs import check_output
 from ..output_jobs import (
     build_inputs,
     note_lines,
-    note_text,
     package_job,
     print_job,
     print_set_job,
@@ -263,7 +262,7 @@ class OutputPage(QWidget):
         self._buffer.setData(QByteArray(result.pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
-        notes = "\n".join(note_text(n, self.session.lang) for n in result.notes)
+        notes = "\n".join(note_lines(result.notes, self.session.lang))
         self.result_label.setText(
             tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else "")
         )

@@ -21,6 +21,7 @@ from forms.layout import parse_documents
 from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
 from forms.render.page import CREATOR
+from forms.text import Text
 
 from . import assemble as asm
 from .budget import fit
@@ -37,7 +38,7 @@ class PackageResult:
     pdf: bytes
     pages: int
     outline: list[str]
-    notes: list[str]
+    notes: list[Text]
     digest: str = ""  # the short content hash printed in every footer
 
 
@@ -260,7 +261,7 @@ def upload_files(
     out_dir: Path,
     *,
     inputs: Sequence[Path] = (),
-    notes: list[tuple[str, str]] | None = None,
+    notes: list[Text] | None = None,
     final: bool = False,
     fix: bool = False,
     over: list[SlotOver] | None = None,
@@ -277,7 +278,7 @@ def upload_files(
 
     Slot files this program wrote in an earlier run whose slot is now empty (or over) are
     removed, so a stale file is never uploaded; a file someone else put there is never replaced
-    or removed (ours goes beside it under a free name, and a line (zh, en) saying so is appended
+    or removed (ours goes beside it under a free name, and a line saying so is appended
     to ``notes``, as are the budget's lines about what it reduced). ``inputs``: files the output
     folder must not be (see :func:`forms.outputs.check_output`).
 
@@ -301,7 +302,7 @@ def upload_files(
     attachments = checked(attachments)
     made: dict[str, bytes] = {}
     too_big: list[SlotOver] = []
-    said: list[tuple[str, str]] = []
+    said: list[Text] = []
     slots = parse_documents(pack).uploads
     for done, slot in enumerate(slots):
         if progress is not None:
@@ -336,7 +337,7 @@ def upload_files(
             else:
                 too_big.append(slot_over)
                 continue
-        said.extend(_split(note) for note in fitted.notes)
+        said.extend(fitted.notes)
         made[slot.file] = _guard(_sealed(fitted.pdf, marks, data, stored, digest))
     stop_if_asked()
     if progress is not None:
@@ -424,13 +425,8 @@ def _slot_over(
     )
 
 
-def _fixed_note(slot: SlotOver) -> tuple[str, str]:
-    return (
+def _fixed_note(slot: SlotOver) -> Text:
+    return Text(
         f"上传文件“{slot.zh}”已转为灰度：{_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
         f"The upload file “{slot.en}” was converted to grey: {_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
     )
-
-
-def _split(note: str) -> tuple[str, str]:
-    zh, _, en = note.partition(" (")
-    return zh, en.rstrip(")")

@@ -13,6 +13,7 @@ from typing import Any
 from forms.cli_common import numbered_attachment, say_to as _say
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.text import Text
 
 KINDS = ("contract", "payment_proof", "other")
 MB = 1024 * 1024
@@ -230,8 +231,7 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
         result = build_package(data, attachments, pack, budget_mb=args.budget_mb, final=final)
     _write(args, result.pdf)
     for note in result.notes:
-        zh, _, en = note.partition(" (")
-        print(_say(args, zh, en.rstrip(")")))
+        print(_say(args, note))
     size = f"{len(result.pdf) / MB:.1f} MB"
     print(
         _say(
@@ -267,7 +267,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import upload_files
 
     out_dir = _check_output(args, directory=True)
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
         paths = upload_files(
@@ -281,8 +281,8 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
             fix=args.fix,
             over=over,
         )
-    for zh, en in notes:
-        print(_say(args, zh, en))
+    for note in notes:
+        print(_say(args, note))
     if not paths and not over:
         print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
     limit = pack.upload.max_file_mb
