@@ -10,7 +10,6 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
 
 from forms.errors import UserError
-from forms.outputs import check_output
 from forms.text import Text
 
 from .pdf_images import pages
@@ -31,12 +30,11 @@ def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any,
     return draft.data(), attachments, session.pack, session.final
 
 
-def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
-    """The one atomic writer the CLI uses too, after the same output checks."""
-    from forms.files import write_atomically
+def write_output(dest: Path, data: bytes, inputs: list[Path], what: Text) -> None:
+    """The one atomic writer the CLI uses too, with the same output checks."""
+    from forms.atomic import write_bytes
 
-    check_output(dest, inputs)
-    write_atomically(dest, data, what_zh, what_en)
+    write_bytes(dest, data, what, inputs=inputs)
 
 
 def package_job(data, attachments, pack, final: bool) -> Callable:

@@ -190,7 +190,7 @@ def write_sets(
             {name: lambda entry=entry: print_set(entry.path, pack, include_attachments=queue.include_attachments)},
             owner=f"{OWNER} {name}",
             inputs=protected,
-            what=("打印稿", "the print set"),
+            what=Text("打印稿", "the print set"),
         )
         written.append(result.paths[name])
         notes.extend(result.notes)

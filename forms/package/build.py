@@ -344,7 +344,9 @@ def upload_files(
         progress(len(slots), len(slots))
     written_paths: list[Path] = []
     if made or out_dir.exists():  # also when every slot is over: stale files of ours must go
-        written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
+        written = write_owned(
+            out_dir, made, owner="upload-files", inputs=inputs, what=Text("上传文件", "the upload file")
+        )
         said.extend(written.notes)
         written_paths = list(written.paths.values())
     if notes is not None:

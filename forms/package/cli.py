@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import numbered_attachment, say_to as _say
+from forms.cli_common import numbered_attachment
+from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.pack import Pack
 from forms.text import Text
@@ -111,10 +112,10 @@ def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
 
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
-    from forms.files import write_atomically
+    from forms.atomic import write_bytes
 
     output = _check_output(args)  # again: the build may have taken a while
-    write_atomically(output, data, "输出文件", "the output file")
+    write_bytes(output, data, Text("输出文件", "the output file"), inputs=[Path(args.draft)])
 
 
 def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
