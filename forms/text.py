@@ -24,10 +24,6 @@ class Text:
         """The text in ``lang``; Chinese, the notice's language, for any language we lack."""
         return self.en if lang == "en" else self.zh
 
-    def map(self, zh: str, en: str) -> Text:
-        """Both halves put into a template: ``{}`` in ``zh``/``en`` stands for this text's half."""
-        return Text(zh.format(self.zh), en.format(self.en))
-
     @classmethod
     def of(cls, value: Text | tuple[str, str] | Mapping[str, str]) -> Text:
         """A ``Text`` from the shapes bilingual text arrives in: a Text, ``(zh, en)`` or a
