@@ -421,9 +421,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
             self.banner.show_message(
-                tr("导入时已换算：{notes}").format(
-                    notes="；".join(en if self.lang == "en" else zh for zh, en in result)
-                ),
+                tr("导入时已换算：{notes}").format(notes="；".join(note.get(self.lang) for note in result)),
                 "info",
             )
 

@@ -42,26 +42,22 @@ def create(
     nothing: it is made beside ``path`` and only then takes its name, so a failure leaves no
     half-made draft and keeps the file the user chose to replace. A draft someone is editing is
     never replaced."""
+    from forms.atomic import atomic_path
     from forms.draft import Draft
-    from forms.draft.errors import from_os_error
+    from forms.text import Text
 
     path = Path(path).absolute()
     if path.exists():
         _refuse_if_edited(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
-    try:
-        with Draft.create(tmp, pack=pack.id, category=category) as draft:
-            if data is not None:
-                draft.replace_data(data)
-            if fill is not None:
-                fill(draft)
-        os.replace(tmp, path)  # the save dialog has already asked before replacing a file
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise from_os_error(exc, "草稿文件", "the draft file") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    # the save dialog has already asked before replacing a file
+    with (
+        atomic_path(path, Text("草稿文件", "the draft file")) as tmp,
+        Draft.create(tmp, pack=pack.id, category=category) as draft,
+    ):
+        if data is not None:
+            draft.replace_data(data)
+        if fill is not None:
+            fill(draft)
     draft = _open(path, False)
     settings.add_recent(path)
     return draft
@@ -152,7 +148,7 @@ def import_json_job(source: Path, dest: Path, default_pack: str) -> Callable:
     def run(progress, cancel):
         from forms.transfer import import_json_file
 
-        notes: list[tuple[str, str]] = []  # values converted on the way in (123456元 → 12.3456)
+        notes: list = []  # values converted on the way in (123456元 → 12.3456)
         import_json_file(source, dest, default_pack=default_pack, notes=notes)
         return notes
 

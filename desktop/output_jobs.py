@@ -10,7 +10,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
 
 from forms.errors import UserError
-from forms.outputs import check_output
+from forms.text import Text
 
 from .pdf_images import pages
 
@@ -30,18 +30,11 @@ def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any,
     return draft.data(), attachments, session.pack, session.final
 
 
-def write_output(dest: Path, data: bytes, inputs: list[Path], what_zh: str, what_en: str) -> None:
-    """The one atomic writer the CLI uses too, after the same output checks."""
-    from forms.files import write_atomically
+def write_output(dest: Path, data: bytes, inputs: list[Path], what: Text) -> None:
+    """The one atomic writer the CLI uses too, with the same output checks."""
+    from forms.atomic import write_bytes
 
-    check_output(dest, inputs)
-    write_atomically(dest, data, what_zh, what_en)
-
-
-def note_text(note: str, lang: str) -> str:
-    """The package builder's notes read "中文 (English)"; show the UI language's half."""
-    zh, _, en = note.partition(" (")
-    return (en[:-1] if en.endswith(")") else en) if lang == "en" and en else zh
+    write_bytes(dest, data, what, inputs=inputs)
 
 
 def package_job(data, attachments, pack, final: bool) -> Callable:
@@ -64,9 +57,9 @@ def print_set_job(data, attachments, pack, final: bool, include_attachments: boo
     return run
 
 
-def note_lines(notes: list, lang: str) -> list[str]:
-    """forms' (zh, en) notes in the UI language."""
-    return [(note[1] if lang == "en" else note[0]) if isinstance(note, tuple) else str(note) for note in notes]
+def note_lines(notes: list[Text], lang: str) -> list[str]:
+    """forms' notes in the UI language."""
+    return [note.get(lang) for note in notes]
 
 
 def print_job(build: Callable, printer) -> Callable:

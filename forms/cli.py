@@ -12,6 +12,7 @@ from typing import Any
 from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, application_and_attachments, opened, pack_of, say
 from .errors import UserError
 from .pack import DEFAULT_PACK, Pack, resolve_pack
+from .text import Text
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
@@ -42,10 +43,10 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     from .transfer import import_json_file
 
     _refuse_if_locked(Path(args.output))
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     import_json_file(Path(args.json), Path(args.output), default_pack=pack.id, notes=notes)
-    for zh, en in notes:  # values converted on the way in (123456元 → 12.3456 万元)
-        print(say(args.lang, zh, en))
+    for note in notes:  # values converted on the way in (123456元 → 12.3456 万元)
+        print(note.get(args.lang))
     print(say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
     return EXIT_OK
 
@@ -93,14 +94,14 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
 
     draft_path = Path(args.draft)
     output = Path(args.output) if args.output else None
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     if output is not None:  # before the draft is read: a refused output costs nothing
         check_output(output, [draft_path])
         check_output(output.with_name(output.stem + "_attachments"), [draft_path], directory=True)
     with opened(draft_path) as draft:
         text = export_json(_Intact(draft, args.lang), output, inputs=[draft_path], notes=notes)
-    for zh, en in notes:
-        print(say(args.lang, zh, en))
+    for note in notes:
+        print(note.get(args.lang))
     if args.output:
         print(say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
     else:

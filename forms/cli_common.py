@@ -11,16 +11,19 @@ from typing import Any, Iterator
 
 from .errors import UserError
 from .pack import Pack, pack_named
+from .text import Text
 from .transfer import check_shape, read_json
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
 
 
-def say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
+def say(lang: str, zh: str | Text, en: str | None = None) -> str:
+    """``zh``/``en`` (or one :class:`Text`) in ``lang``."""
+    text = zh if isinstance(zh, Text) else Text(zh, zh if en is None else en)
+    return text.get(lang)
 
 
-def say_to(args: Any, zh: str, en: str) -> str:
+def say_to(args: Any, zh: str | Text, en: str | None = None) -> str:
     """:func:`say` in the language a command was given (``--lang``)."""
     return say(getattr(args, "lang", "zh"), zh, en)
 

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import write_bytes, write_text
 from .errors import UserError
-from .files import write_atomically
 from .outputs import _io_error, _lstat, check_output
+from .text import Text
 
 MANIFEST = ".cxy-outputs.json"
+OUTPUT_FILE = Text("输出文件", "the output file")
 MAX_MANIFEST_BYTES = 1 << 20  # a few hundred names; anything bigger is not ours
 
 
@@ -45,11 +47,11 @@ def sha256_of(path: Path) -> str:
 @dataclass
 class Written:
     """What ``write_owned`` did: the paths written (in the order given), files of someone else's
-    that were kept, and one line per such decision for the user (zh, en)."""
+    that were kept, and one line per such decision for the user."""
 
     paths: dict[str, Path] = field(default_factory=dict)  # wanted name -> path actually written
     kept: list[Path] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
 
 def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
@@ -141,7 +143,7 @@ def write_owned(
     *,
     owner: str,
     inputs: Iterable[Path] = (),
-    what: tuple[str, str] = ("输出文件", "the output file"),
+    what: Text = OUTPUT_FILE,
 ) -> Written:
     """Write ``files`` (name -> bytes, or a function giving them, called one at a time so that
     many large files are never all in memory) into ``folder`` as the set ``owner``.
@@ -166,7 +168,7 @@ def write_owned(
         if name != wanted:
             result.kept.append(folder / wanted)
             result.notes.append(
-                (
+                Text(
                     f"{folder / wanted} 不是本程序写入的（或已被修改），已保留原样；新文件保存为 {name}",
                     f"{folder / wanted} was not written by this program (or was changed since), so it was kept; the new file is {name}",
                 )
@@ -189,7 +191,7 @@ def write_owned(
         path = result.paths[wanted]
         if callable(data):
             data = data()
-        write_atomically(path, data, *what)
+        write_bytes(path, data, what, inputs=inputs)
         written[path.name] = hashlib.sha256(data).hexdigest()
         manifest[owner] = {**owned, **written}  # recorded as we go: a failure half-way still knows its files
         _write_manifest(folder, manifest)
@@ -214,4 +216,4 @@ def _write_manifest(folder: Path, manifest: Mapping[str, Mapping[str, str]]) -> 
     text = json.dumps(
         {"app": "cxy-apply", "version": 1, "sets": manifest}, ensure_ascii=False, indent=1, sort_keys=True
     )
-    write_atomically(folder / MANIFEST, (text + "\n").encode("utf-8"), "输出清单", "the output manifest")
+    write_text(folder / MANIFEST, text + "\n", Text("输出清单", "the output manifest"))

@@ -23,20 +23,13 @@ from .errors import UserError
 from .layout import check_documents
 from .model import known_paths, pattern_of
 from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
+from .text import Text
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(Strict):
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 class Filing(Strict):
@@ -182,11 +175,6 @@ class Contact(Strict):
     en: str
 
 
-class Bilingual(Strict):
-    zh: str
-    en: str
-
-
 FieldKind = Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
 
 
@@ -301,7 +289,7 @@ class Pack(Strict):
     categories: list[Category]
     declarations: list[Declaration]
     copies: list[Copy]
-    checklist: list[Bilingual]
+    checklist: list[Text]
     contacts: list[Contact]
     limits: Limits = Limits()
     roles: list[RoleSpec] = []

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .atomic import write_text
 from .errors import UserError
-from .files import write_atomically
 from .model import normalise
+from .text import Text
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -106,9 +107,9 @@ def create_draft(
     under a hidden name beside ``dest`` and moved into place only at the end, so a failure (a bad
     value or attachment, a full disk, Ctrl+C) leaves neither a half-made draft nor a temporary
     file, and a rerun works. ``dest`` must not exist; ``inputs`` are files it must not be."""
+    from .atomic import publish_new_durably, remove_quietly, temp_path
     from .draft import Draft
     from .draft.errors import from_os_error
-    from .draft.safe_write import publish_new_durably, remove_quietly, temp_path
     from .outputs import check_output
 
     dest = Path(dest)
@@ -131,12 +132,10 @@ def create_draft(
         remove_quietly(tmp, Path(f"{tmp}-journal"))
 
 
-def import_json_file(
-    source: Path, dest: Path, *, default_pack: str, notes: list[tuple[str, str]] | None = None
-) -> None:
+def import_json_file(source: Path, dest: Path, *, default_pack: str, notes: list[Text] | None = None) -> None:
     """``cxy import``: the contract JSON ``source`` (read under limits, shape-checked, values
     typed as people type them made what the contract stores, every attachment path checked
-    before any work) into a new draft at ``dest``, all or nothing. A (zh, en) line per converted
+    before any work) into a new draft at ``dest``, all or nothing. A line (Text) per converted
     value (123456元 → 12.3456 万元) is appended to ``notes``.
 
     Each attachment goes through intake and preflight as with ``cxy attach``: a kind the JSON
@@ -242,7 +241,7 @@ def _safe_name(text: str) -> str:
 
 
 def export_json(
-    draft: Any, output: Path | None, *, inputs: Sequence[Path] = (), notes: list[tuple[str, str]] | None = None
+    draft: Any, output: Path | None, *, inputs: Sequence[Path] = (), notes: list[Text] | None = None
 ) -> str:
     """The contract JSON of a draft; with an output path, attachments are written beside it into
     ``<stem>_attachments/``, where only files an earlier export wrote (and nobody changed) are
@@ -270,7 +269,7 @@ def export_json(
             for index, info in enumerate(infos, start=1)
         }
         written = write_owned(
-            folder, wanted, owner=f"export:{output.name}", inputs=inputs, what=("附件文件", "the attachment file")
+            folder, wanted, owner=f"export:{output.name}", inputs=inputs, what=Text("附件文件", "the attachment file")
         )
         for entry, path in zip(items, written.paths.values()):
             entry["file"] = f"{folder.name}/{path.name}"
@@ -280,5 +279,5 @@ def export_json(
         data["attachments"] = items
     text = json.dumps(data, ensure_ascii=False, indent=2)
     if output is not None:
-        write_atomically(output, (text + "\n").encode("utf-8"), "导出的 JSON 文件", "the exported JSON file")
+        write_text(output, text + "\n", Text("导出的 JSON 文件", "the exported JSON file"), inputs=inputs)
     return text

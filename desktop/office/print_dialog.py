@@ -229,7 +229,7 @@ class PrintQueueDialog(QDialog):
     def _saved(self, result) -> None:
         self.written, notes = result
         lines = [tr("已保存 {n} 个打印稿：").format(n=len(self.written))] + [str(path) for path in self.written]
-        lines += [note[1] if self.lang == "en" else note[0] for note in notes]
+        lines += [note.get(self.lang) for note in notes]
         self.result.setText("\n".join(lines))
 
     def _prompter(self):

@@ -20,16 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
+from forms.outputs import check_output
+from forms.text import Text
 
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
-from forms.outputs import check_output
-
 from ..output_jobs import (
     build_inputs,
     note_lines,
-    note_text,
     package_job,
     print_job,
     print_set_job,
@@ -263,7 +262,7 @@ class OutputPage(QWidget):
         self._buffer.setData(QByteArray(result.pdf))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
-        notes = "\n".join(note_text(n, self.session.lang) for n in result.notes)
+        notes = "\n".join(note_lines(result.notes, self.session.lang))
         self.result_label.setText(
             tr("申报材料共 {pages} 页。").format(pages=result.pages) + (f"\n{notes}" if notes else "")
         )
@@ -277,7 +276,7 @@ class OutputPage(QWidget):
 
         def run(progress, cancel):
             result = build(progress, cancel)
-            write_output(path, result.pdf, sources, "申报材料 PDF", "the application PDF")
+            write_output(path, result.pdf, sources, Text("申报材料 PDF", "the application PDF"))
             return result
 
         return self._start(run, lambda r: self._saved(path, r), tr("正在保存…"))
@@ -306,7 +305,7 @@ class OutputPage(QWidget):
         build, sources = print_set_job(*inputs, self.include_attachments.isChecked()), self._sources()
 
         def run(progress, cancel):
-            write_output(path, build(progress, cancel), sources, "打印稿", "the print set")
+            write_output(path, build(progress, cancel), sources, Text("打印稿", "the print set"))
 
         return self._start(run, lambda _r: self._saved(path), tr("正在生成打印稿…"))
 

@@ -182,7 +182,7 @@ class TypedBinding(LineBinding):
             self.show_note(exc.message(self.lang), "error")
             return
         if note is not None:
-            self.show_note(note.text(self.lang))
+            self.show_note(note.get(self.lang))
         else:
             self.show_note("")
 
@@ -233,7 +233,7 @@ class MoneyBinding(TypedBinding):
         self._changed()
         self._offer_fix()
         if result.note is not None:
-            self.show_note(result.note.text(self.lang))
+            self.show_note(result.note.get(self.lang))
         self.left.emit(self.path)
 
 

@@ -13,16 +13,17 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from forms.atomic import write_bytes
 from forms.attachments.preflight import Examination, Finding, examine, from_json
 from forms.draft.attachments import AttachmentInfo, entry_key
 from forms.errors import UserError
 from forms.paths import user_data_dir
+from forms.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -183,13 +184,13 @@ def _secret() -> bytes | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             data = secrets.token_bytes(32)
-            tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
+            write_bytes(path, data, Text("附件检查记录的密钥", "the key of the intake records"))
             return data
         except OSError as exc:
             log.info("no key for intake records: %s", exc)
+            return None
+        except UserError as exc:
+            log.info("no key for intake records: %s", exc.en)
             return None
 
 

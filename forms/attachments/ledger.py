@@ -16,7 +16,10 @@ import threading
 from hashlib import sha256
 from pathlib import Path
 
+from forms.atomic import write_bytes
+from forms.errors import UserError
 from forms.paths import user_data_dir
+from forms.text import Text
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,8 @@ def record(pdf: bytes) -> None:
                 _trim(file)
         except OSError as exc:
             log.info("attachment ledger not written (%s): %s", file, exc.strerror or exc)
+        except UserError as exc:  # the trimmed copy could not replace it: the long one stays
+            log.info("attachment ledger not trimmed (%s): %s", file, exc.en)
 
 
 def _entries(file: Path) -> set[str]:
@@ -91,6 +96,4 @@ def _trim(file: Path) -> None:
     with file.open("rb") as handle:
         lines = [line for line in handle.read().splitlines() if _LINE.match(line)]
     keep = b"".join(line + b"\n" for line in lines[-(MAX_ENTRIES // 2) :])
-    temp = file.with_name(file.name + ".tmp")
-    temp.write_bytes(keep)
-    os.replace(temp, file)
+    write_bytes(file, keep, Text("附件记录", "the attachment ledger"))

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from forms.attachments.model import IntakeLimits
 from forms.errors import UserError
+from forms.text import Text
 
 EXAMINE = "examine"  # the worker's job name (worker.run_job)
 FIXES = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
@@ -37,31 +38,33 @@ TEXT_CHARS = 2000
 _THUMB = 600  # long side, in pixels, a page image is analysed at
 _MAX_CONTENT_PARSE = 2 << 20  # decoded bytes of content we parse for image placement
 
-# code -> (zh, en) with {placeholders} from the finding's params
-MESSAGES: dict[str, tuple[str, str]] = {
-    "rotated_text": (
+# code -> its sentence, with {placeholders} from the finding's params
+MESSAGES: dict[str, Text] = {
+    "rotated_text": Text(
         "第 {page} 页的文字方向转了 {angle}°，页面放倒了",
         "Page {page}: its text runs at {angle}°, the page lies sideways",
     ),
-    "landscape": (
+    "landscape": Text(
         "第 {page} 页是横向的，而文件是纵向的：可能放倒了",
         "Page {page} is landscape in a portrait document: it may lie sideways",
     ),
-    "not_a4": (
+    "not_a4": Text(
         "第 {page} 页尺寸为 {width}×{height} mm，不是 A4（210×297 mm）",
         "Page {page} is {width}×{height} mm, not A4 (210×297 mm)",
     ),
-    "dpi_high": (
+    "dpi_high": Text(
         "第 {page} 页图像分辨率 {dpi} dpi，远超打印所需，文件过大",
         "Page {page}: its image is {dpi} dpi, far more than printing needs; the file is large",
     ),
-    "dpi_low": (
+    "dpi_low": Text(
         "第 {page} 页图像分辨率只有 {dpi} dpi，打印后小字可能看不清，请重新扫描",
         "Page {page}: its image is only {dpi} dpi; small print may be unreadable, scan it again",
     ),
-    "blank": ("第 {page} 页几乎是空白页", "Page {page} is (nearly) blank"),
-    "grey_as_colour": ("第 {page} 页是黑白内容，却按彩色保存", "Page {page} is black and white but stored in colour"),
-    "too_large": (
+    "blank": Text("第 {page} 页几乎是空白页", "Page {page} is (nearly) blank"),
+    "grey_as_colour": Text(
+        "第 {page} 页是黑白内容，却按彩色保存", "Page {page} is black and white but stored in colour"
+    ),
+    "too_large": Text(
         "附件大小 {size_mb} MB，超过上传限制 {limit_mb} MB",
         "The attachment is {size_mb} MB, over the {limit_mb} MB upload limit",
     ),
@@ -76,8 +79,7 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "zh") -> str:
-        zh, en = MESSAGES[self.code]
-        return (en if lang == "en" else zh).format(page=self.page, **self.params)
+        return MESSAGES[self.code].get(lang).format(page=self.page, **self.params)
 
 
 @dataclass(frozen=True)

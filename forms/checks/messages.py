@@ -6,13 +6,15 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from forms.text import Text
+
 _FILE = Path(__file__).resolve().parent.parent / "messages" / "checks.toml"
 
 
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
+def catalogue() -> dict[str, Text]:
     with _FILE.open("rb") as handle:
-        return tomllib.load(handle)
+        return {key: Text.of(entry) for key, entry in tomllib.load(handle).items()}
 
 
 SHOWN_CHARS = 60  # a value quoted in a message: enough to recognise it, never a page of it
@@ -32,6 +34,4 @@ def shown(value: object, typed: bool = True) -> object:
 
 
 def say(key: str, lang: str, **values: object) -> str:
-    entry = catalogue()[key]
-    template = entry["en"] if lang == "en" else entry["zh"]
-    return template.format(**{k: shown(v, k in USER_VALUES) for k, v in values.items()})
+    return catalogue()[key].get(lang).format(**{k: shown(v, k in USER_VALUES) for k, v in values.items()})

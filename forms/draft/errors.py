@@ -10,6 +10,7 @@ import errno
 import sqlite3
 
 from forms.errors import UserError
+from forms.text import Text
 
 CODES = (
     "draft.not_sqlite",
@@ -36,77 +37,77 @@ class DraftError(UserError):
     """A draft file could not be created, opened, imported, changed or copied."""
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "draft.not_sqlite": (
+_MESSAGES: dict[str, Text] = {
+    "draft.not_sqlite": Text(
         "这不是申报助手的草稿文件（.cxy），无法打开。",
         "This is not a CXY Apply draft file (.cxy) and cannot be opened.",
     ),
-    "draft.truncated": (
+    "draft.truncated": Text(
         "草稿文件不完整（可能在复制、下载或发送时被截断），无法打开。请让对方重新发送。",
         "The draft file is incomplete (it was probably cut off while copying, downloading or "
         "sending) and cannot be opened. Ask the sender to send it again.",
     ),
-    "draft.wrong_app": (
+    "draft.wrong_app": Text(
         "这是一个数据库文件，但不是申报助手的草稿。",
         "This is a database file, but not a CXY Apply draft.",
     ),
-    "draft.newer_version": (
+    "draft.newer_version": Text(
         "此草稿由更新版本的申报助手创建，请升级后再打开。",
         "This draft was made by a newer version of CXY Apply; please update the app to open it.",
     ),
-    "draft.schema": (
+    "draft.schema": Text(
         "草稿文件的内部结构与申报助手的不一致（可能被其他程序改动过），为安全起见没有打开。",
         "The draft file's internal structure is not CXY Apply's (another program may have "
         "changed it); for safety it was not opened.",
     ),
-    "draft.corrupt": (
+    "draft.corrupt": Text(
         "草稿文件已损坏，无法打开。请让对方重新发送，或使用较早的副本。",
         "The draft file is damaged and cannot be opened. Ask the sender to send it again, or use an earlier copy.",
     ),
-    "draft.invalid_value": (
+    "draft.invalid_value": Text(
         "草稿中有申报助手无法识别的内容",
         "The draft contains content CXY Apply does not recognise",
     ),
-    "draft.too_large": (
+    "draft.too_large": Text(
         "草稿文件或其中的内容过大",
         "The draft file or something in it is too large",
     ),
-    "draft.io": (
+    "draft.io": Text(
         "读写草稿文件时出错",
         "The draft file could not be read or written",
     ),
-    "draft.locked": (
+    "draft.locked": Text(
         "草稿正被另一个窗口或程序使用，请关闭它后重试。",
         "The draft is in use by another window or program; close it and try again.",
     ),
-    "draft.readonly_media": (
+    "draft.readonly_media": Text(
         "草稿所在的位置是只读的，只能以只读方式打开。",
         "The draft is on read-only media; it can only be opened read-only.",
     ),
-    "draft.readonly": (
+    "draft.readonly": Text(
         "草稿是以只读方式打开的，不能修改。",
         "The draft was opened read-only and cannot be changed.",
     ),
-    "draft.needs_upgrade": (
+    "draft.needs_upgrade": Text(
         "此草稿由较早版本的申报助手创建，需要先以编辑方式打开一次以升级格式。",
         "This draft was made by an older version of CXY Apply; open it for editing once to upgrade it.",
     ),
-    "draft.hot_journal": (
+    "draft.hot_journal": Text(
         "草稿的上一次保存没有完成（程序可能被中断），而文件所在的位置是只读的，无法恢复到最后保存的状态。"
         "请把草稿连同旁边的 -journal 文件复制到可写的文件夹后再打开。",
         "The draft's last save did not finish (the program was probably interrupted) and the draft is on "
         "read-only media, so it cannot be brought back to its last saved state. Copy it together with the "
         "-journal file beside it to a writable folder and open it there.",
     ),
-    "draft.not_regular": (
+    "draft.not_regular": Text(
         "这不是一个普通文件（可能是文件夹、设备或特殊文件），无法作为草稿打开。",
         "This is not a regular file (it may be a folder, a device or a special file) and cannot be opened as a draft.",
     ),
-    "draft.final": (
+    "draft.final": Text(
         "申报书已定稿，不能修改；如需修改请先解除定稿",
         "The application is final and cannot be changed; reopen it for editing first",
     ),
-    "draft.attachment_damaged": (
+    "draft.attachment_damaged": Text(
         "附件已损坏，无法读取。",
         "The attachment is damaged and cannot be read.",
     ),
@@ -115,7 +116,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 def draft_error(code: str, detail_zh: str = "", detail_en: str = "") -> DraftError:
     """The standard message for ``code``, optionally followed by a detail sentence."""
-    zh, en = _MESSAGES[code]
+    zh, en = _MESSAGES[code].zh, _MESSAGES[code].en
     if detail_zh or detail_en:
         zh = f"{zh.rstrip('。')}：{detail_zh or detail_en}"
         en = f"{en.rstrip('.')}: {detail_en or detail_zh}"
@@ -134,7 +135,7 @@ def io_error(zh: str, en: str) -> DraftError:
     return DraftError("draft.io", zh, en)
 
 
-DISK_FULL = (
+DISK_FULL = Text(
     "磁盘空间不足，文件没有保存。请清理磁盘空间后重试，原有文件未受影响。",
     "The disk is full; the file was not saved. Free some space and try again; the existing file is unchanged.",
 )
@@ -147,7 +148,7 @@ def from_os_error(exc: OSError, what_zh: str = "文件", what_en: str = "the fil
     code = exc.errno
     name = exc.filename or ""
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) in (39, 112):
-        zh, en = DISK_FULL
+        zh, en = DISK_FULL.zh, DISK_FULL.en
     elif getattr(exc, "winerror", None) in _WINDOWS_SHARING and not isinstance(exc, FileNotFoundError):
         zh = f"{what_zh}正被其他程序占用（例如杀毒软件、同步盘或另一个窗口），请稍后重试。{name}"
         en = f"{what_en} is in use by another program (antivirus, a sync folder or another window); try again shortly. {name}"
@@ -190,7 +191,7 @@ def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
     if "could not decode to utf-8" in text:  # Python's own check of TEXT read from the file
         return invalid("草稿中有无法识别的文字编码", "the draft contains text that is not valid UTF-8")
     if primary == _SQLITE_FULL or "disk is full" in text:
-        return io_error(*DISK_FULL)
+        return io_error(DISK_FULL.zh, DISK_FULL.en)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
         return draft_error("draft.locked")
     if primary == _SQLITE_NOTADB or "not a database" in text:

@@ -19,6 +19,7 @@ import pikepdf
 
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.text import Text
 
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
@@ -168,18 +169,18 @@ def write_sets(
     inputs: Iterable[Path] = (),
     progress: Progress | None = None,
     cancel: Cancel | None = None,
-) -> tuple[list[Path], list[tuple[str, str]]]:
+) -> tuple[list[Path], list[Text]]:
     """One print-set PDF per application into ``folder``, named by :func:`file_name`.
 
     Written through :func:`forms.owned_outputs.write_owned`, one application at a time: never over
     an input (the drafts, ``inputs``) nor over a file this program did not write — that one
     is kept and ours goes beside it under the next free name (the notes say so). Returns
-    (files written, notes (zh, en))."""
+    (files written, notes)."""
     from forms.owned_outputs import write_owned
 
     protected = [entry.path for entry in queue.entries] + [Path(p) for p in inputs]
     written: list[Path] = []
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     for number, entry in enumerate(queue.entries, start=1):
         if cancel is not None and cancel():
             break
@@ -189,7 +190,7 @@ def write_sets(
             {name: lambda entry=entry: print_set(entry.path, pack, include_attachments=queue.include_attachments)},
             owner=f"{OWNER} {name}",
             inputs=protected,
-            what=("打印稿", "the print set"),
+            what=Text("打印稿", "the print set"),
         )
         written.append(result.paths[name])
         notes.extend(result.notes)

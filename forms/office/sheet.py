@@ -11,10 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from forms.atomic import write_bytes
 from forms.cli_common import say as _say
-from forms.files import write_atomically
 from forms.office.batch import Batch, Row
 from forms.outputs import check_output
+from forms.text import Text
 
 HEADERS = {
     "zh": (
@@ -43,6 +44,7 @@ HEADERS = {
     ),
 }
 AMOUNT_FORMAT = "0.0000"
+SUMMARY = Text("汇总表", "the summary table")  # names the file in a failure's message
 MAX_WIDTH = 60  # characters of Excel's default font: a long project name wraps instead
 
 
@@ -131,7 +133,7 @@ def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
-    write_atomically(path, out.getvalue(), "汇总表", "the summary table")
+    write_bytes(path, out.getvalue(), SUMMARY)
 
 
 def write_csv(batch: Batch, path: Path, lang: str = "zh") -> None:
@@ -144,4 +146,4 @@ def write_csv(batch: Batch, path: Path, lang: str = "zh") -> None:
         writer.writerow(
             ["" if v is None else format(v, "f") if isinstance(v, Decimal) else v for v in values(row, number, lang)]
         )
-    write_atomically(path, text.getvalue().encode("utf-8-sig"), "汇总表", "the summary table")
+    write_bytes(path, text.getvalue().encode("utf-8-sig"), SUMMARY)

@@ -21,6 +21,8 @@ import pikepdf
 from pikepdf import Name
 from PIL import Image
 
+from forms.text import Text
+
 from .assemble import save, save_to
 
 MB = 1024 * 1024
@@ -40,7 +42,7 @@ MAX_DECODED_BYTES = 320 * MB
 @dataclass
 class Fitted:
     pdf: bytes  # empty when fit() saved to a file (``path``)
-    notes: list[str]
+    notes: list[Text]
     over: bool  # still over the budget after the last step
     path: Path | None = None
     size: int = -1  # bytes of the file
@@ -388,20 +390,20 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB"
 
 
-def _note_done(what, count, dpi, quality, before, after, budget_mb) -> str:
+def _note_done(what, count, dpi, quality, before, after, budget_mb) -> Text:
     zh, en = what
-    return (
+    return Text(
         f"{zh}超过 {budget_mb:g} MB 的大小限制：已将 {count} 张扫描图片降至 {dpi:.0f} dpi（JPEG 质量 {quality}），"
-        f"文件由 {_mb(before)} 减至 {_mb(after)}"
-        f" ({en} was over the {budget_mb:g} MB limit: {count} scanned images were downsampled to {dpi:.0f} dpi"
-        f" (JPEG quality {quality}), {_mb(before)} → {_mb(after)})"
+        f"文件由 {_mb(before)} 减至 {_mb(after)}",
+        f"{en} was over the {budget_mb:g} MB limit: {count} scanned images were downsampled to {dpi:.0f} dpi"
+        f" (JPEG quality {quality}), {_mb(before)} → {_mb(after)}",
     )
 
 
-def _note_over(what, before, after, budget_mb) -> str:
+def _note_over(what, before, after, budget_mb) -> Text:
     zh, en = what
-    return (
-        f"{zh}降低图片分辨率后仍有 {_mb(after)}（原 {_mb(before)}），超过 {budget_mb:g} MB 的限制，请减少或压缩附件"
-        f" ({en} is still {_mb(after)} (was {_mb(before)}) after downsampling, over the {budget_mb:g} MB limit;"
-        f" please remove or shrink attachments)"
+    return Text(
+        f"{zh}降低图片分辨率后仍有 {_mb(after)}（原 {_mb(before)}），超过 {budget_mb:g} MB 的限制，请减少或压缩附件",
+        f"{en} is still {_mb(after)} (was {_mb(before)}) after downsampling, over the {budget_mb:g} MB limit;"
+        " please remove or shrink attachments",
     )

@@ -25,6 +25,7 @@ from forms.pack import Pack
 from forms.render.documents import document_title, documents_for, render_document
 from forms.render import cache as render_cache
 from forms.render.page import CREATOR
+from forms.text import Text
 
 from . import assemble as asm
 from .budget import fit
@@ -42,7 +43,7 @@ class PackageResult:
     pdf: bytes  # empty from write_package (the file is at ``path``)
     pages: int
     outline: list[str]
-    notes: list[str]
+    notes: list[Text]
     digest: str = ""  # the short content hash printed in every footer
     size: int = 0  # bytes of the PDF
     path: Path | None = None  # where write_package wrote it
@@ -170,12 +171,12 @@ def write_package(
     without the package ever being in memory: attachments given as files (``Draft.attachment_file``)
     are read by qpdf as it writes. The result's ``pdf`` is empty; ``path`` and ``size`` say
     what was written."""
-    from forms.files import write_atomically_from
+    from forms.atomic import write_from
 
     with tempfile.TemporaryDirectory(prefix="cxy-package-") as folder:
         made = _package(data, attachments, pack, Path(folder), budget_mb=budget_mb, final=final)
         assert made.path is not None
-        write_atomically_from(Path(dest), made.path, "输出文件", "the output file")
+        write_from(Path(dest), made.path, Text("输出文件", "the output file"))
     return dataclasses.replace(made, path=Path(dest))
 
 
@@ -339,7 +340,7 @@ def upload_files(
     out_dir: Path,
     *,
     inputs: Sequence[Path] = (),
-    notes: list[tuple[str, str]] | None = None,
+    notes: list[Text] | None = None,
     final: bool = False,
     fix: bool = False,
     over: list[SlotOver] | None = None,
@@ -356,7 +357,7 @@ def upload_files(
 
     Slot files this program wrote in an earlier run whose slot is now empty (or over) are
     removed, so a stale file is never uploaded; a file someone else put there is never replaced
-    or removed (ours goes beside it under a free name, and a line (zh, en) saying so is appended
+    or removed (ours goes beside it under a free name, and a line saying so is appended
     to ``notes``, as are the budget's lines about what it reduced). ``inputs``: files the output
     folder must not be (see :func:`forms.outputs.check_output`).
 
@@ -380,7 +381,7 @@ def upload_files(
     attachments = checked(attachments)
     made: dict[str, bytes] = {}
     too_big: list[SlotOver] = []
-    said: list[tuple[str, str]] = []
+    said: list[Text] = []
     slots = parse_documents(pack).uploads
     for done, slot in enumerate(slots):
         if progress is not None:
@@ -415,14 +416,16 @@ def upload_files(
             else:
                 too_big.append(slot_over)
                 continue
-        said.extend(_split(note) for note in fitted.notes)
+        said.extend(fitted.notes)
         made[slot.file] = _guard(_sealed(fitted.pdf, marks, data, stored, digest))
     stop_if_asked()
     if progress is not None:
         progress(len(slots), len(slots))
     written_paths: list[Path] = []
     if made or out_dir.exists():  # also when every slot is over: stale files of ours must go
-        written = write_owned(out_dir, made, owner="upload-files", inputs=inputs, what=("上传文件", "the upload file"))
+        written = write_owned(
+            out_dir, made, owner="upload-files", inputs=inputs, what=Text("上传文件", "the upload file")
+        )
         said.extend(written.notes)
         written_paths = list(written.paths.values())
     if notes is not None:
@@ -503,13 +506,8 @@ def _slot_over(
     )
 
 
-def _fixed_note(slot: SlotOver) -> tuple[str, str]:
-    return (
+def _fixed_note(slot: SlotOver) -> Text:
+    return Text(
         f"上传文件“{slot.zh}”已转为灰度：{_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
         f"The upload file “{slot.en}” was converted to grey: {_mb(slot.size)} → {_mb(slot.fixed_size or 0)}",
     )
-
-
-def _split(note: str) -> tuple[str, str]:
-    zh, _, en = note.partition(" (")
-    return zh, en.rstrip(")")

@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import numbered_attachment, say_to as _say
+from forms.cli_common import numbered_attachment
+from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.text import Text
 
 KINDS = ("contract", "payment_proof", "other")
 MB = 1024 * 1024
@@ -110,10 +112,10 @@ def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
 
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
-    from forms.files import write_atomically
+    from forms.atomic import write_bytes
 
     output = _check_output(args)  # again: the build may have taken a while
-    write_atomically(output, data, "输出文件", "the output file")
+    write_bytes(output, data, Text("输出文件", "the output file"), inputs=[Path(args.draft)])
 
 
 def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
@@ -230,8 +232,7 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
         _check_output(args)  # again: reading the draft may have taken a while
         result = write_package(data, attachments, pack, output, budget_mb=args.budget_mb, final=final)
     for note in result.notes:
-        zh, _, en = note.partition(" (")
-        print(_say(args, zh, en.rstrip(")")))
+        print(_say(args, note))
     size = f"{result.size / MB:.1f} MB"
     print(
         _say(
@@ -267,7 +268,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     from forms.package import upload_files
 
     out_dir = _check_output(args, directory=True)
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
         paths = upload_files(
@@ -281,8 +282,8 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
             fix=args.fix,
             over=over,
         )
-    for zh, en in notes:
-        print(_say(args, zh, en))
+    for note in notes:
+        print(_say(args, note))
     if not paths and not over:
         print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
     limit = pack.upload.max_file_mb

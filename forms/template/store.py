@@ -98,7 +98,8 @@ def overrides_dir(pack_id: str) -> Path:
 
 
 def save_override(override: Override) -> Path:
-    from forms.files import write_atomically
+    from forms.atomic import write_text
+    from forms.text import Text
 
     folder = overrides_dir(override.pack)
     try:
@@ -111,7 +112,7 @@ def save_override(override: Override) -> Path:
         ) from None
     dest = folder / f"{override.id}.json"
     text = json.dumps(override.model_dump(), ensure_ascii=False, indent=1)
-    write_atomically(dest, text.encode("utf-8"), "模板", "the template")
+    write_text(dest, text, Text("模板", "the template"))
     return dest
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import UserError
+from ..text import Text
 from .amounts import AmountRefused, as_if_yuan, typed_amount
 from .dates import DateRefused, opening_day, typed_date, window_of
 from .refused import Refused
@@ -23,7 +24,6 @@ from .text import fold_code, fold_text
 __all__ = [
     "AmountRefused",
     "DateRefused",
-    "Note",
     "Refused",
     "Typed",
     "as_if_yuan",
@@ -40,18 +40,9 @@ CODE_KINDS = frozenset({"phone", "email", "uscc", "year"})
 
 
 @dataclass(frozen=True)
-class Note:
-    zh: str
-    en: str
-
-    def text(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-@dataclass(frozen=True)
 class Typed:
     value: Any
-    note: Note | None = None
+    note: Text | None = None  # shown beside the field: a unit was converted
 
 
 def typed(kind: str, value: Any) -> Typed:
@@ -66,7 +57,7 @@ def typed(kind: str, value: Any) -> Typed:
             return Typed(converted.wan)
         return Typed(
             converted.wan,
-            Note(
+            Text(
                 f"已按 {converted.yuan} 元换算为 {converted.wan} 万元",
                 f"converted {converted.yuan} CNY to {converted.wan} × 10k CNY",
             ),
@@ -91,12 +82,12 @@ def for_path(path: str, value: Any, pack: Any) -> Typed:
     return typed(kind_of(path, pack), value)
 
 
-def typed_data(flat: Mapping[str, Any], pack: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def typed_data(flat: Mapping[str, Any], pack: Any) -> tuple[dict[str, Any], list[Text]]:
     """Every value of a received application (flat paths), all or nothing: the values to store
-    and a (zh, en) note per converted value; a refused value raises ``UserError``
+    and a note (Text) per converted value; a refused value raises ``UserError``
     ``json.value`` naming the field."""
     out: dict[str, Any] = {}
-    notes: list[tuple[str, str]] = []
+    notes: list[Text] = []
     for path, value in flat.items():
         try:
             result = for_path(path, value, pack)
@@ -106,7 +97,7 @@ def typed_data(flat: Mapping[str, Any], pack: Any) -> tuple[dict[str, Any], list
         out[path] = result.value
         if result.note is not None:
             zh, en = _label(path, pack)
-            notes.append((f"{zh}（{path}）：{result.note.zh}", f"{en} ({path}): {result.note.en}"))
+            notes.append(Text(f"{zh}（{path}）：{result.note.zh}", f"{en} ({path}): {result.note.en}"))
     return out, notes
 
 
@@ -117,7 +108,7 @@ def _label(path: str, pack: Any) -> tuple[str, str]:
     return (f"“{spec.zh}”", f"“{spec.en}”") if spec is not None else (path, path)
 
 
-def type_received(data: dict[str, Any], pack: Any) -> list[tuple[str, str]]:
+def type_received(data: dict[str, Any], pack: Any) -> list[Text]:
     """:func:`typed_data` applied in place to contract JSON whose shape has been checked
     (``pack``, ``category`` and the attachment list are not field values); the notes."""
     from ..model import flatten

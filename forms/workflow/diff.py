@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from forms.draft import AttachmentInfo, Draft, values
 from forms.model import pattern_of
-from forms.pack import Pack, Text
+from forms.pack import Pack
+from forms.text import Text
 from forms.workflow.snapshot import ATTACHMENT_PREFIX, fields_of, split_base
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from forms.atomic import atomic_path
 from forms.draft import Draft
-from forms.draft.errors import from_os_error
 from forms.draft.files import now
 from forms.draft.history import HistoryEntry
-from forms.draft.safe_write import fsync_dir, fsync_file, remove_quietly, replace_with_retry, temp_path
 from forms.errors import UserError
 from forms.outputs import check_output
 from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
+from forms.text import Text
 from forms.workflow.snapshot import base_of
 
 
@@ -62,18 +62,10 @@ def _handoff(draft: Draft, role: str, dest: Path) -> None:
         base = base_of(draft)
     # The copy is made whole beside ``dest`` and published in one rename; only then does the
     # original record the hand-off, so its history never lists a hand-off that did not happen.
-    staged = temp_path(dest)
-    try:
+    with atomic_path(dest, Text("交接副本", "the hand-off copy"), inputs=[draft.path]) as staged:
         draft.send_copy(staged)
         with Draft.open(staged) as copy:
             copy.record_handoff(handoff_id, base, entry)
             copy.set_meta("role", spec.id)
             copy.set_meta("handoff_id", handoff_id)
-        fsync_file(staged)
-        replace_with_retry(staged, dest)
-        fsync_dir(dest.parent)
-    except OSError as exc:
-        raise from_os_error(exc, "交接副本", "the hand-off copy") from None
-    finally:
-        remove_quietly(staged, Path(f"{staged}-journal"))
     draft.record_handoff(handoff_id, base, entry)

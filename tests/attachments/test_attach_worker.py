@@ -130,7 +130,7 @@ def test_every_message_is_a_full_chinese_and_english_sentence(code):
 def test_each_unsupported_kind_has_both_names():
     for kind in UNSUPPORTED_KINDS:
         error = attach_error("attach.unsupported_format", kind=kind)
-        assert UNSUPPORTED_KINDS[kind][0] in error.zh and UNSUPPORTED_KINDS[kind][1] in error.en
+        assert UNSUPPORTED_KINDS[kind].zh in error.zh and UNSUPPORTED_KINDS[kind].en in error.en
 
 
 def test_an_unknown_worker_code_falls_back_to_damaged():

@@ -110,8 +110,8 @@ def test_only_the_offending_page_of_a_document():
 
 
 def test_every_code_has_both_messages_and_a_known_fix():
-    for code, (zh, en) in MESSAGES.items():
-        assert zh and en and zh != en
+    for text in MESSAGES.values():
+        assert text.zh and text.en and text.zh != text.en
     assert set(FIXES) == {"rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split"}
 
 

@@ -310,7 +310,9 @@ def test_make_draft_helper_is_valid(tmp_path):
 def test_undurable_rename_is_undone_for_new_files(valid_draft_file, tmp_path, monkeypatch, operation):
     out = tmp_path / "out"
     out.mkdir()
-    monkeypatch.setattr(safe_write, "fsync_dir", _fail_with(errno.EIO))
+    import forms.atomic
+
+    monkeypatch.setattr(forms.atomic, "fsync_dir", _fail_with(errno.EIO))
     with pytest.raises(DraftError) as err:
         if operation == "create":
             Draft.create(out / "new.cxy", pack=PACK, category=None)

@@ -71,8 +71,8 @@ def test_a_bad_second_attachment_leaves_nothing_and_a_rerun_works(source, out, c
 
 @pytest.mark.parametrize("failure", ["bad value", "disk full", "ctrl-c"])
 def test_any_failure_while_filling_leaves_nothing(failure, source, out, capsys, monkeypatch):
+    import forms.atomic
     import forms.attachments
-    import forms.draft.safe_write
     from forms.draft import Draft
     from forms.draft.errors import invalid
 
@@ -88,7 +88,7 @@ def test_any_failure_while_filling_leaves_nothing(failure, source, out, capsys, 
         def full(src, dest):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-        monkeypatch.setattr(forms.draft.safe_write, "publish_new_durably", full)
+        monkeypatch.setattr(forms.atomic, "publish_new_durably", full)
     else:
         real = forms.attachments.normalise
         calls = []

@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from forms.atomic import write_bytes, write_from
 from forms.cli import main
 from forms.errors import UserError
-from forms.files import write_atomically, write_atomically_from
 from forms.outputs import check_output
 from forms.owned_outputs import MANIFEST, write_owned
-
 
 # symlinks need privileges on Windows, pipes and /dev/null do not exist there, SIGPIPE neither
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks, pipes, devices and signals")
@@ -262,26 +261,26 @@ def test_export_keeps_the_users_files_in_its_attachments_folder(draft, tmp_path,
 
 
 @posix
-def test_write_atomically_refuses_what_it_would_destroy(tmp_path):
+def test_the_writer_refuses_what_it_would_destroy(tmp_path):
     (tmp_path / "folder").mkdir()
     (tmp_path / "target").write_bytes(b"keep")
     (tmp_path / "link").symlink_to(tmp_path / "target")
     os.mkfifo(tmp_path / "fifo")
     for name, code in (("folder", "output.directory"), ("link", "output.symlink"), ("fifo", "output.not_regular")):
         with pytest.raises(UserError) as caught:
-            write_atomically(tmp_path / name, b"new")
+            write_bytes(tmp_path / name, b"new")
         assert caught.value.code == code
         with pytest.raises(UserError):
-            write_atomically_from(tmp_path / name, io.BytesIO(b"new"))
+            write_from(tmp_path / name, io.BytesIO(b"new"))
     assert (tmp_path / "target").read_bytes() == b"keep"
     assert listing(tmp_path) == ["fifo", "folder", "link", "target"]  # no temporary file left
 
 
-def test_write_atomically_from_streams_a_file_or_a_file_object(tmp_path):
+def test_the_writer_streams_a_file_or_a_file_object(tmp_path):
     source = tmp_path / "big.bin"
     source.write_bytes(os.urandom(3 << 20))
-    write_atomically_from(tmp_path / "a.bin", source)
-    write_atomically_from(tmp_path / "b.bin", io.BytesIO(source.read_bytes()))
+    write_from(tmp_path / "a.bin", source)
+    write_from(tmp_path / "b.bin", io.BytesIO(source.read_bytes()))
     assert (tmp_path / "a.bin").read_bytes() == (tmp_path / "b.bin").read_bytes() == source.read_bytes()
 
     class Failing(io.RawIOBase):
@@ -290,7 +289,7 @@ def test_write_atomically_from_streams_a_file_or_a_file_object(tmp_path):
 
     (tmp_path / "c.bin").write_bytes(b"old")
     with pytest.raises(UserError):
-        write_atomically_from(tmp_path / "c.bin", Failing())
+        write_from(tmp_path / "c.bin", Failing())
     assert (tmp_path / "c.bin").read_bytes() == b"old"
     assert listing(tmp_path) == ["a.bin", "b.bin", "big.bin", "c.bin"]
 

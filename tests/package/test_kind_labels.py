@@ -12,6 +12,7 @@ from pypdf import PdfReader
 import forms.cli
 from forms.package import build_package, build_print_set, upload_files
 from forms.samples import sample
+from forms.text import Text
 
 from package_helpers import info, scan_pdf
 
@@ -25,10 +26,7 @@ RELABELLED = {
 @pytest.fixture(scope="module")
 def relabelled(pack):
     """The same call with other names for its kinds (what another year's pack may say)."""
-    kinds = [
-        spec.model_copy(update={"label": spec.label.model_copy(update=dict(zip(("zh", "en"), RELABELLED[spec.id])))})
-        for spec in pack.attachment_kinds
-    ]
+    kinds = [spec.model_copy(update={"label": Text(*RELABELLED[spec.id])}) for spec in pack.attachment_kinds]
     return pack.model_copy(update={"attachment_kinds": kinds})
 
 
@@ -107,3 +105,22 @@ def test_upload_notes_name_a_slot_by_its_kinds(relabelled, three, tmp_path):
     assert [s.file for s in over] == ["contract.pdf", "payment_proofs.pdf", "other.pdf"]
     assert "“合作合同原件”（contract.pdf）" in over[0].message[0]
     assert "“bank credit slip” (payment_proofs.pdf)" in over[1].message[1] and "“补充文件”" in over[2].plain[0]
+
+
+def test_a_downsampling_note_keeps_a_label_with_brackets_whole(pack, tmp_path):
+    """The note is one Text: a pack label holding " (" (which the old "中文 (English)" string
+    was split at) reaches each language whole, and no Chinese leaks into the English."""
+    kinds = [
+        spec.model_copy(update={"label": Text("合同 (原件)", "contract (original)")}) if spec.id == "contract" else spec
+        for spec in pack.attachment_kinds
+    ]
+    limited = pack.model_copy(
+        update={"attachment_kinds": kinds, "upload": pack.upload.model_copy(update={"max_file_mb": 1.5})}
+    )
+    big = scan_pdf("grainy photo", dpi=300, noise=True)
+    notes: list[Text] = []
+    upload_files(sample("tech_vp"), [(info("contract", "合同照片", big, 0), big)], limited, tmp_path, notes=notes)
+    (note,) = notes
+    assert note.get("zh").startswith("合同 (原件)超过 1.5 MB 的大小限制")
+    assert note.get("en").startswith("contract (original) was over the 1.5 MB limit")
+    assert note.get("en").endswith("MB") and not any("\u4e00" <= ch <= "\u9fff" for ch in note.get("en"))

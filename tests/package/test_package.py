@@ -267,8 +267,9 @@ def test_over_the_budget_big_scans_are_downsampled_and_it_says_so(data, pack):
         budget_mb=1.5,
     )
     assert len(result.pdf) <= 1.5 * 1024 * 1024
-    assert len(result.notes) == 1 and "dpi" in result.notes[0] and "1.5 MB" in result.notes[0]
-    assert "降至" in result.notes[0] and "downsampled" in result.notes[0]
+    (note,) = result.notes
+    assert "dpi" in note.zh and "1.5 MB" in note.zh and "降至" in note.zh
+    assert "downsampled" in note.en and "1.5 MB" in note.en and "降" not in note.en
     sizes = {(w, h) for w, h, _ in image_streams(result.pdf)}
     assert (2480, 3507) not in sizes and max(w for w, _ in sizes) <= 1240 + 1  # ≤ 150 dpi on A4
     assert (int(8.27 * 100), int(11.69 * 100)) in sizes  # the 100 dpi scan was left alone
@@ -279,7 +280,9 @@ def test_over_the_budget_big_scans_are_downsampled_and_it_says_so(data, pack):
 def test_an_impossible_budget_is_reported_not_hidden(data, pack):
     big = scan_pdf("grainy photo", dpi=300, noise=True)
     result = build_package(data, [(info("contract", "合同照片", big, 0), big)], pack, budget_mb=0.05)
-    assert result.notes and "超过 0.05 MB 的限制" in result.notes[0] and "over the 0.05 MB limit" in result.notes[0]
+    assert (
+        result.notes and "超过 0.05 MB 的限制" in result.notes[0].zh and "over the 0.05 MB limit" in result.notes[0].en
+    )
     assert result.pdf.startswith(b"%PDF-")
 
 

@@ -65,7 +65,7 @@ def placeholder_values(pack, lang: str):
 def test_no_catalogue_message_shows_a_rule_id(lang, pack):
     for known in placeholder_values(pack, lang):
         for key, entry in catalogue().items():
-            names = {name for _, name, _, _ in string.Formatter().parse(entry[lang]) if name}
+            names = {name for _, name, _, _ in string.Formatter().parse(entry.get(lang)) if name}
             values = {name: known.get(name, "值" if lang == "zh" else "value") for name in names}
             message = say(key, lang, **values)
             assert rule_ids_in(message) == [], f"{key} ({lang}): {message}"

@@ -1,0 +1,58 @@
+"""One sentence or label in both UI languages: the pack's labels, the checks' messages, errors
+and the package builder's notes all carry a :class:`Text`, and every reader asks it for a
+language with :meth:`Text.get` rather than choosing between two fields itself.
+
+This module is on the start-up path (errors import it): it imports only the standard library.
+Pydantic finds :meth:`Text.__get_pydantic_core_schema__` when a pack model declares a ``Text``
+field, by which time pydantic is loaded anyway."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LANGS = ("zh", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``; Chinese, the notice's language, for any language we lack."""
+        return self.en if lang == "en" else self.zh
+
+    @classmethod
+    def of(cls, value: Text | tuple[str, str] | Mapping[str, str]) -> Text:
+        """A ``Text`` from the shapes bilingual text arrives in: a Text, ``(zh, en)`` or a
+        ``{"zh": …, "en": …}`` mapping (a catalogue entry)."""
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, tuple):
+            zh, en = value
+            return cls(zh, en)
+        return cls(value["zh"], value["en"])
+
+    def __str__(self) -> str:  # where no language was chosen (a log, the CLI before --lang): both
+        return f"{self.zh} ({self.en})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Validated like a strict pack entry: a table with exactly ``zh`` and ``en`` (an unknown
+        key is refused, as ``extra="forbid"`` refuses it elsewhere in the pack), or a Text."""
+        from pydantic_core import core_schema as cs
+
+        table = cs.typed_dict_schema(
+            {"zh": cs.typed_dict_field(cs.str_schema()), "en": cs.typed_dict_field(cs.str_schema())},
+            extra_behavior="forbid",
+        )
+        from_table = cs.no_info_after_validator_function(lambda d: cls(d["zh"], d["en"]), table)
+        # a Text already made (a pack rebuilt from its models) goes through as its table, so that a
+        # wrong value is reported once, at its key, not also as "not a Text"
+        return cs.no_info_before_validator_function(
+            lambda v: {"zh": v.zh, "en": v.en} if isinstance(v, cls) else v,
+            from_table,
+            serialization=cs.plain_serializer_function_ser_schema(lambda t: {"zh": t.zh, "en": t.en}),
+        )

@@ -1,0 +1,116 @@
+"""One bilingual text type (issue 14 item 3): the pack's labels, errors, the checks' messages
+and notes are all a ``forms.text.Text`` read with ``.get(lang)``; a pack entry with a key
+beyond zh/en is still refused; the type costs the start-up path nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from forms.checks.messages import catalogue, say
+from forms.errors import UserError
+from forms.pack import load_pack_dir
+from forms.paths import packs_dir
+from forms.text import Text
+from forms.typed import typed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_get_gives_the_language_asked_for_and_chinese_for_any_other():
+    text = Text("申报书", "application form")
+    assert [text.get(lang) for lang in ("zh", "en", "fr", "")] == ["申报书", "application form", "申报书", "申报书"]
+
+
+def test_a_text_cannot_be_changed_and_compares_by_value():
+    text = Text("申报书", "application form")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        text.zh = "别的"  # type: ignore[misc]
+    assert text == Text(zh="申报书", en="application form") and len({text, Text("申报书", "application form")}) == 1
+
+
+def test_text_is_made_from_the_shapes_bilingual_text_arrives_in():
+    expected = Text("是", "yes")
+    assert Text.of(("是", "yes")) == Text.of({"zh": "是", "en": "yes"}) == Text.of(expected) == expected
+
+
+def test_the_pack_labels_are_texts(pack):
+    assert isinstance(pack.title, Text) and pack.title.get("en").startswith("2023 Jiangsu")
+    assert all(isinstance(item, Text) and item.zh and item.en for item in pack.checklist)
+    assert pack.kind_label("contract", "en") == next(k.label.en for k in pack.attachment_kinds if k.id == "contract")
+
+
+@pytest.fixture
+def pack_copy(tmp_path):
+    folder = tmp_path / "broken"
+    shutil.copytree(packs_dir() / "jiangsu-cxy-2023", folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("new", "words"),
+    [
+        ('title = { zh = "标题", en = "Title", fr = "Titre" }', "title.fr"),  # a key beyond zh/en
+        ('title = { zh = "标题" }', "title.en"),  # a language missing
+        ('title = { zh = "标题", en = 2023 }', "title.en"),  # not text
+    ],
+)
+def test_a_pack_text_with_a_wrong_shape_is_one_clear_error_naming_it(pack_copy, new, words):
+    path = pack_copy / "pack.toml"
+    old = 'title = { zh = "2023年江苏省产学研合作项目", en = "2023 Jiangsu Industry–University–Research Cooperation Projects" }'
+    source = path.read_text(encoding="utf-8")
+    assert old in source
+    path.write_text(source.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_pack_dir(pack_copy)
+    assert caught.value.code == "pack.invalid"
+    assert words in caught.value.en and words in caught.value.zh
+    assert "is-instance" not in caught.value.en  # reported once, at its key
+
+
+def test_a_user_error_carries_one_text():
+    error = UserError("draft.truncated", "草稿文件不完整", "The draft file is incomplete")
+    assert error.text == Text("草稿文件不完整", "The draft file is incomplete")
+    assert (error.zh, error.en) == (error.text.zh, error.text.en)
+    assert [error.message(lang) for lang in ("zh", "en", "de")] == [
+        "草稿文件不完整",
+        "The draft file is incomplete",
+        "草稿文件不完整",
+    ]
+    assert str(error) == "草稿文件不完整 (The draft file is incomplete)"
+    made_from_text = UserError("draft.truncated", error.text)
+    assert (made_from_text.code, made_from_text.text) == ("draft.truncated", error.text)
+
+
+def test_every_check_message_is_a_text_in_both_languages():
+    entries = catalogue()
+    assert entries and all(isinstance(entry, Text) and entry.zh and entry.en for entry in entries.values())
+    assert say("required", "en", label="Project name") == "Please fill in “Project name”."
+    assert say("required", "zh", label="项目名称") == "请填写“项目名称”。"
+
+
+def test_a_converted_value_notes_it_as_a_text():
+    note = typed("money", "123456元").note
+    assert isinstance(note, Text)
+    assert "万元" in note.get("zh") and "10k CNY" in note.get("en")
+
+
+def test_the_text_type_and_errors_load_without_pydantic():
+    """They are on the start-up path of every command: importing them must not pull in the
+    pack's validation library."""
+    code = "import sys, forms.text, forms.errors; print('pydantic' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT)},
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
