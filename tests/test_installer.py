@@ -408,3 +408,33 @@ def test_bundle_check_passes_with_the_wheel_and_the_trimmed_icu_data(icu, tmp_pa
     assert result["checks"]["collation_zh_pinyin"]["detail"] == ["阿毛", "李四", "王五", "张三", "赵六"]
     if icu == "trimmed":
         assert result["icu_data"]["path"] == env["LD_PRELOAD"]
+
+
+def _build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cxy_installer_build", REPO / "installer" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("platform", ["freebsd14", "cygwin", "emscripten", "openbsd7", "aix"])
+def test_build_refuses_an_os_it_does_not_know_before_building_anything(platform, monkeypatch, capsys):
+    build = _build_script()
+    monkeypatch.setattr(sys, "platform", platform)
+    steps = []
+    for step in ("build", "measure", "selftests", "bundle_check", "cli_smoke", "compile_installer"):
+        monkeypatch.setattr(build, step, lambda *args, _step=step: steps.append(_step))
+    monkeypatch.setattr(build, "WORK", REPO / "no-such-build-folder")
+    assert build.main([]) == 2
+    message = capsys.readouterr().err
+    assert repr(platform) in message and "Windows (win32)" in message and "macOS (darwin)" in message
+    assert steps == [] and not (REPO / "no-such-build-folder").exists()
+
+
+@pytest.mark.parametrize(
+    ("platform", "name"), [("linux", "Linux"), ("linux2", "Linux"), ("win32", "Windows"), ("darwin", "macOS")]
+)
+def test_build_knows_the_three_oses_the_release_workflow_builds_on(platform, name):
+    assert _build_script().known_platform(platform) == name
