@@ -17,10 +17,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import IO, Any, Callable
 
 from forms.attachments.messages import attach_error
 from forms.attachments.model import IntakeLimits
+from forms.attachments.process_limits import STATUS_NO_MEMORY, WorkerJob, resident_bytes, watches_resident_size
 from forms.attachments.protocol import read_body, read_header, write_frame
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,10 @@ def run_in_worker(
             )
         except (OSError, ValueError) as exc:
             raise _start_failure(exc) from None
+        # Windows: the memory cap, before the job is sent (the worker reads it before any parsing)
+        job = WorkerJob.create(limits.memory_bytes)
+        if job is not None and not job.assign(proc.pid):
+            log.info("attachment worker runs without a memory cap: Windows refused the job object")
         messages: queue.Queue = queue.Queue()
         threads = [
             threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages, ops), daemon=True),
@@ -98,6 +103,8 @@ def run_in_worker(
             for thread in threads:
                 if thread.ident is not None:
                     thread.join(timeout=5)
+            if job is not None:
+                job.close()
 
 
 def _start_failure(exc: BaseException):
@@ -142,7 +149,13 @@ def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
 
 
 def _wait(
-    proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
+    proc: subprocess.Popen[bytes],
+    messages: queue.Queue[tuple[dict[str, Any] | None, bytes]],
+    deadline: float,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    stderr_log: IO[bytes],
 ) -> WorkerResult:
     while True:
         if cancel is not None and cancel():
@@ -150,6 +163,9 @@ def _wait(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise attach_error("attach.timeout", seconds=_seconds(limits.timeout_s))
+        if _over_memory(proc.pid, limits):  # the caller's finally kills the worker
+            log.info("attachment worker stopped: resident memory over %d MiB", limits.memory_bytes >> 20)
+            raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
         try:
             header, body = messages.get(timeout=min(_POLL_S, remaining))
         except queue.Empty:
@@ -175,9 +191,21 @@ def _wait(
             raise attach_error(str(header.get("code")), **dict(header.get("params") or {}))
 
 
+def _over_memory(pid: int, limits: IntakeLimits) -> bool:
+    """Where the worker's own limit is not enforced (macOS), its resident size is the limit."""
+    if not watches_resident_size():
+        return False
+    resident = resident_bytes(pid)
+    return resident is not None and resident > limits.memory_bytes
+
+
 def _killed_for_memory(exit_code: int) -> bool:
-    # The kernel OOM killer sends SIGKILL; we never do that before reading the exit code.
-    return os.name == "posix" and exit_code == -9
+    # The kernel OOM killer sends SIGKILL; we never do that before reading the exit code. On
+    # Windows, an allocation past the job's cap that a library did not check ends the process
+    # with STATUS_NO_MEMORY.
+    if os.name == "nt":
+        return exit_code & 0xFFFFFFFF == STATUS_NO_MEMORY
+    return exit_code == -9
 
 
 def _seconds(value: float) -> str:

@@ -1,8 +1,8 @@
 """The attachment worker process: parses one untrusted file and answers with a sanitised PDF.
 
 Started by forms.attachments.runner, one process per file, so that a parser hang, crash or
-memory blow-up costs a process, never the application. Its address space is capped (POSIX
-RLIMIT_AS) before the file is read. Run as ``python -m forms.attachments.worker``; a frozen
+memory blow-up costs a process, never the application. Its memory is capped before the file is
+read (forms.attachments.process_limits says how, and what is enforced, on each OS). Run as ``python -m forms.attachments.worker``; a frozen
 build must route its worker flag to ``main()`` (see runner.worker_command).
 """
 
@@ -15,6 +15,7 @@ import warnings
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
+from forms.attachments.process_limits import cap_own_memory
 from forms.attachments.protocol import read_body, read_header, write_frame
 
 
@@ -52,19 +53,6 @@ def run_job(
     return pdf, pages, notes
 
 
-def _cap_memory(limit: int) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits (a Job Object would be the equivalent)
-        return
-    try:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    except (ValueError, OSError):
-        pass
-
-
 def main() -> int:
     # The protocol owns the original stdout; anything a library prints goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -77,7 +65,7 @@ def main() -> int:
     if header is None:
         return 2
     limits = IntakeLimits(**header["limits"])
-    _cap_memory(limits.memory_bytes)
+    cap_own_memory(limits.memory_bytes)
 
     def progress(done: int, total: int) -> None:
         write_frame(out, {"kind": "progress", "done": done, "total": total})
