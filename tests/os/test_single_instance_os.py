@@ -73,3 +73,48 @@ def test_a_second_start_hands_over_a_draft_in_a_chinese_folder(qtbot, tmp_path):
         if first.poll() is None:
             first.kill()
         first.communicate(timeout=30)
+
+
+SENDER = """
+import json, sys
+from pathlib import Path
+from desktop.single_instance import hand_over
+print(hand_over(Path(json.loads(sys.stdin.read()))), flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "申报 材料/草稿 一号.cxy",
+        "OneDrive - 公司/年度 申报（终稿）.cxy",
+        "bad\udcff-byte.cxy",  # a POSIX name that is not UTF-8, as Python decodes it
+        "lone\ud800-surrogate.cxy",  # a Windows name with an unpaired UTF-16 surrogate
+    ],
+)
+def test_the_handed_over_path_arrives_unchanged(qtbot, tmp_path, name):
+    """The listening end in this process, the second start's end in another (its path sent as
+    JSON, so that even a name no OS encoding can carry reaches it)."""
+    import json
+
+    from desktop.single_instance import Instance
+
+    instance = Instance()
+    assert instance.start(None) is False  # nobody else listens: this one does
+    path = tmp_path / name
+    sender = subprocess.Popen(
+        [sys.executable, "-c", SENDER], env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        with qtbot.waitSignal(instance.requested, timeout=START_S * 1000) as received:
+            sender.stdin.write(json.dumps(str(path)))
+            sender.stdin.close()
+        assert received.args == [str(path.absolute())]
+        qtbot.waitUntil(lambda: sender.poll() is not None, timeout=START_S * 1000)
+        assert sender.stdout.read().strip() == "True"  # it was told the path was taken
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+        sender.wait(timeout=30)
+        sender.stdout.close()
+        instance.close()
