@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
@@ -65,6 +66,24 @@ def resident_bytes(pid: int) -> int | None:
 
 
 def _darwin_resident_bytes(pid: int) -> int | None:
+    found = _libproc()
+    if found is None:
+        return None
+    proc_pidinfo, info_type = found
+    import ctypes
+
+    info = info_type()
+    proc_pidtaskinfo = 4  # PROC_PIDTASKINFO
+    size = proc_pidinfo(pid, proc_pidtaskinfo, 0, ctypes.byref(info), ctypes.sizeof(info))
+    if size != ctypes.sizeof(info):  # ended, or not ours to look at
+        return None
+    return int(info.pti_resident_size)
+
+
+@functools.cache
+def _libproc() -> tuple[Any, Any] | None:
+    """macOS's proc_pidinfo and its struct proc_taskinfo, loaded once (the runner asks every
+    poll while a worker runs)."""
     import ctypes
     import ctypes.util
 
@@ -80,17 +99,13 @@ def _darwin_resident_bytes(pid: int) -> int | None:
 
     try:
         libproc = ctypes.CDLL(ctypes.util.find_library("proc") or "/usr/lib/libproc.dylib", use_errno=True)
-    except OSError:
+        proc_pidinfo = libproc.proc_pidinfo
+    except (OSError, AttributeError):
         return None
     # int proc_pidinfo(int pid, int flavor, uint64_t arg, void *buffer, int buffersize)
-    libproc.proc_pidinfo.restype = ctypes.c_int
-    libproc.proc_pidinfo.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_uint64, ctypes.c_void_p, ctypes.c_int]
-    info = ProcTaskInfo()
-    proc_pidtaskinfo = 4  # PROC_PIDTASKINFO
-    size = libproc.proc_pidinfo(pid, proc_pidtaskinfo, 0, ctypes.byref(info), ctypes.sizeof(info))
-    if size != ctypes.sizeof(info):
-        return None
-    return int(info.pti_resident_size)
+    proc_pidinfo.restype = ctypes.c_int
+    proc_pidinfo.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_uint64, ctypes.c_void_p, ctypes.c_int]
+    return proc_pidinfo, ProcTaskInfo
 
 
 _TASKINFO_INTS = (
