@@ -101,3 +101,23 @@ def test_the_command_line_writes_and_checks_a_draft_in_a_chinese_folder(tmp_path
     assert checked.returncode == 0, checked.stderr.decode("utf-8", "replace")
     relative = cxy("validate", target.name)  # a relative name, from inside the folder
     assert relative.returncode == 0, relative.stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("code", ["ENOLCK", "EOPNOTSUPP"])
+def test_a_folder_that_cannot_lock_opens_the_draft_read_only_saying_why(draft, monkeypatch, code):
+    """An NFS mount without its lock service, some network shares: flock/locking fails with
+    "no locks". One writer cannot be ensured there, so the app opens the draft read-only."""
+    import errno
+
+    def no_locks(fd: int) -> bool:
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)))
+
+    monkeypatch.setattr(lock, "_try_lock", no_locks)
+    with pytest.raises(DraftError) as caught:
+        Draft.open(draft)
+    assert caught.value.code == "draft.readonly_media"  # desktop/opening.py then opens it read-only
+    assert "文件锁" in caught.value.zh and "cannot lock files" in caught.value.en
+    assert not lock.lock_path(draft).exists()  # nothing left behind
+    with Draft.open(draft, readonly=True) as view:
+        assert view.readonly
+    assert lock.holder(draft) is None
