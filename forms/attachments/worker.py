@@ -12,6 +12,8 @@ import io
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
@@ -20,7 +22,11 @@ from forms.attachments.protocol import read_body, read_header, write_frame
 
 
 def run_job(
-    fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None],
+    ops: list[dict[str, Any]] | None = None,
 ) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
@@ -70,6 +76,7 @@ def main() -> int:
     def progress(done: int, total: int) -> None:
         write_frame(out, {"kind": "progress", "done": done, "total": total})
 
+    data: bytes | None = None
     try:
         data = read_body(inp, limits.max_bytes)
         pdf, pages, notes = run_job(header["fmt"], data, limits, progress, header.get("ops"))
@@ -77,7 +84,7 @@ def main() -> int:
         write_frame(out, {"kind": "error", "code": refusal.code, "params": refusal.params})
         return 0
     except MemoryError:
-        data = pdf = None  # noqa: F841 - give the allocator room to say why we stop
+        data = None  # give the allocator room to say why we stop
         write_frame(
             out,
             {"kind": "error", "code": "attach.memory", "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}},
