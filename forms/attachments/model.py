@@ -19,7 +19,7 @@ class IntakeLimits:
     max_pages: int = 500
     max_pixels: int = 100_000_000  # per image, per TIFF frame, per image inside a PDF
     timeout_s: float = 30.0  # wall clock for the whole worker, start-up included
-    memory_bytes: int = 1024 * MiB  # RLIMIT_AS of the worker (POSIX only)
+    memory_bytes: int = 1024 * MiB  # the worker's memory cap (process_limits.py: how, per OS)
     max_content_bytes: int = 128 * MiB  # one page content stream after inflating
 
 

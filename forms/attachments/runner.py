@@ -16,12 +16,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import IO, Any, BinaryIO, cast
 
 from forms.attachments.messages import attach_error
 from forms.attachments.model import IntakeLimits
+from forms.attachments.process_limits import STATUS_NO_MEMORY, WorkerJob, resident_bytes, watches_resident_size
 from forms.attachments.protocol import read_body, read_header, write_frame
+from forms.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ def run_in_worker(
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
     *,
-    ops: list | None = None,
+    ops: list[dict[str, Any]] | None = None,
 ) -> WorkerResult:
     """``ops``: page operations (forms.attachments.page_ops) applied to a PDF before its rebuild."""
     deadline = time.monotonic() + limits.timeout_s
@@ -74,7 +77,11 @@ def run_in_worker(
             )
         except (OSError, ValueError) as exc:
             raise _start_failure(exc) from None
-        messages: queue.Queue = queue.Queue()
+        # Windows: the memory cap, before the job is sent (the worker reads it before any parsing)
+        job = WorkerJob.create(limits.memory_bytes)
+        if job is not None and not job.assign(proc.pid):
+            log.info("attachment worker runs without a memory cap: Windows refused the job object")
+        messages: _Messages = queue.Queue()
         threads = [
             threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages, ops), daemon=True),
             threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
@@ -92,15 +99,18 @@ def run_in_worker(
             proc.wait()
             for stream in (proc.stdin, proc.stdout):
                 try:
-                    stream.close()
+                    if stream is not None:
+                        stream.close()
                 except OSError:
                     pass
             for thread in threads:
                 if thread.ident is not None:
                     thread.join(timeout=5)
+            if job is not None:
+                job.close()
 
 
-def _start_failure(exc: BaseException):
+def _start_failure(exc: BaseException) -> UserError:
     # Logged for whoever configured logging (the app's log file), never printed: forms adds a
     # NullHandler, so Python's last-resort handler does not dump this on the user's console.
     log.info("attachment worker did not start: %s: %s", type(exc).__name__, exc)
@@ -109,16 +119,26 @@ def _start_failure(exc: BaseException):
     return attach_error("attach.worker")
 
 
-_SEND_FAILED = {"kind": "send_failed"}
+_SEND_FAILED: dict[str, Any] = {"kind": "send_failed"}
+# (header, body) from the worker; (None, b"") once its answers end
+_Messages = queue.Queue[tuple[dict[str, Any] | None, bytes]]
 
 
-def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue, ops=None) -> None:
-    header = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
+def _send_job(
+    proc: subprocess.Popen[bytes],
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    messages: _Messages,
+    ops: list[dict[str, Any]] | None = None,
+) -> None:
+    header: dict[str, Any] = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
     if ops is not None:
         header["ops"] = ops
     try:
-        write_frame(proc.stdin, header, data)
-        proc.stdin.close()
+        stdin = cast(BinaryIO, proc.stdin)  # Popen(stdin=PIPE): a binary pipe
+        write_frame(stdin, header, data)
+        stdin.close()
     except (OSError, ValueError):
         if proc.poll() is None:
             # Our end failed (a full pipe buffer's write error, a closed handle), not the worker:
@@ -128,13 +148,14 @@ def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue
         # else the worker died or was killed; _wait reports why
 
 
-def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
+def _read_replies(proc: subprocess.Popen[bytes], limits: IntakeLimits, messages: _Messages) -> None:
+    stdout = cast(BinaryIO, proc.stdout)  # Popen(stdout=PIPE): a binary pipe
     try:
         while True:
-            header = read_header(proc.stdout)
+            header = read_header(stdout)
             if header is None:
                 break
-            body = read_body(proc.stdout, 4 * limits.max_bytes + (64 << 20))
+            body = read_body(stdout, 4 * limits.max_bytes + (64 << 20))
             messages.put((header, body))
     except (OSError, ValueError, EOFError):
         pass
@@ -142,7 +163,13 @@ def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
 
 
 def _wait(
-    proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
+    proc: subprocess.Popen[bytes],
+    messages: _Messages,
+    deadline: float,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    stderr_log: IO[bytes],
 ) -> WorkerResult:
     while True:
         if cancel is not None and cancel():
@@ -150,6 +177,9 @@ def _wait(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise attach_error("attach.timeout", seconds=_seconds(limits.timeout_s))
+        if _over_memory(proc.pid, limits):  # the caller's finally kills the worker
+            log.info("attachment worker stopped: resident memory over %d MiB", limits.memory_bytes >> 20)
+            raise attach_error("attach.memory", limit_mb=limits.memory_bytes >> 20)
         try:
             header, body = messages.get(timeout=min(_POLL_S, remaining))
         except queue.Empty:
@@ -175,16 +205,28 @@ def _wait(
             raise attach_error(str(header.get("code")), **dict(header.get("params") or {}))
 
 
+def _over_memory(pid: int, limits: IntakeLimits) -> bool:
+    """Where the worker's own limit is not enforced (macOS), its resident size is the limit."""
+    if not watches_resident_size():
+        return False
+    resident = resident_bytes(pid)
+    return resident is not None and resident > limits.memory_bytes
+
+
 def _killed_for_memory(exit_code: int) -> bool:
-    # The kernel OOM killer sends SIGKILL; we never do that before reading the exit code.
-    return os.name == "posix" and exit_code == -9
+    # The kernel OOM killer sends SIGKILL; we never do that before reading the exit code. On
+    # Windows, an allocation past the job's cap that a library did not check ends the process
+    # with STATUS_NO_MEMORY.
+    if os.name == "nt":
+        return exit_code & 0xFFFFFFFF == STATUS_NO_MEMORY
+    return exit_code == -9
 
 
 def _seconds(value: float) -> str:
     return f"{value:g}"
 
 
-def _tail(stderr_log) -> str:
+def _tail(stderr_log: IO[bytes]) -> str:
     try:
         stderr_log.seek(0, os.SEEK_END)
         stderr_log.seek(max(0, stderr_log.tell() - 2000))

@@ -1,8 +1,8 @@
 """The attachment worker process: parses one untrusted file and answers with a sanitised PDF.
 
 Started by forms.attachments.runner, one process per file, so that a parser hang, crash or
-memory blow-up costs a process, never the application. Its address space is capped (POSIX
-RLIMIT_AS) before the file is read. Run as ``python -m forms.attachments.worker``; a frozen
+memory blow-up costs a process, never the application. Its memory is capped before the file is
+read (forms.attachments.process_limits says how, and what is enforced, on each OS). Run as ``python -m forms.attachments.worker``; a frozen
 build must route its worker flag to ``main()`` (see runner.worker_command).
 """
 
@@ -12,14 +12,21 @@ import io
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
+from forms.attachments.process_limits import cap_own_memory
 from forms.attachments.protocol import read_body, read_header, write_frame
 
 
 def run_job(
-    fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None],
+    ops: list[dict[str, Any]] | None = None,
 ) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
@@ -52,19 +59,6 @@ def run_job(
     return pdf, pages, notes
 
 
-def _cap_memory(limit: int) -> None:
-    try:
-        import resource
-    except ImportError:  # Windows: no rlimits (a Job Object would be the equivalent)
-        return
-    try:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        soft = limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
-    except (ValueError, OSError):
-        pass
-
-
 def main() -> int:
     # The protocol owns the original stdout; anything a library prints goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -77,11 +71,12 @@ def main() -> int:
     if header is None:
         return 2
     limits = IntakeLimits(**header["limits"])
-    _cap_memory(limits.memory_bytes)
+    cap_own_memory(limits.memory_bytes)
 
     def progress(done: int, total: int) -> None:
         write_frame(out, {"kind": "progress", "done": done, "total": total})
 
+    data: bytes | None = None
     try:
         data = read_body(inp, limits.max_bytes)
         pdf, pages, notes = run_job(header["fmt"], data, limits, progress, header.get("ops"))
@@ -89,7 +84,7 @@ def main() -> int:
         write_frame(out, {"kind": "error", "code": refusal.code, "params": refusal.params})
         return 0
     except MemoryError:
-        data = pdf = None  # noqa: F841 - give the allocator room to say why we stop
+        data = None  # give the allocator room to say why we stop
         write_frame(
             out,
             {"kind": "error", "code": "attach.memory", "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}},

@@ -15,6 +15,7 @@ import getpass
 import json
 import os
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -89,6 +90,22 @@ def readonly_media_error(path: Path) -> DraftError:
     )
 
 
+# A folder whose file system keeps no locks (an NFS mount without its lock service, some
+# network shares): one writer cannot be guaranteed there, so the draft opens read-only.
+_NO_LOCKS = {errno.ENOLCK, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
+
+
+def no_locks_error(path: Path) -> DraftError:
+    """``draft.readonly_media`` (the app then opens the draft read-only), saying why."""
+    return DraftError(
+        "draft.readonly_media",
+        f"草稿所在的位置（例如网络共享盘）不支持文件锁，无法保证只有一人在编辑，只能以只读方式打开。"
+        f"如需修改，请先把草稿复制到本机磁盘：{path}",
+        "The draft's location (a network share, for example) cannot lock files, so one editor at a time "
+        f"cannot be ensured; it can only be opened read-only. To edit it, copy it to this computer first: {path}",
+    )
+
+
 def _text(value: object, limit: int = 80) -> str:
     """A field of someone else's lock file, made safe to put into one line of a message."""
     text = value if isinstance(value, str) else "?"
@@ -121,7 +138,7 @@ def _read_from_start(fd: int) -> bytes:
 
 def _try_lock(fd: int) -> bool:
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
@@ -139,7 +156,7 @@ def _try_lock(fd: int) -> bool:
 
 def _unlock(fd: int) -> None:
     with contextlib.suppress(OSError):
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
@@ -177,7 +194,8 @@ class WriterLock:
     """The held lock of one open draft; ``release`` removes the lock file."""
 
     def __init__(self, draft: Path, path: Path, fd: int, key: tuple[int, int] | None) -> None:
-        self.draft, self.path, self._fd, self._key = draft, path, fd, key
+        self.draft, self.path, self._key = draft, path, key
+        self._fd: int | None = fd
 
     def release(self) -> None:
         if self._fd is None:
@@ -240,6 +258,8 @@ def acquire(draft: Path) -> WriterLock:
                     os.unlink(path)
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
+            if exc.errno in _NO_LOCKS:
+                raise no_locks_error(draft) from exc
             raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc
         with _held_guard:
             if key is not None:
