@@ -4,14 +4,15 @@ it registers, so that none of them imports the command itself."""
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
-from .pack import Pack, load_pack
-from .transfer import check_shape, read_json
+
+if TYPE_CHECKING:
+    from .pack import Pack
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
 
@@ -25,7 +26,7 @@ def say_to(args: Any, zh: str, en: str) -> str:
     return say(getattr(args, "lang", "zh"), zh, en)
 
 
-def numbered_attachment(infos: list, number: int, code: str) -> Any:
+def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
     if not 1 <= number <= len(infos):
         raise UserError(
@@ -48,6 +49,8 @@ def opened(path: Path) -> Iterator[Any]:
         if exc.code != "draft.needs_upgrade":
             raise
         # An older format is upgraded on a private copy; the user's file is not touched.
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
             with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
                 yield copy
@@ -67,6 +70,8 @@ def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
     """The data and (for a draft) its attachments' descriptions, ``damaged`` included, read in
     one snapshot."""
     if path.suffix.lower() == ".json":
+        from .transfer import check_shape, read_json
+
         data = read_json(path)
         check_shape(data)
         return data, []
@@ -79,6 +84,8 @@ def pack_of(data: dict[str, Any], default: Pack) -> Pack:
     otherwise against the default pack, whose check then reports the mismatch."""
     pack_id = data.get("pack")
     if isinstance(pack_id, str) and pack_id != default.id:
+        from .pack import load_pack
+
         try:
             return load_pack(pack_id)
         except UserError:
