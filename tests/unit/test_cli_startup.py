@@ -36,6 +36,7 @@ def start(*argv: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
         [sys.executable, "-c", CHILD, *argv],
+        check=False,
         cwd=cwd,
         env=env,
         capture_output=True,
