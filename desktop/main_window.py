@@ -71,11 +71,11 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.setCentralWidget(central)
         # A draft opens straight into its wizard (the start page is not made first, only to be
         # replaced); JSON is imported from the start page, as a file chosen there would be.
-        draft_first = path is not None and Path(path).suffix.lower() != ".json"
-        if not (draft_first and self.open_path(Path(path))):
+        is_json = path is not None and path.suffix.lower() == ".json"
+        if not (path is not None and not is_json and self.open_path(path)):
             self._build()
-            if path is not None and not draft_first:
-                self.open_path(Path(path))
+            if path is not None and is_json:
+                self.open_path(path)
         self._placed = False  # checked once more when first shown, with the real frame
         self.restore_or_fit()
 
