@@ -1,4 +1,7 @@
-"""``python -m bench [--quick]``: every benchmark, one line per figure, then the count of targets met.
+"""``python -m bench [--quick] [--only NAME]``: every benchmark, one line per figure, then the count of targets met.
+
+``--only NAME`` (repeatable) runs some groups of figures: ``cli-start`` and ``cold-start`` are the
+start-up figures, and neither needs the attachment workload, which is then not made.
 
 Each line is ``name  value  target  ok|MISS``; indented ``·`` lines give the same-run yardsticks
 and context. Timings are never asserted in the test suite; this command is where they live.
@@ -18,8 +21,11 @@ from . import figures
 from .workload import DEFAULT_SEED, generate
 
 FULL = {"scans": 30, "pdfs": 5, "big_pages": 200, "pairs": 5, "edits": 500, "renders": 15, "checks": 1000, "starts": 7}
-ONLY = ("package", "autosave", "render", "check", "start")  # the steps below, in order
 QUICK = {"scans": 10, "pdfs": 3, "big_pages": 200, "pairs": 3, "edits": 200, "renders": 5, "checks": 300, "starts": 3}
+
+
+# The groups of figures, in the order they run (``--only NAME`` picks some).
+STEPS = ("package", "autosave", "render", "check", "cli-start", "cold-start")
 
 
 def _print(figure: figures.Figure) -> None:
@@ -42,9 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         help="where the workload and outputs go (the workload is reused when unchanged)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--only", action="append", choices=ONLY, help="run only these figures (repeatable)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        metavar="NAME",
+        help=f"run only this group of figures (repeatable): {', '.join(STEPS)}",
+    )
     args = parser.parse_args(argv)
     size = QUICK if args.quick else FULL
+    chosen = args.only or list(STEPS)
     started = time.monotonic()
     print(f"bench ({'quick' if args.quick else 'full'}): {figures.python_info()}")
     print(
@@ -52,30 +65,36 @@ def main(argv: list[str] | None = None) -> int:
         "after one warm-up each, median of the pair ratios; in-process rows use perf_counter loops"
     )
     work = args.workdir / ("quick" if args.quick else "full")
-    workload = generate(
-        work / "workload", seed=args.seed, scans=size["scans"], pdfs=size["pdfs"], big_pages=size["big_pages"]
-    )
-    print(
-        f"workload: {len(workload.scans)} A4 300-dpi JPEG scans, {len(workload.pdfs)} PDFs of 3–10 pages, "
-        f"a {size['big_pages']}-page PDF; {workload.total_bytes() / figures.MB:.1f} MB, seed {args.seed}, in {workload.folder}"
-    )
+    work.mkdir(parents=True, exist_ok=True)
     met = total = 0
-    prepared = figures.prepare(workload, work)
-    steps = (
-        lambda: figures.package_figures(workload, prepared, size["pairs"]),
-        lambda: figures.autosave_figures(prepared, size["edits"]),
-        lambda: figures.render_figures(size["renders"]),
-        lambda: figures.check_figures(size["checks"]),
-        lambda: figures.cold_start_figures(prepared, size["starts"]),
-    )
-    steps = tuple(step for name, step in zip(ONLY, steps) if not args.only or name in args.only)
-    for step in steps:
+    steps = {
+        "render": lambda: figures.render_figures(size["renders"]),
+        "check": lambda: figures.check_figures(size["checks"]),
+        "cli-start": lambda: figures.cli_start_figures(work, size["starts"]),
+        "cold-start": lambda: figures.cold_start_figures(work, size["starts"]),
+    }
+    if {"package", "autosave"} & set(chosen):  # the workload only for the figures that use it
+        workload = generate(
+            work / "workload", seed=args.seed, scans=size["scans"], pdfs=size["pdfs"], big_pages=size["big_pages"]
+        )
+        print(
+            f"workload: {len(workload.scans)} A4 300-dpi JPEG scans, {len(workload.pdfs)} PDFs of 3–10 pages, "
+            f"a {size['big_pages']}-page PDF; {workload.total_bytes() / figures.MB:.1f} MB, seed {args.seed}, "
+            f"in {workload.folder}"
+        )
+        prepared = figures.prepare(workload, work)
+        steps["package"] = lambda: figures.package_figures(workload, prepared, size["pairs"])
+        steps["autosave"] = lambda: figures.autosave_figures(prepared, size["edits"])
+    for name in STEPS:
+        if name not in chosen:
+            continue
+        step = steps[name]
         try:
             rows = step()
         except Exception as exc:  # a missing or broken module is a missed target, not a crash
             rows = [
                 figures.Figure(
-                    f"{getattr(step, '__name__', 'step')}",
+                    name,
                     f"error: {type(exc).__name__}: {exc}",
                     "runs",
                     False,

@@ -38,7 +38,4 @@ def make_window(path: Path | None = None, lang: str = "zh", services: Services |
             editing.bring_forward()
             return editing
     lang = i18n.install(lang)
-    window = MainWindow(services or Services(), lang)
-    if path is not None:
-        window.open_path(Path(path))
-    return window
+    return MainWindow(services or Services(), lang, Path(path) if path is not None else None)

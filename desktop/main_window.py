@@ -1,12 +1,17 @@
 """The main window: the start page or the wizard of one draft, the menus, the saved state in the
-title bar. Opening, creating and closing drafts happen here; everything else in the pages."""
+title bar. Opening, creating and closing drafts happen here; everything else in the pages.
+
+Start-up (issue 14): a window that opens a draft paints the draft's first page first; what that
+page does not show (the start page) is made after the first paint, or at once when asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
@@ -16,7 +21,6 @@ from . import i18n, opening, pack_install, settings, template_menu, verifying, w
 from .failures import user_text
 from .i18n import tr
 from .migrate_bar import MigrateBar
-from .pages.start_page import StartPage
 from .session import Session
 from .services import Services
 from .widgets.banner import Banner
@@ -25,12 +29,16 @@ from .workflow_menu import WorkflowMenu
 from .widgets.messages import INPUT_STYLE
 from .wizard import WizardView
 
+if TYPE_CHECKING:
+    from .pages.start_page import StartPage
+
 APP_NAME = "产学研申报助手"
 SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
 
 
 class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
-    def __init__(self, services: Services, lang: str = "zh") -> None:
+    def __init__(self, services: Services, lang: str = "zh", path: Path | None = None) -> None:
+        """A window on ``path`` (a draft, or JSON to import), else on the start page."""
         super().__init__()
         self.services = services
         services.prompter.window = self
@@ -49,6 +57,9 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.verify_job: workers.Job | None = None
         self._verifying = Path()
         self.import_progress: QProgressDialog | None = None
+        self._start_page: StartPage | None = None
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -60,7 +71,13 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.stack = QStackedWidget()
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self._build()
+        # A draft opens straight into its wizard (the start page is not made first, only to be
+        # replaced); JSON is imported from the start page, as a file chosen there would be.
+        is_json = path is not None and path.suffix.lower() == ".json"
+        if not (path is not None and not is_json and self.open_path(path)):
+            self._build()
+            if path is not None and is_json:
+                self.open_path(path)
         self._placed = False  # checked once more when first shown, with the real frame
         self.restore_or_fit()
 
@@ -74,15 +91,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             old.hide()
             old.setParent(None)  # out of findChild's reach at once; deleted on the next loop turn
             old.deleteLater()
-        self.start_page = StartPage(self.pack, self.lang)
-        self.start_page.new_requested.connect(self.new_application)
-        self.start_page.sample_requested.connect(self.open_sample)
-        self.start_page.open_requested.connect(self.choose_and_open)
-        self.start_page.import_requested.connect(self.choose_and_import)
-        self.start_page.recent_requested.connect(self.open_path)
-        self.stack.addWidget(self.start_page)
+        self._start_page = None
         self.view = None
-        if self.session is not None:
+        if self.session is None:
+            self.stack.setCurrentWidget(self.start_page)
+        else:
+            self.after_first_paint(lambda: self.start_page)  # ready for 关闭草稿, made off the start path
             self.view = WizardView(self.session, self.services)
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
@@ -97,6 +111,46 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self._show_open_failure()
         self.banner.retranslate()
         self.migrate_bar.refresh()
+
+    @property
+    def start_page(self) -> StartPage:
+        """The start page (new, sample, open, import, recent files), made when first needed."""
+        if self._start_page is None:
+            from .pages.start_page import StartPage
+
+            page = StartPage(self.pack, self.lang)
+            page.new_requested.connect(self.new_application)
+            page.sample_requested.connect(self.open_sample)
+            page.open_requested.connect(self.choose_and_open)
+            page.import_requested.connect(self.choose_and_import)
+            page.recent_requested.connect(self.open_path)
+            self.stack.insertWidget(0, page)
+            self._start_page = page
+        return self._start_page
+
+    # -- after the first paint --------------------------------------------------------------
+    def after_first_paint(self, work: Callable[[], object]) -> None:
+        """Run ``work`` from the event loop once the window has been painted (at once from the
+        loop when it has been already): the user sees the window before it."""
+        if self._painted:
+            QTimer.singleShot(0, self, work)
+        else:
+            self._after_paint.append(work)
+
+    def is_complete(self) -> bool:
+        """Nothing is waiting for the first paint any more."""
+        return not self._after_paint
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self._run_after_paint)
+        return handled
+
+    def _run_after_paint(self) -> None:
+        while self._after_paint:
+            self._after_paint.pop(0)()
 
     def _show_readonly(self) -> None:
         """The banner of a read-only view or a final application (again after a language change)."""

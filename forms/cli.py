@@ -1,18 +1,97 @@
-"""``cxy``: the headless command line. Errors are one readable line (exit 2), never a traceback."""
+"""``cxy``: the headless command line. Errors are one readable line (exit 2), never a traceback.
+
+Start-up: this module imports nothing of its own at module level. The commands of other modules
+are known by name (:data:`COMMANDS`) and a module is imported only when one of its commands is
+chosen; every command imports what it needs inside its function."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, application_and_attachments, opened, pack_of, say
+from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, say
 from .errors import UserError
-from .pack import DEFAULT_PACK, Pack, resolve_pack
 from .text import Text
+
+if TYPE_CHECKING:
+    from .pack import Pack
+
+# Every command defined outside this module: name -> (the module whose ``register(subparsers)``
+# adds it, its line in ``cxy --help``). The line lives here so that the help lists every command
+# without importing any of them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "handoff": ("forms.workflow.cli", "write a copy of a draft for one role (e.g. the enterprise) to fill"),
+    "diff": ("forms.workflow.cli", "compare two drafts (exit 0 same, 1 different, 2 unusable)"),
+    "merge": ("forms.workflow.cli", "take a returned copy's changes (exit 0 merged, 1 conflicts left)"),
+    "finalise": ("forms.workflow.cli", "mark a draft final (定稿); refused while it has errors"),
+    "unfinalise": ("forms.workflow.cli", "reopen a final draft for editing (a reason is required)"),
+    "history": ("forms.workflow.cli", "the draft's change history (变更记录)"),
+    "template": ("forms.template.cli", "official Word templates imported as verified pack text (导入官方模板)"),
+    "batch": (
+        "forms.office.cli",
+        (
+            "check a folder of drafts, JSON files and packages as one batch "
+            "(exit 0 all eligible, 1 issues, 2 unreadable folder)"
+        ),
+    ),
+    "portal": ("forms.portal.cli", "the portal's fields in the order of the printed form, and the upload files"),
+    "attach": ("forms.package.cli", "add scans or PDFs to a draft (sanitised on intake)"),
+    "detach": ("forms.package.cli", "remove attachment N (as numbered by validate) from a draft"),
+    "build": ("forms.package.cli", "draft → one PDF package (cover, forms, letters, attachments)"),
+    "print-set": ("forms.package.cli", "draft → three collated paper copies with routing slips"),
+    "upload-files": (
+        "forms.package.cli",
+        "draft → one PDF per portal upload slot (exit 1: a slot is over its limit)",
+    ),
+    "verify": ("forms.package.cli", "is a sealed (final) PDF intact, and does it match the draft?"),
+    "pages": (
+        "forms.attachments.pages_cli",
+        "fix pages of attachment N: rotate, delete, move, A4, dpi, grey, crop, split",
+    ),
+    "undo": ("forms.attachments.pages_cli", "undo the last attachment operation of a draft"),
+    "redo": ("forms.attachments.pages_cli", "redo the last undone attachment operation of a draft"),
+    "migrate": ("forms.migrate.cli", "carry a draft over into a new draft of another year's pack"),
+    "packs": ("forms.pack_cli", "list the rule packs (bundled and installed), or install one"),
+    "preflight": (
+        "forms.attachments.preflight_cli",
+        "check every attachment: size, A4, resolution, rotation, blank pages, colour",
+    ),
+}
+
+
+class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """The subcommands. A command of :data:`COMMANDS` is a placeholder (its name and help line)
+    until it is chosen; then its module is imported and registers the real parser."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._modules: dict[str, str] = {}
+
+    def add_placeholders(self, commands: dict[str, tuple[str, str]]) -> None:
+        for name, (module, line) in commands.items():
+            super().add_parser(name, help=line)
+            self._modules[name] = module
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if self._modules.pop(name, None) is not None:  # the real parser replaces the placeholder
+            del self._name_parser_map[name]
+            kwargs.pop("help", None)  # the help line is the table's
+        parser: argparse.ArgumentParser = super().add_parser(name, **kwargs)
+        return parser
+
+    def load(self, name: str) -> None:
+        module = self._modules.get(name)
+        if module is not None:
+            importlib.import_module(module).register(self)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *args: Any) -> None:
+        self.load(args[0][0])
+        super().__call__(parser, namespace, *args)
 
 
 def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
@@ -89,6 +168,7 @@ def _refuse_if_locked(path: Path) -> None:
 
 
 def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
+    from .cli_common import opened
     from .outputs import check_output
     from .transfer import export_json
 
@@ -113,6 +193,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     from .checks import check, check_batch
     from .checks.attachment_state import check_attachment_state, without_state
     from .checks.issue import is_rule_id
+    from .cli_common import application_and_attachments, pack_of
 
     loaded = {name: application_and_attachments(Path(name)) for name in args.files}
     named = [(name, loaded[name][0]) for name in args.files]
@@ -125,16 +206,16 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
         issues = check(without_state(data), pack_of(data, pack), args.lang) + batch.get(name, [])
         issues += check_attachment_state(data, args.lang)
         report[name] = [issue.as_dict() for issue in issues]
-    has_errors = any(i["severity"] == "error" for issues in report.values() for i in issues)
+    has_errors = any(i["severity"] == "error" for listed in report.values() for i in listed)
     if args.json:
         payload: Any = {"issues": report[named[0][0]]} if len(named) == 1 else {"files": report}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for name, issues in report.items():
-            errs = sum(1 for i in issues if i["severity"] == "error")
-            warns = len(issues) - errs
+        for name, listed in report.items():
+            errs = sum(1 for i in listed if i["severity"] == "error")
+            warns = len(listed) - errs
             print(say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
-            for i in issues:
+            for i in listed:
                 mark = (
                     say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
                 )
@@ -182,10 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cxy", description="产学研申报助手（命令行） / CXY Apply, headless")
     parser.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of messages (default zh)")
     parser.add_argument(
-        "--pack", default=DEFAULT_PACK, help="rule pack: an id (see cxy packs) or a pack folder (default %(default)s)"
+        "--pack",
+        help="rule pack: an id (see cxy packs) or a pack folder (default: the built-in pack of the current call)",
     )
     parser.add_argument("--version", action=_PrintVersion)
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = cast(_Commands, parser.add_subparsers(dest="command", required=True, action=_Commands))
 
     p = sub.add_parser("new", help="create an empty draft")
     p.add_argument("--category", required=True)
@@ -212,33 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help='print {"issues": [...]}')
     p.set_defaults(func=cmd_validate)
 
-    from .workflow.cli import register as register_workflow
-
-    register_workflow(sub)
-
-    from .template.cli import register as register_template
-
-    register_template(sub)
-
-    from .office.cli import register as register_office
-
-    register_office(sub)
-
-    from .portal.cli import register as register_portal  # issue 13: cxy portal
-
-    register_portal(sub)
-
-    from .migrate.cli import register as register_migrate  # issue 15: cxy migrate
-
-    register_migrate(sub)
-
-    from .package.cli import register as register_package
-
-    register_package(sub)
-
-    from .pack_cli import register as register_packs
-
-    register_packs(sub)
+    sub.add_placeholders(COMMANDS)
     return parser
 
 
@@ -268,14 +324,16 @@ def _pipe_closed() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .draft import lock
-
-    lock.PROGRAM = "cxy"  # named to whoever finds a draft in use
     _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .draft import lock
+
+    lock.PROGRAM = "cxy"  # named to whoever finds a draft in use
     try:
-        pack = resolve_pack(args.pack)
+        from .pack import DEFAULT_PACK, resolve_pack
+
+        pack = resolve_pack(args.pack or DEFAULT_PACK)
         code = int(args.func(args, pack))
         sys.stdout.flush()  # a closed pipe shows here, inside the guard
         return code

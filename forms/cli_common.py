@@ -4,15 +4,16 @@ it registers, so that none of them imports the command itself."""
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
-from .pack import Pack, pack_named
 from .text import Text
-from .transfer import check_shape, read_json
+
+if TYPE_CHECKING:
+    from .pack import Pack
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
 
@@ -28,7 +29,7 @@ def say_to(args: Any, zh: str | Text, en: str | None = None) -> str:
     return say(getattr(args, "lang", "zh"), zh, en)
 
 
-def numbered_attachment(infos: list, number: int, code: str) -> Any:
+def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
     if not 1 <= number <= len(infos):
         raise UserError(
@@ -51,6 +52,8 @@ def opened(path: Path) -> Iterator[Any]:
         if exc.code != "draft.needs_upgrade":
             raise
         # An older format is upgraded on a private copy; the user's file is not touched.
+        import tempfile
+
         with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
             with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
                 yield copy
@@ -70,6 +73,8 @@ def application_and_attachments(path: Path) -> tuple[dict[str, Any], list[Any]]:
     """The data and (for a draft) its attachments' descriptions, ``damaged`` included, read in
     one snapshot."""
     if path.suffix.lower() == ".json":
+        from .transfer import check_shape, read_json
+
         data = read_json(path)
         check_shape(data)
         return data, []
@@ -81,4 +86,6 @@ def pack_of(data: dict[str, Any], default: Pack) -> Pack:
     """A draft is checked against the call it was made for, when this program knows that call
     (bundled, installed, or loaded with ``--pack FOLDER``); otherwise against the default pack,
     whose check then reports the mismatch."""
+    from .pack import pack_named
+
     return pack_named(data.get("pack"), default)

@@ -27,9 +27,7 @@ ACTIONS = {
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "pages", help="fix pages of attachment N: rotate, delete, move, A4, dpi, grey, crop, split"
-    )
+    p = subparsers.add_parser("pages")
     p.add_argument("draft")
     p.add_argument("number", type=int, metavar="N", help="the attachment, numbered as validate lists them")
     p.add_argument(
@@ -57,11 +55,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("--split", type=int, metavar="P", help="pages P… become a new attachment after this one")
     p.set_defaults(func=cmd_pages)
 
-    p = subparsers.add_parser("undo", help="undo the last attachment operation of a draft")
+    p = subparsers.add_parser("undo")
     p.add_argument("draft")
     p.set_defaults(func=cmd_undo)
 
-    p = subparsers.add_parser("redo", help="redo the last undone attachment operation of a draft")
+    p = subparsers.add_parser("redo")
     p.add_argument("draft")
     p.set_defaults(func=cmd_redo)
 

@@ -9,17 +9,17 @@ import argparse
 import json
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from forms.pack import Pack
+if TYPE_CHECKING:
+    from forms.pack import Pack
+
 
 MB = 1024 * 1024
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "preflight", help="check every attachment: size, A4, resolution, rotation, blank pages, colour"
-    )
+    p = subparsers.add_parser("preflight")
     p.add_argument("draft")
     p.add_argument("--json", action="store_true", help="{findings: [{attachment, page, code, message, fix}], ...}")
     p.set_defaults(func=cmd_preflight)

@@ -8,17 +8,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import say
-from forms.pack import Pack
+
+if TYPE_CHECKING:
+    from forms.pack import Pack
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "batch",
-        help="check a folder of drafts, JSON files and packages as one batch (exit 0 all eligible, 1 issues, 2 unreadable folder)",
-    )
+    p = subparsers.add_parser("batch")
     p.add_argument("folder", metavar="DIR")
     p.add_argument("--json", action="store_true", help='print {"folder", "eligible", "rows": [...]}')
     p.add_argument("--xlsx", metavar="OUT", help="write the summary table as .xlsx")

@@ -8,20 +8,22 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import numbered_attachment
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
-from forms.pack import Pack
 from forms.text import Text
+
+if TYPE_CHECKING:
+    from forms.pack import Pack
 
 KINDS = ("contract", "payment_proof", "other")
 MB = 1024 * 1024
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("attach", help="add scans or PDFs to a draft (sanitised on intake)")
+    p = subparsers.add_parser("attach")
     p.add_argument("draft")
     p.add_argument(
         "--kind", choices=KINDS, help="default: inferred from the file name, else from the first page's text"
@@ -30,43 +32,33 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.set_defaults(func=cmd_attach)
 
-    p = subparsers.add_parser("detach", help="remove attachment N (as numbered by validate) from a draft")
+    p = subparsers.add_parser("detach")
     p.add_argument("draft")
     p.add_argument("number", type=int, metavar="N")
     p.set_defaults(func=cmd_detach)
 
-    p = subparsers.add_parser("build", help="draft → one PDF package (cover, forms, letters, attachments)")
+    p = subparsers.add_parser("build")
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--budget-mb", type=float, help="size limit (default: the pack's max_package_mb)")
     p.set_defaults(func=cmd_build)
 
-    p = subparsers.add_parser("print-set", help="draft → three collated paper copies with routing slips")
+    p = subparsers.add_parser("print-set")
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--with-attachments", action="store_true", help="also print the attachments in every copy")
     p.set_defaults(func=cmd_print_set)
 
-    p = subparsers.add_parser(
-        "upload-files", help="draft → one PDF per portal upload slot (exit 1: a slot is over its limit)"
-    )
+    p = subparsers.add_parser("upload-files")
     p.add_argument("draft")
     p.add_argument("-o", "--output", required=True, metavar="DIR")
     p.add_argument("--fix", action="store_true", help="apply the fix that brings an oversize slot under its limit")
     p.set_defaults(func=cmd_upload_files)
 
-    p = subparsers.add_parser("verify", help="is a sealed (final) PDF intact, and does it match the draft?")
+    p = subparsers.add_parser("verify")
     p.add_argument("package", metavar="PACKAGE.pdf")
     p.add_argument("draft", nargs="?", metavar="DRAFT.cxy")
     p.set_defaults(func=cmd_verify)
-
-    from forms.attachments.pages_cli import register as register_pages  # pages, undo, redo (issue 12)
-
-    register_pages(subparsers)
-
-    from forms.attachments.preflight_cli import register as register_preflight  # issue 12
-
-    register_preflight(subparsers)
 
 
 def is_final(draft: Any) -> bool:

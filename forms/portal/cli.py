@@ -7,16 +7,16 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import say_to as _say
-from forms.pack import Pack
+
+if TYPE_CHECKING:
+    from forms.pack import Pack
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "portal", help="the portal's fields in the order of the printed form, and the upload files"
-    )
+    p = subparsers.add_parser("portal")
     p.add_argument("draft", metavar="DRAFT")
     p.add_argument("--json", action="store_true", help='print {"items": [...], "slots": [...]}')
     # also after the command (cxy portal x.cxy --lang en); absent, the global --lang holds

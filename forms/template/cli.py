@@ -6,15 +6,17 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import EXIT_OK
 from forms.cli_common import say_to as _say
-from forms.pack import Pack
+
+if TYPE_CHECKING:
+    from forms.pack import Pack
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("template", help="official Word templates imported as verified pack text (导入官方模板)")
+    p = subparsers.add_parser("template")
     sub = p.add_subparsers(dest="template_command", required=True)
     q = sub.add_parser("import", help="read an official .docx of 附件1–6 and use its text")
     q.add_argument("file", metavar="FILE.docx")

@@ -6,59 +6,62 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import EXIT_OK
 from forms.cli_common import say_to as _say
-from forms.pack import Pack, load_pack
+
+if TYPE_CHECKING:
+    from forms.pack import Pack
 
 EXIT_DIFFERENT = 1  # diff/merge: the drafts differ (or a merge left conflicts)
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("handoff", help="write a copy of a draft for one role (e.g. the enterprise) to fill")
+    p = subparsers.add_parser("handoff")
     p.add_argument("draft")
     p.add_argument("--role", required=True)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_handoff)
 
-    p = subparsers.add_parser("diff", help="compare two drafts (exit 0 same, 1 different, 2 unusable)")
+    p = subparsers.add_parser("diff")
     p.add_argument("ours")
     p.add_argument("theirs")
     p.add_argument("--json", action="store_true", help="print a list of {path, ours, theirs, conflict}")
     p.set_defaults(func=cmd_diff)
 
-    p = subparsers.add_parser("merge", help="take a returned copy's changes (exit 0 merged, 1 conflicts left)")
+    p = subparsers.add_parser("merge")
     p.add_argument("draft")
     p.add_argument("returned")
     p.add_argument("--take", choices=["theirs", "ours"], help="resolve every difference of the role one way")
     p.set_defaults(func=cmd_merge)
 
-    p = subparsers.add_parser("finalise", help="mark a draft final (定稿); refused while it has errors")
+    p = subparsers.add_parser("finalise")
     p.add_argument("draft")
     p.set_defaults(func=cmd_finalise)
 
-    p = subparsers.add_parser("unfinalise", help="reopen a final draft for editing (a reason is required)")
+    p = subparsers.add_parser("unfinalise")
     p.add_argument("draft")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_unfinalise)
 
-    p = subparsers.add_parser("history", help="the draft's change history (变更记录)")
+    p = subparsers.add_parser("history")
     p.add_argument("draft")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
 
 
 def _pack_of(draft: Any, fallback: Pack) -> Pack:
+    from forms.pack import load_pack
+
     pack_id = draft.meta().get("pack")
     return load_pack(pack_id) if pack_id and pack_id != fallback.id else fallback
 
 
 def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.workflow import handoff
-
     from forms.cli_common import opened
     from forms.errors import UserError
+    from forms.workflow import handoff
 
     if Path(args.output).exists():  # no dialog asks here: never replace a file we did not write
         raise UserError(

@@ -45,7 +45,7 @@ def tight(grainy, monkeypatch):
         pack = real(pack_id, *a, **k)
         return pack.model_copy(update={"upload": pack.upload.model_copy(update={"max_file_mb": limit})})
 
-    monkeypatch.setattr(forms.cli, "load_pack", load)
+    monkeypatch.setattr("forms.pack.load_pack", load)
     return limit
 
 

@@ -79,7 +79,7 @@ def sample_draft(tmp_path_factory):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_validate_lists_attachments_by_the_packs_name(sample_draft, relabelled, lang, capsys, monkeypatch):
-    monkeypatch.setattr(forms.cli, "load_pack", lambda *a, **k: relabelled)
+    monkeypatch.setattr("forms.pack.load_pack", lambda *a, **k: relabelled)
     capsys.readouterr()
     forms.cli.main(["--lang", lang, "validate", str(sample_draft)])
     lines = [

@@ -147,7 +147,7 @@ def test_the_cli_exits_1_naming_the_slot_and_writes_it_with_fix(tmp_path, capsys
         pack = real(pack_id, *a, **k)
         return pack.model_copy(update={"upload": pack.upload.model_copy(update={"max_file_mb": size * 0.8 / MB})})
 
-    monkeypatch.setattr("forms.cli.load_pack", tight)
+    monkeypatch.setattr("forms.pack.load_pack", tight)
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     assert main(["upload-files", str(path), "-o", str(tmp_path / "up")]) == 1
     said = capsys.readouterr().out
