@@ -18,7 +18,7 @@ def main() -> int:
     def shown() -> None:
         print("SHOWN", flush=True)
         with open("/proc/self/status", encoding="ascii") as status:
-            print(next((l for l in status if l.startswith("VmHWM:")), "VmHWM: 0 kB").strip(), flush=True)
+            print(next((line for line in status if line.startswith("VmHWM:")), "VmHWM: 0 kB").strip(), flush=True)
         window.close()
         app.quit()
 

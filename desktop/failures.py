@@ -70,7 +70,7 @@ def _show(text: str) -> None:
         sys.stderr.write(text.replace("\n", " ") + "\n")
 
 
-def _qt_message(mode, context, message) -> None:  # noqa: ARG001 - Qt's signature
+def _qt_message(mode, context, message) -> None:  # Qt's signature
     logging.getLogger("qt").log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
 
 

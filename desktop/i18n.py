@@ -20,10 +20,10 @@ class DictTranslator(QTranslator):
         super().__init__(parent)
         self._table = table
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt signature
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # Qt signature
         return self._table.get(source_text)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+    def isEmpty(self) -> bool:
         return False
 
 
@@ -65,7 +65,7 @@ def literal(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention
+def N_(text: str) -> str:
     """Marks a literal for translation where it is defined; ``tr()`` translates it where shown."""
     return text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
@@ -17,13 +17,13 @@ from . import i18n, opening, settings, template_menu, verifying, workers
 from .failures import user_text
 from .i18n import tr
 from .pages.start_page import StartPage
-from .session import Session
 from .services import Services
+from .session import Session
 from .widgets.banner import Banner
-from .window_placement import WindowPlacement
-from .workflow_menu import WorkflowMenu
 from .widgets.messages import INPUT_STYLE
+from .window_placement import WindowPlacement
 from .wizard import WizardView
+from .workflow_menu import WorkflowMenu
 
 APP_NAME = "产学研申报助手"
 SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
@@ -84,7 +84,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self.view = WizardView(self.session, self.services)
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
-            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
+            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])  # noqa: SIM118 - a WizardView, not a dict
             self.view.output_page.verify_requested.connect(self.verify_package)
         self._build_menus()
         self._update_title()
@@ -176,7 +176,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self._show_readonly()  # still held: the banner names who holds it now
             return False
         self._attach(opened.draft, opened.path)
-        if step and self.view is not None and step in self.view.keys():
+        if step and self.view is not None and step in self.view.keys():  # noqa: SIM118 - a WizardView, not a dict
             self.view.go_to_key(step)
         self.statusBar().showMessage(tr("现在可以编辑“{name}”。").format(name=path.name), 10000)
         return True
@@ -200,7 +200,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             ("new", tr("新建申请(&N)…"), QKeySequence.StandardKey.New, self.show_start, False),
             ("open", tr("打开(&O)…"), QKeySequence.StandardKey.Open, self.choose_and_open, False),
             ("import_json", tr("导入 JSON(&I)…"), None, self.choose_and_import, False),
-            ("export_json", tr("导出 JSON(&E)…"), None, lambda: self.view.output_page.export_json(), True),
+            # a lambda, not the bound method: self.view is another page view once another draft is opened
+            ("export_json", tr("导出 JSON(&E)…"), None, lambda: self.view.output_page.export_json(), True),  # noqa: PLW0108
             ("send_copy", tr("发送副本(&S)…"), None, self.send_copy, True),
             ("close", tr("关闭草稿(&C)"), QKeySequence.StandardKey.Close, self.close_draft, True),
             ("quit", tr("退出(&Q)"), QKeySequence.StandardKey.Quit, self.close, False),
@@ -494,7 +495,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}",
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.remember_geometry()
         self._detach()
         super().closeEvent(event)

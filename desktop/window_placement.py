@@ -51,7 +51,7 @@ class WindowPlacement:
         # Before the window manager draws the frame there is none (or a token one): guess.
         return margins if self.isVisible() and margins.top() > 8 else placement.FRAME_GUESS
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._placed:
             self._placed = True

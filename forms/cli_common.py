@@ -5,9 +5,10 @@ it registers, so that none of them imports the command itself."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import UserError
 from .pack import Pack, load_pack
@@ -48,9 +49,11 @@ def opened(path: Path) -> Iterator[Any]:
         if exc.code != "draft.needs_upgrade":
             raise
         # An older format is upgraded on a private copy; the user's file is not touched.
-        with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
-            with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
-                yield copy
+        with (
+            tempfile.TemporaryDirectory(prefix="cxy-") as tmp,
+            Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy,
+        ):
+            yield copy
         return
     try:
         with draft.snapshot():

@@ -7,8 +7,9 @@ happens in the normal window (``make_window``), exactly as opening it from the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
@@ -366,7 +367,7 @@ class DeskWindow(QMainWindow):
         self.queue_dialog.show()
         return self.queue_dialog
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+    def closeEvent(self, event) -> None:
         self.cancel()
         super().closeEvent(event)
 

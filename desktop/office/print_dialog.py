@@ -274,6 +274,6 @@ class PrintQueueDialog(QDialog):
         if self.job is not None:
             self.job.cancel()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+    def closeEvent(self, event) -> None:
         self._cancel()
         super().closeEvent(event)

@@ -4,6 +4,8 @@ A mixin of :class:`desktop.pages.attachments_page.AttachmentsPage`, which owns t
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtWidgets import QPushButton, QStyle
 
 from forms.attachments.finding_fix import plan
@@ -190,10 +192,8 @@ class FindingsMixin:
                 if value is not None:
                     records[entry_key(sha)] = value
         if records and self.session.editable:
-            try:
+            with contextlib.suppress(UserError):
                 self.session.draft.store_attachment_entries(records)
-            except UserError:
-                pass
 
 
 def examine_stored_items(items: list[tuple[str, str, bytes]], cancel) -> list[tuple[str, object]]:

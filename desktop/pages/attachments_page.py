@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QStyle,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,8 +34,8 @@ from ..i18n import kind_labels, tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
-from .field_page import page_title
 from .attachment_findings import FindingsMixin, examine_stored_items
+from .field_page import page_title
 from .finding_list import FindingList
 from .page_view import open_page_view, undo_text
 
@@ -66,19 +66,19 @@ class AttachmentList(QListWidget):
         self.setSpacing(4)
         self.setAcceptDrops(True)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         files = _local_files(event.mimeData())
         if files:
             event.acceptProposedAction()
@@ -463,11 +463,11 @@ class AttachmentsPage(FindingsMixin, QWidget):
         if paths:
             self.import_files(paths)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         files = _local_files(event.mimeData())
         if files:
             event.acceptProposedAction()
@@ -683,7 +683,7 @@ class _EnabledMirror(QObject):
         super().__init__(parent)
         self.targets = targets
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.EnabledChange:
             for target in self.targets:
                 target.setEnabled(watched.isEnabled())

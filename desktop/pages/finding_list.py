@@ -47,7 +47,7 @@ class FindingList(QListWidget):
             width = max(120, self.viewport().width())
             item.setSizeHint(QSize(width, row.layout().totalHeightForWidth(width)))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         for index in range(self.count()):
             self._fit(self.item(index))

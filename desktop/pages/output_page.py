@@ -20,12 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
+from forms.outputs import check_output
 
 from .. import workers
 from ..failures import user_text
 from ..i18n import tr
-from forms.outputs import check_output
-
 from ..output_jobs import (
     build_inputs,
     note_lines,

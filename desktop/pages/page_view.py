@@ -87,7 +87,7 @@ class PageList(QListWidget):
         self.setWrapping(True)
         self.setSpacing(8)
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event) -> None:
         super().dropEvent(event)
         self.store_order()
 

@@ -84,7 +84,7 @@ class _LeaveFilter(QObject):
         super().__init__(binding)
         self.binding = binding
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, obj, event) -> bool:
         if isinstance(event, QFocusEvent) and event.type() == QFocusEvent.Type.FocusOut:
             self.binding.left.emit(self.binding.path)
         return False

@@ -73,7 +73,7 @@ class MessageLabel(QLabel):
             self.setText("<br>".join(_html([line]) for line in lines))
         self.show()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.one_line and self._items:
             self._fit()
@@ -88,7 +88,7 @@ class MessageLabel(QLabel):
             return
         budget = max(len(shown) - 1, 0)  # elidedText ends with "…"
         pieces = []
-        for (sev, text), part in zip(self._items, parts):
+        for (sev, _text), part in zip(self._items, parts):
             if budget <= 0:
                 break
             cut = part[:budget]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 from forms.attachments.jpeg_meta import essential, has_gps
 from forms.attachments.messages import Refusal
@@ -67,7 +67,6 @@ def _frame_count(im, fmt: str, limits: IntakeLimits) -> int:
 
 def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
     """Refuse oversized or unreadable images from their headers alone (no pixel is decoded)."""
-    from PIL import Image
 
     # Our own limit is applied below; Pillow's global one must not turn into a stray warning
     # (or, under pytest, an error) in the caller's process, nor may its complaints about a
@@ -232,7 +231,7 @@ def _to_8bit(frame):
     mode = frame.mode
     if mode == "F":
         low, high = frame.getextrema()
-        scale = 255.0 if 0 <= low and high <= 1.0 else (255.0 / high if high > 0 else 1.0)
+        scale = 255.0 if low >= 0 and high <= 1.0 else (255.0 / high if high > 0 else 1.0)
     else:
         frame = frame.convert("I")
         high = frame.getextrema()[1]

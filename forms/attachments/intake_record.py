@@ -16,8 +16,9 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from forms.attachments.preflight import Examination, Finding, examine, from_json
 from forms.draft.attachments import AttachmentInfo, entry_key
@@ -193,4 +194,4 @@ def _secret() -> bytes | None:
             return None
 
 
-__all__ = ["Record", "decode", "encode", "examine_stored", "known_keys", "records", "Finding"]
+__all__ = ["Finding", "Record", "decode", "encode", "examine_stored", "known_keys", "records"]

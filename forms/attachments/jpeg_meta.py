@@ -20,7 +20,7 @@ _KEEP_APP = {0xE0: (b"JFIF\x00",), 0xE2: (b"ICC_PROFILE\x00",), 0xEE: (b"Adobe",
 def has_gps(im) -> bool:
     try:
         return bool(im.getexif().get(_GPS_IFD_TAG))
-    except Exception:  # noqa: BLE001 - unreadable EXIF: treat as none, the image still imports
+    except Exception:  # unreadable EXIF: treat as none, the image still imports
         return False
 
 
@@ -93,7 +93,7 @@ def extra_segments(data: bytes) -> list[str]:
     found: list[str] = []
     end = 0
     try:
-        for marker, start, end in _segments(data):
+        for marker, start, end in _segments(data):  # noqa: B007 - `end` of the last segment is read below
             if not _needed(data, marker, start):
                 found.append("COM" if marker == _COM else f"APP{marker - 0xE0}")
     except ValueError:  # not a JPEG any decoder shows: nothing to strip from it either

@@ -402,7 +402,7 @@ def _grey(pdf) -> None:
         resources = page.obj.get("/Resources")
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         if isinstance(xobjects, pikepdf.Dictionary):
-            for _, xobject in xobjects.items():
+            for xobject in xobjects.values():
                 if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == pikepdf.Name.Form:
                     _grey_content(pdf, xobject)
 
@@ -471,7 +471,7 @@ def _grey_image(image) -> None:
         else:
             picture = pikepdf.PdfImage(image).as_pil_image()
         picture = picture.convert("L")
-    except Exception:  # noqa: BLE001 - an image we cannot decode is left exactly as it was
+    except Exception:  # an image we cannot decode is left exactly as it was
         return
     if names == {"/DCTDecode"}:  # a photo stays a JPEG (also one with an ICC profile)
         buffer = io.BytesIO()

@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import numbered_attachment, say_to as _say
+from forms.cli_common import numbered_attachment
+from forms.cli_common import say_to as _say
 from forms.errors import UserError
 
 ACTIONS = {

@@ -13,15 +13,16 @@ text (for kinds.py). ``findings(examination, ...)`` adds the attachment-level si
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from forms.attachments.model import IntakeLimits
-from forms.errors import UserError
 
 EXAMINE = "examine"  # the worker's job name (worker.run_job)
 FIXES = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
@@ -272,7 +273,7 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
     )
     images, paints = [], False
     if len(content) > _MAX_CONTENT_PARSE:  # too big to walk: assume each image fills the page
-        for name in xobjects.keys():
+        for name in xobjects.keys():  # noqa: SIM118 - a pikepdf object, whose keys() covers streams too
             image = xobjects[name]
             if isinstance(image, pikepdf.Stream) and image.get("/Subtype") == pikepdf.Name.Image:
                 side = math.sqrt(page_area)
@@ -290,10 +291,8 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
         elif op == "Q" and stack:
             ctm = stack.pop()
         elif op == "cm" and len(operands) == 6:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 ctm = _multiply(tuple(float(v) for v in operands), ctm)
-            except (TypeError, ValueError):
-                pass
         elif op == "Do" and operands:
             image = (
                 xobjects.get(operands[0])

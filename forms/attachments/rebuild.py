@@ -15,15 +15,15 @@ import io
 import math
 import warnings
 import zlib
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectType
 
+from forms.attachments.jpeg_meta import essential
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
-from forms.attachments.jpeg_meta import essential
 from forms.attachments.scan import FORBIDDEN, entries, has_postscript_operator, is_jpeg
 
 A4 = (595.2756, 841.8898)
@@ -232,9 +232,10 @@ def _number(value) -> float | None:
     try:
         if isinstance(value, bool):
             return None
-        if isinstance(value, (int, float, Decimal)):
-            number = float(value)
-        elif getattr(value, "_type_code", None) in (ObjectType.integer, ObjectType.real):
+        if isinstance(value, (int, float, Decimal)) or getattr(value, "_type_code", None) in (
+            ObjectType.integer,
+            ObjectType.real,
+        ):
             number = float(value)
         else:
             return None

@@ -6,6 +6,7 @@ progress and cancel callbacks, and it kills the worker on cancel, on timeout and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import errno
 import logging
@@ -16,8 +17,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from forms.attachments.messages import attach_error
 from forms.attachments.model import IntakeLimits
@@ -64,7 +65,7 @@ def run_in_worker(
     deadline = time.monotonic() + limits.timeout_s
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
-        stderr_log = tempfile.TemporaryFile()
+        stderr_log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the `with` below; opened apart for its own message
     except OSError as exc:
         raise _start_failure(exc) from None
     with stderr_log:
@@ -91,10 +92,8 @@ def run_in_worker(
                 proc.kill()
             proc.wait()
             for stream in (proc.stdin, proc.stdout):
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
             for thread in threads:
                 if thread.ident is not None:
                     thread.join(timeout=5)

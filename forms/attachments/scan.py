@@ -165,7 +165,7 @@ def entries(obj):
     (pikepdf hands those out surrogate-escaped and cannot look them up by that string)."""
     import pikepdf
 
-    for key in obj.keys():
+    for key in obj.keys():  # noqa: SIM118 - a pikepdf object, whose keys() covers streams too
         try:
             yield key, obj.get(key)
         except (TypeError, UnicodeError):

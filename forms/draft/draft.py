@@ -22,8 +22,6 @@ from typing import Any
 from forms.draft import attachments as attachment_rows
 from forms.draft import files, foreign, in_place, lock, safe_write, schema, values
 from forms.draft.attachments import AttachmentInfo
-from forms.draft.workflow_records import WorkflowRecords, write_fields
-from forms.draft.page_history import PageHistory
 from forms.draft.errors import (
     DraftError,
     draft_error,
@@ -32,6 +30,8 @@ from forms.draft.errors import (
     invalid,
     io_error,
 )
+from forms.draft.page_history import PageHistory
+from forms.draft.workflow_records import WorkflowRecords, write_fields
 
 BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 

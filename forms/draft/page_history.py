@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from forms.draft import attachments as attachment_rows
-from forms.draft import files, values
-from forms.draft import undo_journal
+from forms.draft import files, undo_journal, values
 from forms.draft.errors import DraftError
 from forms.limits import MAX_LABEL_CHARS
 

@@ -26,7 +26,6 @@ from .page import a4_document
 from .printed_values import Values
 from .stories import form_story, letter_story
 
-
 # --------------------------------------------------------------------------------------------
 # Which documents, and what they are called
 

@@ -229,7 +229,6 @@ class _Grid:
         return self.styles.paragraph(text, align=align, size=size)
 
     def _table(self, row: Row) -> None:
-        s = self.styles
         columns = row.columns or []
         spans = [(None, c.span) for c in columns]
         headers = [
@@ -381,7 +380,7 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
                 line = rest
             else:
                 line += ch
-        return lines + [line] if line else lines
+        return [*lines, line] if line else lines
 
     if not text or stringWidth(text, font, size) <= width:
         return [text]

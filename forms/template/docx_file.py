@@ -78,7 +78,7 @@ def read_docx(path: Path) -> DocxContent:
         _collect(document, content, name)
     except UserError:
         raise
-    except Exception:  # noqa: BLE001 - python-docx/lxml on a damaged file: any exception at all
+    except Exception:  # python-docx/lxml on a damaged file: any exception at all
         raise _refuse(
             "template.unreadable",
             name,

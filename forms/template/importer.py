@@ -63,7 +63,7 @@ def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -
     else:
         mapped = map_form(content, target, pack)
         labels, unmatched = mapped.labels, mapped.unmatched
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     override = Override(
         pack=pack.id,
         id=target.id,

@@ -55,10 +55,9 @@ def _pack_of(draft: Any, fallback: Pack) -> Pack:
 
 
 def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
-    from forms.workflow import handoff
-
     from forms.cli_common import opened
     from forms.errors import UserError
+    from forms.workflow import handoff
 
     if Path(args.output).exists():  # no dialog asks here: never replace a file we did not write
         raise UserError(

@@ -74,11 +74,13 @@ def merge(
         _check_side(side, key)
     pack = load_pack(draft.meta().get("pack") or DEFAULT_PACK)
     returned = Path(returned)
-    with tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp:
-        with Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs:
-            role = role or theirs.role
-            spec = role_of(pack, role) if role else None
-            return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
+    with (
+        tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp,
+        Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs,
+    ):
+        role = role or theirs.role
+        spec = role_of(pack, role) if role else None
+        return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
 
 
 def _merge(

@@ -110,7 +110,7 @@ def test_only_the_offending_page_of_a_document():
 
 
 def test_every_code_has_both_messages_and_a_known_fix():
-    for code, (zh, en) in MESSAGES.items():
+    for zh, en in MESSAGES.values():
         assert zh and en and zh != en
     assert set(FIXES) == {"rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split"}
 

@@ -22,7 +22,6 @@ from forms.files import write_atomically, write_atomically_from
 from forms.outputs import check_output
 from forms.owned_outputs import MANIFEST, write_owned
 
-
 # symlinks need privileges on Windows, pipes and /dev/null do not exist there, SIGPIPE neither
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks, pipes, devices and signals")
 

@@ -13,7 +13,7 @@ from forms.pack import load_pack
 from forms.samples import sample
 
 from .files import make_pdf
-from .helpers import shown_value, widget
+from .helpers import widget
 
 pytestmark = pytest.mark.gui
 
