@@ -26,7 +26,7 @@ def say_to(args: Any, zh: str, en: str) -> str:
     return say(getattr(args, "lang", "zh"), zh, en)
 
 
-def numbered_attachment(infos: list, number: int, code: str) -> Any:
+def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
     if not 1 <= number <= len(infos):
         raise UserError(

@@ -91,7 +91,7 @@ def _plain(name: str) -> bool:
     )
 
 
-def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset = frozenset()) -> bool | None:
+def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset[str] = frozenset()) -> bool | None:
     """True: ours, unchanged; False: someone else's (or changed since, or an input of this very
     command, by device and inode); None: no such file. A symlink or other non-regular file is
     refused outright."""
@@ -121,7 +121,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str], inputs: frozenset) -> str:
+def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str], inputs: frozenset[str]) -> str:
     """``wanted`` if it is free or ours; else ``stem-2.ext``, ``stem-3.ext``… (the first that is)."""
     stem, dot, ext = wanted.rpartition(".")
     if not dot:

@@ -12,6 +12,7 @@ memory as the image, which the worker's limit bounds.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pikepdf
 from pikepdf import Name
@@ -34,7 +35,7 @@ def page_key(page) -> str:
     return digest.hexdigest()
 
 
-def _drawn(node, digest, depth: int, seen: set) -> None:
+def _drawn(node, digest, depth: int, seen: set[Any]) -> None:
     """Hash a page's or form's content, then the images and forms of its resources in name order."""
     for stream in _contents(node):
         digest.update(b"content")
@@ -71,7 +72,7 @@ def image_data(image: pikepdf.Stream) -> bytes:
     return _decoded(image)
 
 
-def _contents(node) -> list:
+def _contents(node) -> list[Any]:
     if isinstance(node, pikepdf.Stream):  # a form XObject draws its own stream
         return [node]
     contents = node.get("/Contents")

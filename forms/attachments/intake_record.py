@@ -43,7 +43,7 @@ class Record:
 def encode(sha256: str, examination: Examination) -> str | None:
     """The meta value for an attachment; None when its findings do not fit (then it is simply
     examined again next time)."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Any]] = {}
     for f in examination.findings:
         group = json.dumps([f.code, f.fix, f.params], sort_keys=True, ensure_ascii=True)
         groups.setdefault(group, []).append(f.page)
@@ -163,7 +163,7 @@ def _pages(spans: Any, pages: Any) -> list[int | None]:
     return out
 
 
-def _mac(sha256: str, body: dict) -> str | None:
+def _mac(sha256: str, body: dict[str, Any]) -> str | None:
     key = _secret()
     if key is None:
         return None

@@ -314,7 +314,9 @@ def _set_box(page: pikepdf.Page, box: tuple[float, float, float, float]) -> None
             del page.obj[key]
 
 
-def _redraw(pdf: pikepdf.Pdf, page: pikepdf.Page, matrix: tuple[float, ...], box: tuple[float, float, float, float]) -> None:
+def _redraw(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, matrix: tuple[float, ...], box: tuple[float, float, float, float]
+) -> None:
     """Draw the page as it is, unchanged, through ``matrix`` on a page of ``box``: its content
     becomes one form XObject, so whatever it does with the graphics state stays inside."""
     import pikepdf

@@ -92,10 +92,10 @@ def _pair(value: str, option: str, sep: str, form: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
-def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict]:
+def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict[str, Any]]:
     from forms.attachments import page_ops
 
-    ops: list[dict] = []
+    ops: list[dict[str, Any]] = []
     for value in args.rotate:
         page, degrees = _pair(value, "--rotate", "=", "P=DEG")
         ops.append(page_ops.rotate(_int(page, "--rotate", value, "P=DEG"), _int(degrees, "--rotate", value, "P=DEG")))

@@ -6,12 +6,12 @@ Layout: 4-byte big-endian header length, UTF-8 JSON, 8-byte big-endian body leng
 from __future__ import annotations
 
 import json
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 MAX_HEADER = 1 << 20
 
 
-def write_frame(stream: BinaryIO, header: dict, body: bytes = b"") -> None:
+def write_frame(stream: BinaryIO, header: dict[str, Any], body: bytes = b"") -> None:
     encoded = json.dumps(header, ensure_ascii=True, sort_keys=True).encode()
     stream.write(len(encoded).to_bytes(4, "big"))
     stream.write(encoded)
@@ -21,7 +21,7 @@ def write_frame(stream: BinaryIO, header: dict, body: bytes = b"") -> None:
     stream.flush()
 
 
-def read_header(stream: BinaryIO) -> dict | None:
+def read_header(stream: BinaryIO) -> dict[str, Any] | None:
     """The next frame's header, or None at a clean end of stream."""
     raw = _read_exact(stream, 4, allow_eof=True)
     if raw is None:

@@ -19,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from forms.attachments.messages import attach_error
 from forms.attachments.model import IntakeLimits
@@ -59,7 +60,7 @@ def run_in_worker(
     progress: Callable[[int, int], None] | None,
     cancel: Callable[[], bool] | None,
     *,
-    ops: list | None = None,
+    ops: list[Any] | None = None,
 ) -> WorkerResult:
     """``ops``: page operations (forms.attachments.page_ops) applied to a PDF before its rebuild."""
     deadline = time.monotonic() + limits.timeout_s
@@ -75,7 +76,7 @@ def run_in_worker(
             )
         except (OSError, ValueError) as exc:
             raise _start_failure(exc) from None
-        messages: queue.Queue = queue.Queue()
+        messages: queue.Queue[Any] = queue.Queue()
         threads = [
             threading.Thread(target=_send_job, args=(proc, fmt, data, limits, messages, ops), daemon=True),
             threading.Thread(target=_read_replies, args=(proc, limits, messages), daemon=True),
@@ -111,7 +112,7 @@ def _start_failure(exc: BaseException):
 _SEND_FAILED = {"kind": "send_failed"}
 
 
-def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue, ops=None) -> None:
+def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue[Any], ops=None) -> None:
     header = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
     if ops is not None:
         header["ops"] = ops
@@ -127,7 +128,7 @@ def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue
         # else the worker died or was killed; _wait reports why
 
 
-def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
+def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue[Any]) -> None:
     try:
         while True:
             header = read_header(proc.stdout)
@@ -141,7 +142,7 @@ def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue) -> None:
 
 
 def _wait(
-    proc, messages: queue.Queue, deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
+    proc, messages: queue.Queue[Any], deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
 ) -> WorkerResult:
     while True:
         if cancel is not None and cancel():

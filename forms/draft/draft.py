@@ -219,7 +219,7 @@ class Draft(WorkflowRecords, PageHistory):
 
     # ---------------------------------------------------------------- fields
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """The application as contract JSON (filled keys only), with ``pack`` and ``category``."""
         limits = foreign.DEFAULT_LIMITS
         with self._read() as con:
@@ -294,7 +294,7 @@ class Draft(WorkflowRecords, PageHistory):
                     moved.append((f"{prefix}{position - 1}" + (f".{tail}" if tail else ""), text))
             con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", moved)
 
-    def replace_data(self, nested: dict) -> None:
+    def replace_data(self, nested: dict[str, Any]) -> None:
         """Replace every field (and pack/category) with ``nested``, in one transaction.
 
         The contract's ``attachments`` list is checked but not stored: attachments carry PDF

@@ -142,7 +142,7 @@ class Payload:
     fields: dict[str, Any]  # path → decoded leaf value
 
 
-def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple]:
+def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple[Any, ...]]:
     rows = con.execute(f"{sql} LIMIT {int(cap) + 1}").fetchall()
     if len(rows) > cap:
         raise too_large(f"{what_zh}超过 {cap} 条", f"more than {cap} {what_en}")
@@ -236,7 +236,7 @@ def iter_attachments(con: sqlite3.Connection, limits: ForeignLimits, deadline: D
 
 
 def _read_blobs(
-    con: sqlite3.Connection, checked: list, limits: ForeignLimits, deadline: Deadline
+    con: sqlite3.Connection, checked: list[Any], limits: ForeignLimits, deadline: Deadline
 ) -> Iterator[ForeignAttachment]:
     con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_attachment_bytes + MiB)
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added in checked:

@@ -35,7 +35,9 @@ class PageHistory:
 
     # ------------------------------------------------------------ page fixes
 
-    def _edited(self, att_id: int, ops: Sequence[dict], progress: Progress, cancel: Cancel) -> tuple[Any, Any]:
+    def _edited(
+        self, att_id: int, ops: Sequence[dict[str, Any]], progress: Progress, cancel: Cancel
+    ) -> tuple[Any, Any]:
         from forms.attachments import page_ops
 
         with self.snapshot():
@@ -59,7 +61,9 @@ class PageHistory:
                 f"The attachment “{info.title:.80}” changed while it was being processed; nothing was saved. Try again.",
             )
 
-    def edit_pages(self, att_id: int, ops: Sequence[dict], *, progress: Progress = None, cancel: Cancel = None) -> int:
+    def edit_pages(
+        self, att_id: int, ops: Sequence[dict[str, Any]], *, progress: Progress = None, cancel: Cancel = None
+    ) -> int:
         """Apply page operations (forms.attachments.page_ops) to one attachment, as one undoable
         operation; returns its new page count."""
         info, edited = self._edited(att_id, ops, progress, cancel)

@@ -58,7 +58,7 @@ class WorkflowRecords:
         self,
         changes: Mapping[str, Any],
         *,
-        add: list[dict] = (),  # type: ignore[assignment]
+        add: list[dict[str, Any]] = (),  # type: ignore[assignment]
         remove: list[int] = (),  # type: ignore[assignment]
         relabel: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
         history: list[HistoryEntry] = (),  # type: ignore[assignment]

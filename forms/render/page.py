@@ -5,7 +5,7 @@ that a table declared as wide as the margins allow is exactly that wide, and rep
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -26,7 +26,7 @@ def a4_document(
     title: str,
     author: str = "",
     subject: str = "",
-    on_page: Callable | None = None,
+    on_page: Callable[..., Any] | None = None,
 ) -> BaseDocTemplate:
     """A document template; ``margins_mm`` is (top, right, bottom, left)."""
     top, right, bottom, left = (m * mm for m in margins_mm)

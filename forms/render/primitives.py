@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import textsplit as _rl_textsplit
@@ -36,7 +37,7 @@ def _glyph_width(u, max_width: float) -> float:
     return w
 
 
-def _break_before(units: list, start: int, end: int) -> int:
+def _break_before(units: list[Any], start: int, end: int) -> int:
     """Where a line that overflows at ``units[end - 1]`` ends (the next line's first glyph).
 
     reportlab lets a mark that cannot start a line hang past the right edge; in a table cell a

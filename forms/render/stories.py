@@ -102,7 +102,7 @@ class _Grid:
         margins = docs.style.margins_mm
         # a row never gets taller than about half a page, so it always fits on a fresh one
         self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
-        self.commands: list[tuple] = []
+        self.commands: list[tuple[Any, ...]] = []
 
     def _place(
         self,
@@ -395,11 +395,11 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
     return wrap(high)
 
 
-def _row_of(command: tuple) -> int:
+def _row_of(command: tuple[Any, ...]) -> int:
     return command[1][1]
 
 
-def _shift(command: tuple, start: int) -> tuple:
+def _shift(command: tuple[Any, ...], start: int) -> tuple[Any, ...]:
     name, (c0, r0), (c1, r1), *rest = command
     return (name, (c0, r0 - start), (c1, r1 - start), *rest)
 
@@ -437,7 +437,7 @@ def _sign_block(layout: LetterLayout, style: Style, values: Values, pack: Pack, 
     label_w, blank_w = 48 * mm, 58 * mm
     rows: list[list[Any]] = []
     heights: list[float] = []
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

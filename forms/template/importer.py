@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from forms.pack import Pack
 
@@ -55,7 +56,7 @@ def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -
     content = read_docx(Path(path))
     target = recognise(content, pack)
     letter = None
-    labels: list = []
+    labels: list[Any] = []
     unmatched: list[str] = []
     if target.kind == "letter":
         text = map_letter(content, target, pack)

@@ -50,8 +50,8 @@ class Diff:
     def same(self) -> bool:
         return not self.fields and not self.attachments
 
-    def as_json(self) -> list[dict]:
-        out: list[dict] = [
+    def as_json(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [
             {"path": f.path, "ours": f.ours, "theirs": f.theirs, "conflict": f.conflict} for f in self.fields
         ]
         for a in self.attachments:
@@ -67,7 +67,7 @@ class Diff:
         return out
 
 
-def _att_json(info: AttachmentInfo | None) -> dict | None:
+def _att_json(info: AttachmentInfo | None) -> dict[str, Any] | None:
     if info is None:
         return None
     return {
@@ -153,7 +153,7 @@ def _by_digest(infos: list[AttachmentInfo], sources: dict[str, str]) -> dict[str
     return out
 
 
-def _path_key(path: str) -> tuple:
+def _path_key(path: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
 
 

@@ -106,7 +106,7 @@ def _merge(
             changes[f.path] = f.theirs
             history.append(HistoryEntry(at, who, "merge", f.path, f.ours, f.theirs, source_name))
         _note(result, f.path, pick)
-    add: list[dict] = []
+    add: list[dict[str, Any]] = []
     remove: list[int] = []
     relabel: list[tuple[int, str, str]] = []
     for a in d.attachments:
@@ -131,7 +131,7 @@ def _label(info) -> str | None:
     return None if info is None else f"{info.title} ({info.kind})"
 
 
-def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list, remove: list, relabel: list) -> None:
+def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list[Any], remove: list[Any], relabel: list[Any]) -> None:
     if a.change == "removed":
         remove.append(a.ours.id)  # type: ignore[union-attr]
     elif a.change == "changed":
