@@ -276,9 +276,9 @@ def _problems(docs: Documents, pack: Pack) -> list[str]:
 
     # A category without a form is allowed (a pack may inherit the layouts of an earlier year
     # that lacked the category); printing it then fails with "render.no_layout".
-    for letter in pack.letters:
-        if letter not in letters_seen:
-            problems.append(f"letter '{letter}' has no document")
+    for letter_id in pack.letters:
+        if letter_id not in letters_seen:
+            problems.append(f"letter '{letter_id}' has no document")
     for letter in pack.letters.values():
         for sign in letter.sign:
             if sign.value is not None and sign.value not in contract:
@@ -311,13 +311,13 @@ def _row_problems(
                 )
     elif row.seals is not None:
         default = ncols // len(row.seals) if row.seals else 0
-        spans = [s.span or default for s in row.seals]
-        if sum(spans) != ncols:
-            problems.append(f"{here}: seals span {sum(spans)} columns, the grid has {ncols}")
+        seal_spans = [s.span or default for s in row.seals]
+        if sum(seal_spans) != ncols:
+            problems.append(f"{here}: seals span {sum(seal_spans)} columns, the grid has {ncols}")
         if row.seal_mm < 45:
             problems.append(f"{here}: seal blocks must be at least 45 mm (a round seal is about 40 mm)")
         start = 0
-        for seal, span in zip(row.seals, spans):
+        for seal, span in zip(row.seals, seal_spans):
             if sum(col_mm[start : start + span]) < 45:
                 problems.append(f"{here}: seal '{seal.label}' is narrower than 45 mm")
             start += span

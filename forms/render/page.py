@@ -61,7 +61,7 @@ def a4_document(
     return doc
 
 
-def _nothing(canvas, doc) -> None:
+def _nothing(canvas: Any, doc: Any) -> None:
     pass
 
 
@@ -69,7 +69,7 @@ class _Document(BaseDocTemplate):
     """Every generated page goes through here, so content that cannot be laid out (a value the
     limits should have kept out) is one clear error, never a reportlab exception."""
 
-    def build(self, flowables, *args, **kwargs):  # reportlab's signature
+    def build(self, flowables: list[Any], *args: Any, **kwargs: Any) -> Any:  # reportlab's signature
         try:
             return super().build(flowables, *args, **kwargs)
         except LayoutError as exc:

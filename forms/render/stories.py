@@ -144,7 +144,7 @@ class _Grid:
     def _width(self, cells: list[tuple[Any, int]], number: int) -> float:
         start = sum(span for _content, span in cells[:number])
         pad = self.style.cell_padding_mm * mm
-        return sum(self.widths[start : start + cells[number][1]]) - 2 * pad
+        return float(sum(self.widths[start : start + cells[number][1]]) - 2 * pad)
 
     def _pieces(self, content: Any, width: float) -> list[Any]:
         if not isinstance(content, Paragraph):
@@ -238,7 +238,7 @@ class _Grid:
         self._place(headers, self.style.row_min_mm * mm)
         items = self.values.items(row.table or "")
         for index in range(max(len(items), row.min_rows)):
-            cells = []
+            cells: list[tuple[Any, int]] = []
             for column in columns:
                 text = ""
                 if column.value is not None and index < len(items):
@@ -396,7 +396,7 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
 
 
 def _row_of(command: tuple[Any, ...]) -> int:
-    return command[1][1]
+    return int(command[1][1])  # a reportlab TableStyle command: (name, (col, row), ...)
 
 
 def _shift(command: tuple[Any, ...], start: int) -> tuple[Any, ...]:

@@ -130,19 +130,21 @@ def diff(ours: Draft, theirs: Draft, pack: Pack) -> Diff:
     theirs_a = _by_digest(theirs.attachments(), theirs.attachment_sources())
     att_diffs = []
     for sha in sorted(set(ours_a) | set(theirs_a)):
-        o, t = ours_a.get(sha), theirs_a.get(sha)
-        b = base_atts.get(sha)
-        label_o = (o.kind, o.title) if o else None
-        label_t = (t.kind, t.title) if t else None
+        mine, other = ours_a.get(sha), theirs_a.get(sha)
+        base_label = base_atts.get(sha)
+        label_o = (mine.kind, mine.title) if mine else None
+        label_t = (other.kind, other.title) if other else None
         if label_o == label_t:
             continue
         if not has_base:
             theirs_changed, conflict = True, True
         else:
-            theirs_changed = label_t != b
-            conflict = theirs_changed and label_o != b
-        change = "changed" if o and t else ("added" if t else "removed")
-        att_diffs.append(AttachmentDiff(change, o, t, conflict, theirs_changed, sha))
+            theirs_changed = label_t != base_label
+            conflict = theirs_changed and label_o != base_label
+        change: Literal["added", "removed", "changed"] = (
+            "changed" if mine and other else ("added" if other else "removed")
+        )
+        att_diffs.append(AttachmentDiff(change, mine, other, conflict, theirs_changed, sha))
     return Diff(field_diffs, att_diffs, handoff_id, has_base)
 
 

@@ -13,10 +13,11 @@ from typing import Any
 
 from forms.attachments import sanitised
 from forms.draft import Draft
+from forms.draft.attachments import AttachmentInfo
 from forms.draft.files import now
 from forms.draft.history import HistoryEntry
 from forms.errors import UserError
-from forms.pack import DEFAULT_PACK, RoleSpec, load_pack
+from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
 from forms.workflow.diff import AttachmentDiff, diff
 from forms.workflow.handoff import role_of
 
@@ -86,7 +87,7 @@ def merge(
 def _merge(
     draft: Draft,
     theirs: Draft,
-    pack,
+    pack: Pack,
     spec: RoleSpec | None,
     role: str | None,
     take: str | None,
@@ -127,7 +128,7 @@ def _note(result: MergeResult, key: str, pick: str) -> None:
     ].append(key)
 
 
-def _label(info) -> str | None:
+def _label(info: AttachmentInfo | None) -> str | None:
     return None if info is None else f"{info.title} ({info.kind})"
 
 
