@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,7 +45,7 @@ def write_atomically_from(
     _publish(dest, copy, what_zh, what_en)
 
 
-def _publish(dest: Path, fill, what_zh: str, what_en: str) -> None:
+def _publish(dest: Path, fill: Callable[[BinaryIO], object], what_zh: str, what_en: str) -> None:
     check_output(dest, ())
     tmp = temp_path(dest)
     try:

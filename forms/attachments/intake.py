@@ -104,6 +104,6 @@ def _read(source: Path | bytes, limits: IntakeLimits) -> bytes:
     return data
 
 
-def _too_large(size: int, limits: IntakeLimits):
+def _too_large(size: int, limits: IntakeLimits) -> UserError:
     mb = 1024 * 1024
     return attach_error("attach.too_large", size_mb=f"{size / mb:.1f}", limit_mb=f"{limits.max_bytes / mb:g}")

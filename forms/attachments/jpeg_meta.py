@@ -9,6 +9,10 @@ for byte; anything after the end-of-image marker is dropped."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 _GPS_IFD_TAG = 0x8825
 _SOI, _EOI, _SOS, _COM = 0xD8, 0xD9, 0xDA, 0xFE
@@ -17,7 +21,7 @@ _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM, RSTn: markers without a length
 _KEEP_APP = {0xE0: (b"JFIF\x00",), 0xE2: (b"ICC_PROFILE\x00",), 0xEE: (b"Adobe",)}
 
 
-def has_gps(im) -> bool:
+def has_gps(im: Image.Image) -> bool:
     try:
         return bool(im.getexif().get(_GPS_IFD_TAG))
     except Exception:  # unreadable EXIF: treat as none, the image still imports
@@ -95,6 +99,7 @@ def extra_segments(data: bytes) -> list[str]:
     try:
         for marker, start, end in _segments(data):  # noqa: B007 - `end` of the last segment is read below
             if not _needed(data, marker, start):
+                assert marker is not None  # entropy-coded data is always needed: only COM/APPn are not
                 found.append("COM" if marker == _COM else f"APP{marker - 0xE0}")
     except ValueError:  # not a JPEG any decoder shows: nothing to strip from it either
         return []

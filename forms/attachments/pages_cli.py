@@ -120,14 +120,14 @@ def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict[str, Any]]:
         ops.append(page_ops.grey())
     order = list(range(pages))
     for value in args.move:
-        page, to = (_int(v, "--move", value, "P:Q") for v in _pair(value, "--move", ":", "P:Q"))
-        if not (1 <= page <= pages and 1 <= to <= pages):
+        moved, to = (_int(v, "--move", value, "P:Q") for v in _pair(value, "--move", ":", "P:Q"))
+        if not (1 <= moved <= pages and 1 <= to <= pages):
             raise UserError(
                 "pages.invalid",
                 f"--move {value}：页码须在 1–{pages} 之间",
                 f"--move {value}: pages are numbered 1–{pages}",
             )
-        order.insert(to - 1, order.pop(order.index(page - 1)))
+        order.insert(to - 1, order.pop(order.index(moved - 1)))
     gone = {_int(v, "--delete", v, "P") - 1 for v in args.delete}
     if any(not 0 <= g < pages for g in gone):
         raise UserError(

@@ -46,6 +46,7 @@ def report(draft: Any, pack: Pack, lang: str, *, params: bool = False) -> dict[s
             }
         )
         if record.examination is None:
+            assert record.error is not None  # a record has its examination or the reason it has none
             out["unusable"].append(
                 {"attachment": record.number, "code": record.error.code, "message": record.error.message(lang)}
             )

@@ -19,11 +19,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from forms.attachments.messages import attach_error
 from forms.attachments.model import IntakeLimits
 from forms.attachments.protocol import read_body, read_header, write_frame
+from forms.errors import UserError
+
+Worker = subprocess.Popen[bytes]  # started with stdin and stdout pipes
 
 log = logging.getLogger(__name__)
 
@@ -94,13 +97,14 @@ def run_in_worker(
             proc.wait()
             for stream in (proc.stdin, proc.stdout):
                 with contextlib.suppress(OSError):
-                    stream.close()
+                    if stream is not None:
+                        stream.close()
             for thread in threads:
                 if thread.ident is not None:
                     thread.join(timeout=5)
 
 
-def _start_failure(exc: BaseException):
+def _start_failure(exc: BaseException) -> UserError:
     # Logged for whoever configured logging (the app's log file), never printed: forms adds a
     # NullHandler, so Python's last-resort handler does not dump this on the user's console.
     log.info("attachment worker did not start: %s: %s", type(exc).__name__, exc)
@@ -112,8 +116,16 @@ def _start_failure(exc: BaseException):
 _SEND_FAILED = {"kind": "send_failed"}
 
 
-def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue.Queue[Any], ops=None) -> None:
-    header = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
+def _send_job(
+    proc: Worker,
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    messages: queue.Queue[Any],
+    ops: list[dict[str, Any]] | None = None,
+) -> None:
+    assert proc.stdin is not None  # started with stdin=PIPE
+    header: dict[str, Any] = {"fmt": fmt, "limits": dataclasses.asdict(limits)}
     if ops is not None:
         header["ops"] = ops
     try:
@@ -128,7 +140,8 @@ def _send_job(proc, fmt: str, data: bytes, limits: IntakeLimits, messages: queue
         # else the worker died or was killed; _wait reports why
 
 
-def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue[Any]) -> None:
+def _read_replies(proc: Worker, limits: IntakeLimits, messages: queue.Queue[Any]) -> None:
+    assert proc.stdout is not None  # started with stdout=PIPE
     try:
         while True:
             header = read_header(proc.stdout)
@@ -142,7 +155,13 @@ def _read_replies(proc, limits: IntakeLimits, messages: queue.Queue[Any]) -> Non
 
 
 def _wait(
-    proc, messages: queue.Queue[Any], deadline: float, limits: IntakeLimits, progress, cancel, stderr_log
+    proc: Worker,
+    messages: queue.Queue[Any],
+    deadline: float,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+    stderr_log: IO[bytes],
 ) -> WorkerResult:
     while True:
         if cancel is not None and cancel():
@@ -184,7 +203,7 @@ def _seconds(value: float) -> str:
     return f"{value:g}"
 
 
-def _tail(stderr_log) -> str:
+def _tail(stderr_log: IO[bytes]) -> str:
     try:
         stderr_log.seek(0, os.SEEK_END)
         stderr_log.seek(max(0, stderr_log.tell() - 2000))

@@ -247,6 +247,7 @@ def _read_blobs(
             raise from_sqlite_error(exc, reading=True) from exc
         pdf = row[0] if row else None
         digest = values.check_pdf(pdf, sha256)
+        assert isinstance(pdf, bytes)  # check_pdf refused anything else
         deadline.check()
         yield ForeignAttachment(
             att_id, position, kind, title, original_name, source_format, pages, digest, len(pdf), added, pdf=pdf

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # Windows: ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION — Defender, the
 # search indexer and OneDrive hold freshly written files open for a moment.
@@ -78,12 +79,12 @@ def _retry_windows(
         delay = min(delay * 2, 0.8)
 
 
-def replace_with_retry(src: Path, dest: Path, **retry) -> None:
+def replace_with_retry(src: Path, dest: Path, **retry: Any) -> None:  # retry: _retry_windows's
     """``os.replace`` that rides out the brief locks Windows scanners take on new files."""
     _retry_windows(lambda: os.replace(src, dest), **retry)
 
 
-def publish_new(src: Path, dest: Path, **retry) -> None:
+def publish_new(src: Path, dest: Path, **retry: Any) -> None:
     """Move ``src`` to ``dest`` atomically, refusing (FileExistsError) if ``dest`` exists."""
     if os.name == "nt":
         # Windows rename (MoveFileEx without REPLACE_EXISTING) refuses an existing target.

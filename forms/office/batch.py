@@ -361,6 +361,8 @@ def scan_folder(
         sealed_pdfs.append((str(path.relative_to(folder)), sealed))
         if progress is not None:
             progress(done, total)
+
+    loaded: _Loaded | None = None
     for path in files:
         source = SUFFIXES[path.suffix.lower()]
         if source == "package":
