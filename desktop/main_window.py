@@ -4,6 +4,7 @@ title bar. Opening, creating and closing drafts happen here; everything else in 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -68,6 +69,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             step = step or self.view.current_key()
         while self.stack.count():
             old = self.stack.widget(0)
+            assert old is not None  # count() > 0
             self.stack.removeWidget(old)
             old.hide()
             old.setParent(None)  # out of findChild's reach at once; deleted on the next loop turn
@@ -195,13 +197,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("文件(&F)"))
-        self.actions: dict[str, QAction] = {}
+        self.menu_actions: dict[str, QAction] = {}  # not `actions`: that is QWidget.actions()
         for key, text, shortcut, slot, needs_draft in (
             ("new", tr("新建申请(&N)…"), QKeySequence.StandardKey.New, self.show_start, False),
             ("open", tr("打开(&O)…"), QKeySequence.StandardKey.Open, self.choose_and_open, False),
             ("import_json", tr("导入 JSON(&I)…"), None, self.choose_and_import, False),
-            # a lambda, not the bound method: self.view is another page view once another draft is opened
-            ("export_json", tr("导出 JSON(&E)…"), None, lambda: self.view.output_page.export_json(), True),  # noqa: PLW0108
+            ("export_json", tr("导出 JSON(&E)…"), None, self._export_json, True),
             ("send_copy", tr("发送副本(&S)…"), None, self.send_copy, True),
             ("close", tr("关闭草稿(&C)"), QKeySequence.StandardKey.Close, self.close_draft, True),
             ("quit", tr("退出(&Q)"), QKeySequence.StandardKey.Quit, self.close, False),
@@ -214,7 +215,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             action.setEnabled(not needs_draft or self.session is not None)
             action.setProperty("needs_draft", needs_draft)
             file_menu.addAction(action)
-            self.actions[key] = action
+            self.menu_actions[key] = action
         self._build_workflow_menu(file_menu)
         template_menu.add_template_action(self, file_menu)
         # 核验 (issue 10): works with or without an open draft.
@@ -222,8 +223,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         verify.setObjectName("action.verify")
         verify.triggered.connect(self.verify_package)
         verify.setProperty("needs_draft", False)
-        file_menu.insertAction(self.actions["close"], verify)
-        self.actions["verify"] = verify
+        file_menu.insertAction(self.menu_actions["close"], verify)
+        self.menu_actions["verify"] = verify
         lang_menu = bar.addMenu(tr("语言(&L)"))
         group = QActionGroup(self)
         for code, name in (("zh", "中文"), ("en", "English")):
@@ -407,12 +408,17 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         job.ended.connect(self._import_ended)
         return job
 
+    def _export_json(self) -> None:
+        # through self.view each time: it is another page view once another draft is opened
+        if self.view is not None:
+            self.view.output_page.export_json()
+
     def _import_done(self, result: object) -> None:
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
             self.banner.show_message(
                 tr("导入时已换算：{notes}").format(
-                    notes="；".join(en if self.lang == "en" else zh for zh, en in result)
+                    notes="；".join(en if self.lang == "en" else zh for zh, en in cast("list[tuple[str, str]]", result))
                 ),
                 "info",
             )

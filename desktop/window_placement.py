@@ -5,12 +5,21 @@ when it closes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QMargins, QRect, Qt, QTimer
 
 from . import placement, settings
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow as _Window
+else:
+    _Window = object  # at run time MainWindow supplies the QMainWindow
 
-class WindowPlacement:
+
+class WindowPlacement(_Window):
+    _placed: bool  # set by MainWindow: False until it has been fitted with its real frame
+
     def fit_to(self, available: QRect) -> QRect:
         """Centre the window in ``available`` (a screen's free area), no larger than it leaves,
         title bar and borders included; returns the new client geometry."""

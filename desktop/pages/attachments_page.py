@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
@@ -38,6 +39,11 @@ from .attachment_findings import FindingsMixin, examine_stored_items
 from .field_page import page_title
 from .finding_list import FindingList
 from .page_view import open_page_view, undo_text
+
+if TYPE_CHECKING:
+    from forms.draft.attachments import AttachmentInfo
+
+    from .attachment_job import AttachmentJob
 
 THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
@@ -99,7 +105,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
         # behind an id, never behind a digest, so a late drawing cannot show an old page.
         self.thumbs: dict[str, QPixmap | None] = {}
         self._drawing: set[str] = set()
-        self.fix_job = None  # AttachmentJob of a finding's fix
+        self.fix_job: AttachmentJob | None = None  # a finding's fix
         self.job: workers.Job | None = None
         # Preflight (issue 12), by the PDF's digest: an Examination, or the UserError that
         # stopped it; the kind inferred for an attachment added in this window, and how.
@@ -384,7 +390,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
         self.kind_note.setVisible(bool(how))
         self._show_findings(info if has and not info.damaged else None)
 
-    def _info(self, attachment_id: int | None):
+    def _info(self, attachment_id: int | None) -> AttachmentInfo | None:
         return next((a for a in self.session.attachments() if a.id == attachment_id), None)
 
     def _kind_edited(self) -> None:
