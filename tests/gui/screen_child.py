@@ -92,7 +92,7 @@ def main() -> None:
         window.open_sample(category)
         settle(window)
         view = window.view
-        for key in view:
+        for key in view.keys():  # noqa: SIM118 - a WizardView, not a dict
             view.go_to_key(key)
             settle(window)
             out["steps"][f"{category}/{key}"] = {

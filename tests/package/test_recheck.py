@@ -43,9 +43,9 @@ def names_in(pdf_bytes: bytes) -> set[bytes]:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
-                found.update(key.encode() for key in obj)
+                found.update(key.encode() for key in obj.keys())  # noqa: SIM118 - a pikepdf object, not a dict
                 found.update(v.unparse() for v in obj.values() if isinstance(v, pikepdf.Name))
-        found.update(key.encode() for key in pdf.Root)
+        found.update(key.encode() for key in pdf.Root.keys())  # noqa: SIM118 - a pikepdf object, not a dict
     return found
 
 
