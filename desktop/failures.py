@@ -83,8 +83,8 @@ def install() -> Path | None:
     """Route logging, Python warnings and Qt messages to the log file and install the hooks.
     Returns the log file (None when it cannot be written: then nothing is logged at all)."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)  # nothing to stderr, where a user of the console would see it
+    for old in list(root.handlers):
+        root.removeHandler(old)  # nothing to stderr, where a user of the console would see it
     path: Path | None
     try:
         path = log_path()

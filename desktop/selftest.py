@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -280,7 +280,7 @@ def _versions() -> dict[str, Any]:
         "platform": platform.platform(),
         "frozen": bool(getattr(sys, "frozen", False)),
     }
-    probes = {
+    probes: dict[str, Callable[[], object]] = {
         "cxy-apply": version,
         "qt": lambda: __import__("PySide6.QtCore").QtCore.qVersion(),  # noqa: PLW0108 - Qt is imported when probed
         "pyside6": lambda: __import__("PySide6").__version__,

@@ -32,7 +32,7 @@ class AttachmentJob(QObject):
         session.flush()  # the worker's write must come after the typing it follows
         session.page_job = self  # no other fix, and no undo, until it has ended
         self.job = workers.start(work)
-        self.progress = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, owner)
+        self.progress: QProgressDialog | None = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, owner)
         self.progress.setObjectName("attachments.job_progress")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(PROGRESS_AFTER_MS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
@@ -51,7 +52,7 @@ class MessageLabel(QLabel):
         self.clear()
         return height
 
-    def show_lines(self, lines: list[tuple[str, str]], subject: str = "") -> None:
+    def show_lines(self, lines: Sequence[tuple[str, str]], subject: str = "") -> None:
         """``[(severity, text)]``; errors first; hidden when empty. ``subject``: the label of the
         field this line is under."""
         lines = sorted(lines, key=lambda line: line[0] != "error")
