@@ -12,6 +12,8 @@ import io
 import os
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
@@ -19,7 +21,11 @@ from forms.attachments.protocol import read_body, read_header, write_frame
 
 
 def run_job(
-    fmt: str, data: bytes, limits: IntakeLimits, progress, ops: list | None = None
+    fmt: str,
+    data: bytes,
+    limits: IntakeLimits,
+    progress: Callable[[int, int], None],
+    ops: list[dict[str, Any]] | None = None,
 ) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
@@ -89,7 +95,7 @@ def main() -> int:
         write_frame(out, {"kind": "error", "code": refusal.code, "params": refusal.params})
         return 0
     except MemoryError:
-        data = pdf = None  # noqa: F841 - give the allocator room to say why we stop
+        data = pdf = b""  # drop them: give the allocator room to say why we stop
         write_frame(
             out,
             {"kind": "error", "code": "attach.memory", "params": {"limit_mb": limits.memory_bytes // (1024 * 1024)}},

@@ -15,6 +15,7 @@ import getpass
 import json
 import os
 import socket
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,7 +51,7 @@ def lock_path(draft: Path) -> Path:
 def me() -> LockInfo:
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (service account, odd environment)
+    except Exception:  # no login name (service account, odd environment)
         user = "?"
     return LockInfo(
         user, socket.gethostname() or "?", os.getpid(), PROGRAM, datetime.now().isoformat(timespec="minutes")
@@ -121,7 +122,7 @@ def _read_from_start(fd: int) -> bytes:
 
 def _try_lock(fd: int) -> bool:
     try:
-        if os.name == "nt":
+        if sys.platform == "win32":  # not os.name: mypy knows msvcrt exists only here
             import msvcrt
 
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
@@ -139,7 +140,7 @@ def _try_lock(fd: int) -> bool:
 
 def _unlock(fd: int) -> None:
     with contextlib.suppress(OSError):
-        if os.name == "nt":
+        if sys.platform == "win32":
             import msvcrt
 
             os.lseek(fd, _WINDOWS_LOCK_OFFSET, os.SEEK_SET)
@@ -175,6 +176,8 @@ def _write_info(fd: int, info: LockInfo) -> None:
 
 class WriterLock:
     """The held lock of one open draft; ``release`` removes the lock file."""
+
+    _fd: int | None  # None once released
 
     def __init__(self, draft: Path, path: Path, fd: int, key: tuple[int, int] | None) -> None:
         self.draft, self.path, self._fd, self._key = draft, path, fd, key

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Name, OutlineItem
@@ -41,7 +42,7 @@ class Part:
     kind: str = "document"
     pages: int = 0
     start: int = 0  # 0-based index of its first page in the assembled file
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def open_pdf(data: bytes, what: str) -> pikepdf.Pdf:
@@ -80,7 +81,7 @@ def _strip_page(page: pikepdf.Dictionary) -> None:
 
 def visible_size(page: pikepdf.Page) -> tuple[float, float, pikepdf.Rectangle]:
     """(width, height) as seen by the reader — rotation applied — and the box shown."""
-    box = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+    box = pikepdf.Rectangle(cast(pikepdf.Array, page.obj.get("/CropBox", page.mediabox)))  # a non-array raises
     rotate = int(page.obj.get("/Rotate", 0)) % 360
     width, height = box.width, box.height
     if rotate in (90, 270):

@@ -15,6 +15,7 @@ import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Name
@@ -23,6 +24,7 @@ from PIL import Image
 from .assemble import save
 
 MB = 1024 * 1024
+Matrix = tuple[float, ...]  # a PDF transformation matrix: six numbers
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 SKIP_FILTERS = {"/JBIG2Decode", "/CCITTFaxDecode", "/JPXDecode"}  # bilevel or exotic: keep
 MIN_PIXELS = 64
@@ -43,7 +45,7 @@ class Fitted:
     over: bool  # still over the budget after the last step
 
 
-def _mul(m1: tuple, m2: tuple) -> tuple:
+def _mul(m1: Matrix, m2: Matrix) -> Matrix:
     a1, b1, c1, d1, e1, f1 = m1
     a2, b2, c2, d2, e2, f2 = m2
     return (
@@ -56,7 +58,7 @@ def _mul(m1: tuple, m2: tuple) -> tuple:
     )
 
 
-def _matrix(values) -> tuple:
+def _matrix(values: Any) -> Matrix:
     try:
         numbers = tuple(float(v) for v in values)
     except (TypeError, ValueError):
@@ -72,7 +74,8 @@ def a4_factor(page: pikepdf.Page) -> float:
     """How much the page shrinks when fitted onto A4 (aspect kept, orientation by its shape);
     1 for a page within A4."""
     try:
-        box = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+        # a non-array box raises TypeError, caught below
+        box = pikepdf.Rectangle(cast(pikepdf.Array, page.obj.get("/CropBox", page.mediabox)))
         width, height = abs(float(box.width)), abs(float(box.height))
     except (TypeError, ValueError, pikepdf.PdfError):
         return 1.0
@@ -107,22 +110,22 @@ MAX_DRAWS = 50_000
 
 
 class _Walk:
-    def __init__(self, found: dict) -> None:
+    def __init__(self, found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]) -> None:
         self.found = found
         self.left = MAX_DRAWS
         # Per form: its instructions as plain tuples and its XObjects by name, made once, since
         # a form is typically drawn many times.
-        self._steps: dict[tuple[int, int], list] = {}
-        self._targets: dict[tuple, tuple] = {}
+        self._steps: dict[tuple[int, int], list[tuple[str, Any]]] = {}
+        self._targets: dict[tuple[tuple[int, int], str], tuple[str, Any]] = {}
 
-    def _instructions(self, owner) -> list[tuple[str, object]]:
+    def _instructions(self, owner: pikepdf.Object) -> list[tuple[str, Any]]:
         key = owner.objgen if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
         if key is not None and key in self._steps:
             return self._steps[key]
-        steps: list[tuple[str, object]] = []
+        steps: list[tuple[str, Any]] = []
         try:
-            for operands, operator in pikepdf.parse_content_stream(owner, "q Q cm Do"):
-                op = str(operator)
+            for instruction in pikepdf.parse_content_stream(owner, "q Q cm Do"):
+                operands, op = instruction.operands, str(instruction.operator)
                 if op == "cm":
                     steps.append((op, _matrix(operands)))
                 elif op == "Do":
@@ -136,7 +139,7 @@ class _Walk:
             self._steps[key] = steps
         return steps
 
-    def _target(self, owner, xobjects, name) -> tuple[str, object]:
+    def _target(self, owner: pikepdf.Object, xobjects: pikepdf.Dictionary, name: Any) -> tuple[str, Any]:
         key = (owner.objgen, str(name)) if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
         if key is not None and key in self._targets:
             return self._targets[key]
@@ -153,13 +156,13 @@ class _Walk:
             self._targets[key] = target
         return target
 
-    def walk(self, owner, resources, ctm: tuple, depth: int) -> None:
+    def walk(self, owner: pikepdf.Object, resources: Any, ctm: Matrix, depth: int) -> None:
         if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
             return
         xobjects = resources.get("/XObject")
         if not isinstance(xobjects, pikepdf.Dictionary):
             return
-        stack: list[tuple] = []
+        stack: list[Matrix] = []
         matrix = ctm
         for op, payload in self._instructions(owner):
             if op == "q":
@@ -278,10 +281,12 @@ def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
 
 def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     try:
+        picture: Image.Image
         if job.jpeg is not None:
             picture = Image.open(io.BytesIO(job.jpeg))
             picture.draft(picture.mode, job.size)  # DCT scaling: decode at 1/2, 1/4… directly
         else:
+            assert job.image is not None  # a job has its JPEG or its image
             picture = pikepdf.PdfImage(job.image).as_pil_image()
         gray = picture.mode in ("1", "L", "LA", "I", "I;16")
         # Shrink by whole factors first (cheap, and it frees the full-size pixels early), then
@@ -295,7 +300,7 @@ def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
         picture = picture.resize(job.size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=job.quality)
-    except Exception:  # noqa: BLE001 - any decoder failure leaves the image exactly as it was
+    except Exception:  # any decoder failure leaves the image exactly as it was
         return None
     return buffer.getvalue(), gray, job.size
 
@@ -342,7 +347,9 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB"
 
 
-def _note_done(what, count, dpi, quality, before, after, budget_mb) -> str:
+def _note_done(
+    what: tuple[str, str], count: int, dpi: float, quality: int, before: int, after: int, budget_mb: float
+) -> str:
     zh, en = what
     return (
         f"{zh}超过 {budget_mb:g} MB 的大小限制：已将 {count} 张扫描图片降至 {dpi:.0f} dpi（JPEG 质量 {quality}），"
@@ -352,7 +359,7 @@ def _note_done(what, count, dpi, quality, before, after, budget_mb) -> str:
     )
 
 
-def _note_over(what, before, after, budget_mb) -> str:
+def _note_over(what: tuple[str, str], before: int, after: int, budget_mb: float) -> str:
     zh, en = what
     return (
         f"{zh}降低图片分辨率后仍有 {_mb(after)}（原 {_mb(before)}），超过 {budget_mb:g} MB 的限制，请减少或压缩附件"

@@ -314,7 +314,9 @@ def upload_files(
         parts = _attachment_parts(items, pack)
         overlay: dict[str, bytes] = {}
 
-        def build(parts: list[asm.Part] = parts, names=names, overlay=overlay) -> pikepdf.Pdf:
+        def build(
+            parts: list[asm.Part] = parts, names: tuple[str, str] = names, overlay: dict[str, bytes] = overlay
+        ) -> pikepdf.Pdf:
             stop_if_asked()
             pdf = asm.assemble(parts)
             if "pdf" not in overlay:
