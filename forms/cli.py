@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -129,11 +130,11 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
         payload: Any = {"issues": report[named[0][0]]} if len(named) == 1 else {"files": report}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        for name, issues in report.items():
-            errs = sum(1 for i in issues if i["severity"] == "error")
-            warns = len(issues) - errs
+        for name, found in report.items():
+            errs = sum(1 for i in found if i["severity"] == "error")
+            warns = len(found) - errs
             print(say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
-            for i in issues:
+            for i in found:
                 mark = (
                     say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
                 )
@@ -239,10 +240,8 @@ def _tolerant_streams() -> None:
     not a crash half-way through a report."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
 
 
 def _pipe_closed() -> int:
@@ -275,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _pipe_closed()
-    except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
+    except Exception as exc:  # the last guard: one line, never a traceback
         print(
             say(
                 args.lang,
