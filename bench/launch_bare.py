@@ -23,7 +23,7 @@ class FirstPaint(QObject):
             self.seen = True
             print("SHOWN", flush=True)
             with open("/proc/self/status", encoding="ascii") as status:
-                print(next((l for l in status if l.startswith("VmHWM:")), "VmHWM: 0 kB").strip(), flush=True)
+                print(next((line for line in status if line.startswith("VmHWM:")), "VmHWM: 0 kB").strip(), flush=True)
             QTimer.singleShot(0, self.then)
         return False
 

@@ -70,7 +70,7 @@ def _show(text: str) -> None:
         sys.stderr.write(text.replace("\n", " ") + "\n")
 
 
-def _qt_message(mode, context, message) -> None:  # noqa: ARG001 - Qt's signature
+def _qt_message(mode, context, message) -> None:  # Qt's signature
     logging.getLogger("qt").log(_QT_LEVELS.get(mode, logging.WARNING), "%s", message)
 
 
@@ -83,8 +83,8 @@ def install() -> Path | None:
     """Route logging, Python warnings and Qt messages to the log file and install the hooks.
     Returns the log file (None when it cannot be written: then nothing is logged at all)."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)  # nothing to stderr, where a user of the console would see it
+    for old in list(root.handlers):
+        root.removeHandler(old)  # nothing to stderr, where a user of the console would see it
     path: Path | None
     try:
         path = log_path()

@@ -4,13 +4,23 @@ is caught by a test that reads every ``tr("…")`` literal in ``desktop/``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from .qt_catalogue import CatalogueGaps, load_qtbase_zh
 from .strings_en import EN
 
 LANGS = ("zh", "en")
-_state: dict[str, object] = {"lang": "zh", "installed": []}
+
+
+@dataclass
+class _State:
+    lang: str = "zh"
+    installed: list[QTranslator] = field(default_factory=list)
+
+
+_state = _State()
 
 
 class DictTranslator(QTranslator):
@@ -20,10 +30,10 @@ class DictTranslator(QTranslator):
         super().__init__(parent)
         self._table = table
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt signature
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # Qt signature
         return self._table.get(source_text)
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+    def isEmpty(self) -> bool:
         return False
 
 
@@ -31,7 +41,8 @@ def install(lang: str) -> str:
     """Make ``lang`` the language of every later ``tr()``; returns the language actually used."""
     lang = lang if lang in LANGS else "zh"
     app = QCoreApplication.instance()
-    for old in _state["installed"]:  # type: ignore[union-attr]
+    assert app is not None  # a language is installed into the running application
+    for old in _state.installed:
         app.removeTranslator(old)
     installed: list[QTranslator] = []
     if lang == "zh":
@@ -46,13 +57,13 @@ def install(lang: str) -> str:
         english = DictTranslator(EN, app)
         app.installTranslator(english)
         installed.append(english)
-    _state["installed"] = installed
-    _state["lang"] = lang
+    _state.installed = installed
+    _state.lang = lang
     return lang
 
 
 def lang() -> str:
-    return str(_state["lang"])
+    return _state.lang
 
 
 def tr(text: str) -> str:
@@ -65,7 +76,7 @@ def literal(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext convention
+def N_(text: str) -> str:
     """Marks a literal for translation where it is defined; ``tr()`` translates it where shown."""
     return text
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
@@ -21,13 +21,14 @@ from . import i18n, opening, pack_install, settings, template_menu, verifying, w
 from .failures import user_text
 from .i18n import tr
 from .migrate_bar import MigrateBar
-from .session import Session
+from .pages.start_page import StartPage
 from .services import Services
+from .session import Session
 from .widgets.banner import Banner
-from .window_placement import WindowPlacement
-from .workflow_menu import WorkflowMenu
 from .widgets.messages import INPUT_STYLE
+from .window_placement import WindowPlacement
 from .wizard import WizardView
+from .workflow_menu import WorkflowMenu
 
 if TYPE_CHECKING:
     from .pages.start_page import StartPage
@@ -87,6 +88,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             step = step or self.view.current_key()
         while self.stack.count():
             old = self.stack.widget(0)
+            assert old is not None  # count() > 0
             self.stack.removeWidget(old)
             old.hide()
             old.setParent(None)  # out of findChild's reach at once; deleted on the next loop turn
@@ -100,7 +102,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self.view = WizardView(self.session, self.services)
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
-            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])
+            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])  # noqa: SIM118 - a WizardView, not a dict
             self.view.output_page.verify_requested.connect(self.verify_package)
         self._build_menus()
         self._update_title()
@@ -233,7 +235,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self._show_readonly()  # still held: the banner names who holds it now
             return False
         self._attach(opened.draft, opened.path)
-        if step and self.view is not None and step in self.view.keys():
+        if step and self.view is not None and step in self.view.keys():  # noqa: SIM118 - a WizardView, not a dict
             self.view.go_to_key(step)
         self.statusBar().showMessage(tr("现在可以编辑“{name}”。").format(name=path.name), 10000)
         return True
@@ -252,12 +254,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         bar = self.menuBar()
         bar.clear()
         file_menu = bar.addMenu(tr("文件(&F)"))
-        self.actions: dict[str, QAction] = {}
+        self.menu_actions: dict[str, QAction] = {}  # not `actions`: that is QWidget.actions()
         for key, text, shortcut, slot, needs_draft in (
             ("new", tr("新建申请(&N)…"), QKeySequence.StandardKey.New, self.show_start, False),
             ("open", tr("打开(&O)…"), QKeySequence.StandardKey.Open, self.choose_and_open, False),
             ("import_json", tr("导入 JSON(&I)…"), None, self.choose_and_import, False),
-            ("export_json", tr("导出 JSON(&E)…"), None, lambda: self.view.output_page.export_json(), True),
+            ("export_json", tr("导出 JSON(&E)…"), None, self._export_json, True),
             ("send_copy", tr("发送副本(&S)…"), None, self.send_copy, True),
             ("close", tr("关闭草稿(&C)"), QKeySequence.StandardKey.Close, self.close_draft, True),
             ("quit", tr("退出(&Q)"), QKeySequence.StandardKey.Quit, self.close, False),
@@ -270,7 +272,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             action.setEnabled(not needs_draft or self.session is not None)
             action.setProperty("needs_draft", needs_draft)
             file_menu.addAction(action)
-            self.actions[key] = action
+            self.menu_actions[key] = action
         self._build_workflow_menu(file_menu)
         template_menu.add_template_action(self, file_menu)
         pack_install.add_pack_action(self, file_menu)
@@ -279,8 +281,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         verify.setObjectName("action.verify")
         verify.triggered.connect(self.verify_package)
         verify.setProperty("needs_draft", False)
-        file_menu.insertAction(self.actions["close"], verify)
-        self.actions["verify"] = verify
+        file_menu.insertAction(self.menu_actions["close"], verify)
+        self.menu_actions["verify"] = verify
         lang_menu = bar.addMenu(tr("语言(&L)"))
         group = QActionGroup(self)
         for code, name in (("zh", "中文"), ("en", "English")):
@@ -471,6 +473,11 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         job.ended.connect(self._import_ended)
         return job
 
+    def _export_json(self) -> None:
+        # through self.view each time: it is another page view once another draft is opened
+        if self.view is not None:
+            self.view.output_page.export_json()
+
     def _import_done(self, result: object) -> None:
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
@@ -557,7 +564,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}",
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.remember_geometry()
         self._detach()
         super().closeEvent(event)

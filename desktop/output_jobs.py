@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QPainter
@@ -17,7 +18,11 @@ from .pdf_images import pages
 PRINT_DPI = 300
 
 
-def build_inputs(session) -> tuple[dict[str, Any], list[tuple[Any, bytes]], Any, bool]:
+# (data, [(AttachmentInfo, pdf)], pack, final)
+BuildInputs = tuple[dict[str, Any], list[tuple[Any, bytes]], Any, bool]
+
+
+def build_inputs(session: Any) -> BuildInputs:
     """(data, [(AttachmentInfo, pdf)], pack, final): exactly what the draft file holds, read on
     the GUI thread; ``final`` decides between the draft watermark and the seal. Typed edits are committed first and everything is read back from the draft (a
     read-only view first catches up with the writer), so a saved PDF never differs from the

@@ -15,7 +15,7 @@ class _Loaded:
         self.buffer = QBuffer()
         self.buffer.setData(QByteArray(pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        self.doc = QPdfDocument(None)
+        self.doc = QPdfDocument(None)  # type: ignore[call-overload]  # no parent: PySide6 takes None, its stubs do not say so
         self.doc.load(self.buffer)
 
     def __enter__(self) -> QPdfDocument:

@@ -61,7 +61,7 @@ class CatalogueGaps(QTranslator):
         super().__init__(parent)
         self._catalogue = catalogue
 
-    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: ARG002 - Qt signature
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # Qt signature
         if not context or not source_text:
             return None
         for where in (context, *OLD_CONTEXTS.get(context, ())):
@@ -75,7 +75,7 @@ class CatalogueGaps(QTranslator):
                     return _with_mnemonic(bare, keys[0].upper())
         return None
 
-    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+    def isEmpty(self) -> bool:
         return self._catalogue.isEmpty()
 
 

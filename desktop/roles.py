@@ -4,8 +4,9 @@ says which roles exist; the first one is the applicant, who holds the original d
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
@@ -210,7 +211,7 @@ def _when(at: Any) -> datetime | None:
             return None
     if not isinstance(at, datetime):
         return None
-    return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).replace(microsecond=0)
+    return (at if at.tzinfo else at.replace(tzinfo=UTC)).replace(microsecond=0)
 
 
 def _handoff_time(draft: Any) -> datetime | None:

@@ -28,7 +28,7 @@ def _usable(backend) -> bool:
         return any(_usable(b) for b in getattr(backend, "backends", []))
     try:
         return backend.priority > 0
-    except Exception:  # noqa: BLE001 - a back end that cannot say its priority cannot be trusted
+    except Exception:  # a back end that cannot say its priority cannot be trusted
         return False
 
 

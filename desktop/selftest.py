@@ -22,9 +22,10 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from forms.version import version
 
@@ -46,7 +47,7 @@ def run_selftest(result_path: Path, category: str = "tech_vp", lang: str = "zh")
         result["ok"] = True
     except SelftestFailed as exc:
         result["reason"] = str(exc)
-    except BaseException as exc:  # noqa: BLE001 - whatever breaks, the result file must say so
+    except BaseException as exc:  # whatever breaks, the result file must say so
         result["reason"] = f"{type(exc).__name__}: {exc}"
         result["traceback"] = traceback.format_exc(limit=12)
     result["seconds"] = round(time.perf_counter() - started, 3)
@@ -279,9 +280,9 @@ def _versions() -> dict[str, Any]:
         "platform": platform.platform(),
         "frozen": bool(getattr(sys, "frozen", False)),
     }
-    probes = {
+    probes: dict[str, Callable[[], object]] = {
         "cxy-apply": version,
-        "qt": lambda: __import__("PySide6.QtCore").QtCore.qVersion(),
+        "qt": lambda: __import__("PySide6.QtCore").QtCore.qVersion(),  # noqa: PLW0108 - Qt is imported when probed
         "pyside6": lambda: __import__("PySide6").__version__,
         "reportlab": lambda: __import__("reportlab").Version,
         "pypdf": lambda: __import__("pypdf").__version__,
@@ -294,7 +295,7 @@ def _versions() -> dict[str, Any]:
     for name, probe in probes.items():
         try:
             versions[name] = str(probe())
-        except Exception as exc:  # noqa: BLE001 - a missing version is reported, not fatal
+        except Exception as exc:  # a missing version is reported, not fatal
             versions[name] = f"unavailable ({type(exc).__name__})"
     return versions
 

@@ -357,13 +357,13 @@ class Session(QObject):
     def replace_attachment(self, attachment_id: int, normalised: Any, pdf_sha256: str | None = None) -> int | None:
         """Put a new file in place of an attachment (a damaged one, say), keeping its kind,
         title and position; returns the id that now holds it."""
-        new = dict(
-            original_name=normalised.original_name,
-            source_format=normalised.source_format,
-            pages=normalised.pages,
-            sha256=pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
-            pdf=normalised.pdf,
-        )
+        new = {
+            "original_name": normalised.original_name,
+            "source_format": normalised.source_format,
+            "pages": normalised.pages,
+            "sha256": pdf_sha256 or hashlib.sha256(normalised.pdf).hexdigest(),
+            "pdf": normalised.pdf,
+        }
         done, _ = self._attachments_call("replace_attachment", attachment_id, **new)
         return attachment_id if done else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
@@ -33,7 +34,7 @@ def data_dir() -> Path:
 
 
 def _paths(key: str) -> list[Path]:
-    value = settings().value(key, [], type=list)
+    value = cast(list[str], settings().value(key, [], type=list))  # type=list: QSettings gives a list
     return [Path(p) for p in value if p]
 
 
@@ -68,14 +69,14 @@ def window_geometry() -> tuple[tuple[int, int, int, int], bool] | None:
     """The main window's last normal (not maximised) geometry x, y, w, h and whether it was
     maximised; None when never saved or not four sensible numbers (the file may be edited)."""
     store = settings()
-    value = store.value("window/geometry", [], type=list)
+    value = cast(list[Any], store.value("window/geometry", [], type=list))  # type=list: a list
     try:
         rect = tuple(int(v) for v in value)
     except (TypeError, ValueError):
         return None
     if len(rect) != 4 or not all(-100_000 < v < 100_000 for v in rect) or rect[2] <= 0 or rect[3] <= 0:
         return None
-    return rect, store.value("window/maximized", False, type=bool)
+    return rect, bool(store.value("window/maximized", False, type=bool))
 
 
 def set_window_geometry(rect: tuple[int, int, int, int], maximized: bool) -> None:

@@ -18,13 +18,13 @@ from .i18n import tr
 
 def add_template_action(window, file_menu) -> QAction:
     """The entries sit with the other imports; they need no open draft."""
-    before = window.actions["export_json"]
+    before = window.menu_actions["export_json"]
     action = QAction(tr("导入官方模板(&T)…"), window)
     action.setObjectName("action.template_import")
     action.triggered.connect(lambda _=False: import_official_template(window))
     action.setProperty("needs_draft", False)
     file_menu.insertAction(before, action)
-    window.actions["template_import"] = action
+    window.menu_actions["template_import"] = action
     imported = file_menu.addMenu(tr("已导入的官方模板"))
     imported.setObjectName("menu.templates")
     file_menu.insertMenu(before, imported)

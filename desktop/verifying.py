@@ -4,8 +4,9 @@ its verdict in one line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def verify_job(pdf: Path, draft: Path | None) -> Callable:

@@ -5,12 +5,21 @@ when it closes."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QMargins, QRect, Qt, QTimer
 
 from . import placement, settings
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow as _Window
+else:
+    _Window = object  # at run time MainWindow supplies the QMainWindow
 
-class WindowPlacement:
+
+class WindowPlacement(_Window):
+    _placed: bool  # set by MainWindow: False until it has been fitted with its real frame
+
     def fit_to(self, available: QRect) -> QRect:
         """Centre the window in ``available`` (a screen's free area), no larger than it leaves,
         title bar and borders included; returns the new client geometry."""
@@ -51,7 +60,7 @@ class WindowPlacement:
         # Before the window manager draws the frame there is none (or a token one): guess.
         return margins if self.isVisible() and margins.top() > 8 else placement.FRAME_GUESS
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._placed:
             self._placed = True

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLineEdit,
-    QPlainTextEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -29,6 +29,9 @@ from .pages.portal_page import PortalPage
 from .pages.review_page import ReviewPage
 from .steps import ATTACHMENTS, OUTPUT, PORTAL, REVIEW, StepMap, entered_paths
 from .widgets.step_icons import state_icon
+
+# the wizard's steps: each a QWidget with the step key it shows
+StepPage = FieldPage | AttachmentsPage | ReviewPage | OutputPage | PortalPage
 
 STATE_TEXT = {"complete": N_("已完成"), "warning": N_("有警告"), "error": N_("有错误"), "todo": N_("待填写")}
 
@@ -56,7 +59,7 @@ class WizardView(QWidget):
         titles[PORTAL] = tr("网上填报")
         self.titles = titles
 
-        self.pages: list[QWidget] = []
+        self.pages: list[StepPage] = []
         for step in session.pack.steps:
             if step.key in self.step_map.fields:
                 self.pages.append(FieldPage(step, session, self.step_map))
@@ -147,7 +150,7 @@ class WizardView(QWidget):
     def current_key(self) -> str:
         return self.pages[self.stack.currentIndex()].key
 
-    def page(self, key: str) -> QWidget:
+    def page(self, key: str) -> StepPage:
         return self.pages[self.keys().index(key)]
 
     def go_to(self, index: int, focus: bool = True) -> None:
@@ -181,7 +184,7 @@ class WizardView(QWidget):
         page = self.page(key)
         if isinstance(page, FieldPage):
             return page.focus_field(path)
-        if key == ATTACHMENTS:
+        if isinstance(page, AttachmentsPage):
             page.list.setFocus()
             return True
         return False

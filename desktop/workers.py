@@ -7,14 +7,15 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from forms.errors import UserError
 
 log = logging.getLogger(__name__)
-_running: set["Job"] = set()
+_running: set[Job] = set()
 
 
 class Job(QObject):
@@ -54,7 +55,7 @@ class Job(QObject):
             )
         except UserError as exc:
             self.failed.emit(exc)
-        except Exception as exc:  # noqa: BLE001 - shown to the user as an unexpected error, logged in full
+        except Exception as exc:  # shown to the user as an unexpected error, logged in full
             log.error("background job failed:\n%s", traceback.format_exc())
             self.failed.emit(exc)
         else:

@@ -4,7 +4,9 @@ the window's session, pack, prompter, status bar and error display."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
@@ -13,15 +15,41 @@ from forms.errors import UserError
 from . import opening, roles
 from .i18n import tr
 
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
 
-class WorkflowMenu:
+    from forms.pack import Pack
+
+    from .services import Services
+    from .session import Session
+
+    class _Window(QMainWindow):
+        """What this mixin uses of MainWindow."""
+
+        services: Services
+        pack: Pack
+        lang: str
+        session: Session | None
+        menu_actions: dict[str, QAction]
+
+        def _error(self, title: str, exc: Exception) -> None: ...
+
+        def _update_title(self, *_: object) -> None: ...
+
+        def _refuse_open_file(self, path: Path) -> None: ...
+
+else:
+    _Window = object  # at run time MainWindow itself supplies all of it
+
+
+class WorkflowMenu(_Window):
     def _build_workflow_menu(self, file_menu) -> None:
         """Before "close": one hand-off entry per role the pack lets fill a copy, merge, history."""
         if not roles.pack_roles(self.pack):
             return  # a pack without roles: one person fills everything
-        before = self.actions["close"]
+        before = self.menu_actions["close"]
         writes = self.session is not None and not self.session.readonly
-        entries = [
+        entries: list[tuple[str, str, Callable[..., bool], bool]] = [
             (
                 f"handoff.{r.id}",
                 tr("交给{role}填写…").format(role=roles.label(r, self.lang)),
@@ -41,7 +69,7 @@ class WorkflowMenu:
             action.setEnabled(enabled)
             action.setProperty("needs_draft", True)
             file_menu.insertAction(before, action)
-            self.actions[key] = action
+            self.menu_actions[key] = action
         file_menu.insertSeparator(before)
 
     def handoff(self, role_id: str) -> bool:
@@ -124,7 +152,7 @@ class WorkflowMenu:
             path.name,
             self,
             in_role=in_role,
-            label_of=lambda p: session.spec(p).label(session.lang) if session.spec(p) else None,
+            label_of=lambda p: spec.label(session.lang) if (spec := session.spec(p)) else None,
         )
         dialog.merge_requested.connect(lambda choices: self.apply_merge(path, choices))
         dialog.finished.connect(dialog.deleteLater)
@@ -133,6 +161,7 @@ class WorkflowMenu:
         return True
 
     def apply_merge(self, path: Path, choices: dict[str, str]) -> bool:
+        assert self.session is not None  # merging is offered only with a draft open
         try:
             from forms import workflow
 

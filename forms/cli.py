@@ -7,6 +7,7 @@ chosen; every command imports what it needs inside its function."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
@@ -306,10 +307,8 @@ def _tolerant_streams() -> None:
     not a crash half-way through a report."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 stream.reconfigure(errors="backslashreplace")
-            except (ValueError, OSError):
-                pass
 
 
 def _pipe_closed() -> int:
@@ -344,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return _pipe_closed()
-    except Exception as exc:  # noqa: BLE001 - the last guard: one line, never a traceback
+    except Exception as exc:  # the last guard: one line, never a traceback
         print(
             say(
                 args.lang,

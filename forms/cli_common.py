@@ -54,9 +54,11 @@ def opened(path: Path) -> Iterator[Any]:
         # An older format is upgraded on a private copy; the user's file is not touched.
         import tempfile
 
-        with tempfile.TemporaryDirectory(prefix="cxy-") as tmp:
-            with Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy:
-                yield copy
+        with (
+            tempfile.TemporaryDirectory(prefix="cxy-") as tmp,
+            Draft.import_foreign(path, Path(tmp) / "work.cxy") as copy,
+        ):
+            yield copy
         return
     try:
         with draft.snapshot():

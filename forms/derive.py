@@ -44,8 +44,8 @@ def format_money(amount: Decimal | None) -> str:
 
 def paid_total(data: dict[str, Any]) -> Decimal | None:
     """到账金额: the sum of the payments that carry a valid amount; None when there is none."""
-    amounts = [money(p.get("amount_wan")) for p in data.get("payments") or [] if isinstance(p, dict)]
-    amounts = [a for a in amounts if a is not None]
+    given = [money(p.get("amount_wan")) for p in data.get("payments") or [] if isinstance(p, dict)]
+    amounts = [a for a in given if a is not None]
     return sum(amounts, Decimal(0)) if amounts else None
 
 

@@ -11,7 +11,7 @@ typo in the file fails when the pack loads, not when someone prints.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -51,7 +51,7 @@ class Cell(Strict):
     align: Literal["left", "center", "right"] | None = None
 
     @model_validator(mode="after")
-    def _one_content(self) -> "Cell":
+    def _one_content(self) -> Cell:
         kinds = [
             k
             for k in ("label", "value", "derived", "template", "text", "pack", "choice")
@@ -95,7 +95,7 @@ class Row(Strict):
     reason: str | None = None
 
     @model_validator(mode="after")
-    def _one_shape(self) -> "Row":
+    def _one_shape(self) -> Row:
         shapes = [k for k in ("cells", "heading", "table", "seals", "use") if getattr(self, k) is not None]
         if len(shapes) != 1:
             raise ValueError(f"a row needs exactly one of cells/heading/table/seals/use, got {shapes or 'none'}")
@@ -129,7 +129,7 @@ class LetterLayout(Strict):
     seal_mm: float = Field(default=0.0, ge=0)  # room kept above the sign lines for a seal
 
 
-DocumentLayout = Annotated[Union[FormLayout, LetterLayout], Field(discriminator="kind")]
+DocumentLayout = Annotated[FormLayout | LetterLayout, Field(discriminator="kind")]
 
 
 class Margins(Strict):
@@ -196,7 +196,7 @@ class Documents(Strict):
         return A4_WIDTH_MM - m.left - m.right
 
 
-def parse_documents(pack: "Pack") -> Documents:
+def parse_documents(pack: Pack) -> Documents:
     """The layouts of ``pack``, schema-checked (no cross-checks: see :func:`check_documents`)."""
     if not pack.documents:
         raise UserError(
@@ -213,7 +213,7 @@ def parse_documents(pack: "Pack") -> Documents:
         raise _invalid(pack, detail) from None
 
 
-def _invalid(pack: "Pack", detail: str) -> UserError:
+def _invalid(pack: Pack, detail: str) -> UserError:
     return UserError(
         "pack.invalid",
         f"规则包“{pack.id}”的打印版式有误：{detail}",
@@ -221,7 +221,7 @@ def _invalid(pack: "Pack", detail: str) -> UserError:
     )
 
 
-def check_documents(pack: "Pack") -> None:
+def check_documents(pack: Pack) -> None:
     """Raise ``UserError("pack.invalid")`` when documents.toml is malformed or inconsistent.
 
     A pack without documents.toml passes here (it loads, but cannot print).
@@ -234,7 +234,7 @@ def check_documents(pack: "Pack") -> None:
         raise _invalid(pack, "; ".join(problems[:8]))
 
 
-def _problems(docs: Documents, pack: "Pack") -> list[str]:
+def _problems(docs: Documents, pack: Pack) -> list[str]:
     problems: list[str] = []
     contract = known_paths()
     width = docs.content_width_mm()
@@ -276,9 +276,9 @@ def _problems(docs: Documents, pack: "Pack") -> list[str]:
 
     # A category without a form is allowed (a pack may inherit the layouts of an earlier year
     # that lacked the category); printing it then fails with "render.no_layout".
-    for letter in pack.letters:
-        if letter not in letters_seen:
-            problems.append(f"letter '{letter}' has no document")
+    for letter_id in pack.letters:
+        if letter_id not in letters_seen:
+            problems.append(f"letter '{letter_id}' has no document")
     for letter in pack.letters.values():
         for sign in letter.sign:
             if sign.value is not None and sign.value not in contract:
@@ -287,7 +287,7 @@ def _problems(docs: Documents, pack: "Pack") -> list[str]:
 
 
 def _row_problems(
-    here: str, row: Row, ncols: int, col_mm: list[float], pack: "Pack", category: str, contract: set[str]
+    here: str, row: Row, ncols: int, col_mm: list[float], pack: Pack, category: str, contract: set[str]
 ) -> list[str]:
     problems: list[str] = []
     if row.cells is not None:
@@ -303,27 +303,28 @@ def _row_problems(
         if row.table not in pack.tables:
             problems.append(f"{here}: unknown table '{row.table}'")
         for column in row.columns or []:
-            if column.value is not None:
-                if not column.value.startswith(f"{row.table}.*.") or column.value not in contract:
-                    problems.append(
-                        f"{here}: column '{column.header}' reads '{column.value}', not a column of '{row.table}'"
-                    )
+            if column.value is not None and (
+                not column.value.startswith(f"{row.table}.*.") or column.value not in contract
+            ):
+                problems.append(
+                    f"{here}: column '{column.header}' reads '{column.value}', not a column of '{row.table}'"
+                )
     elif row.seals is not None:
         default = ncols // len(row.seals) if row.seals else 0
-        spans = [s.span or default for s in row.seals]
-        if sum(spans) != ncols:
-            problems.append(f"{here}: seals span {sum(spans)} columns, the grid has {ncols}")
+        seal_spans = [s.span or default for s in row.seals]
+        if sum(seal_spans) != ncols:
+            problems.append(f"{here}: seals span {sum(seal_spans)} columns, the grid has {ncols}")
         if row.seal_mm < 45:
             problems.append(f"{here}: seal blocks must be at least 45 mm (a round seal is about 40 mm)")
         start = 0
-        for seal, span in zip(row.seals, spans):
+        for seal, span in zip(row.seals, seal_spans):
             if sum(col_mm[start : start + span]) < 45:
                 problems.append(f"{here}: seal '{seal.label}' is narrower than 45 mm")
             start += span
     return problems
 
 
-def _cell_problems(here: str, cell: Cell, pack: "Pack", category: str, contract: set[str]) -> list[str]:
+def _cell_problems(here: str, cell: Cell, pack: Pack, category: str, contract: set[str]) -> list[str]:
     problems: list[str] = []
     paths: list[str] = []
     if cell.value is not None:

@@ -9,15 +9,16 @@ rows, attachments, storable characters) is the pack's, checked by :mod:`forms.li
 
 from __future__ import annotations
 
+import itertools
 import json
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 Text = StrictStr | None
 # Money and years arrive as JSON numbers or strings; both are kept exactly as given so that a
 # JSON → draft → JSON round trip changes nothing.
-Number = Union[StrictInt, StrictFloat, StrictStr, None]
+Number = StrictInt | StrictFloat | StrictStr | None
 
 
 class Part(BaseModel):
@@ -202,7 +203,7 @@ def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
     for path in sorted(flat, key=_path_sort_key):
         parts = path.split(".")
         node: Any = root
-        for here, nxt in zip(parts, parts[1:]):
+        for here, nxt in itertools.pairwise(parts):
             child_is_list = nxt.isdigit()
             if isinstance(node, list):
                 index = int(here)
@@ -222,7 +223,7 @@ def unflatten(flat: dict[str, Any]) -> dict[str, Any]:
     return root
 
 
-def _path_sort_key(path: str) -> tuple:
+def _path_sort_key(path: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
 
 
@@ -237,7 +238,7 @@ def known_paths() -> set[str]:
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, field in model.model_fields.items():
             target = _model_in(field.annotation)
-            if name in LIST_KEYS:
+            if name in LIST_KEYS and target is not None:  # every list of the contract holds a model
                 walk(target, f"{prefix}{name}.*.")
             elif target is not None:
                 walk(target, f"{prefix}{name}.")

@@ -11,6 +11,7 @@ import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .atomic import write_bytes, write_text
 from .errors import UserError
@@ -22,7 +23,7 @@ OUTPUT_FILE = Text("输出文件", "the output file")
 MAX_MANIFEST_BYTES = 1 << 20  # a few hundred names; anything bigger is not ours
 
 
-def _open_no_follow(path: Path):
+def _open_no_follow(path: Path) -> BinaryIO:
     """A regular file for reading, never through a symlink put there after we looked."""
     fd = os.open(
         path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
@@ -93,7 +94,9 @@ def _plain(name: str) -> bool:
     )
 
 
-def _ours(folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset = frozenset()) -> bool | None:
+def _ours(
+    folder: Path, name: str, owned: Mapping[str, str], inputs: frozenset[tuple[int, int]] = frozenset()
+) -> bool | None:
     """True: ours, unchanged; False: someone else's (or changed since, or an input of this very
     command, by device and inode); None: no such file. A symlink or other non-regular file is
     refused outright."""
@@ -123,7 +126,9 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _free_name(folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str], inputs: frozenset) -> str:
+def _free_name(
+    folder: Path, wanted: str, owned: Mapping[str, str], taken: set[str], inputs: frozenset[tuple[int, int]]
+) -> str:
     """``wanted`` if it is free or ours; else ``stem-2.ext``, ``stem-3.ext``… (the first that is)."""
     stem, dot, ext = wanted.rpartition(".")
     if not dot:
@@ -156,7 +161,7 @@ def write_owned(
     check_output(folder, inputs, directory=True)
     manifest = _read_manifest(folder) if folder.exists() else {}
     owned = manifest.get(owner, {})
-    identities = frozenset(_identity(path) for path in inputs) - {None}
+    identities = frozenset(found for found in map(_identity, inputs) if found is not None)
     result = Written()
     taken: set[str] = set()
     for wanted in files:

@@ -97,7 +97,7 @@ class DateRule(Strict):
     after_op: Literal[">", ">="] = ">"
 
     @model_validator(mode="after")
-    def _one_shape(self) -> "DateRule":
+    def _one_shape(self) -> DateRule:
         if self.after is None and self.from_ is None and self.to is None:
             raise ValueError("a date rule needs 'after' or 'from'/'to'")
         return self
@@ -360,7 +360,7 @@ class Pack(Strict):
         return {**data, "fields": fields}
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Pack":
+    def _consistent(self) -> Pack:
         problems: list[str] = []
         contract = known_paths()
         for path in self.fields:

@@ -105,7 +105,7 @@ def _files_of_folder(source: Path) -> dict[str, bytes]:
     except OSError as exc:
         raise _refuse(
             "pack.install.read", f"无法读取 {source}：{exc.strerror}", f"cannot read {source}: {exc.strerror}"
-        )
+        ) from None
     for entry in entries:
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
@@ -130,7 +130,7 @@ def _files_of_zip(source: Path) -> dict[str, bytes]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise _refuse(
             "pack.install.zip", f"{source.name} 不是有效的 zip 文件", f"{source.name} is not a valid zip ({exc})"
-        )
+        ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_FILES * 2:
@@ -213,7 +213,9 @@ def install(source: Path, replace: bool = False) -> PackInfo:
         staging = incoming / (_plain(source.stem if source.is_file() else source.name) or "pack")
         staging.mkdir()
     except OSError as exc:
-        raise _refuse("pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}")
+        raise _refuse(
+            "pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}"
+        ) from None
     try:
         for name, data in files.items():
             (staging / name).write_bytes(data)
@@ -249,7 +251,9 @@ def install(source: Path, replace: bool = False) -> PackInfo:
         else:
             os.replace(staging, target)
     except OSError as exc:
-        raise _refuse("pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}")
+        raise _refuse(
+            "pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}"
+        ) from None
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
     load_pack.cache_clear()

@@ -100,7 +100,7 @@ class Snapshot:
             if not isinstance(text, str):
                 return None
             return check(text)
-        except Exception:  # noqa: BLE001 - a snapshot that cannot be used is rebuilt, whatever is wrong
+        except Exception:
             return None
 
     def save(self, pack_json: str, inputs: list[list[Any]]) -> None:

@@ -94,6 +94,7 @@ def _scan(text: str, name: str) -> None:
         token = match(text, pos)
         if token is None:
             tail = _TRAILING.match(text, pos)
+            assert tail is not None  # _TRAILING matches the empty string too
             if tail.end() == end:
                 return
             raise _syntax(text, tail.end(), name)

@@ -294,7 +294,7 @@ def at_limits(category: str, pack: Pack | None = None, *, char: str = "国", val
     return data
 
 
-def put(data: dict, pattern: str, value) -> None:
+def put(data: dict[str, Any], pattern: str, value: Any) -> None:
     """Set ``value`` at a contract pattern: ``project.name``, or ``members.*.name`` in every row."""
     if ".*." in pattern:
         table, column = pattern.split(".*.")

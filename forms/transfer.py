@@ -9,7 +9,12 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .attachments.model import Normalised
+    from .attachments.preflight import Examination
+    from .draft import Draft
 
 from pydantic import ValidationError
 
@@ -212,7 +217,9 @@ def duplicate_in_json(first: tuple[int, str, str], second: tuple[int, str, str])
     )
 
 
-def store_attachment(draft: Any, result: Any, *, kind: str, title: str, examination: Any = None) -> int:
+def store_attachment(
+    draft: Draft, result: Normalised, *, kind: str, title: str, examination: Examination | None = None
+) -> int:
     """Put an intake result into a draft. The draft keys attachments by the digest of the PDF it
     stores (it can verify that one); ``Normalised.sha256`` is the original file's. With
     ``examination`` (its preflight), the intake record is stored in the same transaction."""
@@ -252,12 +259,13 @@ def export_json(
 
     data = normalise(draft.data())
     infos = list(draft.attachments())
-    folder = output.with_name(output.stem + "_attachments") if output else None
+    folder = None
     if output is not None:
+        folder = output.with_name(output.stem + "_attachments")
         check_output(output, inputs)
         check_output(folder, inputs, directory=True)
     items: list[dict[str, Any]] = [{"kind": info.kind, "title": info.title} for info in infos]
-    if folder is not None and (infos or folder.exists()):
+    if output is not None and folder is not None and (infos or folder.exists()):
         from .attachments import sanitised
 
         # A received draft's blob matches its stored digest whatever it holds: only what this

@@ -40,4 +40,4 @@ def _declared(pyproject: Path) -> str | None:
         return None
     if project.get("name") != DIST_NAME or not isinstance(project.get("version"), str):
         return None  # some other project's file beside an installed copy
-    return project["version"]
+    return str(project["version"])

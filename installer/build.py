@@ -126,7 +126,7 @@ def build() -> float:
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S
+            command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=BUILD_TIMEOUT_S, check=False
         )
     except subprocess.TimeoutExpired:
         raise StepFailed(f"pyinstaller did not finish within {BUILD_TIMEOUT_S} s") from None
@@ -271,7 +271,7 @@ def cli_smoke() -> dict:
 
 def compile_installer() -> Path:
     iscc = shutil.which("iscc") or shutil.which("ISCC")
-    default = Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"), "Inno Setup 6", "ISCC.exe")
+    default = Path(os.environ.get("PROGRAMFILES(X86)", r"C:\Program Files (x86)"), "Inno Setup 6", "ISCC.exe")
     if iscc is None and default.is_file():
         iscc = str(default)
     if iscc is None:
@@ -299,7 +299,9 @@ def _run(
     command: list[str], env: dict[str, str], timeout: float = RUN_TIMEOUT_S, cwd: Path | None = None
 ) -> tuple[int, str]:
     try:
-        done = subprocess.run(command, env=env, cwd=cwd or tempfile.gettempdir(), capture_output=True, timeout=timeout)
+        done = subprocess.run(
+            command, env=env, cwd=cwd or tempfile.gettempdir(), capture_output=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
         raise StepFailed(f"`{' '.join(command)}` did not finish within {timeout} s") from None
     output = (done.stdout + done.stderr).decode("utf-8", "replace")

@@ -22,8 +22,9 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 NAMES = ["张三", "李四", "王五", "阿毛", "赵六"]
 NAMES_BY_PINYIN = ["阿毛", "李四", "王五", "张三", "赵六"]  # a root-only ICU sorts by code point
@@ -37,14 +38,15 @@ def run(result_path: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     result: dict[str, Any] = {"ok": False, "checks": {}, "failed": []}
     try:
-        import desktop  # noqa: F401 - its import applies the PySide6 6.12 refcount workaround first
         from PySide6.QtWidgets import QApplication
+
+        import desktop  # noqa: F401 - its import applies the PySide6 6.12 refcount workaround first
 
         app = QApplication.instance() or QApplication(["cxy-bundle-check"])
         for name, check in CHECKS.items():
             try:
                 passed, detail = check()
-            except Exception as exc:  # noqa: BLE001 - a crashing check is a failed check
+            except Exception as exc:  # a crashing check is a failed check
                 passed, detail = False, f"{type(exc).__name__}: {exc}"
             result["checks"][name] = {"ok": passed, "detail": detail}
             if not passed:
@@ -52,7 +54,7 @@ def run(result_path: Path) -> int:
         result["icu_data"] = _loaded_icu_data()
         result["ok"] = not result["failed"]
         del app
-    except BaseException as exc:  # noqa: BLE001 - the result file must say what broke
+    except BaseException as exc:  # the result file must say what broke
         result["reason"] = f"{type(exc).__name__}: {exc}"
         result["traceback"] = traceback.format_exc(limit=12)
     Path(result_path).write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -153,7 +153,7 @@ def trim(library: Path, work: Path, log=print) -> Path:
 
 def _tool(*command: str, cwd: Path | None = None) -> str:
     try:
-        done = subprocess.run(command, capture_output=True, timeout=TOOL_TIMEOUT_S, cwd=cwd)
+        done = subprocess.run(command, capture_output=True, timeout=TOOL_TIMEOUT_S, cwd=cwd, check=False)
     except subprocess.TimeoutExpired:
         raise TrimFailed(f"`{' '.join(command)}` did not finish within {TOOL_TIMEOUT_S} s") from None
     if done.returncode != 0:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from forms.paths import resource  # noqa: E402
-from forms.render.fonts import CHARSET_FILES, charset_ranges, font_charset  # noqa: E402
+from forms.paths import resource
+from forms.render.fonts import CHARSET_FILES, charset_ranges, font_charset
 
 
 def main() -> int:

@@ -7,8 +7,9 @@ happens in the normal window (``make_window``), exactly as opening it from the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
@@ -38,6 +39,9 @@ from ..placement import fitted, screen_for
 from ..services import Services
 from ..widgets.editors import SEVERITY_COLOURS
 from .model import KEYS, STATES, RowsFilter, RowsModel, has_issues
+
+if TYPE_CHECKING:
+    from .print_dialog import PrintQueueDialog
 
 WIDTH_CAPS = {"file": 10, "category": 8, "project": 13, "university": 8, "enterprise": 10, "city": 4}  # in 国 widths
 Scan = Callable[..., Any]  # scan_folder(folder, pack, lang, *, progress, cancel) -> Batch
@@ -76,7 +80,7 @@ class DeskWindow(QMainWindow):
         self.batch = None
         self.job: workers.Job | None = None
         self.opened: list[QWidget] = []  # editing windows opened from here (Qt does not keep them)
-        self.queue_dialog = None
+        self.queue_dialog: PrintQueueDialog | None = None
         self.setObjectName("desk")
         self.setWindowTitle(tr("科研管理部门：{folder}").format(folder=self.folder.name or str(self.folder)))
 
@@ -366,7 +370,7 @@ class DeskWindow(QMainWindow):
         self.queue_dialog.show()
         return self.queue_dialog
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+    def closeEvent(self, event) -> None:
         self.cancel()
         super().closeEvent(event)
 

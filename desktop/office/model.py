@@ -68,13 +68,13 @@ class RowsModel(QAbstractTableModel):
         self.rows = list(rows)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802 - Qt
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return tr(COLUMNS[section][1])
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
@@ -181,7 +181,7 @@ class RowsFilter(QSortFilterProxyModel):
         self.needle = text.strip().casefold()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 - Qt
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model: RowsModel = self.sourceModel()  # type: ignore[assignment]
         row = model.rows[source_row]
         if self.state == "issues" and not has_issues(row):
@@ -194,7 +194,7 @@ class RowsFilter(QSortFilterProxyModel):
             return True
         return any(self.needle in RowsModel.text(row, key).casefold() for key in KEYS)
 
-    def lessThan(self, left, right) -> bool:  # noqa: N802 - Qt
+    def lessThan(self, left, right) -> bool:
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
         if a is None or b is None:
             # unreadable last whichever way the column is sorted

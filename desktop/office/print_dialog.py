@@ -5,6 +5,7 @@ print-set PDF per application written into a chosen folder."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
@@ -72,7 +73,7 @@ class PrintQueueDialog(QDialog):
     """Not modal: the desk stays usable while the queue is counted or printed."""
 
     def __init__(
-        self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None, *, flagged: list[str] = ()
+        self, paths: list[Path], pack: Pack, services: Services, lang: str, parent=None, *, flagged: Sequence[str] = ()
     ) -> None:
         """``flagged``: names of queued files the desk shows with an error or a cross-check
         problem (a final draft can still share its leader with another), said before printing."""
@@ -133,11 +134,11 @@ class PrintQueueDialog(QDialog):
         self.progress = QProgressBar()
         self.progress.setObjectName("print_queue.progress")
         column.addWidget(self.progress)
-        self.result = QLabel()
-        self.result.setObjectName("print_queue.result")
-        self.result.setWordWrap(True)
-        self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.result)
+        self.result_label = QLabel()  # not `result`: that is QDialog.result()
+        self.result_label.setObjectName("print_queue.result")
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.result_label)
         buttons = QHBoxLayout()
         self.print_button = QPushButton(tr("全部打印(&P)…"))
         self.print_button.setObjectName("print_queue.print")
@@ -206,12 +207,12 @@ class PrintQueueDialog(QDialog):
         printer = self._prompter().printer(copies=1)  # the set already holds every copy
         if printer is None:
             return None
-        self.result.setText(tr("正在打印…"))
+        self.result_label.setText(tr("正在打印…"))
         return self._start(print_all_job(self.plan, self.pack, printer), self._printed)
 
     def _printed(self, sent: int) -> None:
         self.sent = sent
-        self.result.setText(tr("已发送到打印机：{n} 页。").format(n=sent))
+        self.result_label.setText(tr("已发送到打印机：{n} 页。").format(n=sent))
 
     def save_all(self) -> workers.Job | None:
         if self.job is not None or self.plan is None or not self.plan.entries:
@@ -220,7 +221,7 @@ class PrintQueueDialog(QDialog):
         if folder is None:
             return None
         plan, pack = self.plan, self.pack
-        self.result.setText(tr("正在保存打印稿…"))
+        self.result_label.setText(tr("正在保存打印稿…"))
         return self._start(
             lambda progress, cancel: print_queue.write_sets(plan, pack, Path(folder), progress=progress, cancel=cancel),
             self._saved,
@@ -254,8 +255,8 @@ class PrintQueueDialog(QDialog):
 
     def _failed(self, exc) -> None:
         message = exc.message(self.lang) if isinstance(exc, UserError) else tr("意外错误：{error}").format(error=exc)
-        self.result.setText(message)
-        self.result.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
+        self.result_label.setText(message)
+        self.result_label.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
 
     def _ended(self) -> None:
         self.job = None
@@ -274,6 +275,6 @@ class PrintQueueDialog(QDialog):
         if self.job is not None:
             self.job.cancel()
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt
+    def closeEvent(self, event) -> None:
         self._cancel()
         super().closeEvent(event)

@@ -4,6 +4,9 @@ A mixin of :class:`desktop.pages.attachments_page.AttachmentsPage`, which owns t
 
 from __future__ import annotations
 
+import contextlib
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QPushButton, QStyle
 
 from forms.attachments.finding_fix import plan
@@ -12,6 +15,38 @@ from forms.errors import UserError
 from .. import workers
 from ..i18n import tr
 from .attachment_job import AttachmentJob
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from forms.draft.attachments import AttachmentInfo
+
+    from ..services import Services
+    from ..session import Session
+    from .attachments_page import AttachmentList
+    from .finding_list import FindingList
+
+    class _Page(QWidget):
+        """What this mixin uses of AttachmentsPage."""
+
+        session: Session
+        services: Services
+        examinations: dict[str, object]
+        list: AttachmentList
+        findings: FindingList
+        fix_job: AttachmentJob | None
+        preflight_job: workers.Job | None
+
+        def _info(self, attachment_id: int | None) -> AttachmentInfo | None: ...
+
+        def _select(self, row: int) -> None: ...
+
+        def _relabel(self) -> None: ...
+
+        def _show_undo(self) -> None: ...
+
+else:
+    _Page = object  # at run time AttachmentsPage itself supplies all of it
 
 
 def fix_labels() -> dict[str, str]:
@@ -27,7 +62,7 @@ def fix_labels() -> dict[str, str]:
     }
 
 
-class FindingsMixin:
+class FindingsMixin(_Page):
     def _findings_of(self, info) -> list:
         from forms.attachments.preflight import Examination, findings
 
@@ -190,10 +225,8 @@ class FindingsMixin:
                 if value is not None:
                     records[entry_key(sha)] = value
         if records and self.session.editable:
-            try:
+            with contextlib.suppress(UserError):
                 self.session.draft.store_attachment_entries(records)
-            except UserError:
-                pass
 
 
 def examine_stored_items(items: list[tuple[str, str, bytes]], cancel) -> list[tuple[str, object]]:

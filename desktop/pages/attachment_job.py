@@ -5,7 +5,8 @@ page view, which must never run two at once on one draft."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -30,8 +31,8 @@ class AttachmentJob(QObject):
         self.services = services
         session.flush()  # the worker's write must come after the typing it follows
         session.page_job = self  # no other fix, and no undo, until it has ended
-        self.job = workers.start(lambda progress, cancel: work(progress, cancel))
-        self.progress = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, owner)
+        self.job = workers.start(work)
+        self.progress: QProgressDialog | None = QProgressDialog(tr("正在处理页面…"), tr("取消"), 0, 0, owner)
         self.progress.setObjectName("attachments.job_progress")
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(PROGRESS_AFTER_MS)

@@ -3,14 +3,16 @@ Intake (repair, sanitise, image → PDF) runs on a worker with a cancellable pro
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QStyle,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
+    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,10 +37,15 @@ from ..i18n import kind_labels, tr
 from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
-from .field_page import page_title
 from .attachment_findings import FindingsMixin, examine_stored_items
+from .field_page import page_title
 from .finding_list import FindingList
 from .page_view import open_page_view, undo_text
+
+if TYPE_CHECKING:
+    from forms.draft.attachments import AttachmentInfo
+
+    from .attachment_job import AttachmentJob
 
 THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
 FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
@@ -66,19 +74,19 @@ class AttachmentList(QListWidget):
         self.setSpacing(4)
         self.setAcceptDrops(True)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragEnterEvent(event)
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802
+    def dragMoveEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
         else:
             super().dragMoveEvent(event)
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         files = _local_files(event.mimeData())
         if files:
             event.acceptProposedAction()
@@ -99,7 +107,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
         # behind an id, never behind a digest, so a late drawing cannot show an old page.
         self.thumbs: dict[str, QPixmap | None] = {}
         self._drawing: set[str] = set()
-        self.fix_job = None  # AttachmentJob of a finding's fix
+        self.fix_job: AttachmentJob | None = None  # a finding's fix
         self.job: workers.Job | None = None
         # Preflight (issue 12), by the PDF's digest: an Examination, or the UserError that
         # stopped it; the kind inferred for an attachment added in this window, and how.
@@ -341,7 +349,6 @@ class AttachmentsPage(FindingsMixin, QWidget):
 
     def _select(self, row: int) -> None:
         info = self._info(self._current_id())
-        has = info is not None
         for widget in (
             self.kind_combo,
             self.title_edit,
@@ -350,15 +357,15 @@ class AttachmentsPage(FindingsMixin, QWidget):
             self.remove_button,
             self.replace_button,
         ):
-            widget.setEnabled(has and self.session.editable)
+            widget.setEnabled(info is not None and self.session.editable)
         # The details edit the selected item, so they carry its contract path.
-        self.kind_combo.setObjectName(f"attachments.{row}.kind" if has else "attachments.kind")
-        self.title_edit.setObjectName(f"attachments.{row}.title" if has else "attachments.title")
+        self.kind_combo.setObjectName(f"attachments.{row}.kind" if info is not None else "attachments.kind")
+        self.title_edit.setObjectName(f"attachments.{row}.title" if info is not None else "attachments.title")
         self.kind_combo.blockSignals(True)
-        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(info.kind)) if has else 0)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(info.kind)) if info is not None else 0)
         self.kind_combo.blockSignals(False)
-        self.title_edit.setText(info.title if has else "")
-        if has and info.damaged:
+        self.title_edit.setText(info.title if info is not None else "")
+        if info is not None and info.damaged:
             self.info.setText(tr("此附件的数据已损坏（校验不符），不会用于任何输出。请移除它，或用原文件替换。"))
             self.info.setStyleSheet("color: #b00020")
         else:
@@ -366,13 +373,13 @@ class AttachmentsPage(FindingsMixin, QWidget):
                 tr("原文件：{name}（{fmt}），{pages} 页").format(
                     name=info.original_name, fmt=info.source_format, pages=info.pages
                 )
-                if has
+                if info is not None
                 else ""
             )
             self.info.setStyleSheet("")
         for key, button in self.kind_buttons.items():
-            button.setChecked(has and info.kind == key)
-        how = self.inferred.get(info.id) if has else None
+            button.setChecked(info is not None and info.kind == key)
+        how = self.inferred.get(info.id) if info is not None else None
         notes = {
             "name": tr("类型是按文件名自动识别的；不对请点击下面的按钮更改。"),
             "text": tr("类型是按首页文字自动识别的；不对请点击下面的按钮更改。"),
@@ -380,11 +387,11 @@ class AttachmentsPage(FindingsMixin, QWidget):
                 kind=kind_labels(self.session.pack).get("other", "")
             ),
         }
-        self.kind_note.setText(notes.get(how, ""))
+        self.kind_note.setText(notes.get(how or "", ""))
         self.kind_note.setVisible(bool(how))
-        self._show_findings(info if has and not info.damaged else None)
+        self._show_findings(info if info is not None and not info.damaged else None)
 
-    def _info(self, attachment_id: int | None):
+    def _info(self, attachment_id: int | None) -> AttachmentInfo | None:
         return next((a for a in self.session.attachments() if a.id == attachment_id), None)
 
     def _kind_edited(self) -> None:
@@ -427,7 +434,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
         attachment_id, title = self._current_id(), self.title_edit.text().strip()
         info = self._info(attachment_id)
         if info is not None and title and title != info.title:
-            self.session.update_attachment(attachment_id, title=title)
+            self.session.update_attachment(info.id, title=title)
 
     def _store_order(self) -> None:
         ids = [self.list.item(r).data(Qt.ItemDataRole.UserRole) for r in range(self.list.count())]
@@ -463,11 +470,11 @@ class AttachmentsPage(FindingsMixin, QWidget):
         if paths:
             self.import_files(paths)
 
-    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dragEnterEvent(self, event) -> None:
         if _local_files(event.mimeData()):
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:  # noqa: N802
+    def dropEvent(self, event) -> None:
         files = _local_files(event.mimeData())
         if files:
             event.acceptProposedAction()
@@ -497,7 +504,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
 
         def intake(progress, cancel):
             from forms.attachments.kinds import infer_kind
-            from forms.attachments.preflight import examine
+            from forms.attachments.preflight import Examination, examine
 
             done, refused = [], []
             for number, path in enumerate(paths):
@@ -508,7 +515,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
                         path,
                         path.name,
                         cancel=cancel,
-                        progress=lambda d, t, n=number: progress(n * 100 + 90 * d // max(t, 1), len(paths) * 100),
+                        progress=functools.partial(_overall, progress, number, len(paths)),
                     )
                 except UserError as exc:
                     if cancel():
@@ -516,7 +523,7 @@ class AttachmentsPage(FindingsMixin, QWidget):
                     refused.append((path.name, exc))
                     continue
                 try:  # preflight and the first page's text, in the worker like the intake
-                    examination = examine(result.pdf, cancel=cancel)
+                    examination: Examination | UserError = examine(result.pdf, cancel=cancel)
                 except UserError as exc:
                     if cancel():
                         break
@@ -683,8 +690,13 @@ class _EnabledMirror(QObject):
         super().__init__(parent)
         self.targets = targets
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.EnabledChange:
             for target in self.targets:
                 target.setEnabled(watched.isEnabled())
         return False
+
+
+def _overall(progress: Callable[[int, int], None], number: int, count: int, done: int, total: int) -> None:
+    """One file's intake progress as part of the whole batch (100 steps a file, 90 for its intake)."""
+    progress(number * 100 + 90 * done // max(total, 1), count * 100)

@@ -49,15 +49,15 @@ class PageCanvas(QLabel):
         self.origin = QPoint()
         self.chosen = QRect()
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event) -> None:
         self.origin = event.position().toPoint()
         self.band.setGeometry(QRect(self.origin, QSize()))
         self.band.show()
 
-    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event) -> None:
         self.band.setGeometry(QRect(self.origin, event.position().toPoint()).normalized().intersected(self.rect()))
 
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event) -> None:
         self.chosen = QRect(self.origin, event.position().toPoint()).normalized().intersected(self.rect())
         self.band.setGeometry(self.chosen)
 

@@ -3,6 +3,8 @@ this draft's category fills, tables for ``<table>.*`` fields, help text, live me
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -180,7 +182,8 @@ class FieldPage(QWidget):
                 data = self.session.data()
             pruned = _without(data, path)
             value = derive_fn(pruned)
-            binding.widget.setPlaceholderText(tr("留空则为：{value}").format(value=value) if value else "")
+            widget: Any = binding.widget  # a line edit, text box or combo box: each has setPlaceholderText
+            widget.setPlaceholderText(tr("留空则为：{value}").format(value=value) if value else "")
 
     # -- issues ---------------------------------------------------------------------------
     def show_issues(self) -> None:

@@ -43,11 +43,12 @@ class FindingList(QListWidget):
 
     def _fit(self, item: QListWidgetItem) -> None:
         row = self.itemWidget(item)
-        if row is not None:
+        layout = row.layout() if row is not None else None
+        if layout is not None:
             width = max(120, self.viewport().width())
-            item.setSizeHint(QSize(width, row.layout().totalHeightForWidth(width)))
+            item.setSizeHint(QSize(width, layout.totalHeightForWidth(width)))
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         for index in range(self.count()):
             self._fit(self.item(index))

@@ -197,16 +197,21 @@ class MergeDialog(QDialog):
         self.table.setItem(row, THEIRS, theirs_item)
         if conflict:
             for column in range(4):
-                self.table.item(row, column).setBackground(QBrush(QColor(CONFLICT_BACKGROUND)))
+                self._item(row, column).setBackground(QBrush(QColor(CONFLICT_BACKGROUND)))
             self.conflicts.append(key)
         self.keys.append(key)
+
+    def _item(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None  # every cell of a row is set when the row is added
+        return item
 
     def row_of(self, key: str) -> int:
         return self.keys.index(key)
 
     def set_take(self, key: str, theirs: bool) -> None:
         state = Qt.CheckState.Checked if theirs else Qt.CheckState.Unchecked
-        self.table.item(self.row_of(key), TAKE).setCheckState(state)
+        self._item(self.row_of(key), TAKE).setCheckState(state)
 
     def take_all(self, theirs: bool) -> None:
         for key in self.keys:
@@ -214,7 +219,7 @@ class MergeDialog(QDialog):
 
     def choices(self) -> dict[str, str]:
         return {
-            key: "theirs" if self.table.item(row, TAKE).checkState() == Qt.CheckState.Checked else "ours"
+            key: "theirs" if self._item(row, TAKE).checkState() == Qt.CheckState.Checked else "ours"
             for row, key in enumerate(self.keys)
         }
 

@@ -27,6 +27,7 @@ from .. import workers
 from ..failures import user_text
 from ..i18n import tr
 from ..output_jobs import (
+    BuildInputs,
     build_inputs,
     note_lines,
     package_job,
@@ -232,7 +233,7 @@ class OutputPage(QWidget):
         return self.session.path.parent / f"{name}-{what}{mark}{ext}"
 
     # -- actions --------------------------------------------------------------------------
-    def _inputs(self, quiet: bool = False):
+    def _inputs(self, quiet: bool = False) -> BuildInputs | None:
         """What the draft file holds, or None (the reason shown) when it cannot be read."""
         if self.job is not None:
             return None

@@ -39,7 +39,7 @@ def render_pages(pdf: bytes, cancel) -> list[tuple[int, QImage, float, float]]:
     worker thread (each call has its own QPdfDocument)."""
     from PySide6.QtPdf import QPdfDocument
 
-    out = []
+    out: list[tuple[int, QImage, float, float]] = []
     with _Loaded(pdf) as doc:
         if doc.status() != QPdfDocument.Status.Ready:
             return out
@@ -87,7 +87,7 @@ class PageList(QListWidget):
         self.setWrapping(True)
         self.setSpacing(8)
 
-    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def dropEvent(self, event) -> None:
         super().dropEvent(event)
         self.store_order()
 
@@ -258,9 +258,9 @@ class PageView(QDialog):
         if len(chosen) != 1 or self.job is not None:
             return
         dialog = CropDialog(self.session.attachment_pdf(self.attachment_id), chosen[0], self)
-        self.crop_dialog = dialog  # tests drive it while it is open
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.rectangle_mm() is not None:
-            self._run([page_ops.crop(chosen[0], *dialog.rectangle_mm())])
+        self.crop_dialog: CropDialog | None = dialog  # tests drive it while it is open
+        if dialog.exec() == QDialog.DialogCode.Accepted and (rectangle := dialog.rectangle_mm()) is not None:
+            self._run([page_ops.crop(chosen[0], *rectangle)])
         self.crop_dialog = None
 
     def _reorder(self, order: list[int]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -258,7 +258,7 @@ class PortalPage(QWidget):
         self.slots_status.setText(user_text(exc, self.session.lang, logged=True))
         self.slots_status.setStyleSheet(f"color: {SEVERITY_COLOURS['error']}")
 
-    def _show_slots(self, slots: list, stamp: tuple) -> None:
+    def _show_slots(self, slots: list, stamp: tuple | None) -> None:
         self.slots, self.slots_at = slots, stamp
         for widget in self.slot_rows:
             widget.deleteLater()

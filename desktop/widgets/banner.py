@@ -3,7 +3,7 @@ not be opened, an unexpected error): never modal, the user reads it and carries 
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 

@@ -7,7 +7,7 @@ stored in the draft. What people type (２０２３年７月１日, 123456元) b
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDate, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent
@@ -31,6 +31,7 @@ from forms.pack import FieldSpec, Pack
 from ..i18n import literal, tr
 
 SEVERITY_COLOURS = {"error": "#c62828", "warning": "#9a5b00", "quiet": "#6b6b6b"}
+_W = TypeVar("_W", bound=QWidget)
 
 
 class Binding(QObject):
@@ -84,7 +85,7 @@ class _LeaveFilter(QObject):
         super().__init__(binding)
         self.binding = binding
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, obj, event) -> bool:
         if isinstance(event, QFocusEvent) and event.type() == QFocusEvent.Type.FocusOut:
             self.binding.left.emit(self.binding.path)
         return False
@@ -167,7 +168,7 @@ class TypedBinding(LineBinding):
         self.note.setWordWrap(True)  # never widens the window: it wraps when space is short
         edit.textEdited.connect(self._read)
 
-    def _on_line(self, item: QWidget) -> QWidget:
+    def _on_line(self, item: _W) -> _W:
         item.hide()
         if isinstance(item, QLabel):
             self.line.addWidget(item, 1)  # a wrapped note takes the width it is given
@@ -247,7 +248,8 @@ class DateBinding(TypedBinding):
         super().__init__(path, spec, lang, edit)
         self.window = window
         self.calendar: QCalendarWidget | None = None
-        self.button = QToolButton(text="…")
+        self.button = QToolButton()
+        self.button.setText("…")
         self.button.setObjectName(f"{path}.calendar")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the date can be typed; the calendar is a mouse aid
         self.button.setToolTip(tr("从日历中选择"))
@@ -255,7 +257,8 @@ class DateBinding(TypedBinding):
         self.row.insertWidget(1, self.button)  # the calendar beside the date, the note after it
 
     def _pick(self) -> None:
-        calendar = QCalendarWidget(self.widget, windowFlags=Qt.WindowType.Popup)
+        calendar = QCalendarWidget(self.widget)
+        calendar.setWindowFlags(Qt.WindowType.Popup)
         calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         calendar.destroyed.connect(self._calendar_gone)
         # month and day names in the UI's language, whatever the system locale
@@ -359,10 +362,12 @@ class CityBinding(Binding):
         combo.addItems(["", *cities])
         super().__init__(path, spec, combo)
         self.combo = combo
+        line = combo.lineEdit()
+        assert line is not None  # an editable combo box has its line edit
         if spec.max_chars is not None:
-            combo.lineEdit().setMaxLength(spec.max_chars)
+            line.setMaxLength(spec.max_chars)
         combo.currentTextChanged.connect(self._changed)
-        combo.lineEdit().editingFinished.connect(lambda: self.left.emit(self.path))
+        line.editingFinished.connect(lambda: self.left.emit(self.path))
 
     def _show(self, value: Any) -> None:
         self.combo.setCurrentText("" if value is None else str(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
@@ -51,7 +52,7 @@ class MessageLabel(QLabel):
         self.clear()
         return height
 
-    def show_lines(self, lines: list[tuple[str, str]], subject: str = "") -> None:
+    def show_lines(self, lines: Sequence[tuple[str, str]], subject: str = "") -> None:
         """``[(severity, text)]``; errors first; hidden when empty. ``subject``: the label of the
         field this line is under."""
         lines = sorted(lines, key=lambda line: line[0] != "error")
@@ -73,7 +74,7 @@ class MessageLabel(QLabel):
             self.setText("<br>".join(_html([line]) for line in lines))
         self.show()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self.one_line and self._items:
             self._fit()
@@ -88,7 +89,7 @@ class MessageLabel(QLabel):
             return
         budget = max(len(shown) - 1, 0)  # elidedText ends with "…"
         pieces = []
-        for (sev, text), part in zip(self._items, parts):
+        for (sev, _text), part in zip(self._items, parts):
             if budget <= 0:
                 break
             cut = part[:budget]

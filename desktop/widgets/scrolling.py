@@ -35,7 +35,7 @@ def scroll_box() -> tuple[QScrollArea, QVBoxLayout]:
 class ColumnScroll(QScrollArea):
     """Scrolls vertically only: never narrower than its content."""
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSizeHint(self) -> QSize:
         hint = super().minimumSizeHint()
         body = self.widget()
         if body is None:

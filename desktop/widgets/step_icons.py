@@ -6,7 +6,7 @@ offscreen."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
@@ -39,7 +39,7 @@ def _mark(kind: str, box: QRectF) -> QPainterPath:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def state_icon(state: str, size: int = 18) -> QIcon:
     colour, mark = STATES.get(state, STATES["todo"])
     scale = 2  # drawn at 2x for high-DPI screens

@@ -3,8 +3,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms.pack import FieldSpec
 
@@ -56,8 +65,8 @@ class TableEditor(QWidget):
     def rebuild(self) -> None:
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                old = item.widget()
+            old = item.widget() if item is not None else None
+            if old is not None:
                 old.hide()  # deleteLater alone leaves it painted (and findable) until the next loop
                 old.setParent(None)
                 old.deleteLater()
@@ -80,9 +89,10 @@ class TableEditor(QWidget):
                 binding.left.connect(lambda _p: self.session.flush())
                 self.bindings[path] = binding
                 self.grid.addWidget(binding.container, row + 1, col)
-                if spec.kind == "bool":
+                if spec.kind == "bool" and isinstance(binding.widget, QAbstractButton):  # a check box
                     binding.widget.setText("")
-            remove = QToolButton(text=tr("删除"))
+            remove = QToolButton()
+            remove.setText(tr("删除"))
             remove.setObjectName(f"{self.table}.{row}.remove")
             remove.setAccessibleName(tr("删除第{n}行").format(n=row + 1))
             remove.clicked.connect(lambda _=False, r=row: self.remove_row(r))
@@ -93,7 +103,10 @@ class TableEditor(QWidget):
         self.add_button.setEnabled(rows < self.spec.max_rows)
         if self.grid_host.isVisible():  # show new cells now, so one can take the focus at once
             for index in range(self.grid.count()):
-                self.grid.itemAt(index).widget().show()
+                cell = self.grid.itemAt(index)
+                widget = cell.widget() if cell is not None else None
+                if widget is not None:
+                    widget.show()
         self.rebuilt.emit()
 
     def add_row(self) -> None:

@@ -12,6 +12,7 @@ memory as the image, which the worker's limit bounds.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pikepdf
 from pikepdf import Name
@@ -28,13 +29,13 @@ def content_key(pdf: pikepdf.Pdf) -> str:
     return whole.hexdigest()
 
 
-def page_key(page) -> str:
+def page_key(page: pikepdf.Object) -> str:
     digest = hashlib.sha256()
     _drawn(page, digest, 0, set())
     return digest.hexdigest()
 
 
-def _drawn(node, digest, depth: int, seen: set) -> None:
+def _drawn(node: pikepdf.Object, digest: hashlib._Hash, depth: int, seen: set[Any]) -> None:
     """Hash a page's or form's content, then the images and forms of its resources in name order."""
     for stream in _contents(node):
         digest.update(b"content")
@@ -71,7 +72,7 @@ def image_data(image: pikepdf.Stream) -> bytes:
     return _decoded(image)
 
 
-def _contents(node) -> list:
+def _contents(node: pikepdf.Object) -> list[pikepdf.Stream]:
     if isinstance(node, pikepdf.Stream):  # a form XObject draws its own stream
         return [node]
     contents = node.get("/Contents")

@@ -6,6 +6,7 @@ which way to turn the page and where to split."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from forms.attachments import page_ops
 from forms.attachments.preflight import Finding
@@ -13,7 +14,7 @@ from forms.attachments.preflight import Finding
 
 @dataclass(frozen=True)
 class FixPlan:
-    ops: tuple[dict, ...] = ()  # for Draft.edit_pages
+    ops: tuple[dict[str, Any], ...] = ()  # for Draft.edit_pages
     split_at: int | None = None  # for Draft.split_attachment
 
 

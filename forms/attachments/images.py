@@ -11,12 +11,16 @@ from __future__ import annotations
 import io
 import re
 import warnings
-from typing import Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from forms.attachments.jpeg_meta import essential, has_gps
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
 from forms.attachments.sniff import PILLOW_FORMAT
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MM = 72 / 25.4
 A4_SHORT, A4_LONG = 210 * MM, 297 * MM
@@ -36,7 +40,7 @@ def _bomb(pixels: float, limits: IntakeLimits) -> Refusal:
     return Refusal("attach.image_bomb", megapixels=_mp(pixels), limit_mp=_mp(limits.max_pixels))
 
 
-def _open(data: bytes, fmt: str):
+def _open(data: bytes, fmt: str) -> Image.Image:
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -50,7 +54,7 @@ def _open(data: bytes, fmt: str):
         raise Refusal("attach.damaged") from None
 
 
-def _frame_count(im, fmt: str, limits: IntakeLimits) -> int:
+def _frame_count(im: Image.Image, fmt: str, limits: IntakeLimits) -> int:
     if fmt != "tiff":
         return 1
     # Seek frame by frame instead of trusting n_frames: a looping IFD chain must end at the limit.
@@ -67,7 +71,6 @@ def _frame_count(im, fmt: str, limits: IntakeLimits) -> int:
 
 def check_header(data: bytes, fmt: str, limits: IntakeLimits) -> None:
     """Refuse oversized or unreadable images from their headers alone (no pixel is decoded)."""
-    from PIL import Image
 
     # Our own limit is applied below; Pillow's global one must not turn into a stray warning
     # (or, under pytest, an error) in the caller's process, nor may its complaints about a
@@ -129,8 +132,8 @@ def _unique(notes: list[str]) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
-def _dpi(im) -> tuple[float, float] | None:
-    dpi = im.info.get("dpi")
+def _dpi(im: Image.Image) -> tuple[float, float] | None:
+    dpi: Any = im.info.get("dpi")  # whatever the file says: checked below
     try:
         x, y = float(dpi[0]), float(dpi[1])
     except (TypeError, ValueError, IndexError):
@@ -139,11 +142,13 @@ def _dpi(im) -> tuple[float, float] | None:
     return (x, y) if low <= x <= high and low <= y <= high else None
 
 
-def _layout(dpi: tuple[float, float] | None):
+def _layout(
+    dpi: tuple[float, float] | None,
+) -> Callable[[int, int, object], tuple[float, float, float, float]]:
     """img2pdf layout: A4 portrait or landscape by the image's aspect; natural size when the dpi
     is plausible and the image fits, otherwise scaled into the page inside a margin."""
 
-    def layout(width_px, height_px, _img2pdf_dpi):
+    def layout(width_px: int, height_px: int, _img2pdf_dpi: object) -> tuple[float, float, float, float]:
         if dpi:
             width, height = width_px * 72 / dpi[0], height_px * 72 / dpi[1]
         else:
@@ -157,7 +162,7 @@ def _layout(dpi: tuple[float, float] | None):
     return layout
 
 
-def _orientation(im) -> int:
+def _orientation(im: Image.Image) -> int:
     try:
         value = im.getexif().get(_ORIENTATION_TAG, 1)
         return int(value) if int(value) in range(1, 9) else 1
@@ -165,7 +170,7 @@ def _orientation(im) -> int:
         return 1
 
 
-def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
+def _page(im: Image.Image, data: bytes, fmt: str, notes: list[str]) -> bytes:
     import img2pdf
 
     orientation = _orientation(im)
@@ -182,13 +187,16 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
         notes.append("jpeg-passthrough")
         if has_gps(im):
             notes.append("gps-removed")
-        return img2pdf.convert(
-            stripped,
-            layout_fun=_layout(dpi),
-            nodate=True,
-            first_frame_only=True,
-            rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]],
-        )
+        return cast(
+            bytes,
+            img2pdf.convert(
+                stripped,
+                layout_fun=_layout(dpi),
+                nodate=True,
+                first_frame_only=True,
+                rotation=img2pdf.Rotation[_IMG2PDF_ROTATION[orientation]],
+            ),
+        )  # img2pdf has no types
     if has_gps(im):  # re-encoded below, which keeps no metadata at all
         notes.append("gps-removed")
     frame, lossy = _normalised_frame(im, data, fmt, notes)
@@ -200,10 +208,11 @@ def _page(im, data: bytes, fmt: str, notes: list[str]) -> bytes:
         notes.append("reencoded")
     else:
         frame.save(buf, "PNG", compress_level=6)
-    return img2pdf.convert(buf.getvalue(), layout_fun=_layout(dpi), rotation=img2pdf.Rotation.none, nodate=True)
+    pdf = img2pdf.convert(buf.getvalue(), layout_fun=_layout(dpi), rotation=img2pdf.Rotation.none, nodate=True)
+    return cast(bytes, pdf)  # img2pdf has no types
 
 
-def _normalised_frame(im, data: bytes, fmt: str, notes: list[str]):
+def _normalised_frame(im: Image.Image, data: bytes, fmt: str, notes: list[str]) -> tuple[Image.Image, bool]:
     """Return (frame in mode 1/L/P/RGB, whether to store it lossy)."""
     from PIL import ImageOps
 
@@ -212,7 +221,7 @@ def _normalised_frame(im, data: bytes, fmt: str, notes: list[str]):
     if mode.startswith("I;16") or mode in ("I", "F"):
         frame = _to_8bit(frame)
         notes.append("16bit-scaled")
-    elif mode == "P" and ("transparency" in frame.info or frame.palette.mode == "RGBA"):
+    elif mode == "P" and ("transparency" in frame.info or (frame.palette is not None and frame.palette.mode == "RGBA")):
         frame = _on_white(frame.convert("RGBA"))
         notes.append("alpha-flattened")
     elif mode in ("RGBA", "LA", "La", "RGBa", "PA"):
@@ -228,19 +237,19 @@ def _normalised_frame(im, data: bytes, fmt: str, notes: list[str]):
     return frame, lossy
 
 
-def _to_8bit(frame):
+def _to_8bit(frame: Image.Image) -> Image.Image:
     mode = frame.mode
     if mode == "F":
-        low, high = frame.getextrema()
-        scale = 255.0 if 0 <= low and high <= 1.0 else (255.0 / high if high > 0 else 1.0)
+        low, high = cast(tuple[float, float], frame.getextrema())  # one band (F): (min, max)
+        scale = 255.0 if low >= 0 and high <= 1.0 else (255.0 / high if high > 0 else 1.0)
     else:
         frame = frame.convert("I")
-        high = frame.getextrema()[1]
+        high = cast(tuple[float, float], frame.getextrema())[1]  # one band (I): (min, max)
         scale = 1.0 if high <= 255 and not mode.startswith("I;16") else (1 / 257 if high <= 65535 else 255.0 / high)
     return frame.point(lambda v: v * scale).convert("L")
 
 
-def _on_white(frame):
+def _on_white(frame: Image.Image) -> Image.Image:
     from PIL import Image
 
     base_mode = "L" if frame.mode == "LA" else "RGB"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from forms.attachments import ledger
 from forms.attachments.images import check_header
@@ -104,6 +104,6 @@ def _read(source: Path | bytes, limits: IntakeLimits) -> bytes:
     return data
 
 
-def _too_large(size: int, limits: IntakeLimits):
+def _too_large(size: int, limits: IntakeLimits) -> UserError:
     mb = 1024 * 1024
     return attach_error("attach.too_large", size_mb=f"{size / mb:.1f}", limit_mb=f"{limits.max_bytes / mb:g}")

@@ -15,8 +15,9 @@ import json
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from forms.atomic import write_bytes
 from forms.attachments.preflight import Examination, Finding, examine, from_json
@@ -43,7 +44,7 @@ class Record:
 def encode(sha256: str, examination: Examination) -> str | None:
     """The meta value for an attachment; None when its findings do not fit (then it is simply
     examined again next time)."""
-    groups: dict[str, list] = {}
+    groups: dict[str, list[Any]] = {}
     for f in examination.findings:
         group = json.dumps([f.code, f.fix, f.params], sort_keys=True, ensure_ascii=True)
         groups.setdefault(group, []).append(f.page)
@@ -163,7 +164,7 @@ def _pages(spans: Any, pages: Any) -> list[int | None]:
     return out
 
 
-def _mac(sha256: str, body: dict) -> str | None:
+def _mac(sha256: str, body: dict[str, Any]) -> str | None:
     key = _secret()
     if key is None:
         return None
@@ -194,4 +195,4 @@ def _secret() -> bytes | None:
             return None
 
 
-__all__ = ["Record", "decode", "encode", "examine_stored", "known_keys", "records", "Finding"]
+__all__ = ["Finding", "Record", "decode", "encode", "examine_stored", "known_keys", "records"]

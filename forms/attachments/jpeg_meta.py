@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 _GPS_IFD_TAG = 0x8825
 _SOI, _EOI, _SOS, _COM = 0xD8, 0xD9, 0xDA, 0xFE
@@ -21,10 +25,10 @@ _SCAN_END = re.compile(rb"\xff(?=[^\x00\x01\xd0-\xd7\xff])", re.DOTALL)
 _KEEP_APP = {0xE0: (b"JFIF\x00",), 0xE2: (b"ICC_PROFILE\x00",), 0xEE: (b"Adobe",)}
 
 
-def has_gps(im) -> bool:
+def has_gps(im: Image.Image) -> bool:
     try:
         return bool(im.getexif().get(_GPS_IFD_TAG))
-    except Exception:  # noqa: BLE001 - unreadable EXIF: treat as none, the image still imports
+    except Exception:  # unreadable EXIF: treat as none, the image still imports
         return False
 
 
@@ -91,8 +95,9 @@ def extra_segments(data: bytes) -> list[str]:
     found: list[str] = []
     end = 0
     try:
-        for marker, start, end in _segments(data):
+        for marker, start, end in _segments(data):  # noqa: B007 - `end` of the last segment is read below
             if not _needed(data, marker, start):
+                assert marker is not None  # entropy-coded data is always needed: only COM/APPn are not
                 found.append("COM" if marker == _COM else f"APP{marker - 0xE0}")
     except ValueError:  # not a JPEG any decoder shows: nothing to strip from it either
         return []

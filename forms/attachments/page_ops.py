@@ -19,9 +19,13 @@ import math
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 from forms.attachments.model import IntakeLimits
 from forms.errors import UserError
+
+if TYPE_CHECKING:
+    import pikepdf
 
 A4_PT = (595.2756, 841.8898)
 MM = 72 / 25.4
@@ -34,7 +38,7 @@ DPI_QUALITY = 85
 # Fix ids shared with the preflight findings (forms.attachments.preflight).
 FIX_IDS = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
 
-Op = dict
+Op = dict[str, Any]  # plain JSON: it crosses the worker pipe
 
 
 # ------------------------------------------------------------------ operations (plain data)
@@ -280,19 +284,20 @@ def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
     return save(pdf)
 
 
-def _int(value: object) -> int:
+def _int(value: Any) -> int:  # a pikepdf number, or whatever a hostile file put there
     try:
         return int(value)
     except (TypeError, ValueError):
         return 0
 
 
-def visible_box(page) -> tuple[float, float, float, float]:
+def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
     """The box shown (CropBox within MediaBox), in the page's own coordinates."""
     import pikepdf
 
     media = pikepdf.Rectangle(page.mediabox)
-    shown = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+    # a hostile non-array CropBox raises here as the rest of a damaged page does
+    shown = pikepdf.Rectangle(cast("pikepdf.Array", page.obj.get("/CropBox", page.mediabox)))
     x0, y0 = max(media.llx, shown.llx), max(media.lly, shown.lly)
     x1, y1 = min(media.urx, shown.urx), min(media.ury, shown.ury)
     if x1 - x0 < 1 or y1 - y0 < 1:
@@ -300,7 +305,7 @@ def visible_box(page) -> tuple[float, float, float, float]:
     return x0, y0, x1, y1
 
 
-def _set_box(page, box: tuple[float, float, float, float]) -> None:
+def _set_box(page: pikepdf.Page, box: tuple[float, float, float, float]) -> None:
     import pikepdf
 
     page.obj.MediaBox = pikepdf.Array([round(v, 4) for v in box])
@@ -309,7 +314,9 @@ def _set_box(page, box: tuple[float, float, float, float]) -> None:
             del page.obj[key]
 
 
-def _redraw(pdf, page, matrix: tuple[float, ...], box: tuple[float, float, float, float]) -> None:
+def _redraw(
+    pdf: pikepdf.Pdf, page: pikepdf.Page, matrix: tuple[float, ...], box: tuple[float, float, float, float]
+) -> None:
     """Draw the page as it is, unchanged, through ``matrix`` on a page of ``box``: its content
     becomes one form XObject, so whatever it does with the graphics state stays inside."""
     import pikepdf
@@ -330,7 +337,7 @@ def _redraw(pdf, page, matrix: tuple[float, ...], box: tuple[float, float, float
     _set_box(page, box)
 
 
-def _fit_a4(pdf, page) -> None:
+def _fit_a4(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
     x0, y0, x1, y1 = visible_box(page)
     width, height = x1 - x0, y1 - y0
     target = (A4_PT[1], A4_PT[0]) if width > height else A4_PT  # in the page's own coordinates
@@ -356,7 +363,7 @@ def view_to_page(box: tuple[float, float, float, float], rotate: int, u: float, 
     return x0 + u, y1 - v
 
 
-def _crop(page, view_mm: Sequence[float]) -> None:
+def _crop(page: pikepdf.Page, view_mm: Sequence[float]) -> None:
     box = visible_box(page)
     rotate = _int(page.obj.get("/Rotate", 0))
     left, top, right, bottom = (v * MM for v in view_mm)
@@ -370,7 +377,7 @@ def _crop(page, view_mm: Sequence[float]) -> None:
     _set_box(page, new)
 
 
-def _straighten(pdf, page, degrees: float) -> None:
+def _straighten(pdf: pikepdf.Pdf, page: pikepdf.Page, degrees: float) -> None:
     x0, y0, x1, y1 = visible_box(page)
     width, height = x1 - x0, y1 - y0
     angle = math.radians(degrees)
@@ -385,12 +392,12 @@ def _straighten(pdf, page, degrees: float) -> None:
     _redraw(pdf, page, (a, b, -b, a, e, f), (x0, y0, x1, y1))
 
 
-def grey_document(pdf) -> None:
+def grey_document(pdf: pikepdf.Pdf) -> None:
     """Every drawn image and plain colour operator of an open pikepdf document to grey."""
     _grey(pdf)
 
 
-def _grey(pdf) -> None:
+def _grey(pdf: pikepdf.Pdf) -> None:
     import pikepdf
 
     from forms.package.budget import drawn_images
@@ -402,7 +409,7 @@ def _grey(pdf) -> None:
         resources = page.obj.get("/Resources")
         xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
         if isinstance(xobjects, pikepdf.Dictionary):
-            for _, xobject in xobjects.items():
+            for xobject in xobjects.values():
                 if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == pikepdf.Name.Form:
                     _grey_content(pdf, xobject)
 
@@ -410,7 +417,7 @@ def _grey(pdf) -> None:
 _GREY_OPS = {"rg": "g", "RG": "G", "k": "g", "K": "G"}
 
 
-def _grey_content(pdf, owner) -> None:
+def _grey_content(pdf: pikepdf.Pdf, owner: pikepdf.Object) -> None:
     """rg/RG and k/K become g/G of the same lightness; other colour (sc, scn) is left alone."""
     import pikepdf
 
@@ -418,8 +425,9 @@ def _grey_content(pdf, owner) -> None:
         instructions = pikepdf.parse_content_stream(owner)
     except pikepdf.PdfError:
         return
-    changed, out = False, []
-    for operands, operator in instructions:
+    changed, out = False, list[tuple[Any, pikepdf.Operator]]()
+    for instruction in instructions:
+        operands, operator = instruction.operands, instruction.operator
         name = str(operator)
         if name in _GREY_OPS:
             try:
@@ -446,7 +454,7 @@ def _grey_content(pdf, owner) -> None:
         owner.Contents = pdf.make_stream(data)
 
 
-def _grey_image(image) -> None:
+def _grey_image(image: pikepdf.Stream) -> None:
     import pikepdf
     from PIL import Image
 
@@ -463,6 +471,7 @@ def _grey_image(image) -> None:
         plain_jpeg = (
             names == {"/DCTDecode"} and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB and "/Decode" not in image
         )
+        picture: Image.Image
         if plain_jpeg:
             picture = Image.open(io.BytesIO(image.read_raw_bytes()))
             picture.draft("L", picture.size)  # libjpeg decodes straight to grey
@@ -471,7 +480,7 @@ def _grey_image(image) -> None:
         else:
             picture = pikepdf.PdfImage(image).as_pil_image()
         picture = picture.convert("L")
-    except Exception:  # noqa: BLE001 - an image we cannot decode is left exactly as it was
+    except Exception:  # an image we cannot decode is left exactly as it was
         return
     if names == {"/DCTDecode"}:  # a photo stays a JPEG (also one with an ICC profile)
         buffer = io.BytesIO()

@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import numbered_attachment, say_to as _say
+from forms.cli_common import numbered_attachment
+from forms.cli_common import say_to as _say
 from forms.errors import UserError
 
 ACTIONS = {
@@ -89,10 +90,10 @@ def _pair(value: str, option: str, sep: str, form: str) -> tuple[str, str]:
     return left.strip(), right.strip()
 
 
-def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict]:
+def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict[str, Any]]:
     from forms.attachments import page_ops
 
-    ops: list[dict] = []
+    ops: list[dict[str, Any]] = []
     for value in args.rotate:
         page, degrees = _pair(value, "--rotate", "=", "P=DEG")
         ops.append(page_ops.rotate(_int(page, "--rotate", value, "P=DEG"), _int(degrees, "--rotate", value, "P=DEG")))
@@ -117,14 +118,14 @@ def ops_from_args(args: argparse.Namespace, pages: int) -> list[dict]:
         ops.append(page_ops.grey())
     order = list(range(pages))
     for value in args.move:
-        page, to = (_int(v, "--move", value, "P:Q") for v in _pair(value, "--move", ":", "P:Q"))
-        if not (1 <= page <= pages and 1 <= to <= pages):
+        moved, to = (_int(v, "--move", value, "P:Q") for v in _pair(value, "--move", ":", "P:Q"))
+        if not (1 <= moved <= pages and 1 <= to <= pages):
             raise UserError(
                 "pages.invalid",
                 f"--move {value}：页码须在 1–{pages} 之间",
                 f"--move {value}: pages are numbered 1–{pages}",
             )
-        order.insert(to - 1, order.pop(order.index(page - 1)))
+        order.insert(to - 1, order.pop(order.index(moved - 1)))
     gone = {_int(v, "--delete", v, "P") - 1 for v in args.delete}
     if any(not 0 <= g < pages for g in gone):
         raise UserError(

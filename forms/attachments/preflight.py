@@ -13,16 +13,26 @@ text (for kinds.py). ``findings(examination, ...)`` adds the attachment-level si
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from forms.attachments.model import IntakeLimits
-from forms.errors import UserError
 from forms.text import Text
+
+if TYPE_CHECKING:
+    import pikepdf
+    import pypdf
+    from PIL import Image
+
+Matrix = tuple[float, float, float, float, float, float]  # a PDF transformation matrix
+# an image a page draws: (effective dpi, share of the page it covers, the image)
+PlacedImage = tuple[int, float, "pikepdf.Stream"]
 
 EXAMINE = "examine"  # the worker's job name (worker.run_job)
 FIXES = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
@@ -184,7 +194,9 @@ def examine(
 # ---------------------------------------------------------------------------- in the worker
 
 
-def run_examination(data: bytes, limits: IntakeLimits, progress) -> tuple[bytes, int, list[str]]:
+def run_examination(
+    data: bytes, limits: IntakeLimits, progress: Callable[[int, int], None]
+) -> tuple[bytes, int, list[str]]:
     """The worker's job: (JSON of the Examination, pages, no notes)."""
     import pikepdf
     import pypdf
@@ -217,11 +229,11 @@ class _PageFacts:
     height_mm: float
     text: str
     text_angle: int | None  # displayed direction of most of its text, counter-clockwise
-    images: list  # (dpi, share of the page covered, pikepdf image)
+    images: list[PlacedImage]
     paints: bool  # draws anything but images (text, vector drawing, forms)
 
 
-def _page_facts(pdf, page, text_page) -> _PageFacts:
+def _page_facts(pdf: pikepdf.Pdf, page: pikepdf.Object, text_page: pypdf.PageObject) -> _PageFacts:
     from forms.attachments.rebuild import _number, _rect
 
     box = _rect(page.get("/CropBox")) or _rect(page.get("/MediaBox")) or [0, 0, 595.2756, 841.8898]
@@ -235,10 +247,10 @@ def _page_facts(pdf, page, text_page) -> _PageFacts:
     return _PageFacts(width, height, text, angle, images, paints)
 
 
-def _text(text_page, rotate: int) -> tuple[str, int | None]:
+def _text(text_page: pypdf.PageObject, rotate: int) -> tuple[str, int | None]:
     weights: dict[int, int] = {}
 
-    def visit(text, cm, tm, _font, _size):
+    def visit(text: str, cm: Sequence[float], tm: Sequence[float], _font: object, _size: object) -> None:
         if not text or not text.strip():
             return
         a = tm[0] * cm[0] + tm[1] * cm[2]
@@ -254,27 +266,29 @@ def _text(text_page, rotate: int) -> tuple[str, int | None]:
         return "", None
     if sum(weights.values()) < 20:  # a page number or a stamp says nothing about the page
         return text, None
-    upright = max(weights, key=weights.get)
+    upright = max(weights, key=lambda angle: weights[angle])
     return text, (upright - rotate) % 360
 
 
-def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
+def _placed_images(pdf: pikepdf.Pdf, page: Any, page_area: float) -> tuple[list[PlacedImage], bool]:
     """Each image the page draws with its effective dpi and the share of the page it covers;
     whether anything else is painted. Placement comes from the content stream's matrices."""
     import pikepdf
 
     from forms.attachments.content_key import _contents
 
-    parts = [_safe_bytes(s) for s in _contents(page)]
-    if any(part is None for part in parts):  # undecodable content may still show something
+    streams = _contents(page)
+    parts = [part for part in (_safe_bytes(s) for s in streams) if part is not None]
+    if len(parts) != len(streams):  # undecodable content may still show something
         return [], True
     content = b"".join(parts)
     xobjects = (
         page.get("/Resources", {}).get("/XObject", {}) if isinstance(page.get("/Resources"), pikepdf.Dictionary) else {}
     )
-    images, paints = [], False
+    images: list[PlacedImage] = []
+    paints = False
     if len(content) > _MAX_CONTENT_PARSE:  # too big to walk: assume each image fills the page
-        for name in xobjects.keys():
+        for name in xobjects.keys():  # noqa: SIM118 - a pikepdf object, whose keys() covers streams too
             image = xobjects[name]
             if isinstance(image, pikepdf.Stream) and image.get("/Subtype") == pikepdf.Name.Image:
                 side = math.sqrt(page_area)
@@ -284,18 +298,19 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
         instructions = pikepdf.parse_content_stream(pikepdf.Stream(pdf, content)) if content else []
     except (pikepdf.PdfError, TypeError, ValueError):  # content a renderer would also stumble on
         return images, True
-    ctm, stack = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0), []
-    for operands, operator in instructions:
+    ctm: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    stack: list[Matrix] = []
+    for instruction in instructions:
+        operands, operator = instruction.operands, instruction.operator
         op = operator.unparse().decode("latin-1") if isinstance(operator, pikepdf.Operator) else "INLINE IMAGE"
         if op == "q":
             stack.append(ctm)
         elif op == "Q" and stack:
             ctm = stack.pop()
         elif op == "cm" and len(operands) == 6:
-            try:
-                ctm = _multiply(tuple(float(v) for v in operands), ctm)
-            except (TypeError, ValueError):
-                pass
+            with contextlib.suppress(TypeError, ValueError):
+                a, b, c, d, e, f = (float(v) for v in operands)
+                ctm = _multiply((a, b, c, d, e, f), ctm)
         elif op == "Do" and operands:
             image = (
                 xobjects.get(operands[0])
@@ -312,22 +327,22 @@ def _placed_images(pdf, page, page_area: float) -> tuple[list, bool]:
     return images, paints
 
 
-def _safe_bytes(stream) -> bytes | None:
+def _safe_bytes(stream: pikepdf.Stream) -> bytes | None:
     import pikepdf
 
     try:
-        return stream.read_bytes() + b"\n"
+        return bytes(stream.read_bytes()) + b"\n"
     except pikepdf.PdfError:
         return None
 
 
-def _multiply(m, n):
+def _multiply(m: Matrix, n: Matrix) -> Matrix:
     a, b, c, d, e, f = m
     A, B, C, D, E, F = n
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _dpi(image, ctm) -> int:
+def _dpi(image: pikepdf.Stream, ctm: Matrix) -> int:
     from forms.attachments.rebuild import _number
 
     width_px, height_px = _number(image.get("/Width")) or 0, _number(image.get("/Height")) or 0
@@ -370,7 +385,7 @@ def _judge(facts: list[_PageFacts]) -> list[Finding]:
     return out
 
 
-def _thumbnail(image):
+def _thumbnail(image: pikepdf.Stream) -> Image.Image | None:
     """The image at most _THUMB pixels on its long side, in L or RGB; None when it cannot be
     decoded here (JBIG2, an exotic colour space): no finding is better than a wrong one."""
     import pikepdf
@@ -382,7 +397,7 @@ def _thumbnail(image):
         if names and names[-1] == "/DCTDecode":
             from forms.attachments.content_key import image_data
 
-            im = Image.open(io.BytesIO(image_data(image)))
+            im: Image.Image = Image.open(io.BytesIO(image_data(image)))
             im.draft(im.mode if im.mode in ("L", "RGB") else "RGB", (_THUMB, _THUMB))
         else:
             im = pikepdf.PdfImage(image).as_pil_image()
@@ -394,7 +409,7 @@ def _thumbnail(image):
         return None
 
 
-def _near_blank(im) -> bool:
+def _near_blank(im: Image.Image) -> bool:
     grey = im.convert("L")
     histogram = grey.histogram()
     total = sum(histogram)
@@ -410,7 +425,7 @@ def _near_blank(im) -> bool:
     return ink < BLANK_INK * total
 
 
-def _grey(im) -> bool:
+def _grey(im: Image.Image) -> bool:
     from PIL import ImageChops
 
     # Chroma (max - min channel), not HSV saturation: near-black JPEG noise is "saturated".
@@ -418,4 +433,4 @@ def _grey(im) -> bool:
     top = ImageChops.lighter(ImageChops.lighter(red, green), blue)
     bottom = ImageChops.darker(ImageChops.darker(red, green), blue)
     chroma = ImageChops.subtract(top, bottom).histogram()
-    return sum(chroma[CHROMA:]) < GREY_COLOURED * sum(chroma)
+    return bool(sum(chroma[CHROMA:]) < GREY_COLOURED * sum(chroma))

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -45,6 +46,7 @@ def report(draft: Any, pack: Pack, lang: str, *, params: bool = False) -> dict[s
             }
         )
         if record.examination is None:
+            assert record.error is not None  # a record has its examination or the reason it has none
             out["unusable"].append(
                 {"attachment": record.number, "code": record.error.code, "message": record.error.message(lang)}
             )

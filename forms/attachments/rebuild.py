@@ -15,18 +15,22 @@ import io
 import math
 import warnings
 import zlib
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
+from typing import Any
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, ObjectType
 
+from forms.attachments.jpeg_meta import essential
 from forms.attachments.messages import Refusal
 from forms.attachments.model import IntakeLimits
-from forms.attachments.jpeg_meta import essential
 from forms.attachments.scan import FORBIDDEN, entries, has_postscript_operator, is_jpeg
 
 A4 = (595.2756, 841.8898)
+# What pikepdf hands back from a hostile file: an Object of any type, or a plain int, Decimal or
+# bool; the code asks its `_type_code` at run time, so the static type is Any.
+PdfValue = Any
 _MAX_DEPTH = 200
 _MAX_USER_UNIT = 75000  # ISO 32000: a UserUnit over this gives pages bigger than any printer
 
@@ -157,7 +161,7 @@ def _check_page_tree(src: pikepdf.Pdf, limits: IntakeLimits) -> None:
     pages from a few hundred bytes), and qpdf would copy every repeat."""
     limit = limits.max_pages
     ceiling = 4 * limit + 64  # nodes: no honest tree of `limit` pages has more
-    root = src.Root.get("/Pages")
+    root: PdfValue = src.Root.get("/Pages")
     stack, leaves, visits = [root], 0, 0
     while stack:
         node = stack.pop()
@@ -173,7 +177,7 @@ def _check_page_tree(src: pikepdf.Pdf, limits: IntakeLimits) -> None:
                 raise _too_many_pages(root, limit)
 
 
-def _too_many_pages(root, limit: int) -> Refusal:
+def _too_many_pages(root: PdfValue, limit: int) -> Refusal:
     declared = _number(root.get("/Count")) if isinstance(root, Dictionary) else None
     pages = int(declared) if declared is not None and limit < declared < 1e12 else f"{limit}+"
     return Refusal("attach.too_many_pages", pages=pages, limit=limit)
@@ -207,12 +211,12 @@ def _flatten_annotations(src: pikepdf.Pdf) -> str:
         return "annotations-dropped"
 
 
-def _annotated(page) -> bool:
+def _annotated(page: PdfValue) -> bool:
     annots = page.get("/Annots")
     return getattr(annots, "_type_code", None) == ObjectType.array and len(annots) > 0
 
 
-def _inherited(page, key: str):
+def _inherited(page: PdfValue, key: str) -> PdfValue:
     node, seen = page, set()
     for _ in range(64):
         value = node.get(key)
@@ -228,13 +232,14 @@ def _inherited(page, key: str):
     return None
 
 
-def _number(value) -> float | None:
+def _number(value: PdfValue) -> float | None:
     try:
         if isinstance(value, bool):
             return None
-        if isinstance(value, (int, float, Decimal)):
-            number = float(value)
-        elif getattr(value, "_type_code", None) in (ObjectType.integer, ObjectType.real):
+        if isinstance(value, (int, float, Decimal)) or getattr(value, "_type_code", None) in (
+            ObjectType.integer,
+            ObjectType.real,
+        ):
             number = float(value)
         else:
             return None
@@ -243,11 +248,11 @@ def _number(value) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _rect(value) -> list[float] | None:
+def _rect(value: PdfValue) -> list[float] | None:
     if getattr(value, "_type_code", None) != ObjectType.array or len(value) != 4:
         return None
-    nums = [_number(v) for v in value]
-    if any(n is None for n in nums):
+    nums = [n for n in (_number(v) for v in value) if n is not None]
+    if len(nums) != 4:
         return None
     x1, y1, x2, y2 = nums
     rect = [min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)]
@@ -256,7 +261,7 @@ def _rect(value) -> list[float] | None:
     return rect
 
 
-def _as_pdf_number(x: float):
+def _as_pdf_number(x: float) -> int | Decimal:
     return int(x) if x == int(x) else Decimal(str(round(x, 4)))
 
 
@@ -272,7 +277,7 @@ class _Copier:
         return sorted(self._notes)
 
     # -- page --------------------------------------------------------------------------------
-    def page(self, src_page) -> Dictionary:
+    def page(self, src_page: PdfValue) -> Dictionary:
         new = Dictionary(Type=Name.Page)
         media = _rect(_inherited(src_page, "/MediaBox"))
         if media is None:
@@ -320,7 +325,7 @@ class _Copier:
         return self.out.make_indirect(new)
 
     # -- any object --------------------------------------------------------------------------
-    def copy(self, obj, depth: int = 0, content: bool = False):
+    def copy(self, obj: PdfValue, depth: int = 0, content: bool = False) -> PdfValue:
         code = getattr(obj, "_type_code", None)
         if code is None:  # pikepdf hands back int, Decimal and bool as Python values
             return obj
@@ -333,13 +338,13 @@ class _Copier:
         if key is not None and key in self._memo:
             return self._memo[key]
         if code == ObjectType.array:
-            new = Array()
+            array = Array()
             if key is not None:
-                new = self.out.make_indirect(new)
-                self._memo[key] = new
+                array = self.out.make_indirect(array)
+                self._memo[key] = array
             for item in obj:
-                new.append(self.copy(item, depth + 1))
-            return new
+                array.append(self.copy(item, depth + 1))
+            return array
         if code == ObjectType.dictionary:
             if self._hostile(obj):
                 return None
@@ -353,7 +358,7 @@ class _Copier:
             return self._stream(obj, key, depth, content)
         return None  # operators, inline images, anything qpdf made up while repairing
 
-    def _scalar(self, obj, code):
+    def _scalar(self, obj: PdfValue, code: ObjectType) -> PdfValue:
         # Fresh objects: qpdf refuses foreign ones in some places (stream filters), and an
         # indirect scalar must become a direct value in the new file.
         if code == ObjectType.name_:
@@ -374,7 +379,7 @@ class _Copier:
             return Decimal(str(float(obj)))
         return None
 
-    def _hostile(self, obj) -> bool:
+    def _hostile(self, obj: PdfValue) -> bool:
         for key, value in entries(obj):
             if getattr(value, "_type_code", None) != ObjectType.name_:
                 continue
@@ -388,7 +393,7 @@ class _Copier:
                 return True
         return False
 
-    def _copy_entries(self, src, dst, depth: int, skip) -> None:
+    def _copy_entries(self, src: PdfValue, dst: PdfValue, depth: int, skip: set[str] | frozenset[str]) -> None:
         for key, value in sorted(entries(src), key=lambda entry: entry[0]):
             if key in skip:
                 if key in FORBIDDEN:
@@ -400,7 +405,7 @@ class _Copier:
             if value is not None:
                 dst[key] = value
 
-    def _stream(self, obj, key, depth: int, content: bool):
+    def _stream(self, obj: PdfValue, key: tuple[int, int] | None, depth: int, content: bool) -> PdfValue:
         if self._hostile(obj):
             return None
         subtype = obj.get("/Subtype")
@@ -441,7 +446,7 @@ class _Copier:
         self._copy_entries(obj, new, depth, skip=_DROP_KEYS | _STREAM_DROP_KEYS)
         return new
 
-    def _without_postscript(self, obj) -> bytes | None:
+    def _without_postscript(self, obj: PdfValue) -> bytes | None:
         """The decoded content without its PS operators, or None when it has none (then the
         raw bytes are copied as they are)."""
         if not has_postscript_operator(obj):
@@ -450,9 +455,9 @@ class _Copier:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 kept = [
-                    (operands, operator)
-                    for operands, operator in pikepdf.parse_content_stream(obj)
-                    if str(operator) != "PS"
+                    (instruction.operands, instruction.operator)
+                    for instruction in pikepdf.parse_content_stream(obj)
+                    if str(instruction.operator) != "PS"
                 ]
             cleaned = pikepdf.unparse_content_stream(kept)
         except (pikepdf.PdfError, ValueError, TypeError):
@@ -460,14 +465,14 @@ class _Copier:
         self._notes.add("postscript-removed")
         return cleaned
 
-    def _check_image(self, obj) -> None:
+    def _check_image(self, obj: PdfValue) -> None:
         width, height = _number(obj.get("/Width")), _number(obj.get("/Height"))
         if width is None or height is None:
             return
         if width * height > self.limits.max_pixels:
             raise Refusal("attach.image_bomb", megapixels=_mp(width * height), limit_mp=_mp(self.limits.max_pixels))
 
-    def _check_content_size(self, raw: bytes, filters) -> None:
+    def _check_content_size(self, raw: bytes, filters: PdfValue) -> None:
         # Only a lone FlateDecode is measured: it is what every producer (and every bomb) uses.
         if getattr(filters, "_type_code", None) == ObjectType.array and len(filters) == 1:
             filters = filters[0]

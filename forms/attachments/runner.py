@@ -67,7 +67,7 @@ def run_in_worker(
     deadline = time.monotonic() + limits.timeout_s
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
-        stderr_log = tempfile.TemporaryFile()
+        stderr_log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the `with` below; opened apart for its own message
     except OSError as exc:
         raise _start_failure(exc) from None
     with stderr_log:

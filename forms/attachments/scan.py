@@ -16,8 +16,12 @@ import os
 import re
 import warnings
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pikepdf
 
 FORBIDDEN = frozenset(
     {
@@ -75,7 +79,7 @@ def _graph_scan(pdf_bytes: bytes | Path) -> list[str]:
         return [f"unreadable ({type(exc).__name__})"]
 
 
-def graph_findings(pdf) -> list[str]:
+def graph_findings(pdf: pikepdf.Pdf) -> list[str]:
     """Forbidden names in an already opened pikepdf.Pdf (trailer plus every indirect object),
     PostScript and needless JPEG segments."""
     import pikepdf
@@ -97,7 +101,7 @@ def graph_findings(pdf) -> list[str]:
     return found
 
 
-def _stream_findings(obj, where: str, found: list[str]) -> None:
+def _stream_findings(obj: Any, where: str, found: list[str]) -> None:
     """PostScript (a /PS XObject, a /PS entry, the PS operator in a form) and JPEG segments
     not needed to show an image: nothing a sanitised file carries."""
     import pikepdf
@@ -121,20 +125,20 @@ def _stream_findings(obj, where: str, found: list[str]) -> None:
         found.extend(f"JPEG {name} ({where})" for name in extra)
 
 
-def is_jpeg(stream) -> bool:
+def is_jpeg(stream: pikepdf.Object) -> bool:
     import pikepdf
 
     filters = stream.get("/Filter")
     if isinstance(filters, pikepdf.Array) and len(filters) == 1:
         filters = filters[0]
-    return filters == pikepdf.Name.DCTDecode
+    return bool(filters == pikepdf.Name.DCTDecode)
 
 
 # The PS operator as a whole token (PDF delimiters or whitespace on both sides).
 _PS_TOKEN = re.compile(rb"(?<![^\x00\t\n\x0c\r \[\]()<>{}/%])PS(?![^\x00\t\n\x0c\r \[\]()<>{}/%])")
 
 
-def has_postscript_operator(stream) -> bool:
+def has_postscript_operator(stream: pikepdf.Object) -> bool:
     """Whether a content stream (page or form) uses the PostScript pass-through operator."""
     import pikepdf
 
@@ -143,12 +147,12 @@ def has_postscript_operator(stream) -> bool:
             return False
         with warnings.catch_warnings():  # qpdf's parse warnings (a truncated stream) are no finding
             warnings.simplefilter("ignore")
-            return any(str(operator) == "PS" for _, operator in pikepdf.parse_content_stream(stream))
+            return any(str(instruction.operator) == "PS" for instruction in pikepdf.parse_content_stream(stream))
     except (pikepdf.PdfError, ValueError, TypeError):
         return False
 
 
-def _walk(root, where: str, found: list[str]) -> None:
+def _walk(root: Any, where: str, found: list[str]) -> None:
     from pikepdf import ObjectType
 
     # Direct children only: indirect ones are visited on their own by graph_findings. Iterative,
@@ -171,12 +175,12 @@ def _walk(root, where: str, found: list[str]) -> None:
             stack.extend(item for item in obj if not getattr(item, "is_indirect", True))
 
 
-def entries(obj):
+def entries(obj: Any) -> Iterator[tuple[str, Any]]:
     """(key, value) pairs of a pikepdf dictionary or stream, including keys that are not UTF-8
     (pikepdf hands those out surrogate-escaped and cannot look them up by that string)."""
     import pikepdf
 
-    for key in obj.keys():
+    for key in obj.keys():  # noqa: SIM118 - a pikepdf object, whose keys() covers streams too
         try:
             yield key, obj.get(key)
         except (TypeError, UnicodeError):

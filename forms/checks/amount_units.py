@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .. import formats
 from ..model import flatten, pattern_of
 from ..pack import Pack
 from ..typed.amounts import as_if_yuan, plain
-from .. import formats
 from .issue import Collector, Issue
 from .messages import say
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..pack import Pack
@@ -24,7 +25,7 @@ def check_batch(
     it; ``every``: each application of a repeated leader (enterprise) names all the others, as an
     office reviewing the whole folder needs to see every one of them."""
     found: dict[str, list[Issue]] = {name: [] for name, _ in named}
-    rules = [
+    rules: list[tuple[bool, str, str, Callable[[dict[str, Any]], str]]] = [
         (
             pack.rules.one_per_leader,
             "G5",

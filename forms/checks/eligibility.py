@@ -10,9 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .. import derive
+from .. import derive, formats
 from ..pack import LENGTH_RULES, Category, DateRule, Pack
-from .. import formats
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -52,7 +51,7 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
         _leader(data, category, out)
 
 
-def _general(data: dict, pack: Pack, out: Collector) -> None:
+def _general(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     lang = out.lang
     ctype = _get(data, "contract.type")
     if ctype in (None, ""):
@@ -85,7 +84,7 @@ def _general(data: dict, pack: Pack, out: Collector) -> None:
         out.warning("", "G9")
 
 
-def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> None:
+def _team(data: dict[str, Any], pack: Pack, category: Category | None, out: Collector) -> None:
     team = pack.rules.team
     members = [m for m in rows(data, "members") if any(v not in (None, "", False) for v in m.values())]
     count = len(members)
@@ -99,7 +98,7 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
     leader_unit = _text(data, "leader.unit")
     enterprise = _text(data, "enterprise.name")
     for index, member in enumerate(rows(data, "members")):
-        unit = member.get("unit").strip() if isinstance(member.get("unit"), str) else ""
+        unit = v.strip() if isinstance(v := member.get("unit"), str) else ""
         if unit and leader_unit and enterprise and unit not in (leader_unit, enterprise):
             out.warning(
                 f"members.{index}.unit",
@@ -111,7 +110,7 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
             )
 
 
-def _content(data: dict, pack: Pack, out: Collector) -> None:
+def _content(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     for path, key in LENGTH_RULES.items():
         limit = getattr(pack.rules, key)
         text = _get(data, path)
@@ -130,12 +129,12 @@ def _content(data: dict, pack: Pack, out: Collector) -> None:
             )
 
 
-def paid_total(data: dict) -> Decimal:
+def paid_total(data: dict[str, Any]) -> Decimal:
     """到账金额: the sum of the payments that parse (the others are reported as format errors)."""
     return derive.paid_total(data) or Decimal(0)
 
 
-def _payments(data: dict, pack: Pack, out: Collector) -> None:
+def _payments(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     start = formats.parse_date(_get(data, "contract.start"))
     enterprise = _text(data, "enterprise.name")
     university = _text(data, "university.name")
@@ -144,10 +143,10 @@ def _payments(data: dict, pack: Pack, out: Collector) -> None:
         day = formats.parse_date(payment.get("date"))
         if policy != "off" and day and start and day < start:
             out.add(f"payments.{index}.date", policy, "U2", "payment_before_start", value=_d(day), start=_d(start))
-        payer = payment.get("payer").strip() if isinstance(payment.get("payer"), str) else ""
+        payer = v.strip() if isinstance(v := payment.get("payer"), str) else ""
         if payer and enterprise and payer != enterprise:
             out.warning(f"payments.{index}.payer", "U2", "payer", value=payer, expected=enterprise)
-        payee = payment.get("payee").strip() if isinstance(payment.get("payee"), str) else ""
+        payee = v.strip() if isinstance(v := payment.get("payee"), str) else ""
         if payee and university and payee != university:
             out.warning(f"payments.{index}.payee", "U2", "payee", value=payee, expected=university)
     amount = formats.parse_money(_get(data, "contract.amount_wan"))
@@ -156,7 +155,7 @@ def _payments(data: dict, pack: Pack, out: Collector) -> None:
         out.warning("payments", "U3", "paid_over_contract", value=total, expected=amount)
 
 
-def _category_block(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+def _category_block(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
     lang = out.lang
     if category.cohort_years:
         raw = _get(data, "tech_vp.cohort_year")
@@ -186,7 +185,7 @@ def _category_block(data: dict, pack: Pack, category: Category, out: Collector) 
             out.error("tech_trade.trade_no", category.event_rule or "event", "trade_no")
 
 
-def _contract_dates(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+def _contract_dates(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
     start = formats.parse_date(_get(data, "contract.start"))
     end = formats.parse_date(_get(data, "contract.end"))
     if start:
@@ -205,19 +204,18 @@ def _date_rule(field: str, day: dt.date, rule: DateRule, which: str, pack: Pack,
         elif day == bound and rule.after_op == ">":
             out.warning(field, rule.rule, f"{which}_after_boundary", bound=_d(bound), value=_d(day))
     low, high = rule.from_, rule.to
-    if low is not None or high is not None:
-        if (low and day < low) or (high and day > high):
-            out.error(
-                field,
-                rule.rule,
-                f"{which}_window",
-                low=_d(low) if low else "…",
-                high=_d(high) if high else "…",
-                value=_d(day),
-            )
+    if (low is not None or high is not None) and ((low and day < low) or (high and day > high)):
+        out.error(
+            field,
+            rule.rule,
+            f"{which}_window",
+            low=_d(low) if low else "…",
+            high=_d(high) if high else "…",
+            value=_d(day),
+        )
 
 
-def _min_paid(data: dict, category: Category, out: Collector) -> None:
+def _min_paid(data: dict[str, Any], category: Category, out: Collector) -> None:
     city = _text(data, "enterprise.city")
     minimum = category.min_paid_for(city)
     total = paid_total(data)
@@ -236,7 +234,7 @@ def _min_paid(data: dict, category: Category, out: Collector) -> None:
         )
 
 
-def _leader(data: dict, category: Category, out: Collector) -> None:
+def _leader(data: dict[str, Any], category: Category, out: Collector) -> None:
     unit = _text(data, "leader.unit")
     university = _text(data, "university.name")
     if unit and university and unit != university:

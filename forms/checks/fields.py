@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .. import formats
 from ..limits import bad_char_in, value_length
 from ..model import flatten, pattern_of
 from ..pack import FieldSpec, Pack
-from .. import formats
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
@@ -55,9 +55,10 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
             out.error(pattern, "required", required_message(spec), label=spec.label(lang))
 
     for path, value in flat.items():
-        spec = specs.get(pattern_of(path))
-        if spec is None:
+        found = specs.get(pattern_of(path))
+        if found is None:
             continue
+        spec = found
         # Values enter through the limits; data handed straight to the checks (the desktop's
         # dict, an older draft) is still told what cannot be stored or printed, field by field.
         length = value_length(value, spec.max_chars) if spec.max_chars is not None else 0
@@ -70,8 +71,8 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
                 count=length,
                 over=length - spec.max_chars,
             )
-        elif isinstance(value, str) and bad_char_in(value):
-            out.error(path, "text.bad_char", label=spec.label(lang), char=f"U+{ord(bad_char_in(value)):04X}")
+        elif isinstance(value, str) and (bad := bad_char_in(value)):
+            out.error(path, "text.bad_char", label=spec.label(lang), char=f"U+{ord(bad):04X}")
         elif spec.kind != "multiline" and isinstance(value, str) and _LINE_BREAK.search(value):
             # one-line fields sit in fixed cells of the cover and the routing slips
             out.error(path, "text.line_break", label=spec.label(lang))
@@ -83,7 +84,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict, out: Collector) -> None:
+def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict[str, Any], out: Collector) -> None:
     label = spec.label(out.lang)
     text = value.strip() if isinstance(value, str) else value
     kind = spec.kind
@@ -122,7 +123,7 @@ def _check_printable(path: str, text: str, label: str, out: Collector) -> None:
 
     try:
         missing = unprintable_chars(text)
-    except Exception:  # noqa: BLE001 - a missing font file must not break typing
+    except Exception:  # a missing font file must not break typing
         return
     if missing:
         out.warning(path, "font.unprintable", label=label, chars=" ".join(missing))

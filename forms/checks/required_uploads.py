@@ -17,7 +17,7 @@ def present_kinds(data: dict[str, Any]) -> set[str]:
     items = data.get("attachments")
     if not isinstance(items, list):
         return set()
-    return {item.get("kind") for item in items if isinstance(item, dict) and isinstance(item.get("kind"), str)}
+    return {item["kind"] for item in items if isinstance(item, dict) and isinstance(item.get("kind"), str)}
 
 
 def check_required_uploads(

@@ -63,7 +63,8 @@ def insert(
     added: str,
 ) -> int:
     cur = con.execute(_INSERT, (position, kind, title, original_name, source_format, pages, sha256, pdf, added))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # set by the INSERT just run
+    return cur.lastrowid
 
 
 def append(
@@ -194,7 +195,8 @@ def pdf_of(con: sqlite3.Connection, att_id: int) -> bytes:
             (position, position, att_id),
         ).fetchone()
         raise damaged(before + 1, title) from exc
-    return bytes(pdf)
+    assert isinstance(pdf, bytes)  # check_pdf refused anything else
+    return pdf
 
 
 @dataclass(frozen=True)

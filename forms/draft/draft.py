@@ -22,8 +22,6 @@ from typing import Any
 from forms.draft import attachments as attachment_rows
 from forms.draft import files, foreign, in_place, lock, safe_write, schema, values
 from forms.draft.attachments import AttachmentInfo
-from forms.draft.workflow_records import WorkflowRecords, write_fields
-from forms.draft.page_history import PageHistory
 from forms.draft.errors import (
     DraftError,
     draft_error,
@@ -32,6 +30,8 @@ from forms.draft.errors import (
     invalid,
     io_error,
 )
+from forms.draft.page_history import PageHistory
+from forms.draft.workflow_records import WorkflowRecords, write_fields
 
 BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 
@@ -219,7 +219,7 @@ class Draft(WorkflowRecords, PageHistory):
 
     # ---------------------------------------------------------------- fields
 
-    def data(self) -> dict:
+    def data(self) -> dict[str, Any]:
         """The application as contract JSON (filled keys only), with ``pack`` and ``category``."""
         limits = foreign.DEFAULT_LIMITS
         with self._read() as con:
@@ -294,7 +294,7 @@ class Draft(WorkflowRecords, PageHistory):
                     moved.append((f"{prefix}{position - 1}" + (f".{tail}" if tail else ""), text))
             con.executemany("INSERT INTO fields(path, value) VALUES (?, ?)", moved)
 
-    def replace_data(self, nested: dict) -> None:
+    def replace_data(self, nested: dict[str, Any]) -> None:
         """Replace every field (and pack/category) with ``nested``, in one transaction.
 
         The contract's ``attachments`` list is checked but not stored: attachments carry PDF

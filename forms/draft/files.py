@@ -10,7 +10,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from forms.draft import attachments as attachment_rows
@@ -28,7 +28,7 @@ PAGE_SIZE = 4096
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def build(

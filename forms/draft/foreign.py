@@ -142,7 +142,7 @@ class Payload:
     fields: dict[str, Any]  # path → decoded leaf value
 
 
-def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple]:
+def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple[Any, ...]]:
     rows = con.execute(f"{sql} LIMIT {int(cap) + 1}").fetchall()
     if len(rows) > cap:
         raise too_large(f"{what_zh}超过 {cap} 条", f"more than {cap} {what_en}")
@@ -236,7 +236,7 @@ def iter_attachments(con: sqlite3.Connection, limits: ForeignLimits, deadline: D
 
 
 def _read_blobs(
-    con: sqlite3.Connection, checked: list, limits: ForeignLimits, deadline: Deadline
+    con: sqlite3.Connection, checked: list[Any], limits: ForeignLimits, deadline: Deadline
 ) -> Iterator[ForeignAttachment]:
     con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.max_attachment_bytes + MiB)
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added in checked:
@@ -247,6 +247,7 @@ def _read_blobs(
             raise from_sqlite_error(exc, reading=True) from exc
         pdf = row[0] if row else None
         digest = values.check_pdf(pdf, sha256)
+        assert isinstance(pdf, bytes)  # check_pdf refused anything else
         deadline.check()
         yield ForeignAttachment(
             att_id, position, kind, title, original_name, source_format, pages, digest, len(pdf), added, pdf=pdf

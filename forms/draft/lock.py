@@ -51,7 +51,7 @@ def lock_path(draft: Path) -> Path:
 def me() -> LockInfo:
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (service account, odd environment)
+    except Exception:  # no login name (service account, odd environment)
         user = "?"
     return LockInfo(
         user, socket.gethostname() or "?", os.getpid(), PROGRAM, datetime.now().isoformat(timespec="minutes")
@@ -192,6 +192,8 @@ def _write_info(fd: int, info: LockInfo) -> None:
 
 class WriterLock:
     """The held lock of one open draft; ``release`` removes the lock file."""
+
+    _fd: int | None  # None once released
 
     def __init__(self, draft: Path, path: Path, fd: int, key: tuple[int, int] | None) -> None:
         self.draft, self.path, self._key = draft, path, key

@@ -12,19 +12,34 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.draft import attachments as attachment_rows
-from forms.draft import files, values
-from forms.draft import undo_journal
+from forms.draft import files, undo_journal, values
 from forms.draft.errors import DraftError
 from forms.limits import MAX_LABEL_CHARS
+
+if TYPE_CHECKING:
+    from forms.attachments.page_ops import Edited
+    from forms.draft.attachments import AttachmentInfo
 
 Progress = Callable[[int, int], None] | None
 Cancel = Callable[[], bool] | None
 
 
 class PageHistory:
+    if TYPE_CHECKING:  # provided by Draft, which this class is a mixin of
+
+        def _tx(self, *, final_ok: bool = False) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def snapshot(self) -> contextlib.AbstractContextManager[Any]: ...
+
+        def attachments(self) -> list[AttachmentInfo]: ...
+
+        def attachment_pdf(self, att_id: int) -> bytes: ...
+
     @contextlib.contextmanager
     def _journaled(self, con: sqlite3.Connection, action: str, keep: tuple[int, ...] = ()) -> Iterator[None]:
         """Record the operation run inside this block (in the caller's transaction) in the undo
@@ -36,7 +51,9 @@ class PageHistory:
 
     # ------------------------------------------------------------ page fixes
 
-    def _edited(self, att_id: int, ops: Sequence[dict], progress: Progress, cancel: Cancel) -> tuple[Any, Any]:
+    def _edited(
+        self, att_id: int, ops: Sequence[dict[str, Any]], progress: Progress, cancel: Cancel
+    ) -> tuple[AttachmentInfo, Edited]:
         from forms.attachments import page_ops
 
         with self.snapshot():
@@ -44,7 +61,7 @@ class PageHistory:
             pdf = self.attachment_pdf(att_id)
         return info, page_ops.edit(pdf, info.pages, ops, progress=progress, cancel=cancel, name=info.title)
 
-    def _info(self, att_id: int):
+    def _info(self, att_id: int) -> AttachmentInfo:
         for info in self.attachments():
             if info.id == att_id:
                 return info
@@ -60,7 +77,9 @@ class PageHistory:
                 f"The attachment “{info.title:.80}” changed while it was being processed; nothing was saved. Try again.",
             )
 
-    def edit_pages(self, att_id: int, ops: Sequence[dict], *, progress: Progress = None, cancel: Cancel = None) -> int:
+    def edit_pages(
+        self, att_id: int, ops: Sequence[dict[str, Any]], *, progress: Progress = None, cancel: Cancel = None
+    ) -> int:
         """Apply page operations (forms.attachments.page_ops) to one attachment, as one undoable
         operation; returns its new page count."""
         info, edited = self._edited(att_id, ops, progress, cancel)

@@ -204,7 +204,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 def check_kind(kind: Any) -> str:
     if kind not in ATTACHMENT_KINDS:
         raise invalid(f"附件类型无效：{kind!r:.40}", f"invalid attachment kind {kind!r:.40}")
-    return kind
+    return str(kind)
 
 
 def check_short_text(value: Any, limit: int, what_zh: str, what_en: str) -> str:

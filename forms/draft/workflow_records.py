@@ -5,9 +5,10 @@ with its reason, and a merge's fields, attachments and history in one transactio
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.draft import attachments as attachment_rows
 from forms.draft import files, foreign, values
@@ -16,6 +17,12 @@ from forms.draft.history import HistoryEntry
 
 
 class WorkflowRecords:
+    if TYPE_CHECKING:  # provided by Draft, which this class is a mixin of
+
+        def _tx(self, *, final_ok: bool = False) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
     def history(self) -> list[HistoryEntry]:
         """变更记录, oldest first."""
         with self._read() as con:
@@ -58,7 +65,7 @@ class WorkflowRecords:
         self,
         changes: Mapping[str, Any],
         *,
-        add: list[dict] = (),  # type: ignore[assignment]
+        add: list[dict[str, Any]] = (),  # type: ignore[assignment]
         remove: list[int] = (),  # type: ignore[assignment]
         relabel: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
         history: list[HistoryEntry] = (),  # type: ignore[assignment]

@@ -16,20 +16,20 @@ import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import say as _say
 from forms.checks import check, check_batch
 from forms.checks.attachment_state import check_attachment_state, without_state
 from forms.checks.issue import Issue
 from forms.checks.required_uploads import CODE as REQUIRED_UPLOADS
+from forms.cli_common import say as _say
 from forms.derive import money, paid_total
 from forms.errors import UserError
-from forms.pack import Pack
 from forms.office import packages
+from forms.pack import Pack
 
 SUFFIXES = {".cxy": "draft", ".json": "json", ".pdf": "package"}
 SEALS = ("verified", "mismatch", "none", "unchecked")
@@ -147,9 +147,9 @@ def _regular(path: Path) -> bool:
 
 def _mtime(path: Path) -> datetime:
     try:
-        return datetime.fromtimestamp(os.stat(path).st_mtime, timezone.utc)
+        return datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
     except OSError:
-        return datetime.fromtimestamp(0, timezone.utc)
+        return datetime.fromtimestamp(0, UTC)
 
 
 @dataclass
@@ -181,20 +181,20 @@ def _load(path: Path, source: str) -> _Loaded:
 
 
 def _unusable(path: Path, name: str, source: str, reason: str, **known: Any) -> Row:
-    values: dict[str, Any] = dict(
-        category=None,
-        category_label=None,
-        project=None,
-        leader=None,
-        university=None,
-        enterprise=None,
-        city=None,
-        contract_wan=None,
-        paid_wan=None,
-        final=False,
-        seal="none",
-        package=None,
-    )
+    values: dict[str, Any] = {
+        "category": None,
+        "category_label": None,
+        "project": None,
+        "leader": None,
+        "university": None,
+        "enterprise": None,
+        "city": None,
+        "contract_wan": None,
+        "paid_wan": None,
+        "final": False,
+        "seal": "none",
+        "package": None,
+    }
     values.update(known)
     return Row(
         path=path,
@@ -214,19 +214,19 @@ def _unusable(path: Path, name: str, source: str, reason: str, **known: Any) -> 
 
 def _summary(data: dict[str, Any], pack: Pack, lang: str) -> dict[str, Any]:
     category = pack.category(data.get("category")) if isinstance(data.get("category"), str) else None
-    return dict(
-        category=category.id if category else None,
-        category_label=category.subtitle.get(lang) if category else None,
-        project=_text(data, "project", "name"),
-        leader=_text(data, "leader", "name"),
-        university=_text(data, "university", "name"),
-        enterprise=_text(data, "enterprise", "name"),
-        city=_text(data, "enterprise", "city"),
-        contract_wan=money((data.get("contract") or {}).get("amount_wan"))
+    return {
+        "category": category.id if category else None,
+        "category_label": category.subtitle.get(lang) if category else None,
+        "project": _text(data, "project", "name"),
+        "leader": _text(data, "leader", "name"),
+        "university": _text(data, "university", "name"),
+        "enterprise": _text(data, "enterprise", "name"),
+        "city": _text(data, "enterprise", "city"),
+        "contract_wan": money((data.get("contract") or {}).get("amount_wan"))
         if isinstance(data.get("contract"), dict)
         else None,
-        paid_wan=paid_total(data),
-    )
+        "paid_wan": paid_total(data),
+    }
 
 
 def _cross_keys(data: dict[str, Any]) -> dict[str, Any]:
@@ -280,9 +280,10 @@ def _row(path: Path, name: str, source: str, loaded: _Loaded, pack: Pack, lang: 
 
 def _package_row(sealed: packages.Sealed, name: str, pack: Pack, lang: str) -> Row:
     category = pack.category(sealed.category) if sealed.category else None
-    known = dict(
-        category=category.id if category else None, category_label=category.subtitle.get(lang) if category else None
-    )
+    known = {
+        "category": category.id if category else None,
+        "category_label": category.subtitle.get(lang) if category else None,
+    }
     if sealed.reason is not None:
         reason = _say(lang, *sealed.reason)
         return _unusable(sealed.path, name, "package", reason, **known)
@@ -360,6 +361,8 @@ def scan_folder(
         sealed_pdfs.append((str(path.relative_to(folder)), sealed))
         if progress is not None:
             progress(done, total)
+
+    loaded: _Loaded | None = None
     for path in files:
         source = SUFFIXES[path.suffix.lower()]
         if source == "package":
@@ -375,7 +378,7 @@ def scan_folder(
                 _offer(sealed_pdfs, len(rows), loaded)
         except UserError as exc:
             row = _unusable(path, name, source, exc.message(lang))
-        except Exception as exc:  # noqa: BLE001 - one file never stops the batch
+        except Exception as exc:  # one file never stops the batch
             row = _unusable(
                 path,
                 name,

@@ -100,7 +100,7 @@ def _print_table(batch: Any, lang: str) -> None:
     ]
     lines = [[_clip(cell, limit) if limit else cell for cell, limit in zip(line, limits)] for line in lines]
     widths = [max([display_width(h)] + [display_width(line[i]) for line in lines]) for i, h in enumerate(head)]
-    for line in [head] + lines:
+    for line in [head, *lines]:
         print("  ".join(_pad(cell, widths[i]) if i < len(line) - 1 else cell for i, cell in enumerate(line)))
     for row in batch.rows:
         found = [*row.issues, *row.cross]

@@ -6,6 +6,7 @@ never more than one set is in memory. Drafts are only ever opened read-only."""
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -187,7 +188,7 @@ def write_sets(
         name = file_name(number, entry.project)
         result = write_owned(
             folder,
-            {name: lambda entry=entry: print_set(entry.path, pack, include_attachments=queue.include_attachments)},
+            {name: functools.partial(print_set, entry.path, pack, include_attachments=queue.include_attachments)},
             owner=f"{OWNER} {name}",
             inputs=protected,
             what=Text("打印稿", "the print set"),

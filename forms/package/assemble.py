@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Name, OutlineItem
@@ -137,7 +137,7 @@ def _strip_page(page: pikepdf.Dictionary) -> None:
 
 def visible_size(page: pikepdf.Page) -> tuple[float, float, pikepdf.Rectangle]:
     """(width, height) as seen by the reader — rotation applied — and the box shown."""
-    box = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+    box = pikepdf.Rectangle(cast(pikepdf.Array, page.obj.get("/CropBox", page.mediabox)))  # a non-array raises
     rotate = int(page.obj.get("/Rotate", 0)) % 360
     width, height = box.width, box.height
     if rotate in (90, 270):

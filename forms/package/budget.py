@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import pikepdf
 from pikepdf import Name
@@ -26,6 +27,7 @@ from forms.text import Text
 from .assemble import save, save_to
 
 MB = 1024 * 1024
+Matrix = tuple[float, ...]  # a PDF transformation matrix: six numbers
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 SKIP_FILTERS = {"/JBIG2Decode", "/CCITTFaxDecode", "/JPXDecode"}  # bilevel or exotic: keep
 MIN_PIXELS = 64
@@ -52,7 +54,7 @@ class Fitted:
             self.size = len(self.pdf)
 
 
-def _mul(m1: tuple, m2: tuple) -> tuple:
+def _mul(m1: Matrix, m2: Matrix) -> Matrix:
     a1, b1, c1, d1, e1, f1 = m1
     a2, b2, c2, d2, e2, f2 = m2
     return (
@@ -65,7 +67,7 @@ def _mul(m1: tuple, m2: tuple) -> tuple:
     )
 
 
-def _matrix(values) -> tuple:
+def _matrix(values: Any) -> Matrix:
     try:
         numbers = tuple(float(v) for v in values)
     except (TypeError, ValueError):
@@ -81,7 +83,8 @@ def a4_factor(page: pikepdf.Page) -> float:
     """How much the page shrinks when fitted onto A4 (aspect kept, orientation by its shape);
     1 for a page within A4."""
     try:
-        box = pikepdf.Rectangle(page.obj.get("/CropBox", page.mediabox))
+        # a non-array box raises TypeError, caught below
+        box = pikepdf.Rectangle(cast(pikepdf.Array, page.obj.get("/CropBox", page.mediabox)))
         width, height = abs(float(box.width)), abs(float(box.height))
     except (TypeError, ValueError, pikepdf.PdfError):
         return 1.0
@@ -116,22 +119,22 @@ MAX_DRAWS = 50_000
 
 
 class _Walk:
-    def __init__(self, found: dict) -> None:
+    def __init__(self, found: dict[tuple[int, int], tuple[pikepdf.Stream, float, float]]) -> None:
         self.found = found
         self.left = MAX_DRAWS
         # Per form: its instructions as plain tuples and its XObjects by name, made once, since
         # a form is typically drawn many times.
-        self._steps: dict[tuple[int, int], list] = {}
-        self._targets: dict[tuple, tuple] = {}
+        self._steps: dict[tuple[int, int], list[tuple[str, Any]]] = {}
+        self._targets: dict[tuple[tuple[int, int], str], tuple[str, Any]] = {}
 
-    def _instructions(self, owner) -> list[tuple[str, object]]:
+    def _instructions(self, owner: pikepdf.Object) -> list[tuple[str, Any]]:
         key = owner.objgen if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
         if key is not None and key in self._steps:
             return self._steps[key]
-        steps: list[tuple[str, object]] = []
+        steps: list[tuple[str, Any]] = []
         try:
-            for operands, operator in pikepdf.parse_content_stream(owner, "q Q cm Do"):
-                op = str(operator)
+            for instruction in pikepdf.parse_content_stream(owner, "q Q cm Do"):
+                operands, op = instruction.operands, str(instruction.operator)
                 if op == "cm":
                     steps.append((op, _matrix(operands)))
                 elif op == "Do":
@@ -145,7 +148,7 @@ class _Walk:
             self._steps[key] = steps
         return steps
 
-    def _target(self, owner, xobjects, name) -> tuple[str, object]:
+    def _target(self, owner: pikepdf.Object, xobjects: pikepdf.Dictionary, name: Any) -> tuple[str, Any]:
         key = (owner.objgen, str(name)) if owner.is_indirect and isinstance(owner, pikepdf.Stream) else None
         if key is not None and key in self._targets:
             return self._targets[key]
@@ -162,13 +165,13 @@ class _Walk:
             self._targets[key] = target
         return target
 
-    def walk(self, owner, resources, ctm: tuple, depth: int) -> None:
+    def walk(self, owner: pikepdf.Object, resources: Any, ctm: Matrix, depth: int) -> None:
         if depth > FORM_DEPTH or not isinstance(resources, pikepdf.Dictionary):
             return
         xobjects = resources.get("/XObject")
         if not isinstance(xobjects, pikepdf.Dictionary):
             return
-        stack: list[tuple] = []
+        stack: list[Matrix] = []
         matrix = ctm
         for op, payload in self._instructions(owner):
             if op == "q":
@@ -287,10 +290,12 @@ def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
 
 def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     try:
+        picture: Image.Image
         if job.jpeg is not None:
             picture = Image.open(io.BytesIO(job.jpeg))
             picture.draft(picture.mode, job.size)  # DCT scaling: decode at 1/2, 1/4… directly
         else:
+            assert job.image is not None  # a job has its JPEG or its image
             picture = pikepdf.PdfImage(job.image).as_pil_image()
         gray = picture.mode in ("1", "L", "LA", "I", "I;16")
         # Shrink by whole factors first (cheap, and it frees the full-size pixels early), then
@@ -304,7 +309,7 @@ def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
         picture = picture.resize(job.size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
         picture.save(buffer, "JPEG", quality=job.quality)
-    except Exception:  # noqa: BLE001 - any decoder failure leaves the image exactly as it was
+    except Exception:  # any decoder failure leaves the image exactly as it was
         return None
     return buffer.getvalue(), gray, job.size
 

@@ -9,8 +9,8 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Sequence
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,8 +22,8 @@ from forms.derive import recipients
 from forms.errors import UserError
 from forms.layout import parse_documents
 from forms.pack import Pack
-from forms.render.documents import document_title, documents_for, render_document
 from forms.render import cache as render_cache
+from forms.render.documents import document_title, documents_for, render_document
 from forms.render.page import CREATOR
 from forms.text import Text
 
@@ -394,7 +394,9 @@ def upload_files(
         parts = _attachment_parts(items, pack)
         overlay: dict[str, bytes] = {}
 
-        def build(parts: list[asm.Part] = parts, names=names, overlay=overlay) -> pikepdf.Pdf:
+        def build(
+            parts: list[asm.Part] = parts, names: tuple[str, str] = names, overlay: dict[str, bytes] = overlay
+        ) -> pikepdf.Pdf:
             stop_if_asked()
             pdf = asm.assemble(parts)
             if "pdf" not in overlay:

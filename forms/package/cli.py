@@ -146,7 +146,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             if args.title and len(files) > 1:
                 title = f"{args.title}（{number}）"
             guess = None if args.kind else infer_kind(pack, file.name, examination.text if examination else "")
-            kind = args.kind or guess.kind
+            kind = guess.kind if guess is not None else args.kind
             sha = hashlib.sha256(result.pdf).hexdigest()
             entry = encode(sha, examination) if examination else None
             try:

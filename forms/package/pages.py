@@ -61,7 +61,7 @@ def _facts(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
 
 
 def _ruled(rows: list[list[Any]], widths: list[float], styles: Styles, *, grid: bool = True, pad: float = 4) -> Table:
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), pad),

@@ -125,7 +125,7 @@ def page_digests(pdf: pikepdf.Pdf) -> list[str]:
     return [page_digest(page) for page in pdf.pages]
 
 
-def _feed(hasher: Any, obj: Any, seen: set) -> None:
+def _feed(hasher: Any, obj: Any, seen: set[tuple[int, int]]) -> None:
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
         key = obj.objgen
         if key in seen:  # a loop: named, not followed
@@ -155,7 +155,7 @@ def _feed(hasher: Any, obj: Any, seen: set) -> None:
         hasher.update(repr(obj).encode())
 
 
-def _feed_dict(hasher: Any, obj: Any, seen: set, skip: frozenset) -> None:
+def _feed_dict(hasher: Any, obj: Any, seen: set[tuple[int, int]], skip: frozenset[str]) -> None:
     hasher.update(b"{")
     for key in sorted(obj.keys()):
         if key in skip:

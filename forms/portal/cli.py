@@ -54,7 +54,7 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
     return 1 if any(s.over for s in slots or []) else 0
 
 
-def _print_text(args: argparse.Namespace, items: list, slots: list | None) -> None:
+def _print_text(args: argparse.Namespace, items: list[Any], slots: list[Any] | None) -> None:
     from . import size_text
 
     width = len(str(len(items)))

@@ -9,6 +9,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -25,7 +26,6 @@ from .fonts import register_fonts
 from .page import a4_document
 from .printed_values import Values
 from .stories import form_story, letter_story
-
 
 # --------------------------------------------------------------------------------------------
 # Which documents, and what they are called
@@ -44,9 +44,10 @@ def documents_for(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
         )
     forms = [key for key, doc in docs.documents.items() if isinstance(doc, FormLayout) and doc.category == category]
     if not forms:
+        known = pack.category(category)
         raise UserError(
             "render.no_layout",
-            f"规则包“{pack.id}”没有“{pack.category(category).subtitle.zh}”申报书的打印版式",
+            f"规则包“{pack.id}”没有“{known.subtitle.zh if known else category}”申报书的打印版式",
             f"The rule pack '{pack.id}' has no print layout for the '{category}' form",
         )
     letters = sorted(
@@ -127,7 +128,7 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
     zh_title, _ = document_title(doc_key, pack, docs)
     margins = style.margins_mm
 
-    def on_page(canvas, _doc) -> None:
+    def on_page(canvas: Any, _doc: Any) -> None:
         if unverified:
             canvas.saveState()
             canvas.setFont(fonts.regular, style.small_size)
@@ -152,7 +153,9 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
     return buffer.getvalue()
 
 
-def _template(buffer: BytesIO, style: Style, title: str, values: Values, on_page) -> BaseDocTemplate:
+def _template(
+    buffer: BytesIO, style: Style, title: str, values: Values, on_page: Callable[[Any, Any], None]
+) -> BaseDocTemplate:
     m = style.margins_mm
     return a4_document(
         buffer,

@@ -22,7 +22,6 @@ import lzma
 import threading
 import unicodedata
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from forms.errors import UserError
@@ -124,7 +123,7 @@ def _fix_to_unicode_beyond_bmp() -> None:
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
-def _load(name: str, filename: str) -> "TTFont":
+def _load(name: str, filename: str) -> TTFont:
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     path = resource("fonts", filename)

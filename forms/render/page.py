@@ -5,7 +5,7 @@ that a table declared as wide as the margins allow is exactly that wide, and rep
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -26,7 +26,7 @@ def a4_document(
     title: str,
     author: str = "",
     subject: str = "",
-    on_page: Callable | None = None,
+    on_page: Callable[..., Any] | None = None,
 ) -> BaseDocTemplate:
     """A document template; ``margins_mm`` is (top, right, bottom, left)."""
     top, right, bottom, left = (m * mm for m in margins_mm)
@@ -61,7 +61,7 @@ def a4_document(
     return doc
 
 
-def _nothing(canvas, doc) -> None:
+def _nothing(canvas: Any, doc: Any) -> None:
     pass
 
 
@@ -69,7 +69,7 @@ class _Document(BaseDocTemplate):
     """Every generated page goes through here, so content that cannot be laid out (a value the
     limits should have kept out) is one clear error, never a reportlab exception."""
 
-    def build(self, flowables, *args, **kwargs):  # noqa: ANN001 - reportlab's signature
+    def build(self, flowables: list[Any], *args: Any, **kwargs: Any) -> Any:  # reportlab's signature
         try:
             return super().build(flowables, *args, **kwargs)
         except LayoutError as exc:

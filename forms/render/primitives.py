@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from .fonts import NAMES, FontNames, text_runs
@@ -28,15 +29,15 @@ CANNOT_START = _rl_paragraph.ALL_CANNOT_START  # marks that never begin a line
 CANNOT_END = _CANNOT_END  # marks that never end one
 
 
-def _glyph_width(u, max_width: float) -> float:
+def _glyph_width(u: Any, max_width: float) -> float:  # u: a reportlab _SplitFrag unit
     w = u.width
     if hasattr(w, "normalizedValue"):
         w._normalizer = max_width
         w = w.normalizedValue(max_width)
-    return w
+    return float(w)
 
 
-def _break_before(units: list, start: int, end: int) -> int:
+def _break_before(units: list[Any], start: int, end: int) -> int:
     """Where a line that overflows at ``units[end - 1]`` ends (the next line's first glyph).
 
     reportlab lets a mark that cannot start a line hang past the right edge; in a table cell a
@@ -61,10 +62,10 @@ def _break_before(units: list, start: int, end: int) -> int:
     return cut
 
 
-def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
+def _cjk_frag_split(frags: Any, maxWidths: Any, calcBounds: Any, encoding: str = "utf8") -> Any:
     """reportlab's ``cjkFragSplit`` (CJK line breaking) without hanging marks: see
     :func:`_break_before`."""
-    units = []
+    units: list[Any] = []
     for frag in frags:
         text = frag.text.decode(encoding) if isinstance(frag.text, bytes) else frag.text
         if text:
@@ -95,7 +96,7 @@ def _cjk_frag_split(frags, maxWidths, calcBounds, encoding="utf8"):
     return _rl_paragraph.ParaLines(kind=1, lines=lines)
 
 
-def _word_split(word, maxWidths, fontName, fontSize, encoding="utf8"):
+def _word_split(word: Any, maxWidths: Any, fontName: str, fontSize: float, encoding: str = "utf8") -> Any:
     """reportlab's ``wordSplit`` (a paragraph of one font and size) without hanging marks."""
     if isinstance(word, bytes):
         word = word.decode(encoding)
@@ -143,10 +144,10 @@ def _line_markup(line: str, font: str) -> str:
 
 def text_width(text: str, font: str, size: float) -> float:
     """The width of ``text`` as :func:`draw_text` draws it."""
-    return sum(stringWidth(run, face, size) for face, run in text_runs(text, font))
+    return float(sum(stringWidth(run, face, size) for face, run in text_runs(text, font)))
 
 
-def draw_text(canv, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
+def draw_text(canv: Any, x: float, y: float, text: str, font: str, size: float, anchor: str = "left") -> None:
     """canvas.drawString/drawCentredString/drawRightString (``anchor`` left/center/right) with
     characters beyond the GBK faces set in the rare-character face, run by run."""
     runs = text_runs(text, font)
@@ -190,7 +191,7 @@ class Styles:
             textColor=color,
         )
 
-    def paragraph(self, text: str, **style) -> Paragraph:
+    def paragraph(self, text: str, **style: Any) -> Paragraph:
         paragraph_style = self.para(**style)
         return Paragraph(markup(text, paragraph_style.fontName), paragraph_style)
 

@@ -11,7 +11,6 @@ from forms.layout import TEMPLATE_FIELD
 from forms.model import flatten, pattern_of
 from forms.pack import Pack
 
-
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 

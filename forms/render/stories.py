@@ -102,7 +102,7 @@ class _Grid:
         margins = docs.style.margins_mm
         # a row never gets taller than about half a page, so it always fits on a fresh one
         self.max_row = (A4[1] / mm - margins.top - margins.bottom) * mm * 0.45
-        self.commands: list[tuple] = []
+        self.commands: list[tuple[Any, ...]] = []
 
     def _place(
         self,
@@ -144,7 +144,7 @@ class _Grid:
     def _width(self, cells: list[tuple[Any, int]], number: int) -> float:
         start = sum(span for _content, span in cells[:number])
         pad = self.style.cell_padding_mm * mm
-        return sum(self.widths[start : start + cells[number][1]]) - 2 * pad
+        return float(sum(self.widths[start : start + cells[number][1]]) - 2 * pad)
 
     def _pieces(self, content: Any, width: float) -> list[Any]:
         if not isinstance(content, Paragraph):
@@ -229,7 +229,6 @@ class _Grid:
         return self.styles.paragraph(text, align=align, size=size)
 
     def _table(self, row: Row) -> None:
-        s = self.styles
         columns = row.columns or []
         spans = [(None, c.span) for c in columns]
         headers = [
@@ -239,7 +238,7 @@ class _Grid:
         self._place(headers, self.style.row_min_mm * mm)
         items = self.values.items(row.table or "")
         for index in range(max(len(items), row.min_rows)):
-            cells = []
+            cells: list[tuple[Any, int]] = []
             for column in columns:
                 text = ""
                 if column.value is not None and index < len(items):
@@ -381,7 +380,7 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
                 line = rest
             else:
                 line += ch
-        return lines + [line] if line else lines
+        return [*lines, line] if line else lines
 
     if not text or stringWidth(text, font, size) <= width:
         return [text]
@@ -396,11 +395,11 @@ def balanced_lines(text: str, font: str, size: float, width: float) -> list[str]
     return wrap(high)
 
 
-def _row_of(command: tuple) -> int:
-    return command[1][1]
+def _row_of(command: tuple[Any, ...]) -> int:
+    return int(command[1][1])  # a reportlab TableStyle command: (name, (col, row), ...)
 
 
-def _shift(command: tuple, start: int) -> tuple:
+def _shift(command: tuple[Any, ...], start: int) -> tuple[Any, ...]:
     name, (c0, r0), (c1, r1), *rest = command
     return (name, (c0, r0 - start), (c1, r1 - start), *rest)
 
@@ -438,7 +437,7 @@ def _sign_block(layout: LetterLayout, style: Style, values: Values, pack: Pack, 
     label_w, blank_w = 48 * mm, 58 * mm
     rows: list[list[Any]] = []
     heights: list[float] = []
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -8,8 +8,13 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from forms.errors import UserError
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.text.paragraph import Paragraph as DocxParagraph
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an official template is tens of KB; a few images at most
 MAX_MEMBERS = 2_000
@@ -78,7 +83,7 @@ def read_docx(path: Path) -> DocxContent:
         _collect(document, content, name)
     except UserError:
         raise
-    except Exception:  # noqa: BLE001 - python-docx/lxml on a damaged file: any exception at all
+    except Exception:  # python-docx/lxml on a damaged file: any exception at all
         raise _refuse(
             "template.unreadable",
             name,
@@ -119,7 +124,7 @@ def _check_zip(raw: bytes, name: str) -> None:
         raise bomb
 
 
-def _collect(document, content: DocxContent, name: str) -> None:
+def _collect(document: Document, content: DocxContent, name: str) -> None:
     """Body paragraphs and tables in document order; a table's cells also count as paragraphs
     (a letter's signature lines, or the whole letter, often sit in a borderless table)."""
     from docx.table import Table
@@ -132,7 +137,7 @@ def _collect(document, content: DocxContent, name: str) -> None:
     cells = 0
     numbering = _numbering_styles(document)
 
-    def add(paragraph) -> None:
+    def add(paragraph: DocxParagraph) -> None:
         if len(content.paragraphs) >= MAX_PARAGRAPHS:
             raise too_big
         content.paragraphs.append(Paragraph(paragraph.text, _numbered(paragraph, numbering)))
@@ -158,7 +163,7 @@ def _collect(document, content: DocxContent, name: str) -> None:
         content.tables.append(rows)
 
 
-def _numbering_styles(document) -> set[str]:
+def _numbering_styles(document: Document) -> set[str]:
     """Ids of the paragraph styles that number their paragraphs (List Number, or a numPr)."""
     from docx.oxml.ns import qn
 
@@ -173,7 +178,7 @@ def _numbering_styles(document) -> set[str]:
     return found
 
 
-def _numbered(paragraph, numbering_styles: set[str]) -> bool:
+def _numbered(paragraph: DocxParagraph, numbering_styles: set[str]) -> bool:
     """Word's automatic list numbering, direct or through the paragraph's style."""
     from docx.oxml.ns import qn
 

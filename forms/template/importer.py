@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from forms.pack import Pack
 
@@ -55,7 +56,7 @@ def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -
     content = read_docx(Path(path))
     target = recognise(content, pack)
     letter = None
-    labels: list = []
+    labels: list[Any] = []
     unmatched: list[str] = []
     if target.kind == "letter":
         text = map_letter(content, target, pack)
@@ -63,7 +64,7 @@ def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -
     else:
         mapped = map_form(content, target, pack)
         labels, unmatched = mapped.labels, mapped.unmatched
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    stamp = (now or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds")
     override = Override(
         pack=pack.id,
         id=target.id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Literal
 
 from forms.errors import UserError
 from forms.pack import Pack
@@ -25,7 +26,7 @@ def norm(text: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    kind: str  # "letter" | "form"
+    kind: Literal["letter", "form"]
     key: str  # the letter's key in letters.toml, or the form's document key in documents.toml
     annex: int
     title: str  # the pack's title, for messages

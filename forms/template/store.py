@@ -49,7 +49,7 @@ class LetterOverride(_Strict):
     sign: list[str] = Field(min_length=1, max_length=10)
 
     @model_validator(mode="after")
-    def _texts(self) -> "LetterOverride":
+    def _texts(self) -> LetterOverride:
         if any(not p.strip() or len(p) > 2000 for p in self.points) or any(
             not s.strip() or len(s) > 300 for s in self.sign
         ):
@@ -81,7 +81,7 @@ class Override(_Strict):
     unmatched: list[str] = Field(default=[], max_length=300)
 
     @model_validator(mode="after")
-    def _shape(self) -> "Override":
+    def _shape(self) -> Override:
         if self.id != f"annex-{self.annex}":
             raise ValueError("id and annex disagree")
         if (self.kind == "letter") != (self.letter is not None) or (self.kind == "form" and not self.labels):
@@ -237,18 +237,18 @@ def _apply_form(data: dict[str, Any], item: Override) -> list[str]:
     return apply_form(documents, item.target, [label.model_dump() for label in item.labels])
 
 
-def with_overrides(pack: "Pack", merged: dict[str, Any], *, rebuild: Callable[[dict[str, Any]], "Pack"]) -> "Pack":
+def with_overrides(pack: Pack, merged: dict[str, Any], *, rebuild: Callable[[dict[str, Any]], Pack]) -> Pack:
     """``pack`` with the imported templates of its id applied to its source ``merged``; the pack
     as it is when there are none, or when the result would not be a valid pack (``rebuild``: the
     pack's own validation of a merged source)."""
     try:
         return _with_overrides(pack, merged, rebuild)
-    except Exception as exc:  # noqa: BLE001 - an override never stops the app or the CLI
+    except Exception as exc:  # an override never stops the app or the CLI
         _warn(Path(FOLDER, pack.id), "读取时出错", f"{type(exc).__name__}: {str(exc)[:200]}")
         return pack
 
 
-def _with_overrides(pack: "Pack", merged: dict[str, Any], rebuild: Callable[[dict[str, Any]], "Pack"]) -> "Pack":
+def _with_overrides(pack: Pack, merged: dict[str, Any], rebuild: Callable[[dict[str, Any]], Pack]) -> Pack:
     found = scan(pack.id)
     if not found:
         return pack

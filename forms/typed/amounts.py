@@ -36,7 +36,8 @@ def plain(amount: Decimal) -> str:
 
 
 def _too_fine(amount: Decimal) -> bool:
-    return amount.normalize().as_tuple().exponent < -WAN_DECIMALS
+    exponent = amount.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent < -WAN_DECIMALS  # not NaN or infinity ("n", "F")
 
 
 def typed_amount(value: Any) -> Converted | None:

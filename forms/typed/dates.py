@@ -7,10 +7,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .refused import Refused
 from .text import fold_code
+
+if TYPE_CHECKING:
+    from forms.pack import DateRule
 
 # 2023-7-1, 2023/7/1, 2023.7.1 (one separator throughout), 2023年7月1日, 20230701
 _SEPARATED = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
@@ -45,7 +48,7 @@ def typed_date(value: Any) -> Any:
         return value
     text = re.sub(r"\s+", "", fold_code(value))
     match = _SEPARATED.fullmatch(text)
-    parts = (match.group(1), match.group(3), match.group(4)) if match else None
+    parts: tuple[str, ...] | None = (match.group(1), match.group(3), match.group(4)) if match else None
     if parts is None:
         match = _CHINESE.fullmatch(text) or _COMPACT.fullmatch(text)
         parts = match.groups() if match else None
@@ -73,7 +76,7 @@ def _refused(typed: str, year: int, month: int, day: int) -> DateRefused:
     )
 
 
-def opening_day(rule: Any) -> dt.date | None:
+def opening_day(rule: DateRule | None) -> dt.date | None:
     """The day a date picker for a field with this window (a pack ``DateRule``) opens on: the
     window's first day, else the day after an ``after`` bound (or the bound itself for
     ``>=``), else its last day."""

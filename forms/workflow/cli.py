@@ -72,6 +72,7 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
     handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
     with opened(Path(args.output)) as copy:
         spec = _pack_of(copy, pack).role(args.role)
+    assert spec is not None  # handoff() above refused a role the pack does not have
     print(
         _say(
             args,
@@ -102,6 +103,7 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
         for a in d.attachments:
             mark = _say(args, "【冲突】", "[conflict] ") if a.conflict else ""
             info = a.theirs or a.ours
+            assert info is not None  # a diff of an attachment has it on at least one side
             change = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}[
                 a.change
             ]

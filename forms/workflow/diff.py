@@ -51,8 +51,8 @@ class Diff:
     def same(self) -> bool:
         return not self.fields and not self.attachments
 
-    def as_json(self) -> list[dict]:
-        out: list[dict] = [
+    def as_json(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = [
             {"path": f.path, "ours": f.ours, "theirs": f.theirs, "conflict": f.conflict} for f in self.fields
         ]
         for a in self.attachments:
@@ -68,7 +68,7 @@ class Diff:
         return out
 
 
-def _att_json(info: AttachmentInfo | None) -> dict | None:
+def _att_json(info: AttachmentInfo | None) -> dict[str, Any] | None:
     if info is None:
         return None
     return {
@@ -131,19 +131,21 @@ def diff(ours: Draft, theirs: Draft, pack: Pack) -> Diff:
     theirs_a = _by_digest(theirs.attachments(), theirs.attachment_sources())
     att_diffs = []
     for sha in sorted(set(ours_a) | set(theirs_a)):
-        o, t = ours_a.get(sha), theirs_a.get(sha)
-        b = base_atts.get(sha)
-        label_o = (o.kind, o.title) if o else None
-        label_t = (t.kind, t.title) if t else None
+        mine, other = ours_a.get(sha), theirs_a.get(sha)
+        base_label = base_atts.get(sha)
+        label_o = (mine.kind, mine.title) if mine else None
+        label_t = (other.kind, other.title) if other else None
         if label_o == label_t:
             continue
         if not has_base:
             theirs_changed, conflict = True, True
         else:
-            theirs_changed = label_t != b
-            conflict = theirs_changed and label_o != b
-        change = "changed" if o and t else ("added" if t else "removed")
-        att_diffs.append(AttachmentDiff(change, o, t, conflict, theirs_changed, sha))
+            theirs_changed = label_t != base_label
+            conflict = theirs_changed and label_o != base_label
+        change: Literal["added", "removed", "changed"] = (
+            "changed" if mine and other else ("added" if other else "removed")
+        )
+        att_diffs.append(AttachmentDiff(change, mine, other, conflict, theirs_changed, sha))
     return Diff(field_diffs, att_diffs, handoff_id, has_base)
 
 
@@ -154,7 +156,7 @@ def _by_digest(infos: list[AttachmentInfo], sources: dict[str, str]) -> dict[str
     return out
 
 
-def _path_key(path: str) -> tuple:
+def _path_key(path: str) -> tuple[Any, ...]:
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in path.split("."))
 
 

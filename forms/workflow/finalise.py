@@ -3,6 +3,8 @@ the history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from forms.checks import check, errors
 from forms.draft import Draft
 from forms.draft.files import now
@@ -11,7 +13,7 @@ from forms.errors import UserError
 from forms.pack import Pack
 
 
-def check_input(draft: Draft) -> dict:
+def check_input(draft: Draft) -> dict[str, Any]:
     """What the checks see: the data and the attachments by kind and title (as the desktop
     passes them)."""
     data = draft.data()

@@ -13,10 +13,11 @@ from typing import Any
 
 from forms.attachments import sanitised
 from forms.draft import Draft
+from forms.draft.attachments import AttachmentInfo
 from forms.draft.files import now
 from forms.draft.history import HistoryEntry
 from forms.errors import UserError
-from forms.pack import DEFAULT_PACK, RoleSpec, load_pack
+from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
 from forms.workflow.diff import AttachmentDiff, diff
 from forms.workflow.handoff import role_of
 
@@ -74,17 +75,19 @@ def merge(
         _check_side(side, key)
     pack = load_pack(draft.meta().get("pack") or DEFAULT_PACK)
     returned = Path(returned)
-    with tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp:
-        with Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs:
-            role = role or theirs.role
-            spec = role_of(pack, role) if role else None
-            return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
+    with (
+        tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp,
+        Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs,
+    ):
+        role = role or theirs.role
+        spec = role_of(pack, role) if role else None
+        return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
 
 
 def _merge(
     draft: Draft,
     theirs: Draft,
-    pack,
+    pack: Pack,
     spec: RoleSpec | None,
     role: str | None,
     take: str | None,
@@ -104,7 +107,7 @@ def _merge(
             changes[f.path] = f.theirs
             history.append(HistoryEntry(at, who, "merge", f.path, f.ours, f.theirs, source_name))
         _note(result, f.path, pick)
-    add: list[dict] = []
+    add: list[dict[str, Any]] = []
     remove: list[int] = []
     relabel: list[tuple[int, str, str]] = []
     for a in d.attachments:
@@ -125,11 +128,11 @@ def _note(result: MergeResult, key: str, pick: str) -> None:
     ].append(key)
 
 
-def _label(info) -> str | None:
+def _label(info: AttachmentInfo | None) -> str | None:
     return None if info is None else f"{info.title} ({info.kind})"
 
 
-def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list, remove: list, relabel: list) -> None:
+def _take_attachment(theirs: Draft, a: AttachmentDiff, add: list[Any], remove: list[Any], relabel: list[Any]) -> None:
     if a.change == "removed":
         remove.append(a.ours.id)  # type: ignore[union-attr]
     elif a.change == "changed":

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from forms.draft import Draft
-from forms.draft import values
+from forms.draft import Draft, values
 from forms.draft.errors import DraftError, draft_error
 
 ATTACHMENT_PREFIX = "attachment:"

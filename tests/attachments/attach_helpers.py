@@ -107,7 +107,7 @@ def image_streams(data: bytes) -> list[tuple[str, bytes]]:
     found = []
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for page in pdf.pages:
-            for _, xobject in page.obj.Resources.get("/XObject", {}).items():
+            for xobject in page.obj.Resources.get("/XObject", {}).values():
                 if xobject.get("/Subtype") == pikepdf.Name.Image:
                     found.append((str(xobject.get("/Filter")), xobject.read_raw_bytes()))
     return found

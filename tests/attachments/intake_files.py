@@ -34,7 +34,8 @@ def image_pdf(im: Image.Image, dpi: float) -> bytes:
 
 def text_pdf(lines: list[str], *, rotate_text: int = 0, landscape: bool = False) -> bytes:
     """A vector PDF with text (the app's CJK font), optionally drawn at ``rotate_text`` degrees."""
-    from reportlab.lib.pagesizes import A4, landscape as turned
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
     from reportlab.pdfgen import canvas
 
     from forms.render.fonts import register_fonts

@@ -59,7 +59,7 @@ def test_active_content_is_gone_and_the_page_still_draws(tmp_path):
         assert word not in result.pdf
     assert result.pdf.count(b"/Catalog") == 1, "a resource must not drag the old catalog along"
     page = render(result.pdf, tmp_path, dpi=72)  # 1 px = 1 pt; the square spans 200..400
-    r, g, b = page.getpixel((300, 842 - 400))
+    r, g, _b = page.getpixel((300, 842 - 400))
     assert g > 200 and r < 60, "the form XObject's green square must still be drawn"
 
 

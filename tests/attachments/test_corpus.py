@@ -9,8 +9,8 @@ import time
 
 import pypdf
 import pytest
-
 from corpus_util import PDF_CORPUS, corpus_files, read_corpus_file
+
 from forms.attachments import normalise
 from forms.attachments.scan import active_content
 from forms.errors import UserError

@@ -26,6 +26,7 @@ def cxy(*args: str, cwd: Path, preexec=None) -> subprocess.CompletedProcess:
         text=True,
         timeout=120,
         preexec_fn=preexec,
+        check=False,
     )
 
 

@@ -64,7 +64,7 @@ PDFS = [
 
 def main() -> None:
     if SCHEMA_VERSION != 1:
-        sys.exit("this script makes the version-1 fixture; schema is now version %d" % SCHEMA_VERSION)
+        sys.exit(f"this script makes the version-1 fixture; schema is now version {SCHEMA_VERSION}")
     cxy, expected = HERE / "fixtures" / "v1.cxy", HERE / "fixtures" / "v1.json"
     if cxy.exists() and "--force" not in sys.argv:
         sys.exit(f"{cxy} exists; it is a frozen fixture (use --force only while version 1 is unreleased)")
@@ -84,7 +84,7 @@ def main() -> None:
             )
         want = {
             "data": draft.data(),
-            "meta": {k: v for k, v in draft.meta().items()},
+            "meta": dict(draft.meta().items()),
             "attachments": [
                 {
                     "kind": a.kind,

@@ -197,15 +197,15 @@ def test_attachments_add_order_update_remove(draft):
 )
 def test_bad_attachments_are_refused(draft, change):
     pdf = tiny_pdf()
-    args = dict(
-        kind="contract",
-        title="t",
-        original_name="a.pdf",
-        source_format="pdf",
-        pages=1,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        pdf=pdf,
-    )
+    args = {
+        "kind": "contract",
+        "title": "t",
+        "original_name": "a.pdf",
+        "source_format": "pdf",
+        "pages": 1,
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "pdf": pdf,
+    }
     args.update(change)
     with pytest.raises(DraftError) as err:
         draft.add_attachment(**args)

@@ -112,7 +112,7 @@ def test_newer_version(valid_copy, tmp_path):
     tamper(valid_copy, f"PRAGMA user_version={SCHEMA_VERSION + 1}")
     err = refused(valid_copy, tmp_path)
     assert err.code == "draft.newer_version"
-    assert "此草稿由更新版本的申报助手创建，请升级后再打开。" == err.zh
+    assert err.zh == "此草稿由更新版本的申报助手创建，请升级后再打开。"
 
 
 def test_version_zero(valid_copy, tmp_path):
@@ -320,11 +320,11 @@ def test_the_time_budget_stops_sqlite_mid_statement(valid_copy):
     from forms.draft import foreign
 
     expired = foreign.Deadline(time.monotonic() - 1)
-    with foreign.hardened(valid_copy, ForeignLimits(), expired) as con:
-        with pytest.raises(sqlite3.OperationalError, match="interrupt"):
-            con.execute(
-                "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r"
-            ).fetchall()
+    with (
+        foreign.hardened(valid_copy, ForeignLimits(), expired) as con,
+        pytest.raises(sqlite3.OperationalError, match="interrupt"),
+    ):
+        con.execute("WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r) SELECT count(*) FROM r").fetchall()
 
 
 def test_an_exhausted_budget_is_a_prompt_refusal(valid_copy, tmp_path):
@@ -335,9 +335,11 @@ def test_an_exhausted_budget_is_a_prompt_refusal(valid_copy, tmp_path):
 def test_the_copy_is_opened_read_only(valid_copy):
     from forms.draft import foreign
 
-    with foreign.hardened(valid_copy, ForeignLimits(), foreign.Deadline(time.monotonic() + 5)) as con:
-        with pytest.raises(sqlite3.OperationalError):
-            con.execute("DELETE FROM fields")
+    with (
+        foreign.hardened(valid_copy, ForeignLimits(), foreign.Deadline(time.monotonic() + 5)) as con,
+        pytest.raises(sqlite3.OperationalError),
+    ):
+        con.execute("DELETE FROM fields")
 
 
 def test_attachments_larger_than_a_text_value_still_import(tmp_path):

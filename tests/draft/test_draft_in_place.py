@@ -42,7 +42,9 @@ os._exit(0)  # no checkpoint: the committed change is only in the -wal file
 
 
 def _run(code: str, *args: str) -> None:
-    subprocess.run([sys.executable, "-c", code, *args], env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", code, *args], env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60, check=False
+    )
 
 
 def _raw_name(path: Path, tmp_path: Path) -> str:
@@ -178,7 +180,9 @@ def read_only_medium(tmp_path):
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         pytest.skip("mounting a read-only filesystem needs root")
     try:
-        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True)
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True, check=False
+        )
     except FileNotFoundError:
         pytest.skip("no mount command here")
     if mounted.returncode:
@@ -186,7 +190,7 @@ def read_only_medium(tmp_path):
     try:
         yield mount, lambda: subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
     finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
+        subprocess.run(["umount", str(mount)], capture_output=True, check=False)
 
 
 def test_a_draft_on_read_only_media_opens_read_only(read_only_medium):

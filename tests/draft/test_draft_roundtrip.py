@@ -77,7 +77,11 @@ def expected(app: dict) -> dict:
     return model.normalise(app)
 
 
-COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], database=None)
+COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    "database": None,
+}
 
 
 def test_replace_data_then_data_gives_the_same_json():

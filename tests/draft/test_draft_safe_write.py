@@ -215,7 +215,11 @@ def test_real_enospc_on_a_tiny_filesystem(tmp_path):
     script.write_text(ENOSPC_SCRIPT)
     command = f"mount -t tmpfs -o size=1m cxy-full {full} && exec {sys.executable} {script} {full} {work} {REPO}"
     probe = subprocess.run(
-        ["unshare", "-m", "--propagation", "private", "sh", "-c", command], capture_output=True, text=True, timeout=60
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if probe.returncode != 0 and ("mount" in probe.stderr or "unshare" in probe.stderr):
         pytest.skip(f"cannot mount a private tmpfs here: {probe.stderr.strip()[:200]}")

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from draft_helpers import PACK, SAMPLE, attach, tiny_pdf
 
-from forms.attachments import normalise
-from forms.attachments import page_ops
+from forms.attachments import normalise, page_ops
 from forms.draft import Draft, DraftError, schema, undo_journal
 from tests.attachments.scan_pdfs import geometry, images_of, scan_pdf
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -128,7 +127,11 @@ def test_installed_command_prints_no_traceback(tmp_path):
     bad = tmp_path / "truncated.cxy"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x10" * 50)
     proc = subprocess.run(
-        [sys.executable, "-m", "forms.cli", "validate", str(bad)], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "forms.cli", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.startswith("cxy: ")

@@ -22,7 +22,13 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 def cxy(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=ENV, cwd=cwd, timeout=120
+        [sys.executable, "-m", "forms.cli", *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 
@@ -193,7 +199,7 @@ def _name_exported(path: Path) -> str:
 
 def test_export_and_validate_after_a_writer_was_killed_show_the_committed_state(draft, tmp_path):
     committed = _name_exported(draft)
-    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(draft)], env=ENV, timeout=60)
+    subprocess.run([sys.executable, "-c", KILLED_WRITER, str(draft)], env=ENV, timeout=60, check=False)
     assert Path(f"{draft}-journal").exists()
     assert cxy("validate", str(draft)).returncode == 0
     assert _name_exported(draft) == committed
@@ -201,7 +207,7 @@ def test_export_and_validate_after_a_writer_was_killed_show_the_committed_state(
 
 
 def test_a_wal_drafts_committed_content_is_read(draft):
-    subprocess.run([sys.executable, "-c", WAL_WRITER, str(draft)], env=ENV, timeout=60)
+    subprocess.run([sys.executable, "-c", WAL_WRITER, str(draft)], env=ENV, timeout=60, check=False)
     assert Path(f"{draft}-wal").exists()
     assert _name_exported(draft) == "IN THE WAL"
 

@@ -30,7 +30,13 @@ WIDE = "\U00020000"  # 𠀀: four bytes in UTF-8, the most any stored character 
 def cxy(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run(
-        [sys.executable, "-m", "forms.cli", *argv], capture_output=True, text=True, cwd=cwd, env=env, timeout=300
+        [sys.executable, "-m", "forms.cli", *argv],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=300,
+        check=False,
     )
 
 

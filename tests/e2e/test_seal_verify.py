@@ -4,7 +4,6 @@ the fields changed in the draft since (exit 1)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -23,7 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 def cxy(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "forms.cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "forms.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

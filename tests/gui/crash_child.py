@@ -9,11 +9,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import desktop  # noqa: E402,F401 - qt_fixes first
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import desktop  # noqa: F401 - qt_fixes first
 
 EDITS = [
     ("project.name", "断电也不丢的项目名称"),
@@ -28,8 +28,8 @@ EDITS = [
 
 
 class Bot:
-    keyClick = staticmethod(QTest.keyClick)  # noqa: N815 - the qtbot names the helpers call
-    keyClicks = staticmethod(QTest.keyClicks)  # noqa: N815
+    keyClick = staticmethod(QTest.keyClick)
+    keyClicks = staticmethod(QTest.keyClicks)
 
 
 def main() -> None:

@@ -31,10 +31,7 @@ def type_text(qtbot, target: QWidget, text: str) -> None:
     if isinstance(target, QComboBox) and target.isEditable():
         target = target.lineEdit()
     target.setFocus()
-    if isinstance(target, QLineEdit):
-        target.selectAll()
-        qtbot.keyClick(target, Qt.Key.Key_Delete)
-    elif isinstance(target, QPlainTextEdit):
+    if isinstance(target, (QLineEdit, QPlainTextEdit)):
         target.selectAll()
         qtbot.keyClick(target, Qt.Key.Key_Delete)
     if not text:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import desktop  # noqa: E402,F401 - qt_fixes first
+from PySide6.QtCore import QRect
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
-from PySide6.QtCore import QRect  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget  # noqa: E402
+import desktop  # noqa: F401 - qt_fixes first
 
 
 def rect(r: QRect) -> list[int]:
@@ -92,7 +92,7 @@ def main() -> None:
         window.open_sample(category)
         settle(window)
         view = window.view
-        for key in view.keys():
+        for key in view.keys():  # noqa: SIM118 - a WizardView, not a dict
             view.go_to_key(key)
             settle(window)
             out["steps"][f"{category}/{key}"] = {

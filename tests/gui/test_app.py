@@ -25,7 +25,7 @@ def test_arguments():
 def test_window_without_a_file_shows_the_start_page(window):
     assert window.session is None
     assert window.stack.currentWidget() is window.start_page
-    assert not window.actions["send_copy"].isEnabled()
+    assert not window.menu_actions["send_copy"].isEnabled()
 
 
 def test_window_on_json_imports_it(qtbot, open_window, prompter, tmp_path):

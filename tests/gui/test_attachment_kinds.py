@@ -92,7 +92,7 @@ def test_a_duplicate_is_refused_naming_the_attachment(qtbot, window, prompter, t
         [write(tmp_path / "copy.jpg", scan), write(tmp_path / "到账.jpg", jpeg(page_image(size=(1600, 2300))))],
     )
     assert kinds(window) == [("合同", "contract"), ("到账", "payment_proof")]
-    title, message = prompter.errors[-1]
+    _title, message = prompter.errors[-1]
     assert "copy.jpg" in message and "附件 1（合同）" in message
 
 
@@ -127,9 +127,10 @@ def test_findings_are_listed_for_the_selected_attachment(qtbot, window, tmp_path
 
 def test_findings_of_a_draft_without_records_are_examined_on_opening(qtbot, open_window, tmp_path):
     """A draft made elsewhere (no record of ours): examined in the background, then listed."""
+    import hashlib
+
     from forms.attachments import normalise
     from forms.draft import Draft
-    import hashlib
 
     path = tmp_path / "received.cxy"
     blank = normalise(jpeg(Image.new("L", (1654, 2339), 248)), "blank.jpg")

@@ -66,7 +66,7 @@ def test_add_remove_and_reorder_are_undone_and_redone_on_the_step(qtbot, window,
     assert titles(window) == ["合同"]
     qtbot.keyClick(page.list, Qt.Key.Key_Y, CTRL)  # the other redo key
     assert titles(window) == ["合同", "回单"] and page.list.count() == 2
-    assert "重做" == widget(window, "attachments.redo").text() and not widget(window, "attachments.redo").isEnabled()
+    assert widget(window, "attachments.redo").text() == "重做" and not widget(window, "attachments.redo").isEnabled()
 
     page.list.setCurrentRow(0)
     qtbot.keyClick(page.list, Qt.Key.Key_Down, CTRL)  # move 合同 down

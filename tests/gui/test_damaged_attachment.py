@@ -130,7 +130,7 @@ def test_the_draft_opens_and_only_that_attachment_is_marked(
 
 
 def test_a_damaged_attachment_is_replaced_in_its_place(qtbot, opened, prompter, tmp_path):
-    window, path = opened
+    window, _path = opened
     page = window.view.attachments_page
     page.list.setCurrentRow(0)
     prompter.paths.append(make_pdf(tmp_path / "rescanned.pdf", pages=3))

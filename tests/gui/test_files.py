@@ -13,7 +13,7 @@ from forms.pack import load_pack
 from forms.samples import sample
 
 from .files import make_pdf
-from .helpers import shown_value, widget
+from .helpers import widget
 
 pytestmark = pytest.mark.gui
 
@@ -77,7 +77,7 @@ def test_send_a_copy(qtbot, window, prompter, tmp_path):
     window.session.set("project.name", "发送前的最后修改")
     dest = tmp_path / "copy.cxy"
     prompter.paths.append(dest)
-    window.actions["send_copy"].trigger()
+    window.menu_actions["send_copy"].trigger()
     with Draft.import_foreign(dest, tmp_path / "check.cxy") as copy:
         assert copy.get("project.name") == "发送前的最后修改"
     assert str(dest) in window.statusBar().currentMessage()

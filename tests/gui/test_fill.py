@@ -81,7 +81,7 @@ def test_required_fields_are_quiet_until_touched(qtbot, window, prompter, tmp_pa
     assert not message.isVisible()  # … the field does not shout before it was touched
     set_value(qtbot, window, "leader.name", "李四")
     set_value(qtbot, window, "leader.name", "")
-    qtbot.waitUntil(lambda: message.isVisible())
+    qtbot.waitUntil(message.isVisible)
     assert "项目负责人" in message.text()
 
 
@@ -95,7 +95,7 @@ def test_summary_counter_follows_the_pack_counting_rule(qtbot, window, prompter,
     set_value(qtbot, window, "project.summary", "字" * (limit + 1))
     qtbot.waitUntil(lambda: counter.property("over") is True)
     message = widget(window, "project.summary.message")
-    qtbot.waitUntil(lambda: message.isVisible())
+    qtbot.waitUntil(message.isVisible)
 
 
 def test_category_blocks_only_for_their_category(qtbot, window, prompter, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
 from forms.model import pattern_of
 
@@ -26,7 +26,7 @@ def test_every_field_input_is_named_and_labelled(window, category):
             assert binding.widget.accessibleName(), path
             assert isinstance(binding.widget, INPUTS)
             named[path] = binding.widget
-    declared = {p for p in session.fields}
+    declared = set(session.fields)
     assert {pattern_of(p) for p in named} == declared  # every declared field has one input
 
 

@@ -78,7 +78,7 @@ def test_defaults_take_their_changes_keep_ours_and_leave_conflicts_to_the_user(q
     dialog.show()
     qtbot.mouseClick(dialog.all_theirs, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.merge_button, Qt.MouseButton.LeftButton)
-    assert merged == [{key: "theirs" for key in dialog.keys}] and not dialog.isVisible()
+    assert merged == [dict.fromkeys(dialog.keys, "theirs")] and not dialog.isVisible()
 
 
 def test_cancel_merges_nothing(qtbot):
@@ -93,9 +93,7 @@ def test_cancel_merges_nothing(qtbot):
 
 def test_the_views_speak_english(qtbot, window):
     i18n.install("en")
-    dialog = MergeDialog(
-        a_diff(), "back.cxy", label_of=lambda path: {"enterprise.name": "Partner enterprise"}.get(path)
-    )
+    dialog = MergeDialog(a_diff(), "back.cxy", label_of={"enterprise.name": "Partner enterprise"}.get)
     qtbot.addWidget(dialog)
     assert dialog.table.item(0, 1).text() == "Partner enterprise (conflict)"
     assert dialog.table.horizontalHeaderItem(3).text() == "Theirs"

@@ -67,7 +67,7 @@ def test_open_from_the_menu_and_the_recent_list_is_in_place_without_a_box(qtbot,
     path = received_draft(tmp_path / "mail")
     window = open_window()
     prompter.paths.append(path)
-    window.actions["open"].trigger()
+    window.menu_actions["open"].trigger()
     assert window.session.path == path.absolute()
     assert not prompter.infos and not prompter.errors
     window.view.go_to_key("project")

@@ -46,7 +46,7 @@ def _verify(qtbot, window, prompter, pdf, via="button"):
     if via == "button":
         window.view.output_page.buttons["verify"].click()
     else:
-        window.actions["verify"].trigger()
+        window.menu_actions["verify"].trigger()
     qtbot.waitUntil(lambda: window.verify_job is None, timeout=120000)
     text = window.banner.text()
     assert "\n" not in text and "Traceback" not in text

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop import opening
 from forms.pack import Category
 from forms.samples import sample
-
-from desktop import opening
 
 from .files import make_pdf
 from .helpers import widget

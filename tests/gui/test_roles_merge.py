@@ -43,7 +43,7 @@ def enterprise_role(pack):
 def hand_off(window, prompter, dest: Path):
     role = enterprise_role(window.pack)
     prompter.paths.append(dest)
-    window.actions[f"handoff.{role.id}"].trigger()
+    window.menu_actions[f"handoff.{role.id}"].trigger()
     return role
 
 
@@ -68,7 +68,7 @@ def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
     # The contact opens the copy: the role's first step, its instructions, the others read-only.
     contact = open_window(copy, lang)
     view = contact.view
-    assert view.current_key() == next(k for k in role.steps if k in view.keys())
+    assert view.current_key() == next(k for k in role.steps if k in view.keys())  # noqa: SIM118 - a WizardView, not a dict
     instructions = view.pages[0].findChild(QLabel, "role.instructions")
     assert instructions is not None and instructions.isVisible()
     assert role.label.get(lang) in instructions.text()
@@ -91,7 +91,7 @@ def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
     set_value(qtbot, window, ENTERPRISE_FIELD, OURS)
     returned = digest(copy)
     prompter.paths.append(copy)
-    window.actions["merge"].trigger()
+    window.menu_actions["merge"].trigger()
     dialog = window.merge_dialog
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.conflicts == [ENTERPRISE_FIELD]
@@ -108,7 +108,7 @@ def test_hand_off_edit_as_the_enterprise_then_merge_one_conflict_taking_theirs(
     entries = [e for e in window.session.draft.history() if e.path == ENTERPRISE_FIELD]
     assert entries and entries[-1].new == THEIRS
 
-    window.actions["history"].trigger()
+    window.menu_actions["history"].trigger()
     history = window.history_dialog
     qtbot.waitUntil(history.isVisible)
     texts = [history.table.item(r, c).text() for r in range(history.table.rowCount()) for c in range(5)]
@@ -131,7 +131,7 @@ def test_the_buttons_take_all_theirs_or_keep_all_ours(qtbot, open_window, prompt
     contact.close()
     set_value(qtbot, window, ENTERPRISE_FIELD, OURS)
     prompter.paths.append(copy)
-    window.actions["merge"].trigger()
+    window.menu_actions["merge"].trigger()
     dialog = window.merge_dialog
     choices = dialog.choices()
     assert choices["enterprise.contact.name"] == "theirs" and choices[ENTERPRISE_FIELD] == "ours"
@@ -165,10 +165,10 @@ def test_an_ordinary_draft_has_no_read_only_fields_and_no_instructions(qtbot, op
 
 def test_the_menu_offers_one_hand_off_per_role_that_fills_fields(qtbot, open_window, tmp_path):
     window = open_window(make_draft(tmp_path), "en")
-    offered = [k for k in window.actions if k.startswith("handoff.")]
+    offered = [k for k in window.menu_actions if k.startswith("handoff.")]
     assert offered == [f"handoff.{r.id}" for r in roles.handoff_roles(window.pack)]
     role = enterprise_role(window.pack)
-    assert window.actions[f"handoff.{role.id}"].text() == f"Hand off to {role.label.en}…"
+    assert window.menu_actions[f"handoff.{role.id}"].text() == f"Hand off to {role.label.en}…"
 
 
 def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(
@@ -185,7 +185,7 @@ def test_a_refused_merge_is_one_line_and_leaves_the_draft_as_it_was(
     contact.close()
     before = window.session.get(ENTERPRISE_FIELD)
     prompter.paths.append(copy)
-    window.actions["merge"].trigger()
+    window.menu_actions["merge"].trigger()
     dialog = window.merge_dialog
     workflow = sys.modules["forms.workflow"]
 

@@ -35,7 +35,12 @@ def start(*args: str) -> subprocess.Popen:
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "desktop", *args], env=_env(), cwd=ROOT, capture_output=True, timeout=START_S
+        [sys.executable, "-m", "desktop", *args],
+        env=_env(),
+        cwd=ROOT,
+        capture_output=True,
+        timeout=START_S,
+        check=False,
     )
 
 

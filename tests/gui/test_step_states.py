@@ -101,7 +101,7 @@ def test_an_untouched_drop_down_is_quiet_until_chosen_and_cleared(qtbot, open_wi
     combo.setFocus()
     combo.setCurrentIndex(1)
     combo.setCurrentIndex(0)  # back to （请选择）
-    qtbot.waitUntil(lambda: message.isVisible())
+    qtbot.waitUntil(message.isVisible)
     assert message.lines == ["请选择“五技合同类型”。"]
     assert view.step_state("contract") == "error"
     OUT.mkdir(exist_ok=True)

@@ -65,7 +65,7 @@ def test_a_picture_named_docx_is_refused_in_the_banner(qtbot, window, prompter, 
     fake = tmp_path / "扫描件.docx"
     fake.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + bytes(64))
     prompter.paths.append(fake)
-    window.actions["template_import"].trigger()
+    window.menu_actions["template_import"].trigger()
     assert window.banner.severity == "error"
     assert "扫描件.docx" in window.banner.text() and "Word" in window.banner.text()
     assert "\n" not in window.banner.text() and "Traceback" not in window.banner.text()
@@ -75,8 +75,8 @@ def test_a_picture_named_docx_is_refused_in_the_banner(qtbot, window, prompter, 
 def test_the_entry_speaks_english(qtbot, open_window, prompter, tmp_path):
     window = open_window(lang="en")
     prompter.paths.append(leader_letter(tmp_path / "leader.docx"))
-    window.actions["template_import"].trigger()
-    assert window.actions["template_import"].text() == "Import official &template…"
+    window.menu_actions["template_import"].trigger()
+    assert window.menu_actions["template_import"].text() == "Import official &template…"
     assert window.statusBar().currentMessage().startswith("“leader.docx”: Imported the official text of annex 4")
 
 
@@ -84,7 +84,7 @@ def test_an_imported_template_is_listed_and_can_be_removed(qtbot, window, prompt
     window.open_sample("tech_vp")
     assert not window.template_menu.menuAction().isEnabled()  # nothing imported yet
     prompter.paths.append(leader_letter(tmp_path / "4.docx"))
-    window.actions["template_import"].trigger()
+    window.menu_actions["template_import"].trigger()
     assert window.template_menu.menuAction().isEnabled()
     (entry,) = window.template_menu.actions()
     assert entry.objectName() == "action.template_remove.annex-4" and "4.docx" in entry.text()

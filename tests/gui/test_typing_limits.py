@@ -115,5 +115,5 @@ def test_the_101st_attachment_is_refused_naming_the_limit(qtbot, open_window, pr
     widget(window, "attachments.add").click()
     assert page.job is None  # refused before any intake work
     assert len(window.session.attachments()) == 100
-    ((title, text),) = prompter.errors
+    ((_title, text),) = prompter.errors
     assert "100" in text and "\n" not in text

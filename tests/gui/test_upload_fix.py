@@ -84,7 +84,7 @@ def _oversize(qtbot, window, tmp_path):
 def test_cancel_writes_nothing(qtbot, window, prompter, tmp_path, monkeypatch):
     import forms.package.build as build
 
-    window, limit = _oversize(qtbot, window, tmp_path)
+    window, _limit = _oversize(qtbot, window, tmp_path)
     folder = tmp_path / "upload"
     save_upload_files(qtbot, window, prompter, folder)
     written = {p.name: p.read_bytes() for p in folder.glob("*.pdf")}

@@ -149,7 +149,7 @@ def test_a_draft_being_edited_is_read_anyway_without_disturbing_its_editor(tmp_p
 def test_progress_and_cancel(office_folder, pack):
     seen: list[tuple[int, int]] = []
     scan_folder(office_folder, pack, progress=lambda done, total: seen.append((done, total)))
-    total = len(list(p for p in office_folder.iterdir() if p.suffix in (".cxy", ".pdf", ".json")))
+    total = len([p for p in office_folder.iterdir() if p.suffix in (".cxy", ".pdf", ".json")])
     assert seen == [(n, total) for n in range(1, total + 1)]
     with pytest.raises(UserError) as caught:
         scan_folder(

@@ -22,6 +22,7 @@ def cxy(*args: str) -> subprocess.CompletedProcess:
         encoding="utf-8",
         env=env,
         timeout=300,
+        check=False,
     )
 
 

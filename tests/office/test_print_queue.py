@@ -53,7 +53,7 @@ def test_plan_counts_pages_and_paper_in_the_given_order(folder, pack):
 
     assert [e.path.name for e in queue.entries] == ["b.cxy", "a.cxy"]
     assert [p.name for p, _ in queue.skipped] == ["c.cxy", "d.json"]
-    assert "定稿" in dict((p.name, r) for p, r in queue.skipped)["c.cxy"]
+    assert "定稿" in {p.name: r for p, r in queue.skipped}["c.cxy"]
     assert steps[-1] == (4, 4)
     copies = len(pack.copies)
     assert all(e.copies == copies and e.pages % copies == 0 for e in queue.entries)

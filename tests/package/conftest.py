@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from package_helpers import info, scan_pdf
 
 from forms.draft import AttachmentInfo
-from package_helpers import info, scan_pdf
 
 
 @pytest.fixture(scope="session")

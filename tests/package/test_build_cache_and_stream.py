@@ -8,14 +8,13 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from package_helpers import scan_pdf
 from pypdf import PdfReader
 
 from forms.cli import main
 from forms.draft import Draft, DraftError
 from forms.package import build_package, write_package
 from forms.render import cache as render_cache
-
-from package_helpers import scan_pdf
 
 pytestmark = pytest.mark.slow  # each test builds whole packages (about 20 s in all): not in the quick loop
 

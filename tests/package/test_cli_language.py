@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import forms.cli
 from forms.cli import main
 from forms.draft import Draft
 from forms.pack import load_pack

@@ -7,14 +7,13 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
+from package_helpers import info, scan_pdf
 from pypdf import PdfReader
 
 import forms.cli
 from forms.package import build_package, build_print_set, upload_files
 from forms.samples import sample
 from forms.text import Text
-
-from package_helpers import info, scan_pdf
 
 RELABELLED = {
     "contract": ("合作合同原件", "cooperation contract"),

@@ -19,7 +19,13 @@ GB = 1024
 def _run(*args: str, timeout: float) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO
+        [sys.executable, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout

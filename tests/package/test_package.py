@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from package_helpers import hostile_pdf, info, scan_pdf
 from PIL import Image
 from pypdf import PdfReader
 
@@ -21,8 +22,6 @@ from forms.draft import AttachmentInfo
 from forms.errors import UserError
 from forms.package import build_package, content_hash
 from forms.samples import sample
-
-from package_helpers import hostile_pdf, info, scan_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 FORBIDDEN = [

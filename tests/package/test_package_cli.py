@@ -7,6 +7,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from package_helpers import scan_pdf
 from PIL import Image
 from pypdf import PdfReader
 
@@ -14,8 +15,6 @@ from forms.attachments.scan import active_content
 from forms.cli import main
 from forms.draft import Draft
 from forms.package.cli import register
-
-from package_helpers import scan_pdf
 
 
 @pytest.fixture

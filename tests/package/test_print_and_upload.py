@@ -7,14 +7,13 @@ import hashlib
 from io import BytesIO
 
 import pytest
+from package_helpers import info, scan_pdf
 from pypdf import PdfReader
 
 from forms.attachments.scan import active_content
 from forms.errors import UserError
 from forms.package import build_print_set, upload_files
 from forms.samples import sample
-
-from package_helpers import info, scan_pdf
 
 FORM_AND_LETTERS = 2 + 3  # the 申报书 is two pages, each letter one
 

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
+from forms.errors import UserError
 from forms.package import build_package, build_print_set, upload_files
 from forms.package.seal import SEAL_KEY, WATERMARK, Marks, payload, seal_of
 from forms.package.verify import verify
-from forms.errors import UserError
 from forms.samples import sample
 
 
@@ -57,7 +56,7 @@ def test_a_final_package_has_no_watermark_and_a_seal_and_qr_on_every_page(final_
         assert payload(marks, number, len(pages)) in text
     with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
         for page in pdf.pages:  # the QR code: a form with many filled modules on every page
-            assert any(name.startswith("/CxyFooter") for name in page.resources.XObject.keys())
+            assert any(name.startswith("/CxyFooter") for name in page.resources.XObject.keys())  # noqa: SIM118 - a pikepdf object, not a dict
         record = json.loads(str(pdf.docinfo[SEAL_KEY]))
     assert len(record["pages"]) == len(pages) and record["hash"] == final_build.digest
     assert record["pack"] == pack.id and record["category"] == "tech_vp"

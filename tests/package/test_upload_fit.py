@@ -15,18 +15,17 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from package_helpers import info
 
 from forms.attachments import normalise
 from forms.cli import main
 from forms.draft import Draft
+from forms.errors import UserError
 from forms.pack import load_pack
 from forms.package import upload_files
 from forms.package.budget import fit
 from forms.package.build import SlotOver
-from forms.errors import UserError
 from tests.attachments.scan_pdfs import images_of, scan_pdf
-
-from package_helpers import info
 
 MB = 1024 * 1024
 PACK_ID = "jiangsu-cxy-2023"

@@ -160,7 +160,7 @@ def _message_problem(exc: BaseException, err: int, expect_draft_error: bool, *, 
     if not (exc.code and has_cjk(exc.zh) and len(re.findall(r"[A-Za-z]{3,}", exc.en)) >= 3):
         return f"message not bilingual: {exc.code} {exc.zh!r} / {exc.en!r}"
     zh_words, en_words = KEYWORDS[err]
-    if keywords and not any(w in exc.zh for w in zh_words) or not any(w in exc.en.lower() for w in en_words):
+    if (keywords and not any(w in exc.zh for w in zh_words)) or not any(w in exc.en.lower() for w in en_words):
         return f"message does not say what happened ({ERRNOS[err]}): {exc.zh} / {exc.en}"
     return None
 

@@ -166,7 +166,6 @@ def multipage_tiff(compression: str) -> bytes:
 
 
 def truncated_jpeg() -> bytes:
-    from PIL import Image
 
     buf = io.BytesIO()
     upright_reference().save(buf, "JPEG", quality=90)
@@ -226,7 +225,7 @@ def _mean(im, box=None):
 
 def _content_box(page):
     """Bounding box of non-white pixels (the placed image on the page)."""
-    from PIL import ImageChops, Image
+    from PIL import Image, ImageChops
 
     diff = (
         ImageChops.difference(page, Image.new("RGB", page.size, "white"))

@@ -55,7 +55,7 @@ class KillReport:
 
 def _reader(stream, sink: list[bytes]) -> None:
     for raw in iter(stream.readline, b""):
-        sink.append(raw)
+        sink.append(raw)  # noqa: PERF402 - line by line: the sink is read while this runs
     stream.close()
 
 

@@ -86,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             _problems("over the time limit", r.slow)
             summary.append(f"mutants {r.mutants}, max time {r.max_s:.2f} s")
         if "images" in parts:
-            from .images import run_images
-
-            from .images import BOMB_LIMIT_S
+            from .images import BOMB_LIMIT_S, run_images
 
             r = run_images()
             good = not r.failures and r.bomb_max_s <= BOMB_LIMIT_S

@@ -8,11 +8,10 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from pdf_lines import Page, pages
 
 from forms.render.documents import render_document
 from forms.samples import at_limits, sample
-
-from pdf_lines import Page, pages
 
 FORMS = {"tech_vp": "form_tech_vp", "conference": "form_conference", "tech_trade": "form_tech_trade"}
 LETTERS = ["letter_leader", "letter_unit", "letter_authority"]

@@ -17,14 +17,14 @@ from pypdf import PdfReader
 
 from forms.derive import paid_total
 from forms.errors import UserError
-from forms.render.documents import Values, document_title, documents_for, render_document
 from forms.layout import parse_documents
+from forms.render.documents import Values, document_title, documents_for, render_document
 from forms.samples import sample
 
 REPO = Path(__file__).resolve().parents[2]
 FORMS = {"tech_vp": "form_tech_vp", "conference": "form_conference", "tech_trade": "form_tech_trade"}
 LETTERS = ["letter_leader", "letter_unit", "letter_authority"]
-ALL = [(cat, key) for cat, key in FORMS.items()] + [("tech_vp", key) for key in LETTERS]
+ALL = list(FORMS.items()) + [("tech_vp", key) for key in LETTERS]
 RARE = "镕喆堃玥"
 
 
@@ -246,7 +246,7 @@ def test_a_value_taller_than_a_page_continues_on_the_next(pack):
     left, right = LEFT_MM * PT, (WIDTH_MM - RIGHT_MM) * PT
     for _page, x0, y0, x1, y1, _text in words(pdf):
         assert left - 0.5 <= x0 and x1 <= right + 4.5
-        assert 0 <= y0 and y1 <= 842
+        assert y0 >= 0 and y1 <= 842
 
 
 # --- any text at all ---------------------------------------------------------------------------
@@ -270,6 +270,6 @@ def test_any_text_renders_inside_the_page(pack, name, unit, title, member, summa
     left, right = LEFT_MM * PT, (WIDTH_MM - RIGHT_MM) * PT
     for _page, x0, y0, x1, y1, text in words(pdf):
         assert left - 0.5 <= x0 and x1 <= right + 4.5, text
-        assert 0 <= y0 and y1 <= 842
+        assert y0 >= 0 and y1 <= 842
     if "<" in name:
         assert "<" in text_of(pdf)  # markup characters are printed, never interpreted

@@ -154,7 +154,7 @@ def plain_package(pack):
 
 
 def test_package_with_rare_names_embeds_the_second_face_and_it_maps_every_one(rare_package):
-    data, pdf = rare_package
+    _data, pdf = rare_package
     with pikepdf.open(io.BytesIO(pdf)) as document:
         used = _fonts_used(document)
         assert "FormSerifSCExt-Regular" in used, sorted(used)

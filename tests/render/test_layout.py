@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from forms.errors import UserError
+from forms.layout import check_documents, parse_documents
 from forms.pack import load_pack_dir
 from forms.paths import packs_dir
-from forms.layout import check_documents, parse_documents
 
 
 def broken(pack, change) -> UserError:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from forms.draft.draft import Draft
-from forms.transfer import create_draft
 from forms.package import build_package
+from forms.transfer import create_draft
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 TOOL = SHARED / "tools" / "seed_check.py"

@@ -7,9 +7,9 @@ import pytest
 
 from forms import limits
 from forms.checks import check, errors
-from forms.formats import parse_money
 from forms.draft import Draft, DraftError
 from forms.draft.foreign import DEFAULT_LIMITS
+from forms.formats import parse_money
 from forms.limits import LimitError, parse_application
 from forms.model import Application
 from forms.samples import at_limits, sample

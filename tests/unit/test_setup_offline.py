@@ -75,7 +75,9 @@ def _run(
     )
     if offline:  # and were the real pip reached, it could not download anything either
         env.update(PIP_NO_INDEX="1", PIP_INDEX_URL="http://127.0.0.1:9/")
-    done = subprocess.run(["bash", *args], cwd=project, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", *args], cwd=project, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     return done, calls.read_text(encoding="utf-8").splitlines()
 
 

@@ -250,7 +250,13 @@ def test_an_override_that_no_longer_fits_the_pack_is_ignored(tmp_path):
 def _cxy(*args: str, env_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "CXY_DATA_DIR": str(env_dir), "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-m", "forms.cli", *args], capture_output=True, text=True, env=env, cwd=REPO, timeout=120
+        [sys.executable, "-m", "forms.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+        check=False,
     )
 
 

@@ -192,7 +192,7 @@ def test_cli_handoff_diff_merge_history(returned, tmp_path):
     assert [(r["path"], r["conflict"]) for r in json.loads(done.stdout)] == [("project.name", False)]
     done = cxy("history", str(original), "--json")
     entries = json.loads(done.stdout)
-    assert [e["action"] for e in entries][0] == "handoff"
+    assert next(e["action"] for e in entries) == "handoff"
     assert any(e["path"] == "enterprise.name" and e["new"] == "企业写的名称有限公司" for e in entries)
     done = cxy("diff", str(original), str(tmp_path / "missing.cxy"))
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
