@@ -31,6 +31,8 @@ from .wizard import WizardView
 from .workflow_menu import WorkflowMenu
 
 if TYPE_CHECKING:
+    from forms.text import Text
+
     from .pages.start_page import StartPage
 
 APP_NAME = "产学研申报助手"
@@ -478,7 +480,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         if self.view is not None:
             self.view.output_page.export_json()
 
-    def _import_done(self, result: object) -> None:
+    def _import_done(self, result: list[Text] | None) -> None:
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
             self.banner.show_message(

@@ -15,7 +15,7 @@ step "$bin/ruff" check --output-format concise .
 step "$bin/ruff" format --check .
 step "$bin/mypy" --strict forms
 step "$bin/mypy" desktop
-[ -f tools/check_workflows.sh ] && step bash tools/check_workflows.sh
+[ -f tools/check_workflows.sh ] && step env PYTHON="$bin/python" bash tools/check_workflows.sh
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'lint: FAILED: %s\n' "${failed[@]}"
   exit 1

@@ -231,7 +231,7 @@ class PrintQueueDialog(QDialog):
         self.written, notes = result
         lines = [tr("已保存 {n} 个打印稿：").format(n=len(self.written))] + [str(path) for path in self.written]
         lines += [note.get(self.lang) for note in notes]
-        self.result.setText("\n".join(lines))
+        self.result_label.setText("\n".join(lines))
 
     def _prompter(self):
         self.services.prompter.window = self  # the desk's own prompter (DeskWindow.prompter takes it back)

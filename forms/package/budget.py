@@ -366,7 +366,7 @@ class _Saved:
     path: Path | None
     size: int
 
-    def fitted(self, notes: list[str], over: bool) -> Fitted:
+    def fitted(self, notes: list[Text], over: bool) -> Fitted:
         return Fitted(self.data, notes, over, self.path, self.size)
 
 
@@ -395,7 +395,9 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f} MB"
 
 
-def _note_done(what, count, dpi, quality, before, after, budget_mb) -> Text:
+def _note_done(
+    what: tuple[str, str], count: int, dpi: float, quality: int, before: int, after: int, budget_mb: float
+) -> Text:
     zh, en = what
     return Text(
         f"{zh}超过 {budget_mb:g} MB 的大小限制：已将 {count} 张扫描图片降至 {dpi:.0f} dpi（JPEG 质量 {quality}），"
@@ -405,7 +407,7 @@ def _note_done(what, count, dpi, quality, before, after, budget_mb) -> Text:
     )
 
 
-def _note_over(what, before, after, budget_mb) -> Text:
+def _note_over(what: tuple[str, str], before: int, after: int, budget_mb: float) -> Text:
     zh, en = what
     return Text(
         f"{zh}降低图片分辨率后仍有 {_mb(after)}（原 {_mb(before)}），超过 {budget_mb:g} MB 的限制，请减少或压缩附件",

@@ -25,6 +25,7 @@ from ..errors import UserError
 from ..layout import TEMPLATE_FIELD, Cell, FormLayout, Row, parse_documents
 from ..model import flatten, pattern_of
 from ..pack import Pack
+from ..text import Text
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # Cells that print something other than a contract path: their English names (the printed
@@ -248,7 +249,7 @@ def plan_slots(
     final: bool = False,
     inputs: Sequence[Path] = (),
     lang: str = "zh",
-    notes: list[tuple[str, str]] | None = None,
+    notes: list[Text] | None = None,
 ) -> list[Slot]:
     """:func:`upload_slots` for data and attachments already read (a worker's job)."""
     from ..package.build import upload_files
