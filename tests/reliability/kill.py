@@ -36,12 +36,13 @@ class KillReport:
     unreadable: int = 0
     acked: int = 0
     early_kills: int = 0  # killed before the child reported READY
+    editing_kills: int = 0  # killed after at least one acknowledged edit
     in_flight_committed: int = 0  # the unacknowledged edit turned out to be on disk
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     def merge(self, other: KillReport) -> None:
-        for name in ("kills", "lost", "unreadable", "acked", "early_kills", "in_flight_committed"):
+        for name in ("kills", "lost", "unreadable", "acked", "early_kills", "editing_kills", "in_flight_committed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.problems.extend(other.problems)
 
@@ -102,6 +103,10 @@ def _check(path: Path, expected: dict[str, int], ceiling: int, report: KillRepor
     return True
 
 
+def _acked(lines: list[bytes]) -> bool:
+    return any(line.startswith(b"ACK ") and line.endswith(b"\n") for line in list(lines))
+
+
 def _lane(folder: Path, lane: int, rounds: int, seed: int, max_window_s: float, planted: str) -> KillReport:
     report = KillReport()
     rng = random.Random(f"{seed}/lane/{lane}")
@@ -126,12 +131,16 @@ def _lane(folder: Path, lane: int, rounds: int, seed: int, max_window_s: float, 
                 # Early kill: anywhere in start-up, opening, hot-journal rollback or first edits.
                 time.sleep(rng.uniform(0.0, 0.5))
             else:
+                # Kill while it edits: after its first acknowledged edit, however slow a loaded
+                # machine makes the start, then at a random moment of the edits that follow.
                 deadline = time.monotonic() + READY_TIMEOUT_S
-                while not lines and child.poll() is None and time.monotonic() < deadline:
+                while not _acked(lines) and child.poll() is None and time.monotonic() < deadline:
                     time.sleep(0.002)
                 time.sleep(rng.uniform(0.0, max_window_s))
             if not lines:
                 report.early_kills += 1
+            if _acked(lines):
+                report.editing_kills += 1
         finally:
             child.kill()
             child.wait()

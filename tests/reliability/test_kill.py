@@ -15,7 +15,8 @@ def test_kill9_at_random_moments_loses_no_acknowledged_edit(tmp_path):
     report = run_kills(kills, tmp_path, seed=setting("CXY_SEED"), lanes=setting("CXY_KILL_LANES"))
     print(report.line())
     assert report.kills == kills
-    assert report.acked > kills  # the children really were editing when they died
+    # the children really were editing when they died (all but the ~10% killed at random in start-up)
+    assert report.editing_kills >= kills * 0.8, report.line()
     assert report.problems == []
     assert (report.lost, report.unreadable) == (0, 0)
 
