@@ -6,13 +6,14 @@ and installing are :mod:`forms.pack_install`'s; here only the dialog and the one
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -23,6 +24,9 @@ from forms.errors import UserError
 from forms.pack import Pack, load_pack, pack_named, resolve_pack
 
 from .i18n import tr
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 _chosen: list[Pack] = []  # the pack of --pack, for every window of this run
 
@@ -48,17 +52,17 @@ def pack_of_draft(draft: Any, default: Pack) -> Pack:
     return pack_named(named, default)
 
 
-def add_pack_action(window: Any, file_menu: Any) -> QAction:
+def add_pack_action(window: MainWindow, file_menu: QMenu) -> QAction:
     action = QAction(tr("规则包(&P)…"), window)
     action.setObjectName("action.packs")
     action.setProperty("needs_draft", False)
     action.triggered.connect(lambda _=False: open_pack_dialog(window))
-    file_menu.insertAction(window.actions["export_json"], action)
-    window.actions["packs"] = action
+    file_menu.insertAction(window.menu_actions["export_json"], action)
+    window.menu_actions["packs"] = action
     return action
 
 
-def open_pack_dialog(window: Any) -> PackDialog:
+def open_pack_dialog(window: Any) -> PackDialog:  # Any: it keeps the dialog on the window
     dialog = PackDialog(window)
     window.pack_dialog = dialog  # kept (and found by the tests) while it is open
     dialog.open()
@@ -68,7 +72,7 @@ def open_pack_dialog(window: Any) -> PackDialog:
 class PackDialog(QDialog):
     """The packs the program has, and installing one."""
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window_ = window
         self.setObjectName("dialog.packs")
