@@ -46,13 +46,13 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     _content(data, pack, out)
     _payments(data, pack, out)
     if category is not None:
-        _category_block(data, pack, category, out)
+        _own_fields(data, pack, category, out)
         _contract_dates(data, pack, category, out)
         _min_paid(data, category, out)
         _leader(data, category, out)
 
 
-def _general(data: dict, pack: Pack, out: Collector) -> None:
+def _general(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     lang = out.lang
     ctype = _get(data, "contract.type")
     if ctype in (None, ""):
@@ -85,7 +85,7 @@ def _general(data: dict, pack: Pack, out: Collector) -> None:
         out.warning("", "G9")
 
 
-def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> None:
+def _team(data: dict[str, Any], pack: Pack, category: Category | None, out: Collector) -> None:
     team = pack.rules.team
     members = [m for m in rows(data, "members") if any(v not in (None, "", False) for v in m.values())]
     count = len(members)
@@ -99,7 +99,7 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
     leader_unit = _text(data, "leader.unit")
     enterprise = _text(data, "enterprise.name")
     for index, member in enumerate(rows(data, "members")):
-        unit = member.get("unit").strip() if isinstance(member.get("unit"), str) else ""
+        unit = member["unit"].strip() if isinstance(member.get("unit"), str) else ""
         if unit and leader_unit and enterprise and unit not in (leader_unit, enterprise):
             out.warning(
                 f"members.{index}.unit",
@@ -111,7 +111,7 @@ def _team(data: dict, pack: Pack, category: Category | None, out: Collector) -> 
             )
 
 
-def _content(data: dict, pack: Pack, out: Collector) -> None:
+def _content(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     for path, key in LENGTH_RULES.items():
         limit = getattr(pack.rules, key)
         text = _get(data, path)
@@ -130,12 +130,12 @@ def _content(data: dict, pack: Pack, out: Collector) -> None:
             )
 
 
-def paid_total(data: dict) -> Decimal:
+def paid_total(data: dict[str, Any]) -> Decimal:
     """到账金额: the sum of the payments that parse (the others are reported as format errors)."""
     return derive.paid_total(data) or Decimal(0)
 
 
-def _payments(data: dict, pack: Pack, out: Collector) -> None:
+def _payments(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     start = formats.parse_date(_get(data, "contract.start"))
     enterprise = _text(data, "enterprise.name")
     university = _text(data, "university.name")
@@ -144,10 +144,10 @@ def _payments(data: dict, pack: Pack, out: Collector) -> None:
         day = formats.parse_date(payment.get("date"))
         if policy != "off" and day and start and day < start:
             out.add(f"payments.{index}.date", policy, "U2", "payment_before_start", value=_d(day), start=_d(start))
-        payer = payment.get("payer").strip() if isinstance(payment.get("payer"), str) else ""
+        payer = payment["payer"].strip() if isinstance(payment.get("payer"), str) else ""
         if payer and enterprise and payer != enterprise:
             out.warning(f"payments.{index}.payer", "U2", "payer", value=payer, expected=enterprise)
-        payee = payment.get("payee").strip() if isinstance(payment.get("payee"), str) else ""
+        payee = payment["payee"].strip() if isinstance(payment.get("payee"), str) else ""
         if payee and university and payee != university:
             out.warning(f"payments.{index}.payee", "U2", "payee", value=payee, expected=university)
     amount = formats.parse_money(_get(data, "contract.amount_wan"))
@@ -156,37 +156,42 @@ def _payments(data: dict, pack: Pack, out: Collector) -> None:
         out.warning("payments", "U3", "paid_over_contract", value=total, expected=amount)
 
 
-def _category_block(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
+    """The category's own fields, as the pack declares them: an empty required one, or a value
+    that is not one of its options, is reported with the field's rule id (K1, D1, T1 …)."""
     lang = out.lang
-    if category.cohort_years:
-        raw = _get(data, "tech_vp.cohort_year")
-        digits = isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 8  # int() of 5000 digits raises
-        year = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(raw) if digits else None
-        if raw in (None, ""):
-            spec = pack.fields["tech_vp.cohort_year"]
+    for path, spec in pack.own_fields(category.id).items():
+        value = _get(data, path)
+        label = spec.label(lang)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if spec.required:
+                out.error(path, spec.rule or "required", required_message(spec), label=label)
+            continue
+        if spec.choices is None:
+            continue
+        options = pack.choice_labels(spec.choices, lang, category.id)
+        if option_key(value) not in options:
             out.error(
-                "tech_vp.cohort_year", category.cohort_rule or "cohort", required_message(spec), label=spec.label(lang)
+                path,
+                spec.rule or "format.choice",
+                "format.year" if spec.kind == "year" else "format.choice",
+                label=label,
+                value=value,
+                options="、".join(options.values()),
             )
-        elif year not in category.cohort_years:
-            out.error(
-                "tech_vp.cohort_year",
-                category.cohort_rule or "cohort",
-                "cohort",
-                value="" if raw is None else raw,
-                options="、".join(map(str, category.cohort_years)),
-            )
-    if category.filing_rule and not _text(data, "conference.filing_no"):
-        conference = category.conference.get(lang) if category.conference else ""
-        out.error("conference.filing_no", category.filing_rule, "filing", conference=conference)
-    if category.events:
-        if _get(data, "tech_trade.event") not in {e.id for e in category.events}:
-            names = "、".join(e.en if lang == "en" else e.zh for e in category.events)
-            out.error("tech_trade.event", category.event_rule or "event", "event", options=names)
-        if not _text(data, "tech_trade.trade_no"):
-            out.error("tech_trade.trade_no", category.event_rule or "event", "trade_no")
 
 
-def _contract_dates(data: dict, pack: Pack, category: Category, out: Collector) -> None:
+def option_key(value: Any) -> str | None:
+    """The option a stored value chooses: text as typed (trimmed), a whole number as its digits
+    (a year arrives as 2023 or "2023"); anything else chooses none."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= 64:
+        return str(value)  # never the decimal text of a huge number (Python refuses beyond 4300 digits)
+    return None
+
+
+def _contract_dates(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
     start = formats.parse_date(_get(data, "contract.start"))
     end = formats.parse_date(_get(data, "contract.end"))
     if start:
@@ -217,7 +222,7 @@ def _date_rule(field: str, day: dt.date, rule: DateRule, which: str, pack: Pack,
             )
 
 
-def _min_paid(data: dict, category: Category, out: Collector) -> None:
+def _min_paid(data: dict[str, Any], category: Category, out: Collector) -> None:
     city = _text(data, "enterprise.city")
     minimum = category.min_paid_for(city)
     total = paid_total(data)
@@ -236,7 +241,7 @@ def _min_paid(data: dict, category: Category, out: Collector) -> None:
         )
 
 
-def _leader(data: dict, category: Category, out: Collector) -> None:
+def _leader(data: dict[str, Any], category: Category, out: Collector) -> None:
     unit = _text(data, "leader.unit")
     university = _text(data, "university.name")
     if unit and university and unit != university:

@@ -12,15 +12,9 @@ from .. import formats
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
-# Fields whose emptiness is reported by an eligibility rule with the notice's own id instead.
-_RULE_OWNED = {
-    "contract.registration_no",
-    "conference.filing_no",
-    "tech_trade.event",
-    "tech_trade.trade_no",
-    "tech_vp.cohort_year",
-    "contract.type",
-}
+# Fields whose emptiness is reported by an eligibility rule with the notice's own id instead (so
+# is every category's own field: forms.checks.eligibility judges it by the pack's declaration).
+_RULE_OWNED = {"contract.registration_no", "contract.type"}
 DROP_DOWNS = {"choice", "city"}  # kinds the desktop shows as a drop-down list
 
 
@@ -42,7 +36,7 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
 
     # Required: scalar fields by path, table columns for every row present.
     for pattern, spec in specs.items():
-        if not spec.required or pattern in _RULE_OWNED:
+        if not spec.required or pattern in _RULE_OWNED or spec.categories:
             continue
         if "*" in pattern:
             table, column = pattern.split(".*.")
@@ -55,9 +49,10 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
             out.error(pattern, "required", required_message(spec), label=spec.label(lang))
 
     for path, value in flat.items():
-        spec = specs.get(pattern_of(path))
-        if spec is None:
+        found = specs.get(pattern_of(path))
+        if found is None:
             continue
+        spec = found
         # Values enter through the limits; data handed straight to the checks (the desktop's
         # dict, an older draft) is still told what cannot be stored or printed, field by field.
         length = value_length(value, spec.max_chars) if spec.max_chars is not None else 0
@@ -70,8 +65,8 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
                 count=length,
                 over=length - spec.max_chars,
             )
-        elif isinstance(value, str) and bad_char_in(value):
-            out.error(path, "text.bad_char", label=spec.label(lang), char=f"U+{ord(bad_char_in(value)):04X}")
+        elif isinstance(value, str) and (bad := bad_char_in(value)):
+            out.error(path, "text.bad_char", label=spec.label(lang), char=f"U+{ord(bad):04X}")
         elif spec.kind != "multiline" and isinstance(value, str) and _LINE_BREAK.search(value):
             # one-line fields sit in fixed cells of the cover and the routing slips
             out.error(path, "text.line_break", label=spec.label(lang))
@@ -83,7 +78,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict, out: Collector) -> None:
+def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict[str, Any], out: Collector) -> None:
     label = spec.label(out.lang)
     text = value.strip() if isinstance(value, str) else value
     kind = spec.kind
@@ -105,7 +100,12 @@ def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict
             out.error(path, "format.money", label=label)
         elif amount <= 0:
             out.error(path, "format.money", "format.money_positive", label=label)
-    elif kind == "choice" and spec.choices and (path == "contract.type" or path not in _RULE_OWNED):
+    elif (
+        kind == "choice"
+        and spec.choices
+        and (path == "contract.type" or path not in _RULE_OWNED)
+        and not spec.categories
+    ):
         options = pack.choice_labels(spec.choices, out.lang, data.get("category"))
         if text not in options:
             code = "G1" if path == "contract.type" else "format.choice"
