@@ -1,0 +1,170 @@
+"""Categories are data (issue 15 item 3): a pack written here, in a temp folder, adds 双高协同
+with two fields of its own — pack.toml, fields.toml and documents.toml entries, no code — and
+the new category is filled (the sample), checked (clean; the right rule when a new field is
+empty) and printed (its form shows both fields' labels and values)."""
+
+from __future__ import annotations
+
+import shutil
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+from pypdf import PdfReader
+
+from forms.checks import check
+from forms.limits import parse_application
+from forms.model import known_paths
+from forms.pack import Pack, load_pack_dir
+from forms.paths import packs_dir
+from forms.render.documents import documents_for, render_document
+from forms.samples import sample
+
+CATEGORY = """
+[[categories]]
+id = "dual_high"
+annex = 4
+title = { zh = "江苏省产学研合作项目申报书", en = "Application Form, Jiangsu Industry–University–Research Cooperation Project" }
+subtitle = { zh = "“双高”协同创新合作项目", en = "Dual-high collaborative projects" }
+blurb = { zh = "“双高计划”建设单位与企业协同创新的合作项目。", en = "Joint projects of a dual-high vocational college and an enterprise." }
+leader_rule = { id = "S2", zh = "项目负责人须为高校方负责人。", en = "The leader must be the college-side lead." }
+member_rule = "S3"
+start = { rule = "S6", from = 2023-01-01, to = 2023-09-30 }
+end = { rule = "S6", after = 2024-06-01, after_op = ">" }
+min_paid = { rule = "S5", wan = "10" }
+required_attachments = ["contract", "payment_proof"]
+
+"""
+
+FIELDS = """
+[fields."dual_high.college"]
+zh = "双高计划建设单位"
+en = "Dual-high plan college"
+kind = "text"
+categories = ["dual_high"]
+required = true
+rule = "S1"
+step = "project"
+sample = "无锡职业技术学院"
+
+[fields."dual_high.major_group"]
+zh = "专业群名称"
+en = "Specialty group"
+kind = "text"
+categories = ["dual_high"]
+required = true
+rule = "S1"
+step = "project"
+sample = "智能制造专业群"
+"""
+
+FORM = """
+[documents.form_dual_high]
+kind = "form"
+category = "dual_high"
+columns = [1, 1, 1, 1, 1, 1]
+
+[[documents.form_dual_high.rows]]
+cells = [
+  { label = "项目名称" },
+  { value = "project.name", span = 5 },
+]
+[[documents.form_dual_high.rows]]
+cells = [
+  { label = "双高计划\\n建设单位" },
+  { value = "dual_high.college", span = 2 },
+  { label = "专业群名称" },
+  { value = "dual_high.major_group", span = 2 },
+]
+[[documents.form_dual_high.rows]]
+use = "contract_type"
+[[documents.form_dual_high.rows]]
+use = "parties"
+[[documents.form_dual_high.rows]]
+use = "contract"
+[[documents.form_dual_high.rows]]
+use = "people"
+[[documents.form_dual_high.rows]]
+use = "lower"
+"""
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} lacks {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def write_dual_high_pack(folder: Path) -> Path:
+    """The 2023 pack plus 双高协同: a category entry, its two fields, its form; the applicant
+    role owns the new block. Only TOML is written."""
+    shutil.copytree(packs_dir() / "jiangsu-cxy-2023", folder)
+    _edit(folder / "pack.toml", 'id = "jiangsu-cxy-2023"', 'id = "test-dual-high"')
+    _edit(folder / "pack.toml", "[[declarations]]", CATEGORY + "[[declarations]]")
+    _edit(folder / "pack.toml", '"tech_trade", "contract",', '"tech_trade", "dual_high", "contract",')
+    with (folder / "fields.toml").open("a", encoding="utf-8") as handle:
+        handle.write(FIELDS)
+    with (folder / "documents.toml").open("a", encoding="utf-8") as handle:
+        handle.write(FORM)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dual_pack(tmp_path_factory: pytest.TempPathFactory) -> Pack:
+    return load_pack_dir(write_dual_high_pack(tmp_path_factory.mktemp("packs") / "test-dual-high"))
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_the_new_category_and_its_fields_load_from_the_pack(dual_pack):
+    assert [c.id for c in dual_pack.categories][-1] == "dual_high"
+    assert set(dual_pack.own_fields("dual_high")) == {"dual_high.college", "dual_high.major_group"}
+    first = dual_pack.steps[0]
+    assert first.key == "project" and first.fields[-2:] == ["dual_high.college", "dual_high.major_group"]
+    assert "dual_high.college" in dual_pack.fields_for("dual_high")
+    assert "dual_high.college" not in dual_pack.fields_for("tech_vp")
+    assert {"dual_high.college", "dual_high.major_group"} <= known_paths(dual_pack)
+
+
+def test_the_sample_fills_the_new_fields_and_checks_clean(dual_pack):
+    data = sample("dual_high", dual_pack)
+    assert data["dual_high"] == {"college": "无锡职业技术学院", "major_group": "智能制造专业群"}
+    assert [i for i in check(data, dual_pack) if i.severity == "error"] == []
+    parse_application(data, dual_pack)  # the contract's shape with the pack's blocks
+
+
+@pytest.mark.parametrize(("field", "label"), [("college", "双高计划建设单位"), ("major_group", "专业群名称")])
+def test_an_empty_new_field_is_reported_with_its_rule(dual_pack, field, label):
+    data = sample("dual_high", dual_pack)
+    data["dual_high"][field] = "  "
+    (issue,) = [i for i in check(data, dual_pack) if i.severity == "error"]
+    assert (issue.field, issue.code) == (f"dual_high.{field}", "S1")
+    assert label in issue.message
+    (issue,) = [i for i in check(data, dual_pack, lang="en") if i.severity == "error"]
+    assert "Specialty group" in issue.message or "Dual-high plan college" in issue.message
+
+
+def test_the_other_categories_do_not_ask_for_the_new_fields(dual_pack):
+    data = sample("tech_trade", dual_pack)
+    assert "dual_high" not in data
+    assert [i for i in check(data, dual_pack) if i.severity == "error"] == []
+
+
+@pytest.mark.parametrize("extra", [{"dual_high": {"nickname": "x"}}, {"quad_high": {"college": "x"}}])
+def test_a_field_or_block_the_pack_does_not_declare_is_refused(dual_pack, extra):
+    data = {**sample("dual_high", dual_pack), **extra}
+    with pytest.raises(ValidationError):
+        parse_application(data, dual_pack)
+
+
+def test_the_new_form_prints_both_fields(dual_pack):
+    data = sample("dual_high", dual_pack)
+    keys = [key for key, _ in documents_for(data, dual_pack)]
+    assert keys[0] == "form_dual_high"
+    text = pdf_text(render_document("form_dual_high", data, dual_pack))
+    for words in ("附件4", "“双高”协同创新合作项目", "双高计划", "建设单位", "专业群名称"):
+        assert words in text, words
+    assert "无锡职业技术学院" in text and "智能制造专业群" in text
