@@ -168,3 +168,17 @@ def test_the_new_form_prints_both_fields(dual_pack):
     for words in ("附件4", "“双高”协同创新合作项目", "双高计划", "建设单位", "专业群名称"):
         assert words in text, words
     assert "无锡职业技术学院" in text and "智能制造专业群" in text
+
+
+PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+
+
+def test_the_2025_shaped_pack_declares_dual_high_fields_as_data():
+    pack = load_pack_dir(PACK_2025)
+    data = sample("dual_high", pack)
+    assert data["dual_high"] == {"college": "无锡职业技术学院", "major_group": "智能制造专业群"}
+    assert [i for i in check(data, pack) if i.severity == "error"] == []
+    del data["dual_high"]["college"]
+    assert [(i.field, i.code) for i in check(data, pack) if i.severity == "error"] == [("dual_high.college", "S1")]
+    # an inherited category field with options keeps this pack's own options
+    assert sample("tech_vp", pack)["tech_vp"]["cohort_year"] == 2025
