@@ -228,6 +228,8 @@ class FieldSpec(Strict):
     rule: str | None = Field(default=None, pattern=r"^[A-Z]{1,2}[0-9]{1,2}$")
     sample: StrictStr | StrictInt | StrictBool | None = None
     step: str | None = None
+    # The inclusive bounds of a money or year field of a category, e.g. ``range = [2019, 2024]``.
+    range: tuple[Decimal, Decimal] | None = None
     # The most characters (code points) the field may hold: refused where a value enters (typing,
     # import, the draft API) and when a draft is read. Filled from ``[limits] max_chars`` of
     # pack.toml by kind unless the field declares its own; None only for a yes/no field.
@@ -498,6 +500,8 @@ class Pack(Strict):
                     problems.append(f"field '{path}' uses unknown choice list '{spec.choices}'")
             elif spec.kind == "choice":
                 problems.append(f"field '{path}' is a choice without a choice list")
+            if spec.range is not None and (spec.kind not in ("money", "year") or spec.range[0] > spec.range[1]):
+                problems.append(f"field '{path}': a range is [low, high] of a money or year field")
             if cats and spec.required and spec.sample is None and spec.choices is None:
                 problems.append(f"field '{path}' of category '{cats[0].id}' has no sample value")
         return problems

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import derive
-from ..pack import LENGTH_RULES, Category, DateRule, Pack
+from ..pack import LENGTH_RULES, Category, DateRule, FieldSpec, Pack
 from .. import formats
 from .fields import required_message, rows
 from .issue import Collector
@@ -167,6 +167,8 @@ def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Colle
             if spec.required:
                 out.error(path, spec.rule or "required", required_message(spec), label=label)
             continue
+        if spec.range is not None:
+            _in_range(path, value, spec, out)
         if spec.choices is None:
             continue
         options = pack.choice_labels(spec.choices, lang, category.id)
@@ -179,6 +181,24 @@ def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Colle
                 value=value,
                 options="、".join(options.values()),
             )
+
+
+def _in_range(path: str, value: Any, spec: FieldSpec, out: Collector) -> None:
+    assert spec.range is not None
+    low, high = spec.range
+    number = formats.parse_money(value)
+    if number is None and spec.kind == "money":
+        return  # reported as format.money by the field checks
+    if number is None or not low <= number <= high:
+        out.error(
+            path,
+            spec.rule or "format.range",
+            "format.range",
+            label=spec.label(out.lang),
+            low=low,
+            high=high,
+            value=value,
+        )
 
 
 def option_key(value: Any) -> str | None:

@@ -1,11 +1,10 @@
-"""Categories are data (issue 15 item 3): a pack written here, in a temp folder, adds 双高协同
+"""Categories are data (issue 15 item 3): a pack written in a temp folder (tests/pack_writer.py) adds 双高协同
 with two fields of its own — pack.toml, fields.toml and documents.toml entries, no code — and
 the new category is filled (the sample), checked (clean; the right rule when a new field is
 empty) and printed (its form shows both fields' labels and values)."""
 
 from __future__ import annotations
 
-import shutil
 from io import BytesIO
 from pathlib import Path
 
@@ -17,97 +16,9 @@ from forms.checks import check
 from forms.limits import parse_application
 from forms.model import known_paths
 from forms.pack import Pack, load_pack_dir
-from forms.paths import packs_dir
 from forms.render.documents import documents_for, render_document
 from forms.samples import sample
-
-CATEGORY = """
-[[categories]]
-id = "dual_high"
-annex = 4
-title = { zh = "江苏省产学研合作项目申报书", en = "Application Form, Jiangsu Industry–University–Research Cooperation Project" }
-subtitle = { zh = "“双高”协同创新合作项目", en = "Dual-high collaborative projects" }
-blurb = { zh = "“双高计划”建设单位与企业协同创新的合作项目。", en = "Joint projects of a dual-high vocational college and an enterprise." }
-leader_rule = { id = "S2", zh = "项目负责人须为高校方负责人。", en = "The leader must be the college-side lead." }
-member_rule = "S3"
-start = { rule = "S6", from = 2023-01-01, to = 2023-09-30 }
-end = { rule = "S6", after = 2024-06-01, after_op = ">" }
-min_paid = { rule = "S5", wan = "10" }
-required_attachments = ["contract", "payment_proof"]
-
-"""
-
-FIELDS = """
-[fields."dual_high.college"]
-zh = "双高计划建设单位"
-en = "Dual-high plan college"
-kind = "text"
-categories = ["dual_high"]
-required = true
-rule = "S1"
-step = "project"
-sample = "无锡职业技术学院"
-
-[fields."dual_high.major_group"]
-zh = "专业群名称"
-en = "Specialty group"
-kind = "text"
-categories = ["dual_high"]
-required = true
-rule = "S1"
-step = "project"
-sample = "智能制造专业群"
-"""
-
-FORM = """
-[documents.form_dual_high]
-kind = "form"
-category = "dual_high"
-columns = [1, 1, 1, 1, 1, 1]
-
-[[documents.form_dual_high.rows]]
-cells = [
-  { label = "项目名称" },
-  { value = "project.name", span = 5 },
-]
-[[documents.form_dual_high.rows]]
-cells = [
-  { label = "双高计划\\n建设单位" },
-  { value = "dual_high.college", span = 2 },
-  { label = "专业群名称" },
-  { value = "dual_high.major_group", span = 2 },
-]
-[[documents.form_dual_high.rows]]
-use = "contract_type"
-[[documents.form_dual_high.rows]]
-use = "parties"
-[[documents.form_dual_high.rows]]
-use = "contract"
-[[documents.form_dual_high.rows]]
-use = "people"
-[[documents.form_dual_high.rows]]
-use = "lower"
-"""
-
-
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} lacks {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def write_dual_high_pack(folder: Path) -> Path:
-    """The 2023 pack plus 双高协同: a category entry, its two fields, its form; the applicant
-    role owns the new block. Only TOML is written."""
-    shutil.copytree(packs_dir() / "jiangsu-cxy-2023", folder)
-    _edit(folder / "pack.toml", 'id = "jiangsu-cxy-2023"', 'id = "test-dual-high"')
-    _edit(folder / "pack.toml", "[[declarations]]", CATEGORY + "[[declarations]]")
-    _edit(folder / "pack.toml", '"tech_trade", "contract",', '"tech_trade", "dual_high", "contract",')
-    with (folder / "fields.toml").open("a", encoding="utf-8") as handle:
-        handle.write(FIELDS)
-    with (folder / "documents.toml").open("a", encoding="utf-8") as handle:
-        handle.write(FORM)
-    return folder
+from tests.pack_writer import write_dual_high_pack
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +93,22 @@ def test_the_2025_shaped_pack_declares_dual_high_fields_as_data():
     assert [(i.field, i.code) for i in check(data, pack) if i.severity == "error"] == [("dual_high.college", "S1")]
     # an inherited category field with options keeps this pack's own options
     assert sample("tech_vp", pack)["tech_vp"]["cohort_year"] == 2025
+
+
+def test_a_range_of_a_category_field_is_pack_data(tmp_path):
+    folder = write_dual_high_pack(tmp_path / "ranged")
+    with (folder / "fields.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[fields."dual_high.since"]\nzh = "入选双高计划年份"\nen = "Dual-high plan since"\nkind = "year"\n'
+            'categories = ["dual_high"]\nrequired = true\nrule = "S1"\nstep = "project"\nsample = 2019\n'
+            "range = [2019, 2024]\n"
+        )
+    pack = load_pack_dir(folder)
+    data = sample("dual_high", pack)
+    assert data["dual_high"]["since"] == 2019
+    assert [i for i in check(data, pack) if i.severity == "error"] == []
+    for value in (2018, "2025", "二〇二〇"):
+        data["dual_high"]["since"] = value
+        (issue,) = [i for i in check(data, pack) if i.severity == "error"]
+        assert (issue.field, issue.code) == ("dual_high.since", "S1")
+        assert "2019" in issue.message and "2024" in issue.message
