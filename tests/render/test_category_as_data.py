@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from forms.checks import check
+from forms.errors import UserError
 from forms.limits import parse_application
 from forms.model import known_paths
 from forms.pack import Pack, load_pack_dir
@@ -112,3 +113,52 @@ def test_a_range_of_a_category_field_is_pack_data(tmp_path):
         (issue,) = [i for i in check(data, pack) if i.severity == "error"]
         assert (issue.field, issue.code) == ("dual_high.since", "S1")
         assert "2019" in issue.message and "2024" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ('sample = "智能制造专业群"\n', "", "has no sample value"),
+        (
+            'categories = ["dual_high"]\nrequired = true\nrule = "S1"\nstep = "project"\nsample = "无锡',
+            'required = true\nrule = "S1"\nstep = "project"\nsample = "无锡',
+            "must name the categories",
+        ),
+        ('[fields."dual_high.college"]', '[fields."triple_high.college"]', "not in the data contract"),
+        (
+            'step = "project"\nsample = "无锡',
+            'step = "project"\nchoices = "levels"\nsample = "无锡',
+            "has no list 'levels'",
+        ),
+    ],
+)
+def test_a_broken_category_field_is_one_clear_pack_error(tmp_path, old, new, words):
+    folder = write_dual_high_pack(tmp_path / "broken")
+    text = (folder / "fields.toml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "fields.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        load_pack_dir(folder)
+    assert caught.value.code == "pack.invalid" and words in caught.value.zh
+
+
+def test_a_category_choice_list_is_pack_data(tmp_path):
+    folder = write_dual_high_pack(tmp_path / "levels")
+    text = (folder / "pack.toml").read_text(encoding="utf-8")
+    levels = (
+        'choices = { level = [{ id = "a", zh = "A档", en = "Tier A" }, { id = "b", zh = "B档", en = "Tier B" }] }\n'
+    )
+    (folder / "pack.toml").write_text(text.replace('member_rule = "S3"\n', 'member_rule = "S3"\n' + levels), "utf-8")
+    with (folder / "fields.toml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            '\n[fields."dual_high.level"]\nzh = "建设档次"\nen = "Tier"\nkind = "choice"\nchoices = "level"\n'
+            'categories = ["dual_high"]\nrequired = true\nrule = "S1"\nstep = "project"\n'
+        )
+    pack = load_pack_dir(folder)
+    assert pack.choice_labels("level", "zh", "dual_high") == {"a": "A档", "b": "B档"}
+    data = sample("dual_high", pack)
+    assert data["dual_high"]["level"] == "b"  # no sample value: the last option
+    assert [i for i in check(data, pack) if i.severity == "error"] == []
+    data["dual_high"]["level"] = "c"
+    (issue,) = [i for i in check(data, pack) if i.severity == "error"]
+    assert (issue.field, issue.code) == ("dual_high.level", "S1") and "A档、B档" in issue.message
