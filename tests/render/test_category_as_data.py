@@ -162,3 +162,13 @@ def test_a_category_choice_list_is_pack_data(tmp_path):
     data["dual_high"]["level"] = "c"
     (issue,) = [i for i in check(data, pack) if i.severity == "error"]
     assert (issue.field, issue.code) == ("dual_high.level", "S1") and "A档、B档" in issue.message
+
+
+@pytest.mark.parametrize("extra", [{"tech_vp": {"cohort": 2023}}, {"dual_high": {"college": "x"}}, {"note": "x"}])
+def test_received_json_with_a_block_its_pack_lacks_is_refused(extra):
+    from forms.transfer import check_shape
+
+    data = {**sample("tech_vp"), **extra}  # names the bundled 2023 pack, which has no dual_high
+    with pytest.raises(UserError) as caught:
+        check_shape(data)
+    assert caught.value.code == "json.contract"
