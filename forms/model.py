@@ -143,9 +143,9 @@ class Application(Part):
     """The fixed parts of every application, and beside them (as extra keys, so that the JSON
     keeps its shape ``"tech_vp": {"cohort_year": 2023}``) the blocks of the categories' own
     fields, which the pack declares (``fields.toml``: ``tech_vp.cohort_year`` with its
-    ``categories``). Validated with ``context={"pack": pack}`` and data naming that pack (JSON
-    received), a block or block field the pack does not declare is an error; otherwise (a draft's
-    rows, checked against whichever pack stands in) any plain block of scalars is kept, and the
+    ``categories``). Validated with ``context={"pack": pack}`` (received JSON naming that pack or
+    none), a block or block field the pack does not declare is an error; without it (a draft's
+    rows, whose pack the validator does not know) any plain block of scalars is kept, and the
     checks judge it against the draft's own pack."""
 
     model_config = ConfigDict(extra="allow")
@@ -168,9 +168,9 @@ class Application(Part):
     @model_validator(mode="after")
     def _category_blocks(self, info: ValidationInfo) -> "Application":
         pack = info.context.get("pack") if isinstance(info.context, dict) else None
-        # Judged by the pack the data names only: a pack standing in for another (forms.limits.
-        # pack_for of a draft's rows, or of a pack this program cannot load) lacks its categories.
-        declared = block_fields(pack) if pack is not None and self.pack == pack.id else None
+        # Not judged by a pack standing in for the one the data names (forms.limits.pack_for of a
+        # pack this program cannot load): it lacks that pack's categories.
+        declared = block_fields(pack) if pack is not None and self.pack in (None, "", pack.id) else None
         for key, block in (self.model_extra or {}).items():
             if not _NAME.fullmatch(key) or (declared is not None and key not in declared):
                 raise ValueError(f"unknown key '{key}'")

@@ -63,3 +63,18 @@ def test_its_category_fields_are_edited_and_kept_as_typed(old_draft, pack):
     assert data[block][name] == value
     assert {k: v for k, v in data.items() if k != block} == {k: v for k, v in expected.items() if k != block}
     assert errors(data, pack) == []
+
+
+def test_a_block_its_pack_does_not_declare_is_refused(old_draft):
+    from forms.draft.errors import DraftError
+
+    path, _ = old_draft
+    draft = Draft.open(path)
+    try:
+        with pytest.raises(DraftError):
+            draft.set("dual_high.college", "无锡职业技术学院")  # a 2025-shaped category, not in 2023
+        with pytest.raises(DraftError):
+            draft.set("tech_vp.cohort", 2023)
+        assert draft.get("dual_high.college") is None
+    finally:
+        draft.close()
