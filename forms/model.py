@@ -5,6 +5,11 @@ still save and load unchanged) and strict about *shape* (unknown keys and wrong 
 Whether values are right is the job of :mod:`forms.checks`; how much they may hold (lengths,
 rows, attachments, storable characters) is the pack's, checked by :mod:`forms.limits` in
 :func:`forms.limits.parse_application`.
+
+The parts every category shares are classes here; a category's own fields (``tech_vp.cohort_year``,
+a new year's ``dual_high.college``) are not: the pack declares them (fields.toml, ``categories``)
+and the model keeps them as a block of scalars under the category's key, judged against the pack
+(:meth:`Application._category_blocks`), so that a new category is a pack change only.
 """
 
 from __future__ import annotations
