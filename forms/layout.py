@@ -236,7 +236,7 @@ def check_documents(pack: Pack) -> None:
 
 def _problems(docs: Documents, pack: Pack) -> list[str]:
     problems: list[str] = []
-    contract = known_paths()
+    contract = known_paths(pack)  # the category blocks are the pack's
     width = docs.content_width_mm()
 
     for name, block in docs.blocks.items():

@@ -252,6 +252,6 @@ def parse_application(data: dict[str, Any], pack: Any = None, *, check_limits: b
         return Application.model_validate(data)
     pack = pack if pack is not None else pack_for(data)
     check_counts(data, pack)  # before pydantic builds a model per row
-    application = Application.model_validate(data)
+    application = Application.model_validate(data, context={"pack": pack})  # its category blocks
     check_application(data, pack)
     return application

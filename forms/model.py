@@ -5,20 +5,46 @@ still save and load unchanged) and strict about *shape* (unknown keys and wrong 
 Whether values are right is the job of :mod:`forms.checks`; how much they may hold (lengths,
 rows, attachments, storable characters) is the pack's, checked by :mod:`forms.limits` in
 :func:`forms.limits.parse_application`.
+
+The parts every category shares are classes here; a category's own fields (``tech_vp.cohort_year``,
+a new year's ``dual_high.college``) are not: the pack declares them (fields.toml, ``categories``)
+and the model keeps them as a block of scalars under the category's key, judged against the pack
+(:meth:`Application._category_blocks`), so that a new category is a pack change only.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from typing import Any, Literal
+import re
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationInfo,
+    model_validator,
+)
+
+if TYPE_CHECKING:
+    from .pack import Pack
 
 Text = StrictStr | None
 # Money and years arrive as JSON numbers or strings; both are kept exactly as given so that a
 # JSON → draft → JSON round trip changes nothing.
 Number = StrictInt | StrictFloat | StrictStr | None
+# A category's own field (``tech_vp.cohort_year``): its kind is the pack's, so the model keeps any
+# JSON scalar exactly as given and the checks judge it against the pack's field spec.
+Scalar = StrictBool | StrictInt | StrictFloat | StrictStr | None
+CategoryBlock = dict[str, Scalar]
+# A category block's key and its fields' names: the pack names them, the model only keeps them
+# plain (they become dotted draft paths and Qt object names).
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class Part(BaseModel):
@@ -29,19 +55,6 @@ class Project(Part):
     name: Text = None
     summary: Text = None
     kpis: Text = None
-
-
-class TechVp(Part):
-    cohort_year: Number = None
-
-
-class Conference(Part):
-    filing_no: Text = None
-
-
-class TechTrade(Part):
-    event: Text = None
-    trade_no: Text = None
 
 
 class Contract(Part):
@@ -133,12 +146,20 @@ class AttachmentRef(Part):
 
 
 class Application(Part):
+    """The fixed parts of every application, and beside them (as extra keys, so that the JSON
+    keeps its shape ``"tech_vp": {"cohort_year": 2023}``) the blocks of the categories' own
+    fields, which the pack declares (``fields.toml``: ``tech_vp.cohort_year`` with its
+    ``categories``). Validated with ``context={"pack": pack}`` (received JSON naming that pack or
+    none), a block or block field the pack does not declare is an error; without it (a draft's
+    rows, whose pack the validator does not know) any plain block of scalars is kept, and the
+    checks judge it against the draft's own pack."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, CategoryBlock | None] = Field(init=False)
+
     pack: Text = None
     category: Text = None
     project: Project | None = None
-    tech_vp: TechVp | None = None
-    conference: Conference | None = None
-    tech_trade: TechTrade | None = None
     contract: Contract | None = None
     payments: list[Payment] = Field(default_factory=list)
     university: University | None = None
@@ -149,6 +170,24 @@ class Application(Part):
     letters: Letters | None = None
     routing: Routing | None = None
     attachments: list[AttachmentRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _category_blocks(self, info: ValidationInfo) -> Application:
+        pack = info.context.get("pack") if isinstance(info.context, dict) else None
+        # Not judged by a pack standing in for the one the data names (forms.limits.pack_for of a
+        # pack this program cannot load): it lacks that pack's categories.
+        declared = block_fields(pack) if pack is not None and self.pack in (None, "", pack.id) else None
+        for key, block in (self.model_extra or {}).items():
+            if not _NAME.fullmatch(key) or (declared is not None and key not in declared):
+                raise ValueError(f"unknown key '{key}'")
+            for name in block or {}:
+                if not _NAME.fullmatch(name) or (declared is not None and name not in declared[key]):
+                    raise ValueError(f"unknown key '{key}.{name}'")
+        return self
+
+    def blocks(self) -> dict[str, CategoryBlock]:
+        """The category blocks present, by key (``{"tech_vp": {"cohort_year": 2023}}``)."""
+        return {key: dict(block) for key, block in (self.model_extra or {}).items() if block is not None}
 
 
 LIST_KEYS = ("payments", "members", "attachments")
@@ -231,9 +270,30 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False)
 
 
-def known_paths() -> set[str]:
-    """Every leaf path of the contract with list positions written as ``*``."""
+def block_fields(pack: Pack) -> dict[str, set[str]]:
+    """The pack's category blocks: block key → the names of its fields (``{"tech_vp":
+    {"cohort_year"}}``), from the fields declared outside the fixed contract."""
+    blocks: dict[str, set[str]] = {}
+    for path in pack.fields:
+        if is_block_path(path):
+            key, name = path.split(".")
+            blocks.setdefault(key, set()).add(name)
+    return blocks
+
+
+def is_block_path(path: str) -> bool:
+    """Whether ``path`` can name a category's own field: ``<block>.<field>``, two plain names,
+    the block not one of the fixed parts of the contract."""
+    parts = path.split(".")
+    return len(parts) == 2 and parts[0] not in Application.model_fields and all(_NAME.fullmatch(part) for part in parts)
+
+
+def known_paths(pack: Pack | None = None) -> set[str]:
+    """Every leaf path of the contract with list positions written as ``*``: the fixed parts,
+    and with ``pack`` the fields of its category blocks."""
     paths: set[str] = set()
+    if pack is not None:
+        paths |= {f"{key}.{name}" for key, names in block_fields(pack).items() for name in names}
 
     def walk(model: type[BaseModel], prefix: str) -> None:
         for name, field in model.model_fields.items():

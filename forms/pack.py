@@ -17,11 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, model_validator
 
 from .errors import UserError
 from .layout import check_documents
-from .model import known_paths, pattern_of
+from .model import is_block_path, known_paths, pattern_of
 from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
 from .text import Text
 
@@ -126,20 +126,30 @@ class Event(Strict):
 
 
 class Category(Strict):
-    id: str
+    """One category of the call. Its own fields (``tech_vp.cohort_year``) are declared in
+    ``fields.toml`` with ``categories = [<id>]`` under the key ``block`` (default: the id); the
+    lists its fields choose from (``choices``; ``events`` and ``cohort_years`` are the 2023
+    pack's names for two of them) and its printed form (``documents.toml`` ``form_<id>``) are
+    its own too, so a new category is a pack change only."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     annex: int
-    block: Literal["tech_vp", "conference", "tech_trade"] | None = None
+    block: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,63}$")
     title: Text
     subtitle: Text
     blurb: Text
     leader_rule: RuleText
     member_rule: str
     cohort_years: list[int] = []
+    events: list[Event] = []
+    # Option lists of this category's choice fields: list name -> [{id, zh, en}]
+    choices: dict[str, list[Event]] = {}
+    # Read by no check since a field names its own ``rule`` (fields.toml); accepted so that a
+    # pack written for the earlier schema still loads.
     cohort_rule: str | None = None
     filing_rule: str | None = None
-    conference: Text | None = None
-    events: list[Event] = []
     event_rule: str | None = None
+    conference: Text | None = None
     start: DateRule
     end: DateRule
     min_paid: MinPaid
@@ -148,6 +158,21 @@ class Category(Strict):
     required_attachments: list[Literal["contract", "payment_proof", "other"]] = []
     # a category that prints no form of its own says so; otherwise the pack must have one
     printed: bool = True
+
+    @property
+    def block_key(self) -> str:
+        """The contract key of the category's own fields (``"tech_vp"``)."""
+        return self.block or self.id
+
+    def options(self, name: str) -> list[Event] | None:
+        """The category's option list ``name`` (value, zh, en), or None when it has none."""
+        if name in self.choices:
+            return self.choices[name]
+        if name == "events" and self.events:
+            return self.events
+        if name == "cohort_years" and self.cohort_years:
+            return [Event(id=str(year), zh=str(year), en=str(year)) for year in self.cohort_years]
+        return None
 
     def min_paid_for(self, city: str | None) -> Decimal:
         for exception in self.regional_exceptions:
@@ -187,6 +212,15 @@ class FieldSpec(Strict):
     choices: str | None = None
     categories: list[str] | None = None
     declaration: bool = False
+    # A category's own field: the notice's rule id reported when it is empty or not one of its
+    # options (instead of "required" / "format.choice"), the value `cxy sample` fills in, and the
+    # wizard step it joins when the steps do not list it (so that a child pack adds a field with
+    # one entry).
+    rule: str | None = Field(default=None, pattern=r"^[A-Z]{1,2}[0-9]{1,2}$")
+    sample: StrictStr | StrictInt | StrictBool | None = None
+    step: str | None = None
+    # The inclusive bounds of a money or year field of a category, e.g. ``range = [2019, 2024]``.
+    range: tuple[Decimal, Decimal] | None = None
     # The most characters (code points) the field may hold: refused where a value enters (typing,
     # import, the draft API) and when a draft is read. Filled from ``[limits] max_chars`` of
     # pack.toml by kind unless the field declares its own; None only for a yes/no field.
@@ -329,12 +363,18 @@ class Pack(Strict):
         return None
 
     def choice_labels(self, name: str, lang: str = "zh", category: str | None = None) -> dict[str, str]:
-        """Options of a choice field, value → label (``events`` come from the category)."""
-        if name == "events":
-            cat = self.category(category)
-            events = cat.events if cat else [e for c in self.categories for e in c.events]
-            return {e.id: (e.en if lang == "en" else e.zh) for e in events}
+        """Options of a choice field, value → label: the category's own list of that name
+        (``events``), else the pack's (``choices`` of fields.toml). Without a category, every
+        category's list of that name together."""
+        cat = self.category(category)
+        lists = [cat.options(name)] if cat is not None else [c.options(name) for c in self.categories]
+        if any(found is not None for found in lists):
+            return {o.id: (o.en if lang == "en" else o.zh) for found in lists for o in found or []}
         return {key: text.get(lang) for key, text in self.choices.get(name, {}).items()}
+
+    def own_fields(self, category: str | None) -> dict[str, FieldSpec]:
+        """The category's own fields (its block's), declared with ``categories``."""
+        return {path: spec for path, spec in self.fields.items() if spec.categories and category in spec.categories}
 
     def fields_for(self, category: str | None) -> dict[str, FieldSpec]:
         """The fields a user of this category fills (other categories' blocks left out)."""
@@ -359,13 +399,40 @@ class Pack(Strict):
             fields[path] = spec
         return {**data, "fields": fields}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _place_on_steps(cls, data: Any) -> Any:
+        """A field that names its ``step`` and is on no step's list joins the end of that step."""
+        if not isinstance(data, dict) or not isinstance(data.get("fields"), dict):
+            return data
+        steps = data.get("steps")
+        if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
+            return data
+        listed = {path for step in steps for path in step.get("fields") or [] if isinstance(path, str)}
+        placed = [dict(step, fields=list(step.get("fields") or [])) for step in steps]
+        for path, spec in data["fields"].items():
+            target = spec.get("step") if isinstance(spec, dict) else None
+            if path in listed or not isinstance(target, str):
+                continue
+            for step in placed:
+                if step.get("key") == target:
+                    step["fields"].append(path)
+        return {**data, "steps": placed}
+
     @model_validator(mode="after")
     def _consistent(self) -> Pack:
         problems: list[str] = []
         contract = known_paths()
-        for path in self.fields:
-            if path not in contract:
+        blocks = {c.block_key: c.id for c in self.categories}
+        for path, spec in self.fields.items():
+            if path in contract:
+                continue
+            block = path.split(".")[0]
+            if not is_block_path(path) or block not in blocks:
                 problems.append(f"fields.toml declares '{path}', which is not in the data contract")
+            elif spec.categories is None or any(blocks.get(block) != cat for cat in spec.categories):
+                problems.append(f"field '{path}' must name the categories whose block '{block}' holds it")
+        problems += self._own_field_problems()
         placed: dict[str, str] = {}
         for step in self.steps:
             for path in step.fields:
@@ -386,8 +453,6 @@ class Pack(Strict):
         if len(set(ids)) != len(ids):
             problems.append("category ids repeat")
         for path, spec in self.fields.items():
-            if spec.kind == "choice" and spec.choices != "events" and spec.choices not in self.choices:
-                problems.append(f"field '{path}' uses unknown choice list '{spec.choices}'")
             for cat in spec.categories or []:
                 if cat not in ids:
                     problems.append(f"field '{path}' names unknown category '{cat}'")
@@ -410,6 +475,27 @@ class Pack(Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _own_field_problems(self) -> list[str]:
+        """Every choice list exists for whoever fills the field, and every required field of a
+        category can be filled by `cxy sample` (a sample value, or options to take one from)."""
+        problems: list[str] = []
+        for path, spec in self.fields.items():
+            cats = [c for c in self.categories if spec.categories and c.id in spec.categories]
+            if spec.choices is not None:
+                if cats:
+                    lacking = [c.id for c in cats if c.options(spec.choices) is None]
+                    if lacking and spec.choices not in self.choices:
+                        problems.append(f"field '{path}': category '{lacking[0]}' has no list '{spec.choices}'")
+                elif spec.choices not in self.choices:
+                    problems.append(f"field '{path}' uses unknown choice list '{spec.choices}'")
+            elif spec.kind == "choice":
+                problems.append(f"field '{path}' is a choice without a choice list")
+            if spec.range is not None and (spec.kind not in ("money", "year") or spec.range[0] > spec.range[1]):
+                problems.append(f"field '{path}': a range is [low, high] of a money or year field")
+            if cats and spec.required and spec.sample is None and spec.choices is None:
+                problems.append(f"field '{path}' of category '{cats[0].id}' has no sample value")
+        return problems
 
     def _role_problems(self) -> list[str]:
         if not self.roles:

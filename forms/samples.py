@@ -97,12 +97,6 @@ _COMMON: dict[str, Any] = {
     "letters": {"leader": {"signer": "李镕喆"}},
 }
 
-_BLOCKS: dict[str, dict[str, Any]] = {
-    "tech_vp": {"tech_vp": {"cohort_year": 2023}},
-    "conference": {"conference": {"filing_no": "DJDH2023-0418"}},
-    "tech_trade": {"tech_trade": {"event": "jtop", "trade_no": "JTOP-2023-1127"}},
-}
-
 
 def _start_end(category: Category) -> tuple[dt.date, dt.date]:
     start_rule, end_rule = category.start, category.end
@@ -116,6 +110,22 @@ def _start_end(category: Category) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def own_samples(pack: Pack, category: str) -> dict[str, str | int | bool]:
+    """The category's own fields as the pack's samples fill them: a field's ``sample``, or, for
+    a field with options, the last option when its sample is not one (a later year's pack that
+    inherits the 2023 fields keeps its own cohort years)."""
+    values: dict[str, str | int | bool] = {}
+    for path, spec in pack.own_fields(category).items():
+        value = spec.sample
+        if spec.choices is not None:
+            options = list(pack.choice_labels(spec.choices, "zh", category))
+            if options and str(value) not in options:
+                value = int(options[-1]) if spec.kind == "year" and options[-1].isdigit() else options[-1]
+        if value is not None:
+            values[path] = value
+    return values
+
+
 def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
     pack = pack or load_pack(DEFAULT_PACK)
     cat = pack.category(category)
@@ -123,11 +133,8 @@ def sample(category: str, pack: Pack | None = None) -> dict[str, Any]:
         raise ValueError(f"unknown category {category!r}")
     data = copy.deepcopy(_COMMON)
     data = {"pack": pack.id, "category": category, **data}
-    data.update(copy.deepcopy(_BLOCKS.get(cat.block or "", {})))
-    if cat.cohort_years:
-        data["tech_vp"]["cohort_year"] = cat.cohort_years[-1]
-    if cat.events:
-        data["tech_trade"]["event"] = cat.events[-1].id
+    for path, value in own_samples(pack, category).items():
+        put(data, path, value)
     start, end = _start_end(cat)
     data["contract"]["start"] = start.isoformat()
     data["contract"]["end"] = end.isoformat()

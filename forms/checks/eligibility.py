@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import derive, formats
-from ..pack import LENGTH_RULES, Category, DateRule, Pack
+from ..pack import LENGTH_RULES, Category, DateRule, FieldSpec, Pack
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -45,7 +45,7 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     _content(data, pack, out)
     _payments(data, pack, out)
     if category is not None:
-        _category_block(data, pack, category, out)
+        _own_fields(data, pack, category, out)
         _contract_dates(data, pack, category, out)
         _min_paid(data, category, out)
         _leader(data, category, out)
@@ -155,34 +155,59 @@ def _payments(data: dict[str, Any], pack: Pack, out: Collector) -> None:
         out.warning("payments", "U3", "paid_over_contract", value=total, expected=amount)
 
 
-def _category_block(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
+def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:
+    """The category's own fields, as the pack declares them: an empty required one, or a value
+    that is not one of its options, is reported with the field's rule id (K1, D1, T1 …)."""
     lang = out.lang
-    if category.cohort_years:
-        raw = _get(data, "tech_vp.cohort_year")
-        digits = isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 8  # int() of 5000 digits raises
-        year = raw if isinstance(raw, int) and not isinstance(raw, bool) else int(raw) if digits else None
-        if raw in (None, ""):
-            spec = pack.fields["tech_vp.cohort_year"]
+    for path, spec in pack.own_fields(category.id).items():
+        value = _get(data, path)
+        label = spec.label(lang)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if spec.required:
+                out.error(path, spec.rule or "required", required_message(spec), label=label)
+            continue
+        if spec.range is not None:
+            _in_range(path, value, spec, out)
+        if spec.choices is None:
+            continue
+        options = pack.choice_labels(spec.choices, lang, category.id)
+        if option_key(value) not in options:
             out.error(
-                "tech_vp.cohort_year", category.cohort_rule or "cohort", required_message(spec), label=spec.label(lang)
+                path,
+                spec.rule or "format.choice",
+                "format.year" if spec.kind == "year" else "format.choice",
+                label=label,
+                value=value,
+                options="、".join(options.values()),
             )
-        elif year not in category.cohort_years:
-            out.error(
-                "tech_vp.cohort_year",
-                category.cohort_rule or "cohort",
-                "cohort",
-                value="" if raw is None else raw,
-                options="、".join(map(str, category.cohort_years)),
-            )
-    if category.filing_rule and not _text(data, "conference.filing_no"):
-        conference = category.conference.get(lang) if category.conference else ""
-        out.error("conference.filing_no", category.filing_rule, "filing", conference=conference)
-    if category.events:
-        if _get(data, "tech_trade.event") not in {e.id for e in category.events}:
-            names = "、".join(e.en if lang == "en" else e.zh for e in category.events)
-            out.error("tech_trade.event", category.event_rule or "event", "event", options=names)
-        if not _text(data, "tech_trade.trade_no"):
-            out.error("tech_trade.trade_no", category.event_rule or "event", "trade_no")
+
+
+def _in_range(path: str, value: Any, spec: FieldSpec, out: Collector) -> None:
+    assert spec.range is not None
+    low, high = spec.range
+    number = formats.parse_money(value)
+    if number is None and spec.kind == "money":
+        return  # reported as format.money by the field checks
+    if number is None or not low <= number <= high:
+        out.error(
+            path,
+            spec.rule or "format.range",
+            "format.range",
+            label=spec.label(out.lang),
+            low=low,
+            high=high,
+            value=value,
+        )
+
+
+def option_key(value: Any) -> str | None:
+    """The option a stored value chooses: text as typed (trimmed), a whole number as its digits
+    (a year arrives as 2023 or "2023"); anything else chooses none."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() <= 64:
+        return str(value)  # never the decimal text of a huge number (Python refuses beyond 4300 digits)
+    return None
 
 
 def _contract_dates(data: dict[str, Any], pack: Pack, category: Category, out: Collector) -> None:

@@ -12,15 +12,9 @@ from ..pack import FieldSpec, Pack
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
-# Fields whose emptiness is reported by an eligibility rule with the notice's own id instead.
-_RULE_OWNED = {
-    "contract.registration_no",
-    "conference.filing_no",
-    "tech_trade.event",
-    "tech_trade.trade_no",
-    "tech_vp.cohort_year",
-    "contract.type",
-}
+# Fields whose emptiness is reported by an eligibility rule with the notice's own id instead (so
+# is every category's own field: forms.checks.eligibility judges it by the pack's declaration).
+_RULE_OWNED = {"contract.registration_no", "contract.type"}
 DROP_DOWNS = {"choice", "city"}  # kinds the desktop shows as a drop-down list
 
 
@@ -42,7 +36,7 @@ def check_fields(data: dict[str, Any], pack: Pack, out: Collector) -> None:
 
     # Required: scalar fields by path, table columns for every row present.
     for pattern, spec in specs.items():
-        if not spec.required or pattern in _RULE_OWNED:
+        if not spec.required or pattern in _RULE_OWNED or spec.categories:
             continue
         if "*" in pattern:
             table, column = pattern.split(".*.")
@@ -106,7 +100,12 @@ def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict
             out.error(path, "format.money", label=label)
         elif amount <= 0:
             out.error(path, "format.money", "format.money_positive", label=label)
-    elif kind == "choice" and spec.choices and (path == "contract.type" or path not in _RULE_OWNED):
+    elif (
+        kind == "choice"
+        and spec.choices
+        and (path == "contract.type" or path not in _RULE_OWNED)
+        and not spec.categories
+    ):
         options = pack.choice_labels(spec.choices, out.lang, data.get("category"))
         if text not in options:
             code = "G1" if path == "contract.type" else "format.choice"

@@ -258,7 +258,12 @@ class Draft(WorkflowRecords, PageHistory):
                 raise invalid("不能清除规则包", "the rule pack cannot be cleared")
             if value is not None and value != "":
                 values.validate_with_model({key: value})
-        encoded = values.checked_flat({k: v for k, v in changes.items() if k not in values.META_PATHS})
+        # judged with the draft's pack: its category blocks are that pack's (forms.model)
+        pack = {"pack": meta_changes.get("pack") or self.meta().get("pack")}
+        encoded = values.checked_flat(
+            {k: v for k, v in changes.items() if k not in values.META_PATHS},
+            validator=lambda nested: values.validate_with_model({**nested, **pack}),
+        )
         with self._tx() as con:
             for key, value in meta_changes.items():
                 if value is None or value == "":

@@ -44,7 +44,8 @@ def check_path(path: Any) -> str:
     parts = path.split(".")
     if not all(_SEGMENT.fullmatch(part) for part in parts):
         raise invalid(f"字段路径无效：{path}", f"invalid field path {path!r}")
-    if model.pattern_of(path) not in field_patterns():
+    pattern = model.pattern_of(path)
+    if pattern not in field_patterns() and not model.is_block_path(pattern):  # a category's own field
         raise invalid(f"未知的字段：{path}", f"unknown field {path!r}")
     return path
 

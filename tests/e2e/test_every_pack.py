@@ -22,9 +22,6 @@ TESTED = Path(__file__).resolve().parents[1] / "data" / "packs"
 FOLDERS = sorted(p for p in packs_dir().iterdir() if (p / "pack.toml").is_file()) + sorted(
     p for p in TESTED.iterdir() if (p / "pack.toml").is_file()
 )
-# Categories whose own fields and sample are declared as data only once issue 15 item 3 (wt-b)
-# has merged: until then their sample is the generic one.
-AS_DATA = {"dual_high"}
 
 
 def _categories(folder: Path) -> list[str]:
@@ -35,12 +32,7 @@ def _categories(folder: Path) -> list[str]:
 
 
 CASES = [
-    pytest.param(
-        folder,
-        category,
-        id=f"{folder.name}-{category}",
-        marks=[pytest.mark.xfail(strict=False, reason="categories as data: wt-b")] if category in AS_DATA else [],
-    )
+    pytest.param(folder, category, id=f"{folder.name}-{category}")
     for folder in FOLDERS
     for category in _categories(folder)
 ]
