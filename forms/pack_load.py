@@ -55,6 +55,7 @@ class Source:
     folders: list[Path] = field(default_factory=list)  # the pack, then its ancestors
     origin: dict[tuple[str, str], Path] = field(default_factory=dict)  # (collection, entry key) -> file
     top: dict[str, Path] = field(default_factory=dict)  # top-level key -> the file that set it
+    dropped_categories: set[str] = field(default_factory=set)  # a child's drop = { categories = [...] }
 
 
 def pack_error(code: str, path: Path, zh: str, en: str) -> UserError:
@@ -147,7 +148,26 @@ def read_source(folder: Path) -> Source:
                 read_toml(path)  # raises pack.missing, naming the file
                 continue
             _merge(source, name, part, path)
+    _without_dropped_categories(source)
     return source
+
+
+def _without_dropped_categories(source: Source) -> None:
+    """A dropped category takes its own fields with it (those declared for it alone), off the
+    steps that list them: a child drops a category with one line, not one per field."""
+    gone = source.dropped_categories - {c.get("id") for c in source.data.get("categories", []) if isinstance(c, dict)}
+    fields = source.data.get("fields")
+    if not gone or not isinstance(fields, dict):
+        return
+    removed = set()
+    for path, spec in list(fields.items()):
+        categories = spec.get("categories") if isinstance(spec, dict) else None
+        if isinstance(categories, list) and categories and set(categories) <= gone:
+            removed.add(path)
+            del fields[path]
+    for step in source.data.get("steps", []):
+        if isinstance(step, dict) and isinstance(step.get("fields"), list):
+            step["fields"] = [f for f in step["fields"] if f not in removed]
 
 
 def _merge(source: Source, name: str, part: dict[str, Any], path: Path) -> None:
@@ -189,6 +209,8 @@ def _merge(source: Source, name: str, part: dict[str, Any], path: Path) -> None:
             _drop(source, key, target[key], names, path)
         else:
             wanted = set(_names(names, key, path))
+            if key == "categories":
+                source.dropped_categories |= wanted
             kept = [item for item in target[key] if not (isinstance(item, dict) and item.get(entry_key) in wanted)]
             _missing(wanted - {item.get(entry_key) for item in target[key] if isinstance(item, dict)}, key, path)
             target[key] = kept

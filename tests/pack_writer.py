@@ -92,6 +92,9 @@ def write_dual_high_pack(folder: Path) -> Path:
     _edit(folder / "pack.toml", 'id = "jiangsu-cxy-2023"', 'id = "test-dual-high"')
     _edit(folder / "pack.toml", "[[declarations]]", CATEGORY + "[[declarations]]")
     _edit(folder / "pack.toml", '"tech_trade", "contract",', '"tech_trade", "dual_high", "contract",')
+    # a fourth form is 附件4: the integrity letters move up one (附件5–7), as in the 2025 test pack
+    for number in (6, 5, 4):
+        _edit(folder / "letters.toml", f"annex = {number}\n", f"annex = {number + 1}\n")
     with (folder / "fields.toml").open("a", encoding="utf-8") as handle:
         handle.write(FIELDS)
     with (folder / "documents.toml").open("a", encoding="utf-8") as handle:

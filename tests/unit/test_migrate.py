@@ -234,7 +234,7 @@ def test_a_verdict_said_differently_and_one_no_longer_given_are_both_reported(tm
     report = migrate_draft(source, new, tmp_path / "new.cxy")
 
     judged = {(j.field, j.code): j for j in report.judged}
-    assert judged[("tech_vp.cohort_year", old_cat.cohort_rule)].change == "gone"
+    assert judged[("tech_vp.cohort_year", old.fields["tech_vp.cohort_year"].rule)].change == "gone"
     changed = judged[("contract.end", new_cat.end.rule)]
     assert changed.change == "changed"
     assert str(new_cat.end.after) in changed.message and str(old_cat.end.after) in changed.old_message

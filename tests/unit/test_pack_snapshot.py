@@ -64,12 +64,23 @@ def test_a_changed_file_rebuilds_it(folder, reads):
 
 
 def test_a_file_that_appears_rebuilds_it(folder, reads):
-    load_pack_dir(folder)
-    fields = (packs_dir() / "jiangsu-cxy-2023" / "fields.toml").read_text("utf-8")
-    (folder / "fields.toml").write_text(fields.replace('zh = "项目名称"', 'zh = "课题名称"', 1), "utf-8")
+    # first without its fields.toml (and without the form row that prints the fields it declares)
+    own_fields = (folder / "fields.toml").read_text("utf-8")
+    (folder / "fields.toml").unlink()
+    documents = (folder / "documents.toml").read_text("utf-8")
+    row = documents.index(
+        '[[documents.form_dual_high.rows]]\nunverified = true\nreason = "no official 2025 template: the'
+    )
+    end = documents.index("[[documents.form_dual_high.rows]]", row + 1)
+    (folder / "documents.toml").write_text(documents[:row] + documents[end:], "utf-8")
+    assert "dual_high.college" not in load_pack_dir(folder).fields
+    parent = (packs_dir() / "jiangsu-cxy-2023" / "fields.toml").read_text("utf-8")
+    entry = parent[parent.index('[fields."project.name"]') :]
+    entry = entry[: entry.index("\n[", 1)].replace('zh = "项目名称"', 'zh = "课题名称"', 1)
+    (folder / "fields.toml").write_text(own_fields + "\n" + entry + "\n", "utf-8")
     loaded = load_pack_dir(folder)
     assert len(reads) == 2
-    assert loaded.fields["project.name"].zh == "课题名称"
+    assert loaded.fields["project.name"].zh == "课题名称" and "dual_high.college" in loaded.fields
 
 
 def test_an_imported_template_rebuilds_it(folder, reads):
