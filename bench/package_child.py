@@ -23,7 +23,7 @@ def _vmhwm_kb() -> int:
 def _timed_stages() -> dict[str, float]:
     """Seconds spent in the build's steps that touch every byte of the package (wrapped here,
     in the measuring child only), to say where a missed target's time goes."""
-    from forms import files
+    from forms import atomic
     from forms.package import assemble, budget, build
 
     stages: dict[str, float] = {}
@@ -43,7 +43,7 @@ def _timed_stages() -> dict[str, float]:
     timed(assemble, "merged", "merge")
     timed(budget, "save_to", "save")
     timed(build, "_guard", "guard")
-    timed(files, "write_atomically_from", "publish")
+    timed(atomic, "write_from", "publish")
     return stages
 
 

@@ -211,13 +211,62 @@ def test_zero_active_content_even_from_a_hostile_attachment(data, attachments, p
     assert "hostile" in page_texts(raw)[-1]  # the page itself is kept, only its actions are gone
 
 
-def test_the_last_guard_refuses_active_content(monkeypatch, data, pack):
-    import forms.package.build as build
+def test_the_last_guard_refuses_active_content_the_build_itself_would_write(monkeypatch, data, pack, tmp_path):
+    """The guard over what the build writes around the parts: an action left on the catalog
+    (here by a broken outline step) stops the build before anything is saved."""
+    import forms.package.assemble as asm
+    from forms.package import write_package
 
-    monkeypatch.setattr(build, "active_content", lambda pdf: ["/JS (object 1 0)"])
+    outline = asm.outline
+
+    def leaky(pdf, entries):
+        outline(pdf, entries)
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+
+    monkeypatch.setattr(asm, "outline", leaky)
+    dest = tmp_path / "package.pdf"
+    dest.write_bytes(b"the old file")
     with pytest.raises(UserError) as caught:
-        build_package(data, [], pack)
+        write_package(data, [], pack, dest)
+    assert caught.value.code == "package.active_content" and "/OpenAction" in caught.value.en
+    assert dest.read_bytes() == b"the old file" and list(tmp_path.iterdir()) == [dest]
+
+
+def test_a_hostile_attachment_the_ledger_does_not_know_is_still_caught(monkeypatch, data, pack, tmp_path):
+    """The guard trusts only parts whose digest is in the ledger (made by our intake worker): a
+    file of unknown bytes that slipped past the sanitiser (here: a sanitiser that lets it
+    through) is scanned whole before the merge, and nothing is saved."""
+    import forms.package.build as build
+    from forms.attachments import ledger
+    from forms.draft.attachments import StoredPdf
+    from forms.package import write_package
+
+    evil = hostile_pdf()
+    source = tmp_path / "evil.pdf"
+    source.write_bytes(evil)
+    stored = StoredPdf(source, hashlib.sha256(evil).hexdigest(), len(evil))
+    assert not ledger.known_digest(stored.sha256)
+    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)  # the sanitiser misses it
+    dest = tmp_path / "package.pdf"
+    with pytest.raises(UserError) as caught:
+        write_package(data, [(info("other", "恶意文件", evil, 0), stored)], pack, dest)
     assert caught.value.code == "package.active_content"
+    assert not dest.exists()
+
+
+def test_a_clean_attachment_the_ledger_knows_is_not_read_again(monkeypatch, data, attachments, pack, tmp_path):
+    """Known parts are not rescanned (the build's cost is one write), unknown ones are."""
+    import forms.package.build as build
+    from forms.package import write_package
+
+    scanned: list[object] = []
+    monkeypatch.setattr(build, "active_content", lambda pdf: scanned.append(pdf) or [])
+    write_package(data, attachments, pack, tmp_path / "package.pdf")
+    assert scanned == []  # the conftest's attachments went through our intake (in the ledger)
+    stranger = scan_pdf("not ours")  # bytes our intake never made: sanitised, then known
+    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)
+    write_package(data, [(info("other", "外来文件", stranger, 0), stranger)], pack, tmp_path / "package.pdf")
+    assert scanned == [stranger]
 
 
 def test_same_input_same_bytes_here_and_in_another_process(package, data, attachments, pack, tmp_path):
