@@ -266,7 +266,7 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
 
 
 def _stage_note(child: list[dict], build_s: float) -> str:
-    names = ("copy out", "merge", "save", "guard", "publish")
+    names = ("copy out", "merge", "stamp", "save", "guard")
     medians = {name: timing.median([c.get("stages", {}).get(name, 0.0) for c in child]) for name in names}
     rest = build_s - sum(medians.values())
     return "where the build's time goes (medians): " + ", ".join(

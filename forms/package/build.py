@@ -235,6 +235,7 @@ def _package(
     total = sum(part.pages for part in parts)
     texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
     overlay: dict[str, bytes] = {}
+    budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
 
     def build() -> pikepdf.Pdf:
         pdf = asm.merge(parts, folder)
@@ -243,6 +244,7 @@ def _package(
         asm.stamp(pdf, overlay["pdf"])
         asm.outline(pdf, [(part.title, part.start) for part in parts])
         _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
+        asm.set_id(pdf, _made_of(parts, overlay["pdf"], pdf, (budget, final)))
         return pdf
 
     def finish(pdf: pikepdf.Pdf) -> None:
@@ -250,7 +252,6 @@ def _package(
             add_record(pdf, marks, data, stored, digest)
         _guard_written(pdf)
 
-    budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
     fitted = fit(
         build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"), finish=finish, folder=folder, dest=out
     )
@@ -263,6 +264,18 @@ def _package(
         size=fitted.size,
         path=out,
     )
+
+
+def _made_of(parts: list[asm.Part], overlay: bytes, pdf: pikepdf.Pdf, settings: tuple[Any, ...]) -> bytes:
+    """What the package file is made of, for its /ID: every part's PDF (by digest), the footers,
+    outline, /Info and the settings that change what is written (the size budget, final)."""
+    made = {
+        "parts": [(part.title, part.kind, part.start, sha256_of(part.pdf)) for part in parts],
+        "footers": hashlib.sha256(overlay).hexdigest(),
+        "info": {str(key): str(value) for key, value in pdf.docinfo.items()},
+        "settings": [str(value) for value in settings],
+    }
+    return json.dumps(made, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _marks(data: dict[str, Any], pack: Pack, digest: str, final: bool) -> Marks:
