@@ -346,3 +346,19 @@ def test_a_package_without_category_or_with_a_broken_attachment_is_a_user_error(
         build_package(data, [(bad, broken)], pack)
     # re-checked by the attachment worker before the package opens it (issue 9 item 9)
     assert caught.value.code == "attach.damaged" and "坏文件" in caught.value.zh and "坏文件" in caught.value.en
+
+
+def test_a_written_package_over_budget_is_downsampled_sealed_and_alone_in_its_folder(data, pack, tmp_path):
+    """write_package saves its first attempt straight beside -o; when a smaller one wins, that
+    one takes -o's place (sealed as it is), and nothing else is left in the folder."""
+    from forms.package import write_package
+    from forms.package.verify import verify
+
+    big = scan_pdf("grainy photo", dpi=300, noise=True)
+    dest = tmp_path / "out" / "package.pdf"
+    dest.parent.mkdir()
+    result = write_package(data, [(info("contract", "合同照片", big, 0), big)], pack, dest, budget_mb=1.5, final=True)
+    assert result.notes and "降至" in result.notes[0].zh
+    assert result.size == dest.stat().st_size <= 1.5 * 1024 * 1024
+    assert list(dest.parent.iterdir()) == [dest]
+    assert verify(dest).intact and len(PdfReader(dest).pages) == result.pages
