@@ -43,7 +43,7 @@ class Part:
     kind: str = "document"
     pages: int = 0
     start: int = 0  # 0-based index of its first page in the assembled file
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # "ours": True — drawn by this program (not rescanned)
 
 
 def open_pdf(data: Any, what: str) -> pikepdf.Pdf:

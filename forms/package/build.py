@@ -228,10 +228,10 @@ def _package(
     marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
     parts = _document_parts(data, pack) + _attachment_parts(attachments, pack)
+    _guard_parts(parts)  # before anything here opens them
     _count_pages(parts)
     cover_pdf, cover_pages = _cover(data, pack, parts, digest)
     parts.insert(0, asm.Part(COVER_TITLE, cover_pdf, kind="cover", pages=cover_pages, extra={"ours": True}))
-    _guard_parts(parts)
     total = sum(part.pages for part in parts)
     texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
     overlay: dict[str, bytes] = {}
