@@ -23,7 +23,7 @@ PRINT_DPI = 300
 
 
 # (data, [(AttachmentInfo, a PDF file of ours)], pack, final)
-BuildInputs = tuple[dict[str, Any], list[tuple[Any, "HeldPdf"]], Any, bool]
+BuildInputs = tuple[dict[str, Any], list[tuple[Any, Any]], Any, bool]  # each PDF a HeldPdf
 
 
 class _Folder:
@@ -79,7 +79,7 @@ def write_output(dest: Path, data: bytes, inputs: list[Path], what: Text) -> Non
     write_bytes(dest, data, what, inputs=inputs)
 
 
-Job = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
+Job = Callable[..., Any]  # (progress, cancel) -> result, as desktop.workers runs it
 
 
 def package_job(data: dict[str, Any], attachments: list[tuple[Any, Any]], pack: Any, final: bool) -> Job:
