@@ -188,12 +188,14 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
                 []
                 if in_ratio <= 1.0
                 else [
-                    "why: the build passes the package's bytes through five times where qpdf passes them once "
-                    "(copy out of the draft with its digest, qpdf's merge, the stamped save, the active-content "
-                    "guard reading the result, the atomic copy to the output); each is about one qpdf merge",
-                    "what would reach it: stamp, outline and /Info in the merge itself (one write), save straight "
-                    "into the output's temporary file (no copy), and a guard that trusts the sanitised parts' "
-                    "scans instead of re-reading 40 MB of scans",
+                    "why: the package is written once (qpdf's merge, stamp, outline, /Info and the seal on one "
+                    "graph, saved straight into the temporary file beside -o; the guard reads no scan), but the "
+                    "attachments live in the draft's SQLite file, which qpdf cannot read: opening and checking the "
+                    "draft and streaming each blob out with its digest is a second pass over the bytes, and the "
+                    "output is fsynced before it replaces -o (qpdf does neither)",
+                    "what would reach it: qpdf reading the attachments from the draft itself (a PDF stored as one "
+                    "contiguous range of the file, or an input source over SQLite's blob I/O that qpdf's own merge "
+                    "can use — pikepdf copies a Python stream's pages into memory)",
                 ]
             ),
         ),
@@ -254,8 +256,9 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
                 if peak_mb <= limit
                 else [
                     "why: no attachment is held (they stream from the draft to disk and qpdf reads them as it "
-                    "writes); what remains is qpdf's object graph of all the pages while it merges and saves "
-                    "(about 9 MB here, whatever the scans weigh) and the pages of the output the guard maps",
+                    "writes); what remains is opening the draft (SQLite's page cache, the data), qpdf's object graph "
+                    "of all the pages (about 5 MB here, whatever the scans weigh), the footer overlay copied onto "
+                    "every page and qpdf's write buffers",
                     "what would reach it: a writer that copies one source's objects at a time into the output "
                     "(renumbered, never a graph of the whole package), so the peak is one attachment's graph",
                 ]
@@ -266,7 +269,7 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
 
 
 def _stage_note(child: list[dict], build_s: float) -> str:
-    names = ("copy out", "merge", "save", "guard", "publish")
+    names = ("copy out", "merge", "stamp", "save", "guard")
     medians = {name: timing.median([c.get("stages", {}).get(name, 0.0) for c in child]) for name in names}
     rest = build_s - sum(medians.values())
     return "where the build's time goes (medians): " + ", ".join(

@@ -23,7 +23,6 @@ def _vmhwm_kb() -> int:
 def _timed_stages() -> dict[str, float]:
     """Seconds spent in the build's steps that touch every byte of the package (wrapped here,
     in the measuring child only), to say where a missed target's time goes."""
-    from forms import files
     from forms.package import assemble, budget, build
 
     stages: dict[str, float] = {}
@@ -40,10 +39,11 @@ def _timed_stages() -> dict[str, float]:
 
         setattr(module, name, wrapper)
 
-    timed(assemble, "merged", "merge")
+    timed(assemble, "merge", "merge")
+    timed(assemble, "stamp", "stamp")
     timed(budget, "save_to", "save")
-    timed(build, "_guard", "guard")
-    timed(files, "write_atomically_from", "publish")
+    timed(build, "_guard_parts", "guard")
+    timed(build, "_guard_written", "guard")
     return stages
 
 

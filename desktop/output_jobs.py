@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +22,53 @@ from .pdf_images import pages
 PRINT_DPI = 300
 
 
-# (data, [(AttachmentInfo, pdf)], pack, final)
-BuildInputs = tuple[dict[str, Any], list[tuple[Any, bytes]], Any, bool]
+# (data, [(AttachmentInfo, a PDF file of ours)], pack, final)
+BuildInputs = tuple[dict[str, Any], list[tuple[Any, Any]], Any, bool]  # each PDF a HeldPdf
+
+
+class _Folder:
+    """A temporary folder removed when this object is (no warning: that is its intended end)."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="cxy-attachments-"))
+        weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class HeldPdf:
+    """An attachment copied out of the draft into a file (``Draft.attachment_file``: streamed,
+    digest computed on the way), which the package reads as ``cxy build`` does: qpdf reads it
+    as it writes. The folder goes when the last of its files is no longer referenced (a job
+    may outlive the page that started it)."""
+
+    stored: Any  # forms.draft.attachments.StoredPdf
+    folder: _Folder
+
+    @property
+    def path(self) -> Path:
+        return Path(self.stored.path)
+
+    @property
+    def sha256(self) -> str:
+        return str(self.stored.sha256)
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
 
 
 def build_inputs(session: Any) -> BuildInputs:
-    """(data, [(AttachmentInfo, pdf)], pack, final): exactly what the draft file holds, read on
-    the GUI thread; ``final`` decides between the draft watermark and the seal. Typed edits are committed first and everything is read back from the draft (a
-    read-only view first catches up with the writer), so a saved PDF never differs from the
-    saved draft. A damaged attachment raises its DraftError: nothing is built without it."""
+    """(data, [(AttachmentInfo, pdf file)], pack, final): exactly what the draft file holds, read
+    on the GUI thread; ``final`` decides between the draft watermark and the seal. Typed edits
+    are committed first and everything is read back from the draft (a read-only view first
+    catches up with the writer), so a saved PDF never differs from the saved draft. Each
+    attachment is streamed to a file, never read whole. A damaged attachment raises its
+    DraftError: nothing is built without it."""
     session.flush()
     if session.readonly:
         session.follow()
     draft = session.draft
-    attachments = [(a, draft.attachment_pdf(a.id)) for a in draft.attachments()]
+    folder = _Folder()
+    attachments = [(a, HeldPdf(draft.attachment_file(a.id, folder.path), folder)) for a in draft.attachments()]
     return draft.data(), attachments, session.pack, session.final
 
 
@@ -42,11 +79,34 @@ def write_output(dest: Path, data: bytes, inputs: list[Path], what: Text) -> Non
     write_bytes(dest, data, what, inputs=inputs)
 
 
-def package_job(data, attachments, pack, final: bool) -> Callable:
-    def run(progress, cancel):
+Job = Callable[..., Any]  # (progress, cancel) -> result, as desktop.workers runs it
+
+
+def package_job(data: dict[str, Any], attachments: list[tuple[Any, Any]], pack: Any, final: bool) -> Job:
+    """The package in memory (the preview shows its bytes)."""
+
+    def run(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
         from forms.package import build_package
 
         return build_package(data, attachments, pack, final=final)
+
+    return run
+
+
+def save_package_job(
+    data: dict[str, Any], attachments: list[tuple[Any, Any]], pack: Any, final: bool, dest: Path, inputs: list[Path]
+) -> Job:
+    """The package written to ``dest`` as ``cxy build`` writes it (``write_package``: one save,
+    straight into the temporary file that becomes ``dest``); the result carries the saved bytes
+    for the preview, read back once the file is in place."""
+
+    def run(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Any:
+        import dataclasses
+
+        from forms.package import write_package
+
+        result = write_package(data, attachments, pack, dest, final=final, inputs=inputs)
+        return dataclasses.replace(result, pdf=dest.read_bytes())
 
     return run
 

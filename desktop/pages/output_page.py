@@ -33,6 +33,7 @@ from ..output_jobs import (
     package_job,
     print_job,
     print_set_job,
+    save_package_job,
     write_output,
 )
 from ..steps import OUTPUT
@@ -273,13 +274,7 @@ class OutputPage(QWidget):
         inputs = self._inputs() if path is not None and self._output_ok(path) else None
         if inputs is None:
             return None
-        build, sources = package_job(*inputs), self._sources()
-
-        def run(progress, cancel):
-            result = build(progress, cancel)
-            write_output(path, result.pdf, sources, Text("申报材料 PDF", "the application PDF"))
-            return result
-
+        run = save_package_job(*inputs, path, self._sources())
         return self._start(run, lambda r: self._saved(path, r), tr("正在保存…"))
 
     def _sources(self) -> list[Path]:

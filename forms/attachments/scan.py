@@ -101,6 +101,44 @@ def graph_findings(pdf: pikepdf.Pdf) -> list[str]:
     return found
 
 
+def written_findings(pdf: pikepdf.Pdf) -> list[str]:
+    """Forbidden names in what a package build writes itself, as :func:`active_content` words
+    them: the trailer, the catalog, the page tree and each page's own dictionary, the outline,
+    /Info — everything reachable from the trailer except what is inside a page's /Resources and
+    /Contents. Those come from the parts, and every part was scanned before: an attachment by
+    the intake worker when its bytes were made (their digest is then in the ledger, see
+    ledger.py), anything else by :func:`active_content` in this build, and our rendered
+    documents are drawn by this program. So the package's guard does not read the scans again:
+    a hostile part is caught before the merge, a mistake of the build's own (an action left on
+    a page or the catalog) here, before anything is saved."""
+    import pikepdf
+
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Any, str, bool]] = [(pdf.trailer, "trailer", False)]
+    while stack:
+        obj, where, page = stack.pop()
+        if getattr(obj, "is_indirect", False):
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+            where = f"object {obj.objgen[0]} {obj.objgen[1]}"
+            page = obj.get("/Type") == pikepdf.Name.Page if isinstance(obj, pikepdf.Dictionary) else False
+        if isinstance(obj, pikepdf.Name):
+            name = obj.unparse()
+            if name in _FORBIDDEN_BYTES:
+                found.append(f"{name.decode()} ({where})")
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key, child in entries(obj):
+                if key in FORBIDDEN:
+                    found.append(f"{key} ({where})")
+                if not (page and key in ("/Resources", "/Contents")):
+                    stack.append((child, where, False))
+        elif isinstance(obj, pikepdf.Array):
+            stack.extend((item, where, False) for item in obj)
+    return sorted(set(found))
+
+
 def _stream_findings(obj: Any, where: str, found: list[str]) -> None:
     """PostScript (a /PS XObject, a /PS entry, the PS operator in a form) and JPEG segments
     not needed to show an image: nothing a sanitised file carries."""

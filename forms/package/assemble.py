@@ -43,7 +43,7 @@ class Part:
     kind: str = "document"
     pages: int = 0
     start: int = 0  # 0-based index of its first page in the assembled file
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)  # "ours": True — drawn by this program (not rescanned)
 
 
 def open_pdf(data: Any, what: str) -> pikepdf.Pdf:
@@ -80,11 +80,14 @@ def assemble(parts: list[Part]) -> pikepdf.Pdf:
     return out
 
 
-def merged(parts: list[Part], folder: Path) -> Path:
-    """The pages of ``parts`` in order, merged by qpdf into a new file in ``folder``; sets each
-    part's ``pages``/``start``. Unlike :func:`assemble` (pikepdf copies every foreign stream into
-    memory as a page is appended), qpdf's own merge reads each source's streams as it writes,
-    so the package's scans pass from disk to disk. Open the result with :func:`open_merged`."""
+def merge(parts: list[Part], folder: Path) -> pikepdf.Pdf:
+    """The pages of ``parts`` in order, merged by qpdf's own page copier (``qpdf --empty --pages``)
+    into a PDF held as an object graph whose stream data stays in the source files until it is
+    saved: the scans pass from disk to disk in that one save. Unlike :func:`assemble` (pikepdf
+    copies every foreign stream into memory as a page is appended), nothing is written here; the
+    caller stamps, outlines and saves the result once. Each page is stripped to what draws it
+    and the catalog holds nothing but its pages. ``part.pages`` must be set (the cover's
+    contents needed them); this sets each part's ``start``."""
     files: list[str] = []
     start = 0
     for number, part in enumerate(parts):
@@ -92,34 +95,29 @@ def merged(parts: list[Part], folder: Path) -> Path:
         if not isinstance(source, Path):
             source = folder / f"part-{number}.pdf"
             source.write_bytes(part.pdf)
-        with open_pdf(source, part.title) as opened:  # a readable PDF, and its length
-            part.pages = len(opened.pages)
         part.start = start
         start += part.pages
         files.append(str(source.resolve()))
-    out = folder / "merged.pdf"
     try:
         # resources are kept as the pages name them: deciding what is unreferenced parses every
         # content stream, a third of the merge's time, and the pages are rebuilt by intake or ours
         args = ["qpdf", "--empty", "--warning-exit-0", "--remove-unreferenced-resources=no", "--pages", *files]
-        job = pikepdf.Job([*args, "--", str(out.resolve())])
-        job.run()
-        if job.exit_code not in (0, 3):  # 3: warnings only
-            raise RuntimeError(f"qpdf exited {job.exit_code}")
+        # the output named here is never written: the caller saves the graph create_pdf returns
+        pdf = pikepdf.Job([*args, "--", str((folder / "unused.pdf").resolve())]).create_pdf()
     except (pikepdf.PdfError, pikepdf.JobUsageError, OSError, RuntimeError) as exc:
         raise UserError(
             "package.unreadable",
             "无法合并附件，请删除后重新添加",
             "Cannot merge the attachments; remove and add them again",
         ) from exc
-    return out
-
-
-def open_merged(path: Path) -> pikepdf.Pdf:
-    """The merged file, read from disk as needed, each page stripped to what draws it (as
-    :func:`assemble` strips) and nothing at document level but its pages."""
-    pdf = pikepdf.Pdf.open(path, access_mode=pikepdf.AccessMode.stream)
-    if "/ID" in pdf.trailer:  # qpdf's merge made a random one, which a save would keep
+    if len(pdf.pages) != start:  # a part changed since its pages were counted: never mis-number
+        pdf.close()
+        raise UserError(
+            "package.unreadable",
+            "无法合并附件，请删除后重新添加",
+            "Cannot merge the attachments; remove and add them again",
+        )
+    if "/ID" in pdf.trailer:  # a save would keep an inherited one
         del pdf.trailer.ID
     for key in list(pdf.Root.keys()):
         if key not in ("/Type", "/Pages"):
@@ -192,6 +190,15 @@ def set_info(pdf: pikepdf.Pdf, *, title: str, author: str, subject: str, creator
     pdf.Root.Lang = pikepdf.String("zh-CN")
 
 
+def set_id(pdf: pikepdf.Pdf, made_of: bytes) -> None:
+    """The file's permanent /ID: a digest of everything the file is made from (``made_of``), so
+    two builds of the same inputs are the same bytes, and different inputs differ in it."""
+    import hashlib
+
+    first = pikepdf.String(hashlib.md5(made_of, usedforsecurity=False).digest())
+    pdf.trailer.ID = pikepdf.Array([first, first])
+
+
 def save(pdf: pikepdf.Pdf) -> bytes:
     buffer = io.BytesIO()
     save_to(pdf, buffer)
@@ -201,9 +208,14 @@ def save(pdf: pikepdf.Pdf) -> bytes:
 def save_to(pdf: pikepdf.Pdf, target: Path | io.BytesIO) -> None:
     """Write ``pdf`` to a file (streamed by qpdf, page data read from the sources as it goes) or
     a buffer, the same bytes either way."""
+    # /ID from the content, not from the clock. A file whose first /ID the build set itself
+    # (:func:`set_id`, from what it was made of) keeps it, beside qpdf's fixed second one, and
+    # saves qpdf hashing the whole output as it writes (a tenth of a package's save).
+    own_id = "/ID" in pdf.trailer
     pdf.save(
         target,
-        deterministic_id=True,  # /ID from the content, not from the clock
+        deterministic_id=not own_id,
+        static_id=own_id,
         compress_streams=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
         fix_metadata_version=False,

@@ -321,22 +321,27 @@ def fit(
     what: tuple[str, str],
     *,
     prepare: Callable[[pikepdf.Pdf], object] | None = None,
+    finish: Callable[[pikepdf.Pdf], object] | None = None,
     folder: Path | None = None,
+    dest: Path | None = None,
 ) -> Fitted:
     """Save what ``build`` makes; when over ``budget_mb``, rebuild from the originals and
     downsample — images on oversize pages first, then every image, stepping the dpi down —
     until it fits. ``prepare``: a fix applied to every rebuild first (e.g. grey), so the result
     always has it. ``what`` names the file (zh, en). ``folder``: save each attempt to a file
-    there (``Fitted.path``; the pages stream from the sources to disk) instead of to bytes."""
+    there (``Fitted.path``; the pages stream from the sources to disk) instead of to bytes;
+    ``dest``: the file the result must end up in (with ``folder``): the first attempt, the one
+    that almost always fits, is saved there directly. ``finish``: what is done to each attempt
+    last, just before it is saved (the seal record, the guard)."""
     budget = budget_mb * MB
-    attempt = _Attempts(folder)
+    attempt = _Attempts(folder, dest)
     first_pdf = build()
     if prepare is not None:
         prepare(first_pdf)
-    first = attempt.save(first_pdf)
+    first = attempt.save(first_pdf, finish)
     first_pdf.close()  # its file handles go now (Windows cannot remove an open file)
     if first.size <= budget:
-        return first.fitted([], False)
+        return attempt.kept(first).fitted([], False)
     best = first
     attempts = [(dpi, STEPS[0][1], True)] + [(max(FLOOR_DPI, dpi * share), quality, False) for share, quality in STEPS]
     for target, quality, oversize_only in attempts:
@@ -346,7 +351,7 @@ def fit(
         count = downsample(pdf, target, quality, oversize_only=oversize_only)
         if count == 0:
             continue  # nothing drawn above this dpi: a lower step may still find some
-        saved = attempt.save(pdf)
+        saved = attempt.save(pdf, finish)
         pdf.close()
         if saved.size < best.size:
             best, worse = saved, best
@@ -355,9 +360,9 @@ def fit(
         if saved.size <= budget:
             attempt.drop(worse)
             note = _note_done(what, count, target, quality, first.size, saved.size, budget_mb)
-            return saved.fitted([note], False)
+            return attempt.kept(saved).fitted([note], False)
         attempt.drop(worse)
-    return best.fitted([_note_over(what, first.size, best.size, budget_mb)], True)
+    return attempt.kept(best).fitted([_note_over(what, first.size, best.size, budget_mb)], True)
 
 
 @dataclass
@@ -371,24 +376,40 @@ class _Saved:
 
 
 class _Attempts:
-    """Where fit() saves: bytes, or numbered files in a folder (a worse attempt's file is removed)."""
+    """Where fit() saves: bytes, or numbered files in a folder (a worse attempt's file is removed);
+    with ``dest``, the first attempt goes straight there and the kept one ends up there."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, dest: Path | None = None) -> None:
+        if dest is not None and folder is None:
+            raise ValueError("dest needs a folder for the other attempts")
         self.folder = folder
+        self.dest = dest
         self.count = 0
 
-    def save(self, pdf: pikepdf.Pdf) -> _Saved:
+    def save(self, pdf: pikepdf.Pdf, finish: Callable[[pikepdf.Pdf], object] | None = None) -> _Saved:
+        if finish is not None:
+            finish(pdf)
         if self.folder is None:
             data = save(pdf)
             return _Saved(data, None, len(data))
         self.count += 1
-        path = self.folder / f"attempt-{self.count}.pdf"
+        path = self.dest if self.count == 1 and self.dest is not None else self.folder / f"attempt-{self.count}.pdf"
         save_to(pdf, path)
         return _Saved(b"", path, path.stat().st_size)
 
     def drop(self, saved: _Saved) -> None:
         if saved.path is not None:
             saved.path.unlink(missing_ok=True)
+
+    def kept(self, saved: _Saved) -> _Saved:
+        """``saved`` moved to ``dest`` (a copy only when a later attempt won, on another disk)."""
+        if self.dest is None or saved.path is None or saved.path == self.dest:
+            return saved
+        import shutil
+
+        self.dest.unlink(missing_ok=True)
+        shutil.move(saved.path, self.dest)
+        return _Saved(b"", self.dest, saved.size)
 
 
 def _mb(size: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pikepdf
 
 from forms.attachments import sanitised
-from forms.attachments.scan import active_content
+from forms.attachments.scan import active_content, written_findings
 from forms.derive import recipients
 from forms.errors import UserError
 from forms.layout import parse_documents
@@ -31,7 +31,7 @@ from . import assemble as asm
 from .budget import fit
 from .order import Attachments, kind_of, ordered
 from .pages import Entry, cover, footers, slip
-from .seal import Marks, record, record_file, seal_of
+from .seal import Marks, add_record, record, seal_of
 from .sources import Source, is_file, sha256_of
 
 COVER_TITLE = "封面及目录"
@@ -75,6 +75,7 @@ def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
                 "document", pack, "zh", {"doc": key, "data": data}, partial(render_document, key, data, pack)
             ),
             kind="document",
+            extra={"ours": True},
         )
         for key, _title in documents_for(data, pack)
     ]
@@ -121,14 +122,39 @@ _Checked = TypeVar("_Checked", bytes, Path)
 
 
 def _guard(pdf: _Checked) -> _Checked:
-    findings = active_content(pdf)
+    _refuse(active_content(pdf))
+    return pdf
+
+
+def _guard_parts(parts: list[asm.Part]) -> None:
+    """Every part not known to be clean is scanned whole before the merge: an attachment whose
+    digest the ledger does not hold (its bytes were not made by our intake worker, which scans
+    what it makes), rendered documents included when they are not ours (a caller's bytes)."""
+    from forms.attachments import ledger
+
+    for part in parts:
+        if part.extra.get("ours"):
+            continue  # drawn by this program (or read back from its render cache, digest-checked)
+        if is_file(part.pdf):
+            if not ledger.known_digest(part.pdf.sha256):
+                _refuse(active_content(part.pdf.path))
+        elif not ledger.known(part.pdf):
+            _refuse(active_content(part.pdf))
+
+
+def _guard_written(pdf: pikepdf.Pdf) -> None:
+    """What the build itself writes around the parts (scanned already, :func:`_guard_parts`):
+    the catalog, the page tree and page dictionaries, outline and /Info (scan.written_findings)."""
+    _refuse(written_findings(pdf))
+
+
+def _refuse(findings: list[str]) -> None:
     if findings:
         raise UserError(
             "package.active_content",
             f"生成的PDF中发现不允许的活动内容（{'，'.join(findings[:3])}），已停止保存",
             f"The generated PDF contains forbidden active content ({', '.join(findings[:3])}); nothing was saved",
         )
-    return pdf
 
 
 def _info(pdf: pikepdf.Pdf, data: dict[str, Any], pack: Pack, title: str) -> None:
@@ -153,9 +179,9 @@ def build_package(
     the outline has one entry per part. Over the size budget, scans are downsampled (notes).
     Not ``final``: every page is watermarked as a draft; final: every page is sealed."""
     with tempfile.TemporaryDirectory(prefix="cxy-package-") as folder:
-        made = _package(data, attachments, pack, Path(folder), budget_mb=budget_mb, final=final)
-        assert made.path is not None
-        return dataclasses.replace(made, pdf=made.path.read_bytes(), path=None)
+        out = Path(folder) / "package.pdf"
+        made = _package(data, attachments, pack, Path(folder), out, budget_mb=budget_mb, final=final)
+        return dataclasses.replace(made, pdf=out.read_bytes(), path=None)
 
 
 def write_package(
@@ -166,17 +192,20 @@ def write_package(
     *,
     budget_mb: float | None = None,
     final: bool = False,
+    inputs: Sequence[Path] = (),
 ) -> PackageResult:
     """:func:`build_package` written to ``dest`` (atomically: the old file stays on failure)
     without the package ever being in memory: attachments given as files (``Draft.attachment_file``)
-    are read by qpdf as it writes. The result's ``pdf`` is empty; ``path`` and ``size`` say
-    what was written."""
-    from forms.atomic import write_from
+    are read by qpdf as it writes, once, straight into the temporary file that becomes ``dest``.
+    ``inputs``: files ``dest`` must not be. The result's ``pdf`` is empty; ``path`` and ``size``
+    say what was written."""
+    from forms.atomic import atomic_path
 
-    with tempfile.TemporaryDirectory(prefix="cxy-package-") as folder:
-        made = _package(data, attachments, pack, Path(folder), budget_mb=budget_mb, final=final)
-        assert made.path is not None
-        write_from(Path(dest), made.path, Text("输出文件", "the output file"))
+    with (
+        tempfile.TemporaryDirectory(prefix="cxy-package-") as folder,
+        atomic_path(Path(dest), Text("输出文件", "the output file"), inputs=inputs) as out,
+    ):
+        made = _package(data, attachments, pack, Path(folder), out, budget_mb=budget_mb, final=final)
     return dataclasses.replace(made, path=Path(dest))
 
 
@@ -185,10 +214,13 @@ def _package(
     attachments: Attachments,
     pack: Pack,
     folder: Path,
+    out: Path,
     *,
     budget_mb: float | None,
     final: bool,
 ) -> PackageResult:
+    """The package saved once, to ``out``: merged, stamped, outlined, sealed and guarded as one
+    object graph whose scans stay in their files until that save."""
     # The check code is of the draft as stored, so every machine prints the same one for it
     # (re-sanitising is deterministic, so the stored bytes identify the printed ones).
     digest = content_hash(data, attachments)
@@ -196,40 +228,54 @@ def _package(
     marks = _marks(data, pack, digest, final)
     attachments = checked(attachments)
     parts = _document_parts(data, pack) + _attachment_parts(attachments, pack)
+    _guard_parts(parts)  # before anything here opens them
     _count_pages(parts)
     cover_pdf, cover_pages = _cover(data, pack, parts, digest)
-    parts.insert(0, asm.Part(COVER_TITLE, cover_pdf, kind="cover", pages=cover_pages))
+    parts.insert(0, asm.Part(COVER_TITLE, cover_pdf, kind="cover", pages=cover_pages, extra={"ours": True}))
     total = sum(part.pages for part in parts)
     texts = [f"第 {n} 页 共 {total} 页　校验码 {digest}" for n in range(1, total + 1)]
     overlay: dict[str, bytes] = {}
-    pages_file = asm.merged(parts, folder)  # once: every rebuild of the size budget reopens it
+    budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
 
     def build() -> pikepdf.Pdf:
-        pdf = asm.open_merged(pages_file)
+        pdf = asm.merge(parts, folder)
         if "pdf" not in overlay:
             overlay["pdf"] = _footers(pack, [asm.visible_size(page)[:2] for page in pdf.pages], texts, marks)
         asm.stamp(pdf, overlay["pdf"])
         asm.outline(pdf, [(part.title, part.start) for part in parts])
         _info(pdf, data, pack, f"{pack.title.zh}申报材料：{(data.get('project') or {}).get('name') or ''}")
+        asm.set_id(pdf, _made_of(parts, overlay["pdf"], pdf, (budget, final)))
         return pdf
 
-    budget = budget_mb if budget_mb is not None else pack.upload.max_package_mb
-    fitted = fit(build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"), folder=folder)
-    assert fitted.path is not None
-    out = fitted.path
-    if marks.final:  # the seal record (page digests) once the pages are as they will stay
-        out = folder / "sealed.pdf"
-        record_file(fitted.path, out, marks, data, stored, digest)
-    _guard(out)
+    def finish(pdf: pikepdf.Pdf) -> None:
+        if marks.final:  # the seal record (page digests) once the pages are as they will stay
+            add_record(pdf, marks, data, stored, digest)
+        _guard_written(pdf)
+
+    fitted = fit(
+        build, budget, pack.upload.downsample_dpi, ("申报材料", "The package"), finish=finish, folder=folder, dest=out
+    )
     return PackageResult(
         pdf=b"",
         pages=total,
         outline=[part.title for part in parts],
         notes=fitted.notes,
         digest=digest,
-        size=out.stat().st_size,
+        size=fitted.size,
         path=out,
     )
+
+
+def _made_of(parts: list[asm.Part], overlay: bytes, pdf: pikepdf.Pdf, settings: tuple[Any, ...]) -> bytes:
+    """What the package file is made of, for its /ID: every part's PDF (by digest), the footers,
+    outline, /Info and the settings that change what is written (the size budget, final)."""
+    made = {
+        "parts": [(part.title, part.kind, part.start, sha256_of(part.pdf)) for part in parts],
+        "footers": hashlib.sha256(overlay).hexdigest(),
+        "info": {str(key): str(value) for key, value in pdf.docinfo.items()},
+        "settings": [str(value) for value in settings],
+    }
+    return json.dumps(made, sort_keys=True, ensure_ascii=False).encode()
 
 
 def _marks(data: dict[str, Any], pack: Pack, digest: str, final: bool) -> Marks:

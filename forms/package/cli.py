@@ -222,7 +222,9 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     output = _check_output(args)
     with _application(Path(args.draft)) as (data, attachments, final):
         _check_output(args)  # again: reading the draft may have taken a while
-        result = write_package(data, attachments, pack, output, budget_mb=args.budget_mb, final=final)
+        result = write_package(
+            data, attachments, pack, output, budget_mb=args.budget_mb, final=final, inputs=[Path(args.draft)]
+        )
     for note in result.notes:
         print(_say(args, note))
     size = f"{result.size / MB:.1f} MB"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import pikepdf
@@ -26,7 +26,8 @@ WATERMARK_SIZE = 54.0
 WATERMARK_GREY = colors.Color(0.55, 0.55, 0.55)
 WATERMARK_ALPHA = 0.28  # light: the page under it stays readable
 SEAL_KEY = "/CxySeal"
-SEAL_VERSION = 1
+SEAL_VERSION = 2  # 2: numbers fed by value (a digest taken before the save equals one taken after)
+SEAL_VERSIONS = frozenset({1, 2})  # what verify still reads: files sealed by earlier versions
 QR_SIDE = 16 * mm
 QR_MARGIN = 5 * mm
 SEAL_TEXT_SIZE = 5.5
@@ -108,24 +109,27 @@ _SKIP_STREAM_KEYS = frozenset({"/Length", "/Filter", "/DecodeParms"})
 _SKIP_DICT_KEYS = frozenset({"/Parent"})
 
 
-def page_digest(page: pikepdf.Page) -> str:
+def page_digest(page: pikepdf.Page, version: int = SEAL_VERSION) -> str:
     """sha256 of what draws the page: its content streams, resources and boxes, walked in a
     fixed order. Streams count by their decoded bytes where a lossless filter allows (a re-save
-    that recompresses changes nothing), else by their stored bytes and filter."""
+    that recompresses changes nothing), else by their stored bytes and filter. From version 2 a
+    number counts by its value (1, 1.0 and 1.00 alike): a real the build made in memory is
+    written as its shortest form and reads back as an integer, and the record is taken on the
+    graph just before the one save."""
     hasher = hashlib.sha256()
     obj = page.obj
     for key in ("/MediaBox", "/CropBox", "/Rotate", "/Contents", "/Resources"):
         hasher.update(key.encode())
         if key in obj:
-            _feed(hasher, obj[key], set())
+            _feed(hasher, obj[key], set(), version)
     return hasher.hexdigest()[:32]
 
 
-def page_digests(pdf: pikepdf.Pdf) -> list[str]:
-    return [page_digest(page) for page in pdf.pages]
+def page_digests(pdf: pikepdf.Pdf, version: int = SEAL_VERSION) -> list[str]:
+    return [page_digest(page, version) for page in pdf.pages]
 
 
-def _feed(hasher: Any, obj: Any, seen: set[tuple[int, int]]) -> None:
+def _feed(hasher: Any, obj: Any, seen: set[tuple[int, int]], version: int = SEAL_VERSION) -> None:
     if isinstance(obj, pikepdf.Object) and obj.is_indirect:
         key = obj.objgen
         if key in seen:  # a loop: named, not followed
@@ -134,7 +138,7 @@ def _feed(hasher: Any, obj: Any, seen: set[tuple[int, int]]) -> None:
         seen = seen | {key}
     if isinstance(obj, pikepdf.Stream):
         hasher.update(b"<stream")
-        _feed_dict(hasher, obj.stream_dict, seen, _SKIP_STREAM_KEYS)
+        _feed_dict(hasher, obj.stream_dict, seen, _SKIP_STREAM_KEYS, version)
         try:
             body = obj.read_bytes(pikepdf.StreamDecodeLevel.generalized)
         except pikepdf.PdfError:
@@ -144,24 +148,28 @@ def _feed(hasher: Any, obj: Any, seen: set[tuple[int, int]]) -> None:
         hasher.update(body)
         hasher.update(b">")
     elif isinstance(obj, pikepdf.Dictionary):
-        _feed_dict(hasher, obj, seen, _SKIP_DICT_KEYS)
+        _feed_dict(hasher, obj, seen, _SKIP_DICT_KEYS, version)
     elif isinstance(obj, pikepdf.Array):
         hasher.update(b"[")
         for item in obj:
-            _feed(hasher, item, seen)
+            _feed(hasher, item, seen, version)
             hasher.update(b",")
         hasher.update(b"]")
+    elif version >= 2 and isinstance(obj, (int, Decimal)) and not isinstance(obj, bool):
+        hasher.update(b"<number " + format(Decimal(obj).normalize(), "f").encode() + b">")
     else:
         hasher.update(repr(obj).encode())
 
 
-def _feed_dict(hasher: Any, obj: Any, seen: set[tuple[int, int]], skip: frozenset[str]) -> None:
+def _feed_dict(
+    hasher: Any, obj: Any, seen: set[tuple[int, int]], skip: frozenset[str], version: int = SEAL_VERSION
+) -> None:
     hasher.update(b"{")
     for key in sorted(obj.keys()):
         if key in skip:
             continue
         hasher.update(key.encode())
-        _feed(hasher, obj[key], seen)
+        _feed(hasher, obj[key], seen, version)
         hasher.update(b";")
     hasher.update(b"}")
 
@@ -205,20 +213,12 @@ def record(pdf_bytes: bytes, marks: Marks, data: dict[str, Any], attachments: An
     from .assemble import open_pdf, save
 
     with open_pdf(pdf_bytes, "seal") as pdf:
-        _add_record(pdf, marks, data, attachments, digest)
+        add_record(pdf, marks, data, attachments, digest)
         return save(pdf)
 
 
-def record_file(source: Path, dest: Path, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
-    """:func:`record` from the file ``source`` to the file ``dest`` (the pages stream through)."""
-    from .assemble import open_pdf, save_to
-
-    with open_pdf(source, "seal") as pdf:
-        _add_record(pdf, marks, data, attachments, digest)
-        save_to(pdf, dest)
-
-
-def _add_record(pdf: pikepdf.Pdf, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
+def add_record(pdf: pikepdf.Pdf, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
+    """:func:`record` on an open PDF, whose pages must be as they will be saved."""
     entry = {
         "v": SEAL_VERSION,
         "pack": marks.pack_id,

@@ -15,7 +15,7 @@ import pikepdf
 
 from forms.errors import UserError
 
-from .seal import SEAL_KEY, SEAL_VERSION, attachment_digests, field_digests, page_digests
+from .seal import SEAL_KEY, SEAL_VERSIONS, attachment_digests, field_digests, page_digests
 
 MAX_SEAL_CHARS = 4 * 1024 * 1024  # the record of a 10 000-page file with every field: far below
 
@@ -77,7 +77,7 @@ def read_seal(pdf: pikepdf.Pdf) -> dict[str, Any]:
         if len(text) > MAX_SEAL_CHARS:
             raise ValueError("too long")
         entry = json.loads(text)
-        if not isinstance(entry, dict) or entry.get("v") != SEAL_VERSION:
+        if not isinstance(entry, dict) or entry.get("v") not in SEAL_VERSIONS:
             raise ValueError("version")
         pages, fields = entry["pages"], entry["fields"]
         if not (
@@ -111,7 +111,7 @@ def verify(pdf: Path, draft: Path | None = None) -> Verdict:
     with opened:
         entry = read_seal(opened)
         try:
-            actual = page_digests(opened)
+            actual = page_digests(opened, entry["v"])
         except pikepdf.PdfError as exc:
             raise _unusable("not_pdf", f"无法作为PDF读取：{pdf}", f"Not a readable PDF: {pdf}") from exc
     recorded = entry["pages"]

@@ -211,13 +211,62 @@ def test_zero_active_content_even_from_a_hostile_attachment(data, attachments, p
     assert "hostile" in page_texts(raw)[-1]  # the page itself is kept, only its actions are gone
 
 
-def test_the_last_guard_refuses_active_content(monkeypatch, data, pack):
-    import forms.package.build as build
+def test_the_last_guard_refuses_active_content_the_build_itself_would_write(monkeypatch, data, pack, tmp_path):
+    """The guard over what the build writes around the parts: an action left on the catalog
+    (here by a broken outline step) stops the build before anything is saved."""
+    import forms.package.assemble as asm
+    from forms.package import write_package
 
-    monkeypatch.setattr(build, "active_content", lambda pdf: ["/JS (object 1 0)"])
+    outline = asm.outline
+
+    def leaky(pdf, entries):
+        outline(pdf, entries)
+        pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+
+    monkeypatch.setattr(asm, "outline", leaky)
+    dest = tmp_path / "package.pdf"
+    dest.write_bytes(b"the old file")
     with pytest.raises(UserError) as caught:
-        build_package(data, [], pack)
+        write_package(data, [], pack, dest)
+    assert caught.value.code == "package.active_content" and "/OpenAction" in caught.value.en
+    assert dest.read_bytes() == b"the old file" and list(tmp_path.iterdir()) == [dest]
+
+
+def test_a_hostile_attachment_the_ledger_does_not_know_is_still_caught(monkeypatch, data, pack, tmp_path):
+    """The guard trusts only parts whose digest is in the ledger (made by our intake worker): a
+    file of unknown bytes that slipped past the sanitiser (here: a sanitiser that lets it
+    through) is scanned whole before the merge, and nothing is saved."""
+    import forms.package.build as build
+    from forms.attachments import ledger
+    from forms.draft.attachments import StoredPdf
+    from forms.package import write_package
+
+    evil = hostile_pdf()
+    source = tmp_path / "evil.pdf"
+    source.write_bytes(evil)
+    stored = StoredPdf(source, hashlib.sha256(evil).hexdigest(), len(evil))
+    assert not ledger.known_digest(stored.sha256)
+    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)  # the sanitiser misses it
+    dest = tmp_path / "package.pdf"
+    with pytest.raises(UserError) as caught:
+        write_package(data, [(info("other", "恶意文件", evil, 0), stored)], pack, dest)
     assert caught.value.code == "package.active_content"
+    assert not dest.exists()
+
+
+def test_a_clean_attachment_the_ledger_knows_is_not_read_again(monkeypatch, data, attachments, pack, tmp_path):
+    """Known parts are not rescanned (the build's cost is one write), unknown ones are."""
+    import forms.package.build as build
+    from forms.package import write_package
+
+    scanned: list[object] = []
+    monkeypatch.setattr(build, "active_content", lambda pdf: scanned.append(pdf) or [])
+    write_package(data, attachments, pack, tmp_path / "package.pdf")
+    assert scanned == []  # the conftest's attachments went through our intake (in the ledger)
+    stranger = scan_pdf("not ours")  # bytes our intake never made: sanitised, then known
+    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)
+    write_package(data, [(info("other", "外来文件", stranger, 0), stranger)], pack, tmp_path / "package.pdf")
+    assert scanned == [stranger]
 
 
 def test_same_input_same_bytes_here_and_in_another_process(package, data, attachments, pack, tmp_path):
@@ -297,3 +346,19 @@ def test_a_package_without_category_or_with_a_broken_attachment_is_a_user_error(
         build_package(data, [(bad, broken)], pack)
     # re-checked by the attachment worker before the package opens it (issue 9 item 9)
     assert caught.value.code == "attach.damaged" and "坏文件" in caught.value.zh and "坏文件" in caught.value.en
+
+
+def test_a_written_package_over_budget_is_downsampled_sealed_and_alone_in_its_folder(data, pack, tmp_path):
+    """write_package saves its first attempt straight beside -o; when a smaller one wins, that
+    one takes -o's place (sealed as it is), and nothing else is left in the folder."""
+    from forms.package import write_package
+    from forms.package.verify import verify
+
+    big = scan_pdf("grainy photo", dpi=300, noise=True)
+    dest = tmp_path / "out" / "package.pdf"
+    dest.parent.mkdir()
+    result = write_package(data, [(info("contract", "合同照片", big, 0), big)], pack, dest, budget_mb=1.5, final=True)
+    assert result.notes and "降至" in result.notes[0].zh
+    assert result.size == dest.stat().st_size <= 1.5 * 1024 * 1024
+    assert list(dest.parent.iterdir()) == [dest]
+    assert verify(dest).intact and len(PdfReader(dest).pages) == result.pages

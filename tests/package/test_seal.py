@@ -82,6 +82,26 @@ def test_verify_says_intact(final_build, tmp_path):
     assert "完好" in verdict.message("zh") and "Intact" in verdict.message("en")
 
 
+def test_a_file_sealed_by_the_first_version_still_verifies(final_build, tmp_path):
+    """Seal v2 digests numbers by value (the record is taken on the graph before its one save);
+    a file sealed by v1 (repr of the numbers as read from the file) still verifies as it was."""
+    from forms.package.seal import page_digests
+
+    with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
+        entry = json.loads(str(pdf.docinfo[SEAL_KEY]))
+        assert entry["v"] == 2
+        entry.update(v=1, pages=page_digests(pdf, 1))
+        assert entry["pages"] != page_digests(pdf, 2)  # the two versions really differ
+        pdf.docinfo[SEAL_KEY] = pikepdf.String(json.dumps(entry, separators=(",", ":"), sort_keys=True))
+        pdf.save(tmp_path / "v1.pdf")
+    assert verify(tmp_path / "v1.pdf").intact
+    entry["pages"][0] = "0" * 32
+    with pikepdf.open(tmp_path / "v1.pdf") as pdf:
+        pdf.docinfo[SEAL_KEY] = pikepdf.String(json.dumps(entry, separators=(",", ":"), sort_keys=True))
+        pdf.save(tmp_path / "v1-changed.pdf")
+    assert verify(tmp_path / "v1-changed.pdf").changed_pages == [1]
+
+
 def test_verify_names_the_one_page_whose_content_stream_changed(final_build, tmp_path):
     path = tmp_path / "p.pdf"
     with pikepdf.open(io.BytesIO(final_build.pdf)) as pdf:
