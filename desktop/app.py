@@ -1,7 +1,9 @@
 """``cxy-apply [FILE] [--lang zh|en] [--pack ID|DIR] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
 (or, with ``--office``, the research office's desk on a folder of applications).
 
-:func:`desktop.factory.make_window` is the one factory the entry point and the tests use.
+:func:`open_window` is how the entry point opens its window (the shell painted first, the content
+loaded into it after); :func:`desktop.factory.make_window` makes a complete window at once (the
+tests, a second start handing a file over).
 """
 
 from __future__ import annotations
@@ -68,6 +70,23 @@ def open_requested(path: str, lang: str) -> None:
     window.bring_forward()
 
 
+def open_window(path: Path | None, lang: str, sample: str | None = None) -> MainWindow:
+    """The window as ``cxy-apply`` opens it: its shell shown (and painted by the event loop) before
+    the rule pack's code is imported, then the content loaded into that same window from the
+    loop: the draft at ``path`` (a JSON file is imported), else the start page, or with ``sample``
+    ("" for the first category) a copy of the sample application."""
+    window = MainWindow(None, i18n.install(lang), shell=True)
+
+    def fill() -> None:
+        window.load(None, path)
+        if sample is not None and window.session is None:
+            window.open_sample(sample or None)
+
+    window.after_first_paint(fill)
+    window.show()
+    return window
+
+
 def _choose_pack(ref: str, lang: str) -> bool:
     """``--pack``: a pack that does not load is said in one line, before any window."""
     from forms.errors import UserError
@@ -108,9 +127,6 @@ def main(argv: list[str] | None = None) -> int:
     instance = Instance()
     if instance.start(args.file):
         return 0  # the running program has the file now
-    window = make_window(args.file, lang)
-    if args.sample is not None and window.session is None:
-        window.open_sample(args.sample or None)
+    window = open_window(args.file, lang, args.sample)  # noqa: F841 - kept alive until the loop ends
     instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
-    window.show()
     return app.exec()

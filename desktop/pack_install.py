@@ -53,8 +53,8 @@ def add_pack_action(window: Any, file_menu: Any) -> QAction:
     action.setObjectName("action.packs")
     action.setProperty("needs_draft", False)
     action.triggered.connect(lambda _=False: open_pack_dialog(window))
-    file_menu.insertAction(window.actions["export_json"], action)
-    window.actions["packs"] = action
+    file_menu.insertAction(window.menu_actions["export_json"], action)
+    window.menu_actions["packs"] = action
     return action
 
 

@@ -51,7 +51,7 @@ def test_the_start_page_arrives_after_the_first_paint(qtbot, unshown) -> None:
     qtbot.waitUntil(window.is_complete, timeout=10000)
     assert window._start_page is not None  # made from the event loop, not when asked
     assert window.stack.currentWidget() is window.view  # still on the draft
-    window.actions["close"].trigger()  # 关闭草稿: back to the start page that was made meanwhile
+    window.menu_actions["close"].trigger()  # 关闭草稿: back to the start page that was made meanwhile
     assert window.session is None and window.stack.currentWidget() is window.start_page
 
 
