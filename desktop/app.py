@@ -15,6 +15,7 @@ from pathlib import Path
 from . import i18n, settings
 from .factory import ensure_app, make_window
 from .main_window import MainWindow, window_editing
+from .services import Services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -70,7 +71,9 @@ def open_requested(path: str, lang: str) -> None:
     window.bring_forward()
 
 
-def open_window(path: Path | None, lang: str, sample: str | None = None) -> MainWindow:
+def open_window(
+    path: Path | None, lang: str, sample: str | None = None, services: Services | None = None
+) -> MainWindow:
     """The window as ``cxy-apply`` opens it: its shell shown (and painted by the event loop) before
     the rule pack's code is imported, then the content loaded into that same window from the
     loop: the draft at ``path`` (a JSON file is imported), else the start page, or with ``sample``
@@ -78,7 +81,7 @@ def open_window(path: Path | None, lang: str, sample: str | None = None) -> Main
     window = MainWindow(None, i18n.install(lang), shell=True)
 
     def fill() -> None:
-        window.load(None, path)
+        window.load(services, path)
         if sample is not None and window.session is None:
             window.open_sample(sample or None)
 
