@@ -23,7 +23,7 @@ from forms.version import version
 from . import i18n, settings, verifying, workers
 from .failures import user_text
 from .i18n import tr
-from .shell import OpeningPlaceholder
+from .shell import OpeningPlaceholder, add_shell_menus
 from .widgets.banner import Banner
 from .window_placement import WindowPlacement
 from .workflow_menu import WorkflowMenu
@@ -80,6 +80,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self._column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.stack.addWidget(OpeningPlaceholder())
+        add_shell_menus(self.menuBar())
         self.setWindowTitle(tr(APP_NAME))
         self._placed = False  # checked once more when first shown, with the real frame
         self.restore_or_fit()

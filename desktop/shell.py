@@ -6,11 +6,18 @@ leaves, nor anything that imports pydantic."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMenuBar, QWidget
 
 from .i18n import tr
 
 STEP_COLUMN_WIDTH = 210  # the wizard's step list: the content arrives where the shell showed it
+MENU_TITLES = ("文件(&F)", "语言(&L)", "帮助(&H)")  # the window's menus (MainWindow._build_menus), empty until loaded
+
+
+def add_shell_menus(bar: QMenuBar) -> None:
+    """The menu bar's titles, disabled: the content does not move down when the real menus come."""
+    for title in MENU_TITLES:
+        bar.addMenu(tr(title)).setEnabled(False)
 
 
 class OpeningPlaceholder(QWidget):
@@ -24,7 +31,7 @@ class OpeningPlaceholder(QWidget):
         steps.setObjectName("shell.steps")
         steps.setAccessibleName(tr("步骤列表"))
         steps.setFixedWidth(STEP_COLUMN_WIDTH)
-        steps.setEnabled(False)
+        steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing in it to choose yet
         row.addWidget(steps)
         self.label = QLabel(tr("正在打开…"))
         self.label.setObjectName("shell.opening")
