@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import i18n, settings
 from .factory import ensure_app, make_window
 from .main_window import MainWindow, window_editing
-from .services import Services
+
+if TYPE_CHECKING:
+    from .services import Services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

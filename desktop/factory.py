@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
@@ -14,7 +15,9 @@ from forms.version import version
 
 from . import i18n, input_method, qt_fixes, settings  # noqa: F401 - qt_fixes first (PySide6 6.12 on 3.11)
 from .main_window import MainWindow, window_editing
-from .services import Services
+
+if TYPE_CHECKING:
+    from .services import Services
 
 
 def ensure_app(argv: list[str] | None = None) -> QApplication:
@@ -38,4 +41,4 @@ def make_window(path: Path | None = None, lang: str = "zh", services: Services |
             editing.bring_forward()
             return editing
     lang = i18n.install(lang)
-    return MainWindow(services or Services(), lang, Path(path) if path is not None else None)
+    return MainWindow(services, lang, Path(path) if path is not None else None)  # Services() when None
