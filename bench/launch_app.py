@@ -1,6 +1,7 @@
-"""Cold start of the real app: ``desktop.app.open_window`` on a draft, as ``desktop.app.main``
-opens it (QApplication, the window's shell shown, the event loop; the content loaded into the
-window after the shell's first paint). Prints SHOWN when the window is first painted (what the
+"""Cold start of the real app on a draft, step for step as ``desktop.app.main`` (which has no
+"exit when shown" switch): the log set up, QApplication, the UI language, the single-instance
+check, the window's shell shown, the event loop (the content loaded into the window after the
+shell's first paint). Prints SHOWN when the window is first painted (what the
 user sees first), then ``USABLE <s>``: seconds from that paint until the content (the draft's
 first page) is in the window and painted, and exits once what the window makes after that has
 been made."""
@@ -14,9 +15,12 @@ from PySide6.QtCore import QTimer
 
 
 def main() -> int:
-    from desktop.app import ensure_app, open_window
+    from desktop import i18n
+    from desktop.app import catch_failures, ensure_app, start_window
 
-    app = ensure_app(sys.argv[:1])
+    catch_failures()
+    app = ensure_app(sys.argv[:1], version_later=True)
+    lang = i18n.install("zh")
     shown = [0.0]
 
     def usable() -> None:
@@ -35,7 +39,10 @@ def main() -> int:
         app.quit()
 
     painted = FirstPaint(usable, on_paint=lambda: shown.__setitem__(0, time.perf_counter()))
-    window = open_window(Path(sys.argv[1]) if len(sys.argv) > 1 else None, "zh")
+    opened = start_window(Path(sys.argv[1]) if len(sys.argv) > 1 else None, lang)
+    if opened is None:
+        raise SystemExit("launch_app: another cxy-apply took the file")
+    window = opened
     window.installEventFilter(painted)  # before the loop runs: the first paint is still to come
     return app.exec()
 

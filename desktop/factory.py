@@ -20,15 +20,22 @@ if TYPE_CHECKING:
     from .services import Services
 
 
-def ensure_app(argv: list[str] | None = None) -> QApplication:
+def ensure_app(argv: list[str] | None = None, *, version_later: bool = False) -> QApplication:
+    """The QApplication, named for QSettings. ``version_later``: its version is set by
+    :func:`name_version` later (reading it costs a start-up ~3 ms, an installed one's metadata more)."""
     app = QApplication.instance()
     if app is None:
         input_method.prefer_working_module()  # read by Qt when the QApplication is made
         app = QApplication(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName(settings.ORG)
     QCoreApplication.setApplicationName(settings.APP)
-    QCoreApplication.setApplicationVersion(version())
+    if not version_later:
+        name_version()
     return app  # type: ignore[return-value]
+
+
+def name_version() -> None:
+    QCoreApplication.setApplicationVersion(version())
 
 
 def make_window(path: Path | None = None, lang: str = "zh", services: Services | None = None) -> MainWindow:

@@ -21,7 +21,6 @@ from forms.errors import UserError
 from forms.version import version
 
 from . import i18n, settings, verifying, workers
-from .failures import user_text
 from .i18n import tr
 from .shell import OpeningPlaceholder, add_shell_menus
 from .widgets.banner import Banner
@@ -407,6 +406,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.final_banner = False
 
     def _error(self, title: str, exc: Exception) -> None:
+        from .failures import user_text  # logging's handlers: not on the shell's path
+
         text = user_text(exc, self.lang)
         self.services.prompter.error(title, text)
 
@@ -582,6 +583,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         )
 
     def _verify_failed(self, exc: Exception) -> None:
+        from .failures import user_text
+
         self._verdict(
             tr("无法核验“{name}”：{message}").format(
                 name=self._verifying.name, message=user_text(exc, self.lang, logged=True)
