@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
 from desktop import settings, workers
 from desktop.app import open_window
@@ -115,3 +116,38 @@ def test_next_makes_the_following_step(qtbot, shell_window) -> None:
     assert page is view.page(second) and page.isVisible()
     focused = QApplication.focusWidget()
     assert focused is not None and page.isAncestorOf(focused)  # the new page's first field, ready to type
+
+
+def click_step(qtbot, view, key: str) -> None:
+    item = view.step_list.item(view.keys().index(key))
+    qtbot.mouseClick(
+        view.step_list.viewport(), Qt.MouseButton.LeftButton, pos=view.step_list.visualItemRect(item).center()
+    )
+
+
+def test_a_final_application_locks_each_step_when_it_is_made(qtbot, shell_window) -> None:
+    window = shell_window
+    qtbot.waitUntil(window.is_loaded, timeout=10000)
+    session = window.session
+    qtbot.waitUntil(lambda: not session.errors())
+    click_step(qtbot, window.view, "review")
+    qtbot.mouseClick(window.view.review_page.final_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: session.final)
+    view = window.view  # built again, locked, its pages made on demand as before
+    later = view.keys()[2]
+    assert later not in [p.key for p in view.made_pages()]
+    click_step(qtbot, view, later)
+    edits = view.page(later).findChildren(QLineEdit)
+    assert edits and all(edit.isReadOnly() for edit in edits)
+
+
+def test_switching_the_language_keeps_the_step(qtbot, shell_window) -> None:
+    window = shell_window
+    qtbot.waitUntil(window.is_loaded, timeout=10000)
+    third = window.view.keys()[2]
+    click_step(qtbot, window.view, third)
+    window.findChild(QAction, "action.lang.en").trigger()
+    view = window.view
+    assert view.current_key() == third and view.stack.currentWidget() is view.page(third)
+    assert [p.key for p in view.made_pages()] == [third]  # the new view makes only the page it shows
+    assert view.back_button.text() == "&Back"
