@@ -19,7 +19,7 @@ def main() -> int:
     from desktop.app import catch_failures, ensure_app, start_window
 
     catch_failures()
-    app = ensure_app(sys.argv[:1], version_later=True)
+    app = ensure_app(sys.argv[:1])
     lang = i18n.install("zh")
     shown = [0.0]
 

@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return selftest_main([str(args.selftest), *(["--lang", args.lang] if args.lang else [])])
     catch_failures()
-    app = ensure_app(sys.argv[:1], version_later=True)
+    app = ensure_app(sys.argv[:1])
     lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
     if args.pack or args.office is not None:
         _log_failures()  # no shell to paint first

@@ -20,17 +20,16 @@ if TYPE_CHECKING:
     from .services import Services
 
 
-def ensure_app(argv: list[str] | None = None, *, version_later: bool = False) -> QApplication:
-    """The QApplication, named for QSettings. ``version_later``: its version is set by
-    :func:`name_version` later (reading it costs a start-up ~3 ms, an installed one's metadata more)."""
+def ensure_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named for QSettings. Its version is set by :func:`name_version`, which a
+    window's maker calls: reading it costs ``cxy-apply``'s shell ~3 ms (an installed app's
+    metadata more), so there it is read after the first paint."""
     app = QApplication.instance()
     if app is None:
         input_method.prefer_working_module()  # read by Qt when the QApplication is made
         app = QApplication(argv if argv is not None else sys.argv[:1])
     QCoreApplication.setOrganizationName(settings.ORG)
     QCoreApplication.setApplicationName(settings.APP)
-    if not version_later:
-        name_version()
     return app  # type: ignore[return-value]
 
 
@@ -42,6 +41,7 @@ def make_window(path: Path | None = None, lang: str = "zh", services: Services |
     """The main window, showing ``path`` (a draft, or JSON to import) or the start page; the
     window that already edits ``path``, brought forward, when there is one."""
     ensure_app()
+    name_version()
     if path is not None:
         editing = window_editing(Path(path))
         if editing is not None:
