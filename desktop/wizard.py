@@ -129,8 +129,9 @@ class WizardView(QWidget):
                 signal.connect(self._lock_soon)
         if not session.editable:  # read-only, or 定稿 (the window builds a new view when that changes)
             self.lock_editors()
-        for key in [] if lazy else self._keys:
-            self.page(key)
+        if not lazy:
+            for key in self._keys:
+                self.page(key)
         self.go_to(self._keys.index(step) if step in self._keys else 0)
 
     # -- the pages, made when first needed --------------------------------------------------
