@@ -14,13 +14,15 @@ class FirstPaint(QObject):
     """SHOWN and the peak memory at the window's first paint (an event filter sees it before the
     window does), then ``then`` from the event loop."""
 
-    def __init__(self, then: Callable[[], object]) -> None:
+    def __init__(self, then: Callable[[], object], on_paint: Callable[[], object] | None = None) -> None:
         super().__init__()
-        self.then, self.seen = then, False
+        self.then, self.on_paint, self.seen = then, on_paint, False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.seen:
             self.seen = True
+            if self.on_paint is not None:
+                self.on_paint()
             print("SHOWN", flush=True)
             with open("/proc/self/status", encoding="ascii") as status:
                 print(next((line for line in status if line.startswith("VmHWM:")), "VmHWM: 0 kB").strip(), flush=True)

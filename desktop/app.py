@@ -1,7 +1,9 @@
 """``cxy-apply [FILE] [--lang zh|en] [--pack ID|DIR] [--sample [CATEGORY]] [--office DIR]``: the desktop wizard
 (or, with ``--office``, the research office's desk on a folder of applications).
 
-:func:`desktop.factory.make_window` is the one factory the entry point and the tests use.
+:func:`open_window` is how the entry point opens its window (the shell painted first, the content
+loaded into it after); :func:`desktop.factory.make_window` makes a complete window at once (the
+tests, a second start handing a file over).
 """
 
 from __future__ import annotations
@@ -9,10 +11,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import i18n, settings
-from .factory import ensure_app, make_window
+from .factory import ensure_app, make_window, name_version
 from .main_window import MainWindow, window_editing
+
+if TYPE_CHECKING:
+    from .services import Services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -68,6 +74,69 @@ def open_requested(path: str, lang: str) -> None:
     window.bring_forward()
 
 
+def open_window(
+    path: Path | None, lang: str, sample: str | None = None, services: Services | None = None
+) -> MainWindow:
+    """The window as ``cxy-apply`` opens it: its shell shown (and painted by the event loop) before
+    the rule pack's code is imported, then the content loaded into that same window from the
+    loop: the draft at ``path`` (a JSON file is imported), else the start page, or with ``sample``
+    ("" for the first category) a copy of the sample application."""
+    window = MainWindow(None, i18n.install(lang), shell=True)
+
+    def fill() -> None:
+        window.load(services, path)
+        if sample is not None and window.session is None:
+            window.open_sample(sample or None)
+
+    window.after_first_paint(fill)
+    window.show()
+    return window
+
+
+_instance: list[object] = []  # this program's end of the single-instance channel, kept while it runs
+
+
+def start_window(path: Path | None, lang: str, sample: str | None = None) -> MainWindow | None:
+    """What ``cxy-apply`` does after its QApplication: ``path`` handed to a running ``cxy-apply``
+    if there is one (None: it took it; no window here), else :func:`open_window`, listening for
+    later starts."""
+    from .single_instance import Instance
+
+    instance = Instance()
+    if instance.start(path):
+        return None  # the running program has the file now
+    _instance[:] = [instance]
+    window = open_window(path, lang, sample)
+    window.after_first_paint(_log_failures)
+    window.after_first_paint(name_version)
+    instance.requested.connect(lambda requested: open_requested(requested, i18n.lang()))
+    return window
+
+
+def _log_failures() -> None:
+    """The log file and the hooks that keep a failure the user did not cause from them
+    (:func:`desktop.failures.install`), once."""
+    from . import failures
+
+    if sys.excepthook is not failures.handle:
+        failures.install()
+
+
+def _first_failure(*exc_info: object) -> None:
+    """``sys.excepthook`` until the log is set up: sets it up, then handles the error there."""
+    from . import failures
+
+    _log_failures()
+    failures.handle(*exc_info)
+
+
+def catch_failures() -> None:
+    """An unexpected error is logged and said in one line from the start; the log itself is set up
+    once the window's shell has been painted (desktop.failures and logging's handlers cost the
+    shell ~10 ms), or at once by the first error."""
+    sys.excepthook = _first_failure
+
+
 def _choose_pack(ref: str, lang: str) -> bool:
     """``--pack``: a pack that does not load is said in one line, before any window."""
     from forms.errors import UserError
@@ -91,26 +160,18 @@ def main(argv: list[str] | None = None) -> int:
         from .selftest import main as selftest_main  # the installer's smoke test
 
         return selftest_main([str(args.selftest), *(["--lang", args.lang] if args.lang else [])])
-    from . import failures
-
-    failures.install()
+    catch_failures()
     app = ensure_app(sys.argv[:1])
     lang = i18n.install(args.lang or settings.language())  # a dialog before the window speaks it too
+    if args.pack or args.office is not None:
+        _log_failures()  # no shell to paint first
+        name_version()
     if args.pack and not _choose_pack(args.pack, lang):
         return 2
-    from .single_instance import Instance
-
     if args.office is not None:
         from .office.desk import open_desk
 
         desk = open_desk(args.office, lang=lang)  # noqa: F841 - kept alive until the loop ends
         return app.exec()
-    instance = Instance()
-    if instance.start(args.file):
-        return 0  # the running program has the file now
-    window = make_window(args.file, lang)
-    if args.sample is not None and window.session is None:
-        window.open_sample(args.sample or None)
-    instance.requested.connect(lambda path: open_requested(path, i18n.lang()))
-    window.show()
-    return app.exec()
+    window = start_window(args.file, lang, args.sample)
+    return 0 if window is None else app.exec()

@@ -1,8 +1,11 @@
 """The main window: the start page or the wizard of one draft, the menus, the saved state in the
 title bar. Opening, creating and closing drafts happen here; everything else in the pages.
 
-Start-up (issue 14): a window that opens a draft paints the draft's first page first; what that
-page does not show (the start page) is made after the first paint, or at once when asked for."""
+Start-up (issue 14): ``cxy-apply`` paints the window's shell (made with Qt alone) before the rule
+pack's code is imported, then loads the content into it (:meth:`MainWindow.load`); this module
+imports what needs the pack inside the methods that use it. A window that opens a draft makes the
+draft's first page before its first paint; what that page does not show (the start page, the
+other steps) is made after it, or at once when asked for."""
 
 from __future__ import annotations
 
@@ -10,47 +13,48 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.version import version
 
-from . import i18n, opening, pack_install, settings, template_menu, verifying, workers
-from .failures import user_text
+from . import i18n, settings, verifying, workers
 from .i18n import tr
-from .migrate_bar import MigrateBar
-from .pages.start_page import StartPage
-from .services import Services
-from .session import Session
+from .shell import OpeningPlaceholder, add_shell_menus
 from .widgets.banner import Banner
-from .widgets.messages import INPUT_STYLE
 from .window_placement import WindowPlacement
-from .wizard import WizardView
 from .workflow_menu import WorkflowMenu
 
 if TYPE_CHECKING:
+    from forms.pack import Pack
     from forms.text import Text
 
+    from .migrate_bar import MigrateBar
     from .pages.start_page import StartPage
+    from .services import Services
+    from .session import Session
+    from .wizard import WizardView
 
 APP_NAME = "产学研申报助手"
 SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
 
 
 class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
-    def __init__(self, services: Services, lang: str = "zh", path: Path | None = None) -> None:
-        """A window on ``path`` (a draft, or JSON to import), else on the start page."""
+    def __init__(
+        self, services: Services | None = None, lang: str = "zh", path: Path | None = None, *, shell: bool = False
+    ) -> None:
+        """A window on ``path`` (a draft, or JSON to import), else on the start page.
+
+        ``shell``: only the window's shell (its place, title, an empty step column and 正在打开…),
+        made with Qt alone so that it paints before the rule pack's code is imported; the
+        content follows with :meth:`load`."""
         super().__init__()
-        self.services = services
-        services.prompter.window = self
         self.lang = lang
-        self.pack = pack_install.current_pack()
         self.session: Session | None = None
         self.view: WizardView | None = None
         self.setObjectName("main")
-        self.setStyleSheet(INPUT_STYLE)
         self.readonly_reason: str | None = None
         self.holder = None
         self.open_failure: tuple[Path, UserError] | None = None
@@ -63,17 +67,42 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self._start_page: StartPage | None = None
         self._painted = False
         self._after_paint: list[Callable[[], object]] = []
+        self._loaded = False
+        self._lazy_pages = shell  # cxy-apply's window: a draft's steps made when first shown
         central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
         self.banner = Banner()
-        column.addWidget(self.banner)
-        self.migrate_bar = MigrateBar(self)  # issue 15: a draft of an older year's pack may migrate
-        column.addWidget(self.migrate_bar)
+        self._column.addWidget(self.banner)
         self.stack = QStackedWidget()
-        column.addWidget(self.stack, 1)
+        self._column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.stack.addWidget(OpeningPlaceholder())
+        add_shell_menus(self.menuBar())
+        self.setWindowTitle(tr(APP_NAME))
+        self._placed = False  # checked once more when first shown, with the real frame
+        self.restore_or_fit()
+        if not shell:
+            self.load(services, path)
+
+    def load(self, services: Services | None = None, path: Path | None = None) -> None:
+        """The window's content in place of its shell: the draft at ``path`` (its first page made
+        now, the rest when first shown) or the start page; the menus; the pack's styles."""
+        from . import pack_install
+        from .migrate_bar import MigrateBar
+        from .services import Services
+        from .widgets.messages import INPUT_STYLE
+
+        if self._loaded:
+            return
+        self._loaded = True
+        self.services = services or Services()
+        self.services.prompter.window = self
+        self.pack: Pack = pack_install.current_pack()
+        self.setStyleSheet(INPUT_STYLE)
+        self.migrate_bar: MigrateBar = MigrateBar(self)  # issue 15: a draft of an older year's pack may migrate
+        self._column.insertWidget(1, self.migrate_bar)
         # A draft opens straight into its wizard (the start page is not made first, only to be
         # replaced); JSON is imported from the start page, as a file chosen there would be.
         is_json = path is not None and path.suffix.lower() == ".json"
@@ -81,8 +110,12 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self._build()
             if path is not None and is_json:
                 self.open_path(path)
-        self._placed = False  # checked once more when first shown, with the real frame
-        self.restore_or_fit()
+        if self._placed:  # the shell was shown: the content may ask for more room than it did
+            QTimer.singleShot(0, self, self._refit_if_outside)
+
+    def is_loaded(self) -> bool:
+        """The content is in the window (not only its shell)."""
+        return self._loaded
 
     # -- building (again, when the language changes) ----------------------------------------
     def _build(self, step: str | None = None) -> None:
@@ -100,12 +133,14 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         if self.session is None:
             self.stack.setCurrentWidget(self.start_page)
         else:
+            from .wizard import WizardView
+
             self.after_first_paint(lambda: self.start_page)  # ready for 关闭草稿, made off the start path
-            self.view = WizardView(self.session, self.services)
+            self.view = WizardView(self.session, self.services, step=step, lazy=self._lazy_pages)
             self.stack.addWidget(self.view)
             self.stack.setCurrentWidget(self.view)
-            self.view.go_to_key(step if step in self.view.keys() else self.view.keys()[0])  # noqa: SIM118 - a WizardView, not a dict
-            self.view.output_page.verify_requested.connect(self.verify_package)
+            self.view.go_to_key(self.view.current_key())  # once in the window: its first field takes the focus
+            self.view.verify_requested.connect(self.verify_package)
         self._build_menus()
         self._update_title()
         self._show_readonly()
@@ -174,6 +209,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
                 self.final_banner = False
             return
         if self.readonly_reason == "locked":
+            from . import opening
+
             holder = opening.holder_text(self.holder, self.lang)
             text = (
                 tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
@@ -225,6 +262,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         """The user asks to edit a draft another program held: take it if it is free now."""
         if self.session is None or self.readonly_reason is None:
             return False
+        from . import opening
+
         path, step = self.session.path, self.view.current_key() if self.view else None
         try:
             opened = opening.open_in_place(path)
@@ -276,6 +315,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             file_menu.addAction(action)
             self.menu_actions[key] = action
         self._build_workflow_menu(file_menu)
+        from . import pack_install, template_menu
+
         template_menu.add_template_action(self, file_menu)
         pack_install.add_pack_action(self, file_menu)
         # 核验 (issue 10): works with or without an open draft.
@@ -325,6 +366,9 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
 
     # -- opening --------------------------------------------------------------------------
     def _attach(self, draft, path: Path, readonly: str | None = None, holder=None) -> None:
+        from . import pack_install
+        from .session import Session
+
         self._detach()
         self.open_failure = None
         self.readonly_reason, self.holder = readonly, holder
@@ -362,6 +406,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.final_banner = False
 
     def _error(self, title: str, exc: Exception) -> None:
+        from .failures import user_text  # logging's handlers: not on the shell's path
+
         text = user_text(exc, self.lang)
         self.services.prompter.error(title, text)
 
@@ -387,6 +433,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.stack.setCurrentWidget(self.start_page)
 
     def new_application(self, category: str) -> bool:
+        from . import opening
+
         path = self.services.prompter.save_file(
             tr("新申请保存为"), opening.suggested_new_path(self.pack, category), tr("申报草稿 (*.cxy)")
         )
@@ -404,6 +452,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         return True
 
     def open_sample(self, category: str | None = None) -> bool:
+        from . import opening
+
         category = category or self.pack.categories[0].id
         try:
             draft, path = opening.create_sample(self.pack, category)
@@ -425,6 +475,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         """A draft opens where it lies (never copied); JSON is imported (True: the import
         started). A draft some window of this program already edits is brought forward
         instead of opened twice."""
+        from . import opening
+
         path = Path(path)
         if path.suffix.lower() == ".json":
             return self.import_json(path) is not None
@@ -446,6 +498,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         """The JSON and its attachment files become a new draft on a worker, all or nothing
         (forms.transfer.import_json_file); the draft opens when it is complete. A failure leaves
         no file and is reported in one line; a rerun starts afresh."""
+        from . import opening
+
         source = Path(source)
         if self.import_job is not None:
             return None
@@ -465,6 +519,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.import_progress = QProgressDialog(tr("正在导入“{name}”及其附件…").format(name=source.name), "", 0, 0, self)
         self.import_progress.setCancelButton(None)  # one transaction: it finishes or leaves nothing
         self.import_progress.setWindowTitle(tr("导入 JSON"))
+        from PySide6.QtCore import Qt  # not at import: the shell paints without the Qt namespace (~13 ms)
+
         self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.import_progress.setMinimumDuration(400)
         self._importing = (source, dest)
@@ -527,6 +583,8 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         )
 
     def _verify_failed(self, exc: Exception) -> None:
+        from .failures import user_text
+
         self._verdict(
             tr("无法核验“{name}”：{message}").format(
                 name=self._verifying.name, message=user_text(exc, self.lang, logged=True)
@@ -579,7 +637,11 @@ def main_windows() -> list[MainWindow]:
 def window_editing(path: Path) -> MainWindow | None:
     """The window of this program that has ``path`` open, if any."""
     for window in main_windows():
-        if window.session is not None and opening.same_file(window.session.path, path):
+        if window.session is None:
+            continue
+        from . import opening
+
+        if opening.same_file(window.session.path, path):
             return window
     return None
 

@@ -7,6 +7,7 @@ EN: dict[str, str] = {
     "产学研申报助手": "CXY Apply",
     "已保存": "Saved",
     "正在保存…": "Saving…",
+    "正在打开…": "Opening…",
     "保存失败": "Not saved",
     "文件(&F)": "&File",
     "语言(&L)": "&Language",

@@ -7,14 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMargins, QRect, Qt, QTimer
+from PySide6.QtCore import QMargins, QRect, QTimer
 
 from . import placement, settings
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMainWindow as _Window
 else:
     _Window = object  # at run time MainWindow supplies the QMainWindow
+
+
+def _qt() -> type[Qt]:
+    """PySide6's ``Qt`` namespace, made when first used: making it costs ~13 ms (all its enums),
+    which the window's shell, placed before its first paint, does without (issue 14)."""
+    from PySide6.QtCore import Qt
+
+    return Qt
 
 
 class WindowPlacement(_Window):
@@ -25,7 +34,8 @@ class WindowPlacement(_Window):
         title bar and borders included; returns the new client geometry."""
         frame = self._frame_margins()
         rect = placement.fitted(available, self.minimumSizeHint(), frame)
-        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMaximized)  # (showNormal would show it)
+        if self.isMaximized():
+            self.setWindowState(self.windowState() & ~_qt().WindowState.WindowMaximized)  # (showNormal would show it)
         self.setGeometry(rect)
         return rect
 
@@ -43,7 +53,7 @@ class WindowPlacement(_Window):
             ):
                 self.setGeometry(rect)
                 if maximized:
-                    self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+                    self.setWindowState(self.windowState() | _qt().WindowState.WindowMaximized)
                 return
         screen = self.screen() or placement.screen_for()
         if screen is not None:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction
 
 from forms.errors import UserError
 
-from . import opening, roles
 from .i18n import tr
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ else:
 class WorkflowMenu(_Window):
     def _build_workflow_menu(self, file_menu) -> None:
         """Before "close": one hand-off entry per role the pack lets fill a copy, merge, history."""
+        from . import roles  # the rule pack's code: not on the window shell's import path
+
         if not roles.pack_roles(self.pack):
             return  # a pack without roles: one person fills everything
         before = self.menu_actions["close"]
@@ -74,6 +75,8 @@ class WorkflowMenu(_Window):
 
     def handoff(self, role_id: str) -> bool:
         """Write a copy for ``role_id`` to fill; the user's own draft stays as it is."""
+        from . import roles
+
         role = roles.role_of(self.pack, role_id)
         if self.session is None or role is None:
             return False
@@ -108,6 +111,8 @@ class WorkflowMenu(_Window):
     def merge_returned(self) -> bool:
         """Choose the returned copy, show how it differs; the dialog's choices merge in one call.
         The returned file is only read."""
+        from . import opening, roles
+
         if self.session is None or self.session.readonly:
             return False
         path = self.services.prompter.open_file(tr("合并返回的文件"), tr("申报草稿 (*.cxy)"))
