@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forms.text import Text
+
 if TYPE_CHECKING:
     from forms.pack import Pack
 
@@ -80,7 +82,7 @@ def cmd_preflight(args: argparse.Namespace, pack: Pack) -> int:
 
 def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
     def say(zh: str, en: str) -> str:
-        return en if lang == "en" else zh
+        return Text(zh, en).get(lang)
 
     for item in result["attachments"]:
         number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
@@ -128,11 +130,11 @@ def fix_text(finding: dict[str, Any], pages: int, lang: str) -> str:
     page = finding.get("page") or 1
     angle = (finding.get("params") or {}).get("angle")  # rotated_text: the text runs this far counter-clockwise
     values = {"page": page, "degrees": angle if angle in (90, 180, 270) else 90, "middle": pages // 2 + 1}
-    words = (en if lang == "en" else zh).format(**values)
+    words = Text(zh, en).get(lang).format(**values)
     if fix == "split" and pages < 2:
         return words
     command = f"cxy pages {finding['attachment']} {options.format(**values)}"
-    return f"{words}, command: {command}" if lang == "en" else f"{words}，命令 {command}"
+    return Text(f"{words}，命令 {command}", f"{words}, command: {command}").get(lang)
 
 
 @contextmanager

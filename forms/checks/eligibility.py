@@ -77,7 +77,7 @@ def _general(data: dict[str, Any], pack: Pack, out: Collector) -> None:
                 f"declarations.{decl.key}",
                 decl.rule,
                 "declaration",
-                text=decl.en if lang == "en" else decl.zh,
+                text=decl.get(lang),
                 rule=decl.rule,
             )
     if pack.rules.alliance_filing_required:

@@ -140,7 +140,7 @@ def plan(
             )
             pages = page_count(pdf)
         except UserError as exc:
-            skipped.append((path, exc.en if lang == "en" else exc.zh))
+            skipped.append((path, exc.text.get(lang)))
         else:
             project = str((data.get("project") or {}).get("name") or "").strip() or path.stem
             entries.append(Entry(path, project, pages, len(pack.copies)))
