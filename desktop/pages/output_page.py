@@ -154,7 +154,7 @@ class OutputPage(QWidget):
         copies = session.pack.copies
         copies_note = QLabel(
             tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
-                n=len(copies), recipients=tr("、").join(c.en if session.lang == "en" else c.zh for c in copies)
+                n=len(copies), recipients=tr("、").join(c.get(session.lang) for c in copies)
             )
         )
         copies_note.setWordWrap(True)

@@ -268,7 +268,7 @@ def _leader(data: dict[str, Any], category: Category, out: Collector) -> None:
             "leader.unit",
             rule.id,
             "leader_unit",
-            rule_text=rule.en if out.lang == "en" else rule.zh,
+            rule_text=rule.get(out.lang),
             value=unit,
             expected=university,
         )

@@ -233,7 +233,7 @@ def acquire(draft: Path) -> WriterLock:
         except OSError as exc:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
-            raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc
+            raise from_os_error(exc, Text("草稿的锁文件", "the draft's lock file")) from exc
         try:
             if not _try_lock(fd):
                 info = _read_info(fd)
@@ -264,7 +264,7 @@ def acquire(draft: Path) -> WriterLock:
                 raise readonly_media_error(draft) from exc
             if exc.errno in _NO_LOCKS:
                 raise no_locks_error(draft) from exc
-            raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc
+            raise from_os_error(exc, Text("草稿的锁文件", "the draft's lock file")) from exc
         with _held_guard:
             if key is not None:
                 _held[key] = mine

@@ -13,9 +13,11 @@ from pathlib import Path
 import pytest
 
 from forms.checks.messages import catalogue, say
+from forms.draft.errors import draft_error, from_os_error, invalid
 from forms.draft.lock import LockInfo
 from forms.errors import UserError
 from forms.layout import parse_documents
+from forms.limits import too_long
 from forms.pack import load_pack_dir
 from forms.paths import packs_dir
 from forms.text import Text
@@ -166,3 +168,26 @@ def test_a_lock_holder_is_described_in_either_language():
     holder = LockInfo(user="王", host="office-pc", pid=42, program="cxy", since="2026-12-02T04:40")
     assert holder.describe().get("zh") == "王@office-pc（cxy，进程 42，自 2026-12-02 04:40）"
     assert holder.describe().get("en") == "王@office-pc (cxy, process 42, since 2026-12-02 04:40)"
+
+
+def test_a_limit_names_its_field_in_each_language(pack):
+    spec = pack.fields["project.name"]
+    error = too_long("project.name", spec.text, 200, 201)
+    assert error.message("zh") == f"“{spec.zh}”（project.name）最多 200 个字符，现为 201 个"
+    assert error.message("en") == f"“{spec.en}” (project.name) holds at most 200 characters; it has 201"
+
+
+def test_a_draft_error_takes_its_detail_as_a_text():
+    error = invalid(Text("字段路径无效", "invalid field path"))
+    assert error.code == "draft.invalid_value"
+    assert error.message("zh").endswith("：字段路径无效") and error.message("en").endswith(": invalid field path")
+    # a detail in one language only is shown in both, as before
+    half = draft_error("draft.corrupt", Text("", "only English"))
+    assert half.message("zh").endswith("：only English") and half.message("en").endswith(": only English")
+    assert draft_error("draft.corrupt", Text("", "")).text == draft_error("draft.corrupt").text
+
+
+def test_an_os_error_names_what_could_not_be_written():
+    error = from_os_error(FileExistsError(17, "exists", "/x/申报.cxy"), Text("草稿文件", "the draft file"))
+    assert error.message("zh") == "草稿文件已存在，不会覆盖：/x/申报.cxy"
+    assert error.message("en") == "the draft file already exists and will not be overwritten: /x/申报.cxy"
