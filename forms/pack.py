@@ -144,12 +144,6 @@ class Category(Strict):
     events: list[Event] = []
     # Option lists of this category's choice fields: list name -> [{id, zh, en}]
     choices: dict[str, list[Event]] = {}
-    # Read by no check since a field names its own ``rule`` (fields.toml); accepted so that a
-    # pack written for the earlier schema still loads.
-    cohort_rule: str | None = None
-    filing_rule: str | None = None
-    event_rule: str | None = None
-    conference: Text | None = None
     start: DateRule
     end: DateRule
     min_paid: MinPaid

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import derive, formats
 from ..pack import LENGTH_RULES, Category, DateRule, FieldSpec, Pack
+from ..text import Text
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -38,7 +39,7 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     category = pack.category(data.get("category"))
     lang = out.lang
     if category is None:
-        names = "、".join(c.subtitle.get(lang) for c in pack.categories)
+        names = Text.listing([c.subtitle.get(lang) for c in pack.categories]).get(lang)
         out.error("category", "category", options=names)
     _general(data, pack, out)
     _team(data, pack, category, out)
@@ -178,7 +179,7 @@ def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Colle
                 "format.year" if spec.kind == "year" else "format.choice",
                 label=label,
                 value=value,
-                options="、".join(options.values()),
+                options=Text.listing(list(options.values())).get(lang),
             )
 
 
