@@ -558,8 +558,10 @@ def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
         raise pack_load.pack_error(
             "pack.invalid",
             path,
-            f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
-            f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+            Text(
+                f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
+                f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+            ),
         )
     repeated = pack_load.repeated_annexes(merged)
     if repeated:

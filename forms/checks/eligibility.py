@@ -248,7 +248,7 @@ def _min_paid(data: dict[str, Any], category: Category, out: Collector) -> None:
     if total < minimum:
         region = ""
         if minimum != category.min_paid.wan:
-            region = f"（{city}）" if out.lang == "zh" else f" ({city})"
+            region = Text(f"（{city}）", f" ({city})").get(out.lang)
         out.error(
             "payments",
             category.min_paid.rule,
