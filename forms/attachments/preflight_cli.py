@@ -110,13 +110,13 @@ def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
 
 # fix id (forms.attachments.preflight.FIXES) -> (zh, en, the cxy pages options that apply it)
 FIX_TEXTS = {
-    "rotate": ("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise", "--rotate {page}={degrees}"),
-    "delete": ("删除该页", "delete the page", "--delete {page}"),
-    "a4": ("缩放到 A4", "fit it onto A4", "--a4"),
-    "dpi150": ("图像降到 150 dpi", "downsample its images to 150 dpi", "--dpi 150"),
-    "dpi200": ("图像降到 200 dpi", "downsample its images to 200 dpi", "--dpi 200"),
-    "grey": ("转为灰度", "convert it to grey", "--grey"),
-    "split": ("拆分为两个附件", "split it into two attachments", "--split {middle}"),
+    "rotate": (Text("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise"), "--rotate {page}={degrees}"),
+    "delete": (Text("删除该页", "delete the page"), "--delete {page}"),
+    "a4": (Text("缩放到 A4", "fit it onto A4"), "--a4"),
+    "dpi150": (Text("图像降到 150 dpi", "downsample its images to 150 dpi"), "--dpi 150"),
+    "dpi200": (Text("图像降到 200 dpi", "downsample its images to 200 dpi"), "--dpi 200"),
+    "grey": (Text("转为灰度", "convert it to grey"), "--grey"),
+    "split": (Text("拆分为两个附件", "split it into two attachments"), "--split {middle}"),
 }
 
 
@@ -126,11 +126,11 @@ def fix_text(finding: dict[str, Any], pages: int, lang: str) -> str:
     fix = finding.get("fix")
     if fix not in FIX_TEXTS:
         return ""
-    zh, en, options = FIX_TEXTS[fix]
+    text, options = FIX_TEXTS[fix]
     page = finding.get("page") or 1
     angle = (finding.get("params") or {}).get("angle")  # rotated_text: the text runs this far counter-clockwise
     values = {"page": page, "degrees": angle if angle in (90, 180, 270) else 90, "middle": pages // 2 + 1}
-    words = Text(zh, en).get(lang).format(**values)
+    words = text.get(lang).format(**values)
     if fix == "split" and pages < 2:
         return words
     command = f"cxy pages {finding['attachment']} {options.format(**values)}"
