@@ -41,8 +41,8 @@ class LimitError(UserError):
     """A value, a table or the attachments exceed what the pack allows, or text is not
     storable. ``path`` names the field (``members.3.name``), the table or ``attachments``."""
 
-    def __init__(self, code: str, zh: str, en: str, *, path: str, limit: int | None = None) -> None:
-        super().__init__(code, zh, en)
+    def __init__(self, code: str, message: Text, *, path: str, limit: int | None = None) -> None:
+        super().__init__(code, message)
         self.path = path
         self.limit = limit
 
@@ -50,8 +50,10 @@ class LimitError(UserError):
 def too_long(path: str, label: Text, limit: int, length: int) -> LimitError:
     return LimitError(
         "value.too_long",
-        f"“{label.zh}”（{path}）最多 {limit} 个字符，现为 {length} 个",
-        f"“{label.en}” ({path}) holds at most {limit} characters; it has {length}",
+        Text(
+            f"“{label.zh}”（{path}）最多 {limit} 个字符，现为 {length} 个",
+            f"“{label.en}” ({path}) holds at most {limit} characters; it has {length}",
+        ),
         path=path,
         limit=limit,
     )
@@ -60,8 +62,9 @@ def too_long(path: str, label: Text, limit: int, length: int) -> LimitError:
 def too_many_rows(table: str, label: Text, limit: int, count: int) -> LimitError:
     return LimitError(
         "value.too_many_rows",
-        f"“{label.zh}”最多 {limit} 行，现为 {count} 行",
-        f"“{label.en}” holds at most {limit} rows; it has {count}",
+        Text(
+            f"“{label.zh}”最多 {limit} 行，现为 {count} 行", f"“{label.en}” holds at most {limit} rows; it has {count}"
+        ),
         path=table,
         limit=limit,
     )
@@ -70,8 +73,10 @@ def too_many_rows(table: str, label: Text, limit: int, count: int) -> LimitError
 def too_many_attachments(limit: int, count: int) -> LimitError:
     return LimitError(
         "value.too_many_attachments",
-        f"一份申报最多 {limit} 个附件，现为 {count} 个",
-        f"An application holds at most {limit} attachments; this one would have {count}",
+        Text(
+            f"一份申报最多 {limit} 个附件，现为 {count} 个",
+            f"An application holds at most {limit} attachments; this one would have {count}",
+        ),
         path=ATTACHMENTS,
         limit=limit,
     )
@@ -81,9 +86,11 @@ def bad_char(path: str, label: Text, char: str) -> LimitError:
     shown = f"U+{ord(char):04X}"
     return LimitError(
         "value.bad_char",
-        f"“{label.zh}”（{path}）含有无法保存的字符 {shown}（控制字符或不完整的 Unicode 代理项）",
-        f"“{label.en}” ({path}) contains the character {shown}, which cannot be stored "
-        "(a control character or a lone Unicode surrogate)",
+        Text(
+            f"“{label.zh}”（{path}）含有无法保存的字符 {shown}（控制字符或不完整的 Unicode 代理项）",
+            f"“{label.en}” ({path}) contains the character {shown}, which cannot be stored "
+            "(a control character or a lone Unicode surrogate)",
+        ),
         path=path,
     )
 

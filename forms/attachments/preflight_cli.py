@@ -81,34 +81,31 @@ def cmd_preflight(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
-    def say(zh: str, en: str) -> str:
-        return Text(zh, en).get(lang)
-
     for item in result["attachments"]:
         number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
         kind = pack.kind_label(item["kind"], lang)
         pages = f"{item['pages']} page" + ("s" if item["pages"] != 1 else "")
         print(
-            say(
+            Text(
                 f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
                 f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})",
-            )
+            ).get(lang)
         )
         for bad in (u for u in result["unusable"] if u["attachment"] == number):
             print(f"  {bad['message']}")
         for finding in (f for f in result["findings"] if f["attachment"] == number):
             fix = fix_text(finding, item["pages"], lang)
-            print(f"  {finding['message']}{say(f'（修正：{fix}）', f' (fix: {fix})') if fix else ''}")
+            print(f"  {finding['message']}{Text(f'（修正：{fix}）', f' (fix: {fix})').get(lang) if fix else ''}")
     count = len(result["findings"])
     if not result["attachments"]:
-        print(say("草稿中没有附件", "The draft has no attachments"))
+        print(Text("草稿中没有附件", "The draft has no attachments").get(lang))
     elif not count and not result["unusable"]:
-        print(say("预检通过：没有发现问题", "Preflight passed: nothing found"))
+        print(Text("预检通过：没有发现问题", "Preflight passed: nothing found").get(lang))
     else:
-        print(say(f"共 {count} 项预检问题", f"{count} preflight findings"))
+        print(Text(f"共 {count} 项预检问题", f"{count} preflight findings").get(lang))
 
 
-# fix id (forms.attachments.preflight.FIXES) -> (zh, en, the cxy pages options that apply it)
+# fix id (forms.attachments.preflight.FIXES) -> (its wording, the cxy pages options that apply it)
 FIX_TEXTS = {
     "rotate": (Text("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise"), "--rotate {page}={degrees}"),
     "delete": (Text("删除该页", "delete the page"), "--delete {page}"),
