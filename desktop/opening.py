@@ -13,6 +13,7 @@ from typing import Any
 
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.text import Text
 
 from . import settings
 
@@ -45,7 +46,6 @@ def create(
     never replaced."""
     from forms.atomic import atomic_path
     from forms.draft import Draft
-    from forms.text import Text
 
     path = Path(path).absolute()
     if path.exists():
@@ -124,7 +124,7 @@ def holder_text(holder: Any, lang: str = "zh") -> str:
     """Who holds the lock (forms' LockInfo: user, host, program, pid, since); empty when unknown."""
     if holder is None:
         return ""
-    return holder.describe_en() if lang == "en" else holder.describe_zh()
+    return holder.describe().get(lang)
 
 
 def data_stamp(draft: Any, path: Path) -> Any:

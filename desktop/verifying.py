@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from forms.text import Text
+
 
 def verify_job(pdf: Path, draft: Path | None) -> Callable:
     """For desktop.workers: the Verdict (intact, changed_pages, matches_draft, differing)."""
@@ -22,6 +24,4 @@ def verify_job(pdf: Path, draft: Path | None) -> Callable:
 
 def verdict_line(verdict: Any, lang: str) -> str:
     """forms' verdict (a line per finding) as one line for the banner."""
-    return ("; " if lang == "en" else "；").join(
-        line.strip() for line in verdict.message(lang).splitlines() if line.strip()
-    )
+    return Text("；", "; ").get(lang).join(line.strip() for line in verdict.message(lang).splitlines() if line.strip())

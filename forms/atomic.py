@@ -226,4 +226,4 @@ def atomic_path(
 def _failed(exc: OSError, what: Text) -> UserError:
     from .draft.errors import from_os_error
 
-    return from_os_error(exc, what.zh, what.en)
+    return from_os_error(exc, what)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from forms.derive import DERIVED
 from forms.errors import UserError
 from forms.model import known_paths
+from forms.text import Bilingual
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -155,7 +156,7 @@ class Style(Strict):
     unverified_note: str = "文本待与官方模板核对"
 
 
-class UploadSlot(Strict):
+class UploadSlot(Bilingual, Strict):
     file: str = Field(pattern=r"^[A-Za-z0-9_\-]+\.pdf$")
     kinds: list[Literal["contract", "payment_proof", "other"]] = Field(min_length=1)
     zh: str

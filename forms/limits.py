@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
 from .model import LIST_KEYS, Application, flatten, pattern_of
+from .text import Text
 
 if TYPE_CHECKING:
     from .pack import Pack
@@ -32,6 +33,7 @@ MAX_VALUE_CHARS = 100_000
 MAX_LABEL_CHARS = 500
 # C0 and C1 controls except tab, line feed and carriage return; lone surrogates; the two
 # non-characters U+FFFE/U+FFFF (byte-order marks read the wrong way round).
+ATTACHMENT_TITLE = Text("附件标题", "attachment title")
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -39,27 +41,30 @@ class LimitError(UserError):
     """A value, a table or the attachments exceed what the pack allows, or text is not
     storable. ``path`` names the field (``members.3.name``), the table or ``attachments``."""
 
-    def __init__(self, code: str, zh: str, en: str, *, path: str, limit: int | None = None) -> None:
-        super().__init__(code, zh, en)
+    def __init__(self, code: str, message: Text, *, path: str, limit: int | None = None) -> None:
+        super().__init__(code, message)
         self.path = path
         self.limit = limit
 
 
-def too_long(path: str, label_zh: str, label_en: str, limit: int, length: int) -> LimitError:
+def too_long(path: str, label: Text, limit: int, length: int) -> LimitError:
     return LimitError(
         "value.too_long",
-        f"“{label_zh}”（{path}）最多 {limit} 个字符，现为 {length} 个",
-        f"“{label_en}” ({path}) holds at most {limit} characters; it has {length}",
+        Text(
+            f"“{label.zh}”（{path}）最多 {limit} 个字符，现为 {length} 个",
+            f"“{label.en}” ({path}) holds at most {limit} characters; it has {length}",
+        ),
         path=path,
         limit=limit,
     )
 
 
-def too_many_rows(table: str, label_zh: str, label_en: str, limit: int, count: int) -> LimitError:
+def too_many_rows(table: str, label: Text, limit: int, count: int) -> LimitError:
     return LimitError(
         "value.too_many_rows",
-        f"“{label_zh}”最多 {limit} 行，现为 {count} 行",
-        f"“{label_en}” holds at most {limit} rows; it has {count}",
+        Text(
+            f"“{label.zh}”最多 {limit} 行，现为 {count} 行", f"“{label.en}” holds at most {limit} rows; it has {count}"
+        ),
         path=table,
         limit=limit,
     )
@@ -68,32 +73,36 @@ def too_many_rows(table: str, label_zh: str, label_en: str, limit: int, count: i
 def too_many_attachments(limit: int, count: int) -> LimitError:
     return LimitError(
         "value.too_many_attachments",
-        f"一份申报最多 {limit} 个附件，现为 {count} 个",
-        f"An application holds at most {limit} attachments; this one would have {count}",
+        Text(
+            f"一份申报最多 {limit} 个附件，现为 {count} 个",
+            f"An application holds at most {limit} attachments; this one would have {count}",
+        ),
         path=ATTACHMENTS,
         limit=limit,
     )
 
 
-def bad_char(path: str, label_zh: str, label_en: str, char: str) -> LimitError:
+def bad_char(path: str, label: Text, char: str) -> LimitError:
     shown = f"U+{ord(char):04X}"
     return LimitError(
         "value.bad_char",
-        f"“{label_zh}”（{path}）含有无法保存的字符 {shown}（控制字符或不完整的 Unicode 代理项）",
-        f"“{label_en}” ({path}) contains the character {shown}, which cannot be stored "
-        "(a control character or a lone Unicode surrogate)",
+        Text(
+            f"“{label.zh}”（{path}）含有无法保存的字符 {shown}（控制字符或不完整的 Unicode 代理项）",
+            f"“{label.en}” ({path}) contains the character {shown}, which cannot be stored "
+            "(a control character or a lone Unicode surrogate)",
+        ),
         path=path,
     )
 
 
-def _labels(pack: Pack, pattern: str) -> tuple[str, str]:
+def _label(pack: Pack, pattern: str) -> Text:
     spec = pack.fields.get(pattern)
     if spec is not None:
-        return spec.zh, spec.en
+        return spec.text
     table = pack.tables.get(pattern)
     if table is not None:
-        return table.zh, table.en
-    return pattern, pattern
+        return table.text
+    return Text(pattern, pattern)
 
 
 def value_length(value: Any, limit: int) -> int:
@@ -122,7 +131,7 @@ def bad_char_in(text: str) -> str | None:
 def check_text_chars(path: str, text: str, pack: Pack) -> None:
     char = bad_char_in(text)
     if char is not None:
-        raise bad_char(path, *_labels(pack, pattern_of(path)), char)
+        raise bad_char(path, _label(pack, pattern_of(path)), char)
 
 
 def check_value(path: str, value: Any, pack: Pack) -> None:
@@ -134,7 +143,7 @@ def check_value(path: str, value: Any, pack: Pack) -> None:
     if spec is not None and spec.max_chars is not None:
         length = value_length(value, spec.max_chars)
         if length > spec.max_chars:
-            raise too_long(path, spec.zh, spec.en, spec.max_chars, length)
+            raise too_long(path, spec.text, spec.max_chars, length)
     if isinstance(value, str):
         check_text_chars(path, value, pack)
 
@@ -146,7 +155,7 @@ def check_position(path: str, pack: Pack) -> None:
         table = pack.tables[parts[0]]
         position = int(parts[1])
         if position >= table.max_rows:
-            raise too_many_rows(parts[0], table.zh, table.en, table.max_rows, position + 1)
+            raise too_many_rows(parts[0], table.text, table.max_rows, position + 1)
 
 
 def check_counts(data: Any, pack: Pack) -> None:
@@ -163,7 +172,7 @@ def check_counts(data: Any, pack: Pack) -> None:
                 raise too_many_attachments(pack.limits.max_attachments, len(items))
         elif key in pack.tables and len(items) > pack.tables[key].max_rows:
             table = pack.tables[key]
-            raise too_many_rows(key, table.zh, table.en, table.max_rows, len(items))
+            raise too_many_rows(key, table.text, table.max_rows, len(items))
 
 
 def check_application(data: dict[str, Any], pack: Pack) -> None:
@@ -174,7 +183,7 @@ def check_application(data: dict[str, Any], pack: Pack) -> None:
             if isinstance(value, str):
                 check_text_chars(path, value, pack)
                 if path.endswith(".title") and len(value) > pack.limits.max_title_chars:
-                    raise too_long(path, "附件标题", "attachment title", pack.limits.max_title_chars, len(value))
+                    raise too_long(path, ATTACHMENT_TITLE, pack.limits.max_title_chars, len(value))
             continue
         check_value(path, value, pack)
 

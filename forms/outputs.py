@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import UserError
+from .text import Text
 
 
 def _lstat(path: Path) -> os.stat_result | None:
@@ -25,10 +26,10 @@ def _lstat(path: Path) -> os.stat_result | None:
         ) from None
 
 
-def _io_error(exc: OSError, what_zh: str, what_en: str) -> UserError:
+def _io_error(exc: OSError, what: Text) -> UserError:
     from .draft.errors import from_os_error
 
-    return from_os_error(exc, what_zh, what_en)
+    return from_os_error(exc, what)
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:

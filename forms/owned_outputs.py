@@ -73,7 +73,7 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, str]]:
         with _open_no_follow(path) as handle:
             raw = handle.read(MAX_MANIFEST_BYTES + 1)
     except OSError as exc:  # a disk error is reported, never taken for "nothing here is ours"
-        raise _io_error(exc, "输出清单", "the output manifest") from None
+        raise _io_error(exc, Text("输出清单", "the output manifest")) from None
     try:
         data = json.loads(raw.decode("utf-8")) if len(raw) <= MAX_MANIFEST_BYTES else {}
     except (ValueError, RecursionError):
@@ -115,7 +115,7 @@ def _ours(
     try:
         return sha256_of(path) == owned[name]
     except OSError as exc:
-        raise _io_error(exc, "输出文件", "the output file") from None
+        raise _io_error(exc, Text("输出文件", "the output file")) from None
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -23,7 +23,7 @@ from .errors import UserError
 from .layout import check_documents
 from .model import is_block_path, known_paths, pattern_of
 from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
-from .text import Text
+from .text import Bilingual, Text
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
@@ -113,13 +113,13 @@ class RegionalException(Strict):
     wan: Decimal
 
 
-class RuleText(Strict):
+class RuleText(Bilingual, Strict):
     id: str
     zh: str
     en: str
 
 
-class Event(Strict):
+class Event(Bilingual, Strict):
     id: str
     zh: str
     en: str
@@ -144,12 +144,6 @@ class Category(Strict):
     events: list[Event] = []
     # Option lists of this category's choice fields: list name -> [{id, zh, en}]
     choices: dict[str, list[Event]] = {}
-    # Read by no check since a field names its own ``rule`` (fields.toml); accepted so that a
-    # pack written for the earlier schema still loads.
-    cohort_rule: str | None = None
-    filing_rule: str | None = None
-    event_rule: str | None = None
-    conference: Text | None = None
     start: DateRule
     end: DateRule
     min_paid: MinPaid
@@ -181,20 +175,20 @@ class Category(Strict):
         return self.min_paid.wan
 
 
-class Declaration(Strict):
+class Declaration(Bilingual, Strict):
     key: str
     rule: str
     zh: str
     en: str
 
 
-class Copy(Strict):
+class Copy(Bilingual, Strict):
     key: str
     zh: str
     en: str
 
 
-class Contact(Strict):
+class Contact(Bilingual, Strict):
     phone: str
     zh: str
     en: str
@@ -203,7 +197,7 @@ class Contact(Strict):
 FieldKind = Literal["text", "multiline", "money", "date", "choice", "year", "bool", "phone", "email", "uscc", "city"]
 
 
-class FieldSpec(Strict):
+class FieldSpec(Bilingual, Strict):
     zh: str
     en: str
     kind: FieldKind
@@ -226,11 +220,11 @@ class FieldSpec(Strict):
     # pack.toml by kind unless the field declares its own; None only for a yes/no field.
     max_chars: int | None = Field(default=None, gt=0)
 
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+    def label(self, lang: str) -> str:  # the older name of get()
+        return self.get(lang)
 
 
-class TableSpec(Strict):
+class TableSpec(Bilingual, Strict):
     zh: str
     en: str
     help: Text | None = None
@@ -259,7 +253,7 @@ class AttachmentKind(Strict):
     text_words: list[str] = []
 
 
-class Step(Strict):
+class Step(Bilingual, Strict):
     key: str
     zh: str
     en: str
@@ -289,7 +283,7 @@ class RoleSpec(Strict):
         return key in self.steps
 
 
-class SignLine(Strict):
+class SignLine(Bilingual, Strict):
     zh: str
     en: str
     value: str | None = None
@@ -369,7 +363,7 @@ class Pack(Strict):
         cat = self.category(category)
         lists = [cat.options(name)] if cat is not None else [c.options(name) for c in self.categories]
         if any(found is not None for found in lists):
-            return {o.id: (o.en if lang == "en" else o.zh) for found in lists for o in found or []}
+            return {o.id: o.get(lang) for found in lists for o in found or []}
         return {key: text.get(lang) for key, text in self.choices.get(name, {}).items()}
 
     def own_fields(self, category: str | None) -> dict[str, FieldSpec]:
@@ -564,8 +558,10 @@ def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
         raise pack_load.pack_error(
             "pack.invalid",
             path,
-            f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
-            f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+            Text(
+                f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
+                f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+            ),
         )
     repeated = pack_load.repeated_annexes(merged)
     if repeated:

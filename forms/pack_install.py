@@ -21,6 +21,7 @@ from .errors import UserError
 from .pack import Pack, load_pack, load_pack_dir
 from .pack_load import MAX_FILE_BYTES, read_toml
 from .pack_registry import bundled_ids, folder_of, installed_dir, installed_ids, is_pack_id
+from .text import Text
 
 MAX_FILES = 16
 MAX_ZIP_BYTES = 8 * 1024 * 1024
@@ -94,8 +95,8 @@ def list_packs() -> list[PackInfo]:
 # Installing
 
 
-def _refuse(code: str, zh: str, en: str) -> UserError:
-    return UserError(code, f"无法安装规则包：{zh}", f"Cannot install the rule pack: {en}")
+def _refuse(code: str, why: Text) -> UserError:
+    return UserError(code, f"无法安装规则包：{why.zh}", f"Cannot install the rule pack: {why.en}")
 
 
 def _files_of_folder(source: Path) -> dict[str, bytes]:
@@ -104,15 +105,16 @@ def _files_of_folder(source: Path) -> dict[str, bytes]:
         entries = sorted(os.scandir(source), key=lambda e: e.name)
     except OSError as exc:
         raise _refuse(
-            "pack.install.read", f"无法读取 {source}：{exc.strerror}", f"cannot read {source}: {exc.strerror}"
+            "pack.install.read", Text(f"无法读取 {source}：{exc.strerror}", f"cannot read {source}: {exc.strerror}")
         ) from None
     for entry in entries:
         info = entry.stat(follow_symlinks=False)
         if stat.S_ISLNK(info.st_mode):
-            raise _refuse("pack.install.link", f"{entry.name} 是链接", f"{entry.name} is a link")
+            raise _refuse("pack.install.link", Text(f"{entry.name} 是链接", f"{entry.name} is a link"))
         if not stat.S_ISREG(info.st_mode):
             raise _refuse(
-                "pack.install.file", f"{entry.name} 不是 TOML 文件", f"{entry.name} is not a TOML file (a folder?)"
+                "pack.install.file",
+                Text(f"{entry.name} 不是 TOML 文件", f"{entry.name} is not a TOML file (a folder?)"),
             )
         _admit(entry.name, info.st_size, len(files))
         with open(entry.path, "rb") as handle:
@@ -129,12 +131,12 @@ def _files_of_zip(source: Path) -> dict[str, bytes]:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
         raise _refuse(
-            "pack.install.zip", f"{source.name} 不是有效的 zip 文件", f"{source.name} is not a valid zip ({exc})"
+            "pack.install.zip", Text(f"{source.name} 不是有效的 zip 文件", f"{source.name} is not a valid zip ({exc})")
         ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_FILES * 2:
-            raise _refuse("pack.install.count", "文件过多", f"more than {MAX_FILES} files")
+            raise _refuse("pack.install.count", Text("文件过多", f"more than {MAX_FILES} files"))
         names = [m for m in members if not m.is_dir()]
         parts = [_safe_parts(m.filename) for m in names]
         # one wrapping folder (a zipped pack folder) is allowed and taken off
@@ -147,20 +149,22 @@ def _files_of_zip(source: Path) -> dict[str, bytes]:
             if len(inner) != 1:
                 raise _refuse(
                     "pack.install.file",
-                    f"{member.filename} 在子文件夹中（规则包只含顶层的 .toml 文件）",
-                    f"{member.filename} is in a subfolder (a pack holds .toml files at its top only)",
+                    Text(
+                        f"{member.filename} 在子文件夹中（规则包只含顶层的 .toml 文件）",
+                        f"{member.filename} is in a subfolder (a pack holds .toml files at its top only)",
+                    ),
                 )
             if stat.S_ISLNK(member.external_attr >> 16):
-                raise _refuse("pack.install.link", f"{member.filename} 是链接", f"{member.filename} is a link")
+                raise _refuse("pack.install.link", Text(f"{member.filename} 是链接", f"{member.filename} is a link"))
             _admit(inner[0], member.file_size, len(files))
             with archive.open(member) as handle:  # the declared size is not trusted: read at most the cap
                 data = handle.read(MAX_FILE_BYTES + 1)
             _admit(inner[0], len(data), len(files))
             total += len(data)
             if total > MAX_ZIP_BYTES:
-                raise _refuse("pack.install.size", "内容过大", "its content is too large")
+                raise _refuse("pack.install.size", Text("内容过大", "its content is too large"))
             if inner[0] in files:
-                raise _refuse("pack.install.file", f"{inner[0]} 重复", f"{inner[0]} appears twice")
+                raise _refuse("pack.install.file", Text(f"{inner[0]} 重复", f"{inner[0]} appears twice"))
             files[inner[0]] = data
     return files
 
@@ -169,20 +173,20 @@ def _safe_parts(name: str) -> list[str]:
     """The parts of a member's path; a path that could leave the folder (absolute, ``..``, a
     drive, a backslash) is refused (zip-slip)."""
     if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":") or "\x00" in name:
-        raise _refuse("pack.install.path", f"不安全的路径 {name!r}", f"unsafe path {name!r}")
+        raise _refuse("pack.install.path", Text(f"不安全的路径 {name!r}", f"unsafe path {name!r}"))
     parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
     if not parts or any(p == ".." for p in parts):
-        raise _refuse("pack.install.path", f"不安全的路径 {name!r}", f"unsafe path {name!r}")
+        raise _refuse("pack.install.path", Text(f"不安全的路径 {name!r}", f"unsafe path {name!r}"))
     return parts
 
 
 def _admit(name: str, size: int, count: int) -> None:
     if not name.endswith(".toml") or name.startswith("."):
-        raise _refuse("pack.install.file", f"{name} 不是 TOML 文件", f"{name} is not a TOML file")
+        raise _refuse("pack.install.file", Text(f"{name} 不是 TOML 文件", f"{name} is not a TOML file"))
     if size > MAX_FILE_BYTES:
-        raise _refuse("pack.install.size", f"{name} 过大", f"{name} is larger than {MAX_FILE_BYTES // 1024} KB")
+        raise _refuse("pack.install.size", Text(f"{name} 过大", f"{name} is larger than {MAX_FILE_BYTES // 1024} KB"))
     if count >= MAX_FILES:
-        raise _refuse("pack.install.count", "文件过多", f"more than {MAX_FILES} files")
+        raise _refuse("pack.install.count", Text("文件过多", f"more than {MAX_FILES} files"))
 
 
 def _plain(name: str) -> str:
@@ -200,11 +204,10 @@ def install(source: Path, replace: bool = False) -> PackInfo:
     else:
         raise _refuse(
             "pack.install.source",
-            f"{source} 既不是文件夹也不是 .zip 文件",
-            f"{source} is neither a folder nor a .zip file",
+            Text(f"{source} 既不是文件夹也不是 .zip 文件", f"{source} is neither a folder nor a .zip file"),
         )
     if "pack.toml" not in files:
-        raise _refuse("pack.install.missing", "缺少 pack.toml", "it has no pack.toml")
+        raise _refuse("pack.install.missing", Text("缺少 pack.toml", "it has no pack.toml"))
     root = installed_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -214,7 +217,7 @@ def install(source: Path, replace: bool = False) -> PackInfo:
         staging.mkdir()
     except OSError as exc:
         raise _refuse(
-            "pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}"
+            "pack.install.write", Text(f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}")
         ) from None
     try:
         for name, data in files.items():
@@ -223,12 +226,15 @@ def install(source: Path, replace: bool = False) -> PackInfo:
         if not isinstance(pack_id, str) or not is_pack_id(pack_id):
             raise _refuse(
                 "pack.install.id",
-                f"pack.toml 的 id 无效：{pack_id!r}（小写字母、数字、-、_）",
-                f"the id in pack.toml is invalid: {pack_id!r} (lower-case letters, digits, - and _)",
+                Text(
+                    f"pack.toml 的 id 无效：{pack_id!r}（小写字母、数字、-、_）",
+                    f"the id in pack.toml is invalid: {pack_id!r} (lower-case letters, digits, - and _)",
+                ),
             )
         if pack_id in bundled_ids():
             raise _refuse(
-                "pack.install.bundled", f"“{pack_id}”是程序自带的规则包", f"'{pack_id}' is a pack the program ships"
+                "pack.install.bundled",
+                Text(f"“{pack_id}”是程序自带的规则包", f"'{pack_id}' is a pack the program ships"),
             )
         pack = load_pack_dir(staging, snapshot=False)  # the whole check, before anything is in place
         target = root / pack_id
@@ -236,8 +242,10 @@ def install(source: Path, replace: bool = False) -> PackInfo:
             if not replace:
                 raise _refuse(
                     "pack.install.exists",
-                    f"已安装“{pack_id}”（替换请用 --replace）",
-                    f"'{pack_id}' is installed already (use --replace to replace it)",
+                    Text(
+                        f"已安装“{pack_id}”（替换请用 --replace）",
+                        f"'{pack_id}' is installed already (use --replace to replace it)",
+                    ),
                 )
             old = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
             os.replace(target, old / pack_id)
@@ -252,7 +260,7 @@ def install(source: Path, replace: bool = False) -> PackInfo:
             os.replace(staging, target)
     except OSError as exc:
         raise _refuse(
-            "pack.install.write", f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}"
+            "pack.install.write", Text(f"无法写入 {root}：{exc.strerror}", f"cannot write {root}: {exc.strerror}")
         ) from None
     finally:
         shutil.rmtree(incoming, ignore_errors=True)

@@ -25,6 +25,7 @@ from typing import Any
 
 from .errors import UserError
 from .pack_registry import folder_of
+from .text import Text
 
 FILES = ("pack.toml", "fields.toml", "letters.toml", "documents.toml")
 OPTIONAL = ("documents.toml",)  # a pack without printed documents is refused later, by category
@@ -58,8 +59,9 @@ class Source:
     dropped_categories: set[str] = field(default_factory=set)  # a child's drop = { categories = [...] }
 
 
-def pack_error(code: str, path: Path, zh: str, en: str) -> UserError:
-    return UserError(code, f"规则包文件 {_shown(path)}{zh}", f"The rule pack file {_shown(path)}{en}")
+def pack_error(code: str, path: Path, problem: Text) -> UserError:
+    """``problem`` (after the file's name: "：…" / ": …") in the file ``path`` of a pack."""
+    return UserError(code, f"规则包文件 {_shown(path)}{problem.zh}", f"The rule pack file {_shown(path)}{problem.en}")
 
 
 def _shown(path: Path) -> str:
@@ -76,22 +78,26 @@ def read_toml(path: Path) -> dict[str, Any]:
             "pack.missing", f"规则包缺少文件：{_shown(path)}", f"The rule pack lacks {_shown(path)}"
         ) from None
     except OSError as exc:
-        raise pack_error("pack.read", path, f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}") from None
+        raise pack_error(
+            "pack.read", path, Text(f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}")
+        ) from None
     if not stat.S_ISREG(info.st_mode):
-        raise pack_error("pack.file", path, " 不是普通文件", " is not a regular file")
+        raise pack_error("pack.file", path, Text(" 不是普通文件", " is not a regular file"))
     if info.st_size > MAX_FILE_BYTES:
-        raise pack_error("pack.size", path, " 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB")
+        raise pack_error("pack.size", path, Text(" 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB"))
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
-            raise pack_error("pack.size", path, " 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB")
+            raise pack_error("pack.size", path, Text(" 过大", f" is larger than {MAX_FILE_BYTES // 1024} KB"))
         return tomllib.loads(raw.decode("utf-8"))
     except OSError as exc:
-        raise pack_error("pack.read", path, f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}") from None
+        raise pack_error(
+            "pack.read", path, Text(f" 无法读取：{exc.strerror}", f" cannot be read: {exc.strerror}")
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         # tomllib says "(at line N, column M)"; a decoding error gives the byte offset
-        raise pack_error("pack.syntax", path, f" 格式错误：{exc}", f" is malformed: {exc}") from None
+        raise pack_error("pack.syntax", path, Text(f" 格式错误：{exc}", f" is malformed: {exc}")) from None
 
 
 def read_source(folder: Path) -> Source:
@@ -114,15 +120,16 @@ def read_source(folder: Path) -> Source:
             raise pack_error(
                 "pack.extends",
                 here,
-                f" 第 {_line_of_key(here, 'extends')} 行：继承的规则包“{parent_id}”不存在",
-                f" line {_line_of_key(here, 'extends')}: extends unknown pack '{parent_id}'",
+                Text(
+                    f" 第 {_line_of_key(here, 'extends')} 行：继承的规则包“{parent_id}”不存在",
+                    f" line {_line_of_key(here, 'extends')}: extends unknown pack '{parent_id}'",
+                ),
             )
         if parent in chain or len(chain) > MAX_DEPTH:
             raise pack_error(
                 "pack.extends",
                 here,
-                "：继承关系成环或过深",
-                f": its 'extends' chain loops or is deeper than {MAX_DEPTH}",
+                Text("：继承关系成环或过深", f": its 'extends' chain loops or is deeper than {MAX_DEPTH}"),
             )
         chain.append(parent)
         mains.append(stamped(parent / "pack.toml"))
@@ -174,7 +181,7 @@ def _merge(source: Source, name: str, part: dict[str, Any], path: Path) -> None:
     collections = ENTRIES[name]
     drop = part.pop("drop", None)
     if drop is not None and not isinstance(drop, dict):
-        raise pack_error("pack.invalid", path, "：drop 须为表", ": 'drop' must be a table")
+        raise pack_error("pack.invalid", path, Text("：drop 须为表", ": 'drop' must be a table"))
     if name == "letters.toml":
         target = source.data.setdefault("letters", {})
         _merge_table(source, "letters", target, part, path)
@@ -202,8 +209,7 @@ def _merge(source: Source, name: str, part: dict[str, Any], path: Path) -> None:
             raise pack_error(
                 "pack.invalid",
                 path,
-                f"：drop 中的“{key}”不是可继承的条目集合",
-                f": 'drop' names '{key}', not an inherited collection",
+                Text(f"：drop 中的“{key}”不是可继承的条目集合", f": 'drop' names '{key}', not an inherited collection"),
             )
         if entry_key is None:
             _drop(source, key, target[key], names, path)
@@ -260,8 +266,7 @@ def _names(names: Any, collection: str, path: Path) -> list[str]:
         raise pack_error(
             "pack.invalid",
             path,
-            f"：drop.{collection} 须为名称列表",
-            f": drop.{collection} must be a list of names",
+            Text(f"：drop.{collection} 须为名称列表", f": drop.{collection} must be a list of names"),
         )
     return names
 
@@ -272,8 +277,10 @@ def _missing(names: set[Any], collection: str, path: Path) -> None:
         raise pack_error(
             "pack.invalid",
             path,
-            f"：drop.{collection} 删除的条目不存在：{shown}",
-            f": drop.{collection} removes entries it does not inherit: {shown}",
+            Text(
+                f"：drop.{collection} 删除的条目不存在：{shown}",
+                f": drop.{collection} removes entries it does not inherit: {shown}",
+            ),
         )
 
 

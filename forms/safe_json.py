@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .text import Text
 
 MAX_BYTES = 4 * 1024 * 1024  # 20x the largest application we can imagine
 MAX_DEPTH = 20  # the contract nests 3 deep (application > members > member)
@@ -33,8 +34,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, newline and C
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
-def _refuse(code: str, name: str, zh: str, en: str) -> UserError:
-    return UserError(code, f"{name}：{zh}，未读取", f"{name}: {en}; it was not read")
+def _refuse(code: str, name: str, why: Text) -> UserError:
+    return UserError(code, f"{name}：{why.zh}，未读取", f"{name}: {why.en}; it was not read")
 
 
 def read_json_object(path: Path) -> dict[str, Any]:
@@ -71,8 +72,10 @@ def _read_text(path: Path) -> str:
         raise _refuse(
             "json.too_large",
             path.name,
-            f"文件超过 {MAX_BYTES // (1024 * 1024)} MB（申报数据远小于此；附件是单独的文件）",
-            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB (application data is far smaller; attachments are separate files)",
+            Text(
+                f"文件超过 {MAX_BYTES // (1024 * 1024)} MB（申报数据远小于此；附件是单独的文件）",
+                f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB (application data is far smaller; attachments are separate files)",
+            ),
         )
     try:
         return raw.decode("utf-8-sig")
@@ -102,7 +105,9 @@ def _scan(text: str, name: str) -> None:
         tokens += 1
         if tokens > 3 * MAX_VALUES:  # every value brings at most a key and a closing bracket
             raise _refuse(
-                "json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"
+                "json.too_many_values",
+                name,
+                Text(f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"),
             )
         string, key, number, opening, closing = token.groups()
         if string and len(string) - 2 > 6 * MAX_STRING_CHARS:  # even all \uXXXX escapes: too long
@@ -116,7 +121,9 @@ def _scan(text: str, name: str) -> None:
         values += 1
         if values > MAX_VALUES:
             raise _refuse(
-                "json.too_many_values", name, f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"
+                "json.too_many_values",
+                name,
+                Text(f"值的个数超过 {MAX_VALUES} 个", f"it has more than {MAX_VALUES} values"),
             )
         if lists and lists[-1] >= 0:
             lists[-1] += 1
@@ -124,21 +131,27 @@ def _scan(text: str, name: str) -> None:
                 raise _refuse(
                     "json.too_many_items",
                     name,
-                    f"有列表超过 {MAX_ITEMS} 项（如成员、到账记录或附件）",
-                    f"a list (such as members, payments or attachments) has more than {MAX_ITEMS} items",
+                    Text(
+                        f"有列表超过 {MAX_ITEMS} 项（如成员、到账记录或附件）",
+                        f"a list (such as members, payments or attachments) has more than {MAX_ITEMS} items",
+                    ),
                 )
         if opening:
             lists.append(0 if opening == "[" else -1)
             if len(lists) > MAX_DEPTH:
                 raise _refuse(
-                    "json.too_deep", name, f"嵌套超过 {MAX_DEPTH} 层", f"it is nested more than {MAX_DEPTH} levels deep"
+                    "json.too_deep",
+                    name,
+                    Text(f"嵌套超过 {MAX_DEPTH} 层", f"it is nested more than {MAX_DEPTH} levels deep"),
                 )
         elif number and len(number) > MAX_NUMBER_CHARS:
             raise _refuse(
                 "json.number_too_long",
                 name,
-                f"有数字超过 {MAX_NUMBER_CHARS} 位（{number[:12]}…）",
-                f"a number has more than {MAX_NUMBER_CHARS} characters ({number[:12]}…)",
+                Text(
+                    f"有数字超过 {MAX_NUMBER_CHARS} 位（{number[:12]}…）",
+                    f"a number has more than {MAX_NUMBER_CHARS} characters ({number[:12]}…)",
+                ),
             )
 
 
@@ -146,8 +159,7 @@ def _too_long(name: str) -> UserError:
     return _refuse(
         "json.string_too_long",
         name,
-        f"有文字超过 {MAX_STRING_CHARS} 个字符",
-        f"a text is longer than {MAX_STRING_CHARS} characters",
+        Text(f"有文字超过 {MAX_STRING_CHARS} 个字符", f"a text is longer than {MAX_STRING_CHARS} characters"),
     )
 
 
@@ -177,14 +189,18 @@ def _check_strings(data: Any, name: str) -> None:
                 raise _refuse(
                     "json.surrogate",
                     name,
-                    "文字中有不成对的 UTF-16 代理项（如 \\ud800），不是有效字符",
-                    "a text holds a lone UTF-16 surrogate (such as \\ud800), which is not a character",
+                    Text(
+                        "文字中有不成对的 UTF-16 代理项（如 \\ud800），不是有效字符",
+                        "a text holds a lone UTF-16 surrogate (such as \\ud800), which is not a character",
+                    ),
                 )
             bad = _CONTROL.search(item)
             if bad:
                 raise _refuse(
                     "json.control_character",
                     name,
-                    f"文字中有控制字符 U+{ord(bad.group()):04X}（只允许制表符和换行）",
-                    f"a text holds the control character U+{ord(bad.group()):04X} (only tab and line breaks are allowed)",
+                    Text(
+                        f"文字中有控制字符 U+{ord(bad.group()):04X}（只允许制表符和换行）",
+                        f"a text holds the control character U+{ord(bad.group()):04X} (only tab and line breaks are allowed)",
+                    ),
                 )

@@ -8,9 +8,9 @@ field, by which time pydantic is loaded anyway."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 LANGS = ("zh", "en")
 
@@ -39,6 +39,11 @@ class Text:
         return f"{self.zh} ({self.en})"
 
     @classmethod
+    def listing(cls, items: Sequence[str]) -> Text:
+        """``items`` listed as each language lists them: "2024、2025" / "2024, 2025"."""
+        return cls("、".join(items), ", ".join(items))
+
+    @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         """Validated like a strict pack entry: a table with exactly ``zh`` and ``en`` (an unknown
         key is refused, as ``extra="forbid"`` refuses it elsewhere in the pack), or a Text."""
@@ -56,3 +61,26 @@ class Text:
             from_table,
             serialization=cs.plain_serializer_function_ser_schema(lambda t: {"zh": t.zh, "en": t.en}),
         )
+
+
+class _ZhEn(Protocol):
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+
+
+class Bilingual:
+    """The two members of :class:`Text` for a pack entry that keeps its ``zh``/``en`` beside other
+    keys in the TOML (``{ id = "K2", zh = …, en = … }``): mixed into such a model, so that its
+    readers ask ``.get(lang)`` as they do of any Text. It declares no field, so a model's fields and
+    their order are its own."""
+
+    __slots__ = ()
+
+    @property
+    def text(self: _ZhEn) -> Text:
+        return Text(self.zh, self.en)
+
+    def get(self: _ZhEn, lang: str) -> str:
+        return Text(self.zh, self.en).get(lang)

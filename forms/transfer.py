@@ -120,7 +120,7 @@ def create_draft(
     dest = Path(dest)
     check_output(dest, inputs)
     if os.path.lexists(dest):
-        raise from_os_error(FileExistsError(errno.EEXIST, "exists", str(dest)), "草稿文件", "the draft file")
+        raise from_os_error(FileExistsError(errno.EEXIST, "exists", str(dest)), Text("草稿文件", "the draft file"))
     tmp = temp_path(dest)
     try:
         draft = Draft.create(tmp, pack=pack, category=category)
@@ -132,7 +132,7 @@ def create_draft(
         try:
             publish_new_durably(tmp, dest)
         except OSError as exc:
-            raise from_os_error(exc, "草稿文件", "the draft file") from None
+            raise from_os_error(exc, Text("草稿文件", "the draft file")) from None
     finally:
         remove_quietly(tmp, Path(f"{tmp}-journal"))
 

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
-from forms.pack import Pack, load_pack
+from forms.pack import Pack
 
 from .. import workers
 from ..i18n import tr
+from ..pack_install import current_pack
 from ..placement import fitted, screen_for
 from ..services import Services
 from ..widgets.editors import SEVERITY_COLOURS
@@ -75,7 +76,8 @@ class DeskWindow(QMainWindow):
         self.services = services or Services()
         self.services.prompter.window = self
         self.lang = lang
-        self.pack = pack or load_pack()
+        # without one given, the pack of `cxy-apply --office DIR --pack ID|DIR` (else the default)
+        self.pack = pack or current_pack()
         self.scan = scan
         self.batch = None
         self.job: workers.Job | None = None

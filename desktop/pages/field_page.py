@@ -49,7 +49,7 @@ class FieldPage(QWidget):
         self.setObjectName(f"step.{step.key}")
 
         column = scrolled_column(self, flush=True)
-        column.addWidget(page_title(step.en if lang == "en" else step.zh))
+        column.addWidget(page_title(step.get(lang)))
         self.page_message = MessageLabel()
         column.addWidget(self.page_message)
         form = QFormLayout()
@@ -88,7 +88,7 @@ class FieldPage(QWidget):
             cell.setContentsMargins(0, 0, 0, 0)
             cell.setSpacing(2)
             if statement is not None:
-                cell.addWidget(_note(statement.en if lang == "en" else statement.zh, "#000"))
+                cell.addWidget(_note(statement.get(lang), "#000"))
             cell.addWidget(binding.container)
             if spec.help is not None:
                 cell.addWidget(_note(spec.help.get(lang)))
@@ -118,7 +118,7 @@ class FieldPage(QWidget):
         spec = self.session.pack.tables[table]
         lang = self.session.lang
         columns = [(p, self.session.fields[p]) for p in self.step_map.fields[self.key] if p.startswith(table + ".*.")]
-        title = page_title(spec.en if lang == "en" else spec.zh)
+        title = page_title(spec.get(lang))
         font = title.font()
         font.setPointSizeF(font.pointSizeF() / 1.2)
         title.setFont(font)

@@ -155,7 +155,7 @@ class OutputPage(QWidget):
         copies = session.pack.copies
         copies_note = QLabel(
             tr("打印稿含 {n} 份纸质材料（{recipients}），每份前附报送清单。").format(
-                n=len(copies), recipients=tr("、").join(c.en if session.lang == "en" else c.zh for c in copies)
+                n=len(copies), recipients=tr("、").join(c.get(session.lang) for c in copies)
             )
         )
         copies_note.setWordWrap(True)
@@ -401,6 +401,6 @@ class OutputPage(QWidget):
         )
         # each slot over its limit: its name, size and the fix (SlotOver.plain: no command-line hints),
         # right above the button that applies it
-        self.upload_over_label.setText("\n".join(slot.plain[1] if lang == "en" else slot.plain[0] for slot in over))
+        self.upload_over_label.setText("\n".join(Text.of(slot.plain).get(lang) for slot in over))
         self.upload_over_label.setVisible(bool(over))
         self.buttons["upload_fix"].setVisible(any(slot.fix for slot in over))

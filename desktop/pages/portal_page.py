@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from forms.errors import UserError
 from forms.portal import PortalItem, plan_slots, portal_items, size_text
+from forms.text import Text
 
 from .. import settings, workers
 from ..failures import user_text
@@ -271,9 +272,7 @@ class PortalPage(QWidget):
             self.slots_status.setText(tr("每个上传栏目一个 PDF，均在大小限制以内。"))
             self.slots_status.setStyleSheet(f"color: {SEVERITY_COLOURS['quiet']}")
         for row, slot in enumerate(slots):
-            name = QLabel(
-                f"{slot.label}（{slot.file}）" if self.session.lang != "en" else f"{slot.label} ({slot.file})"
-            )
+            name = QLabel(Text(f"{slot.label}（{slot.file}）", f"{slot.label} ({slot.file})").get(self.session.lang))
             if slot.size is None:
                 text, colour = tr("没有附件"), "quiet"
             else:

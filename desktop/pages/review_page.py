@@ -147,7 +147,7 @@ class ReviewPage(QWidget):
             return tr("附件：{kind}").format(kind=kind_labels()[parts[1]])  # a required upload
         table = self.session.pack.tables.get(field)
         if table is not None:
-            return table.en if self.session.lang == "en" else table.zh
+            return table.get(self.session.lang)
         return field
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:

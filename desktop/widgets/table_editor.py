@@ -51,9 +51,7 @@ class TableEditor(QWidget):
         buttons = QHBoxLayout()
         self.add_button = QPushButton(tr("添加一行(&A)"))
         self.add_button.setObjectName(f"{table}.add")
-        self.add_button.setAccessibleName(
-            tr("添加一行：{table}").format(table=self.spec.en if session.lang == "en" else self.spec.zh)
-        )
+        self.add_button.setAccessibleName(tr("添加一行：{table}").format(table=self.spec.get(session.lang)))
         self.add_button.clicked.connect(self.add_row)
         buttons.addWidget(self.add_button)
         buttons.addStretch(1)

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from forms.attachments.model import IntakeLimits
 from forms.errors import UserError
+from forms.text import Text
 
 if TYPE_CHECKING:
     import pikepdf
@@ -115,26 +116,28 @@ def ops_for_fix(fix: str, pages: int, page: int | None = None, *, degrees: int =
 def split_orders(pages: int, at: int) -> tuple[Op, Op]:
     """Pages 1…at-1 and at…pages: the two attachments a split at page ``at`` makes."""
     if not 2 <= at <= pages:
-        raise _bad(f"拆分位置须在第 2 页到第 {pages} 页之间", f"the split must be at a page from 2 to {pages}")
+        raise _bad(Text(f"拆分位置须在第 2 页到第 {pages} 页之间", f"the split must be at a page from 2 to {pages}"))
     return arrange(range(at - 1)), arrange(range(at - 1, pages))
 
 
 # ------------------------------------------------------------------ checks (parent process)
 
 
-def _bad(zh: str, en: str) -> UserError:
-    return UserError("pages.invalid", f"页面操作无效：{zh}", f"Invalid page operation: {en}")
+def _bad(why: Text) -> UserError:
+    return UserError("pages.invalid", f"页面操作无效：{why.zh}", f"Invalid page operation: {why.en}")
 
 
 def _page_no(value: object, pages: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= pages:
-        raise _bad(f"没有第 {value} 页（共 {pages} 页）", f"there is no page {value} (the attachment has {pages})")
+        raise _bad(
+            Text(f"没有第 {value} 页（共 {pages} 页）", f"there is no page {value} (the attachment has {pages})")
+        )
     return value
 
 
 def _number(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _bad("数值无效", "not a number")
+        raise _bad(Text("数值无效", "not a number"))
     return float(value)
 
 
@@ -147,7 +150,7 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
         if kind == "rotate":
             degrees = op.get("degrees")
             if isinstance(degrees, bool) or not isinstance(degrees, int) or degrees % 90:
-                raise _bad("旋转角度须为 90 的倍数", "rotation must be a multiple of 90 degrees")
+                raise _bad(Text("旋转角度须为 90 的倍数", "rotation must be a multiple of 90 degrees"))
             checked.append(rotate(_page_no(op.get("page"), pages), degrees % 360))
         elif kind == "arrange":
             order = op.get("order")
@@ -158,8 +161,10 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
                 or any(isinstance(i, bool) or not isinstance(i, int) or not 0 <= i < pages for i in order)
             ):
                 raise _bad(
-                    "不能删除全部页面，页码也不能重复或越界",
-                    "an attachment keeps at least one page, each page once, within its pages",
+                    Text(
+                        "不能删除全部页面，页码也不能重复或越界",
+                        "an attachment keeps at least one page, each page once, within its pages",
+                    ),
                 )
             checked.append(arrange(order))
             pages = len(order)
@@ -170,8 +175,10 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
             dpi = op.get("dpi")
             if isinstance(dpi, bool) or not isinstance(dpi, int) or not DPI_RANGE[0] <= dpi <= DPI_RANGE[1]:
                 raise _bad(
-                    f"分辨率须在 {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi 之间",
-                    f"the resolution must be {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi",
+                    Text(
+                        f"分辨率须在 {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi 之间",
+                        f"the resolution must be {DPI_RANGE[0]}–{DPI_RANGE[1]} dpi",
+                    ),
                 )
             checked.append(downsample(dpi))
         elif kind == "grey":
@@ -179,23 +186,25 @@ def check_ops(ops: Sequence[Op], pages: int) -> list[Op]:
         elif kind == "crop":
             box = op.get("view_mm")
             if not isinstance(box, list) or len(box) != 4:
-                raise _bad("裁剪区域须为 左,上,右,下（毫米）", "a crop is left,top,right,bottom in mm")
+                raise _bad(Text("裁剪区域须为 左,上,右,下（毫米）", "a crop is left,top,right,bottom in mm"))
             left, top, right, bottom = (_number(v) for v in box)
             if min(left, top) < 0 or right - left < MIN_CROP_PT / MM or bottom - top < MIN_CROP_PT / MM:
-                raise _bad("裁剪区域太小或坐标为负", "the crop rectangle is too small or negative")
+                raise _bad(Text("裁剪区域太小或坐标为负", "the crop rectangle is too small or negative"))
             checked.append(crop(_page_no(op.get("page"), pages), left, top, right, bottom))
         elif kind == "straighten":
             degrees = _number(op.get("degrees"))
             if not 0 < abs(degrees) <= MAX_STRAIGHTEN:
                 raise _bad(
-                    f"校正角度须在 ±{MAX_STRAIGHTEN:g}° 以内且不为 0",
-                    f"straightening is a non-zero angle within ±{MAX_STRAIGHTEN:g}°",
+                    Text(
+                        f"校正角度须在 ±{MAX_STRAIGHTEN:g}° 以内且不为 0",
+                        f"straightening is a non-zero angle within ±{MAX_STRAIGHTEN:g}°",
+                    ),
                 )
             checked.append(straighten(_page_no(op.get("page"), pages), degrees))
         else:
-            raise _bad("未知操作", f"unknown operation {kind!r:.40}")
+            raise _bad(Text("未知操作", f"unknown operation {kind!r:.40}"))
     if not checked:
-        raise _bad("没有指定任何操作", "no operation given")
+        raise _bad(Text("没有指定任何操作", "no operation given"))
     return checked
 
 

@@ -15,15 +15,16 @@ from typing import Any
 from forms.cli_common import numbered_attachment
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
+from forms.text import Text
 
 ACTIONS = {
-    "add": ("添加附件", "adding an attachment"),
-    "remove": ("移除附件", "removing an attachment"),
-    "reorder": ("调整附件顺序", "reordering the attachments"),
-    "update": ("修改附件类别或标题", "changing an attachment's kind or title"),
-    "replace": ("替换附件内容", "replacing an attachment's content"),
-    "pages": ("页面修正", "a page fix"),
-    "split": ("拆分附件", "splitting an attachment"),
+    "add": Text("添加附件", "adding an attachment"),
+    "remove": Text("移除附件", "removing an attachment"),
+    "reorder": Text("调整附件顺序", "reordering the attachments"),
+    "update": Text("修改附件类别或标题", "changing an attachment's kind or title"),
+    "replace": Text("替换附件内容", "replacing an attachment's content"),
+    "pages": Text("页面修正", "a page fix"),
+    "split": Text("拆分附件", "splitting an attachment"),
 }
 
 
@@ -181,8 +182,10 @@ def _step(args: argparse.Namespace, redo: bool) -> int:
         action = draft.redo() if redo else draft.undo()
     finally:
         draft.close()
-    zh, en = ACTIONS.get(action, (action, action))
-    print(_say(args, f"已{'重做' if redo else '撤销'}：{zh}", f"{'Redone' if redo else 'Undone'}: {en}"))
+    what = ACTIONS.get(action, Text(action, action))
+    print(
+        _say(args, Text(f"已{'重做' if redo else '撤销'}：{what.zh}", f"{'Redone' if redo else 'Undone'}: {what.en}"))
+    )
     return 0
 
 

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forms.text import Text
+
 if TYPE_CHECKING:
     from forms.pack import Pack
 
@@ -79,42 +81,39 @@ def cmd_preflight(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
-    def say(zh: str, en: str) -> str:
-        return en if lang == "en" else zh
-
     for item in result["attachments"]:
         number, size = item["attachment"], f"{item['bytes'] / MB:.1f} MB"
         kind = pack.kind_label(item["kind"], lang)
         pages = f"{item['pages']} page" + ("s" if item["pages"] != 1 else "")
         print(
-            say(
+            Text(
                 f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
                 f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})",
-            )
+            ).get(lang)
         )
         for bad in (u for u in result["unusable"] if u["attachment"] == number):
             print(f"  {bad['message']}")
         for finding in (f for f in result["findings"] if f["attachment"] == number):
             fix = fix_text(finding, item["pages"], lang)
-            print(f"  {finding['message']}{say(f'（修正：{fix}）', f' (fix: {fix})') if fix else ''}")
+            print(f"  {finding['message']}{Text(f'（修正：{fix}）', f' (fix: {fix})').get(lang) if fix else ''}")
     count = len(result["findings"])
     if not result["attachments"]:
-        print(say("草稿中没有附件", "The draft has no attachments"))
+        print(Text("草稿中没有附件", "The draft has no attachments").get(lang))
     elif not count and not result["unusable"]:
-        print(say("预检通过：没有发现问题", "Preflight passed: nothing found"))
+        print(Text("预检通过：没有发现问题", "Preflight passed: nothing found").get(lang))
     else:
-        print(say(f"共 {count} 项预检问题", f"{count} preflight findings"))
+        print(Text(f"共 {count} 项预检问题", f"{count} preflight findings").get(lang))
 
 
-# fix id (forms.attachments.preflight.FIXES) -> (zh, en, the cxy pages options that apply it)
+# fix id (forms.attachments.preflight.FIXES) -> (its wording, the cxy pages options that apply it)
 FIX_TEXTS = {
-    "rotate": ("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise", "--rotate {page}={degrees}"),
-    "delete": ("删除该页", "delete the page", "--delete {page}"),
-    "a4": ("缩放到 A4", "fit it onto A4", "--a4"),
-    "dpi150": ("图像降到 150 dpi", "downsample its images to 150 dpi", "--dpi 150"),
-    "dpi200": ("图像降到 200 dpi", "downsample its images to 200 dpi", "--dpi 200"),
-    "grey": ("转为灰度", "convert it to grey", "--grey"),
-    "split": ("拆分为两个附件", "split it into two attachments", "--split {middle}"),
+    "rotate": (Text("顺时针旋转 {degrees}°", "turn it {degrees}° clockwise"), "--rotate {page}={degrees}"),
+    "delete": (Text("删除该页", "delete the page"), "--delete {page}"),
+    "a4": (Text("缩放到 A4", "fit it onto A4"), "--a4"),
+    "dpi150": (Text("图像降到 150 dpi", "downsample its images to 150 dpi"), "--dpi 150"),
+    "dpi200": (Text("图像降到 200 dpi", "downsample its images to 200 dpi"), "--dpi 200"),
+    "grey": (Text("转为灰度", "convert it to grey"), "--grey"),
+    "split": (Text("拆分为两个附件", "split it into two attachments"), "--split {middle}"),
 }
 
 
@@ -124,15 +123,15 @@ def fix_text(finding: dict[str, Any], pages: int, lang: str) -> str:
     fix = finding.get("fix")
     if fix not in FIX_TEXTS:
         return ""
-    zh, en, options = FIX_TEXTS[fix]
+    text, options = FIX_TEXTS[fix]
     page = finding.get("page") or 1
     angle = (finding.get("params") or {}).get("angle")  # rotated_text: the text runs this far counter-clockwise
     values = {"page": page, "degrees": angle if angle in (90, 180, 270) else 90, "middle": pages // 2 + 1}
-    words = (en if lang == "en" else zh).format(**values)
+    words = text.get(lang).format(**values)
     if fix == "split" and pages < 2:
         return words
     command = f"cxy pages {finding['attachment']} {options.format(**values)}"
-    return f"{words}, command: {command}" if lang == "en" else f"{words}，命令 {command}"
+    return Text(f"{words}，命令 {command}", f"{words}, command: {command}").get(lang)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..text import Text
 from .issue import Issue
 
 CODE = "attachment.damaged"
@@ -37,15 +38,11 @@ def check_attachment_state(data: dict[str, Any], lang: str = "zh") -> list[Issue
         if not (isinstance(item, dict) and item.get("damaged") is True):
             continue
         number, title = index + 1, str(item.get("title") or "")[:80]
-        if lang == "en":
-            message = (
-                f"Attachment {number} ({title}) is damaged (its content no longer matches its check code "
-                f"or cannot be read): remove it (cxy detach DRAFT {number}) or add the original file again"
-            )
-        else:
-            message = (
-                f"附件 {number}（{title}）已损坏（内容与校验值不符或无法读取），"
-                f"请移除它（cxy detach 草稿 {number}）或重新添加原文件"
-            )
+        message = Text(
+            f"附件 {number}（{title}）已损坏（内容与校验值不符或无法读取），"
+            f"请移除它（cxy detach 草稿 {number}）或重新添加原文件",
+            f"Attachment {number} ({title}) is damaged (its content no longer matches its check code "
+            f"or cannot be read): remove it (cxy detach DRAFT {number}) or add the original file again",
+        ).get(lang)
         issues.append(Issue(f"attachments.{index}", "error", CODE, message))
     return issues

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..pack import Pack
+from ..text import Text
 from .issue import Collector, Issue
 
 
@@ -51,6 +52,6 @@ def check_batch(
                     continue
                 out = Collector(lang)
                 shown = value.split("|")[0] if code == "G5" else _key(data, "enterprise", "name") or value
-                out.error(field, code, value=shown, other="、".join(others) if lang != "en" else ", ".join(others))
+                out.error(field, code, value=shown, other=Text.listing(others).get(lang))
                 found[name].extend(out.issues)
     return found

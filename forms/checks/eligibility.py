@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import derive, formats
 from ..pack import LENGTH_RULES, Category, DateRule, FieldSpec, Pack
+from ..text import Text
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -38,7 +39,7 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     category = pack.category(data.get("category"))
     lang = out.lang
     if category is None:
-        names = "、".join(c.subtitle.get(lang) for c in pack.categories)
+        names = Text.listing([c.subtitle.get(lang) for c in pack.categories]).get(lang)
         out.error("category", "category", options=names)
     _general(data, pack, out)
     _team(data, pack, category, out)
@@ -77,7 +78,7 @@ def _general(data: dict[str, Any], pack: Pack, out: Collector) -> None:
                 f"declarations.{decl.key}",
                 decl.rule,
                 "declaration",
-                text=decl.en if lang == "en" else decl.zh,
+                text=decl.get(lang),
                 rule=decl.rule,
             )
     if pack.rules.alliance_filing_required:
@@ -178,7 +179,7 @@ def _own_fields(data: dict[str, Any], pack: Pack, category: Category, out: Colle
                 "format.year" if spec.kind == "year" else "format.choice",
                 label=label,
                 value=value,
-                options="、".join(options.values()),
+                options=Text.listing(list(options.values())).get(lang),
             )
 
 
@@ -247,7 +248,7 @@ def _min_paid(data: dict[str, Any], category: Category, out: Collector) -> None:
     if total < minimum:
         region = ""
         if minimum != category.min_paid.wan:
-            region = f"（{city}）" if out.lang == "zh" else f" ({city})"
+            region = Text(f"（{city}）", f" ({city})").get(out.lang)
         out.error(
             "payments",
             category.min_paid.rule,
@@ -268,7 +269,7 @@ def _leader(data: dict[str, Any], category: Category, out: Collector) -> None:
             "leader.unit",
             rule.id,
             "leader_unit",
-            rule_text=rule.en if out.lang == "en" else rule.zh,
+            rule_text=rule.get(out.lang),
             value=unit,
             expected=university,
         )

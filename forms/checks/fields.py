@@ -9,6 +9,7 @@ from .. import formats
 from ..limits import bad_char_in, value_length
 from ..model import flatten, pattern_of
 from ..pack import FieldSpec, Pack
+from ..text import Text
 from .issue import Collector
 
 _LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
@@ -110,9 +111,11 @@ def _check_format(path: str, value: Any, spec: FieldSpec, pack: Pack, data: dict
         if text not in options:
             code = "G1" if path == "contract.type" else "format.choice"
             key = "G1" if code == "G1" else "format.choice"
-            out.error(path, code, key, label=label, value=text, options="、".join(options.values()))
+            out.error(
+                path, code, key, label=label, value=text, options=Text.listing(list(options.values())).get(out.lang)
+            )
     elif kind == "city" and isinstance(text, str) and text not in pack.province.cities:
-        out.error(path, "G7", label=label, value=text, options="、".join(pack.province.cities))
+        out.error(path, "G7", label=label, value=text, options=Text.listing(pack.province.cities).get(out.lang))
     elif kind in ("text", "multiline") and isinstance(text, str):
         _check_printable(path, text, label, out)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from forms.draft import values
 from forms.draft.errors import DraftError, invalid, too_large
+from forms.text import Text
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def write_entries(con: sqlite3.Connection, entries: dict[str, str]) -> None:
     live = {entry_key(sha) for (sha,) in con.execute("SELECT sha256 FROM attachments") if isinstance(sha, str)}
     for key, value in entries.items():
         if not key.startswith(ENTRY_PREFIX):
-            raise invalid("附件记录的名称无效", f"invalid attachment entry {key!r:.80}")
+            raise invalid(Text("附件记录的名称无效", f"invalid attachment entry {key!r:.80}"))
         con.execute(
             "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (key, value),
@@ -149,7 +150,7 @@ def list_all(con: sqlite3.Connection, cap: int) -> list[AttachmentInfo]:
         f"FROM attachments ORDER BY position, id LIMIT {int(cap) + 1}"
     ).fetchall()
     if len(rows) > cap:
-        raise too_large(f"附件超过 {cap} 个", f"more than {cap} attachments")
+        raise too_large(Text(f"附件超过 {cap} 个", f"more than {cap} attachments"))
     return [
         AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size or 0, added)
         for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
@@ -226,15 +227,15 @@ def copy_out(con: sqlite3.Connection, att_id: int, dest: Path) -> StoredPdf:
     digest = hashlib.sha256()
     try:
         if kind != "blob":
-            raise invalid("附件不是PDF", "the attachment is not a PDF")
+            raise invalid(Text("附件不是PDF", "the attachment is not a PDF"))
         with con.blobopen("attachments", "pdf", att_id, readonly=True) as blob, open(dest, "xb") as out:
             for chunk in iter(lambda: blob.read(CHUNK), b""):
                 if out.tell() == 0 and not chunk.startswith(b"%PDF-"):
-                    raise invalid("附件不是PDF", "the attachment is not a PDF")
+                    raise invalid(Text("附件不是PDF", "the attachment is not a PDF"))
                 digest.update(chunk)
                 out.write(chunk)
         if not isinstance(sha256, str) or digest.hexdigest() != sha256.lower():
-            raise invalid("附件与其摘要不符", "the attachment does not match its digest")
+            raise invalid(Text("附件与其摘要不符", "the attachment does not match its digest"))
     except (DraftError, sqlite3.DatabaseError, OSError) as exc:
         dest.unlink(missing_ok=True)
         raise damaged(_number(con, position, att_id), title) from exc
@@ -291,7 +292,7 @@ def update(con: sqlite3.Connection, att_id: int, kind: str | None, title: str | 
 def reorder(con: sqlite3.Connection, ids: list[int]) -> None:
     current = {row[0] for row in con.execute("SELECT id FROM attachments")}
     if len(ids) != len(current) or set(ids) != current:
-        raise invalid("附件顺序必须包含全部附件且不重复", "the new order must list every attachment exactly once")
+        raise invalid(Text("附件顺序必须包含全部附件且不重复", "the new order must list every attachment exactly once"))
     con.executemany("UPDATE attachments SET position = ? WHERE id = ?", list(enumerate(ids)))
 
 
@@ -304,4 +305,4 @@ def remove(con: sqlite3.Connection, att_id: int) -> None:
 
 
 def not_found(att_id: Any) -> DraftError:
-    return invalid(f"找不到附件 {att_id}", f"attachment {att_id} not found")
+    return invalid(Text(f"找不到附件 {att_id}", f"attachment {att_id} not found"))

@@ -32,6 +32,7 @@ from forms.draft.errors import (
 )
 from forms.draft.page_history import PageHistory
 from forms.draft.workflow_records import WorkflowRecords, write_fields
+from forms.text import Text
 
 BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 
@@ -223,7 +224,7 @@ class Draft(WorkflowRecords, PageHistory):
         """The application as contract JSON (filled keys only), with ``pack`` and ``category``."""
         limits = foreign.DEFAULT_LIMITS
         with self._read() as con:
-            rows = foreign.bounded(con, "SELECT path, value FROM fields", limits.max_fields, "字段", "fields")
+            rows = foreign.bounded(con, "SELECT path, value FROM fields", limits.max_fields, Text("字段", "fields"))
             meta = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('pack', 'category')"))
         try:
             nested = values.unflatten({values.check_path(path): values.decode(path, text) for path, text in rows})
@@ -255,7 +256,7 @@ class Draft(WorkflowRecords, PageHistory):
         meta_changes = {k: v for k, v in changes.items() if k in values.META_PATHS}
         for key, value in meta_changes.items():
             if key == "pack" and (value is None or value == ""):
-                raise invalid("不能清除规则包", "the rule pack cannot be cleared")
+                raise invalid(Text("不能清除规则包", "the rule pack cannot be cleared"))
             if value is not None and value != "":
                 values.validate_with_model({key: value})
         # judged with the draft's pack: its category blocks are that pack's (forms.model)
@@ -279,9 +280,9 @@ class Draft(WorkflowRecords, PageHistory):
     def remove_list_item(self, list_path: str, index: int) -> None:
         """Delete item ``index`` of a list (``members``) and move the later items up by one."""
         if f"{list_path}.*" not in {p.rsplit(".", 1)[0] for p in values.field_patterns() if ".*." in p}:
-            raise invalid(f"{list_path} 不是列表", f"{list_path} is not a list")
+            raise invalid(Text(f"{list_path} 不是列表", f"{list_path} is not a list"))
         if isinstance(index, bool) or not isinstance(index, int) or index < 0:
-            raise invalid("列表序号无效", "invalid list index")
+            raise invalid(Text("列表序号无效", "invalid list index"))
         prefix = f"{list_path}."
         with self._tx() as con:
             # '/' sorts right after '.', so this range is exactly the paths under the prefix.
@@ -449,8 +450,10 @@ class Draft(WorkflowRecords, PageHistory):
         dest = Path(dest)
         if _same_file(dest, self.path):
             raise io_error(
-                "不能把副本保存到正在编辑的草稿本身，请换一个文件名。",
-                "A copy cannot replace the draft being edited; choose another file name.",
+                Text(
+                    "不能把副本保存到正在编辑的草稿本身，请换一个文件名。",
+                    "A copy cannot replace the draft being edited; choose another file name.",
+                ),
             )
         tmp = safe_write.temp_path(dest)
         try:
@@ -462,8 +465,10 @@ class Draft(WorkflowRecords, PageHistory):
                 foreign.verify_file(tmp)
             except DraftError as exc:
                 raise io_error(
-                    f"写出的副本未通过校验，没有保存（{exc.zh}）",
-                    f"The written copy failed verification and was not saved ({exc.en})",
+                    Text(
+                        f"写出的副本未通过校验，没有保存（{exc.zh}）",
+                        f"The written copy failed verification and was not saved ({exc.en})",
+                    ),
                 ) from exc
             if not dest.exists():
                 safe_write.publish_new_durably(tmp, dest)  # nothing to lose: undone if not durable
@@ -474,17 +479,19 @@ class Draft(WorkflowRecords, PageHistory):
             except OSError as exc:
                 # The complete copy is in place; only its durability is in doubt.
                 raise io_error(
-                    f"副本已写入，但磁盘没有确认已安全保存（{exc.strerror or exc}）。请检查该磁盘后重新保存一次。",
-                    f"The copy was written but the disk did not confirm it is safely stored ({exc.strerror or exc}). "
-                    "Check the disk and save the copy again.",
+                    Text(
+                        f"副本已写入，但磁盘没有确认已安全保存（{exc.strerror or exc}）。请检查该磁盘后重新保存一次。",
+                        f"The copy was written but the disk did not confirm it is safely stored ({exc.strerror or exc}). "
+                        "Check the disk and save the copy again.",
+                    ),
                 ) from exc
         except sqlite3.Error as exc:
             err = from_sqlite_error(exc, reading=False)
             if err.code != "draft.io":
-                err = io_error(f"保存副本时出错：{err.zh}", f"Could not save the copy: {err.en}")
+                err = io_error(Text(f"保存副本时出错：{err.zh}", f"Could not save the copy: {err.en}"))
             raise err from exc
         except OSError as exc:
-            raise from_os_error(exc, "副本文件", "the copy") from exc
+            raise from_os_error(exc, Text("副本文件", "the copy")) from exc
         finally:
             safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
 

@@ -114,25 +114,26 @@ _MESSAGES: dict[str, Text] = {
 }
 
 
-def draft_error(code: str, detail_zh: str = "", detail_en: str = "") -> DraftError:
-    """The standard message for ``code``, optionally followed by a detail sentence."""
+def draft_error(code: str, detail: Text | None = None) -> DraftError:
+    """The standard message for ``code``, optionally followed by a detail sentence (a language
+    the detail lacks takes the other's)."""
     zh, en = _MESSAGES[code].zh, _MESSAGES[code].en
-    if detail_zh or detail_en:
-        zh = f"{zh.rstrip('。')}：{detail_zh or detail_en}"
-        en = f"{en.rstrip('.')}: {detail_en or detail_zh}"
+    if detail is not None and (detail.zh or detail.en):
+        zh = f"{zh.rstrip('。')}：{detail.zh or detail.en}"
+        en = f"{en.rstrip('.')}: {detail.en or detail.zh}"
     return DraftError(code, zh, en)
 
 
-def invalid(detail_zh: str, detail_en: str) -> DraftError:
-    return draft_error("draft.invalid_value", detail_zh, detail_en)
+def invalid(detail: Text) -> DraftError:
+    return draft_error("draft.invalid_value", detail)
 
 
-def too_large(detail_zh: str, detail_en: str) -> DraftError:
-    return draft_error("draft.too_large", detail_zh, detail_en)
+def too_large(detail: Text) -> DraftError:
+    return draft_error("draft.too_large", detail)
 
 
-def io_error(zh: str, en: str) -> DraftError:
-    return DraftError("draft.io", zh, en)
+def io_error(message: Text) -> DraftError:
+    return DraftError("draft.io", message)
 
 
 DISK_FULL = Text(
@@ -141,10 +142,13 @@ DISK_FULL = Text(
 )
 
 _WINDOWS_SHARING = {5, 32, 33}
+THE_FILE = Text("文件", "the file")
 
 
-def from_os_error(exc: OSError, what_zh: str = "文件", what_en: str = "the file") -> DraftError:
-    """``OSError`` → ``DraftError(draft.io)`` with a message saying what to do about it."""
+def from_os_error(exc: OSError, what: Text = THE_FILE) -> DraftError:
+    """``OSError`` → ``DraftError(draft.io)`` with a message saying what to do about it;
+    ``what`` names the file in it."""
+    what_zh, what_en = what.zh, what.en
     code = exc.errno
     name = exc.filename or ""
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)) or getattr(exc, "winerror", None) in (39, 112):
@@ -170,7 +174,7 @@ def from_os_error(exc: OSError, what_zh: str = "文件", what_en: str = "the fil
     else:
         zh = f"读写{what_zh}时出错：{exc.strerror or exc}"
         en = f"Could not read or write {what_en}: {exc.strerror or exc}"
-    return io_error(zh.strip(), en.strip())
+    return io_error(Text(zh.strip(), en.strip()))
 
 
 # Primary result codes (https://sqlite.org/rescode.html); Python ≥ 3.11 exposes them.
@@ -189,40 +193,48 @@ def from_sqlite_error(exc: sqlite3.Error, *, reading: bool) -> DraftError:
         return draft_error("draft.hot_journal")
     text = str(exc).lower()
     if "could not decode to utf-8" in text:  # Python's own check of TEXT read from the file
-        return invalid("草稿中有无法识别的文字编码", "the draft contains text that is not valid UTF-8")
+        return invalid(Text("草稿中有无法识别的文字编码", "the draft contains text that is not valid UTF-8"))
     if primary == _SQLITE_FULL or "disk is full" in text:
-        return io_error(DISK_FULL.zh, DISK_FULL.en)
+        return io_error(DISK_FULL)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in text:
         return draft_error("draft.locked")
     if primary == _SQLITE_NOTADB or "not a database" in text:
         return draft_error("draft.not_sqlite")
     if primary == _SQLITE_TOOBIG or "too big" in text:
-        return too_large("某个值超过了允许的大小", "a value exceeds the allowed size")
+        return too_large(Text("某个值超过了允许的大小", "a value exceeds the allowed size"))
     if primary == _SQLITE_INTERRUPT or "interrupted" in text:
         return draft_error(
             "draft.corrupt",
-            "检查文件用时过长，已停止（文件可能被恶意构造）",
-            "checking the file took too long and was stopped (it may have been crafted)",
+            Text(
+                "检查文件用时过长，已停止（文件可能被恶意构造）",
+                "checking the file took too long and was stopped (it may have been crafted)",
+            ),
         )
     if primary == _SQLITE_CORRUPT or "malformed" in text:
         return draft_error("draft.corrupt")
     if primary in (_SQLITE_READONLY, _SQLITE_PERM):
         return io_error(
-            "没有权限写入草稿文件（文件或文件夹是只读的）。",
-            "No permission to write the draft file (the file or folder is read-only).",
+            Text(
+                "没有权限写入草稿文件（文件或文件夹是只读的）。",
+                "No permission to write the draft file (the file or folder is read-only).",
+            ),
         )
     if primary == _SQLITE_CANTOPEN:
         return io_error(
-            "无法打开或创建文件（文件夹可能不存在，或没有写入权限）。",
-            "The file could not be opened or created (the folder may not exist, or there is no permission to write there).",
+            Text(
+                "无法打开或创建文件（文件夹可能不存在，或没有写入权限）。",
+                "The file could not be opened or created (the folder may not exist, or there is no permission to write there).",
+            ),
         )
     if primary == _SQLITE_IOERR:
         return io_error(
-            "读写草稿文件时磁盘出错（设备可能已拔出、已满或没有权限）。",
-            "The disk failed while reading or writing the draft (the device may be removed, full or not writable).",
+            Text(
+                "读写草稿文件时磁盘出错（设备可能已拔出、已满或没有权限）。",
+                "The disk failed while reading or writing the draft (the device may be removed, full or not writable).",
+            ),
         )
     if primary == _SQLITE_NOMEM:
-        return too_large("处理时内存不足", "not enough memory to process it")
+        return too_large(Text("处理时内存不足", "not enough memory to process it"))
     if reading:
         return draft_error("draft.corrupt")
-    return io_error(f"保存草稿时出错：{exc}", f"Could not save the draft: {exc}")
+    return io_error(Text(f"保存草稿时出错：{exc}", f"Could not save the draft: {exc}"))

@@ -22,6 +22,7 @@ from forms.draft.errors import (
     from_sqlite_error,
     invalid,
 )
+from forms.text import Text
 from forms.version import version
 
 PAGE_SIZE = 4096
@@ -40,12 +41,12 @@ def build(
 ) -> None:
     """Write a complete new draft beside ``path`` and move it into place (safe write)."""
     if not isinstance(meta.get("pack"), str) or not meta["pack"]:
-        raise invalid("请选择规则包", "a rule pack is required")
+        raise invalid(Text("请选择规则包", "a rule pack is required"))
     for key in values.META_PATHS:
         if meta.get(key) is not None:
             values.validate_with_model({key: meta[key]})
     if path.exists():
-        raise from_os_error(FileExistsError(17, "exists", str(path)), "草稿文件", "the draft file")
+        raise from_os_error(FileExistsError(17, "exists", str(path)), Text("草稿文件", "the draft file"))
     tmp = safe_write.temp_path(path)
     try:
         con = sqlite3.connect(str(tmp), isolation_level=None)
@@ -82,7 +83,7 @@ def build(
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, reading=False) from exc
     except OSError as exc:
-        raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        raise from_os_error(exc, Text("草稿文件", "the draft file")) from exc
     finally:
         safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
 
@@ -126,7 +127,7 @@ def import_foreign(src: Path, dest: Path, *, limits: foreign.ForeignLimits, vali
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, reading=True) from exc
     except OSError as exc:
-        raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        raise from_os_error(exc, Text("草稿文件", "the draft file")) from exc
     except Exception as exc:  # hostile input must never surface a library exception
         raise draft_error("draft.corrupt") from exc
     finally:
@@ -136,7 +137,8 @@ def import_foreign(src: Path, dest: Path, *, limits: foreign.ForeignLimits, vali
 
 def _file_too_large(limit: int) -> DraftError:
     return draft_error(
-        "draft.too_large", f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB"
+        "draft.too_large",
+        Text(f"文件超过 {limit // foreign.MiB} MB", f"the file is larger than {limit // foreign.MiB} MB"),
     )
 
 

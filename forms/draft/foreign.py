@@ -21,6 +21,7 @@ from typing import Any
 from forms.draft import schema, values
 from forms.draft.attachments import AttachmentInfo
 from forms.draft.errors import DraftError, draft_error, from_sqlite_error, invalid, too_large
+from forms.text import Text
 
 GiB = 1 << 30
 MiB = 1 << 20
@@ -57,8 +58,10 @@ class Deadline:
         if self.expired():
             raise draft_error(
                 "draft.corrupt",
-                "检查文件用时过长，已停止（文件可能被恶意构造）",
-                "checking the file took too long and was stopped (it may have been crafted)",
+                Text(
+                    "检查文件用时过长，已停止（文件可能被恶意构造）",
+                    "checking the file took too long and was stopped (it may have been crafted)",
+                ),
             )
 
 
@@ -142,10 +145,10 @@ class Payload:
     fields: dict[str, Any]  # path → decoded leaf value
 
 
-def bounded(con: sqlite3.Connection, sql: str, cap: int, what_zh: str, what_en: str) -> list[tuple[Any, ...]]:
+def bounded(con: sqlite3.Connection, sql: str, cap: int, what: Text) -> list[tuple[Any, ...]]:
     rows = con.execute(f"{sql} LIMIT {int(cap) + 1}").fetchall()
     if len(rows) > cap:
-        raise too_large(f"{what_zh}超过 {cap} 条", f"more than {cap} {what_en}")
+        raise too_large(Text(f"{what.zh}超过 {cap} 条", f"more than {cap} {what.en}"))
     return rows
 
 
@@ -154,22 +157,22 @@ META_KEY_CHARS = 64
 
 def check_meta_key(key: Any) -> str:
     if not isinstance(key, str) or not 0 < len(key) <= META_KEY_CHARS or not key.isascii() or not key.isprintable():
-        raise invalid("草稿信息的名称无效", f"invalid meta key {key!r:.80}")
+        raise invalid(Text("草稿信息的名称无效", f"invalid meta key {key!r:.80}"))
     return key
 
 
 def check_meta_value(key: str, value: Any) -> str:
-    return values.check_short_text(value, 4096, f"草稿信息 {key} ", f"the meta value {key}")
+    return values.check_short_text(value, 4096, Text(f"草稿信息 {key} ", f"the meta value {key}"))
 
 
 def read_payload(con: sqlite3.Connection, limits: ForeignLimits, validator: values.Validator) -> Payload:
     meta: dict[str, str] = {}
-    for key, value in bounded(con, "SELECT key, value FROM meta", limits.max_meta, "草稿信息", "meta rows"):
+    for key, value in bounded(con, "SELECT key, value FROM meta", limits.max_meta, Text("草稿信息", "meta rows")):
         meta[check_meta_key(key)] = check_meta_value(key, value)
     if not meta.get("pack"):
-        raise invalid("草稿没有注明申报年度的规则包", "the draft names no rule pack")
+        raise invalid(Text("草稿没有注明申报年度的规则包", "the draft names no rule pack"))
     fields: dict[str, Any] = {}
-    rows = bounded(con, "SELECT path, value FROM fields", limits.max_fields, "字段", "fields")
+    rows = bounded(con, "SELECT path, value FROM fields", limits.max_fields, Text("字段", "fields"))
     for path, text in rows:
         values.check_path(path)
         fields[path] = values.decode(path, text)
@@ -182,7 +185,9 @@ def read_payload(con: sqlite3.Connection, limits: ForeignLimits, validator: valu
     except DraftError:
         raise
     except Exception as exc:
-        raise invalid("草稿内容不符合申报数据格式", f"the draft does not match the data contract ({exc})") from exc
+        raise invalid(
+            Text("草稿内容不符合申报数据格式", f"the draft does not match the data contract ({exc})")
+        ) from exc
     return Payload(meta, fields)
 
 
@@ -203,21 +208,22 @@ def iter_attachments(con: sqlite3.Connection, limits: ForeignLimits, deadline: D
             "SELECT id, position, kind, title, original_name, source_format, pages, sha256, added, "
             "typeof(pdf), length(pdf) FROM attachments ORDER BY position, id",
             limits.max_attachments,
-            "附件",
-            "attachments",
+            Text("附件", "attachments"),
         )
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, reading=True) from exc
     checked = []
     for att_id, position, kind, title, original_name, source_format, pages, sha256, added, blob_type, size in rows:
         if not isinstance(att_id, int) or isinstance(position, bool) or not isinstance(position, int):
-            raise invalid("附件编号无效", "invalid attachment id or position")
+            raise invalid(Text("附件编号无效", "invalid attachment id or position"))
         if blob_type != "blob":
-            raise invalid("附件不是 PDF 文件", "the attachment is not a PDF file")
+            raise invalid(Text("附件不是 PDF 文件", "the attachment is not a PDF file"))
         if size > limits.max_attachment_bytes:
             raise too_large(
-                f"附件超过 {limits.max_attachment_bytes // MiB} MB",
-                f"an attachment is larger than {limits.max_attachment_bytes // MiB} MB",
+                Text(
+                    f"附件超过 {limits.max_attachment_bytes // MiB} MB",
+                    f"an attachment is larger than {limits.max_attachment_bytes // MiB} MB",
+                ),
             )
         checked.append(
             (

@@ -16,6 +16,7 @@ from forms.draft import values
 from forms.draft.errors import draft_error
 from forms.draft.foreign import bounded
 from forms.limits import MAX_VALUE_CHARS
+from forms.text import Text
 
 MAX_HISTORY = 100_000
 MAX_BASE_ROWS = 25_000  # fields (20 000) and attachments (500) of one snapshot, with room
@@ -68,13 +69,12 @@ def read(con: sqlite3.Connection) -> list[HistoryEntry]:
         con,
         "SELECT at, role, action, path, old, new, note FROM history ORDER BY id",
         MAX_HISTORY,
-        "变更记录",
-        "history rows",
+        Text("变更记录", "history rows"),
     )
     out = []
     for at, role, action, path, old, new, note in rows:
         for text in (at, role, path, note):
-            values.check_short_text(text, 4 * MAX_NOTE_CHARS, "变更记录", "a history row")
+            values.check_short_text(text, 4 * MAX_NOTE_CHARS, Text("变更记录", "a history row"))
         if action not in ACTIONS:
             raise draft_error("draft.corrupt")
         out.append(HistoryEntry(at, role, action, path, _unjson(old), _unjson(new), note))
@@ -98,11 +98,11 @@ def read_base(con: sqlite3.Connection, handoff_id: str) -> dict[str, str] | None
         f"SELECT key, value FROM handoff_base WHERE handoff_id = ? LIMIT {MAX_BASE_ROWS + 1}", (handoff_id,)
     ).fetchall()
     if len(rows) > MAX_BASE_ROWS:
-        raise draft_error("draft.too_large", "交接时的快照过大", "the hand-off snapshot is too large")
+        raise draft_error("draft.too_large", Text("交接时的快照过大", "the hand-off snapshot is too large"))
     out = {}
     for key, value in rows:
-        values.check_short_text(key, 300, "交接快照", "the hand-off snapshot")
-        values.check_short_text(value, 6 * MAX_VALUE_CHARS, "交接快照", "the hand-off snapshot")
+        values.check_short_text(key, 300, Text("交接快照", "the hand-off snapshot"))
+        values.check_short_text(value, 6 * MAX_VALUE_CHARS, Text("交接快照", "the hand-off snapshot"))
         out[key] = value
     return out
 
@@ -115,6 +115,9 @@ def check_digest(text: object) -> str:
 
 def read_sources(con: sqlite3.Connection) -> dict[str, str]:
     rows = bounded(
-        con, "SELECT sha256, source_sha256 FROM attachment_sources", MAX_BASE_ROWS, "附件来源", "attachment sources"
+        con,
+        "SELECT sha256, source_sha256 FROM attachment_sources",
+        MAX_BASE_ROWS,
+        Text("附件来源", "attachment sources"),
     )
     return {check_digest(a): check_digest(b) for a, b in rows}

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from forms.draft import foreign, schema, values
 from forms.draft.errors import DraftError, draft_error, from_os_error, from_sqlite_error
+from forms.text import Text
 
 # A read waits this long for another program's commit before giving up (a commit of a whole
 # scanned contract on a slow USB stick takes seconds, not minutes).
@@ -32,7 +33,7 @@ def regular_file(path: Path) -> os.stat_result:
     try:
         st = os.stat(path)
     except OSError as exc:
-        raise from_os_error(exc, "草稿文件", "the draft file") from exc
+        raise from_os_error(exc, Text("草稿文件", "the draft file")) from exc
     if not stat.S_ISREG(st.st_mode):
         raise draft_error("draft.not_regular")
     return st
@@ -58,12 +59,14 @@ def connect(
     """
     size = regular_file(path).st_size
     if size == 0:
-        raise draft_error("draft.truncated", "文件是空的（0 字节）", "the file is empty (0 bytes)")
+        raise draft_error("draft.truncated", Text("文件是空的（0 字节）", "the file is empty (0 bytes)"))
     if size > limits.max_file_bytes:
         raise draft_error(
             "draft.too_large",
-            f"文件超过 {limits.max_file_bytes // foreign.MiB} MB",
-            f"the file is larger than {limits.max_file_bytes // foreign.MiB} MB",
+            Text(
+                f"文件超过 {limits.max_file_bytes // foreign.MiB} MB",
+                f"the file is larger than {limits.max_file_bytes // foreign.MiB} MB",
+            ),
         )
     deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
     try:
@@ -132,7 +135,7 @@ def _make_current(con: sqlite3.Connection, version: int) -> None:
     # WAL file another program left is folded into the main file here.
     mode = con.execute("PRAGMA journal_mode=DELETE").fetchone()
     if not mode or str(mode[0]).lower() != "delete":
-        raise draft_error("draft.io", "无法把草稿设为单文件模式", "could not put the draft in single-file mode")
+        raise draft_error("draft.io", Text("无法把草稿设为单文件模式", "could not put the draft in single-file mode"))
     con.execute("PRAGMA synchronous=FULL")
     con.execute("PRAGMA fullfsync=ON")  # macOS only; ignored elsewhere
     if version == schema.SCHEMA_VERSION:
@@ -144,8 +147,7 @@ def _make_current(con: sqlite3.Connection, version: int) -> None:
     except Exception as exc:  # a bug in a migration: the file is rolled back, unchanged
         raise draft_error(
             "draft.schema",
-            "无法把草稿升级到新格式，文件保持原样",
-            "the draft could not be upgraded; the file is unchanged",
+            Text("无法把草稿升级到新格式，文件保持原样", "the draft could not be upgraded; the file is unchanged"),
         ) from exc
     foreign.check_schema(con, schema.SCHEMA_VERSION)  # what the migration made, checked as any draft is
 

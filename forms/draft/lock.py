@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from forms.draft.errors import DraftError, from_os_error
+from forms.text import Text
 
 # Set by the entry point (the CLI says "cxy"); shown to whoever finds the draft in use.
 PROGRAM = "cxy-apply"
@@ -37,11 +38,12 @@ class LockInfo:
     program: str
     since: str  # local time, ISO 8601, minutes
 
-    def describe_zh(self) -> str:
-        return f"{self.user}@{self.host}（{self.program}，进程 {self.pid}，自 {self.since.replace('T', ' ')}）"
-
-    def describe_en(self) -> str:
-        return f"{self.user}@{self.host} ({self.program}, process {self.pid}, since {self.since.replace('T', ' ')})"
+    def describe(self) -> Text:
+        since = self.since.replace("T", " ")
+        return Text(
+            f"{self.user}@{self.host}（{self.program}，进程 {self.pid}，自 {since}）",
+            f"{self.user}@{self.host} ({self.program}, process {self.pid}, since {since})",
+        )
 
 
 def lock_path(draft: Path) -> Path:
@@ -75,8 +77,8 @@ def _key(path: Path) -> tuple[int, int] | None:
 def locked_error(info: LockInfo) -> DraftError:
     exc = DraftError(
         "draft.locked",
-        f"草稿正由 {info.describe_zh()}编辑，请稍后再试或以只读方式打开",
-        f"The draft is being edited by {info.describe_en()}; try again later or open it read-only",
+        f"草稿正由 {info.describe().zh}编辑，请稍后再试或以只读方式打开",
+        f"The draft is being edited by {info.describe().en}; try again later or open it read-only",
     )
     exc.holder = info  # type: ignore[attr-defined]
     return exc
@@ -231,7 +233,7 @@ def acquire(draft: Path) -> WriterLock:
         except OSError as exc:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
-            raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc
+            raise from_os_error(exc, Text("草稿的锁文件", "the draft's lock file")) from exc
         try:
             if not _try_lock(fd):
                 info = _read_info(fd)
@@ -262,7 +264,7 @@ def acquire(draft: Path) -> WriterLock:
                 raise readonly_media_error(draft) from exc
             if exc.errno in _NO_LOCKS:
                 raise no_locks_error(draft) from exc
-            raise from_os_error(exc, "草稿的锁文件", "the draft's lock file") from exc
+            raise from_os_error(exc, Text("草稿的锁文件", "the draft's lock file")) from exc
         with _held_guard:
             if key is not None:
                 _held[key] = mine

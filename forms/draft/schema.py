@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forms.draft.errors import draft_error
+from forms.text import Text
 
 APPLICATION_ID = 0x43585941  # "CXYA"
 SCHEMA_VERSION = 3
@@ -112,7 +113,7 @@ class Header:
 def check_header(path: Path, size: int) -> Header:
     """Decide from the first 100 bytes alone what a file is, before SQLite sees it."""
     if size == 0:
-        raise draft_error("draft.truncated", "文件是空的（0 字节）", "the file is empty (0 bytes)")
+        raise draft_error("draft.truncated", Text("文件是空的（0 字节）", "the file is empty (0 bytes)"))
     with open(path, "rb") as f:
         head = f.read(100)
     if not head.startswith(SQLITE_MAGIC[: len(head)]) or (len(head) >= 16 and head[:16] != SQLITE_MAGIC):

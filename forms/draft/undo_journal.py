@@ -25,6 +25,7 @@ from typing import Any
 
 from forms.draft import values
 from forms.draft.errors import DraftError
+from forms.text import Text
 
 MAX_ENTRIES = 20
 MAX_BLOB_BYTES = 200 * 1024 * 1024
@@ -35,8 +36,8 @@ _SHA = re.compile(r"[0-9a-f]{64}")
 State = list[dict[str, Any]]
 
 
-def _error(code: str, zh: str, en: str) -> DraftError:
-    return DraftError(code, zh, en)
+def _error(code: str, message: Text) -> DraftError:
+    return DraftError(code, message)
 
 
 def capture(con: sqlite3.Connection) -> State:
@@ -116,8 +117,10 @@ def step(con: sqlite3.Connection, *, redo: bool) -> str:
     ).fetchone()
     if row is None:
         if redo:
-            raise _error("draft.nothing_to_redo", "没有可以重做的操作。", "There is nothing to redo.")
-        raise _error("draft.nothing_to_undo", "没有可以撤销的附件操作。", "There is no attachment operation to undo.")
+            raise _error("draft.nothing_to_redo", Text("没有可以重做的操作。", "There is nothing to redo."))
+        raise _error(
+            "draft.nothing_to_undo", Text("没有可以撤销的附件操作。", "There is no attachment operation to undo.")
+        )
     entry_id, action, before, after = row
     source, target = (before, after) if redo else (after, before)
     current = capture(con)
@@ -128,8 +131,10 @@ def step(con: sqlite3.Connection, *, redo: bool) -> str:
         collect(con)
         raise _error(
             "draft.undo_stale",
-            "附件在记录之后被改动过，撤销记录已失效并已清除。",
-            "The attachments were changed outside the undo history; the history no longer applies and was cleared.",
+            Text(
+                "附件在记录之后被改动过，撤销记录已失效并已清除。",
+                "The attachments were changed outside the undo history; the history no longer applies and was cleared.",
+            ),
         )
     _apply(con, current, _checked(_load(target)))
     con.execute("UPDATE undo_journal SET undone = ? WHERE id = ?", (0 if redo else 1, entry_id))
@@ -195,16 +200,17 @@ def _restorable(con: sqlite3.Connection, row: dict[str, Any]) -> None:
     if found is None:
         raise _error(
             "draft.undo_missing",
-            "撤销所需的附件内容已不在草稿中，无法撤销。",
-            "The attachment content needed to undo this is no longer in the draft.",
+            Text(
+                "撤销所需的附件内容已不在草稿中，无法撤销。",
+                "The attachment content needed to undo this is no longer in the draft.",
+            ),
         )
     try:
         values.check_pdf(found[0] if isinstance(found[0], bytes) else None, sha)
     except DraftError as exc:
         raise _error(
             "draft.undo_missing",
-            "撤销所需的附件内容已损坏，无法撤销。",
-            "The attachment content needed to undo this is damaged.",
+            Text("撤销所需的附件内容已损坏，无法撤销。", "The attachment content needed to undo this is damaged."),
         ) from exc
 
 
@@ -213,7 +219,7 @@ def _dump(state: State) -> str:
 
 
 def _load(text: Any) -> State:
-    bad = _error("draft.undo_stale", "撤销记录已损坏。", "The undo history is damaged.")
+    bad = _error("draft.undo_stale", Text("撤销记录已损坏。", "The undo history is damaged."))
     if not isinstance(text, str) or len(text) > MAX_STATE_CHARS:
         raise bad
     try:
@@ -248,4 +254,4 @@ def _checked(state: State) -> State:
 
 
 def values_error() -> DraftError:
-    return _error("draft.undo_stale", "撤销记录已损坏。", "The undo history is damaged.")
+    return _error("draft.undo_stale", Text("撤销记录已损坏。", "The undo history is damaged."))

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from forms import limits, model, typed
 from forms.draft.errors import DraftError, invalid, too_large
 from forms.limits import MAX_LABEL_CHARS, MAX_VALUE_CHARS, LimitError
+from forms.text import Text
 
 # Kept in ``meta``, not in ``fields``: they choose the pack and the form before any field exists.
 META_PATHS = ("pack", "category")
@@ -40,13 +41,13 @@ def field_patterns() -> frozenset[str]:
 
 def check_path(path: Any) -> str:
     if not isinstance(path, str) or not path or len(path) > MAX_PATH_CHARS:
-        raise invalid("字段路径无效", f"invalid field path {path!r:.80}")
+        raise invalid(Text("字段路径无效", f"invalid field path {path!r:.80}"))
     parts = path.split(".")
     if not all(_SEGMENT.fullmatch(part) for part in parts):
-        raise invalid(f"字段路径无效：{path}", f"invalid field path {path!r}")
+        raise invalid(Text(f"字段路径无效：{path}", f"invalid field path {path!r}"))
     pattern = model.pattern_of(path)
     if pattern not in field_patterns() and not model.is_block_path(pattern):  # a category's own field
-        raise invalid(f"未知的字段：{path}", f"unknown field {path!r}")
+        raise invalid(Text(f"未知的字段：{path}", f"unknown field {path!r}"))
     return path
 
 
@@ -55,24 +56,26 @@ def _check_scalar(path: str, value: Any) -> None:
         return
     if isinstance(value, int):
         if abs(value) >= 10**30:
-            raise invalid(f"{path} 的数值过大", f"the number in {path} is too large")
+            raise invalid(Text(f"{path} 的数值过大", f"the number in {path} is too large"))
         return
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise invalid(f"{path} 的数值无效", f"the number in {path} is not finite")
+            raise invalid(Text(f"{path} 的数值无效", f"the number in {path} is not finite"))
         return
     if isinstance(value, str):
         if len(value) > MAX_VALUE_CHARS:
             raise too_large(
-                f"{path} 的内容超过 {MAX_VALUE_CHARS} 个字符", f"{path} is longer than {MAX_VALUE_CHARS} characters"
+                Text(
+                    f"{path} 的内容超过 {MAX_VALUE_CHARS} 个字符", f"{path} is longer than {MAX_VALUE_CHARS} characters"
+                )
             )
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            raise invalid(f"{path} 含有无效字符", f"{path} contains invalid characters") from None
+            raise invalid(Text(f"{path} 含有无效字符", f"{path} contains invalid characters")) from None
         return
     raise invalid(
-        f"{path} 的值类型不对", f"{path} must be text, a number, true/false or empty, not {type(value).__name__}"
+        Text(f"{path} 的值类型不对", f"{path} must be text, a number, true/false or empty, not {type(value).__name__}")
     )
 
 
@@ -88,14 +91,14 @@ def _reject_constant(name: str) -> Any:
 def decode(path: str, text: Any) -> Any:
     """Stored JSON text → leaf value; anything that is not a JSON scalar is refused."""
     if not isinstance(text, str) or not text or len(text) > 6 * MAX_VALUE_CHARS + 2:
-        raise invalid(f"{path} 的值无法读取", f"the value of {path} cannot be read")
+        raise invalid(Text(f"{path} 的值无法读取", f"the value of {path} cannot be read"))
     # Only scalars are stored, so a leading [ or { is refused before json can recurse into it.
     if text[0] not in '"-0123456789tfn':
-        raise invalid(f"{path} 的值无法读取", f"the value of {path} is not a JSON scalar")
+        raise invalid(Text(f"{path} 的值无法读取", f"the value of {path} is not a JSON scalar"))
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
-        raise invalid(f"{path} 的值无法读取", f"the value of {path} is not valid JSON") from None
+        raise invalid(Text(f"{path} 的值无法读取", f"the value of {path} is not valid JSON")) from None
     _check_scalar(path, value)
     return value
 
@@ -104,7 +107,7 @@ def from_limit_error(exc: LimitError) -> DraftError:
     """A pack limit (length, rows, attachments, storable text) as the draft's own error; the
     message names the field and the limit, ``path`` and ``limit`` stay readable for the UI."""
     make = invalid if exc.code == "value.bad_char" else too_large
-    err = make(exc.zh, exc.en)
+    err = make(exc.text)
     err.path, err.limit = exc.path, exc.limit  # type: ignore[attr-defined]
     return err
 
@@ -116,7 +119,7 @@ def validate_with_model(nested: dict[str, Any], *, check_limits: bool = True) ->
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        raise invalid(f"{where}：{first.get('msg', '')}", f"{where}: {first.get('msg', '')}") from None
+        raise invalid(Text(f"{where}：{first.get('msg', '')}", f"{where}: {first.get('msg', '')}")) from None
     except LimitError as exc:
         raise from_limit_error(exc) from None
 
@@ -185,16 +188,16 @@ def unflatten(flat: Mapping[str, Any]) -> dict[str, Any]:
     try:
         return model.unflatten(dict(flat))
     except (AttributeError, TypeError, ValueError, IndexError) as exc:
-        raise invalid("字段路径互相冲突", f"field paths contradict each other ({exc})") from None
+        raise invalid(Text("字段路径互相冲突", f"field paths contradict each other ({exc})")) from None
 
 
 def flatten(nested: Any) -> dict[str, Any]:
     if not isinstance(nested, dict):
-        raise invalid("申报数据必须是一个 JSON 对象", "the application data must be a JSON object")
+        raise invalid(Text("申报数据必须是一个 JSON 对象", "the application data must be a JSON object"))
     try:
         return model.flatten(nested)
     except (AttributeError, TypeError, ValueError, RecursionError) as exc:
-        raise invalid("申报数据的结构无效", f"the application data has an invalid structure ({exc})") from None
+        raise invalid(Text("申报数据的结构无效", f"the application data has an invalid structure ({exc})")) from None
 
 
 ATTACHMENT_KINDS = ("contract", "payment_proof", "other")
@@ -204,39 +207,41 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def check_kind(kind: Any) -> str:
     if kind not in ATTACHMENT_KINDS:
-        raise invalid(f"附件类型无效：{kind!r:.40}", f"invalid attachment kind {kind!r:.40}")
+        raise invalid(Text(f"附件类型无效：{kind!r:.40}", f"invalid attachment kind {kind!r:.40}"))
     return str(kind)
 
 
-def check_short_text(value: Any, limit: int, what_zh: str, what_en: str) -> str:
+def check_short_text(value: Any, limit: int, what: Text) -> str:
     """A short stored string (a label, a meta value): a str within ``limit`` that is valid UTF-8."""
     if not isinstance(value, str) or len(value) > limit:
-        raise invalid(f"{what_zh}无效", f"{what_en} is invalid")
+        raise invalid(Text(f"{what.zh}无效", f"{what.en} is invalid"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise invalid(f"{what_zh}含有无效字符", f"{what_en} contains invalid characters") from None
+        raise invalid(Text(f"{what.zh}含有无效字符", f"{what.en} contains invalid characters")) from None
     return value
 
 
 def check_label(name: str, value: Any, limit: int = MAX_LABEL_CHARS) -> str:
-    return check_short_text(value, limit, f"附件的{name}", f"the attachment's {name}")
+    return check_short_text(value, limit, Text(f"附件的{name}", f"the attachment's {name}"))
 
 
 def check_pages(pages: Any) -> int:
     if isinstance(pages, bool) or not isinstance(pages, int) or not 0 <= pages <= MAX_PAGES:
-        raise invalid("附件页数无效", "the attachment's page count is invalid")
+        raise invalid(Text("附件页数无效", "the attachment's page count is invalid"))
     return pages
 
 
 def check_pdf(pdf: Any, sha256: Any) -> str:
     """The blob must be a PDF and match its recorded SHA-256; returns the digest (lower case)."""
     if not isinstance(pdf, bytes) or not pdf.startswith(b"%PDF-"):
-        raise invalid("附件不是 PDF 文件", "the attachment is not a PDF file")
+        raise invalid(Text("附件不是 PDF 文件", "the attachment is not a PDF file"))
     digest = sha256.lower() if isinstance(sha256, str) else ""
     if not _SHA256.fullmatch(digest) or hashlib.sha256(pdf).hexdigest() != digest:
         raise invalid(
-            "附件内容与其校验值不符（文件可能已损坏或被改动）",
-            "the attachment does not match its SHA-256 (damaged or altered)",
+            Text(
+                "附件内容与其校验值不符（文件可能已损坏或被改动）",
+                "the attachment does not match its SHA-256 (damaged or altered)",
+            ),
         )
     return digest

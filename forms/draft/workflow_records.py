@@ -14,6 +14,7 @@ from forms.draft import attachments as attachment_rows
 from forms.draft import files, foreign, values
 from forms.draft import history as history_rows
 from forms.draft.history import HistoryEntry
+from forms.text import Text
 
 
 class WorkflowRecords:
@@ -57,7 +58,7 @@ class WorkflowRecords:
         """Every field row as stored (path → JSON text)."""
         with self._read() as con:
             rows = foreign.bounded(
-                con, "SELECT path, value FROM fields", foreign.DEFAULT_LIMITS.max_fields, "字段", "fields"
+                con, "SELECT path, value FROM fields", foreign.DEFAULT_LIMITS.max_fields, Text("字段", "fields")
             )
         return {values.check_path(path): text for path, text in rows}
 

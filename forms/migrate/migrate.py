@@ -18,6 +18,7 @@ from typing import Any
 from forms.errors import UserError
 from forms.model import flatten, normalise, pattern_of, unflatten
 from forms.pack import FieldSpec, Pack, load_pack
+from forms.text import Text
 
 from .report import Dropped, Judged, MigrationReport, NewRequired
 
@@ -42,13 +43,9 @@ def newer_pack(current: Pack, candidates: Iterable[Pack]) -> Pack | None:
     return max(later, key=lambda p: p.year, default=None)
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def _shown(value: Any, lang: str = "zh") -> str:
     if isinstance(value, bool):
-        return _say(lang, "是" if value else "否", "yes" if value else "no")
+        return Text("是" if value else "否", "yes" if value else "no").get(lang)
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
 
@@ -69,26 +66,24 @@ def _why_not(path: str, value: Any, old: Pack, new: Pack, category: str | None, 
     old_spec = old.fields.get(pattern)
     new_spec = new.fields_for(category).get(pattern)
     if new_spec is None:
-        return "absent", _say(lang, "新规则包没有这一项", "the new pack has no such field")
+        return "absent", Text("新规则包没有这一项", "the new pack has no such field").get(lang)
     if old_spec is None:
-        return "absent", _say(lang, "原规则包没有这一项", "the old pack had no such field")
+        return "absent", Text("原规则包没有这一项", "the old pack had no such field").get(lang)
     if old_spec.kind != new_spec.kind:
-        return "kind", _say(
-            lang,
+        return "kind", Text(
             f"填写方式已改变（{old_spec.kind} → {new_spec.kind}）",
             f"its kind changed ({old_spec.kind} → {new_spec.kind})",
-        )
+        ).get(lang)
     if new_spec.kind == "choice" and new_spec.choices:
         options = new.choice_labels(new_spec.choices, lang, category)
         if value not in options:
-            return "choice", _say(
-                lang,
+            return "choice", Text(
                 f"已不是可选项（可选：{'、'.join(options.values())}）",
                 f"no longer an option (options: {', '.join(options.values())})",
-            )
+            ).get(lang)
     old_words, new_words = _declaration_words(old).get(path), _declaration_words(new).get(path)
     if old_words is not None and old_words != new_words:
-        return "wording", _say(lang, "声明的措辞已改变", "the declaration's wording changed")
+        return "wording", Text("声明的措辞已改变", "the declaration's wording changed").get(lang)
     try:
         check_value(path, value, new)
     except LimitError as exc:
@@ -170,13 +165,13 @@ def _new_required(
             if path in kept:
                 continue
             if old_spec is None:
-                reason = "new", _say(lang, "新规则包新增的必填项", "new in this pack, and required")
+                reason = "new", Text("新规则包新增的必填项", "new in this pack, and required").get(lang)
             elif not old_spec.required:
-                reason = "now_required", _say(lang, "原为选填，现为必填", "was optional, now required")
+                reason = "now_required", Text("原为选填，现为必填", "was optional, now required").get(lang)
             elif path in dropped:
                 reason = (
                     "refill",
-                    _say(lang, "原内容未沿用，须重新填写", "the old value was not carried over; fill it in again"),
+                    Text("原内容未沿用，须重新填写", "the old value was not carried over; fill it in again").get(lang),
                 )
             else:
                 continue
@@ -187,9 +182,9 @@ def _new_required(
             out.append(
                 NewRequired(
                     table,
-                    _say(lang, spec_t.zh, spec_t.en),
+                    spec_t.get(lang),
                     "rows",
-                    _say(lang, f"现至少需要 {spec_t.min_rows} 行", f"now needs at least {spec_t.min_rows} rows"),
+                    Text(f"现至少需要 {spec_t.min_rows} 行", f"now needs at least {spec_t.min_rows} rows").get(lang),
                 )
             )
     return out
@@ -284,10 +279,10 @@ def migrate_draft(
                 report.dropped.append(
                     Dropped(
                         "attachments",
-                        _say(lang, "附件", "attachment"),
+                        Text("附件", "attachment").get(lang),
                         _shown(info.title),
                         "damaged",
-                        _say(lang, "附件已损坏，未复制", "the attachment is damaged and was not copied"),
+                        Text("附件已损坏，未复制", "the attachment is damaged and was not copied").get(lang),
                     )
                 )
 

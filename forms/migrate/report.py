@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from forms.text import Text
+
 
 @dataclass(frozen=True)
 class Dropped:
@@ -63,14 +65,9 @@ class MigrationReport:
         return data
 
 
-def _say(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh
-
-
 def summary(report: MigrationReport, lang: str = "zh") -> str:
     """One line: from which pack to which, and how much was carried over."""
-    return _say(
-        lang,
+    return Text(
         f"已从{report.source_year}年规则包（{report.source_pack}）迁移到{report.target_year}年规则包"
         f"（{report.target_pack}）：沿用 {len(report.copied)} 项内容、{report.attachments} 个附件；"
         f"未沿用 {len(report.dropped)} 项，新增必填 {len(report.new_required)} 项，判定有变化 {len(report.judged)} 项。",
@@ -78,44 +75,46 @@ def summary(report: MigrationReport, lang: str = "zh") -> str:
         f"({report.target_pack}): {len(report.copied)} values and {report.attachments} attachments carried over; "
         f"{len(report.dropped)} not carried over, {len(report.new_required)} newly required, "
         f"{len(report.judged)} judged differently.",
-    )
+    ).get(lang)
 
 
 def sections(report: MigrationReport, lang: str = "zh", *, paths: bool = True) -> list[tuple[str, list[str]]]:
     """The three lists as (heading, lines), in the order a reader acts on them. ``paths``: name
     each field's contract path too (the command line, as ``cxy validate`` does); the app shows
     labels only."""
-    colon = _say(lang, "：", ": ")
+    colon = Text("：", ": ").get(lang)
 
     def name(label: str, path: str) -> str:
-        return (f"{label}（{path}）" if lang != "en" else f"{label} ({path})") if paths else label
+        return Text(f"{label}（{path}）", f"{label} ({path})").get(lang) if paths else label
 
     dropped = [f"{name(d.label, d.path)}{colon}{d.value} — {d.message}" for d in report.dropped]
     required = [f"{name(r.label, r.path)}{colon}{r.message}" for r in report.new_required]
     judged = [_judged_line(j, lang, paths) for j in report.judged]
     return [
-        (_say(lang, f"未沿用（{len(dropped)}）", f"Not carried over ({len(dropped)})"), dropped),
-        (_say(lang, f"新增且必填（{len(required)}）", f"New and required ({len(required)})"), required),
-        (_say(lang, f"判定有变化（{len(judged)}）", f"Judged differently ({len(judged)})"), judged),
+        (Text(f"未沿用（{len(dropped)}）", f"Not carried over ({len(dropped)})").get(lang), dropped),
+        (Text(f"新增且必填（{len(required)}）", f"New and required ({len(required)})").get(lang), required),
+        (Text(f"判定有变化（{len(judged)}）", f"Judged differently ({len(judged)})").get(lang), judged),
     ]
 
 
 def _judged_line(item: Judged, lang: str, paths: bool) -> str:
     """The rule's own message names the field; the path is added for the command line."""
-    where = f"{item.field or '-'}{_say(lang, '：', ': ')}" if paths else ""
+    where = f"{item.field or '-'}{Text('：', ': ').get(lang)}" if paths else ""
     if item.change == "gone":
-        return _say(lang, f"[不再报告] {where}{item.old_message}", f"[no longer reported] {where}{item.old_message}")
-    mark = _say(lang, "错误", "error") if item.severity == "error" else _say(lang, "警告", "warning")
+        return Text(f"[不再报告] {where}{item.old_message}", f"[no longer reported] {where}{item.old_message}").get(
+            lang
+        )
+    mark = Text("错误", "error").get(lang) if item.severity == "error" else Text("警告", "warning").get(lang)
     line = f"[{mark}] {where}{item.message}"
     if item.old_message:
-        line += _say(lang, f"（原为：{item.old_message}）", f" (was: {item.old_message})")
+        line += Text(f"（原为：{item.old_message}）", f" (was: {item.old_message})").get(lang)
     return line
 
 
 def as_text(report: MigrationReport, lang: str = "zh") -> str:
     lines = [summary(report, lang)]
-    none = _say(lang, "  （无）", "  (none)")
+    none = Text("  （无）", "  (none)").get(lang)
     for heading, items in sections(report, lang):
-        lines.append(heading + _say(lang, "：", ":"))
+        lines.append(heading + Text("：", ":").get(lang))
         lines.extend(f"  - {item}" for item in items) if items else lines.append(none)
     return "\n".join(lines)

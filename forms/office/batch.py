@@ -30,13 +30,14 @@ from forms.derive import money, paid_total
 from forms.errors import UserError
 from forms.office import packages
 from forms.pack import Pack
+from forms.text import Text
 
 SUFFIXES = {".cxy": "draft", ".json": "json", ".pdf": "package"}
 SEALS = ("verified", "mismatch", "none", "unchecked")
 # Lock files, and the "._name" shadows macOS leaves beside every file it copies onto a USB stick:
 # no application, and a row for each would hide the real ones.
 SKIPPED = (".~lock.", "._")
-_NOT_REGULAR = ("不是普通文件（可能是管道或设备），未读取", "not a regular file (a pipe or device); not read")
+_NOT_REGULAR = Text("不是普通文件（可能是管道或设备），未读取", "not a regular file (a pipe or device); not read")
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,7 @@ def _package_row(sealed: packages.Sealed, name: str, pack: Pack, lang: str) -> R
         "category_label": category.subtitle.get(lang) if category else None,
     }
     if sealed.reason is not None:
-        reason = _say(lang, *sealed.reason)
+        reason = sealed.reason.get(lang)
         return _unusable(sealed.path, name, "package", reason, **known)
     state = (
         _say(lang, "页面与封签一致", "pages as sealed")
@@ -371,7 +372,7 @@ def scan_folder(
         name = str(path.relative_to(folder))
         try:
             if not _regular(path):
-                raise UserError("batch.not_regular", *_NOT_REGULAR)
+                raise UserError("batch.not_regular", _NOT_REGULAR)
             loaded = _load(path, source)
             row = _row(path, name, source, loaded, pack, lang)
             if row.usable and sealed_pdfs and loaded.read_pdfs is not None:

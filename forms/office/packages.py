@@ -20,6 +20,7 @@ import pikepdf
 from forms.errors import UserError
 from forms.package.seal import page_digests
 from forms.package.verify import read_seal
+from forms.text import Text
 
 # A PDF names its draft through these fields; all must agree for a match.
 IDENTITY = ("leader.name", "enterprise.uscc")
@@ -30,7 +31,7 @@ class Sealed:
     """What the batch keeps of one PDF: its seal record's small parts, never its pages."""
 
     path: Path
-    reason: tuple[str, str] | None  # (zh, en) when it carries no usable seal or cannot be read
+    reason: Text | None  # when it carries no usable seal or cannot be read
     intact: bool = False
     seal: str = ""
     pack: str = ""
@@ -49,9 +50,9 @@ def read_sealed(path: Path) -> Sealed:
             entry = read_seal(pdf)
             intact = page_digests(pdf) == entry["pages"]
     except UserError as exc:
-        return Sealed(path, (exc.zh, exc.en))
+        return Sealed(path, exc.text)
     except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, OSError, RecursionError):
-        return Sealed(path, ("无法作为PDF读取", "not a readable PDF"))
+        return Sealed(path, Text("无法作为PDF读取", "not a readable PDF"))
     return Sealed(
         path,
         None,

@@ -73,8 +73,8 @@ class Plan:
         return f"共 {n} 份申请（{sets} 套纸质材料，{pages} 页），约 {sheets} 张纸{'（双面打印）' if duplex else ''}"
 
 
-def not_printable(zh: str, en: str) -> UserError:
-    return UserError("office.not_printable", zh, en)
+def not_printable(why: Text) -> UserError:
+    return UserError("office.not_printable", why)
 
 
 def read_application(path: Path, *, include_attachments: bool) -> tuple[dict[str, Any], list[tuple[Any, bytes]]]:
@@ -85,12 +85,16 @@ def read_application(path: Path, *, include_attachments: bool) -> tuple[dict[str
 
     path = Path(path)
     if path.suffix.lower() != ".cxy":
-        raise not_printable("只有草稿（.cxy）可以打印纸质材料。", "Only drafts (.cxy) can be printed as paper copies.")
+        raise not_printable(
+            Text("只有草稿（.cxy）可以打印纸质材料。", "Only drafts (.cxy) can be printed as paper copies.")
+        )
     with opened(path) as draft:
         if not draft.final:
             raise not_printable(
-                "尚未定稿：定稿后才能打印报送的纸质材料。",
-                "Not final yet: the paper copies to hand in are printed once it is final.",
+                Text(
+                    "尚未定稿：定稿后才能打印报送的纸质材料。",
+                    "Not final yet: the paper copies to hand in are printed once it is final.",
+                ),
             )
         data = draft.data()
         infos = draft.attachments() if include_attachments else []
@@ -140,7 +144,7 @@ def plan(
             )
             pages = page_count(pdf)
         except UserError as exc:
-            skipped.append((path, exc.en if lang == "en" else exc.zh))
+            skipped.append((path, exc.text.get(lang)))
         else:
             project = str((data.get("project") or {}).get("name") or "").strip() or path.stem
             entries.append(Entry(path, project, pages, len(pack.copies)))

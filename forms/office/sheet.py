@@ -17,32 +17,18 @@ from forms.office.batch import Batch, Row
 from forms.outputs import check_output
 from forms.text import Text
 
-HEADERS = {
-    "zh": (
-        "序号",
-        "项目名称",
-        "类别",
-        "项目负责人",
-        "申报单位",
-        "合作企业",
-        "所在市",
-        "合同金额（万元）",
-        "到账金额（万元）",
-        "状态",
-    ),
-    "en": (
-        "No.",
-        "Project",
-        "Category",
-        "Leader",
-        "Applicant",
-        "Enterprise",
-        "City",
-        "Contract (10k CNY)",
-        "Received (10k CNY)",
-        "Status",
-    ),
-}
+HEADERS = (
+    Text("序号", "No."),
+    Text("项目名称", "Project"),
+    Text("类别", "Category"),
+    Text("项目负责人", "Leader"),
+    Text("申报单位", "Applicant"),
+    Text("合作企业", "Enterprise"),
+    Text("所在市", "City"),
+    Text("合同金额（万元）", "Contract (10k CNY)"),
+    Text("到账金额（万元）", "Received (10k CNY)"),
+    Text("状态", "Status"),
+)
 AMOUNT_FORMAT = "0.0000"
 SUMMARY = Text("汇总表", "the summary table")  # names the file in a failure's message
 MAX_WIDTH = 60  # characters of Excel's default font: a long project name wraps instead
@@ -108,7 +94,7 @@ def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = _say(lang, "申报汇总", "Summary")
-    headers = HEADERS["en" if lang == "en" else "zh"]
+    headers = [header.get(lang) for header in HEADERS]
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -141,7 +127,7 @@ def write_csv(batch: Batch, path: Path, lang: str = "zh") -> None:
     check_output(path, _inputs(batch))
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(HEADERS["en" if lang == "en" else "zh"])
+    writer.writerow([header.get(lang) for header in HEADERS])
     for number, row in enumerate(batch.rows, start=1):
         writer.writerow(
             ["" if v is None else format(v, "f") if isinstance(v, Decimal) else v for v in values(row, number, lang)]

@@ -148,11 +148,11 @@ def _cell_items(row: Row, data: dict[str, Any], flat: dict[str, Any], pack: Pack
         elif cell.derived:
             name = cell.derived
             en = _OTHER_EN.get(name, name)
-            items.append(_item(label, en if lang == "en" else label, f"derived.{name}", DERIVED[name](data)))
+            items.append(_item(label, Text(label, en).get(lang), f"derived.{name}", DERIVED[name](data)))
         elif cell.pack:
             name = cell.pack
             en = _OTHER_EN.get(name, name)
-            items.append(_item(label, en if lang == "en" else label, f"pack.{name}", str(getattr(pack, name, ""))))
+            items.append(_item(label, Text(label, en).get(lang), f"pack.{name}", str(getattr(pack, name, ""))))
         # a `text` cell prints fixed wording: nothing to type
     return items
 
@@ -183,10 +183,8 @@ def _item(form_label: str, label: str, path: str, value: str) -> PortalItem:
 
 
 def _name(pack: Pack, path: str, lang: str, printed: str) -> str:
-    if lang != "en":
-        return printed
     spec = pack.fields.get(pattern_of(path))
-    return spec.en if spec is not None else printed
+    return Text(printed, spec.en if spec is not None else printed).get(lang)
 
 
 def _text(value: Any, path: str, pack: Pack, data: dict[str, Any], cell: Cell | None) -> str:
@@ -267,7 +265,7 @@ def plan_slots(
         sizes = {s.file: (p, p.stat().st_size) for s, p in zip(made, written)}  # in slot order, as written
         slots = []
         for s in declared:
-            name = s.en if lang == "en" else s.zh
+            name = s.get(lang)
             if s.file in over_by_file:
                 o = over_by_file[s.file]
                 slots.append(
@@ -279,7 +277,7 @@ def plan_slots(
                         o.size,
                         limit,
                         True,
-                        o.plain[1] if lang == "en" else o.plain[0],
+                        Text.of(o.plain).get(lang),
                         fix=o.fix,
                     )
                 )

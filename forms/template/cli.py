@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import EXIT_OK
 from forms.cli_common import say_to as _say
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -77,7 +78,7 @@ def cmd_list(args: argparse.Namespace, pack: Pack) -> int:
                 f"{len(item.labels)} labels, {len(item.unmatched)} unmatched",
             )
         )
-        title = item.title if args.lang != "en" else f"Annex {item.annex} ({'letter' if item.letter else 'form'})"
+        title = Text(item.title, f"Annex {item.annex} ({'letter' if item.letter else 'form'})").get(args.lang)
         print(f"{item.id}  {title}  {what}  {item.source.name}  {item.source.imported}")
     return EXIT_OK
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from forms.errors import UserError
+from forms.text import Text
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -41,8 +42,8 @@ class DocxContent:
     tables: list[list[list[str]]] = field(default_factory=list)  # table → row → distinct cells
 
 
-def _refuse(code: str, name: str, zh: str, en: str) -> UserError:
-    return UserError(code, f"“{name}”{zh}，未导入", f"“{name}” {en}; nothing was imported")
+def _refuse(code: str, name: str, why: Text) -> UserError:
+    return UserError(code, f"“{name}”{why.zh}，未导入", f"“{name}” {why.en}; nothing was imported")
 
 
 def read_docx(path: Path) -> DocxContent:
@@ -55,7 +56,9 @@ def read_docx(path: Path) -> DocxContent:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except IsADirectoryError:
-        raise _refuse("template.read", name, "是一个文件夹，不是 Word 文件", "is a folder, not a Word file") from None
+        raise _refuse(
+            "template.read", name, Text("是一个文件夹，不是 Word 文件", "is a folder, not a Word file")
+        ) from None
     except OSError as exc:
         raise UserError(
             "template.read", f"无法读取“{name}”：{exc.strerror or exc}", f"Cannot read “{name}”: {exc.strerror or exc}"
@@ -64,15 +67,19 @@ def read_docx(path: Path) -> DocxContent:
         raise _refuse(
             "template.too_large",
             name,
-            f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是官方模板",
-            f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, which no official template is",
+            Text(
+                f"超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，不像是官方模板",
+                f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, which no official template is",
+            ),
         )
     if raw.startswith(_OLE_MAGIC):
         raise _refuse(
             "template.old_doc",
             name,
-            "是旧版 Word 文档（.doc），请先在 Word 或 WPS 中“另存为” .docx 再导入",
-            "is an old Word document (.doc); save it as .docx in Word or WPS first",
+            Text(
+                "是旧版 Word 文档（.doc），请先在 Word 或 WPS 中“另存为” .docx 再导入",
+                "is an old Word document (.doc); save it as .docx in Word or WPS first",
+            ),
         )
     _check_zip(raw, name)
     content = DocxContent(name=name, sha256=hashlib.sha256(raw).hexdigest())
@@ -87,14 +94,13 @@ def read_docx(path: Path) -> DocxContent:
         raise _refuse(
             "template.unreadable",
             name,
-            "不是有效的 Word（.docx）文档或已损坏",
-            "is not a valid Word (.docx) document or is damaged",
+            Text("不是有效的 Word（.docx）文档或已损坏", "is not a valid Word (.docx) document or is damaged"),
         ) from None
     return content
 
 
 def _check_zip(raw: bytes, name: str) -> None:
-    not_docx = _refuse("template.not_docx", name, "不是 Word（.docx）文档", "is not a Word (.docx) document")
+    not_docx = _refuse("template.not_docx", name, Text("不是 Word（.docx）文档", "is not a Word (.docx) document"))
     if not raw.startswith(b"PK"):
         raise not_docx
     try:
@@ -105,8 +111,7 @@ def _check_zip(raw: bytes, name: str) -> None:
     bomb = _refuse(
         "template.bomb",
         name,
-        "解压后过大（可能是恶意构造的压缩包）",
-        "would be too large once unpacked (it may be a crafted archive)",
+        Text("解压后过大（可能是恶意构造的压缩包）", "would be too large once unpacked (it may be a crafted archive)"),
     )
     if len(members) > MAX_MEMBERS:
         raise bomb
@@ -130,7 +135,9 @@ def _collect(document: Document, content: DocxContent, name: str) -> None:
     from docx.table import Table
     from docx.text.paragraph import Paragraph as DocxParagraph
 
-    too_big = _refuse("template.too_big", name, "内容过多，不像是官方模板", "holds far more than an official template")
+    too_big = _refuse(
+        "template.too_big", name, Text("内容过多，不像是官方模板", "holds far more than an official template")
+    )
     body = document.element.body  # counted first: python-docx walks tables slowly
     if body.xpath("count(.//w:tc)") > MAX_CELLS or body.xpath("count(.//w:p)") > MAX_PARAGRAPHS:
         raise too_big

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from forms.pack import Pack
+from forms.text import Text
 
 from .docx_file import read_docx
 from .form_labels import map_form
@@ -30,12 +31,11 @@ class ImportResult:
         t = self.target
         if t.kind == "letter":
             n = len(self.override.letter.points) if self.override.letter else 0
-            return (
+            return Text(
+                f"已导入{t.title}的官方文本（{n} 条承诺），打印时不再标注“文本待与官方模板核对”",
                 f"Imported the official text of annex {t.annex} ({n} points); the letter now prints without "
-                "the “to be checked” note"
-                if lang == "en"
-                else f"已导入{t.title}的官方文本（{n} 条承诺），打印时不再标注“文本待与官方模板核对”"
-            )
+                "the “to be checked” note",
+            ).get(lang)
         matched = len(self.override.labels)
         changed = sum(1 for item in self.override.labels if norm(item.zh + (item.note or "")) != norm(item.was))
         if lang == "en":

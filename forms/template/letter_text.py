@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.text import Text
 
 from .docx_file import DocxContent
 from .recognise import Target, norm
@@ -40,8 +41,10 @@ def _is_sign(text: str) -> bool:
     return any(word in text for word in _SIGN_WORDS) or text.rstrip().endswith(("：", ":"))
 
 
-def _refuse(name: str, zh: str, en: str) -> UserError:
-    return UserError("template.letter_mismatch", f"“{name}”{zh}，未导入", f"“{name}”: {en}; nothing was imported")
+def _refuse(name: str, why: Text) -> UserError:
+    return UserError(
+        "template.letter_mismatch", f"“{name}”{why.zh}，未导入", f"“{name}”: {why.en}; nothing was imported"
+    )
 
 
 def map_letter(content: DocxContent, target: Target, pack: Pack) -> LetterText:
@@ -80,28 +83,36 @@ def map_letter(content: DocxContent, target: Target, pack: Pack) -> LetterText:
             if not _is_sign(segment):
                 raise _refuse(
                     name,
-                    f"的承诺条目之后有无法对应的文字（“{segment[:20]}”），只应有签字、盖章和日期行",
-                    f"after the points there is text that is no signature, seal or date line (“{segment[:20]}”)",
+                    Text(
+                        f"的承诺条目之后有无法对应的文字（“{segment[:20]}”），只应有签字、盖章和日期行",
+                        f"after the points there is text that is no signature, seal or date line (“{segment[:20]}”)",
+                    ),
                 )
             sign.append(segment)
     if len(intro) != 1:
         raise _refuse(
             name,
-            f"的承诺条目之前应有一段开头语，实际有 {len(intro)} 段",
-            f"one preamble paragraph should precede the points, found {len(intro)}",
+            Text(
+                f"的承诺条目之前应有一段开头语，实际有 {len(intro)} 段",
+                f"one preamble paragraph should precede the points, found {len(intro)}",
+            ),
         )
     if len(points) != len(letter.points):
         raise _refuse(
             name,
-            f"有 {len(points)} 条承诺，规则包中的“{letter.title.zh}”为 {len(letter.points)} 条",
-            f"it has {len(points)} numbered points where the pack's letter has {len(letter.points)}",
+            Text(
+                f"有 {len(points)} 条承诺，规则包中的“{letter.title.zh}”为 {len(letter.points)} 条",
+                f"it has {len(points)} numbered points where the pack's letter has {len(letter.points)}",
+            ),
         )
     if len(sign) != len(letter.sign):
         raise _refuse(
             name,
-            f"有 {len(sign)} 个签字/盖章行，规则包中为 {len(letter.sign)} 个",
-            f"it has {len(sign)} signature/seal lines where the pack's letter has {len(letter.sign)}",
+            Text(
+                f"有 {len(sign)} 个签字/盖章行，规则包中为 {len(letter.sign)} 个",
+                f"it has {len(sign)} signature/seal lines where the pack's letter has {len(letter.sign)}",
+            ),
         )
     if any(not p for p in points) or any(len(t) > MAX_TEXT for t in [title, *intro, *points, *sign]):
-        raise _refuse(name, "有空的或过长的承诺条目", "a point is empty or too long")
+        raise _refuse(name, Text("有空的或过长的承诺条目", "a point is empty or too long"))
     return LetterText(title=title, intro=intro[0], points=points, sign=sign)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from forms.errors import UserError
 from forms.paths import user_data_dir
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -99,7 +100,6 @@ def overrides_dir(pack_id: str) -> Path:
 
 def save_override(override: Override) -> Path:
     from forms.atomic import write_text
-    from forms.text import Text
 
     folder = overrides_dir(override.pack)
     try:
@@ -209,8 +209,8 @@ def forget_loaded_packs() -> None:
 # Applying (called once per pack load, from forms.pack.load_pack_dir)
 
 
-def _warn(path: Path, zh: str, en: str) -> None:
-    log.warning("已忽略导入的模板 %s：%s / Ignored the imported template %s: %s", path, zh, path.name, en)
+def _warn(path: Path, why: Text) -> None:
+    log.warning("已忽略导入的模板 %s：%s / Ignored the imported template %s: %s", path, why.zh, path.name, why.en)
 
 
 def _apply_letter(data: dict[str, Any], item: Override) -> None:
@@ -244,7 +244,7 @@ def with_overrides(pack: Pack, merged: dict[str, Any], *, rebuild: Callable[[dic
     try:
         return _with_overrides(pack, merged, rebuild)
     except Exception as exc:  # an override never stops the app or the CLI
-        _warn(Path(FOLDER, pack.id), "读取时出错", f"{type(exc).__name__}: {str(exc)[:200]}")
+        _warn(Path(FOLDER, pack.id), Text("读取时出错", f"{type(exc).__name__}: {str(exc)[:200]}"))
         return pack
 
 
@@ -256,7 +256,7 @@ def _with_overrides(pack: Pack, merged: dict[str, Any], rebuild: Callable[[dict[
     applied: list[Path] = []
     for path, item in found:
         if isinstance(item, str):
-            _warn(path, item, item)
+            _warn(path, Text(item, item))
             continue
         before = copy.deepcopy(data)
         try:
@@ -270,7 +270,7 @@ def _with_overrides(pack: Pack, merged: dict[str, Any], rebuild: Callable[[dict[
                     )
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             data = before
-            _warn(path, str(exc), str(exc))
+            _warn(path, Text(str(exc), str(exc)))
             continue
         applied.append(path)
     if not applied:
@@ -279,6 +279,6 @@ def _with_overrides(pack: Pack, merged: dict[str, Any], rebuild: Callable[[dict[
         result = rebuild(data)
     except (ValidationError, UserError) as exc:
         names = ", ".join(p.name for p in applied)
-        _warn(Path(names), "与规则包不符", f"the pack would not be valid with it ({str(exc)[:200]})")
+        _warn(Path(names), Text("与规则包不符", f"the pack would not be valid with it ({str(exc)[:200]})"))
         return pack
     return result

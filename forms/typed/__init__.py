@@ -92,20 +92,20 @@ def typed_data(flat: Mapping[str, Any], pack: Any) -> tuple[dict[str, Any], list
         try:
             result = for_path(path, value, pack)
         except Refused as exc:
-            zh, en = _label(path, pack)
-            raise UserError("json.value", f"{zh}（{path}）：{exc.zh}", f"{en} ({path}): {exc.en}") from None
+            label = _label(path, pack)
+            raise UserError("json.value", f"{label.zh}（{path}）：{exc.zh}", f"{label.en} ({path}): {exc.en}") from None
         out[path] = result.value
         if result.note is not None:
-            zh, en = _label(path, pack)
-            notes.append(Text(f"{zh}（{path}）：{result.note.zh}", f"{en} ({path}): {result.note.en}"))
+            label = _label(path, pack)
+            notes.append(Text(f"{label.zh}（{path}）：{result.note.zh}", f"{label.en} ({path}): {result.note.en}"))
     return out, notes
 
 
-def _label(path: str, pack: Any) -> tuple[str, str]:
+def _label(path: str, pack: Any) -> Text:
     from ..model import pattern_of
 
     spec = pack.fields.get(pattern_of(path)) if pack is not None else None
-    return (f"“{spec.zh}”", f"“{spec.en}”") if spec is not None else (path, path)
+    return Text(f"“{spec.zh}”", f"“{spec.en}”") if spec is not None else Text(path, path)
 
 
 def type_received(data: dict[str, Any], pack: Any) -> list[Text]:

@@ -52,10 +52,11 @@ def register(subparsers: Any) -> None:
 
 
 def _pack_of(draft: Any, fallback: Pack) -> Pack:
-    from forms.pack import load_pack
+    """The draft's own pack when this program has it; otherwise ``fallback``, whose checks report
+    the mismatch (as every other command does: :func:`forms.cli_common.pack_of`)."""
+    from forms.pack import pack_named
 
-    pack_id = draft.meta().get("pack")
-    return load_pack(pack_id) if pack_id and pack_id != fallback.id else fallback
+    return pack_named(draft.meta().get("pack"), fallback)
 
 
 def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:

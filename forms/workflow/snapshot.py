@@ -8,6 +8,7 @@ from typing import Any
 
 from forms.draft import Draft, values
 from forms.draft.errors import DraftError, draft_error
+from forms.text import Text
 
 ATTACHMENT_PREFIX = "attachment:"
 
@@ -51,5 +52,7 @@ def split_base(rows: dict[str, str]) -> tuple[dict[str, str], dict[str, tuple[st
             else:
                 fields[values.check_path(key)] = canonical(key, text)
     except (DraftError, ValueError, RecursionError) as exc:
-        raise draft_error("draft.corrupt", "交接时的快照无法读取", "the hand-off snapshot cannot be read") from exc
+        raise draft_error(
+            "draft.corrupt", Text("交接时的快照无法读取", "the hand-off snapshot cannot be read")
+        ) from exc
     return fields, atts

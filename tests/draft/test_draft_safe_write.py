@@ -19,6 +19,7 @@ from draft_helpers import PACK, SAMPLE, attach, listing, make_draft, tiny_pdf
 
 from forms.draft import Draft, DraftError, foreign, safe_write
 from forms.draft import draft as draft_module
+from forms.text import Text
 
 REPO = Path(__file__).resolve().parents[2]
 SQLITE_CODE = {
@@ -279,7 +280,7 @@ def test_replace_gives_up_after_the_budget(tmp_path, monkeypatch):
     with pytest.raises(PermissionError):
         safe_write.replace_with_retry(tmp_path / "a", tmp_path / "b", sleep=clock.sleep, clock=clock)
     assert 1.5 <= clock.now <= safe_write.REPLACE_RETRY_SECONDS
-    err = draft_module.from_os_error(_sharing_violation(), "副本文件", "the copy")
+    err = draft_module.from_os_error(_sharing_violation(), Text("副本文件", "the copy"))
     assert err.code == "draft.io" and "占用" in err.zh
 
 

@@ -16,6 +16,7 @@ from forms.cli import main
 from forms.errors import UserError
 from forms.pack import DEFAULT_PACK
 from forms.samples import sample
+from forms.text import Text
 from forms.transfer import resolve_attachment_files
 
 
@@ -80,7 +81,7 @@ def test_any_failure_while_filling_leaves_nothing(failure, source, out, capsys, 
     if failure == "bad value":
 
         def refuse(self, nested):
-            raise invalid("成员过多", "too many members")
+            raise invalid(Text("成员过多", "too many members"))
 
         monkeypatch.setattr(Draft, "replace_data", refuse)
     elif failure == "disk full":

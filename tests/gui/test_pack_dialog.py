@@ -112,3 +112,25 @@ def test_cxy_apply_pack_chooses_the_pack_of_new_windows(open_window):
     window = open_window()
     assert window.pack.id == "jiangsu-cxy-2025"
     assert [c.id for c in window.pack.categories][-1] == "dual_high"
+
+
+def test_cxy_apply_office_with_pack_judges_the_folder_by_that_pack(qtbot, tmp_path):
+    """``cxy-apply --office DIR --pack FOLDER``: the desk's batch is that pack's call, so a draft of
+    it is a usable row (with the default pack it would be "made for another call")."""
+    from desktop.app import _choose_pack, parse_args
+    from desktop.office.desk import open_desk
+    from forms.samples import fill_sample
+
+    folder = tmp_path / "received"
+    folder.mkdir()
+    args = parse_args(["--office", str(folder), "--pack", str(PACK_2025)])
+    assert _choose_pack(args.pack, "zh")
+    later = load_pack("jiangsu-cxy-2025")
+    with Draft.create(folder / "dual.cxy", pack=later.id, category="dual_high") as draft:
+        fill_sample(draft, "dual_high", later)
+    desk = open_desk(args.office, lang="zh")
+    qtbot.addWidget(desk)
+    assert desk.pack.id == "jiangsu-cxy-2025"
+    qtbot.waitUntil(lambda: desk.job is None and desk.batch is not None, timeout=60_000)
+    [row] = desk.batch.rows
+    assert row.usable and row.category == "dual_high" and "另一申报批次" not in (row.reason or "")

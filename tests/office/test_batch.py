@@ -125,6 +125,9 @@ def test_english_reasons_and_labels(office_folder, pack):
     assert found["07_truncated.cxy"].reason.isascii()
     assert found["01_valid_final.cxy"].category_label.startswith("Projects run by")
     assert found["03_dup_a.cxy"].cross[0].message.startswith("One application per project leader")
+    # an unreadable package and a pipe say why in the language asked for, not always in Chinese
+    assert "not a readable PDF" in found["09_broken.pdf"].reason
+    assert "无法作为PDF读取" in rows(scan_folder(office_folder, pack, "zh"))["09_broken.pdf"].reason
 
 
 def test_reading_the_folder_changes_nothing(office_folder, pack):
@@ -184,6 +187,7 @@ def test_a_pipe_named_like_an_application_is_a_row_and_never_blocks(tmp_path, pa
     found = scan_folder(tmp_path, pack).rows
     assert [row.file for row in found] == ["pipe.cxy", "pipe.json", "pipe.pdf"]
     assert all(not row.usable and "普通文件" in row.reason for row in found)
+    assert all("not a regular file" in row.reason for row in scan_folder(tmp_path, pack, "en").rows)
 
 
 def test_a_draft_of_an_older_format_is_read_on_a_private_copy(tmp_path, pack):

@@ -412,3 +412,16 @@ def test_characters_the_font_cannot_print_warn_on_their_field(pack):
     assert "𠀀" in found["leader.name"].message and found["leader.name"].severity == "warning"
     data["leader"]["name"] = "李镕喆"  # outside GB2312, inside the shipped font
     assert not [i for i in check(data, pack) if i.field == "leader.name"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "years", "cities"), [("zh", "2022、2023", "南京市、无锡市"), ("en", "2022, 2023", "南京市, 无锡市")]
+)
+def test_a_list_of_options_is_joined_as_the_message_language_lists_it(pack, lang, years, cities):
+    """ "must be one of these years: 2022, 2023", not "2022、2023", in English."""
+    [year] = [i for i in check(variant("tech_vp", tech_vp__cohort_year=2024), pack, lang) if i.code == "K1"]
+    assert years in year.message
+    [city] = [i for i in check(variant("tech_vp", enterprise__city="上海市"), pack, lang) if i.code == "G7"]
+    assert cities in city.message
+    [category] = [i for i in check({**sample("tech_vp"), "category": "nope"}, pack, lang) if i.field == "category"]
+    assert ("、" in category.message) == (lang == "zh")

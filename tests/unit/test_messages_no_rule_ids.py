@@ -56,8 +56,8 @@ def placeholder_values(pack, lang: str):
     for category, declaration in zip(pack.categories, pack.declarations * len(pack.categories)):
         yield {
             "rule": declaration.rule,
-            "rule_text": category.leader_rule.en if lang == "en" else category.leader_rule.zh,
-            "text": declaration.en if lang == "en" else declaration.zh,
+            "rule_text": category.leader_rule.get(lang),
+            "text": declaration.get(lang),
         }
 
 

@@ -113,7 +113,7 @@ def test_a_category_is_overridden_by_id_and_one_is_added_with_its_form(tmp_path,
         'subtitle = { zh = "交易", en = "Trade" }\nblurb = { zh = "交易", en = "Trade" }\n'
         'leader_rule = { id = "T2", zh = "负责人。", en = "Lead." }\nmember_rule = "T3"\n'
         'start = { rule = "T6", from = 2024-01-01, to = 2024-09-30 }\nend = { rule = "T6", after = 2025-12-30 }\n'
-        'min_paid = { rule = "T5", wan = "25" }\nevent_rule = "T1"\n'
+        'min_paid = { rule = "T5", wan = "25" }\n'
         'events = [{ id = "auction", zh = "拍卖季", en = "Auction" }]\n'
     )
     folder = child(tmp_path, override + NEW_CATEGORY.format(extra=""), documents=PILOT_FORM)

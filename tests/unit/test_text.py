@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 
 from forms.checks.messages import catalogue, say
+from forms.draft.errors import draft_error, from_os_error, invalid
+from forms.draft.lock import LockInfo
 from forms.errors import UserError
+from forms.layout import parse_documents
+from forms.limits import too_long
 from forms.pack import load_pack_dir
 from forms.paths import packs_dir
 from forms.text import Text
@@ -114,3 +118,76 @@ def test_the_text_type_and_errors_load_without_pydantic():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def _entries(pack):
+    """One pack entry of every shape that keeps its zh/en beside other keys in the TOML."""
+    category = pack.categories[0]
+    events = [event for c in pack.categories for event in c.events]
+    letter = next(iter(pack.letters.values()))
+    return {
+        "RuleText": category.leader_rule,
+        "Event": events[0],
+        "Declaration": pack.declarations[0],
+        "Copy": pack.copies[0],
+        "Contact": pack.contacts[0],
+        "FieldSpec": pack.fields["project.name"],
+        "TableSpec": next(iter(pack.tables.values())),
+        "Step": pack.steps[0],
+        "SignLine": letter.sign[0],
+        "UploadSlot": parse_documents(pack).uploads[0],
+    }
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["RuleText", "Event", "Declaration", "Copy", "Contact", "FieldSpec", "TableSpec", "Step", "SignLine", "UploadSlot"],
+)
+def test_every_bilingual_pack_entry_answers_get_as_its_two_fields_did(pack, shape):
+    entry = _entries(pack)[shape]
+    assert type(entry).__name__ == shape and entry.zh != entry.en
+    # what `x.en if lang == "en" else x.zh` gave, for the two languages and one we lack
+    assert [entry.get(lang) for lang in ("zh", "en", "fr", "")] == [entry.zh, entry.en, entry.zh, entry.zh]
+    assert entry.text == Text(entry.zh, entry.en)
+    # the TOML keeps its shape: the two members add no key to the entry
+    assert "text" not in type(entry).model_fields and "get" not in entry.model_dump()
+
+
+def test_a_field_label_is_its_get(pack):
+    spec = pack.fields["project.name"]
+    assert [spec.label(lang) for lang in ("zh", "en", "fr")] == [spec.get(lang) for lang in ("zh", "en", "fr")]
+    assert spec.label("en") != spec.label("zh")
+
+
+def test_a_list_is_joined_as_each_language_lists_it():
+    assert Text.listing(["2024", "2025"]) == Text("2024、2025", "2024, 2025")
+    assert Text.listing([]).get("en") == ""
+
+
+def test_a_lock_holder_is_described_in_either_language():
+    holder = LockInfo(user="王", host="office-pc", pid=42, program="cxy", since="2026-12-02T04:40")
+    assert holder.describe().get("zh") == "王@office-pc（cxy，进程 42，自 2026-12-02 04:40）"
+    assert holder.describe().get("en") == "王@office-pc (cxy, process 42, since 2026-12-02 04:40)"
+
+
+def test_a_limit_names_its_field_in_each_language(pack):
+    spec = pack.fields["project.name"]
+    error = too_long("project.name", spec.text, 200, 201)
+    assert error.message("zh") == f"“{spec.zh}”（project.name）最多 200 个字符，现为 201 个"
+    assert error.message("en") == f"“{spec.en}” (project.name) holds at most 200 characters; it has 201"
+
+
+def test_a_draft_error_takes_its_detail_as_a_text():
+    error = invalid(Text("字段路径无效", "invalid field path"))
+    assert error.code == "draft.invalid_value"
+    assert error.message("zh").endswith("：字段路径无效") and error.message("en").endswith(": invalid field path")
+    # a detail in one language only is shown in both, as before
+    half = draft_error("draft.corrupt", Text("", "only English"))
+    assert half.message("zh").endswith("：only English") and half.message("en").endswith(": only English")
+    assert draft_error("draft.corrupt", Text("", "")).text == draft_error("draft.corrupt").text
+
+
+def test_an_os_error_names_what_could_not_be_written():
+    error = from_os_error(FileExistsError(17, "exists", "/x/申报.cxy"), Text("草稿文件", "the draft file"))
+    assert error.message("zh") == "草稿文件已存在，不会覆盖：/x/申报.cxy"
+    assert error.message("en") == "the draft file already exists and will not be overwritten: /x/申报.cxy"

@@ -88,3 +88,16 @@ def test_cli_finalise_refused_with_errors_exits_2(tmp_path):
     assert cxy("new", "--category", "tech_vp", "-o", str(path)).returncode == 0
     done = cxy("finalise", str(path))
     assert done.returncode == 2 and "个错误" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_finalise_of_a_draft_naming_a_pack_this_program_lacks_checks_it_with_the_default(tmp_path):
+    """As every other command does: the default pack's checks report the mismatch (not ready),
+    instead of the command stopping at "unknown rule pack"."""
+    path = sample_draft(tmp_path / "a.cxy")
+    with Draft.open(path) as draft:
+        draft.set_meta("pack", "jiangsu-cxy-2099")
+    done = cxy("finalise", str(path))
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+    assert "个错误" in done.stderr and "未知的规则包" not in done.stderr
+    with Draft.open(path) as draft:
+        assert not draft.final
