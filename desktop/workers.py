@@ -10,7 +10,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from forms.errors import UserError
 
@@ -34,7 +34,12 @@ class Job(QObject):
     ended = Signal()
 
     def __init__(self, fn: Callable[..., Any]) -> None:
-        super().__init__()
+        # Owned by the application, not by Python: the last Python reference may be dropped on a
+        # worker thread (the pool deletes its runnable there) or by a slot while ``ended`` is
+        # still being delivered (a page clearing its ``job``); either freed the QObject under
+        # Qt's feet (a segfault in the next slot, seen in the output step's upload fix). It is
+        # deleted on the GUI thread, from the event loop, after its last signal (``_forget``).
+        super().__init__(QCoreApplication.instance())
         self._fn = fn
         self._cancel = threading.Event()
 
@@ -47,6 +52,7 @@ class Job(QObject):
     @Slot()
     def _forget(self) -> None:
         _running.discard(self)
+        self.deleteLater()
 
     def _run(self) -> None:
         try:
