@@ -618,7 +618,7 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         return True
 
     def about(self) -> None:
-        contacts = "\n".join(f"{c.zh if self.lang == 'zh' else c.en}  {c.phone}" for c in self.pack.contacts)
+        contacts = "\n".join(f"{c.get(self.lang)}  {c.phone}" for c in self.pack.contacts)
         self.services.prompter.info(
             tr("关于"),
             f"{tr(APP_NAME)} {version()}\n{self.pack.title.get(self.lang)}\n{self.pack.portal_url}\n\n{contacts}",

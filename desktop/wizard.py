@@ -66,7 +66,7 @@ class WizardView(QWidget):
         self.setObjectName("wizard")
         lang = session.lang
         self.step_map = StepMap(session.pack, session.category)
-        titles = {s.key: (s.en if lang == "en" else s.zh) for s in session.pack.steps if s.key in self.step_map.fields}
+        titles = {s.key: s.get(lang) for s in session.pack.steps if s.key in self.step_map.fields}
         titles[ATTACHMENTS] = tr("附件")
         titles[REVIEW] = tr("检查")
         titles[OUTPUT] = tr("输出")
