@@ -143,3 +143,35 @@ def test_a_pack_written_here_adds_a_category_by_entry_and_runs_end_to_end(tmp_pa
     run_everything(folder, "pilot", tmp_path, capsys, contract_pdf)
     for category in ("tech_vp", "pilot"):  # the inherited categories stay
         _cxy(capsys, folder, "new", "--category", category, "-o", str(tmp_path / f"{category}.cxy"))
+
+
+def test_a_pack_written_here_with_a_category_of_two_own_fields_is_filled_checked_and_printed(
+    tmp_path, capsys, contract_pdf
+):
+    """Issue 15's must-show: a category with two fields of its own, added by TOML only (a pack
+    written by this test), loaded with ``--pack FOLDER``, filled, checked and printed."""
+    from pypdf import PdfReader
+
+    from tests.pack_writer import write_dual_high_pack
+
+    folder = write_dual_high_pack(tmp_path / "dual-high-pack")
+    run_everything(folder, "dual_high", tmp_path, capsys, contract_pdf)
+
+    draft = tmp_path / "sample.cxy"  # filled by `cxy sample` from the fields' declared samples
+    package = tmp_path / "package.pdf"
+    text = "".join(page.extract_text() for page in PdfReader(package).pages[:3])
+    for printed in ("双高计划", "专业群名称", "无锡职业技术学院", "智能制造专业群"):
+        assert printed in text.replace("\n", ""), printed
+
+    exported = tmp_path / "data.json"
+    _cxy(capsys, folder, "export", str(draft), "-o", str(exported))
+    data = json.loads(exported.read_text("utf-8"))
+    assert data["dual_high"] == {"college": "无锡职业技术学院", "major_group": "智能制造专业群"}
+    data["dual_high"]["major_group"] = ""
+    emptied = tmp_path / "emptied.json"
+    emptied.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    checked = tmp_path / "emptied.cxy"
+    _cxy(capsys, folder, "import", str(emptied), "-o", str(checked))
+    assert main(["--lang", "en", "--pack", str(folder), "validate", "--json", str(checked)]) == 1
+    issues = json.loads(capsys.readouterr()[0])["issues"]
+    assert [(i["field"], i["code"]) for i in issues if i["severity"] == "error"] == [("dual_high.major_group", "S1")]
