@@ -4,18 +4,24 @@ callers read what it needs first and store what it returns afterwards."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import traceback
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from forms.errors import UserError
 
 log = logging.getLogger(__name__)
-_running: set[Job] = set()
+# Every started job, until the worker has let go of it: its last reference is then dropped here,
+# on the GUI thread, after its signals have been delivered. A job freed elsewhere crashed: by a
+# page clearing its ``job`` inside ``ended`` (Qt still delivering the signal to the next slot)
+# or by the pool deleting its runnable on the worker thread (a QObject freed off its thread).
+_running: dict[int, Job] = {}
 
 
 class Job(QObject):
@@ -34,12 +40,7 @@ class Job(QObject):
     ended = Signal()
 
     def __init__(self, fn: Callable[..., Any]) -> None:
-        # Owned by the application, not by Python: the last Python reference may be dropped on a
-        # worker thread (the pool deletes its runnable there) or by a slot while ``ended`` is
-        # still being delivered (a page clearing its ``job``); either freed the QObject under
-        # Qt's feet (a segfault in the next slot, seen in the output step's upload fix). It is
-        # deleted on the GUI thread, from the event loop, after its last signal (``_forget``).
-        super().__init__(QCoreApplication.instance())
+        super().__init__()
         self._fn = fn
         self._cancel = threading.Event()
 
@@ -48,11 +49,6 @@ class Job(QObject):
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
-
-    @Slot()
-    def _forget(self) -> None:
-        _running.discard(self)
-        self.deleteLater()
 
     def _run(self) -> None:
         try:
@@ -69,24 +65,56 @@ class Job(QObject):
         self.ended.emit()
 
 
-class _Runnable(QRunnable):
-    def __init__(self, job: Job) -> None:
+class _Reaper(QObject):
+    """Lives on the GUI thread; a worker asks it to let go of a job once the worker holds no
+    reference to it. Queued after the job's own signals, so it runs after them."""
+
+    release = Signal(int)
+
+    def __init__(self) -> None:
         super().__init__()
-        self.job = job
+        self.release.connect(self._release)
+
+    @Slot(int)
+    def _release(self, key: int) -> None:
+        _running.pop(key, None)
+
+
+@cache
+def _the_reaper() -> _Reaper:
+    return _Reaper()  # made by the first start(), on the GUI thread
+
+
+_keys = itertools.count(1)  # a job's key in _running (a Qt int, unlike id())
+
+
+class _Runnable(QRunnable):
+    def __init__(self, job: Job, key: int, reaper: _Reaper) -> None:
+        super().__init__()
+        self.job: Job | None = job
+        self.key = key
+        self.reaper = reaper
 
     def run(self) -> None:
-        self.job._run()
+        job, self.job = self.job, None
+        try:
+            if job is not None:
+                job._run()
+        finally:
+            del job  # the worker's last reference, before the GUI thread may drop its own
+            self.reaper.release.emit(self.key)
 
 
 def start(fn: Callable[..., Any]) -> Job:
     """Run ``fn(progress=, cancel=)`` on the global pool; keep the Job until it has ended."""
+    reaper = _the_reaper()
     job = Job(fn)
-    _running.add(job)
-    job.ended.connect(job._forget)  # a bound slot runs on the GUI thread, after the result signal
+    key = next(_keys)
+    _running[key] = job
     # The work starts from the event loop, after the caller has connected to the job's signals:
     # started at once, a fast job (a verification that fails at the first check) could end before
     # anyone listened, and the page waited for ever.
-    QTimer.singleShot(0, job, lambda: QThreadPool.globalInstance().start(_Runnable(job)))
+    QTimer.singleShot(0, job, lambda: QThreadPool.globalInstance().start(_Runnable(job, key, reaper)))
     return job
 
 
