@@ -115,6 +115,7 @@ def create_draft(
     from .atomic import publish_new_durably, remove_quietly, temp_path
     from .draft import Draft
     from .draft.errors import from_os_error
+    from .draft.lock import lock_path
     from .outputs import check_output
 
     dest = Path(dest)
@@ -134,7 +135,9 @@ def create_draft(
         except OSError as exc:
             raise from_os_error(exc, Text("草稿文件", "the draft file")) from None
     finally:
-        remove_quietly(tmp, Path(f"{tmp}-journal"))
+        # The lock file too: an interrupt between taking the lock and ``draft`` being bound
+        # leaves it with nobody to release it, and the hidden name is ours alone.
+        remove_quietly(tmp, Path(f"{tmp}-journal"), lock_path(tmp.resolve()))
 
 
 def import_json_file(source: Path, dest: Path, *, default_pack: str, notes: list[Text] | None = None) -> None:

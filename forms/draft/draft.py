@@ -73,14 +73,14 @@ class Draft(WorkflowRecords, PageHistory):
         path = Path(path)
         in_place.regular_file(path)
         real = path.resolve()
+        if not readonly and not in_place.writable(real):
+            raise lock.readonly_media_error(path)
         writer = None
-        if not readonly:
-            if not in_place.writable(real):
-                raise lock.readonly_media_error(path)
-            writer = lock.acquire(real)
         try:
+            if not readonly:
+                writer = lock.acquire(real)
             con, version = in_place.connect(real, readonly=readonly)
-        except BaseException:
+        except BaseException:  # Ctrl+C included: the lock goes with the failed open
             if writer is not None:
                 writer.release()
             raise

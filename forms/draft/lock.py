@@ -218,6 +218,21 @@ class WriterLock:
                 _held.pop(self._key, None)
 
 
+def _discard(path: Path, fd: int, held: bool) -> None:
+    """Close a lock file this call opened; remove it too when we hold its lock (on POSIX while
+    still holding it, so nobody takes a dying file)."""
+    if held and os.name != "nt":
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    if held:
+        _unlock(fd)
+    with contextlib.suppress(OSError):
+        os.close(fd)
+    if held and os.name == "nt":
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def acquire(draft: Path) -> WriterLock:
     """Take the writer lock of ``draft`` or raise ``DraftError`` (``draft.locked`` naming the
     holder, ``draft.readonly_media`` when the folder cannot hold a lock file)."""
@@ -234,10 +249,12 @@ def acquire(draft: Path) -> WriterLock:
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
             raise from_os_error(exc, Text("草稿的锁文件", "the draft's lock file")) from exc
+        held = False
         try:
             if not _try_lock(fd):
                 info = _read_info(fd)
                 raise locked_error(info)
+            held = True
             try:
                 same = os.name == "nt" or os.path.samestat(os.fstat(fd), os.stat(path))
             except FileNotFoundError:
@@ -251,15 +268,12 @@ def acquire(draft: Path) -> WriterLock:
         except DraftError:
             os.close(fd)
             raise
-        except OSError as exc:
-            if os.name != "nt":  # it is locked by us: a half-written lock file goes
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-            _unlock(fd)
-            os.close(fd)
-            if os.name == "nt":
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
+        except BaseException as exc:  # a failed write, or Ctrl+C: a lock file we made goes with us
+            # An OSError here (a full disk, a file system without locks) leaves a file that
+            # nobody can hold either; an interrupt before our lock leaves someone else's alone.
+            _discard(path, fd, held or isinstance(exc, OSError))
+            if not isinstance(exc, OSError):
+                raise
             if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
                 raise readonly_media_error(draft) from exc
             if exc.errno in _NO_LOCKS:

@@ -15,6 +15,7 @@ import pytest
 from draft_helpers import listing, make_draft
 
 from forms.draft import Draft, DraftError, in_place, lock
+from forms.pack import DEFAULT_PACK
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -201,3 +202,49 @@ def test_lock_info_from_someone_else_is_made_safe_for_one_line():
     assert info == lock.LockInfo("张三[31m", "PC-01", 1234, "cxy-apply", "2026-12-01T14:03")
     assert "张三[31m@PC-01（cxy-apply，进程 1234，自 2026-12-01 14:03）" in lock.locked_error(info).zh
     assert lock._parse(b"[1, 2]") == lock.LockInfo("?", "?", 0, "?", "?")
+
+
+@pytest.mark.parametrize("where", ["me", "_write_info"])
+def test_ctrl_c_while_taking_the_lock_leaves_no_lock_file(tmp_path, monkeypatch, where):
+    """Found by CI: Ctrl+C during a real ``cxy import`` left ``.~lock.<temp>#`` behind."""
+    path = make_draft(tmp_path / "d.cxy")
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lock, where, interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            Draft.open(path)
+    assert listing(tmp_path) == {"d.cxy"}
+    Draft.open(path).close()  # and the next writer is not refused
+
+
+def test_ctrl_c_while_connecting_releases_the_lock(tmp_path, monkeypatch):
+    path = make_draft(tmp_path / "d.cxy")
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(in_place, "connect", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            Draft.open(path)
+    assert listing(tmp_path) == {"d.cxy"}
+    Draft.open(path).close()
+
+
+def test_ctrl_c_after_the_lock_but_before_the_draft_is_bound_leaves_nothing(tmp_path, monkeypatch):
+    """The last window: the draft is open (lock taken) but ``create_draft`` never got it to close."""
+    from forms.transfer import create_draft
+
+    def interrupted(self, *_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Draft, "__init__", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            create_draft(tmp_path / "new.cxy", pack=DEFAULT_PACK, category="tech_vp")
+    assert listing(tmp_path) == set()
+    create_draft(tmp_path / "new.cxy", pack=DEFAULT_PACK, category="tech_vp")
+    assert listing(tmp_path) == {"new.cxy"}
