@@ -4,40 +4,32 @@ Every edit is one small transaction (only the touched pages are written, whateve
 the attachments), so what the user typed is on disk as soon as the call returns. A draft is
 opened where it lies, ours or received, after the checks of :mod:`forms.draft.in_place`; one
 writer at a time (:mod:`forms.draft.lock`), any number of read-only views. The live file is
-never mailed: ``send_copy`` writes a vacuumed, verified snapshot. Building and importing whole
-files lives in :mod:`forms.draft.files`, the attachments' SQL in :mod:`forms.draft.attachments`.
+never mailed: ``send_copy`` (:mod:`forms.draft.send_copy`) writes a vacuumed, verified snapshot.
+Building and importing whole files lives in :mod:`forms.draft.files`; the attachments are
+:mod:`forms.draft.draft_attachments`' (their SQL :mod:`forms.draft.attachments`'), the page fixes
+and undo :mod:`forms.draft.page_history`'s, the workflow's rows :mod:`forms.draft.workflow_records`'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from forms.draft import attachments as attachment_rows
-from forms.draft import files, foreign, in_place, lock, safe_write, schema, values
-from forms.draft.attachments import AttachmentInfo
-from forms.draft.errors import (
-    DraftError,
-    draft_error,
-    from_os_error,
-    from_sqlite_error,
-    invalid,
-    io_error,
-)
-from forms.draft.page_history import PageHistory
+from forms.draft import files, foreign, in_place, lock, schema, values
+from forms.draft.draft_attachments import DraftAttachments
+from forms.draft.errors import DraftError, draft_error, from_sqlite_error, invalid
+from forms.draft.send_copy import SendCopy
 from forms.draft.workflow_records import WorkflowRecords, write_fields
 from forms.text import Text
 
 BUSY_TIMEOUT_S = in_place.WRITE_BUSY_TIMEOUT_S
 
 
-class Draft(WorkflowRecords, PageHistory):
+class Draft(WorkflowRecords, DraftAttachments, SendCopy):
     """An open ``.cxy`` draft. Methods raise ``DraftError`` for anything a user can cause."""
 
     def __init__(
@@ -48,9 +40,8 @@ class Draft(WorkflowRecords, PageHistory):
         self._con: sqlite3.Connection | None = con
         self._writer = writer
         self._lock = threading.RLock()
-        # (id, sha256, size) → damaged?, valid while nobody else commits (see data_version)
-        self._blob_state: dict[tuple[int, str, int], bool] = {}
-        self._blob_state_version: int | None = None
+        self._blob_state = {}  # see DraftAttachments
+        self._blob_state_version = None
 
     # ---------------------------------------------------------------- creating and opening
 
@@ -322,213 +313,7 @@ class Draft(WorkflowRecords, PageHistory):
             if meta.get("category"):
                 con.execute("INSERT INTO meta(key, value) VALUES ('category', ?)", (meta["category"],))
 
-    # ---------------------------------------------------------------- attachments
-
-    def add_attachment(
-        self,
-        *,
-        kind: str,
-        title: str,
-        original_name: str,
-        source_format: str,
-        pages: int,
-        sha256: str,
-        pdf: bytes,
-        content_key: str | None = None,
-        known_keys: Mapping[str, str] | None = None,
-        entries: Mapping[str, str] | None = None,
-    ) -> int:
-        """Append an attachment. With ``content_key``, one whose content key (``known_keys``, by
-        PDF digest) is the same is refused as ``attach.duplicate``, naming it; ``entries``
-        (intake records, see ``attachment_rows.ENTRY_PREFIX``) are stored in the same transaction."""
-        digest = attachment_rows.check_new(kind, title, original_name, source_format, pages, sha256, pdf)
-        entries = dict(entries or {})
-        for key, value in entries.items():
-            foreign.check_meta_key(key)
-            foreign.check_meta_value(key, value)
-        with self._tx() as con, self._journaled(con, "add"):
-            if content_key is not None:
-                found = attachment_rows.duplicate_of(con, content_key, dict(known_keys or {}))
-                if found is not None:
-                    raise attachment_rows.duplicate(*found)
-            att_id = attachment_rows.append(
-                con,
-                kind=kind,
-                title=title,
-                original_name=original_name,
-                source_format=source_format,
-                pages=pages,
-                sha256=digest,
-                pdf=pdf,
-                added=files.now(),
-            )
-            attachment_rows.write_entries(con, entries)
-            return att_id
-
-    def store_attachment_entries(self, entries: Mapping[str, str]) -> None:
-        """Store intake records of attachments already in the draft (recomputed ones); those of
-        attachments no longer there are dropped."""
-        for key, value in entries.items():
-            foreign.check_meta_key(key)
-            foreign.check_meta_value(key, value)
-        with self._tx() as con:
-            attachment_rows.write_entries(con, dict(entries))
-
-    def attachments(self, *, verify: bool = True) -> list[AttachmentInfo]:
-        """In their order (``N`` of ``cxy detach`` is the 1-based place in this list), each with
-        ``damaged`` set when its PDF no longer matches its digest or cannot be read.
-        ``verify=False``: no PDF is read (``damaged`` stays False), for a caller that reads each
-        one through :meth:`attachment_file`, which checks it on the way."""
-        with self.snapshot(), self._read() as con:
-            infos = attachment_rows.list_all(con, foreign.DEFAULT_LIMITS.max_attachments)
-            if not verify:
-                return infos
-            (version,) = con.execute("PRAGMA data_version").fetchone()
-            if version != self._blob_state_version:
-                self._blob_state, self._blob_state_version = {}, version
-            out = []
-            for info in infos:
-                key = (info.id, info.sha256, info.size)
-                if key not in self._blob_state:
-                    self._blob_state[key] = not attachment_rows.blob_intact(con, info.id, info.sha256)
-                out.append(dataclasses.replace(info, damaged=self._blob_state[key]))
-            return out
-
-    def attachment_pdf(self, att_id: int) -> bytes:
-        """The PDF of one attachment; ``draft.attachment_damaged`` (naming it) when it is."""
-        with self._read() as con:
-            return attachment_rows.pdf_of(con, att_id)
-
-    def attachment_file(self, att_id: int, folder: Path) -> attachment_rows.StoredPdf:
-        """The PDF of one attachment copied into a new file in ``folder`` (streamed, never whole in
-        memory), checked as :meth:`attachment_pdf` checks it."""
-        with self._read() as con:
-            return attachment_rows.copy_out(con, att_id, Path(folder) / f"attachment-{int(att_id)}.pdf")
-
-    def replace_attachment(
-        self, att_id: int, *, original_name: str, source_format: str, pages: int, sha256: str, pdf: bytes
-    ) -> None:
-        """New content for an attachment (a damaged one, a better scan); kind, title and place stay."""
-        values.check_label("原文件名", original_name)
-        values.check_label("来源格式", source_format, 32)
-        values.check_pages(pages)
-        digest = values.check_pdf(pdf, sha256)
-        with self._tx() as con, self._journaled(con, "replace", keep=(att_id,)):
-            attachment_rows.replace(
-                con,
-                att_id,
-                original_name=original_name,
-                source_format=source_format,
-                pages=pages,
-                sha256=digest,
-                pdf=pdf,
-                added=files.now(),
-            )
-
-    def update_attachment(self, att_id: int, *, kind: str | None = None, title: str | None = None) -> None:
-        if kind is not None:
-            values.check_kind(kind)
-        if title is not None:
-            values.check_label("标题", title)
-        with self._tx() as con, self._journaled(con, "update"):
-            attachment_rows.update(con, att_id, kind, title)
-
-    def reorder_attachments(self, ids: list[int]) -> None:
-        """``ids``: every attachment id, in the new order."""
-        with self._tx() as con, self._journaled(con, "reorder"):
-            attachment_rows.reorder(con, ids)
-
-    def remove_attachment(self, att_id: int) -> None:
-        with self._tx() as con, self._journaled(con, "remove", keep=(att_id,)):
-            attachment_rows.remove(con, att_id)
-
-    # ---------------------------------------------------------------- send a copy
-
-    def send_copy(self, dest: Path) -> None:
-        """Write a portable single-file copy to ``dest`` (replacing it only once the copy is
-        complete, synced and verified; on any failure ``dest`` is untouched)."""
-        dest = Path(dest)
-        if _same_file(dest, self.path):
-            raise io_error(
-                Text(
-                    "不能把副本保存到正在编辑的草稿本身，请换一个文件名。",
-                    "A copy cannot replace the draft being edited; choose another file name.",
-                ),
-            )
-        tmp = safe_write.temp_path(dest)
-        try:
-            with self._lock:
-                _vacuum_into(self._db(), tmp)
-            _without_undo(tmp)
-            safe_write.fsync_file(tmp)
-            try:
-                foreign.verify_file(tmp)
-            except DraftError as exc:
-                raise io_error(
-                    Text(
-                        f"写出的副本未通过校验，没有保存（{exc.zh}）",
-                        f"The written copy failed verification and was not saved ({exc.en})",
-                    ),
-                ) from exc
-            if not dest.exists():
-                safe_write.publish_new_durably(tmp, dest)  # nothing to lose: undone if not durable
-                return
-            safe_write.replace_with_retry(tmp, dest)
-            try:
-                safe_write.fsync_dir(dest.parent)
-            except OSError as exc:
-                # The complete copy is in place; only its durability is in doubt.
-                raise io_error(
-                    Text(
-                        f"副本已写入，但磁盘没有确认已安全保存（{exc.strerror or exc}）。请检查该磁盘后重新保存一次。",
-                        f"The copy was written but the disk did not confirm it is safely stored ({exc.strerror or exc}). "
-                        "Check the disk and save the copy again.",
-                    ),
-                ) from exc
-        except sqlite3.Error as exc:
-            err = from_sqlite_error(exc, reading=False)
-            if err.code != "draft.io":
-                err = io_error(Text(f"保存副本时出错：{err.zh}", f"Could not save the copy: {err.en}"))
-            raise err from exc
-        except OSError as exc:
-            raise from_os_error(exc, Text("副本文件", "the copy")) from exc
-        finally:
-            safe_write.remove_quietly(tmp, Path(f"{tmp}-journal"))
-
 
 def _is_final(con: sqlite3.Connection) -> bool:
     row = con.execute("SELECT value FROM meta WHERE key = 'final'").fetchone()
     return bool(row) and row[0] == "1"
-
-
-def _vacuum_into(con: sqlite3.Connection, target: Path) -> None:
-    """A compact, consistent snapshot of the whole draft (its own function: tests inject faults)."""
-    con.execute("VACUUM INTO ?", (str(target),))
-
-
-def _without_undo(copy: Path) -> None:
-    """A copy travels without the undo journal: a removed attachment must not go with it."""
-    con = sqlite3.connect(copy, isolation_level=None)
-    try:
-        if (
-            con.execute("SELECT 1 FROM sqlite_master WHERE name = 'undo_journal'").fetchone()
-            and con.execute("SELECT EXISTS(SELECT 1 FROM undo_journal) OR EXISTS(SELECT 1 FROM undo_blobs)").fetchone()[
-                0
-            ]
-        ):
-            con.execute("PRAGMA secure_delete = ON")  # the freed pages are zeroed, not just unlinked
-            con.execute("DELETE FROM undo_journal")
-            con.execute("DELETE FROM undo_blobs")
-            (free,) = con.execute("PRAGMA freelist_count").fetchone()
-            (page_size,) = con.execute("PRAGMA page_size").fetchone()
-            if free * page_size > (1 << 20):  # kept PDFs: give the space back too
-                con.execute("VACUUM")
-    finally:
-        con.close()
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False

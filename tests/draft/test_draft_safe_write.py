@@ -18,7 +18,8 @@ import pytest
 from draft_helpers import PACK, SAMPLE, attach, listing, make_draft, tiny_pdf
 
 from forms.draft import Draft, DraftError, foreign, safe_write
-from forms.draft import draft as draft_module
+from forms.draft import send_copy as send_copy_module
+from forms.draft.errors import draft_error, from_os_error
 from forms.text import Text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,7 +78,7 @@ def test_send_copy_fault_keeps_previous_copy(draft, outbox, monkeypatch, point, 
     before = dest.read_bytes()
     with monkeypatch.context() as m:
         if point == "vacuum":
-            m.setattr(draft_module, "_vacuum_into", _sqlite_fail(code))
+            m.setattr(send_copy_module, "_vacuum_into", _sqlite_fail(code))
         elif point == "fsync":
             m.setattr(os, "fsync", _fail_with(code))
         else:
@@ -98,7 +99,7 @@ def test_send_copy_fault_keeps_previous_copy(draft, outbox, monkeypatch, point, 
 
 def test_send_copy_verification_failure_is_io(draft, outbox, monkeypatch):
     def broken(path, limits=None):
-        raise draft_module.draft_error("draft.corrupt")
+        raise draft_error("draft.corrupt")
 
     monkeypatch.setattr(foreign, "verify_file", broken)
     with pytest.raises(DraftError) as err:
@@ -280,7 +281,7 @@ def test_replace_gives_up_after_the_budget(tmp_path, monkeypatch):
     with pytest.raises(PermissionError):
         safe_write.replace_with_retry(tmp_path / "a", tmp_path / "b", sleep=clock.sleep, clock=clock)
     assert 1.5 <= clock.now <= safe_write.REPLACE_RETRY_SECONDS
-    err = draft_module.from_os_error(_sharing_violation(), Text("副本文件", "the copy"))
+    err = from_os_error(_sharing_violation(), Text("副本文件", "the copy"))
     assert err.code == "draft.io" and "占用" in err.zh
 
 

@@ -141,7 +141,7 @@ def _writes(name: str, args: tuple, kwargs: dict) -> bool:
 
 @contextlib.contextmanager
 def injecting(injector: Injector) -> Iterator[Injector]:
-    import forms.draft.draft as draft_module
+    import forms.draft.send_copy as send_copy_module
 
     saved: list[tuple[object, str, object]] = []
 
@@ -158,7 +158,7 @@ def injecting(injector: Injector) -> Iterator[Injector]:
         patch(io, "open", wrapped_open)
         patch(shutil, "copyfileobj", injector.wrap("shutil.copyfileobj", shutil.copyfileobj))
         patch(shutil, "rmtree", injector.unfaulted(shutil.rmtree))
-        patch(draft_module, "_vacuum_into", injector.wrap_vacuum(draft_module._vacuum_into))
+        patch(send_copy_module, "_vacuum_into", injector.wrap_vacuum(send_copy_module._vacuum_into))
         yield injector
     finally:
         for owner, name, value in reversed(saved):
