@@ -1,41 +1,29 @@
-"""Page fixes on an attachment's PDF: rotate, delete, move, split, fit onto A4, downsample,
-grey, crop and straighten.
+"""Page fixes on an attachment's PDF: the operations, their checks, and running them in the worker.
 
+The fixes: rotate, delete, move, split, fit onto A4, downsample, grey, crop and straighten.
 An edit is a list of plain-dict operations (made by the functions below, so they cross the
 worker pipe as JSON). The parent checks them against the page count (``check_ops``, bilingual
-refusals); the worker applies them (``transform``) and then rebuilds and scans the result like any
-picked PDF, so an edited attachment is exactly as safe as an imported one. Everything that can
-be done without touching image data is done that way: rotation is ``/Rotate``, a crop is the
-page box, fitting onto A4 and straightening are a transformation matrix around the unchanged
-page (a form XObject), so the image streams stay byte-identical. Only ``dpi`` and ``grey``
-re-encode images, one image at a time (budget.downsample's bounds).
+refusals); the worker applies them (:mod:`forms.attachments.page_transform`) and then rebuilds
+and scans the result like any picked PDF, so an edited attachment is exactly as safe as an
+imported one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import math
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from forms.attachments.model import IntakeLimits
 from forms.errors import UserError
 from forms.text import Text
 
-if TYPE_CHECKING:
-    import pikepdf
-
-A4_PT = (595.2756, 841.8898)
 MM = 72 / 25.4
-FIT_TOLERANCE = 1.01  # a page up to 1 % over A4 (scanner rounding) is A4
 MAX_STRAIGHTEN = 20.0  # degrees; more is a rotation, not a crooked photo
 MIN_CROP_PT = 10.0
 DPI_RANGE = (72, 600)
-GREY_QUALITY = 80  # JPEG quality when a JPEG image is re-encoded in grey (the budget's first step)
-DPI_QUALITY = 85
 # Fix ids shared with the preflight findings (forms.attachments.preflight).
 FIX_IDS = ("rotate", "delete", "a4", "dpi150", "dpi200", "grey", "split")
 
@@ -252,256 +240,3 @@ def edit(
     result = run_in_worker("pdf", pdf, limits, progress, cancel, ops=checked)
     ledger.record(result.pdf)
     return Edited(result.pdf, result.pages, hashlib.sha256(result.pdf).hexdigest(), tuple(result.notes))
-
-
-# ------------------------------------------------------------------ applying (worker process)
-
-
-def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
-    """The worker's half: ``ops`` applied with pikepdf; the caller rebuilds the result."""
-    import pikepdf
-
-    from forms.attachments.rebuild import save
-
-    pdf = pikepdf.open(io.BytesIO(data))
-    check_ops(ops, len(pdf.pages))  # the worker trusts nothing it is sent either
-    for op in ops:
-        kind = op["op"]
-        if kind == "arrange":
-            out = pikepdf.new()
-            for index in op["order"]:
-                out.pages.append(pdf.pages[index])
-            pdf = out
-        elif kind == "rotate":
-            page = pdf.pages[op["page"] - 1].obj
-            page.Rotate = (_int(page.get("/Rotate", 0)) + op["degrees"]) % 360
-        elif kind == "a4":
-            chosen = range(1, len(pdf.pages) + 1) if op["pages"] is None else op["pages"]
-            for number in chosen:
-                _fit_a4(pdf, pdf.pages[number - 1])
-        elif kind == "crop":
-            _crop(pdf.pages[op["page"] - 1], op["view_mm"])
-        elif kind == "straighten":
-            _straighten(pdf, pdf.pages[op["page"] - 1], op["degrees"])
-        elif kind == "dpi":
-            from forms.package.budget import downsample as budget_downsample
-
-            # at the page's own size: a page to be fitted onto A4 says so (``a4`` first)
-            budget_downsample(pdf, float(op["dpi"]), DPI_QUALITY, on_a4=False)
-        elif kind == "grey":
-            _grey(pdf)
-    return save(pdf)
-
-
-def _int(value: Any) -> int:  # a pikepdf number, or whatever a hostile file put there
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def visible_box(page: pikepdf.Page) -> tuple[float, float, float, float]:
-    """The box shown (CropBox within MediaBox), in the page's own coordinates."""
-    import pikepdf
-
-    media = pikepdf.Rectangle(page.mediabox)
-    # a hostile non-array CropBox raises here as the rest of a damaged page does
-    shown = pikepdf.Rectangle(cast("pikepdf.Array", page.obj.get("/CropBox", page.mediabox)))
-    x0, y0 = max(media.llx, shown.llx), max(media.lly, shown.lly)
-    x1, y1 = min(media.urx, shown.urx), min(media.ury, shown.ury)
-    if x1 - x0 < 1 or y1 - y0 < 1:
-        return media.llx, media.lly, media.urx, media.ury
-    return x0, y0, x1, y1
-
-
-def _set_box(page: pikepdf.Page, box: tuple[float, float, float, float]) -> None:
-    import pikepdf
-
-    page.obj.MediaBox = pikepdf.Array([round(v, 4) for v in box])
-    for key in ("/CropBox", "/TrimBox", "/BleedBox", "/ArtBox"):
-        if key in page.obj:
-            del page.obj[key]
-
-
-def _redraw(
-    pdf: pikepdf.Pdf, page: pikepdf.Page, matrix: tuple[float, ...], box: tuple[float, float, float, float]
-) -> None:
-    """Draw the page as it is, unchanged, through ``matrix`` on a page of ``box``: its content
-    becomes one form XObject, so whatever it does with the graphics state stays inside."""
-    import pikepdf
-
-    # Made by hand, not with qpdf's as_form_xobject: that one reads the page's content lazily,
-    # so it would draw the new content below instead of the old.
-    page.contents_coalesce()
-    contents = page.obj.get("/Contents")
-    form = pdf.make_stream(contents.read_bytes() if isinstance(contents, pikepdf.Stream) else b"")
-    form.Type, form.Subtype = pikepdf.Name.XObject, pikepdf.Name.Form
-    form.BBox = pikepdf.Array(list(visible_box(page)))  # what was shown, not what the crop hid
-    form.Resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    if "/Group" in page.obj:
-        form.Group = page.obj.Group
-    matrix_text = " ".join(f"{v:.6f}" for v in matrix)
-    page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fx0=form))
-    page.obj.Contents = pdf.make_stream(f"q {matrix_text} cm /Fx0 Do Q".encode())
-    _set_box(page, box)
-
-
-def _fit_a4(pdf: pikepdf.Pdf, page: pikepdf.Page) -> None:
-    x0, y0, x1, y1 = visible_box(page)
-    width, height = x1 - x0, y1 - y0
-    target = (A4_PT[1], A4_PT[0]) if width > height else A4_PT  # in the page's own coordinates
-    scale = min(target[0] / width, target[1] / height)
-    if scale * FIT_TOLERANCE >= 1:
-        return  # within A4: nothing to do (never enlarged)
-    tx = (target[0] - width * scale) / 2 - x0 * scale
-    ty = (target[1] - height * scale) / 2 - y0 * scale
-    _redraw(pdf, page, (scale, 0, 0, scale, tx, ty), (0, 0, target[0], target[1]))
-
-
-def view_to_page(box: tuple[float, float, float, float], rotate: int, u: float, v: float) -> tuple[float, float]:
-    """A point ``u`` right and ``v`` down (pt) from the top-left corner of the page as shown
-    (clockwise ``rotate``) → the page's own coordinates."""
-    x0, y0, x1, y1 = box
-    rotate %= 360
-    if rotate == 90:
-        return x0 + v, y0 + u
-    if rotate == 180:
-        return x1 - u, y0 + v
-    if rotate == 270:
-        return x1 - v, y1 - u
-    return x0 + u, y1 - v
-
-
-def _crop(page: pikepdf.Page, view_mm: Sequence[float]) -> None:
-    box = visible_box(page)
-    rotate = _int(page.obj.get("/Rotate", 0))
-    left, top, right, bottom = (v * MM for v in view_mm)
-    xa, ya = view_to_page(box, rotate, left, top)
-    xb, yb = view_to_page(box, rotate, right, bottom)
-    new = (max(box[0], min(xa, xb)), max(box[1], min(ya, yb)), min(box[2], max(xa, xb)), min(box[3], max(ya, yb)))
-    if new[2] - new[0] < MIN_CROP_PT or new[3] - new[1] < MIN_CROP_PT:
-        from forms.attachments.messages import Refusal
-
-        raise Refusal("attach.damaged")  # check_ops keeps the rectangle positive: only a hostile box
-    _set_box(page, new)
-
-
-def _straighten(pdf: pikepdf.Pdf, page: pikepdf.Page, degrees: float) -> None:
-    x0, y0, x1, y1 = visible_box(page)
-    width, height = x1 - x0, y1 - y0
-    angle = math.radians(degrees)
-    cos, sin = math.cos(angle), abs(math.sin(angle))
-    # Enlarged so that the turned content still covers the whole (unturned) page.
-    scale = max((width * cos + height * sin) / width, (width * sin + height * cos) / height)
-    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    a, b = scale * math.cos(angle), scale * math.sin(angle)
-    # translate(-c) · rotate·scale · translate(c), as a PDF matrix [a b -b a e f]
-    e = cx - (a * cx - b * cy)
-    f = cy - (b * cx + a * cy)
-    _redraw(pdf, page, (a, b, -b, a, e, f), (x0, y0, x1, y1))
-
-
-def grey_document(pdf: pikepdf.Pdf) -> None:
-    """Every drawn image and plain colour operator of an open pikepdf document to grey."""
-    _grey(pdf)
-
-
-def _grey(pdf: pikepdf.Pdf) -> None:
-    import pikepdf
-
-    from forms.package.budget import drawn_images
-
-    for image, _, _ in drawn_images(pdf).values():
-        _grey_image(image)
-    for page in pdf.pages:
-        _grey_content(pdf, page.obj)
-        resources = page.obj.get("/Resources")
-        xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
-        if isinstance(xobjects, pikepdf.Dictionary):
-            for xobject in xobjects.values():
-                if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == pikepdf.Name.Form:
-                    _grey_content(pdf, xobject)
-
-
-_GREY_OPS = {"rg": "g", "RG": "G", "k": "g", "K": "G"}
-
-
-def _grey_content(pdf: pikepdf.Pdf, owner: pikepdf.Object) -> None:
-    """rg/RG and k/K become g/G of the same lightness; other colour (sc, scn) is left alone."""
-    import pikepdf
-
-    try:
-        instructions = pikepdf.parse_content_stream(owner)
-    except pikepdf.PdfError:
-        return
-    changed, out = False, list[tuple[Any, pikepdf.Operator]]()
-    for instruction in instructions:
-        operands, operator = instruction.operands, instruction.operator
-        name = str(operator)
-        if name in _GREY_OPS:
-            try:
-                values = [float(v) for v in operands]
-            except (TypeError, ValueError):
-                values = []
-            if name in ("rg", "RG") and len(values) == 3:
-                level = 0.299 * values[0] + 0.587 * values[1] + 0.114 * values[2]
-            elif name in ("k", "K") and len(values) == 4:
-                level = 1 - min(1.0, 0.3 * values[0] + 0.59 * values[1] + 0.11 * values[2] + values[3])
-            else:
-                out.append((operands, operator))
-                continue
-            out.append(([round(max(0.0, min(1.0, level)), 4)], pikepdf.Operator(_GREY_OPS[name])))
-            changed = True
-        else:
-            out.append((operands, operator))
-    if not changed:
-        return
-    data = pikepdf.unparse_content_stream(out)
-    if isinstance(owner, pikepdf.Stream):
-        owner.write(zlib.compress(data), filter=pikepdf.Name.FlateDecode)
-    else:
-        owner.Contents = pdf.make_stream(data)
-
-
-def _grey_image(image: pikepdf.Stream) -> None:
-    import pikepdf
-    from PIL import Image
-
-    from forms.package.budget import MAX_DECODED_BYTES, SKIP_FILTERS, _decoded_bytes
-
-    if image.get("/ImageMask", False) or image.get("/ColorSpace") == pikepdf.Name.DeviceGray:
-        return
-    filters = image.get("/Filter")
-    names = {str(f) for f in filters} if isinstance(filters, pikepdf.Array) else {str(filters)}
-    try:
-        width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
-        if names & SKIP_FILTERS or int(image.get("/BitsPerComponent", 8)) == 1:
-            return
-        plain_jpeg = (
-            names == {"/DCTDecode"} and image.get("/ColorSpace") == pikepdf.Name.DeviceRGB and "/Decode" not in image
-        )
-        picture: Image.Image
-        if plain_jpeg:
-            picture = Image.open(io.BytesIO(image.read_raw_bytes()))
-            picture.draft("L", picture.size)  # libjpeg decodes straight to grey
-        elif _decoded_bytes(image, width, height) > MAX_DECODED_BYTES:
-            return
-        else:
-            picture = pikepdf.PdfImage(image).as_pil_image()
-        picture = picture.convert("L")
-    except Exception:  # an image we cannot decode is left exactly as it was
-        return
-    if names == {"/DCTDecode"}:  # a photo stays a JPEG (also one with an ICC profile)
-        buffer = io.BytesIO()
-        picture.save(buffer, "JPEG", quality=GREY_QUALITY)
-        image.write(buffer.getvalue(), filter=pikepdf.Name.DCTDecode)
-    else:
-        image.write(zlib.compress(picture.tobytes()), filter=pikepdf.Name.FlateDecode)
-    image.ColorSpace = pikepdf.Name.DeviceGray
-    image.BitsPerComponent = 8
-    image.Width, image.Height = picture.size
-    for key in ("/DecodeParms", "/Decode"):
-        if key in image:
-            del image[key]
-    if isinstance(image.get("/Mask"), pikepdf.Array):
-        del image["/Mask"]

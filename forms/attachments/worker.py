@@ -38,7 +38,7 @@ def run_job(
 
         return run_examination(data, limits, progress)
     if ops is not None and fmt == "pdf":  # page fixes, then the same rebuild as any PDF
-        from forms.attachments.page_ops import transform
+        from forms.attachments.page_transform import transform
 
         data = transform(data, ops, limits)
     if fmt == "pdf":

@@ -488,7 +488,7 @@ def upload_files(
 
 
 def _grey(pdf: pikepdf.Pdf) -> None:
-    from forms.attachments.page_ops import grey_document
+    from forms.attachments.greyscale import grey_document
 
     grey_document(pdf)
 
