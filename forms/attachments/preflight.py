@@ -234,7 +234,8 @@ class _PageFacts:
 
 
 def _page_facts(pdf: pikepdf.Pdf, page: pikepdf.Object, text_page: pypdf.PageObject) -> _PageFacts:
-    from forms.attachments.rebuild import _number, _rect
+    from forms.attachments.pdf_values import number as _number
+    from forms.attachments.pdf_values import rect as _rect
 
     box = _rect(page.get("/CropBox")) or _rect(page.get("/MediaBox")) or [0, 0, 595.2756, 841.8898]
     unit = _number(page.get("/UserUnit")) or 1.0
@@ -343,7 +344,7 @@ def _multiply(m: Matrix, n: Matrix) -> Matrix:
 
 
 def _dpi(image: pikepdf.Stream, ctm: Matrix) -> int:
-    from forms.attachments.rebuild import _number
+    from forms.attachments.pdf_values import number as _number
 
     width_px, height_px = _number(image.get("/Width")) or 0, _number(image.get("/Height")) or 0
     width_in, height_in = math.hypot(ctm[0], ctm[1]) / 72, math.hypot(ctm[2], ctm[3]) / 72

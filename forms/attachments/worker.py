@@ -30,7 +30,8 @@ def run_job(
 ) -> tuple[bytes, int, list[str]]:
     import pikepdf
 
-    from forms.attachments.rebuild import _Copier, rebuild_pdf, save
+    from forms.attachments.page_copier import PageCopier
+    from forms.attachments.rebuild import rebuild_pdf, save
     from forms.attachments.scan import active_content
 
     if fmt == "examine":  # preflight of a PDF of ours (issue 12): JSON out, not a PDF
@@ -50,7 +51,7 @@ def run_job(
         out = pikepdf.new()
         for number, one in enumerate(page_pdfs, start=1):
             with pikepdf.open(io.BytesIO(one)) as single:
-                copier = _Copier(out, limits)
+                copier = PageCopier(out, limits)
                 copier.page_no = number
                 out.pages.append(pikepdf.Page(copier.page(single.pages[0].obj)))
         pdf, pages = save(out), len(page_pdfs)
