@@ -35,6 +35,7 @@ ENABLED_ENV = "CXY_RENDER_CACHE"  # "0" turns the disk cache off (benchmarks of 
 DRAWING_SOURCES = (
     "render/documents.py",
     "render/fonts.py",
+    "render/form_grid.py",
     "render/page.py",
     "render/primitives.py",
     "render/printed_values.py",
