@@ -17,7 +17,13 @@ import time
 import traceback
 from pathlib import Path
 
-from . import figures
+from .autosave_figures import autosave_figures
+from .check_figures import check_figures
+from .figures import MB, Figure, python_info
+from .package_figures import package_figures
+from .prepare import prepare
+from .render_figures import render_figures
+from .startup_figures import cli_start_figures, cold_start_figures
 from .workload import DEFAULT_SEED, generate
 
 FULL = {"scans": 30, "pdfs": 5, "big_pages": 200, "pairs": 5, "edits": 500, "renders": 15, "checks": 1000, "starts": 7}
@@ -28,7 +34,7 @@ QUICK = {"scans": 10, "pdfs": 3, "big_pages": 200, "pairs": 3, "edits": 200, "re
 STEPS = ("package", "autosave", "render", "check", "cli-start", "cold-start")
 
 
-def _print(figure: figures.Figure) -> None:
+def _print(figure: Figure) -> None:
     if figure.target is None:
         print(f"{figure.name}  {figure.value}  -  info")
     else:
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     size = QUICK if args.quick else FULL
     chosen = args.only or list(STEPS)
     started = time.monotonic()
-    print(f"bench ({'quick' if args.quick else 'full'}): {figures.python_info()}")
+    print(f"bench ({'quick' if args.quick else 'full'}): {python_info()}")
     print(
         "method: whole-process rows run the app side and its yardstick in subprocesses, interleaved A B A B "
         "after one warm-up each, median of the pair ratios; in-process rows use perf_counter loops"
@@ -68,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     met = total = 0
     steps = {
-        "render": lambda: figures.render_figures(size["renders"]),
-        "check": lambda: figures.check_figures(size["checks"]),
-        "cli-start": lambda: figures.cli_start_figures(work, size["starts"]),
-        "cold-start": lambda: figures.cold_start_figures(work, size["starts"]),
+        "render": lambda: render_figures(size["renders"]),
+        "check": lambda: check_figures(size["checks"]),
+        "cli-start": lambda: cli_start_figures(work, size["starts"]),
+        "cold-start": lambda: cold_start_figures(work, size["starts"]),
     }
     if {"package", "autosave"} & set(chosen):  # the workload only for the figures that use it
         workload = generate(
@@ -79,12 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(
             f"workload: {len(workload.scans)} A4 300-dpi JPEG scans, {len(workload.pdfs)} PDFs of 3–10 pages, "
-            f"a {size['big_pages']}-page PDF; {workload.total_bytes() / figures.MB:.1f} MB, seed {args.seed}, "
+            f"a {size['big_pages']}-page PDF; {workload.total_bytes() / MB:.1f} MB, seed {args.seed}, "
             f"in {workload.folder}"
         )
-        prepared = figures.prepare(workload, work)
-        steps["package"] = lambda: figures.package_figures(workload, prepared, size["pairs"])
-        steps["autosave"] = lambda: figures.autosave_figures(prepared, size["edits"])
+        prepared = prepare(workload, work)
+        steps["package"] = lambda: package_figures(workload, prepared, size["pairs"])
+        steps["autosave"] = lambda: autosave_figures(prepared, size["edits"])
     for name in STEPS:
         if name not in chosen:
             continue
@@ -93,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = step()
         except Exception as exc:  # a missing or broken module is a missed target, not a crash
             rows = [
-                figures.Figure(
+                Figure(
                     name,
                     f"error: {type(exc).__name__}: {exc}",
                     "runs",

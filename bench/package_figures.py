@@ -1,0 +1,203 @@
+"""Package figures: assembling the package against a qpdf merge of the same inputs, the scans
+passed through byte for byte, and the peak memory of ``cxy build``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+from . import timing
+from .figures import CATEGORY, HERE, MB, Figure
+from .prepare import Prepared
+from .workload import Workload
+
+
+def _jpeg_streams(pdf_path: Path) -> set[str]:
+    import pikepdf
+
+    found = set()
+    with pikepdf.open(pdf_path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") == "/Image":
+                filters = obj.get("/Filter")
+                names = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+                if names == ["/DCTDecode"]:
+                    found.add(hashlib.sha256(obj.read_raw_bytes()).hexdigest())
+    return found
+
+
+def package_draft(prepared: Prepared) -> Path:
+    """A draft holding the normalised attachments (as the app stores them after intake): what
+    ``cxy build`` reads."""
+    from forms.draft import Draft
+    from forms.pack import DEFAULT_PACK
+    from forms.samples import sample
+
+    path = prepared.workdir / "package.cxy"
+    path.unlink(missing_ok=True)
+    with Draft.create(path, pack=DEFAULT_PACK, category=CATEGORY) as draft:
+        draft.replace_data(sample(CATEGORY))
+        for info, pdf in prepared.normalised:
+            draft.add_attachment(
+                kind=info["kind"],
+                title=info["title"],
+                original_name=info["original_name"],
+                source_format=info["source_format"],
+                pages=info["pages"],
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                pdf=pdf,
+            )
+    return path
+
+
+def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[Figure]:
+    python = sys.executable
+    out_pkg = prepared.workdir / "package.pdf"
+    out_qpdf = prepared.workdir / "qpdf-merge.pdf"
+    draft = package_draft(prepared)
+    # The size budget is switched off (a huge budget) so both sides only assemble; the pack's
+    # own budget is reported below.
+    pkg_cmd = [python, str(HERE / "package_child.py"), str(draft), str(out_pkg), "--budget=100000"]
+    qpdf_cmd = ["qpdf", "--empty", "--pages", *map(str, workload.merge_inputs), "--", str(out_qpdf)]
+    if not shutil.which("qpdf"):
+        return [Figure("package assembly / qpdf merge", "qpdf missing", "≤ 1.5×", False)]
+    cold = json.loads(timing.run([*pkg_cmd, "--no-cache"]).stdout.strip().splitlines()[-1])
+    timing.run(pkg_cmd)  # warm-up: page cache, .pyc files, the render cache
+    timing.run(qpdf_cmd)
+    pkg_runs, qpdf_runs = [], []
+    for _ in range(runs):
+        pkg_runs.append(timing.run(pkg_cmd))
+        qpdf_runs.append(timing.run(qpdf_cmd))
+    ratios = [a.seconds / b.seconds for a, b in zip(pkg_runs, qpdf_runs)]
+    ratio = timing.median(ratios)
+    child = [json.loads(r.stdout.strip().splitlines()[-1]) for r in pkg_runs]
+    build_s = timing.median([c["build_s"] for c in child])
+    qpdf_s = timing.median([r.seconds for r in qpdf_runs])
+    warm_s = json.loads(timing.run([*pkg_cmd, "--twice"]).stdout.strip().splitlines()[-1])["warm_s"]
+    pkg_s = timing.median([r.seconds for r in pkg_runs])
+    merged_mb = sum(p.stat().st_size for p in workload.merge_inputs) / MB
+    in_process = [c["build_s"] / q.seconds for c, q in zip(child, qpdf_runs)]
+    in_ratio = timing.median(in_process)
+    figures = [
+        Figure(
+            f"package assembly / qpdf merge, whole process ({len(workload.merge_inputs)} inputs, {merged_mb:.0f} MB, median of {runs} pairs)",
+            f"{ratio:.2f}×",
+            "≤ 1.5×",
+            ratio <= 1.5,
+            [
+                f"package {pkg_s:.2f} s ({timing.span([r.seconds for r in pkg_runs])}), "
+                f"qpdf {qpdf_s:.2f} s ({timing.span([r.seconds for r in qpdf_runs])}); pair ratios {timing.span(ratios)}",
+                f"package = python start + imports + open the draft + stream its attachments out + its 4 documents, "
+                f"cover and footers (render cache) + merge + stamp + outline + active-content guard + write "
+                f"{child[-1]['pages']} pages / {child[-1]['bytes'] / MB:.1f} MB; qpdf = merge only",
+                f"intake before it (not timed above): normalise {len(workload.attachments)} attachments "
+                f"({prepared.pages} pages) in 2 threads, {prepared.normalise_s:.1f} s",
+            ],
+        ),
+        Figure(
+            "package build in process (cxy build's work after imports) / qpdf merge whole process",
+            f"{in_ratio:.2f}×",
+            "≤ 1.0×",
+            in_ratio <= 1.0,
+            [
+                f"build {build_s:.2f} s (imports {timing.median([c['imports_s'] for c in child]):.2f} s before it), "
+                f"qpdf {qpdf_s:.2f} s; pair ratios {timing.span(in_process)}",
+                f"with the render cache off (every document, the cover and the footers rendered): "
+                f"{cold['build_s']:.2f} s = {cold['build_s'] / qpdf_s:.2f}×",
+                f"again in the same process: {warm_s:.2f} s = {warm_s / qpdf_s:.2f}×",
+                _stage_note(child, build_s),
+            ]
+            + (
+                []
+                if in_ratio <= 1.0
+                else [
+                    "why: the package is written once (qpdf's merge, stamp, outline, /Info and the seal on one "
+                    "graph, saved straight into the temporary file beside -o; the guard reads no scan), but the "
+                    "attachments live in the draft's SQLite file, which qpdf cannot read: opening and checking the "
+                    "draft and streaming each blob out with its digest is a second pass over the bytes, and the "
+                    "output is fsynced before it replaces -o (qpdf does neither)",
+                    "what would reach it: qpdf reading the attachments from the draft itself (a PDF stored as one "
+                    "contiguous range of the file, or an input source over SQLite's blob I/O that qpdf's own merge "
+                    "can use — pikepdf copies a Python stream's pages into memory)",
+                ]
+            ),
+        ),
+    ]
+    # Scans pass through: every input JPEG stream must appear byte for byte in the package.
+    wanted = {hashlib.sha256(p.read_bytes()).hexdigest() for p in workload.scans}
+    found = _jpeg_streams(out_pkg) & wanted
+    figures.append(
+        Figure(
+            "scan JPEGs byte-identical in the package (size budget off)",
+            f"{len(found)}/{len(wanted)}",
+            f"{len(wanted)}/{len(wanted)}",
+            len(found) == len(wanted),
+        )
+    )
+    from forms.pack import load_pack
+
+    budget = load_pack().upload.max_package_mb
+    size_mb = out_pkg.stat().st_size / MB
+    figures[-1].notes.append(
+        f"package {size_mb:.1f} MB vs the pack's budget {budget:g} MB: "
+        + (
+            "under it, so the default build passes the scans through as well"
+            if size_mb <= budget
+            else "over it, so the default build would downsample the scans"
+        )
+    )
+    # Peak memory of the build process: its own VmHWM (see timing.py for why not ru_maxrss),
+    # against the same process stopped after its imports.
+    largest = workload.largest_attachment
+    largest_mb = largest.stat().st_size / MB
+    peak_mb = max(c["vmhwm_kb"] for c in child) / 1024
+    base = json.loads(timing.run([*pkg_cmd, "--imports-only"]).stdout.strip().splitlines()[-1])
+    base_mb = base["vmhwm_kb"] / 1024
+    qpdf_peak = timing.peak_mb_external(qpdf_cmd)
+    bare = timing.peak_mb_external([python, "-c", "pass"])
+    inputs_mb = sum(len(pdf) for _, pdf in prepared.normalised) / MB
+    external = (
+        f"bare python {bare:.0f} MB; qpdf merging the same inputs {qpdf_peak:.0f} MB"
+        if bare is not None and qpdf_peak is not None
+        else "GNU time missing: no external peaks"
+    )
+    limit = base_mb + 2 * largest_mb
+    figures.append(
+        Figure(
+            f"peak memory of cxy build / (after imports + 2 × largest attachment, {largest.name} {largest_mb:.2f} MB)",
+            f"{peak_mb / limit:.2f}× ({peak_mb:.0f} MB vs {limit:.0f} MB)",
+            "≤ 1.0×",
+            peak_mb <= limit,
+            [
+                f"the process after its imports and loading the pack {base_mb:.0f} MB; {external}",
+                f"the build adds {peak_mb - base_mb:.0f} MB over that ({(peak_mb - base_mb) / largest_mb:.1f}× the "
+                f"largest file, {(peak_mb - base_mb) / inputs_mb:.2f}× the {inputs_mb:.0f} MB of attachments)",
+                f"with the render cache off (reportlab and its fonts loaded): {cold['vmhwm_kb'] / 1024:.0f} MB",
+            ]
+            + (
+                []
+                if peak_mb <= limit
+                else [
+                    "why: no attachment is held (they stream from the draft to disk and qpdf reads them as it "
+                    "writes); what remains is opening the draft (SQLite's page cache, the data), qpdf's object graph "
+                    "of all the pages (about 5 MB here, whatever the scans weigh), the footer overlay copied onto "
+                    "every page and qpdf's write buffers",
+                    "what would reach it: a writer that copies one source's objects at a time into the output "
+                    "(renumbered, never a graph of the whole package), so the peak is one attachment's graph",
+                ]
+            ),
+        )
+    )
+    return figures
+
+
+def _stage_note(child: list[dict], build_s: float) -> str:
+    names = ("copy out", "merge", "stamp", "save", "guard")
+    medians = {name: timing.median([c.get("stages", {}).get(name, 0.0) for c in child]) for name in names}
+    rest = build_s - sum(medians.values())
+    return "where the build's time goes (medians): " + ", ".join(
+        [f"{name} {value:.2f} s" for name, value in medians.items()] + [f"the rest {rest:.2f} s"]
+    )
