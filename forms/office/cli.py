@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import say
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -54,7 +54,7 @@ def cmd_batch(args: argparse.Namespace, pack: Pack) -> int:
     else:
         _print_table(batch, args.lang)
         for out in outputs:
-            print(say(args.lang, f"已写入 {out}", f"Wrote {out}"), file=sys.stderr)
+            print(Text(f"已写入 {out}", f"Wrote {out}").get(args.lang), file=sys.stderr)
     return batch.exit_code()
 
 
@@ -114,9 +114,8 @@ def _print_table(batch: Any, lang: str) -> None:
     unusable = sum(1 for row in batch.rows if not row.usable)
     total = len(batch.rows)
     print(
-        say(
-            lang,
+        Text(
             f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
             f"\n{total} file(s): {eligible} eligible, {unusable} unusable",
-        )
+        ).get(lang)
     )

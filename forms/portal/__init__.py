@@ -277,7 +277,7 @@ def plan_slots(
                         o.size,
                         limit,
                         True,
-                        Text.of(o.plain).get(lang),
+                        Text(*o.plain).get(lang),
                         fix=o.fix,
                     )
                 )

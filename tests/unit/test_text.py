@@ -40,7 +40,7 @@ def test_a_text_cannot_be_changed_and_compares_by_value():
 
 def test_text_is_made_from_the_shapes_bilingual_text_arrives_in():
     expected = Text("是", "yes")
-    assert Text.of(("是", "yes")) == Text.of({"zh": "是", "en": "yes"}) == Text.of(expected) == expected
+    assert Text.of({"zh": "是", "en": "yes"}) == Text.of(expected) == expected
 
 
 def test_the_pack_labels_are_texts(pack):
