@@ -4,6 +4,7 @@ beyond zh/en is still refused; the type costs the start-up path nothing."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from forms.checks.messages import catalogue, say
+from forms.cli import main
+from forms.cli_common import say_to
 from forms.draft.errors import draft_error, from_os_error, invalid
 from forms.draft.lock import LockInfo
 from forms.errors import UserError
@@ -96,6 +99,38 @@ def test_every_check_message_is_a_text_in_both_languages():
     assert entries and all(isinstance(entry, Text) and entry.zh and entry.en for entry in entries.values())
     assert say("required", "en", label="Project name") == "Please fill in “Project name”."
     assert say("required", "zh", label="项目名称") == "请填写“项目名称”。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "已新建草稿 {path}"), ("en", "Created draft {path}"), (None, "已新建草稿 {path}")]
+)
+def test_a_command_says_its_message_in_the_language_it_was_given(lang, said, tmp_path, capsys):
+    path = tmp_path / "d.cxy"
+    chosen = ["--lang", lang] if lang else []
+    assert main([*chosen, "new", "--category", "tech_vp", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == said.format(path=path) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "【冲突】附件 新增: 技术开发合同（示例扫描件） (contract)"),
+        ("en", "[conflict] attachment added: 技术开发合同（示例扫描件） (contract)"),
+    ],
+)
+def test_a_diff_names_an_added_attachment_in_the_language_given(lang, line, tmp_path, capsys):
+    empty, sample = tmp_path / "empty.cxy", tmp_path / "sample.cxy"
+    assert main(["new", "--category", "tech_vp", "-o", str(empty)]) == 0
+    assert main(["sample", "--category", "tech_vp", "-o", str(sample)]) == 0
+    capsys.readouterr()
+    assert main(["--lang", lang, "diff", str(empty), str(sample)]) == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_say_to_reads_the_commands_language_and_speaks_chinese_without_one():
+    text = Text("已保存", "Saved")
+    assert [say_to(argparse.Namespace(lang=lang), text) for lang in ("zh", "en")] == ["已保存", "Saved"]
+    assert say_to(argparse.Namespace(), text) == "已保存"
 
 
 def test_a_converted_value_notes_it_as_a_text():
