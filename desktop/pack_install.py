@@ -115,10 +115,10 @@ class PackDialog(QDialog):
         for info in list_packs():
             state = tr("已验证") if info.verified else tr("无法载入")
             where = tr("自带") if info.where == "bundled" else tr("已安装")
-            cells = [info.id, info.title.get(lang, ""), str(info.year or "?"), ", ".join(info.categories), where, state]
+            cells = [info.id, info.title.get(lang), str(info.year or "?"), ", ".join(info.categories), where, state]
             item = QTreeWidgetItem(cells)
-            item.setToolTip(1, info.title.get(lang, ""))
-            item.setToolTip(3, "\n".join(info.category_titles.get(lang, [])))
+            item.setToolTip(1, info.title.get(lang))
+            item.setToolTip(3, "\n".join(title.get(lang) for title in info.category_titles))
             if info.problem is not None:
                 item.setToolTip(5, info.problem.message(lang))
             self.table.addTopLevelItem(item)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE, say
+from .cli_common import EXIT_ISSUES, EXIT_OK, EXIT_UNUSABLE
 from .errors import UserError
 from .text import Text
 
@@ -100,7 +100,7 @@ def cmd_new(args: argparse.Namespace, pack: Pack) -> int:
 
     _require_category(args.category, pack)
     create_draft(Path(args.output), pack=pack.id, category=args.category)
-    print(say(args.lang, f"已新建草稿 {args.output}", f"Created draft {args.output}"))
+    print(Text(f"已新建草稿 {args.output}", f"Created draft {args.output}").get(args.lang))
     return EXIT_OK
 
 
@@ -115,7 +115,7 @@ def cmd_sample(args: argparse.Namespace, pack: Pack) -> int:
         category=args.category,
         fill=lambda draft: fill_sample(draft, args.category, pack),
     )
-    print(say(args.lang, f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}"))
+    print(Text(f"已生成示例草稿 {args.output}", f"Wrote sample draft {args.output}").get(args.lang))
     return EXIT_OK
 
 
@@ -127,7 +127,7 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     import_json_file(Path(args.json), Path(args.output), default_pack=pack.id, notes=notes)
     for note in notes:  # values converted on the way in (123456元 → 12.3456 万元)
         print(note.get(args.lang))
-    print(say(args.lang, f"已导入到 {args.output}", f"Imported into {args.output}"))
+    print(Text(f"已导入到 {args.output}", f"Imported into {args.output}").get(args.lang))
     return EXIT_OK
 
 
@@ -146,12 +146,11 @@ class _Intact:
         for number, info in enumerate(self._draft.attachments(), start=1):
             if info.damaged:
                 print(
-                    say(
-                        self._lang,
+                    Text(
                         f"cxy: 附件 {number}（{info.title}）已损坏，未导出（可用 cxy detach 移除）",
                         f"cxy: attachment {number} ({info.title}) is damaged and was not exported "
                         "(remove it with cxy detach)",
-                    ),
+                    ).get(self._lang),
                     file=sys.stderr,
                 )
             else:
@@ -184,7 +183,7 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
     for note in notes:
         print(note.get(args.lang))
     if args.output:
-        print(say(args.lang, f"已导出到 {args.output}", f"Exported to {args.output}"))
+        print(Text(f"已导出到 {args.output}", f"Exported to {args.output}").get(args.lang))
     else:
         sys.stdout.write(text + "\n")
     return EXIT_OK
@@ -215,24 +214,29 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
         for name, listed in report.items():
             errs = sum(1 for i in listed if i["severity"] == "error")
             warns = len(listed) - errs
-            print(say(args.lang, f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings"))
+            print(
+                Text(f"{name}：{errs} 个错误，{warns} 个警告", f"{name}: {errs} errors, {warns} warnings").get(
+                    args.lang
+                )
+            )
             for i in listed:
                 mark = (
-                    say(args.lang, "错误", "error") if i["severity"] == "error" else say(args.lang, "警告", "warning")
+                    Text("错误", "error").get(args.lang)
+                    if i["severity"] == "error"
+                    else Text("警告", "warning").get(args.lang)
                 )
                 # a notice rule id (G3) is for --json only; other codes name the problem for scripts
                 code = "" if is_rule_id(i["code"]) else f"{i['code']} "
                 print(f"  [{mark}] {code}{i['field'] or '-'}: {i['message']}")
             names = pack_of(loaded[name][0], pack)  # the kind as the draft's call names it; --json keeps ids
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
-                state = say(args.lang, "，已损坏", ", DAMAGED") if a.damaged else ""
+                state = Text("，已损坏", ", DAMAGED").get(args.lang) if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
                 print(
-                    say(
-                        args.lang,
+                    Text(
                         f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
                         f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
-                    )
+                    ).get(args.lang)
                 )
     return EXIT_ISSUES if has_errors else EXIT_OK
 
@@ -345,11 +349,9 @@ def main(argv: list[str] | None = None) -> int:
         return _pipe_closed()
     except Exception as exc:  # the last guard: one line, never a traceback
         print(
-            say(
-                args.lang,
-                f"cxy: 内部错误：{type(exc).__name__}: {exc}",
-                f"cxy: internal error: {type(exc).__name__}: {exc}",
-            ),
+            Text(
+                f"cxy: 内部错误：{type(exc).__name__}: {exc}", f"cxy: internal error: {type(exc).__name__}: {exc}"
+            ).get(args.lang),
             file=sys.stderr,
         )
         return EXIT_UNUSABLE

@@ -1,4 +1,4 @@
-"""What every ``cxy`` subcommand module shares: exit codes, the bilingual one-liner, and reading
+"""What every ``cxy`` subcommand module shares: exit codes, a message in the command's language, and reading
 a draft or contract JSON where it lies. A leaf below :mod:`forms.cli` and the subcommand modules
 it registers, so that none of them imports the command itself."""
 
@@ -18,15 +18,9 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE = 0, 1, 2
 
 
-def say(lang: str, zh: str | Text, en: str | None = None) -> str:
-    """``zh``/``en`` (or one :class:`Text`) in ``lang``."""
-    text = zh if isinstance(zh, Text) else Text(zh, zh if en is None else en)
-    return text.get(lang)
-
-
-def say_to(args: Any, zh: str | Text, en: str | None = None) -> str:
-    """:func:`say` in the language a command was given (``--lang``)."""
-    return say(getattr(args, "lang", "zh"), zh, en)
+def say_to(args: Any, text: Text) -> str:
+    """``text`` in the language a command was given (``--lang``); Chinese for a command without one."""
+    return text.get(getattr(args, "lang", "zh"))
 
 
 def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli_common import EXIT_ISSUES, EXIT_OK, say_to
+from .text import Text
 
 
 def cmd_packs(args: argparse.Namespace, pack: Any) -> int:
@@ -19,8 +20,16 @@ def cmd_packs(args: argparse.Namespace, pack: Any) -> int:
         print(json.dumps({"packs": [info.as_json(args.lang) for info in found]}, ensure_ascii=False, indent=1))
         return EXIT_OK if all(info.verified for info in found) else EXIT_ISSUES
     for info in found:
-        where = say_to(args, "自带", "bundled") if info.where == "bundled" else say_to(args, "已安装", "installed")
-        state = say_to(args, "已验证", "verified") if info.verified else say_to(args, "无法载入", "does not load")
+        where = (
+            say_to(args, Text("自带", "bundled"))
+            if info.where == "bundled"
+            else say_to(args, Text("已安装", "installed"))
+        )
+        state = (
+            say_to(args, Text("已验证", "verified"))
+            if info.verified
+            else say_to(args, Text("无法载入", "does not load"))
+        )
         print(f"{info.id}\t{info.year or '?'}\t{','.join(info.categories)}\t{where}\t{state}")
         if info.problem is not None:
             print(f"  {info.problem.message(args.lang)}")
@@ -34,8 +43,10 @@ def cmd_install(args: argparse.Namespace, pack: Any) -> int:
     print(
         say_to(
             args,
-            f"已安装规则包 {info.id}（{info.year}，类别：{'、'.join(info.categories)}）：{info.folder}",
-            f"Installed the rule pack {info.id} ({info.year}, categories: {', '.join(info.categories)}): {info.folder}",
+            Text(
+                f"已安装规则包 {info.id}（{info.year}，类别：{'、'.join(info.categories)}）：{info.folder}",
+                f"Installed the rule pack {info.id} ({info.year}, categories: {', '.join(info.categories)}): {info.folder}",
+            ),
         )
     )
     return EXIT_OK

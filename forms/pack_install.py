@@ -24,6 +24,7 @@ from .pack_registry import bundled_ids, folder_of, installed_dir, installed_ids,
 from .text import Text
 
 MAX_FILES = 16
+NO_TITLE = Text("", "")
 MAX_ZIP_BYTES = 8 * 1024 * 1024
 
 
@@ -34,9 +35,9 @@ class PackInfo:
     folder: Path
     verified: bool
     year: int | None = None
-    title: dict[str, str] = field(default_factory=dict)
+    title: Text = NO_TITLE  # a pack that does not load
     categories: list[str] = field(default_factory=list)
-    category_titles: dict[str, list[str]] = field(default_factory=dict)  # lang -> the categories' subtitles
+    category_titles: list[Text] = field(default_factory=list)  # the categories' subtitles
     problem: UserError | None = None
 
     def as_json(self, lang: str = "zh") -> dict[str, Any]:
@@ -45,7 +46,7 @@ class PackInfo:
             "where": self.where,
             "folder": str(self.folder),
             "year": self.year,
-            "title": self.title.get(lang, ""),
+            "title": self.title.get(lang),
             "categories": self.categories,
             "verified": self.verified,
             "problem": self.problem.message(lang) if self.problem else None,
@@ -74,9 +75,9 @@ def _described(pack: Pack, where: str, folder: Path) -> PackInfo:
         folder,
         verified=True,
         year=pack.year,
-        title={"zh": pack.title.zh, "en": pack.title.en},
+        title=pack.title,
         categories=[c.id for c in pack.categories],
-        category_titles={lang: [c.subtitle.get(lang) for c in pack.categories] for lang in ("zh", "en")},
+        category_titles=[c.subtitle for c in pack.categories],
     )
 
 

@@ -25,14 +25,11 @@ class Text:
         return self.en if lang == "en" else self.zh
 
     @classmethod
-    def of(cls, value: Text | tuple[str, str] | Mapping[str, str]) -> Text:
-        """A ``Text`` from the shapes bilingual text arrives in: a Text, ``(zh, en)`` or a
-        ``{"zh": …, "en": …}`` mapping (a catalogue entry)."""
+    def of(cls, value: Text | Mapping[str, str]) -> Text:
+        """A ``Text`` from a ``{"zh": …, "en": …}`` table as data brings it (a catalogue entry
+        read from TOML), or the Text itself."""
         if isinstance(value, Text):
             return value
-        if isinstance(value, tuple):
-            zh, en = value
-            return cls(zh, en)
         return cls(value["zh"], value["en"])
 
     def __str__(self) -> str:  # where no language was chosen (a log, the CLI before --lang): both

@@ -401,6 +401,6 @@ class OutputPage(QWidget):
         )
         # each slot over its limit: its name, size and the fix (SlotOver.plain: no command-line hints),
         # right above the button that applies it
-        self.upload_over_label.setText("\n".join(Text.of(slot.plain).get(lang) for slot in over))
+        self.upload_over_label.setText("\n".join(Text(*slot.plain).get(lang) for slot in over))
         self.upload_over_label.setVisible(bool(over))
         self.buttons["upload_fix"].setVisible(any(slot.fix for slot in over))

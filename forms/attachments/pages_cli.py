@@ -156,8 +156,10 @@ def cmd_pages(args: argparse.Namespace, pack: Any) -> int:
             print(
                 _say(
                     args,
-                    f"附件 {args.number}（{info.title}）已修改，现有 {pages} 页",
-                    f"Attachment {args.number} ({info.title}) changed; it now has {pages} pages",
+                    Text(
+                        f"附件 {args.number}（{info.title}）已修改，现有 {pages} 页",
+                        f"Attachment {args.number} ({info.title}) changed; it now has {pages} pages",
+                    ),
                 )
             )
         if args.split:
@@ -165,8 +167,10 @@ def cmd_pages(args: argparse.Namespace, pack: Any) -> int:
             print(
                 _say(
                     args,
-                    f"附件 {args.number} 已从第 {args.split} 页拆分为两个附件",
-                    f"Attachment {args.number} was split into two at page {args.split}",
+                    Text(
+                        f"附件 {args.number} 已从第 {args.split} 页拆分为两个附件",
+                        f"Attachment {args.number} was split into two at page {args.split}",
+                    ),
                 )
             )
     finally:

@@ -10,6 +10,7 @@ from typing import Any
 
 from forms.cli_common import EXIT_OK, say_to
 from forms.pack import Pack
+from forms.text import Text
 
 
 def register(subparsers: Any) -> None:
@@ -33,7 +34,10 @@ def cmd_migrate(args: argparse.Namespace, pack: Pack) -> int:
         print(as_text(report, args.lang))
         print(
             say_to(
-                args, f"新草稿：{args.output}（原草稿未改动）", f"New draft: {args.output} (the old draft is unchanged)"
+                args,
+                Text(
+                    f"新草稿：{args.output}（原草稿未改动）", f"New draft: {args.output} (the old draft is unchanged)"
+                ),
             )
         )
     return EXIT_OK

@@ -25,7 +25,6 @@ from forms.checks import check, check_batch
 from forms.checks.attachment_state import check_attachment_state, without_state
 from forms.checks.issue import Issue
 from forms.checks.required_uploads import CODE as REQUIRED_UPLOADS
-from forms.cli_common import say as _say
 from forms.derive import money, paid_total
 from forms.errors import UserError
 from forms.office import packages
@@ -246,11 +245,10 @@ def _row(path: Path, name: str, source: str, loaded: _Loaded, pack: Pack, lang: 
             path,
             name,
             source,
-            _say(
-                lang,
+            Text(
                 f"属于另一申报批次（{data.get('pack')}），不是本批次（{pack.id}）的申报",
                 f"made for another call ({data.get('pack')}), not this one ({pack.id})",
-            ),
+            ).get(lang),
             **summary,
             final=loaded.final,
         )
@@ -289,15 +287,14 @@ def _package_row(sealed: packages.Sealed, name: str, pack: Pack, lang: str) -> R
         reason = sealed.reason.get(lang)
         return _unusable(sealed.path, name, "package", reason, **known)
     state = (
-        _say(lang, "页面与封签一致", "pages as sealed")
+        Text("页面与封签一致", "pages as sealed").get(lang)
         if sealed.intact
-        else _say(lang, "页面已被改动", "pages changed since sealing")
+        else Text("页面已被改动", "pages changed since sealing").get(lang)
     )
-    reason = _say(
-        lang,
+    reason = Text(
         f"封签 {sealed.seal}（{state}）：文件夹中没有它的草稿，无法检查其内容",
         f"seal {sealed.seal} ({state}): its draft is not in the folder, so its data cannot be checked",
-    )
+    ).get(lang)
     return _unusable(
         sealed.path,
         name,
@@ -312,19 +309,18 @@ def _package_row(sealed: packages.Sealed, name: str, pack: Pack, lang: str) -> R
 
 def _seal_issue(lang: str, sealed: packages.Sealed, name: str) -> Issue:
     why = (
-        _say(lang, "页面已被改动", "its pages were changed")
+        Text("页面已被改动", "its pages were changed").get(lang)
         if not sealed.intact
-        else _say(lang, "与草稿现在的内容不一致", "it no longer matches the draft")
+        else Text("与草稿现在的内容不一致", "it no longer matches the draft").get(lang)
     )
     return Issue(
         "package",
         "error",
         "batch.seal_mismatch",
-        _say(
-            lang,
+        Text(
             f"{name}（封签 {sealed.seal}）{why}：请重新生成并打印",
             f"{name} (seal {sealed.seal}): {why}; build and print it again",
-        ),
+        ).get(lang),
     )
 
 
@@ -384,7 +380,7 @@ def scan_folder(
                 path,
                 name,
                 source,
-                _say(lang, f"无法读取（{type(exc).__name__}）", f"cannot be read ({type(exc).__name__})"),
+                Text(f"无法读取（{type(exc).__name__}）", f"cannot be read ({type(exc).__name__})").get(lang),
             )
         else:
             if row.usable:

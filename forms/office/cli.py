@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import say
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -54,7 +54,7 @@ def cmd_batch(args: argparse.Namespace, pack: Pack) -> int:
     else:
         _print_table(batch, args.lang)
         for out in outputs:
-            print(say(args.lang, f"已写入 {out}", f"Wrote {out}"), file=sys.stderr)
+            print(Text(f"已写入 {out}", f"Wrote {out}").get(args.lang), file=sys.stderr)
     return batch.exit_code()
 
 
@@ -74,15 +74,24 @@ def _clip(text: str, width: int) -> str:
     return text + "…"
 
 
+_HEAD = (
+    Text("序号", "#"),
+    Text("文件", "File"),
+    Text("类别", "Category"),
+    Text("项目名称", "Project"),
+    Text("负责人", "Leader"),
+    Text("合作企业", "Enterprise"),
+    Text("错误/警告", "Err/Warn"),
+    Text("状态", "Status"),
+)
+_ERROR, _WARNING = Text("错误", "error"), Text("警告", "warning")
+
+
 def _print_table(batch: Any, lang: str) -> None:
     from forms.office.sheet import display_width, status
 
     en = lang == "en"
-    head = (
-        ["#", "File", "Category", "Project", "Leader", "Enterprise", "Err/Warn", "Status"]
-        if en
-        else ["序号", "文件", "类别", "项目名称", "负责人", "合作企业", "错误/警告", "状态"]
-    )
+    head = [heading.get(lang) for heading in _HEAD]
     limits = [4, 28, 24, 30, 10, 24, 6, 0]  # 0: the last column runs to the end of the line
     # the pack's English labels are long sentences; the category id says as much in a column
     lines = [
@@ -108,15 +117,14 @@ def _print_table(batch: Any, lang: str) -> None:
             continue
         print(f"\n{row.file}:")
         for issue in found:
-            mark = ("error" if en else "错误") if issue.severity == "error" else ("warning" if en else "警告")
+            mark = (_ERROR if issue.severity == "error" else _WARNING).get(lang)
             print(f"  [{mark}] {issue.field or '-'}: {issue.message}")
     eligible = sum(1 for row in batch.rows if row.eligible)
     unusable = sum(1 for row in batch.rows if not row.usable)
     total = len(batch.rows)
     print(
-        say(
-            lang,
+        Text(
             f"\n共 {total} 份，符合条件 {eligible} 份，无法使用 {unusable} 份",
             f"\n{total} file(s): {eligible} eligible, {unusable} unusable",
-        )
+        ).get(lang)
     )

@@ -65,12 +65,11 @@ class Plan:
 
     def summary(self, lang: str = "zh", duplex: bool = False) -> str:
         n, sets, pages, sheets = len(self.entries), self.sets(), self.pages(), self.sheets(duplex)
-        if lang == "en":
-            return (
-                f"{n} application{'s' if n != 1 else ''} ({sets} paper copies, {pages} pages), "
-                f"about {sheets} sheets of paper{' printed on both sides' if duplex else ''}"
-            )
-        return f"共 {n} 份申请（{sets} 套纸质材料，{pages} 页），约 {sheets} 张纸{'（双面打印）' if duplex else ''}"
+        return Text(
+            f"共 {n} 份申请（{sets} 套纸质材料，{pages} 页），约 {sheets} 张纸{'（双面打印）' if duplex else ''}",
+            f"{n} application{'s' if n != 1 else ''} ({sets} paper copies, {pages} pages), "
+            f"about {sheets} sheets of paper{' printed on both sides' if duplex else ''}",
+        ).get(lang)
 
 
 def not_printable(why: Text) -> UserError:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from forms.atomic import write_bytes
-from forms.cli_common import say as _say
 from forms.office.batch import Batch, Row
 from forms.outputs import check_output
 from forms.text import Text
@@ -38,25 +37,25 @@ def status(row: Row, lang: str = "zh", *, named: bool = True) -> str:
     """One line: what the office needs to know of the row. ``named``: an unusable row names its
     file (in the summary table its other cells are empty: nothing else tells which it is)."""
     if not row.usable:
-        where = _say(lang, f"（{row.file}）", f" ({row.file})") if named else ""
-        return _say(lang, f"无法使用{where}：{row.reason}", f"Unusable{where}: {row.reason}")
+        where = Text(f"（{row.file}）", f" ({row.file})").get(lang) if named else ""
+        return Text(f"无法使用{where}：{row.reason}", f"Unusable{where}: {row.reason}").get(lang)
     parts: list[str] = []
     if row.errors:
-        parts.append(_say(lang, f"{row.errors} 个错误", f"{row.errors} error(s)"))
+        parts.append(Text(f"{row.errors} 个错误", f"{row.errors} error(s)").get(lang))
     if row.cross:
         codes = "/".join(sorted({issue.code for issue in row.cross}))
-        parts.append(_say(lang, f"与其他申报重复（{codes}）", f"duplicate of another application ({codes})"))
+        parts.append(Text(f"与其他申报重复（{codes}）", f"duplicate of another application ({codes})").get(lang))
     if row.warnings:
-        parts.append(_say(lang, f"{row.warnings} 个警告", f"{row.warnings} warning(s)"))
+        parts.append(Text(f"{row.warnings} 个警告", f"{row.warnings} warning(s)").get(lang))
     if not parts:
-        parts.append(_say(lang, "符合条件", "eligible"))
+        parts.append(Text("符合条件", "eligible").get(lang))
     if row.source == "draft":
-        parts.append(_say(lang, "已定稿", "final") if row.final else _say(lang, "未定稿", "not final"))
+        parts.append(Text("已定稿", "final").get(lang) if row.final else Text("未定稿", "not final").get(lang))
     if row.seal == "verified":
-        parts.append(_say(lang, "封签核验一致", "seal verified"))
+        parts.append(Text("封签核验一致", "seal verified").get(lang))
     elif row.seal == "mismatch":
-        parts.append(_say(lang, "封签不一致", "seal mismatch"))
-    return _say(lang, "；", "; ").join(parts)
+        parts.append(Text("封签不一致", "seal mismatch").get(lang))
+    return Text("；", "; ").get(lang).join(parts)
 
 
 def values(row: Row, number: int, lang: str = "zh") -> list[Any]:
@@ -93,7 +92,7 @@ def write_xlsx(batch: Batch, path: Path, lang: str = "zh") -> None:
     check_output(path, _inputs(batch))
     book = Workbook()
     sheet = book.active
-    sheet.title = _say(lang, "申报汇总", "Summary")
+    sheet.title = Text("申报汇总", "Summary").get(lang)
     headers = [header.get(lang) for header in HEADERS]
     sheet.append(list(headers))
     for cell in sheet[1]:

@@ -70,7 +70,7 @@ def attachment_title(info: Any, pack: Pack) -> str:
 def _document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
     return [
         asm.Part(
-            document_title(key, pack)[0],
+            document_title(key, pack).zh,
             render_cache.cached(
                 "document", pack, "zh", {"doc": key, "data": data}, partial(render_document, key, data, pack)
             ),

@@ -138,7 +138,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
                 examination = examine(result.pdf)
             except UserError as exc:  # the file itself was accepted: it is added, unexamined
                 print(
-                    f"cxy: {file.name}: {_say(args, '未能预检', 'not preflighted')}: {exc.message(lang)}",
+                    f"cxy: {file.name}: {_say(args, Text('未能预检', 'not preflighted'))}: {exc.message(lang)}",
                     file=sys.stderr,
                 )
                 examination = None
@@ -173,8 +173,8 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             label = pack.kind_label(kind, lang)
             how = (
                 {
-                    "name": _say(args, "，按文件名判断", ", from its name"),
-                    "text": _say(args, "，按首页文字判断", ", from its first page"),
+                    "name": _say(args, Text("，按文件名判断", ", from its name")),
+                    "text": _say(args, Text("，按首页文字判断", ", from its first page")),
                 }.get(guess.source, "")
                 if guess
                 else ""
@@ -182,8 +182,10 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
             print(
                 _say(
                     args,
-                    f"已添加：{title}（{result.pages} 页，{label}{how}）",
-                    f"Added: {title} ({result.pages} pages, {label}{how})",
+                    Text(
+                        f"已添加：{title}（{result.pages} 页，{label}{how}）",
+                        f"Added: {title} ({result.pages} pages, {label}{how})",
+                    ),
                 )
             )
             found = findings(examination, len(result.pdf), int(pack.upload.max_file_mb * MB)) if examination else []
@@ -191,8 +193,10 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
                 print(
                     _say(
                         args,
-                        f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
-                        f"  preflight found {len(found)} issues (see cxy preflight):",
+                        Text(
+                            f"  预检发现 {len(found)} 项问题（cxy preflight 查看）：",
+                            f"  preflight found {len(found)} issues (see cxy preflight):",
+                        ),
                     )
                 )
                 for finding in found:
@@ -212,7 +216,9 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
         draft.remove_attachment(info.id)
     finally:
         draft.close()
-    print(_say(args, f"已移除附件 {args.number}：{info.title}", f"Removed attachment {args.number}: {info.title}"))
+    print(
+        _say(args, Text(f"已移除附件 {args.number}：{info.title}", f"Removed attachment {args.number}: {info.title}"))
+    )
     return 0
 
 
@@ -231,8 +237,10 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     print(
         _say(
             args,
-            f"已生成 {args.output}：{result.pages} 页，{size}，校验码 {result.digest}",
-            f"Wrote {args.output}: {result.pages} pages, {size}, check code {result.digest}",
+            Text(
+                f"已生成 {args.output}：{result.pages} 页，{size}，校验码 {result.digest}",
+                f"Wrote {args.output}: {result.pages} pages, {size}, check code {result.digest}",
+            ),
         )
     )
     return 0
@@ -250,8 +258,10 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
     print(
         _say(
             args,
-            f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
-            f"Wrote the print set {args.output} ({len(pack.copies)} copies)",
+            Text(
+                f"已生成打印文件 {args.output}（{len(pack.copies)} 份）",
+                f"Wrote the print set {args.output} ({len(pack.copies)} copies)",
+            ),
         )
     )
     return 0
@@ -279,13 +289,21 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     for note in notes:
         print(_say(args, note))
     if not paths and not over:
-        print(_say(args, "草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written"))
+        print(
+            _say(
+                args, Text("草稿中没有附件，未生成上传文件", "The draft has no attachments; no upload file was written")
+            )
+        )
     limit = pack.upload.max_file_mb
     for path in paths:
         size = f"{path.stat().st_size / MB:.1f} MB"
-        print(_say(args, f"已写出 {path}：{size}（限制 {limit:g} MB）", f"Wrote {path}: {size} (limit {limit:g} MB)"))
+        print(
+            _say(
+                args, Text(f"已写出 {path}：{size}（限制 {limit:g} MB）", f"Wrote {path}: {size} (limit {limit:g} MB)")
+            )
+        )
     for slot in over:
-        print(_say(args, *slot.message))
+        print(_say(args, Text(*slot.message)))
     return 1 if over else 0
 
 

@@ -161,8 +161,7 @@ def _table_items(row: Row, flat: dict[str, Any], pack: Pack, lang: str) -> list[
     table = row.table or ""
     rows = sorted({int(p.split(".")[1]) for p in flat if p.startswith(table + ".") and p.split(".")[1].isdigit()})
     spec = pack.tables.get(table)
-    title_zh = re.sub(r"（.*?）", "", spec.zh) if spec else table
-    title_en = re.sub(r"\s*\(.*?\)", "", spec.en) if spec else table
+    title = Text(re.sub(r"（.*?）", "", spec.zh), re.sub(r"\s*\(.*?\)", "", spec.en)) if spec else Text(table, table)
     items: list[PortalItem] = []
     for number, index in enumerate(rows, start=1):
         for column in row.columns or []:
@@ -170,10 +169,10 @@ def _table_items(row: Row, flat: dict[str, Any], pack: Pack, lang: str) -> list[
                 continue
             path = column.value.replace(".*.", f".{index}.", 1)
             field_spec = pack.fields.get(column.value)
-            if lang == "en":
-                name = f"{title_en} {number} · {field_spec.en if field_spec else column.header}"
-            else:
-                name = f"{title_zh}{number} · {column.header}"
+            name = Text(
+                f"{title.zh}{number} · {column.header}",
+                f"{title.en} {number} · {field_spec.en if field_spec else column.header}",
+            ).get(lang)
             items.append(PortalItem(name, path, _text(flat.get(path), path, pack, {}, None), column.header))
     return items
 
@@ -277,7 +276,7 @@ def plan_slots(
                         o.size,
                         limit,
                         True,
-                        Text.of(o.plain).get(lang),
+                        Text(*o.plain).get(lang),
                         fix=o.fix,
                     )
                 )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import say_to as _say
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -62,30 +63,36 @@ def _print_text(args: argparse.Namespace, items: list[Any], slots: list[Any] | N
         value = (
             item.value.replace("\n", "\n" + " " * (width + 2))
             if item.value
-            else _say(args, "（未填写）", "(not entered)")
+            else _say(args, Text("（未填写）", "(not entered)"))
         )
-        print(f"{number:>{width}}. {item.label}{_say(args, '：', ': ')}{value}")
+        print(f"{number:>{width}}. {item.label}{_say(args, Text('：', ': '))}{value}")
     print()
     if slots is None:
         print(
             _say(
                 args,
-                "上传文件：JSON 文件不含附件，请对草稿运行 cxy portal 或 cxy upload-files",
-                "Upload files: a JSON file holds no attachments; run cxy portal or cxy upload-files on the draft",
+                Text(
+                    "上传文件：JSON 文件不含附件，请对草稿运行 cxy portal 或 cxy upload-files",
+                    "Upload files: a JSON file holds no attachments; run cxy portal or cxy upload-files on the draft",
+                ),
             )
         )
         return
-    print(_say(args, "上传文件：", "Upload files:"))
+    print(_say(args, Text("上传文件：", "Upload files:")))
     for slot in slots:
         limit = size_text(slot.limit)
         if slot.size is None:
-            line = _say(args, f"{slot.label}（{slot.file}）：没有附件", f"{slot.label} ({slot.file}): no attachments")
+            line = _say(
+                args, Text(f"{slot.label}（{slot.file}）：没有附件", f"{slot.label} ({slot.file}): no attachments")
+            )
         else:
             size = size_text(slot.size)
             line = _say(
                 args,
-                f"{slot.label}（{slot.file}）：{slot.attachments} 个附件，{size} / 限 {limit}",
-                f"{slot.label} ({slot.file}): {slot.attachments} attachment(s), {size} of {limit}",
+                Text(
+                    f"{slot.label}（{slot.file}）：{slot.attachments} 个附件，{size} / 限 {limit}",
+                    f"{slot.label} ({slot.file}): {slot.attachments} attachment(s), {size} of {limit}",
+                ),
             )
             if slot.over:
                 line += "  " + slot.note

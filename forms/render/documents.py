@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, LayoutError
 from forms.errors import UserError
 from forms.layout import Documents, FormLayout, LetterLayout, Style, parse_documents
 from forms.pack import Pack
+from forms.text import Text
 
 from .fonts import register_fonts
 from .page import a4_document
@@ -31,9 +32,9 @@ from .stories import form_story, letter_story
 # Which documents, and what they are called
 
 
-def documents_for(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
-    """(doc_key, "中文标题 / English title") of what the applicant prints: the form of the
-    category, then the three letters in annex order."""
+def documents_for(data: dict[str, Any], pack: Pack) -> list[tuple[str, Text]]:
+    """(doc_key, title) of what the applicant prints: the form of the category, then the three
+    letters in annex order."""
     docs = parse_documents(pack)
     category = data.get("category")
     if pack.category(category) is None:
@@ -54,21 +55,21 @@ def documents_for(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
         (key for key, doc in docs.documents.items() if isinstance(doc, LetterLayout)),
         key=lambda key: pack.letters[docs.documents[key].letter].annex,  # type: ignore[union-attr]
     )
-    return [(key, " / ".join(document_title(key, pack, docs))) for key in forms + letters]
+    return [(key, document_title(key, pack, docs)) for key in forms + letters]
 
 
-def document_title(doc_key: str, pack: Pack, docs: Documents | None = None) -> tuple[str, str]:
-    """(zh, en) title of a document including its annex number."""
+def document_title(doc_key: str, pack: Pack, docs: Documents | None = None) -> Text:
+    """The title of a document including its annex number."""
     layout = _layout(doc_key, pack, docs)
     if isinstance(layout, FormLayout):
         cat = pack.category(layout.category)
         assert cat is not None  # check_documents guarantees it
-        return (
+        return Text(
             f"附件{cat.annex} {cat.title.zh}（{cat.subtitle.zh}）",
             f"Annex {cat.annex} {cat.title.en} ({cat.subtitle.en})",
         )
     letter = pack.letters[layout.letter]
-    return f"附件{letter.annex} {letter.title.zh}", f"Annex {letter.annex} {letter.title.en}"
+    return Text(f"附件{letter.annex} {letter.title.zh}", f"Annex {letter.annex} {letter.title.en}")
 
 
 def _layout(doc_key: str, pack: Pack, docs: Documents | None = None) -> FormLayout | LetterLayout:
@@ -125,7 +126,7 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
     style = docs.style
     values = Values(data, pack)
     unverified = isinstance(layout, LetterLayout) and not pack.letters[layout.letter].verified
-    zh_title, _ = document_title(doc_key, pack, docs)
+    zh_title = document_title(doc_key, pack, docs).zh  # the printed documents are Chinese
     margins = style.margins_mm
 
     def on_page(canvas: Any, _doc: Any) -> None:

@@ -41,7 +41,7 @@ def cmd_import(args: argparse.Namespace, pack: Pack) -> int:
     else:
         print(result.summary(args.lang))
         if result.replaced:
-            print(_say(args, "（已替换先前导入的同一附件）", "(replaced the earlier import of this attachment)"))
+            print(_say(args, Text("（已替换先前导入的同一附件）", "(replaced the earlier import of this attachment)")))
     return EXIT_OK
 
 
@@ -61,21 +61,24 @@ def cmd_list(args: argparse.Namespace, pack: Pack) -> int:
     if not found:
         print(
             _say(
-                args, f"规则包 {pack.id} 没有导入的官方模板", f"No official templates imported for rule pack {pack.id}"
+                args,
+                Text(f"规则包 {pack.id} 没有导入的官方模板", f"No official templates imported for rule pack {pack.id}"),
             )
         )
         return EXIT_OK
     for path, item in found:
         if isinstance(item, str):
-            print(_say(args, f"{path.stem}  已损坏，被忽略：{item}", f"{path.stem}  damaged, ignored: {item}"))
+            print(_say(args, Text(f"{path.stem}  已损坏，被忽略：{item}", f"{path.stem}  damaged, ignored: {item}")))
             continue
         what = (
-            _say(args, f"{len(item.letter.points)} 条承诺", f"{len(item.letter.points)} points")
+            _say(args, Text(f"{len(item.letter.points)} 条承诺", f"{len(item.letter.points)} points"))
             if item.letter
             else _say(
                 args,
-                f"{len(item.labels)} 个栏目，未匹配 {len(item.unmatched)} 个",
-                f"{len(item.labels)} labels, {len(item.unmatched)} unmatched",
+                Text(
+                    f"{len(item.labels)} 个栏目，未匹配 {len(item.unmatched)} 个",
+                    f"{len(item.labels)} labels, {len(item.unmatched)} unmatched",
+                ),
             )
         )
         title = Text(item.title, f"Annex {item.annex} ({'letter' if item.letter else 'form'})").get(args.lang)
@@ -90,8 +93,10 @@ def cmd_remove(args: argparse.Namespace, pack: Pack) -> int:
     print(
         _say(
             args,
-            f"已删除导入的模板 {path.stem}，将使用规则包自带的文本",
-            f"Removed the imported template {path.stem}; the rule pack's own text is used again",
+            Text(
+                f"已删除导入的模板 {path.stem}，将使用规则包自带的文本",
+                f"Removed the imported template {path.stem}; the rule pack's own text is used again",
+            ),
         )
     )
     return EXIT_OK

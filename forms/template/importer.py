@@ -38,17 +38,17 @@ class ImportResult:
             ).get(lang)
         matched = len(self.override.labels)
         changed = sum(1 for item in self.override.labels if norm(item.zh + (item.note or "")) != norm(item.was))
-        if lang == "en":
-            line = f"Imported {matched} official labels of annex {t.annex} ({changed} differ from the pack)"
-            return line + (
-                f"; {len(self.unmatched)} not found in the template: {', '.join(self.unmatched[:6])}"
-                if self.unmatched
-                else ""
-            )
-        line = f"已导入{t.title}的 {matched} 个官方栏目（{changed} 个与规则包不同）"
-        return line + (
-            f"；模板中未找到 {len(self.unmatched)} 个：{'、'.join(self.unmatched[:6])}" if self.unmatched else ""
+        missing = Text.listing(self.unmatched[:6])
+        line = Text(
+            f"已导入{t.title}的 {matched} 个官方栏目（{changed} 个与规则包不同）",
+            f"Imported {matched} official labels of annex {t.annex} ({changed} differ from the pack)",
         )
+        if self.unmatched:
+            line = Text(
+                f"{line.zh}；模板中未找到 {len(self.unmatched)} 个：{missing.zh}",
+                f"{line.en}; {len(self.unmatched)} not found in the template: {missing.en}",
+            )
+        return line.get(lang)
 
 
 def import_template(path: Path, pack: Pack, *, now: dt.datetime | None = None) -> ImportResult:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
+from ..text import Text
 from .refused import Refused
 from .text import fold_code
 
@@ -63,16 +64,16 @@ def typed_date(value: Any) -> Any:
 
 def _refused(typed: str, year: int, month: int, day: int) -> DateRefused:
     if not 1 <= month <= 12:
-        zh, en = f"没有{month}月", f"there is no month {month}"
+        why = Text(f"没有{month}月", f"there is no month {month}")
     elif year < dt.MINYEAR:
-        zh, en = f"年份 {year} 无效", f"the year {year} is not valid"
+        why = Text(f"年份 {year} 无效", f"the year {year} is not valid")
     else:
         last = calendar.monthrange(year, month)[1]
-        zh, en = f"{year}年{month}月只有{last}天", f"{_MONTHS[month - 1]} {year} has {last} days"
+        why = Text(f"{year}年{month}月只有{last}天", f"{_MONTHS[month - 1]} {year} has {last} days")
     return DateRefused(
         "typed.date",
-        f"“{typed}”不是日历上的日期：{zh}，请改正。",
-        f"“{typed}” is not a calendar date: {en}; please correct it.",
+        f"“{typed}”不是日历上的日期：{why.zh}，请改正。",
+        f"“{typed}” is not a calendar date: {why.en}; please correct it.",
     )
 
 

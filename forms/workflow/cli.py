@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import EXIT_OK
 from forms.cli_common import say_to as _say
+from forms.text import Text
 
 if TYPE_CHECKING:
     from forms.pack import Pack
@@ -77,8 +78,10 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
     print(
         _say(
             args,
-            f"已写出交给“{spec.label.zh}”填写的副本 {args.output}",
-            f"Wrote the copy for {spec.label.en} to fill: {args.output}",
+            Text(
+                f"已写出交给“{spec.label.zh}”填写的副本 {args.output}",
+                f"Wrote the copy for {spec.label.en} to fill: {args.output}",
+            ),
         )
     )
     print(spec.instructions.get(args.lang))
@@ -99,21 +102,20 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
         print(json.dumps(d.as_json(), ensure_ascii=False, indent=2))
     else:
         for f in d.fields:
-            mark = _say(args, "【冲突】", "[conflict] ") if f.conflict else ""
+            mark = _say(args, Text("【冲突】", "[conflict] ")) if f.conflict else ""
             print(f"{mark}{f.label.get(args.lang)} ({f.path}): {_show(f.ours)} → {_show(f.theirs)}")
         for a in d.attachments:
-            mark = _say(args, "【冲突】", "[conflict] ") if a.conflict else ""
+            mark = _say(args, Text("【冲突】", "[conflict] ")) if a.conflict else ""
             info = a.theirs or a.ours
             assert info is not None  # a diff of an attachment has it on at least one side
-            change = {"added": ("新增", "added"), "removed": ("删除", "removed"), "changed": ("修改", "changed")}[
-                a.change
-            ]
-            print(
-                f"{mark}{_say(args, '附件', 'attachment')} {change[0] if args.lang != 'en' else change[1]}: "
-                f"{info.title} ({info.kind})"
-            )
+            change = {
+                "added": Text("新增", "added"),
+                "removed": Text("删除", "removed"),
+                "changed": Text("修改", "changed"),
+            }[a.change]
+            print(f"{mark}{_say(args, Text('附件', 'attachment'))} {_say(args, change)}: {info.title} ({info.kind})")
         if d.same:
-            print(_say(args, "两份草稿内容相同", "The drafts are the same"))
+            print(_say(args, Text("两份草稿内容相同", "The drafts are the same")))
     return EXIT_OK if d.same else EXIT_DIFFERENT
 
 
@@ -123,28 +125,34 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
 
     with Draft.open(Path(args.draft)) as draft:
         result = merge(draft, Path(args.returned), take=args.take)
-    who = result.role or _say(args, "（未注明角色）", "(no role)")
+    who = result.role or _say(args, Text("（未注明角色）", "(no role)"))
     print(
         _say(
             args,
-            f"已合并“{who}”返回的文件：采用对方 {len(result.taken)} 处，保留本方 {len(result.kept)} 处",
-            f"Merged the file returned by {who}: took {len(result.taken)} change(s), kept ours in {len(result.kept)}",
+            Text(
+                f"已合并“{who}”返回的文件：采用对方 {len(result.taken)} 处，保留本方 {len(result.kept)} 处",
+                f"Merged the file returned by {who}: took {len(result.taken)} change(s), kept ours in {len(result.kept)}",
+            ),
         )
     )
     if result.skipped:
         print(
             _say(
                 args,
-                f"不属于该角色、未采用：{', '.join(result.skipped)}",
-                f"Outside that role, not taken: {', '.join(result.skipped)}",
+                Text(
+                    f"不属于该角色、未采用：{', '.join(result.skipped)}",
+                    f"Outside that role, not taken: {', '.join(result.skipped)}",
+                ),
             )
         )
     if result.conflicts_left:
         print(
             _say(
                 args,
-                f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
-                f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours",
+                Text(
+                    f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
+                    f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours",
+                ),
             )
         )
         return EXIT_DIFFERENT
@@ -157,7 +165,7 @@ def cmd_finalise(args: argparse.Namespace, pack: Pack) -> int:
 
     with Draft.open(Path(args.draft)) as draft:
         finalise(draft, _pack_of(draft, pack), lang=args.lang)
-    print(_say(args, f"已定稿：{args.draft}", f"Marked final: {args.draft}"))
+    print(_say(args, Text(f"已定稿：{args.draft}", f"Marked final: {args.draft}")))
     return EXIT_OK
 
 
@@ -167,7 +175,7 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
 
     with Draft.open(Path(args.draft)) as draft:
         unfinalise(draft, args.reason)
-    print(_say(args, f"已解除定稿：{args.draft}", f"Reopened for editing: {args.draft}"))
+    print(_say(args, Text(f"已解除定稿：{args.draft}", f"Reopened for editing: {args.draft}")))
     return EXIT_OK
 
 

@@ -63,6 +63,23 @@ def test_the_dialog_installs_a_folder_and_the_start_page_uses_it(window, prompte
     assert window.start_page.pack.id == "jiangsu-cxy-2025"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_dialog_names_a_pack_and_its_categories_in_the_windows_language(open_window, lang, tmp_path):
+    window = open_window(lang=lang)
+    dialog = _open_by_action(window)  # the menu says 规则包… or Rule packs…
+    item = dialog.table.currentItem()
+    pack = window.pack
+    assert item.text(1) == item.toolTip(1) == pack.title.get(lang)
+    assert item.toolTip(3).splitlines() == [c.subtitle.get(lang) for c in pack.categories]
+    dialog.grab().save(str(tmp_path / f"packs-{lang}.png"))
+
+
+def _open_by_action(window):
+    menu = window.menuBar().actions()[0].menu()
+    next(a for a in menu.actions() if a.objectName() == "action.packs").trigger()
+    return window.pack_dialog
+
+
 def test_a_broken_zip_is_one_line_naming_file_and_line_and_nothing_is_installed(window, prompter, tmp_path):
     text = (PACK_2025 / "pack.toml").read_text("utf-8").replace("year = 2025", "year = 2025x")
     archive = tmp_path / "call-2025.zip"

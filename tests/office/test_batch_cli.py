@@ -55,9 +55,11 @@ def test_text_table_names_every_file_and_each_problem(office_folder):
         assert any(name in line for line in lines[1:13])
     assert "同一项目负责人限报一项" in done.stdout and "已定稿" in done.stdout and "未定稿" in done.stdout
     assert "无法使用" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert "  [错误] " in done.stdout and "[error]" not in done.stdout
     for english in (cxy("--lang", "en", "batch", str(office_folder)), cxy("batch", str(office_folder), "--lang", "en")):
         assert english.stdout.splitlines()[0].split()[:3] == ["#", "File", "Category"]
         assert "One application per project leader" in english.stdout and "Unusable" in english.stdout
+        assert "  [error] " in english.stdout and "[错误]" not in english.stdout
 
 
 def test_exit_0_when_all_are_eligible_and_2_for_an_unreadable_folder(tmp_path, pack):

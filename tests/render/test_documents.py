@@ -44,10 +44,21 @@ def fonts_of(pdf: bytes) -> list:
 def test_documents_for_lists_the_category_form_then_the_three_letters(category, pack):
     listed = documents_for(sample(category), pack)
     assert [key for key, _ in listed] == [FORMS[category], *LETTERS]
-    annex = pack.category(category).annex
-    assert listed[0][1].startswith(f"附件{annex} 江苏省产学研合作项目申报书（")
-    assert " / Annex " in listed[0][1]
-    assert [title.split()[0] for _, title in listed[1:]] == ["附件4", "附件5", "附件6"]
+    cat = pack.category(category)
+    form_title = listed[0][1]
+    assert form_title.get("zh") == f"附件{cat.annex} 江苏省产学研合作项目申报书（{cat.subtitle.zh}）"
+    assert form_title.get("en") == f"Annex {cat.annex} {cat.title.en} ({cat.subtitle.en})"
+    assert [title.get("zh").split()[0] for _, title in listed[1:]] == ["附件4", "附件5", "附件6"]
+    assert [title.get("en").split()[:2] for _, title in listed[1:]] == [["Annex", "4"], ["Annex", "5"], ["Annex", "6"]]
+
+
+@pytest.mark.parametrize("key", LETTERS)
+def test_a_letter_title_names_its_annex_and_the_pack_title_in_each_language(key, pack):
+    letter = pack.letters[parse_documents(pack).documents[key].letter]
+    title = document_title(key, pack)
+    assert title.get("zh") == f"附件{letter.annex} {letter.title.zh}"
+    assert title.get("en") == f"Annex {letter.annex} {letter.title.en}"
+    assert title.get("fr") == title.get("zh")  # a language we lack: the notice's Chinese
 
 
 def test_documents_for_without_a_category_is_a_user_error(pack):
@@ -69,7 +80,7 @@ def test_document_shows_the_data_and_embeds_subset_fonts(category, key, pack):
         assert [round(float(v)) for v in page.mediabox] == [0, 0, 595, 842]  # A4
     text = text_of(pdf)
     assert data["project"]["name"] in text
-    title_zh, _ = document_title(key, pack)
+    title_zh = document_title(key, pack).get("zh")
     assert title_zh.split(" ", 1)[1].split("（")[0] in text
     meta = reader.metadata
     assert meta.title == title_zh and meta.author == "南京理工大学" and meta.subject == data["project"]["name"]

@@ -142,6 +142,9 @@ def test_a_form_template_gives_its_labels_and_names_the_missing_rows(tmp_path):
     assert "江苏某某科技有限公司" not in labels.values()  # values the office typed are ignored
     assert result.unmatched == ["企业所在地"]
     assert "（1 个与规则包不同）" in result.summary("zh") and "企业所在地" in result.summary("zh")
+    assert result.summary("zh").endswith("；模板中未找到 1 个：企业所在地")
+    english = result.summary("en")
+    assert "(1 differ from the pack)" in english and english.endswith("; 1 not found in the template: 企业所在地")
     pack = load_pack()
     trade = text_of(render_document("form_tech_trade", sample("tech_trade"), pack))
     assert "技术合同名称" in trade

@@ -4,6 +4,7 @@ beyond zh/en is still refused; the type costs the start-up path nothing."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import shutil
 import subprocess
@@ -13,13 +14,19 @@ from pathlib import Path
 import pytest
 
 from forms.checks.messages import catalogue, say
+from forms.cli import main
+from forms.cli_common import say_to
 from forms.draft.errors import draft_error, from_os_error, invalid
 from forms.draft.lock import LockInfo
 from forms.errors import UserError
 from forms.layout import parse_documents
 from forms.limits import too_long
+from forms.office.print_queue import Entry, Plan
 from forms.pack import load_pack_dir
+from forms.pack_install import _info, list_packs
 from forms.paths import packs_dir
+from forms.portal import portal_items
+from forms.samples import sample
 from forms.text import Text
 from forms.typed import typed
 
@@ -40,7 +47,7 @@ def test_a_text_cannot_be_changed_and_compares_by_value():
 
 def test_text_is_made_from_the_shapes_bilingual_text_arrives_in():
     expected = Text("是", "yes")
-    assert Text.of(("是", "yes")) == Text.of({"zh": "是", "en": "yes"}) == Text.of(expected) == expected
+    assert Text.of({"zh": "是", "en": "yes"}) == Text.of(expected) == expected
 
 
 def test_the_pack_labels_are_texts(pack):
@@ -96,6 +103,77 @@ def test_every_check_message_is_a_text_in_both_languages():
     assert entries and all(isinstance(entry, Text) and entry.zh and entry.en for entry in entries.values())
     assert say("required", "en", label="Project name") == "Please fill in “Project name”."
     assert say("required", "zh", label="项目名称") == "请填写“项目名称”。"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "已新建草稿 {path}"), ("en", "Created draft {path}"), (None, "已新建草稿 {path}")]
+)
+def test_a_command_says_its_message_in_the_language_it_was_given(lang, said, tmp_path, capsys):
+    path = tmp_path / "d.cxy"
+    chosen = ["--lang", lang] if lang else []
+    assert main([*chosen, "new", "--category", "tech_vp", "-o", str(path)]) == 0
+    assert capsys.readouterr().out == said.format(path=path) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("zh", "【冲突】附件 新增: 技术开发合同（示例扫描件） (contract)"),
+        ("en", "[conflict] attachment added: 技术开发合同（示例扫描件） (contract)"),
+    ],
+)
+def test_a_diff_names_an_added_attachment_in_the_language_given(lang, line, tmp_path, capsys):
+    empty, sample = tmp_path / "empty.cxy", tmp_path / "sample.cxy"
+    assert main(["new", "--category", "tech_vp", "-o", str(empty)]) == 0
+    assert main(["sample", "--category", "tech_vp", "-o", str(sample)]) == 0
+    capsys.readouterr()
+    assert main(["--lang", lang, "diff", str(empty), str(sample)]) == 1
+    assert line in capsys.readouterr().out.splitlines()
+
+
+def test_say_to_reads_the_commands_language_and_speaks_chinese_without_one():
+    text = Text("已保存", "Saved")
+    assert [say_to(argparse.Namespace(lang=lang), text) for lang in ("zh", "en")] == ["已保存", "Saved"]
+    assert say_to(argparse.Namespace(), text) == "已保存"
+
+
+def test_a_print_plan_is_summed_up_in_each_language():
+    plan = Plan((Entry(Path("a.pdf"), "甲", pages=12, copies=3), Entry(Path("b.pdf"), "乙", pages=6, copies=3)))
+    assert plan.summary("zh") == "共 2 份申请（6 套纸质材料，18 页），约 18 张纸"
+    assert plan.summary("en") == "2 applications (6 paper copies, 18 pages), about 18 sheets of paper"
+    # two-sided, each copy on its own sheets: 3 × 2 + 3 × 1
+    assert plan.summary("zh", duplex=True) == "共 2 份申请（6 套纸质材料，18 页），约 9 张纸（双面打印）"
+    assert plan.summary("en", duplex=True).endswith("about 9 sheets of paper printed on both sides")
+
+
+def test_a_listed_pack_carries_its_title_and_categories_as_texts(pack):
+    info = next(info for info in list_packs() if info.id == pack.id)
+    assert info.title == pack.title and info.as_json("en")["title"] == pack.title.en
+    assert [title.get("en") for title in info.category_titles] == [c.subtitle.en for c in pack.categories]
+    assert [title.get("zh") for title in info.category_titles] == [c.subtitle.zh for c in pack.categories]
+
+
+def test_a_pack_that_does_not_load_has_an_empty_title_in_each_language(tmp_path):
+    info = _info("broken", "installed", tmp_path)
+    assert not info.verified and [info.title.get(lang) for lang in ("zh", "en")] == ["", ""]
+    assert info.as_json("en")["title"] == ""
+
+
+def test_a_portal_table_cell_is_named_in_each_language(pack):
+    data = sample("tech_vp")
+    named = {lang: {i.path: i.label for i in portal_items(data, pack, lang)} for lang in ("zh", "en")}
+    assert named["zh"]["members.0.name"] == "项目组人员1 · 姓名"
+    assert named["en"]["members.0.name"] == f"Project team 1 · {pack.fields['members.*.name'].en}"
+
+
+def test_an_impossible_date_is_refused_with_the_reason_in_each_language():
+    with pytest.raises(UserError) as caught:
+        typed("date", "2023-02-30")
+    assert caught.value.message("zh") == "“2023-02-30”不是日历上的日期：2023年2月只有28天，请改正。"
+    assert (
+        caught.value.message("en")
+        == "“2023-02-30” is not a calendar date: February 2023 has 28 days; please correct it."
+    )
 
 
 def test_a_converted_value_notes_it_as_a_text():
