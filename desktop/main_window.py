@@ -1,5 +1,6 @@
-"""The main window: the start page or the wizard of one draft, the menus, the saved state in the
-title bar. Opening, creating and closing drafts happen here; everything else in the pages.
+"""The main window: the start page or one draft's wizard; opening, creating and closing drafts.
+
+Also the menus and the saved state in the title bar; everything else happens in the pages.
 
 Its parts are mixins, each in a module of its own: the start-up (window_startup: the shell
 painted before the rule pack's code is imported, then :meth:`MainWindow.load`), the banner over a

@@ -1,7 +1,9 @@
-"""What the banner over a draft says — read-only (held by another program, or in a read-only
-place), final (已定稿), a file that did not open — and the ways out it offers: 改为编辑 and
-解除定稿. A mixin of :class:`desktop.main_window.MainWindow`, which sets ``readonly_reason``,
-``holder``, ``open_failure`` and ``final_banner``."""
+"""The banner over a draft: read-only, final (已定稿), a file that did not open; 改为编辑, 解除定稿.
+
+What it says: the draft is held by another program or lies in a read-only place, it is final,
+or the last file did not open; and the ways out it offers. A mixin of
+:class:`desktop.main_window.MainWindow`, which sets ``readonly_reason``, ``holder``,
+``open_failure`` and ``final_banner``."""
 
 from __future__ import annotations
 

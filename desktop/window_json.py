@@ -1,6 +1,8 @@
-"""JSON in and out from the main window: 导入 JSON makes a new draft on a worker, all or nothing,
-and opens it; 导出 JSON is the output page's. A mixin of :class:`desktop.main_window.MainWindow`,
-which sets ``import_job``, ``_importing`` and ``import_progress``."""
+"""JSON in and out from the main window: 导入 JSON (a new draft on a worker) and 导出 JSON.
+
+An import is all or nothing and opens the new draft when it is complete; 导出 JSON is the output
+page's. A mixin of :class:`desktop.main_window.MainWindow`, which sets ``import_job``,
+``_importing`` and ``import_progress``."""
 
 from __future__ import annotations
 

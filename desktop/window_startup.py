@@ -1,12 +1,11 @@
-"""The main window's start-up (issue 14): its shell is painted first, :meth:`load` then puts the
-content in, and work that the first page does not need waits for the first paint.
+"""The main window's start-up (issue 14): its shell painted first, then :meth:`load`.
 
 A mixin of :class:`desktop.main_window.MainWindow`, which sets ``_loaded``, ``_painted`` and
 ``_after_paint`` before anything else. ``cxy-apply`` paints the window's shell (made with Qt alone)
 before the rule pack's code is imported: this module imports what needs the pack inside
 :meth:`load`. A window that opens a draft makes the draft's first page before its first paint;
-what that page does not show (the start page, the other steps) is made after it, or at once when
-asked for."""
+what that page does not show (the start page, the other steps) waits for the first paint
+(:meth:`after_first_paint`), or is made at once when asked for."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""核验 from the main window (issue 10): a chosen package PDF checked on a worker, its verdict one
-line in the banner. A mixin of :class:`desktop.main_window.MainWindow`, which sets
-``verify_job`` and ``_verifying``; it works with or without an open draft."""
+"""核验 from the main window (issue 10): a package PDF checked on a worker, the verdict in the banner.
+
+A mixin of :class:`desktop.main_window.MainWindow`, which sets ``verify_job`` and ``_verifying``;
+it works with or without an open draft (with one, it also says whether the PDF matches it)."""
 
 from __future__ import annotations
 
