@@ -1,11 +1,12 @@
-"""The main window: the start page or the wizard of one draft, the menus, the saved state in the
-title bar. Opening, creating and closing drafts happen here; everything else in the pages.
+"""The main window: the start page or one draft's wizard; opening, creating and closing drafts.
 
-Start-up (issue 14): ``cxy-apply`` paints the window's shell (made with Qt alone) before the rule
-pack's code is imported, then loads the content into it (:meth:`MainWindow.load`); this module
-imports what needs the pack inside the methods that use it. A window that opens a draft makes the
-draft's first page before its first paint; what that page does not show (the start page, the
-other steps) is made after it, or at once when asked for."""
+Also the menus and the saved state in the title bar; everything else happens in the pages.
+
+Its parts are mixins, each in a module of its own: the start-up (window_startup: the shell
+painted before the rule pack's code is imported, then :meth:`MainWindow.load`), the banner over a
+draft (window_banner), JSON in and out (window_json), 核验 (window_verify), the roles' File-menu
+entries (workflow_menu) and the window's place (window_placement). Like them, this module imports
+what needs the pack inside the methods that use it."""
 
 from __future__ import annotations
 
@@ -13,25 +14,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog, QStackedWidget, QVBoxLayout, QWidget
 
 from forms.errors import UserError
 from forms.version import version
 
-from . import i18n, settings, verifying, workers
+from . import i18n, settings, workers
 from .i18n import tr
 from .shell import OpeningPlaceholder, add_shell_menus
 from .widgets.banner import Banner
+from .window_banner import DraftBanner
+from .window_json import JsonTransfer
 from .window_placement import WindowPlacement
+from .window_startup import WindowStartup
+from .window_verify import VerifyPackage
 from .workflow_menu import WorkflowMenu
 
 if TYPE_CHECKING:
-    from forms.pack import Pack
-    from forms.text import Text
-
-    from .migrate_bar import MigrateBar
     from .pages.start_page import StartPage
     from .services import Services
     from .session import Session
@@ -41,7 +41,7 @@ APP_NAME = "产学研申报助手"
 SAVE_STATES = {"saved": i18n.N_("已保存"), "pending": i18n.N_("正在保存…"), "failed": i18n.N_("保存失败")}
 
 
-class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
+class MainWindow(WindowStartup, DraftBanner, JsonTransfer, VerifyPackage, WorkflowMenu, WindowPlacement, QMainWindow):
     def __init__(
         self, services: Services | None = None, lang: str = "zh", path: Path | None = None, *, shell: bool = False
     ) -> None:
@@ -85,37 +85,6 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         self.restore_or_fit()
         if not shell:
             self.load(services, path)
-
-    def load(self, services: Services | None = None, path: Path | None = None) -> None:
-        """The window's content in place of its shell: the draft at ``path`` (its first page made
-        now, the rest when first shown) or the start page; the menus; the pack's styles."""
-        from . import pack_install
-        from .migrate_bar import MigrateBar
-        from .services import Services
-        from .widgets.messages import INPUT_STYLE
-
-        if self._loaded:
-            return
-        self._loaded = True
-        self.services = services or Services()
-        self.services.prompter.window = self
-        self.pack: Pack = pack_install.current_pack()
-        self.setStyleSheet(INPUT_STYLE)
-        self.migrate_bar: MigrateBar = MigrateBar(self)  # issue 15: a draft of an older year's pack may migrate
-        self._column.insertWidget(1, self.migrate_bar)
-        # A draft opens straight into its wizard (the start page is not made first, only to be
-        # replaced); JSON is imported from the start page, as a file chosen there would be.
-        is_json = path is not None and path.suffix.lower() == ".json"
-        if not (path is not None and not is_json and self.open_path(path)):
-            self._build()
-            if path is not None and is_json:
-                self.open_path(path)
-        if self._placed:  # the shell was shown: the content may ask for more room than it did
-            QTimer.singleShot(0, self, self._refit_if_outside)
-
-    def is_loaded(self) -> bool:
-        """The content is in the window (not only its shell)."""
-        return self._loaded
 
     # -- building (again, when the language changes) ----------------------------------------
     def _build(self, step: str | None = None) -> None:
@@ -166,123 +135,6 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             self.stack.insertWidget(0, page)
             self._start_page = page
         return self._start_page
-
-    # -- after the first paint --------------------------------------------------------------
-    def after_first_paint(self, work: Callable[[], object]) -> None:
-        """Run ``work`` from the event loop once the window has been painted (at once from the
-        loop when it has been already): the user sees the window before it."""
-        if self._painted:
-            QTimer.singleShot(0, self, work)
-        else:
-            self._after_paint.append(work)
-
-    def is_complete(self) -> bool:
-        """Nothing is waiting for the first paint any more."""
-        return not self._after_paint
-
-    def event(self, event: QEvent) -> bool:
-        handled = super().event(event)
-        if event.type() == QEvent.Type.Paint and not self._painted:
-            self._painted = True
-            QTimer.singleShot(0, self, self._run_after_paint)
-        return handled
-
-    def _run_after_paint(self) -> None:
-        while self._after_paint:
-            self._after_paint.pop(0)()
-
-    def _show_readonly(self) -> None:
-        """The banner of a read-only view or a final application (again after a language change)."""
-        if self.session is None:
-            return
-        if self.readonly_reason is None:
-            if self.session.final:
-                self.banner.show_message(
-                    tr("已定稿：申报书不能再修改，可以保存、打印和核验。"),
-                    "info",
-                    closable=False,
-                    action=(tr("解除定稿(&R)…"), self.unfinalise),
-                )
-                self.final_banner = True
-            elif self.final_banner:
-                self.banner.clear()
-                self.final_banner = False
-            return
-        if self.readonly_reason == "locked":
-            from . import opening
-
-            holder = opening.holder_text(self.holder, self.lang)
-            text = (
-                tr("“{name}”正由 {holder} 编辑，这里以只读方式显示，并随对方保存自动更新。").format(
-                    name=self.session.path.name, holder=holder
-                )
-                if holder
-                else tr("“{name}”正由另一个程序编辑，这里以只读方式显示，并随对方保存自动更新。").format(
-                    name=self.session.path.name
-                )
-            )
-            self.banner.show_message(text, "warning", closable=False, action=(tr("改为编辑(&E)"), self.try_editing))
-            return
-        text = tr(
-            "“{name}”位于只读位置（只读文件、文件夹或介质），这里以只读方式显示。要编辑，请把它复制到可写的文件夹后再打开。"
-        ).format(name=self.session.path.name)
-        self.banner.show_message(text, "warning", closable=False)
-
-    def _show_open_failure(self) -> None:
-        """Why the last file did not open, in the current language (again after a switch,
-        unless the user has closed the banner)."""
-        if self.open_failure is None:
-            return
-        path, exc = self.open_failure
-        self.banner.show_message(
-            tr("无法打开“{name}”：{message}").format(name=path.name, message=exc.message(self.lang)), "error"
-        )
-
-    def _final_changed(self, _final: bool) -> None:
-        """定稿 or 解除定稿: the pages are built again, locked or editable."""
-        self._build()
-
-    def unfinalise(self) -> bool:
-        """解除定稿: asks why (the reason goes into the draft's history), then the draft is editable."""
-        if self.session is None or not self.session.final:
-            return False
-        reason = self.services.prompter.ask_text(tr("解除定稿"), tr("请说明为什么要解除定稿（将记入变更记录）："))
-        if reason is None or not reason.strip():
-            return False
-        try:
-            self.session.unfinalise(reason.strip())
-        except UserError as exc:
-            self.banner.show_message(tr("未能解除定稿：{message}").format(message=exc.message(self.lang)), "error")
-            self.final_banner = True  # shown again by the next rebuild
-            return False
-        self.statusBar().showMessage(tr("已解除定稿，可以修改。"), 10000)
-        return True
-
-    def try_editing(self) -> bool:
-        """The user asks to edit a draft another program held: take it if it is free now."""
-        if self.session is None or self.readonly_reason is None:
-            return False
-        from . import opening
-
-        path, step = self.session.path, self.view.current_key() if self.view else None
-        try:
-            opened = opening.open_in_place(path)
-        except UserError as exc:
-            self.banner.show_message(exc.message(self.lang), "error")
-            return False
-        if opened.readonly is not None:
-            opened.draft.close()
-            self.holder = opened.holder
-            self._show_readonly()  # still held: the banner names who holds it now
-            return False
-        self._attach(opened.draft, opened.path)
-        if step and self.view is not None and step in self.view.keys():  # noqa: SIM118 - a WizardView, not a dict
-            self.view.go_to_key(step)
-        self.statusBar().showMessage(tr("现在可以编辑“{name}”。").format(name=path.name), 10000)
-        return True
-
-    def show_banner(self, text: str, severity: str = "info") -> None:
-        self.banner.show_message(text, severity)
 
     def bring_forward(self) -> None:
         if self.isMinimized():
@@ -467,10 +319,6 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
         path = self.services.prompter.open_file(tr("打开草稿"), tr("申报草稿 (*.cxy);;JSON (*.json);;所有文件 (*)"))
         return self.open_path(path) if path is not None else False
 
-    def choose_and_import(self) -> bool:
-        path = self.services.prompter.open_file(tr("导入 JSON"), "JSON (*.json)")
-        return self.import_json(path) is not None if path is not None else False
-
     def open_path(self, path: Path) -> bool:
         """A draft opens where it lies (never copied); JSON is imported (True: the import
         started). A draft some window of this program already edits is brought forward
@@ -493,112 +341,6 @@ class MainWindow(WorkflowMenu, WindowPlacement, QMainWindow):
             return False
         self._attach(opened.draft, opened.path, opened.readonly, opened.holder)
         return True
-
-    def import_json(self, source: Path) -> workers.Job | None:
-        """The JSON and its attachment files become a new draft on a worker, all or nothing
-        (forms.transfer.import_json_file); the draft opens when it is complete. A failure leaves
-        no file and is reported in one line; a rerun starts afresh."""
-        from . import opening
-
-        source = Path(source)
-        if self.import_job is not None:
-            return None
-        dest = self.services.prompter.save_file(
-            tr("导入的申请保存为"), opening.unique_path(settings.data_dir(), source.stem), tr("申报草稿 (*.cxy)")
-        )
-        if dest is None:
-            return None
-        dest = Path(dest)
-        if dest.suffix.lower() != ".cxy":
-            dest = dest.with_name(dest.name + ".cxy")
-        try:
-            self._refuse_open_file(dest)
-        except UserError as exc:
-            self._error(tr("无法导入“{name}”").format(name=source.name), exc)
-            return None
-        self.import_progress = QProgressDialog(tr("正在导入“{name}”及其附件…").format(name=source.name), "", 0, 0, self)
-        self.import_progress.setCancelButton(None)  # one transaction: it finishes or leaves nothing
-        self.import_progress.setWindowTitle(tr("导入 JSON"))
-        from PySide6.QtCore import Qt  # not at import: the shell paints without the Qt namespace (~13 ms)
-
-        self.import_progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.import_progress.setMinimumDuration(400)
-        self._importing = (source, dest)
-        job = self.import_job = workers.start(opening.import_json_job(source, dest, self.pack.id))
-        # Bound slots: queued to the GUI thread (and dropped with the window).
-        job.succeeded.connect(self._import_done)
-        job.failed.connect(self._import_failed)
-        job.ended.connect(self._import_ended)
-        return job
-
-    def _export_json(self) -> None:
-        # through self.view each time: it is another page view once another draft is opened
-        if self.view is not None:
-            self.view.output_page.export_json()
-
-    def _import_done(self, result: list[Text] | None) -> None:
-        self.open_path(self._importing[1])
-        if result and self.session is not None:  # what the import converted (forms.typed notes)
-            self.banner.show_message(
-                tr("导入时已换算：{notes}").format(notes="；".join(note.get(self.lang) for note in result)),
-                "info",
-            )
-
-    def _import_failed(self, exc: Exception) -> None:
-        self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)
-
-    def _import_ended(self) -> None:
-        self.import_job = None
-        if self.import_progress is not None:
-            self.import_progress.close()
-            self.import_progress.deleteLater()
-            self.import_progress = None
-
-    def verify_package(self) -> workers.Job | None:
-        """核验: is the chosen package PDF as it was sealed, and (a draft being open) does it match
-        the draft? Runs on a worker; the verdict is one line in the banner."""
-        if self.verify_job is not None:
-            return None
-        pdf = self.services.prompter.open_file(tr("选择要核验的申报材料 PDF"), "PDF (*.pdf)")
-        if pdf is None:
-            return None
-        draft = None
-        if self.session is not None:
-            self.session.flush()  # the draft file holds every edit shown
-            draft = self.session.path
-        self._verifying = Path(pdf)
-        self.banner.show_message(tr("正在核验“{name}”…").format(name=self._verifying.name), "info")
-        job = self.verify_job = workers.start(verifying.verify_job(Path(pdf), draft))
-        job.succeeded.connect(self._verified)
-        job.failed.connect(self._verify_failed)
-        job.ended.connect(self._verify_ended)
-        return job
-
-    def _verified(self, verdict) -> None:
-        self._verdict(
-            tr("核验“{name}”：{verdict}").format(
-                name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)
-            ),
-            "info" if verdict.ok else "error",
-        )
-
-    def _verify_failed(self, exc: Exception) -> None:
-        from .failures import user_text
-
-        self._verdict(
-            tr("无法核验“{name}”：{message}").format(
-                name=self._verifying.name, message=user_text(exc, self.lang, logged=True)
-            ),
-            "error",
-        )
-
-    def _verdict(self, text: str, severity: str) -> None:
-        """In the banner; over a final draft's banner it keeps that banner's 解除定稿."""
-        final = self.session is not None and self.session.final and self.readonly_reason is None
-        self.banner.show_message(text, severity, action=(tr("解除定稿(&R)…"), self.unfinalise) if final else None)
-
-    def _verify_ended(self) -> None:
-        self.verify_job = None
 
     def send_copy(self) -> bool:
         if self.session is None:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from ..services import Services
     from ..session import Session
-    from .attachments_page import AttachmentList
+    from .attachment_list import AttachmentList
     from .finding_list import FindingList
 
     class _Page(QWidget):

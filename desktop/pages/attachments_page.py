@@ -1,16 +1,17 @@
-"""Attachments: drop or choose files, see page 1 of each, set kind and title, reorder, remove.
-Intake (repair, sanitise, image → PDF) runs on a worker with a cancellable progress dialog."""
+"""The attachments step: add, see, name, sort and remove the application's attachments.
+
+Drop or choose files, see page 1 of each, set kind and title, reorder, remove. Its parts are in
+modules of their own: the list (attachment_list), the intake on a worker (attachment_intake), the
+pictures (attachment_thumbnails), Undo/Redo (attachment_undo) and the preflight findings
+(attachment_findings)."""
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,85 +19,34 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QProgressDialog,
     QPushButton,
     QStyle,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from forms.errors import UserError
-from forms.limits import check_attachment_count
-
 from .. import workers
-from ..failures import user_text
 from ..i18n import kind_labels, tr
-from ..pdf_images import thumbnail
 from ..steps import ATTACHMENTS
 from ..widgets.messages import MessageLabel
-from .attachment_findings import FindingsMixin, examine_stored_items
+from .attachment_findings import FindingsMixin
+from .attachment_intake import IntakeMixin
+from .attachment_list import AttachmentList
+from .attachment_thumbnails import ThumbnailsMixin
+from .attachment_undo import UndoBarMixin
 from .field_page import page_title
 from .finding_list import FindingList
-from .page_view import open_page_view, undo_text
+from .page_view import open_page_view
 
 if TYPE_CHECKING:
     from forms.draft.attachments import AttachmentInfo
 
     from .attachment_job import AttachmentJob
 
-THUMBS_KEPT = 64  # pictures cached beyond those of the attachments in the list (undo shows them at once)
-FILE_FILTER = "PDF / JPEG / PNG / TIFF / BMP / WebP (*.pdf *.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
 
-
-def _local_files(mime) -> list[Path]:
-    return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()] if mime.hasUrls() else []
-
-
-class AttachmentList(QListWidget):
-    """Drag inside to reorder; drop files from outside to add them.
-
-    Signals:
-        files_dropped(list): local paths dropped on the list
-        reordered(): the user moved an item
-    """
-
-    files_dropped = Signal(list)
-    reordered = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.setIconSize(QSize(86, 120))
-        self.setSpacing(4)
-        self.setAcceptDrops(True)
-
-    def dragEnterEvent(self, event) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:
-        files = _local_files(event.mimeData())
-        if files:
-            event.acceptProposedAction()
-            self.files_dropped.emit(files)
-            return
-        super().dropEvent(event)
-        self.reordered.emit()
-
-
-class AttachmentsPage(FindingsMixin, QWidget):
+class AttachmentsPage(UndoBarMixin, ThumbnailsMixin, IntakeMixin, FindingsMixin, QWidget):
     key = ATTACHMENTS
 
     def __init__(self, session, services, parent: QWidget | None = None) -> None:
@@ -250,48 +200,6 @@ class AttachmentsPage(FindingsMixin, QWidget):
         self.refresh()
         self._load_thumbnails()
         self._examine_missing()
-
-    def _undo_bar(self, height: int) -> QHBoxLayout:
-        """Undo/Redo of every attachment operation (the draft's journal), named by what they would
-        do. The shortcuts belong to this step: in the title field Ctrl+Z still undoes typing (a
-        line edit claims its own undo keys first), and other steps keep theirs."""
-        bar = QHBoxLayout()
-        self.undo_action = QAction(self)
-        self.redo_action = QAction(self)
-        for action, key, keys, redo in (
-            (self.undo_action, "undo", [QKeySequence("Ctrl+Z")], False),
-            (self.redo_action, "redo", [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")], True),
-        ):
-            action.setObjectName(f"attachments.{key}_action")
-            action.setShortcuts(keys)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.triggered.connect(lambda _checked=False, r=redo: self.undo(redo=r))
-            self.addAction(action)
-            button = QToolButton()
-            button.setObjectName(f"attachments.{key}")
-            button.setDefaultAction(action)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setMaximumHeight(max(height, button.fontMetrics().height() + 4))
-            bar.addWidget(button)
-        self.undo_action.setToolTip("Ctrl+Z")
-        self.redo_action.setToolTip("Ctrl+Shift+Z")
-        bar.addStretch(1)
-        return bar
-
-    def _show_undo(self) -> None:
-        undo, redo = self.session.undo_available()
-        idle = self.session.page_job is None
-        for action, name, is_redo in ((self.undo_action, undo, False), (self.redo_action, redo, True)):
-            action.setText(undo_text(name, redo=is_redo))
-            action.setEnabled(idle and name is not None)
-
-    def undo(self, *, redo: bool = False) -> str | None:
-        """Undo (or redo) the newest attachment operation; the list, its pictures and the
-        findings follow (refresh on attachments_changed)."""
-        self._title_edited()  # a title typed (focus still there) is stored first: it is the newest operation
-        # What was undone shows on the Redo button (“重做：移除附件”), and the other way round;
-        # no line of its own: the step must stay short enough for a small screen.
-        return self.session.undo_attachments(redo=redo)
 
     def show_issues(self) -> None:
         lines = [(i.severity, i.message) for i in self.session.issues if i.field.split(".")[0] == ATTACHMENTS]
@@ -457,231 +365,6 @@ class AttachmentsPage(FindingsMixin, QWidget):
         ):
             self.session.remove_attachment(info.id)
 
-    # -- intake ---------------------------------------------------------------------------
-    def choose_replacement(self) -> workers.Job | None:
-        info = self._info(self._current_id())
-        if info is None or not self.session.editable:
-            return None
-        path = self.services.prompter.open_file(tr("选择替换“{title}”的文件").format(title=info.title), FILE_FILTER)
-        return self.import_files([path], replace=info.id) if path is not None else None
-
-    def choose_files(self) -> None:
-        paths = self.services.prompter.open_files(tr("选择附件文件"), FILE_FILTER)
-        if paths:
-            self.import_files(paths)
-
-    def dragEnterEvent(self, event) -> None:
-        if _local_files(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        files = _local_files(event.mimeData())
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
-
-    def import_files(
-        self, paths: list[Path], meta: dict[Path, tuple[str, str]] | None = None, replace: int | None = None
-    ) -> workers.Job | None:
-        """Intake ``paths`` on a worker; ``meta`` gives (kind, title) per path (JSON import);
-        ``replace``: the one file takes the place of that attachment."""
-        if self.job is not None or not self.session.editable:
-            return None
-        self._replacing = replace
-        from forms.attachments import normalise
-
-        paths = [Path(p) for p in paths]
-        if replace is None:
-            try:  # refused before any intake work, in one line naming the pack's limit
-                check_attachment_count(len(self.session.attachments()), self.session.pack, len(paths))
-            except UserError as exc:
-                self.services.prompter.error(tr("无法添加附件"), exc.message(self.session.lang))
-                return None
-        self._meta = dict(meta or {})
-        pack = self.session.pack
-        # Attachments not examined yet are examined first: a duplicate of one must be caught.
-        unexamined = self._unexamined() if replace is None else []
-
-        def intake(progress, cancel):
-            from forms.attachments.kinds import infer_kind
-            from forms.attachments.preflight import Examination, examine
-
-            done, refused = [], []
-            for number, path in enumerate(paths):
-                if cancel():
-                    break
-                try:
-                    result = normalise(
-                        path,
-                        path.name,
-                        cancel=cancel,
-                        progress=functools.partial(_overall, progress, number, len(paths)),
-                    )
-                except UserError as exc:
-                    if cancel():
-                        break
-                    refused.append((path.name, exc))
-                    continue
-                try:  # preflight and the first page's text, in the worker like the intake
-                    examination: Examination | UserError = examine(result.pdf, cancel=cancel)
-                except UserError as exc:
-                    if cancel():
-                        break
-                    examination = exc
-                text = examination.text if not isinstance(examination, UserError) else ""
-                done.append(
-                    (
-                        path,
-                        result,
-                        thumbnail(result.pdf),
-                        hashlib.sha256(result.pdf).hexdigest(),
-                        examination,
-                        infer_kind(pack, path.name, text),
-                    )
-                )
-                progress((number + 1) * 100, len(paths) * 100)
-            return done, refused, examine_stored_items(unexamined, cancel)
-
-        self.progress = QProgressDialog(tr("正在导入附件…"), tr("取消"), 0, len(paths) * 100, self)
-        self.progress.setWindowTitle(tr("导入附件"))
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(400)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.job = workers.start(intake)
-        self.progress.canceled.connect(self.job.cancel)
-        self.job.progress.connect(self._progress)
-        self.job.succeeded.connect(self._imported)
-        self.job.failed.connect(self._failed)
-        self.job.ended.connect(self._ended)
-        self.add_button.setEnabled(False)
-        return self.job
-
-    def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(min(done, total))
-
-    def _imported(self, outcome) -> None:
-        done, refused, examined = outcome
-        self._keep(examined)
-        replacing, self._replacing = self._replacing, None
-        if replacing is not None and done:
-            _path, result, image, digest, examination, _guess = done[0]
-            if image is not None:  # before the list shows it: it is not drawn twice
-                self.thumbs[digest] = QPixmap.fromImage(image)
-            attachment_id = self.session.replace_attachment(replacing, result, pdf_sha256=digest)
-            if attachment_id is not None:
-                self._keep([(digest, examination)])  # its record, now that it is in the draft
-            self.refresh()
-            done = []
-        # the added files' records are written with them (Draft.add_attachment)
-        self.examinations.update((item[3], item[4]) for item in done)
-        chosen = self.add_kind.currentData()
-        refused = list(refused)
-        for path, result, image, digest, examination, guess in done:
-            given, title = self._meta.get(path, (None, Path(result.original_name).stem))
-            kind = given or chosen or guess.kind
-            duplicate = self._duplicate(examination)
-            if duplicate is not None:  # listed with the other files not imported (the draft refuses it too)
-                refused.append((path.name, duplicate))
-                continue
-            if image is not None:  # before the list shows it: it is not drawn twice
-                self.thumbs[digest] = QPixmap.fromImage(image)
-            attachment_id = self.session.add_attachment(
-                result, kind=kind, title=title, pdf_sha256=digest, **self._duplicate_check(digest, examination)
-            )
-            if attachment_id is not None and not given and not chosen:
-                self.inferred[attachment_id] = guess.source
-        if done:
-            self.refresh()
-            self.list.setCurrentRow(self.list.count() - 1)
-        if refused:
-            lang = self.session.lang
-            self.services.prompter.error(
-                tr("有文件未能导入"),
-                "\n\n".join(
-                    tr("{name}：{message}").format(name=name, message=exc.message(lang)) for name, exc in refused
-                ),
-            )
-
-    def _duplicate(self, examination) -> UserError | None:
-        from forms.attachments.preflight import Examination
-        from forms.draft.attachments import duplicate, first_duplicate
-
-        if not isinstance(examination, Examination):
-            return None
-        keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
-        rows = [(info.title, info.sha256) for info in self.session.attachments()]
-        found = first_duplicate(rows, examination.key, keys)
-        return duplicate(*found) if found is not None else None
-
-    def _duplicate_check(self, digest: str, examination) -> dict:
-        """What the draft needs to refuse a duplicate and to keep the intake record with the
-        attachment (the content keys of what is attached, from their examinations)."""
-        from forms.attachments.intake_record import encode
-        from forms.attachments.preflight import Examination
-        from forms.draft.attachments import entry_key
-
-        if not isinstance(examination, Examination):
-            return {}
-        keys = {sha: found.key for sha, found in self.examinations.items() if isinstance(found, Examination)}
-        record = encode(digest, examination)
-        return {
-            "content_key": examination.key,
-            "known_keys": keys,
-            "entries": {entry_key(digest): record} if record else None,
-        }
-
-    def _failed(self, exc) -> None:
-        text = user_text(exc, self.session.lang, logged=True)  # the worker logged it
-        self.services.prompter.error(tr("导入失败"), text)
-
-    def _ended(self) -> None:
-        self.job = None
-        self._replacing = None
-        self.add_button.setEnabled(True)
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-
-    def _load_thumbnails(self) -> None:
-        """Draw page 1 of every attachment whose digest has no picture yet, on a worker."""
-        if getattr(self.session, "closed", False):
-            return
-        missing = []
-        for info in self.session.attachments():
-            if info.damaged or info.sha256 in self.thumbs or info.sha256 in self._drawing:
-                continue
-            try:
-                missing.append((info.sha256, self.session.attachment_pdf(info.id)))
-            except UserError:
-                continue  # shown as damaged in the list; the rest still get their pictures
-        if not missing:
-            return
-        self._drawing.update(sha for sha, _pdf in missing)
-
-        def render(progress, cancel):
-            return [(sha, thumbnail(pdf) if not cancel() else None) for sha, pdf in missing]
-
-        job = workers.start(render)
-        job.succeeded.connect(self._thumbnails_ready)
-
-    def _thumbnails_ready(self, images) -> None:
-        for sha, _image in images:
-            self._drawing.discard(sha)
-        if self.session.closed:  # the draft was closed while its pictures were drawn
-            return
-        current = {info.sha256 for info in self.session.attachments()}
-        if len(self.thumbs) > THUMBS_KEPT:  # pages undone long ago are drawn again if needed
-            for sha in [sha for sha in self.thumbs if sha not in current]:
-                del self.thumbs[sha]
-        for sha, image in images:  # the same pages always look the same: a picture is never redrawn
-            if self.thumbs.get(sha) is None:
-                self.thumbs[sha] = QPixmap.fromImage(image) if image is not None else None  # None: not drawable
-        self.refresh()
-
 
 class _EnabledMirror(QObject):
     """Enables ``targets`` whenever the watched widget is enabled, and disables them with it."""
@@ -695,8 +378,3 @@ class _EnabledMirror(QObject):
             for target in self.targets:
                 target.setEnabled(watched.isEnabled())
         return False
-
-
-def _overall(progress: Callable[[int, int], None], number: int, count: int, done: int, total: int) -> None:
-    """One file's intake progress as part of the whole batch (100 steps a file, 90 for its intake)."""
-    progress(number * 100 + 90 * done // max(total, 1), count * 100)
