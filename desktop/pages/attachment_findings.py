@@ -187,8 +187,10 @@ class FindingsMixin(_Page):
             meta = self.session.draft.meta()
         except UserError:
             meta = {}
-        missing = []
+        missing: list[tuple[str, str, bytes]] = []
         for info in infos:
+            if info.sha256 in self.examinations or any(sha == info.sha256 for sha, _t, _p in missing):
+                continue  # the same content is examined once
             examination = decode(info.sha256, meta.get(entry_key(info.sha256)))
             if examination is not None:
                 self.examinations[info.sha256] = examination
@@ -207,7 +209,9 @@ class FindingsMixin(_Page):
         self._select(self.list.currentRow())
 
     def _preflight_ended(self) -> None:
-        self.preflight_job = None
+        job, self.preflight_job = self.preflight_job, None
+        if job is not None and job.cancelled():  # stopped on purpose: not started again behind the user's back
+            return
         if not getattr(self.session, "closed", False):
             self._examine_missing()  # attachments added or replaced meanwhile
 

@@ -40,9 +40,11 @@ class ThumbnailsMixin(_Page):
         """Draw page 1 of every attachment whose digest has no picture yet, on a worker."""
         if getattr(self.session, "closed", False):
             return
-        missing = []
+        missing: list[tuple[str, bytes]] = []
         for info in self.session.attachments():
             if info.damaged or info.sha256 in self.thumbs or info.sha256 in self._drawing:
+                continue
+            if any(sha == info.sha256 for sha, _pdf in missing):  # the same content is drawn once
                 continue
             try:
                 missing.append((info.sha256, self.session.attachment_pdf(info.id)))
