@@ -47,7 +47,7 @@ PROGRESS_AFTER_MS = 500  # work shorter than this shows no progress window
 
 def upload_files_job(data, attachments, pack, final: bool, folder: Path, inputs: list[Path], fix: bool):
     """The upload files as ``cxy upload-files [--fix]`` writes them, for desktop.workers: returns
-    (files written, notes, slots over their limit: forms.package.build.SlotOver)."""
+    (files written, notes, slots over their limit: forms.package.uploads.SlotOver)."""
 
     def run(progress, cancel):
         from forms.package import upload_files

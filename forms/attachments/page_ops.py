@@ -8,7 +8,7 @@ picked PDF, so an edited attachment is exactly as safe as an imported one. Every
 be done without touching image data is done that way: rotation is ``/Rotate``, a crop is the
 page box, fitting onto A4 and straightening are a transformation matrix around the unchanged
 page (a form XObject), so the image streams stay byte-identical. Only ``dpi`` and ``grey``
-re-encode images, one image at a time (budget.downsample's bounds).
+re-encode images, one image at a time (forms.package.downsample's bounds).
 """
 
 from __future__ import annotations
@@ -284,7 +284,7 @@ def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
         elif kind == "straighten":
             _straighten(pdf, pdf.pages[op["page"] - 1], op["degrees"])
         elif kind == "dpi":
-            from forms.package.budget import downsample as budget_downsample
+            from forms.package.downsample import downsample as budget_downsample
 
             # at the page's own size: a page to be fitted onto A4 says so (``a4`` first)
             budget_downsample(pdf, float(op["dpi"]), DPI_QUALITY, on_a4=False)
@@ -409,7 +409,7 @@ def grey_document(pdf: pikepdf.Pdf) -> None:
 def _grey(pdf: pikepdf.Pdf) -> None:
     import pikepdf
 
-    from forms.package.budget import drawn_images
+    from forms.package.drawn import drawn_images
 
     for image, _, _ in drawn_images(pdf).values():
         _grey_image(image)
@@ -467,7 +467,7 @@ def _grey_image(image: pikepdf.Stream) -> None:
     import pikepdf
     from PIL import Image
 
-    from forms.package.budget import MAX_DECODED_BYTES, SKIP_FILTERS, _decoded_bytes
+    from forms.package.downsample import MAX_DECODED_BYTES, SKIP_FILTERS, _decoded_bytes
 
     if image.get("/ImageMask", False) or image.get("/ColorSpace") == pikepdf.Name.DeviceGray:
         return

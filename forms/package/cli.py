@@ -285,7 +285,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
         size = f"{path.stat().st_size / MB:.1f} MB"
         print(_say(args, f"已写出 {path}：{size}（限制 {limit:g} MB）", f"Wrote {path}: {size} (limit {limit:g} MB)"))
     for slot in over:
-        print(_say(args, *slot.message))
+        print(_say(args, slot.message))
     return 1 if over else 0
 
 

@@ -137,7 +137,7 @@ def verify(pdf: Path, draft: Path | None = None) -> Verdict:
 def _compare_draft(entry: dict[str, Any], path: Path) -> tuple[bool, list[str]]:
     from forms.cli_common import opened
 
-    from .build import content_hash
+    from .parts import content_hash
 
     with opened(path) as draft:
         infos = draft.attachments()
