@@ -165,8 +165,10 @@ def slot_names(slot: Any, pack: Pack) -> Text:
 def _slot_over(
     file: str, name: Text, limit_mb: float, size: int, fixed: Any, numbers: tuple[int, ...] = ()
 ) -> SlotOver:
-    head_zh = f"上传文件“{name.zh}”（{file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出"
-    head_en = f"The upload file “{name.en}” ({file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written"
+    head = Text(
+        f"上传文件“{name.zh}”（{file}）有 {_mb(size)}，超过 {limit_mb:g} MB 的限制，未写出",
+        f"The upload file “{name.en}” ({file}) is {_mb(size)}, over the {limit_mb:g} MB limit; not written",
+    )
     first = numbers[0] if numbers else "N"  # the command names a real attachment of the slot
     if fixed is None:
         return SlotOver(
@@ -176,20 +178,20 @@ def _slot_over(
             None,
             None,
             Text(
-                f"{head_zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
-                f"{head_en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
+                f"{head.zh}。转为灰度也不够：请删除不需要的页面（cxy pages {first} --delete P）或把附件拆分后分别上传",
+                f"{head.en}. Grey is not enough either: delete pages you do not need (cxy pages {first} --delete P) or "
                 "split the attachment and upload the parts",
             ),
             Text(
-                f"{head_zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
-                f"{head_en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
+                f"{head.zh}。转为灰度也不够：请在附件的页面视图中删除不需要的页面，或把附件拆分后分别上传",
+                f"{head.en}. Grey is not enough either: delete pages you do not need in the attachment's page view, or "
                 "split the attachment and upload the parts",
             ),
             numbers,
         )
     grey = _mb(len(fixed.pdf))
-    commands = "；".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
-    commands_en = "; ".join(f"cxy pages {n} --grey" for n in numbers[:3]) or "cxy pages N --grey"
+    each = [f"cxy pages {n} --grey" for n in numbers[:3]]
+    commands = Text("；".join(each) or "cxy pages N --grey", "; ".join(each) or "cxy pages N --grey")
     return SlotOver(
         file,
         name,
@@ -197,14 +199,14 @@ def _slot_over(
         "grey",
         len(fixed.pdf),
         Text(
-            f"{head_zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands} 修改草稿中的附件）",
-            f"{head_en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
-            f"{commands_en})",
+            f"{head.zh}。修正：转为灰度后为 {grey}（加 --fix 应用；或用 {commands.zh} 修改草稿中的附件）",
+            f"{head.en}. Fix: in grey it is {grey} (add --fix to apply it, or change the attachment in the draft with "
+            f"{commands.en})",
         ),
         Text(
-            f"{head_zh}。修正：转为灰度后为 {grey}（点“应用修正并保存”写出灰度的上传文件，草稿不变；"
+            f"{head.zh}。修正：转为灰度后为 {grey}（点“应用修正并保存”写出灰度的上传文件，草稿不变；"
             "或在附件的页面视图中点“转为灰度”）",
-            f"{head_en}. Fix: in grey it is {grey} (click “Apply the fix and save” to write the upload file in grey, "
+            f"{head.en}. Fix: in grey it is {grey} (click “Apply the fix and save” to write the upload file in grey, "
             "the draft unchanged; or click “Convert to grey” in the attachment's page view)",
         ),
         numbers,
