@@ -47,7 +47,7 @@ PROGRESS_AFTER_MS = 500  # work shorter than this shows no progress window
 
 def upload_files_job(data, attachments, pack, final: bool, folder: Path, inputs: list[Path], fix: bool):
     """The upload files as ``cxy upload-files [--fix]`` writes them, for desktop.workers: returns
-    (files written, notes, slots over their limit: forms.package.build.SlotOver)."""
+    (files written, notes, slots over their limit: forms.package.uploads.SlotOver)."""
 
     def run(progress, cancel):
         from forms.package import upload_files
@@ -401,6 +401,6 @@ class OutputPage(QWidget):
         )
         # each slot over its limit: its name, size and the fix (SlotOver.plain: no command-line hints),
         # right above the button that applies it
-        self.upload_over_label.setText("\n".join(Text(*slot.plain).get(lang) for slot in over))
+        self.upload_over_label.setText("\n".join(slot.plain.get(lang) for slot in over))
         self.upload_over_label.setVisible(bool(over))
         self.buttons["upload_fix"].setVisible(any(slot.fix for slot in over))

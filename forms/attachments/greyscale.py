@@ -20,7 +20,7 @@ def grey_document(pdf: pikepdf.Pdf) -> None:
     """Every drawn image and plain colour operator of an open pikepdf document to grey."""
     import pikepdf
 
-    from forms.package.budget import drawn_images
+    from forms.package.drawn import drawn_images
 
     for image, _, _ in drawn_images(pdf).values():
         _grey_image(image)
@@ -78,7 +78,7 @@ def _grey_image(image: pikepdf.Stream) -> None:
     import pikepdf
     from PIL import Image
 
-    from forms.package.budget import MAX_DECODED_BYTES, SKIP_FILTERS, _decoded_bytes
+    from forms.package.downsample import MAX_DECODED_BYTES, SKIP_FILTERS, _decoded_bytes
 
     if image.get("/ImageMask", False) or image.get("/ColorSpace") == pikepdf.Name.DeviceGray:
         return

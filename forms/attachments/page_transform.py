@@ -4,7 +4,7 @@ Everything that can be done without touching image data is done that way: rotati
 ``/Rotate``, a crop is the page box, fitting onto A4 and straightening are a transformation
 matrix around the unchanged page (a form XObject), so the image streams stay byte-identical.
 Only ``dpi`` and ``grey`` (:mod:`forms.attachments.greyscale`) re-encode images, one image at a
-time (budget.downsample's bounds). The caller rebuilds and scans the result.
+time (forms.package.downsample's bounds). The caller rebuilds and scans the result.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def transform(data: bytes, ops: Sequence[Op], limits: IntakeLimits) -> bytes:
         elif kind == "straighten":
             _straighten(pdf, pdf.pages[op["page"] - 1], op["degrees"])
         elif kind == "dpi":
-            from forms.package.budget import downsample as budget_downsample
+            from forms.package.downsample import downsample as budget_downsample
 
             # at the page's own size: a page to be fitted onto A4 says so (``a4`` first)
             budget_downsample(pdf, float(op["dpi"]), DPI_QUALITY, on_a4=False)

@@ -172,7 +172,7 @@ def _load(path: Path, source: str) -> _Loaded:
         data, infos, final = draft.data(), draft.attachments(), draft.final
 
     def content_hash() -> str:
-        from forms.package.build import content_hash as of
+        from forms.package.parts import content_hash as of
 
         with opened(path) as again:
             return of(again.data(), [(i, again.attachment_pdf(i.id)) for i in again.attachments()])

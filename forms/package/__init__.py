@@ -2,13 +2,9 @@
 paper copies; the per-slot upload files; the size budget that keeps them within the portal's
 limits."""
 
-from forms.package.build import (
-    PackageResult,
-    build_package,
-    build_print_set,
-    content_hash,
-    upload_files,
-    write_package,
-)
+from forms.package.package_file import PackageResult, build_package, write_package
+from forms.package.parts import content_hash
+from forms.package.print_set import build_print_set
+from forms.package.uploads import upload_files
 
 __all__ = ["PackageResult", "build_package", "build_print_set", "content_hash", "upload_files", "write_package"]

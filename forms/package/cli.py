@@ -303,7 +303,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
             )
         )
     for slot in over:
-        print(_say(args, Text(*slot.message)))
+        print(_say(args, slot.message))
     return 1 if over else 0
 
 

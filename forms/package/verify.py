@@ -14,6 +14,7 @@ from typing import Any
 import pikepdf
 
 from forms.errors import UserError
+from forms.text import Text
 
 from .seal import SEAL_KEY, SEAL_VERSIONS, attachment_digests, field_digests, page_digests
 
@@ -33,31 +34,37 @@ class Verdict:
     def ok(self) -> bool:
         return self.intact and self.matches_draft is not False
 
-    def message(self, lang: str = "zh") -> str:
-        en = lang == "en"
-        lines: list[str] = []
+    @property
+    def text(self) -> Text:
+        """What the verdict says, one line per finding."""
+        lines: list[Text] = []
         if self.intact:
             lines.append(
-                f"Intact: all {self.pages} pages as sealed ({self.seal})"
-                if en
-                else f"完好：{self.pages} 页均与封签 {self.seal} 一致"
+                Text(
+                    f"完好：{self.pages} 页均与封签 {self.seal} 一致",
+                    f"Intact: all {self.pages} pages as sealed ({self.seal})",
+                )
             )
         else:
             pages = ", ".join(str(n) for n in self.changed_pages)
             lines.append(
-                f"Changed: page(s) {pages} differ from the sealed file ({self.seal})"
-                if en
-                else f"已改动：第 {pages} 页与封签 {self.seal} 时不一致"
+                Text(
+                    f"已改动：第 {pages} 页与封签 {self.seal} 时不一致",
+                    f"Changed: page(s) {pages} differ from the sealed file ({self.seal})",
+                )
             )
         if self.matches_draft is True:
-            lines.append("Matches the draft" if en else "与草稿一致")
+            lines.append(Text("与草稿一致", "Matches the draft"))
         elif self.matches_draft is False:
             if self.differing:
                 shown = ", ".join(self.differing[:10]) + (" …" if len(self.differing) > 10 else "")
-                lines.append(f"Does not match the draft: {shown}" if en else f"与草稿不一致：{shown}")
+                lines.append(Text(f"与草稿不一致：{shown}", f"Does not match the draft: {shown}"))
             else:
-                lines.append("Does not match the draft: the data differs" if en else "与草稿不一致：数据不同")
-        return "\n".join(lines)
+                lines.append(Text("与草稿不一致：数据不同", "Does not match the draft: the data differs"))
+        return Text("\n".join(line.zh for line in lines), "\n".join(line.en for line in lines))
+
+    def message(self, lang: str = "zh") -> str:
+        return self.text.get(lang)
 
 
 def _unusable(code: str, zh: str, en: str) -> UserError:
@@ -137,7 +144,7 @@ def verify(pdf: Path, draft: Path | None = None) -> Verdict:
 def _compare_draft(entry: dict[str, Any], path: Path) -> tuple[bool, list[str]]:
     from forms.cli_common import opened
 
-    from .build import content_hash
+    from .parts import content_hash
 
     with opened(path) as draft:
         infos = draft.attachments()

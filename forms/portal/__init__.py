@@ -249,8 +249,8 @@ def plan_slots(
     notes: list[Text] | None = None,
 ) -> list[Slot]:
     """:func:`upload_slots` for data and attachments already read (a worker's job)."""
-    from ..package.build import upload_files
     from ..package.order import kind_of
+    from ..package.uploads import upload_files
 
     declared = parse_documents(pack).uploads
     limit = int(pack.upload.max_file_mb * MB)
@@ -276,7 +276,7 @@ def plan_slots(
                         o.size,
                         limit,
                         True,
-                        Text(*o.plain).get(lang),
+                        o.plain.get(lang),
                         fix=o.fix,
                     )
                 )

@@ -82,7 +82,7 @@ def _oversize(qtbot, window, tmp_path):
 
 
 def test_cancel_writes_nothing(qtbot, window, prompter, tmp_path, monkeypatch):
-    import forms.package.build as build
+    import forms.package.uploads as uploads
 
     window, _limit = _oversize(qtbot, window, tmp_path)
     folder = tmp_path / "upload"
@@ -92,13 +92,13 @@ def test_cancel_writes_nothing(qtbot, window, prompter, tmp_path, monkeypatch):
 
     # the fix's work waits until the user has pressed Cancel (no race with a fast machine)
     pressed = threading.Event()
-    real_fit = build.fit
+    real_fit = uploads.fit
 
     def fit_after_cancel(*args, **kwargs):
         assert pressed.wait(60)
         return real_fit(*args, **kwargs)
 
-    monkeypatch.setattr(build, "fit", fit_after_cancel)
+    monkeypatch.setattr(uploads, "fit", fit_after_cancel)
     widget(window, "output.upload_fix").click()
     output = window.view.output_page
     cancel = output.progress.findChild(QPushButton)

@@ -95,15 +95,15 @@ def test_validate_lists_attachments_by_the_packs_name(sample_draft, relabelled, 
 
 
 def test_upload_notes_name_a_slot_by_its_kinds(relabelled, three, tmp_path):
-    from forms.package.build import SlotOver
+    from forms.package.uploads import SlotOver
 
     tight = relabelled.model_copy(update={"upload": relabelled.upload.model_copy(update={"max_file_mb": 0.001})})
     notes: list = []
     over: list[SlotOver] = []
     upload_files(sample("tech_vp"), three, tight, tmp_path / "up", notes=notes, over=over)
     assert [s.file for s in over] == ["contract.pdf", "payment_proofs.pdf", "other.pdf"]
-    assert "“合作合同原件”（contract.pdf）" in over[0].message[0]
-    assert "“bank credit slip” (payment_proofs.pdf)" in over[1].message[1] and "“补充文件”" in over[2].plain[0]
+    assert "“合作合同原件”（contract.pdf）" in over[0].message.zh
+    assert "“bank credit slip” (payment_proofs.pdf)" in over[1].message.en and "“补充文件”" in over[2].plain.zh
 
 
 def test_a_downsampling_note_keeps_a_label_with_brackets_whole(pack, tmp_path):

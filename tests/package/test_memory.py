@@ -47,7 +47,7 @@ def test_an_image_too_big_to_decode_safely_is_left_as_it_is(monkeypatch):
 
     import pikepdf
 
-    from forms.package import budget
+    from forms.package import downsample
 
     pdf = pikepdf.new()
     page = pdf.add_blank_page(page_size=(595, 842))
@@ -65,6 +65,6 @@ def test_an_image_too_big_to_decode_safely_is_left_as_it_is(monkeypatch):
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im=image))
     page.Contents = pdf.make_stream(b"q 595 0 0 842 0 0 cm /Im Do Q")
     raw = bytes(image.read_raw_bytes())
-    monkeypatch.setattr(budget, "MAX_DECODED_BYTES", width * height * 6 - 1)
-    assert budget.downsample(pdf, 72, 80) == 0
+    monkeypatch.setattr(downsample, "MAX_DECODED_BYTES", width * height * 6 - 1)
+    assert downsample.downsample(pdf, 72, 80) == 0
     assert bytes(image.read_raw_bytes()) == raw and int(image.BitsPerComponent) == 16

@@ -236,7 +236,7 @@ def test_a_hostile_attachment_the_ledger_does_not_know_is_still_caught(monkeypat
     """The guard trusts only parts whose digest is in the ledger (made by our intake worker): a
     file of unknown bytes that slipped past the sanitiser (here: a sanitiser that lets it
     through) is scanned whole before the merge, and nothing is saved."""
-    import forms.package.build as build
+    import forms.package.guard as guard
     from forms.attachments import ledger
     from forms.draft.attachments import StoredPdf
     from forms.package import write_package
@@ -246,7 +246,7 @@ def test_a_hostile_attachment_the_ledger_does_not_know_is_still_caught(monkeypat
     source.write_bytes(evil)
     stored = StoredPdf(source, hashlib.sha256(evil).hexdigest(), len(evil))
     assert not ledger.known_digest(stored.sha256)
-    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)  # the sanitiser misses it
+    monkeypatch.setattr(guard, "sanitised", lambda pdf, name: pdf)  # the sanitiser misses it
     dest = tmp_path / "package.pdf"
     with pytest.raises(UserError) as caught:
         write_package(data, [(info("other", "恶意文件", evil, 0), stored)], pack, dest)
@@ -256,15 +256,15 @@ def test_a_hostile_attachment_the_ledger_does_not_know_is_still_caught(monkeypat
 
 def test_a_clean_attachment_the_ledger_knows_is_not_read_again(monkeypatch, data, attachments, pack, tmp_path):
     """Known parts are not rescanned (the build's cost is one write), unknown ones are."""
-    import forms.package.build as build
+    import forms.package.guard as guard
     from forms.package import write_package
 
     scanned: list[object] = []
-    monkeypatch.setattr(build, "active_content", lambda pdf: scanned.append(pdf) or [])
+    monkeypatch.setattr(guard, "active_content", lambda pdf: scanned.append(pdf) or [])
     write_package(data, attachments, pack, tmp_path / "package.pdf")
     assert scanned == []  # the conftest's attachments went through our intake (in the ledger)
     stranger = scan_pdf("not ours")  # bytes our intake never made: sanitised, then known
-    monkeypatch.setattr(build, "sanitised", lambda pdf, name: pdf)
+    monkeypatch.setattr(guard, "sanitised", lambda pdf, name: pdf)
     write_package(data, [(info("other", "外来文件", stranger, 0), stranger)], pack, tmp_path / "package.pdf")
     assert scanned == [stranger]
 

@@ -16,7 +16,7 @@ from forms.attachments import ledger, normalise, sanitised
 from forms.attachments.scan import active_content
 from forms.draft import AttachmentInfo
 from forms.errors import UserError
-from forms.package import budget, build_package, build_print_set, upload_files
+from forms.package import build_package, build_print_set, downsample, drawn, upload_files
 from forms.samples import sample
 
 ACTIVE = (b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/EmbeddedFiles", b"/EF", b"/AA", b"/XFA")
@@ -186,7 +186,7 @@ def test_a_package_of_forms_within_forms_is_built_without_walking_every_draw(dat
     bomb = nested_forms()
     assert len(bomb) < 64_000
     walks, forms_walked = [], [0]  # a walk of every draw would enter the inner form a million times
-    real_drawn_images, real_walk = budget.drawn_images, budget._Walk.walk
+    real_drawn_images, real_walk = downsample.drawn_images, drawn._Walk.walk
 
     def drawn_images(*args, **kwargs):
         walks.append(1)
@@ -194,15 +194,15 @@ def test_a_package_of_forms_within_forms_is_built_without_walking_every_draw(dat
 
     def walk(self, *args, **kwargs):
         forms_walked[0] += 1
-        if forms_walked[0] > len(walks) * budget.MAX_DRAWS:  # fail now rather than walk for hours
+        if forms_walked[0] > len(walks) * drawn.MAX_DRAWS:  # fail now rather than walk for hours
             raise AssertionError(f"{forms_walked[0]} forms walked in {len(walks)} walks")
         return real_walk(self, *args, **kwargs)
 
-    monkeypatch.setattr(budget, "drawn_images", drawn_images)
-    monkeypatch.setattr(budget._Walk, "walk", walk)
+    monkeypatch.setattr(downsample, "drawn_images", drawn_images)
+    monkeypatch.setattr(drawn._Walk, "walk", walk)
     result = build_package(data, [received(bomb, title="嵌套")], pack, budget_mb=0.01)  # forces the image walk
     assert result.pdf.startswith(b"%PDF-")
-    assert walks and forms_walked[0] <= len(walks) * budget.MAX_DRAWS
+    assert walks and forms_walked[0] <= len(walks) * drawn.MAX_DRAWS
 
 
 def test_cxy_build_of_a_received_draft_with_a_hostile_attachment_writes_a_clean_package(tmp_path):

@@ -151,3 +151,17 @@ def test_upload_files_are_watermarked_or_sealed(data, attachments, pack, tmp_pat
             assert all((WATERMARK in text) != final for text in pages)
             if final:
                 assert verify(path).intact
+
+
+def test_a_verdict_says_each_finding_on_a_line_of_its_own_in_either_language():
+    """The app shows the verdict's lines one by one (desktop/verifying.py): both languages say the
+    same findings in the same order, whichever is asked for."""
+    from forms.package.verify import Verdict
+
+    verdict = Verdict(False, [2, 5], matches_draft=False, differing=["project.name"], seal="ab12", pages=7)
+    zh, en = verdict.message("zh").splitlines(), verdict.message("en").splitlines()
+    assert len(zh) == len(en) == 2
+    assert "2, 5" in zh[0] and "ab12" in zh[0] and "page(s) 2, 5" in en[0]
+    assert zh[1].endswith("project.name") and en[1] == "Does not match the draft: project.name"
+    assert verdict.text.get("en") == verdict.message("en") and verdict.message() == verdict.message("zh")
+    assert Verdict(True, seal="ab12", pages=7).message("en") == "Intact: all 7 pages as sealed (ab12)"

@@ -24,7 +24,8 @@ from forms.errors import UserError
 from forms.pack import load_pack
 from forms.package import upload_files
 from forms.package.budget import fit
-from forms.package.build import SlotOver
+from forms.package.uploads import SlotOver
+from forms.text import Text
 from tests.attachments.scan_pdfs import images_of, scan_pdf
 
 MB = 1024 * 1024
@@ -80,7 +81,7 @@ def test_images_on_oversize_pages_are_reduced_first():
         return out
 
     budget = (len(a4) + len(wide) * 0.6) / MB
-    fitted = fit(build, budget, 150, ("合同", "Contract"))
+    fitted = fit(build, budget, 150, Text("合同", "Contract"))
     assert not fitted.over and len(fitted.pdf) <= budget * MB
     before, after = images_of(a4) + images_of(wide), images_of(fitted.pdf)
     assert after[0] == before[0]  # the A4 page's image: untouched
@@ -106,8 +107,8 @@ def test_a_slot_over_its_limit_is_named_with_its_size_and_fix_and_the_others_are
     assert [p.name for p in paths] == ["payment_proofs.pdf"]
     [slot] = over
     assert slot.file == "contract.pdf" and slot.fix == "grey" and slot.size > limit * MB >= slot.fixed_size
-    assert "contract.pdf" in slot.message[0] and "超过" in slot.message[0] and "--fix" in slot.message[0]
-    assert "over the" in slot.message[1]
+    assert "contract.pdf" in slot.message.zh and "超过" in slot.message.zh and "--fix" in slot.message.zh
+    assert "over the" in slot.message.en
 
     over = []
     paths = upload_files(sample("tech_vp"), attachments, tight, tmp_path / "up", over=over, fix=True)
