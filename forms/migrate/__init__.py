@@ -6,7 +6,7 @@ from __future__ import annotations
 from forms.pack import resolve_pack
 
 from .migrate import known_packs, migrate_draft, newer_pack, plan
-from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, sections, summary
+from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, notes, sections, summary
 
 __all__ = [
     "Dropped",
@@ -17,6 +17,7 @@ __all__ = [
     "known_packs",
     "migrate_draft",
     "newer_pack",
+    "notes",
     "plan",
     "resolve_pack",
     "sections",
