@@ -87,19 +87,22 @@ def summary(report: MigrationReport, lang: str = "zh") -> str:
     ).get(lang)
 
 
+def final_note(report: MigrationReport, lang: str = "zh") -> str | None:
+    """For a draft that was 定稿: the new one is not, and what to do about it; None otherwise."""
+    if not report.was_final:
+        return None
+    return Text(
+        f"原草稿已定稿，新草稿不是定稿：它还没有通过{report.target_year}年规则包的检查。"
+        "请重新检查，改正报告的错误后再次定稿。",
+        f"The old draft was final (定稿); the new draft is not: it has not passed the {report.target_year} "
+        "pack's checks yet. Check it again, correct what the check reports, then mark it final again.",
+    ).get(lang)
+
+
 def notes(report: MigrationReport, lang: str = "zh") -> list[str]:
-    """What became of the draft's state (role, 定稿, records, undo), one sentence each; a state
+    """What else became of the draft's state (role, records, undo), one sentence each; a state
     the old draft did not have is not mentioned."""
     out = []
-    if report.was_final:
-        out.append(
-            Text(
-                f"原草稿已定稿，新草稿不是定稿：它还没有通过{report.target_year}年规则包的检查。"
-                "请重新检查，改正报告的错误后再次定稿。",
-                f"The old draft was final (定稿); the new draft is not: it has not passed the {report.target_year} "
-                "pack's checks yet. Check it again, correct what the check reports, then mark it final again.",
-            ).get(lang)
-        )
     if report.role:
         who = report.role_label or report.role
         out.append(
@@ -108,13 +111,17 @@ def notes(report: MigrationReport, lang: str = "zh") -> list[str]:
                 f"Role carried over: this copy is still for '{who}' to fill in, and can still be merged into the original.",
             ).get(lang)
         )
-    if report.history or report.handoffs:
-        out.append(
-            Text(
-                f"已沿用变更记录（{report.history} 条）和交接记录（{report.handoffs} 份）。",
-                f"Carried over: the change history ({report.history}) and the hand-off records ({report.handoffs}).",
-            ).get(lang)
+    carried = [
+        part
+        for count, part in (
+            (report.history, Text(f"变更记录（{report.history} 条）", f"the change history ({report.history})")),
+            (report.handoffs, Text(f"交接记录（{report.handoffs} 份）", f"the hand-off records ({report.handoffs})")),
         )
+        if count
+    ]
+    if carried:
+        zh, en = "和".join(t.zh for t in carried), " and ".join(t.en for t in carried)
+        out.append(Text(f"已沿用{zh}。", f"Carried over: {en}.").get(lang))
     if report.undo_dropped:
         out.append(
             Text(
@@ -159,7 +166,8 @@ def _judged_line(item: Judged, lang: str, paths: bool) -> str:
 
 
 def as_text(report: MigrationReport, lang: str = "zh") -> str:
-    lines = [summary(report, lang), *notes(report, lang)]
+    final = final_note(report, lang)
+    lines = [summary(report, lang), *([final] if final else []), *notes(report, lang)]
     none = Text("  （无）", "  (none)").get(lang)
     for heading, items in sections(report, lang):
         lines.append(heading + Text("：", ":").get(lang))
