@@ -15,12 +15,11 @@ from forms.draft import Draft
 from forms.pack import load_pack, load_pack_dir
 from forms.samples import fill_sample
 from forms.transfer import create_draft
+from tests.pack_writer import PACK_2025
 
 from .helpers import set_value, widget
 
 pytestmark = pytest.mark.gui
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from forms.pack import load_pack, load_pack_dir
 from forms.paths import packs_dir
 from forms.samples import fill_sample
 from forms.transfer import create_draft
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+from tests.pack_writer import PACK_2025
 
 
 def digest(path: Path) -> str:
