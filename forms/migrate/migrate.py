@@ -296,7 +296,7 @@ def migrate_draft(
     report.role_label = role.label.get(lang) if role is not None else None
     report.was_final, report.undo_dropped = records.final, records.undo
     report.history, report.handoffs = len(records.history), len(records.bases)
-    history = [*records.history, *_history_of_migration(source, old, target, role, records.final, lang)]
+    history = [*records.history, *([_reopened(target, role, lang)] if records.final else [])]
 
     def fill(new_draft: Any) -> None:
         new_draft.replace_data({k: v for k, v in new_data.items() if k != "attachments"})
@@ -366,21 +366,15 @@ class _Records:
         )
 
 
-def _history_of_migration(
-    source: Path, old: Pack, new: Pack, role: RoleSpec | None, final: bool, lang: str
-) -> list[HistoryEntry]:
-    """The new draft's history says where it came from (the pack changed, from which file) and
-    why a final draft is final no more (an ``unfinalise`` with its reason, as a reopening by
-    hand is recorded)."""
+def _reopened(new: Pack, role: RoleSpec | None, lang: str) -> HistoryEntry:
+    """Why a final draft is final no more: an ``unfinalise`` with its reason, as a reopening by
+    hand is recorded (the history lists hand-offs, merges and 定稿 changes, so a migration of a
+    draft that was not final adds nothing to it)."""
     from forms.draft.files import now
     from forms.draft.history import HistoryEntry
 
-    who, at = (role.id if role else ""), now()
-    out = [HistoryEntry(at, who, "edit", "pack", old.id, new.id, source.name)]
-    if final:
-        note = Text(
-            f"迁移到{new.year}年规则包（{new.id}）：新规则包的检查尚未通过，须重新检查后再定稿",
-            f"Migrated to the {new.year} pack ({new.id}): its checks have not been passed; check again, then mark final",
-        ).get(lang)
-        out.append(HistoryEntry(at, who, "unfinalise", "", None, None, note))
-    return out
+    note = Text(
+        f"迁移到{new.year}年规则包（{new.id}）：新规则包的检查尚未通过，须重新检查后再定稿",
+        f"Migrated to the {new.year} pack ({new.id}): its checks have not been passed; check again, then mark final",
+    ).get(lang)
+    return HistoryEntry(now(), role.id if role else "", "unfinalise", "", None, None, note)
