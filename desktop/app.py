@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from . import i18n, settings
 from .factory import ensure_app, make_window, name_version
 from .main_window import MainWindow, window_editing
+from .shell import expect_content
 
 if TYPE_CHECKING:
     from .services import Services
@@ -82,6 +83,7 @@ def open_window(
     loop: the draft at ``path`` (a JSON file is imported), else the start page, or with ``sample``
     ("" for the first category) a copy of the sample application."""
     window = MainWindow(None, i18n.install(lang), shell=True)
+    expect_content(window, path, sample)  # no step column in the shell when the start page comes
 
     def fill() -> None:
         window.load(services, path)

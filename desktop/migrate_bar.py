@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.errors import UserError
-from forms.migrate import MigrationReport, known_packs, migrate_draft, newer_pack, sections, summary
+from forms.migrate import MigrationReport, final_note, known_packs, migrate_draft, newer_pack, notes, sections, summary
 from forms.pack import Pack, load_pack
 
 from . import workers
@@ -168,6 +168,20 @@ class ReportDialog(QDialog):
         head.setObjectName("migrate_report.summary")
         head.setWordWrap(True)
         column.addWidget(head)
+        # what became of the draft's state: 定稿 first (the user has work to do), then the rest
+        final = final_note(report, lang)
+        self.final = QLabel(final or "")
+        self.final.setObjectName("migrate_report.final")
+        self.final.setWordWrap(True)
+        self.final.setStyleSheet("color: #8a4b00; background: #fff4e0; border: 1px solid #e0b070; padding: 6px;")
+        self.final.setVisible(final is not None)
+        column.addWidget(self.final)
+        said = notes(report, lang)
+        self.notes = QLabel("\n".join(said))
+        self.notes.setObjectName("migrate_report.notes")
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(said))
+        column.addWidget(self.notes)
         self.body = QTextBrowser()
         self.body.setObjectName("migrate_report.lists")
         self.body.setOpenLinks(False)
@@ -196,4 +210,4 @@ class ReportDialog(QDialog):
         return "".join(parts)
 
     def text(self) -> str:
-        return self.body.toPlainText()
+        return "\n".join(filter(None, [self.final.text(), self.notes.text(), self.body.toPlainText()]))

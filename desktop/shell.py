@@ -6,6 +6,8 @@ whose first use costs as much as the rest of the shell."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMenuBar, QWidget
 
 from .i18n import tr
@@ -20,14 +22,29 @@ def add_shell_menus(bar: QMenuBar) -> None:
         bar.addMenu(tr(title)).setEnabled(False)
 
 
+def opens_a_draft(path: Path | None, sample: str | None) -> bool:
+    """Does the window's content start with a draft's wizard (a step column) or with the start
+    page (none: no file, or JSON, which is imported from the start page)?"""
+    return sample is not None or (path is not None and path.suffix.lower() != ".json")
+
+
+def expect_content(window: QWidget, path: Path | None, sample: str | None) -> None:
+    """The shell shows what the content will keep: the step column only where a wizard comes
+    (else the start page would take it away again, moving everything left as it arrives)."""
+    placeholder = window.findChild(OpeningPlaceholder)
+    if placeholder is not None:
+        placeholder.steps.setVisible(opens_a_draft(path, sample))
+
+
 class OpeningPlaceholder(QWidget):
-    """Where the content will be: the wizard's step column, empty, and 正在打开… beside it."""
+    """Where the content will be: the wizard's step column, empty, and 正在打开… beside it (the
+    column hidden by :func:`expect_content` when the start page comes instead)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shell.placeholder")
         row = QHBoxLayout(self)
-        steps = QListWidget()
+        self.steps = steps = QListWidget()
         steps.setObjectName("shell.steps")
         steps.setAccessibleName(tr("步骤列表"))
         steps.setFixedWidth(STEP_COLUMN_WIDTH)

@@ -49,6 +49,35 @@ class WorkflowRecords:
             )
             history_rows.append(con, [entry])
 
+    def handoff_ids(self) -> list[str]:
+        """The hand-offs this draft holds a base snapshot of, oldest first."""
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT handoff_id FROM handoff_base GROUP BY handoff_id ORDER BY min(rowid) "
+                f"LIMIT {history_rows.MAX_BASE_ROWS + 1}"
+            ).fetchall()
+        return [values.check_short_text(r[0], 64, Text("交接记录", "a hand-off record")) for r in rows]
+
+    def carry_records(
+        self,
+        history: list[HistoryEntry],
+        bases: Mapping[str, Mapping[str, str]],
+        sources: Mapping[str, str],
+    ) -> None:
+        """A migration (forms.migrate) writes another draft's workflow records into this new one,
+        in one transaction: its history, hand-off snapshots and attachment sources. The undo
+        journal is emptied: the adds that built this draft are not the user's to undo."""
+        with self._tx() as con:
+            history_rows.append(con, list(history))
+            for handoff_id, rows in bases.items():
+                history_rows.write_base(con, handoff_id, dict(rows))
+            con.executemany(
+                "INSERT OR REPLACE INTO attachment_sources(sha256, source_sha256) VALUES (?, ?)",
+                [(history_rows.check_digest(a), history_rows.check_digest(b)) for a, b in sources.items()],
+            )
+            con.execute("DELETE FROM undo_journal")
+            con.execute("DELETE FROM undo_blobs")
+
     def attachment_sources(self) -> dict[str, str]:
         """Digest of a merged (rebuilt) attachment → the digest it had in the returned file."""
         with self._read() as con:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from forms.pack import resolve_pack
 
 from .migrate import known_packs, migrate_draft, newer_pack, plan
-from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, sections, summary
+from .report import Dropped, Judged, MigrationReport, NewRequired, as_text, final_note, notes, sections, summary
 
 __all__ = [
     "Dropped",
@@ -14,9 +14,11 @@ __all__ = [
     "MigrationReport",
     "NewRequired",
     "as_text",
+    "final_note",
     "known_packs",
     "migrate_draft",
     "newer_pack",
+    "notes",
     "plan",
     "resolve_pack",
     "sections",

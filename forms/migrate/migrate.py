@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forms.errors import UserError
 from forms.model import flatten, normalise, pattern_of, unflatten
-from forms.pack import FieldSpec, Pack, load_pack
+from forms.pack import FieldSpec, Pack, RoleSpec, load_pack
 from forms.text import Text
 
 from .report import Dropped, Judged, MigrationReport, NewRequired
+
+if TYPE_CHECKING:
+    from forms.draft.history import HistoryEntry
 
 META_KEYS = ("pack", "category", "attachments")
 
@@ -271,9 +275,11 @@ def migrate_draft(
                 f"草稿已按规则包“{target.id}”填写，无需迁移",
                 f"The draft already uses the rule pack '{target.id}'; there is nothing to migrate",
             )
+        role = _carried_role(meta.get("role") or None, target)
         items = [{"kind": i.kind, "title": i.title} for i in infos if not i.damaged]
         new_data, report = plan({**data, "attachments": items}, old, target, lang)
         carried = [(info, draft.attachment_pdf(info.id)) for info in infos if not info.damaged]
+        records = _Records.read(draft, {info.sha256 for info, _ in carried})
         for info in infos:
             if info.damaged:
                 report.dropped.append(
@@ -285,6 +291,12 @@ def migrate_draft(
                         Text("附件已损坏，未复制", "the attachment is damaged and was not copied").get(lang),
                     )
                 )
+
+    report.role = role.id if role is not None else None
+    report.role_label = role.label.get(lang) if role is not None else None
+    report.was_final, report.undo_dropped = records.final, records.undo
+    report.history, report.handoffs = len(records.history), len(records.bases)
+    history = [*records.history, *([_reopened(target, role, lang)] if records.final else [])]
 
     def fill(new_draft: Any) -> None:
         new_draft.replace_data({k: v for k, v in new_data.items() if k != "attachments"})
@@ -300,7 +312,69 @@ def migrate_draft(
                 pdf=pdf,
                 entries={entry_key(info.sha256): entry} if entry else None,
             )
+        new_draft.carry_records(history, records.bases, records.sources)
+        if role is not None:  # in whose hands the copy is, and the hand-off it answers
+            new_draft.set_meta("role", role.id)
+            if records.handoff_id:
+                new_draft.set_meta("handoff_id", records.handoff_id)
 
     create_draft(output, pack=target.id, category=report.category, fill=fill, inputs=[source])
     report.attachments = len(carried)
     return report
+
+
+def _carried_role(role: str | None, target: Pack) -> RoleSpec | None:
+    """The role of a hand-off copy carries over; a pack without that role has no place for the
+    copy (it could not be merged back as that role's): the original is the one to migrate."""
+    if role is None:
+        return None
+    spec = target.role(role)
+    if spec is None:
+        known = "、".join(r.id for r in target.roles)
+        raise UserError(
+            "migrate.role",
+            f"这是交给“{_shown(role)}”的副本，新规则包“{target.id}”没有这个角色（有：{known}）；请迁移原始草稿后重新交接",
+            f"This is a copy handed to '{_shown(role)}', a role the new pack '{target.id}' does not have "
+            f"(it has: {', '.join(r.id for r in target.roles)}); migrate the original draft and hand it off again",
+        )
+    return spec
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The workflow records of the old draft that a migration reads."""
+
+    final: bool
+    undo: bool  # it had undo (or redo) history
+    handoff_id: str | None
+    history: list[HistoryEntry]
+    bases: dict[str, dict[str, str]]
+    sources: dict[str, str]
+
+    @classmethod
+    def read(cls, draft: Any, digests: set[str]) -> _Records:
+        """``digests``: the attachments carried; the sources of the others go with them."""
+        undo, redo = draft.undo_available()
+        bases = {handoff_id: draft.handoff_base(handoff_id) or {} for handoff_id in draft.handoff_ids()}
+        return cls(
+            final=bool(draft.final),
+            undo=bool(undo or redo),
+            handoff_id=draft.meta().get("handoff_id") or None,
+            history=draft.history(),
+            bases=bases,
+            sources={k: v for k, v in draft.attachment_sources().items() if k in digests},
+        )
+
+
+def _reopened(new: Pack, role: RoleSpec | None, lang: str) -> HistoryEntry:
+    """Why a final draft is final no more: an ``unfinalise`` with its reason, as a reopening by
+    hand is recorded (the history lists hand-offs, merges and 定稿 changes, so a migration of a
+    draft that was not final adds nothing to it)."""
+    from forms.draft.files import now
+    from forms.draft.history import HistoryEntry
+
+    note = Text(
+        f"迁移到{new.year}年规则包（{new.id}）：新规则包的检查尚未通过，须重新检查后再定稿",
+        f"Migrated to the {new.year} pack ({new.id}): its checks have not been passed; check again, then mark final",
+    ).get(lang)
+    return HistoryEntry(now(), role.id if role else "", "unfinalise", "", None, None, note)

@@ -57,6 +57,15 @@ class MigrationReport:
     judged: list[Judged]
     attachments: int = 0  # carried over into the new draft
     output: str | None = None
+    # What the journey needs, beside the values (issue 15): whose hands the draft is in (carried
+    # over), its 定稿 (never carried: the new pack's checks were not passed), its records (carried)
+    # and its undo history (not carried; said only where there was any).
+    role: str | None = None
+    role_label: str | None = None
+    was_final: bool = False
+    history: int = 0  # change history entries carried over
+    handoffs: int = 0  # hand-off snapshots carried over
+    undo_dropped: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +85,51 @@ def summary(report: MigrationReport, lang: str = "zh") -> str:
         f"{len(report.dropped)} not carried over, {len(report.new_required)} newly required, "
         f"{len(report.judged)} judged differently.",
     ).get(lang)
+
+
+def final_note(report: MigrationReport, lang: str = "zh") -> str | None:
+    """For a draft that was 定稿: the new one is not, and what to do about it; None otherwise."""
+    if not report.was_final:
+        return None
+    return Text(
+        f"原草稿已定稿，新草稿不是定稿：它还没有通过{report.target_year}年规则包的检查。"
+        "请重新检查，改正报告的错误后再次定稿。",
+        f"The old draft was final (定稿); the new draft is not: it has not passed the {report.target_year} "
+        "pack's checks yet. Check it again, correct what the check reports, then mark it final again.",
+    ).get(lang)
+
+
+def notes(report: MigrationReport, lang: str = "zh") -> list[str]:
+    """What else became of the draft's state (role, records, undo), one sentence each; a state
+    the old draft did not have is not mentioned."""
+    out = []
+    if report.role:
+        who = report.role_label or report.role
+        out.append(
+            Text(
+                f"角色沿用：这份副本仍交由“{who}”填写，仍可与原始草稿比较合并。",
+                f"Role carried over: this copy is still for '{who}' to fill in, and can still be merged into the original.",
+            ).get(lang)
+        )
+    carried = [
+        part
+        for count, part in (
+            (report.history, Text(f"变更记录（{report.history} 条）", f"the change history ({report.history})")),
+            (report.handoffs, Text(f"交接记录（{report.handoffs} 份）", f"the hand-off records ({report.handoffs})")),
+        )
+        if count
+    ]
+    if carried:
+        zh, en = "和".join(t.zh for t in carried), " and ".join(t.en for t in carried)
+        out.append(Text(f"已沿用{zh}。", f"Carried over: {en}.").get(lang))
+    if report.undo_dropped:
+        out.append(
+            Text(
+                "原草稿的撤销记录没有带到新草稿：新草稿从迁移后的内容开始。",
+                "The old draft's undo history was not carried over: the new draft starts from what was migrated.",
+            ).get(lang)
+        )
+    return out
 
 
 def sections(report: MigrationReport, lang: str = "zh", *, paths: bool = True) -> list[tuple[str, list[str]]]:
@@ -112,7 +166,8 @@ def _judged_line(item: Judged, lang: str, paths: bool) -> str:
 
 
 def as_text(report: MigrationReport, lang: str = "zh") -> str:
-    lines = [summary(report, lang)]
+    final = final_note(report, lang)
+    lines = [summary(report, lang), *([final] if final else []), *notes(report, lang)]
     none = Text("  （无）", "  (none)").get(lang)
     for heading, items in sections(report, lang):
         lines.append(heading + Text("：", ":").get(lang))

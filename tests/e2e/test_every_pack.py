@@ -15,12 +15,12 @@ import pytest
 
 from forms.cli import main
 from forms.paths import packs_dir
+from tests.pack_writer import TESTED_PACKS, form_toml, pilot_category, write_dual_high_pack, write_pack
 
 pytestmark = pytest.mark.slow
 
-TESTED = Path(__file__).resolve().parents[1] / "data" / "packs"
 FOLDERS = sorted(p for p in packs_dir().iterdir() if (p / "pack.toml").is_file()) + sorted(
-    p for p in TESTED.iterdir() if (p / "pack.toml").is_file()
+    p for p in TESTED_PACKS.iterdir() if (p / "pack.toml").is_file()
 )
 
 
@@ -96,50 +96,8 @@ def run_everything(folder: Path, category: str, tmp_path: Path, capsys, contract
     assert _pages(uploads / "contract.pdf") >= 1
 
 
-PILOT = """\
-id = "pilot-2024"
-extends = "jiangsu-cxy-2023"
-year = 2024
-
-[[categories]]
-id = "pilot"
-annex = 7
-title = { zh = "江苏省产学研合作项目申报书", en = "Application Form" }
-subtitle = { zh = "试点合作项目", en = "Pilot projects" }
-blurb = { zh = "试点", en = "Pilot" }
-leader_rule = { id = "P2", zh = "负责人须为高校方负责人。", en = "University-side lead." }
-member_rule = "P3"
-start = { rule = "P6", from = 2022-01-01, to = 2023-09-30 }
-end = { rule = "P6", after = 2023-12-30 }
-min_paid = { rule = "P5", wan = "10" }
-"""
-
-PILOT_FORM = """\
-[documents.form_pilot]
-kind = "form"
-category = "pilot"
-columns = [1, 1, 1, 1, 1, 1]
-
-[[documents.form_pilot.rows]]
-cells = [{ label = "项目名称" }, { value = "project.name", span = 5 }]
-[[documents.form_pilot.rows]]
-use = "contract_type"
-[[documents.form_pilot.rows]]
-use = "parties"
-[[documents.form_pilot.rows]]
-use = "contract"
-[[documents.form_pilot.rows]]
-use = "people"
-[[documents.form_pilot.rows]]
-use = "lower"
-"""
-
-
 def test_a_pack_written_here_adds_a_category_by_entry_and_runs_end_to_end(tmp_path, capsys, contract_pdf):
-    folder = tmp_path / "pilot-2024"
-    folder.mkdir()
-    (folder / "pack.toml").write_text(PILOT, "utf-8")
-    (folder / "documents.toml").write_text(PILOT_FORM, "utf-8")
+    folder = write_pack(tmp_path / "pilot-2024", pilot_category(), pack_id="pilot-2024", documents=form_toml("pilot"))
     run_everything(folder, "pilot", tmp_path, capsys, contract_pdf)
     for category in ("tech_vp", "pilot"):  # the inherited categories stay
         _cxy(capsys, folder, "new", "--category", category, "-o", str(tmp_path / f"{category}.cxy"))
@@ -151,8 +109,6 @@ def test_a_pack_written_here_with_a_category_of_two_own_fields_is_filled_checked
     """Issue 15's must-show: a category with two fields of its own, added by TOML only (a pack
     written by this test), loaded with ``--pack FOLDER``, filled, checked and printed."""
     from pypdf import PdfReader
-
-    from tests.pack_writer import write_dual_high_pack
 
     folder = write_dual_high_pack(tmp_path / "dual-high-pack")
     run_everything(folder, "dual_high", tmp_path, capsys, contract_pdf)

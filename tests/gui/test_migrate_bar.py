@@ -15,12 +15,11 @@ from forms.draft import Draft
 from forms.pack import load_pack, load_pack_dir
 from forms.samples import fill_sample
 from forms.transfer import create_draft
+from tests.pack_writer import PACK_2025
 
-from .helpers import widget
+from .helpers import set_value, widget
 
 pytestmark = pytest.mark.gui
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
 
 
 @pytest.fixture
@@ -116,3 +115,69 @@ def test_no_offer_without_a_later_pack_and_a_closed_offer_stays_closed(qtbot, op
     qtbot.mouseClick(widget(window, "migrate_bar.close"), Qt.MouseButton.LeftButton)
     window.set_language("zh")
     assert window.migrate_bar.isHidden()
+
+
+def test_a_final_draft_migrates_into_a_draft_the_user_can_type_in_and_the_report_says_why(
+    qtbot, open_window, prompter, tmp_path, packs
+):
+    from forms.workflow import finalise
+
+    old, _new = packs
+    source = sample_2023(tmp_path)
+    with Draft.open(source) as draft:
+        finalise(draft, old)
+    before = digest(source)
+    window = open_window(source)
+    settled(qtbot)
+    assert window.session.final and window.migrate_bar.isVisible()
+
+    prompter.paths.append(tmp_path / "final-2025.cxy")
+    qtbot.mouseClick(widget(window, "migrate_bar.migrate"), Qt.MouseButton.LeftButton)
+    bar = window.migrate_bar
+    qtbot.waitUntil(lambda: bar.dialog is not None and bar.dialog.isVisible())
+    settled(qtbot)
+
+    final = widget(bar.dialog, "migrate_report.final")
+    assert final.isVisible() and "原草稿已定稿，新草稿不是定稿" in final.text() and "再次定稿" in final.text()
+    assert (
+        "撤销记录" in widget(bar.dialog, "migrate_report.notes").text()
+    )  # the sample's attachments were added with undo history
+    bar.dialog.grab().save(str(tmp_path / "report-final.png"))
+
+    # the new draft is a draft: what the user types is kept
+    assert window.session.path == tmp_path / "final-2025.cxy" and not window.session.final
+    set_value(qtbot, window, "project.name", "按新规则修改的项目名称")
+    assert window.session.flush()
+    window.grab().save(str(tmp_path / "window-after.png"))
+    with Draft.open(tmp_path / "final-2025.cxy", readonly=True) as draft:
+        assert draft.get("project.name") == "按新规则修改的项目名称" and not draft.final
+    with Draft.open(source, readonly=True) as draft:
+        assert draft.final
+    assert digest(source) == before
+
+
+def test_a_hand_off_copy_keeps_its_role_and_what_was_just_typed(qtbot, open_window, prompter, tmp_path, packs):
+    from forms.workflow import handoff
+
+    _old, new = packs
+    copy = tmp_path / "enterprise.cxy"
+    handoff(sample_2023(tmp_path), "enterprise", copy)
+    window = open_window(copy, lang="en")
+    settled(qtbot)
+    set_value(qtbot, window, "enterprise.contact.phone", "13900001111")  # typed, not yet saved by the timer
+
+    prompter.paths.append(tmp_path / "enterprise-2025.cxy")
+    assert window.migrate_bar.migrate() is not None
+    qtbot.waitUntil(lambda: window.migrate_bar.dialog is not None)
+    settled(qtbot)
+
+    report = window.migrate_bar.dialog
+    assert "Role carried over" in report.text() and new.role("enterprise").label.en in report.text()
+    assert widget(report, "migrate_report.final").isHidden()  # it was not final: nothing said
+    assert "undo" not in report.text()  # a hand-off copy travels without undo history: nothing said
+    report.grab().save(str(tmp_path / "report-role.png"))
+    with Draft.open(tmp_path / "enterprise-2025.cxy", readonly=True) as draft:
+        assert draft.role == "enterprise" and draft.get("enterprise.contact.phone") == "13900001111"
+    assert window.session.draft.role == "enterprise"
+    report.close()  # closed inside the test: its layout's offscreen noise stays with this GUI test
+    qtbot.waitUntil(lambda: not report.isVisible())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget, QWidget
 
 from desktop import settings, workers
 from desktop.app import open_window
@@ -151,3 +151,43 @@ def test_switching_the_language_keeps_the_step(qtbot, shell_window) -> None:
     assert view.current_key() == third and view.stack.currentWidget() is view.page(third)
     assert [p.key for p in view.made_pages()] == [third]  # the new view makes only the page it shows
     assert view.back_button.text() == "&Back"
+
+
+def visible_steps(window: MainWindow) -> tuple[int, int, int, int] | None:
+    """Where the step column is in the window, as painted; None when none is shown."""
+    shown = [
+        w
+        for w in window.findChildren(QListWidget)
+        if w.isVisible() and w.objectName() in ("shell.steps", "wizard.steps")
+    ]
+    if not shown:
+        return None
+    (steps,) = shown
+    return (*steps.mapTo(window, steps.rect().topLeft()).toTuple(), steps.width(), steps.height())
+
+
+def central_area(window: MainWindow) -> tuple[int, int, int, int]:
+    return window.stack.mapTo(window, window.stack.rect().topLeft()).toTuple() + window.stack.size().toTuple()
+
+
+@pytest.mark.parametrize("start", ["no file", "sample", "draft"])
+def test_nothing_painted_at_first_moves_when_the_content_arrives(qtbot, prompter, sample_draft, tmp_path, start):
+    """The shell shows the step column only where the content keeps it (a draft, the sample),
+    at the place the wizard's column takes; with no file the start page comes, and no column
+    is shown that it would take away."""
+    path, sample = {"no file": (None, None), "sample": (None, ""), "draft": (sample_draft, None)}[start]
+    window = open_window(path, "zh", sample, services=Services(prompter=prompter))
+    qtbot.addWidget(window, before_close_func=lambda _w: qtbot.waitUntil(lambda: not workers.busy(), timeout=60000))
+    assert not window.is_loaded()  # what the first paint shows: nothing of the content yet
+    at_paint = visible_steps(window), central_area(window)
+    window.grab().save(str(tmp_path / f"{start}-first-paint.png"))
+
+    qtbot.waitUntil(lambda: window.is_loaded() and window.is_complete(), timeout=20000)
+    if start == "no file":
+        assert window.session is None and window.stack.currentWidget() is window.start_page
+    else:
+        qtbot.waitUntil(lambda: window.view is not None and window.view.isVisible(), timeout=20000)
+    window.grab().save(str(tmp_path / f"{start}-loaded.png"))
+    assert (visible_steps(window), central_area(window)) == at_paint
+    assert (at_paint[0] is None) == (start == "no file")
+    workers.wait_all()

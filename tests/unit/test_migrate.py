@@ -17,13 +17,12 @@ from forms.checks import check
 from forms.cli import main
 from forms.draft import Draft
 from forms.errors import UserError
-from forms.migrate import migrate_draft, newer_pack, plan, resolve_pack
+from forms.migrate import as_text, migrate_draft, newer_pack, plan, resolve_pack
 from forms.pack import load_pack, load_pack_dir
 from forms.paths import packs_dir
 from forms.samples import fill_sample
 from forms.transfer import create_draft
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+from tests.pack_writer import PACK_2025
 
 
 def digest(path: Path) -> str:
@@ -246,3 +245,130 @@ def test_a_category_the_new_pack_lacks_is_refused():
     with pytest.raises(UserError) as refused:
         plan({"pack": old.id, "category": missing, "project": {"name": "x"}}, old, new)
     assert refused.value.code == "migrate.category" and missing in refused.value.message("en")
+
+
+# ---------------------------------------------------------------- what the journey needs (issue 15)
+
+
+def intake_entries(path: Path) -> dict[str, str]:
+    """The preflight records kept with each attachment (content key, findings), as stored."""
+    with Draft.open(path, readonly=True) as draft:
+        return {k: v for k, v in draft.meta().items() if k.startswith("intake:")}
+
+
+def test_a_final_draft_comes_out_as_a_draft_and_the_report_says_what_to_do(tmp_path, capsys):
+    from forms.workflow import finalise
+
+    source = sample(tmp_path, "tech_vp")
+    with Draft.open(source) as draft:
+        finalise(draft, load_pack("jiangsu-cxy-2023"))
+    before = digest(source)
+
+    code, out_zh, err = run(capsys, "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "zh.cxy"))
+    assert code == 0, err
+    code, out_en, err = run(
+        capsys, "--lang", "en", "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "en.cxy")
+    )
+    assert code == 0, err
+
+    # the new pack's checks were never passed: a draft again, editable, saying why in its history
+    with Draft.open(tmp_path / "zh.cxy") as new:
+        assert not new.final
+        new.set("project.name", "迁移后可以继续修改")
+        assert [e.action for e in new.history()][-2:] == ["finalise", "unfinalise"]
+        assert "重新检查" in new.history()[-1].note
+    assert "原草稿已定稿，新草稿不是定稿" in out_zh and "请重新检查" in out_zh and "再次定稿" in out_zh
+    assert "the new draft is not" in out_en and "Check it again" in out_en and "mark it final again" in out_en
+    # the old draft stays final and untouched
+    with Draft.open(source, readonly=True) as old:
+        assert old.final
+    assert digest(source) == before
+
+    code, out, _ = run(capsys, "migrate", str(source), "--to", str(PACK_2025), "-o", str(tmp_path / "j.cxy"), "--json")
+    assert json.loads(out)["was_final"] is True
+
+
+def test_a_draft_that_was_not_final_says_nothing_of_it(tmp_path):
+    report = migrate_draft(sample(tmp_path, "tech_vp"), load_pack_dir(PACK_2025), tmp_path / "new.cxy", "en")
+    assert report.was_final is False
+    assert not any("final" in line for line in as_text(report, "en").splitlines()[1:3])
+
+
+def test_a_hand_off_copy_keeps_its_role_records_attachments_and_can_still_be_merged(tmp_path):
+    from forms.workflow import handoff, merge
+
+    new_pack = resolve_pack(str(PACK_2025))  # known by id for the rest of the run, as with --pack FOLDER
+    original = sample(tmp_path, "tech_vp")
+    with Draft.open(original) as d:
+        records(d)  # the preflight of each attachment, stored with it (as the app's intake does)
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    with Draft.open(copy, readonly=True) as d:
+        handoff_id, base, history = d.meta()["handoff_id"], d.handoff_base(d.meta()["handoff_id"]), d.history()
+
+    copy_new, original_new = tmp_path / "enterprise-2025.cxy", tmp_path / "original-2025.cxy"
+    report = migrate_draft(copy, new_pack, copy_new, "en")
+    migrate_draft(original, new_pack, original_new)
+
+    with Draft.open(copy_new, readonly=True) as d:
+        assert d.role == "enterprise" and d.meta()["handoff_id"] == handoff_id
+        assert d.handoff_base(handoff_id) == base
+        assert d.history()[: len(history)] == history
+        assert d.undo_available() == (None, None)  # nothing of the old undo history, nor the migration's adds
+    assert report.role == "enterprise" and report.handoffs == 1 and report.history == len(history)
+    text = as_text(report, "en")
+    assert "Role carried over" in text and new_pack.role("enterprise").label.en in text
+    # attachments and their preflight records, as they were
+    assert read(copy_new)[2] == read(copy)[2] and intake_entries(copy_new) == intake_entries(copy)
+    assert intake_entries(copy_new)
+
+    # the enterprise fills in the migrated copy; the migrated original takes it back as theirs
+    with Draft.open(copy_new) as d:
+        d.set("enterprise.contact.name", "王五")
+    with Draft.open(original_new) as d:
+        assert d.handoff_base(handoff_id) == base  # the original kept its record of the hand-off too
+        result = merge(d, copy_new)
+        assert result.taken == ["enterprise.contact.name"] and result.merged
+        assert d.get("enterprise.contact.name") == "王五"
+
+
+def test_a_copy_for_a_role_the_new_pack_lacks_is_refused_in_one_line(tmp_path, capsys):
+    from forms.workflow import handoff
+
+    new = load_pack_dir(PACK_2025)
+    original = sample(tmp_path, "tech_vp")
+    gone = next(r.id for r in load_pack("jiangsu-cxy-2023").roles if new.role(r.id) is None)
+    copy = tmp_path / "copy.cxy"
+    handoff(original, gone, copy)
+    before = digest(copy)
+    code, out, err = run(
+        capsys, "--lang", "en", "migrate", str(copy), "--to", str(PACK_2025), "-o", str(tmp_path / "n.cxy")
+    )
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"'{gone}'" in err and "migrate the original draft" in err
+    assert not (tmp_path / "n.cxy").exists() and digest(copy) == before
+
+
+def test_undo_history_is_not_carried_and_said_only_where_there_was_some(tmp_path):
+    new = load_pack_dir(PACK_2025)
+    with_undo = sample(tmp_path, "tech_vp")
+    with Draft.open(with_undo) as d:
+        first = d.attachments()[0]
+        d.update_attachment(first.id, title=first.title + "（改）")
+        d.undo()  # an undone step is history too: Redo would bring it back
+        assert d.undo_available() != (None, None)
+    report = migrate_draft(with_undo, new, tmp_path / "a.cxy", "en")
+    assert report.undo_dropped and "undo history was not carried over" in as_text(report, "en")
+    with Draft.open(tmp_path / "a.cxy", readonly=True) as d:
+        assert d.undo_available() == (None, None)
+
+    plain = tmp_path / "plain.cxy"
+    create_draft(
+        plain,
+        pack="jiangsu-cxy-2023",
+        category="tech_vp",
+        fill=lambda d: d.set_many({"project.name": "没有附件的草稿"}),
+    )
+    report = migrate_draft(plain, new, tmp_path / "b.cxy")
+    assert not report.undo_dropped and "撤销" not in as_text(report)
+    assert report.history == 0 and "变更记录" not in as_text(report)

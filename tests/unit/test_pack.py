@@ -14,8 +14,7 @@ from forms.model import known_paths
 from forms.pack import load_pack_dir
 from forms.paths import packs_dir
 from forms.samples import sample
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+from tests.pack_writer import PACK_2025
 
 
 def test_every_field_is_in_the_contract_on_one_step_and_labelled(pack):

@@ -14,50 +14,11 @@ from forms.pack import load_pack, load_pack_dir
 from forms.pack_registry import remember
 from forms.render.documents import render_document
 from forms.samples import sample
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
-
-CHILD = """\
-id = "{id}"
-extends = "jiangsu-cxy-2023"
-year = 2024
-"""
-
-NEW_CATEGORY = """
-[[categories]]
-id = "pilot"
-annex = 7
-title = {{ zh = "申报书", en = "Form" }}
-subtitle = {{ zh = "试点项目", en = "Pilot projects" }}
-blurb = {{ zh = "试点", en = "Pilot" }}
-leader_rule = {{ id = "P2", zh = "高校方负责人。", en = "University-side lead." }}
-member_rule = "P3"
-start = {{ rule = "P6", from = 2024-01-01, to = 2024-09-30 }}
-end = {{ rule = "P6", after = 2025-12-30 }}
-min_paid = {{ rule = "P5", wan = "10" }}
-{extra}
-"""
-
-PILOT_FORM = """
-[documents.form_pilot]
-kind = "form"
-category = "pilot"
-columns = [1, 1, 1, 1, 1, 1]
-
-[[documents.form_pilot.rows]]
-cells = [{ label = "项目名称" }, { value = "project.name", span = 5 }]
-[[documents.form_pilot.rows]]
-use = "parties"
-"""
+from tests.pack_writer import PACK_2025, category_toml, form_toml, pilot_category, write_pack
 
 
 def child(tmp_path: Path, pack: str = "", *, pack_id: str = "test-child", **files: str) -> Path:
-    folder = tmp_path / pack_id
-    folder.mkdir()
-    (folder / "pack.toml").write_text(CHILD.format(id=pack_id) + pack, encoding="utf-8")
-    for name, text in files.items():
-        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
-    return folder
+    return write_pack(tmp_path / pack_id, pack, pack_id=pack_id, **files)
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -108,15 +69,20 @@ def test_one_field_is_overridden_and_the_others_are_inherited(tmp_path, pack):
 
 
 def test_a_category_is_overridden_by_id_and_one_is_added_with_its_form(tmp_path, pack):
-    override = (
-        '[[categories]]\nid = "tech_trade"\nannex = 3\ntitle = { zh = "申报书", en = "Form" }\n'
-        'subtitle = { zh = "交易", en = "Trade" }\nblurb = { zh = "交易", en = "Trade" }\n'
-        'leader_rule = { id = "T2", zh = "负责人。", en = "Lead." }\nmember_rule = "T3"\n'
-        'start = { rule = "T6", from = 2024-01-01, to = 2024-09-30 }\nend = { rule = "T6", after = 2025-12-30 }\n'
-        'min_paid = { rule = "T5", wan = "25" }\n'
-        'events = [{ id = "auction", zh = "拍卖季", en = "Auction" }]\n'
+    override = category_toml(
+        "tech_trade",
+        3,
+        rules="T",
+        start=("2024-01-01", "2024-09-30"),
+        end_after="2025-12-30",
+        min_paid="25",
+        title=("申报书", "Form"),
+        subtitle=("交易", "Trade"),
+        blurb=("交易", "Trade"),
+        leader=("负责人。", "Lead."),
+        extra='events = [{ id = "auction", zh = "拍卖季", en = "Auction" }]',
     )
-    folder = child(tmp_path, override + NEW_CATEGORY.format(extra=""), documents=PILOT_FORM)
+    folder = child(tmp_path, override + pilot_category(), documents=form_toml("pilot"))
     loaded = load_pack_dir(folder)
     assert [c.id for c in loaded.categories] == ["tech_vp", "conference", "tech_trade", "pilot"]
     assert str(loaded.category("tech_trade").min_paid.wan) == "25"
@@ -127,12 +93,9 @@ def test_a_category_is_overridden_by_id_and_one_is_added_with_its_form(tmp_path,
 def grandchild(tmp_path: Path, pack: str = "", **files: str) -> Path:
     """A pack extending the 2025-shaped one (found by id once loaded from its folder)."""
     remember("jiangsu-cxy-2025", PACK_2025)
-    folder = tmp_path / "grandchild"
-    folder.mkdir()
-    (folder / "pack.toml").write_text('id = "grandchild"\nextends = "jiangsu-cxy-2025"\nyear = 2026\n' + pack, "utf-8")
-    for name, text in files.items():
-        (folder / f"{name}.toml").write_text(text, encoding="utf-8")
-    return folder
+    return write_pack(
+        tmp_path / "grandchild", pack, pack_id="grandchild", extends="jiangsu-cxy-2025", year=2026, **files
+    )
 
 
 def test_drop_removes_inherited_entries(tmp_path):
@@ -191,7 +154,7 @@ def test_an_unknown_parent_is_named_with_its_line(tmp_path):
 
 
 def test_a_category_without_a_form_is_refused_at_load_naming_its_entry(tmp_path):
-    folder = child(tmp_path, NEW_CATEGORY.format(extra=""))
+    folder = child(tmp_path, pilot_category())
     with pytest.raises(UserError) as caught:
         load_pack_dir(folder)
     line = line_of(folder / "pack.toml", 'id = "pilot"')
@@ -201,7 +164,7 @@ def test_a_category_without_a_form_is_refused_at_load_naming_its_entry(tmp_path)
 
 
 def test_printed_false_lets_a_category_go_without_a_form(tmp_path):
-    loaded = load_pack_dir(child(tmp_path, NEW_CATEGORY.format(extra="printed = false")))
+    loaded = load_pack_dir(child(tmp_path, pilot_category("printed = false")))
     assert loaded.category("pilot").printed is False
 
 
@@ -227,7 +190,7 @@ def test_a_bad_value_in_an_overriding_field_names_the_childs_file_and_line(tmp_p
 
 
 def test_a_bad_value_in_an_inherited_category_names_the_parents_file(tmp_path):
-    category = NEW_CATEGORY.format(extra="printed = false").replace('wan = "10"', 'wan = "ten"')
+    category = pilot_category("printed = false").replace('wan = "10"', 'wan = "ten"')
     folder = child(tmp_path, category)
     with pytest.raises(UserError) as caught:
         load_pack_dir(folder)
@@ -256,7 +219,7 @@ def test_a_pack_id_that_is_not_a_plain_name_is_refused(tmp_path, pack_id):
 
 
 def test_a_category_and_a_letter_with_one_annex_number_are_refused_naming_both_files(tmp_path, pack):
-    folder = child(tmp_path, NEW_CATEGORY.format(extra="printed = false").replace("annex = 7", "annex = 4"))
+    folder = child(tmp_path, pilot_category("printed = false").replace("annex = 7", "annex = 4"))
     with pytest.raises(UserError) as caught:
         load_pack_dir(folder)
     assert caught.value.code == "pack.annex" and "附件4" in caught.value.zh

@@ -19,8 +19,7 @@ from forms.errors import UserError
 from forms.pack import load_pack
 from forms.pack_install import install, list_packs
 from forms.pack_registry import installed_dir
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+from tests.pack_writer import PACK_2025
 
 
 @pytest.fixture(autouse=True)

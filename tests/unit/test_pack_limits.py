@@ -47,11 +47,10 @@ def test_the_reader_check_notices_a_pack_that_outgrows_the_reader(pack):
 
 
 def test_an_extending_pack_inherits_the_limits():
-    from pathlib import Path
-
     from forms.pack import load_pack_dir
+    from tests.pack_writer import PACK_2025
 
-    later = load_pack_dir(Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025")
+    later = load_pack_dir(PACK_2025)
     assert later.fields["project.name"].max_chars == 200
     assert later.limits.max_attachments == 100
 

@@ -16,8 +16,7 @@ from forms import pack_load
 from forms.pack import load_pack_dir
 from forms.pack_snapshot import Snapshot, cache_dir
 from forms.paths import packs_dir
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
+from tests.pack_writer import PACK_2025
 
 
 @pytest.fixture(autouse=True)
