@@ -27,7 +27,9 @@ DEFAULT_PACK = "jiangsu-cxy-2023"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a start that takes the pack from its snapshot never validates one, so the
+    # schemas are built on the first validation instead of at import (issue 14 §1)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Filing(Strict):
@@ -87,7 +89,7 @@ class DateRule(Strict):
     """A contract date window: ``from``/``to`` are inclusive ends, ``after`` a lower bound with
     its operator (``>`` strict, as "晚于" reads literally; ``>=`` inclusive)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     rule: str
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
@@ -317,7 +319,7 @@ class Pack(Strict):
     copies: list[Copy]
     checklist: list[Text]
     contacts: list[Contact]
-    limits: Limits = Limits()
+    limits: Limits = Field(default_factory=Limits)  # made when used: Limits() builds its schema
     roles: list[RoleSpec] = []
     attachment_kinds: list[AttachmentKind] = []
     # from fields.toml / letters.toml / documents.toml
@@ -328,7 +330,7 @@ class Pack(Strict):
     letters: dict[str, Letter]
     documents: dict[str, Any] = {}
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     def role(self, role_id: str | None) -> RoleSpec | None:
         for role in self.roles:
@@ -514,9 +516,16 @@ def load_pack_dir(folder: Path, snapshot: bool = True) -> Pack:
     """Load and check the pack in ``folder`` (and the packs it extends) with the office's
     imported templates applied; a broken pack raises one UserError naming the file and line.
     A valid snapshot of an earlier load stands in for the reading (:mod:`forms.pack_snapshot`)."""
-    from .pack_load import load_dir  # pack_load imports this module's models
+    import sys
 
-    return load_dir(folder, snapshot)
+    from .pack_load import load_dir
+
+    # A saved or removed template is read on the next load. The store (pydantic models of its
+    # own) is not imported for this: a store imported later subscribes the cache itself.
+    store = sys.modules.get("forms.template.store")
+    if store is not None:
+        store.on_change(load_pack.cache_clear)
+    return load_dir(folder, Pack, snapshot)
 
 
 @lru_cache(maxsize=8)

@@ -10,8 +10,9 @@ ones after them. A child removes an inherited entry with a ``drop`` table in the
 ``drop = { documents = ["form_tech_trade"] }`` in ``documents.toml``.
 
 Errors name the file and, where it can be found, the line (see :func:`explain`). The merged
-source is validated by the pack's model (:mod:`forms.pack`) in :func:`load_dir`, which also keeps
-and uses the snapshot of a load (:mod:`forms.pack_snapshot`).
+source is validated in :func:`load_dir` by the pack's model, which :mod:`forms.pack` passes in
+(it imports this module, so this one does not import it); ``load_dir`` also keeps and uses the
+snapshot of a load (:mod:`forms.pack_snapshot`).
 """
 
 from __future__ import annotations
@@ -22,15 +23,16 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
-from .layout import check_documents
-from .pack import Pack
 from .pack_registry import folder_of, is_pack_id
 from .text import Text
+
+if TYPE_CHECKING:  # the model is the caller's (forms.pack), which imports this module
+    from pydantic import ValidationError
+
+    from .pack import Pack
 
 FILES = ("pack.toml", "fields.toml", "letters.toml", "documents.toml")
 OPTIONAL = ("documents.toml",)  # a pack without printed documents is refused later, by category
@@ -404,41 +406,39 @@ def repeated_annexes(data: dict[str, Any]) -> list[tuple[int, list[str]]]:
     return [(annex, names) for annex, names in sorted(seen.items()) if len(names) > 1]
 
 
-def load_dir(folder: Path, snapshot: bool = True) -> Pack:
-    """:func:`forms.pack.load_pack_dir`: the pack in ``folder`` from a valid snapshot of an
-    earlier load, else from its files (and its ancestors'), snapshotted for the next start."""
-    from . import pack_snapshot
-    from .pack import load_pack
-    from .template import store  # the office's imported official templates
+def load_dir(folder: Path, model: type[Pack], snapshot: bool = True) -> Pack:
+    """:func:`forms.pack.load_pack_dir`: the pack in ``folder`` (validated by ``model``, the pack's
+    schema) from a valid snapshot of an earlier load, else from its files and its ancestors',
+    snapshotted for the next start."""
+    import json
 
-    store.on_change(load_pack.cache_clear)  # a saved or removed template is read on the next load
+    from . import pack_snapshot
+
     if not snapshot:  # a pack being installed: checked from its files, nothing kept
-        return _load_sources(folder)[0]
+        return _load_sources(folder, model)[0]
     kept = pack_snapshot.Snapshot(folder)
-    pack = kept.load(_from_snapshot)
+    # written here from a pack that passed every check, and taken only with its digest intact:
+    # rebuilt without validating it again (pack_snapshot.rebuilt)
+    pack = kept.load(lambda text: pack_snapshot.rebuilt(model, json.loads(text)))
     if pack is not None:
         return pack
-    pack, inputs = _load_sources(folder)
+    pack, inputs = _load_sources(folder, model)
     kept.save(pack.model_dump_json(by_alias=True), inputs)
     return pack
 
 
-def _from_snapshot(text: str) -> Pack:
-    """A snapshot's pack, checked again as any received pack is (it is never trusted blindly)."""
-    pack = Pack.model_validate_json(text)
-    check_documents(pack)
-    return pack
-
-
-def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
+def _load_sources(folder: Path, model: type[Pack]) -> tuple[Pack, list[list[Any]]]:
     """The checked pack from the files in ``folder``, and the stamps of every file it read."""
+    from pydantic import ValidationError
+
+    from .layout import check_documents
     from .pack_snapshot import stamp
     from .template import store
 
     source = read_source(folder)
     merged = source.data
     try:
-        pack = Pack.model_validate(merged)
+        pack = model.model_validate(merged)
     except ValidationError as exc:
         raise _invalid(source, exc) from None
     try:
@@ -477,7 +477,7 @@ def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
             "with category = it); add one, or say printed = false on the category",
         )
     inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
-    return store.with_overrides(pack, merged, rebuild=_checked), inputs
+    return store.with_overrides(pack, merged, rebuild=lambda data: _checked(data, model)), inputs
 
 
 def _where(source: Source, entry: str) -> str:
@@ -517,9 +517,11 @@ def _in_documents(source: Source, exc: UserError) -> UserError:
     return UserError(exc.code, f"{where}：{exc.zh}", f"{where}: {exc.en}")
 
 
-def _checked(data: dict[str, Any]) -> Pack:
+def _checked(data: dict[str, Any], model: type[Pack]) -> Pack:
     """A pack from its merged source, its printed layouts checked; raises as pydantic or
     :func:`check_documents` does."""
-    pack = Pack.model_validate(data)
+    from .layout import check_documents
+
+    pack = model.model_validate(data)
     check_documents(pack)
     return pack

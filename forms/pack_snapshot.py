@@ -4,10 +4,13 @@ and merging the TOML files.
 A snapshot is keyed by every file the load read or looked for (the pack's and its ancestors'
 TOML files, present or not, and the office's template overrides) with their size and mtime_ns,
 by the app's version and by the files of the code that reads packs; any change rebuilds it. It
-is our own file, but it is read like a received one: size-capped, parsed, and the pack in it is
-validated again by the pack's schema and layout checks (``load``'s ``check``), which costs a
-fraction of reading the TOML. A snapshot that is corrupt, stale or refused is ignored and
-rebuilt; a cache folder that cannot be written only costs the speed-up.
+is our own file, written from a pack that passed the schema and layout checks, but it is read
+like a received one: size-capped, parsed, and its pack taken only when the SHA-256 digest kept
+beside it matches, so that a damaged or edited snapshot is never used. The pack is then rebuilt
+from its JSON without validating it again (:func:`rebuilt`): building pydantic's validators for
+the pack's schema cost more than a whole ``cxy validate`` otherwise does (issue 14 §1). A
+snapshot that is corrupt, stale or refused is ignored and rebuilt; a cache folder that cannot be
+written only costs the speed-up.
 """
 
 from __future__ import annotations
@@ -19,9 +22,9 @@ import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-FORMAT = 1
+FORMAT = 2  # 2: the pack's digest
 MAX_BYTES = 4 * 1024 * 1024  # the 2023 pack's snapshot is ~35 KB
 _CODE = ("pack.py", "pack_load.py", "pack_snapshot.py", "layout.py", "model.py", "derive.py")
 _HERE = Path(__file__).resolve().parent
@@ -71,6 +74,10 @@ def _code_key() -> list[Any]:
     return [FORMAT, version(), [stamp(_HERE / name)[1:] for name in _CODE]]
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class Snapshot:
     """The snapshot of the pack in ``folder``."""
 
@@ -97,7 +104,7 @@ class Snapshot:
             if [stamp(Path(item[0])) for item in inputs] != inputs:
                 return None
             text = stored.get("pack")
-            if not isinstance(text, str):
+            if not isinstance(text, str) or stored.get("digest") != _digest(text):
                 return None
             return check(text)
         except Exception:
@@ -108,7 +115,7 @@ class Snapshot:
         before it was read); silent when the cache folder cannot be written."""
         import tempfile
 
-        record = {"code": _code_key(), "inputs": inputs, "pack": pack_json}
+        record = {"code": _code_key(), "inputs": inputs, "pack": pack_json, "digest": _digest(pack_json)}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".snapshot-", suffix=".tmp")
@@ -121,3 +128,100 @@ class Snapshot:
                 raise
         except OSError:
             pass
+
+
+def rebuilt(model: type[T], data: Any) -> T:
+    """The pydantic ``model`` (and the models, dates, decimals and tuples in it) from ``data``, the
+    JSON of ``model_dump_json`` of a validated instance, without validating it again
+    (``model_construct`` all the way down). The result equals the validated original; data of
+    another shape raises (``ValueError``, ``KeyError``, ``TypeError``), never makes a half pack."""
+    from pydantic import BaseModel
+
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        raise TypeError(f"not a model: {model!r}")
+    return cast(T, _value(model, data, BaseModel))
+
+
+def _value(kind: Any, value: Any, base: type[Any]) -> Any:
+    import datetime as dt
+    import types
+    import typing
+    from decimal import Decimal
+
+    from .text import Text
+
+    origin = typing.get_origin(kind)
+    if origin is typing.Annotated:
+        return _value(typing.get_args(kind)[0], value, base)
+    if origin in (types.UnionType, typing.Union):
+        choices = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if value is None:
+            return None
+        if len(choices) == 1:
+            return _value(choices[0], value, base)
+        return _plain(choices, value)  # a union of JSON scalars (StrictStr | StrictInt | ...)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return [_value(item, v, base) for v in _checked(value, list)]
+    if origin is dict:
+        _, item = typing.get_args(kind)
+        return {_checked(k, str): _value(item, v, base) for k, v in _checked(value, dict).items()}
+    if origin is tuple:
+        items = typing.get_args(kind)
+        values = _checked(value, list)
+        if len(values) != len(items) or Ellipsis in items:
+            raise ValueError(f"a tuple of {len(items)} expected")
+        return tuple(_value(i, v, base) for i, v in zip(items, values))
+    if origin is typing.Literal:
+        if value not in typing.get_args(kind):
+            raise ValueError(f"{value!r} is not one of {typing.get_args(kind)}")
+        return value
+    if kind is Text:
+        table = _checked(value, dict)
+        if set(table) != {"zh", "en"}:
+            raise ValueError("a Text is {zh, en}")
+        return Text(_checked(table["zh"], str), _checked(table["en"], str))
+    if isinstance(kind, type) and issubclass(kind, base):
+        model: Any = kind
+        table = _checked(value, dict)
+        fields = model.model_fields
+        by_key = {(spec.alias or name): name for name, spec in fields.items()}
+        unknown = set(table) - set(by_key)
+        if unknown:
+            raise ValueError(f"{kind.__name__}: unknown keys {sorted(unknown)}")
+        values = {by_key[key]: _value(fields[by_key[key]].annotation, v, base) for key, v in table.items()}
+        missing = [name for name, spec in fields.items() if spec.is_required() and name not in values]
+        if missing:
+            raise ValueError(f"{kind.__name__}: missing {missing}")
+        return model.model_construct(**values)
+    if kind is dt.date:
+        return dt.date.fromisoformat(_checked(value, str))
+    if kind is Decimal:
+        return Decimal(_checked(value, str))
+    if kind is float:
+        return float(_checked(value, (int, float)))
+    return _plain([kind], value)
+
+
+def _plain(kinds: list[Any], value: Any) -> Any:
+    """A JSON scalar (or, for ``Any``, any JSON value) of one of ``kinds``."""
+    import typing
+
+    allowed: list[type[Any]] = []
+    for kind in kinds:
+        if kind is Any:
+            return value
+        while typing.get_origin(kind) is typing.Annotated:
+            kind = typing.get_args(kind)[0]
+        if kind not in (str, int, bool):
+            raise TypeError(f"cannot rebuild {kind!r}")
+        allowed.append(kind)
+    if type(value) not in allowed:  # exact: a bool is not an int here, as a strict field keeps it
+        raise ValueError(f"{value!r} is not {allowed}")
+    return value
+
+
+def _checked(value: Any, kind: type[Any] | tuple[type[Any], ...]) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise ValueError(f"{value!r} is not {kind}")
+    return value
