@@ -139,86 +139,130 @@ def rebuilt(model: type[T], data: Any) -> T:
 
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         raise TypeError(f"not a model: {model!r}")
-    return cast(T, _value(model, data, BaseModel))
+    return cast(T, _converter(model)(data))
 
 
-def _value(kind: Any, value: Any, base: type[Any]) -> Any:
+Convert = Callable[[Any], Any]
+_converters: dict[Any, Convert] = {}
+
+
+def _converter(kind: Any) -> Convert:
+    """What turns the JSON of a value of type ``kind`` back into it, made once per type (a pack
+    has a few dozen types and thousands of values)."""
+    try:
+        return _converters[kind]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable annotation: made each time
+        return _make(kind)
+    made = _converters[kind] = _make(kind)  # the pack's models do not contain themselves
+    return made
+
+
+def _make(kind: Any) -> Convert:
     import datetime as dt
     import types
     import typing
     from decimal import Decimal
 
+    from pydantic import BaseModel
+
     from .text import Text
 
     origin = typing.get_origin(kind)
     if origin is typing.Annotated:
-        return _value(typing.get_args(kind)[0], value, base)
+        return _converter(typing.get_args(kind)[0])
     if origin in (types.UnionType, typing.Union):
         choices = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        if value is None:
-            return None
-        if len(choices) == 1:
-            return _value(choices[0], value, base)
-        return _plain(choices, value)  # a union of JSON scalars (StrictStr | StrictInt | ...)
+        # one type or None; else a union of JSON scalars (StrictStr | StrictInt | ...)
+        inner = _converter(choices[0]) if len(choices) == 1 else _plain(choices)
+        return lambda value: None if value is None else inner(value)
     if origin is list:
-        (item,) = typing.get_args(kind)
-        return [_value(item, v, base) for v in _checked(value, list)]
+        item = _converter(typing.get_args(kind)[0])
+        return lambda value: [item(v) for v in _checked(value, list)]
     if origin is dict:
-        _, item = typing.get_args(kind)
-        return {_checked(k, str): _value(item, v, base) for k, v in _checked(value, dict).items()}
+        item = _converter(typing.get_args(kind)[1])
+        return lambda value: {_checked(k, str): item(v) for k, v in _checked(value, dict).items()}
     if origin is tuple:
-        items = typing.get_args(kind)
-        values = _checked(value, list)
-        if len(values) != len(items) or Ellipsis in items:
-            raise ValueError(f"a tuple of {len(items)} expected")
-        return tuple(_value(i, v, base) for i, v in zip(items, values))
+        items = [_converter(arg) for arg in typing.get_args(kind)]
+        if Ellipsis in typing.get_args(kind):
+            raise TypeError(f"cannot rebuild {kind!r}")
+
+        def as_tuple(value: Any) -> Any:
+            values = _checked(value, list)
+            if len(values) != len(items):
+                raise ValueError(f"a tuple of {len(items)} expected")
+            return tuple(convert(v) for convert, v in zip(items, values))
+
+        return as_tuple
     if origin is typing.Literal:
-        if value not in typing.get_args(kind):
-            raise ValueError(f"{value!r} is not one of {typing.get_args(kind)}")
-        return value
+        allowed = typing.get_args(kind)
+
+        def one_of(value: Any) -> Any:
+            if value not in allowed or type(value) not in {type(a) for a in allowed}:
+                raise ValueError(f"{value!r} is not one of {allowed}")
+            return value
+
+        return one_of
     if kind is Text:
-        table = _checked(value, dict)
-        if set(table) != {"zh", "en"}:
-            raise ValueError("a Text is {zh, en}")
-        return Text(_checked(table["zh"], str), _checked(table["en"], str))
-    if isinstance(kind, type) and issubclass(kind, base):
-        model: Any = kind
-        table = _checked(value, dict)
-        fields = model.model_fields
-        by_key = {(spec.alias or name): name for name, spec in fields.items()}
-        unknown = set(table) - set(by_key)
-        if unknown:
-            raise ValueError(f"{kind.__name__}: unknown keys {sorted(unknown)}")
-        values = {by_key[key]: _value(fields[by_key[key]].annotation, v, base) for key, v in table.items()}
-        missing = [name for name, spec in fields.items() if spec.is_required() and name not in values]
-        if missing:
-            raise ValueError(f"{kind.__name__}: missing {missing}")
-        return model.model_construct(**values)
+        return lambda value: Text(**_exactly(value, ("zh", "en"), str))
+    if isinstance(kind, type) and issubclass(kind, BaseModel):
+        return _model(kind)
     if kind is dt.date:
-        return dt.date.fromisoformat(_checked(value, str))
+        return lambda value: dt.date.fromisoformat(_checked(value, str))
     if kind is Decimal:
-        return Decimal(_checked(value, str))
+        return lambda value: Decimal(_checked(value, str))
     if kind is float:
-        return float(_checked(value, (int, float)))
-    return _plain([kind], value)
+        return lambda value: float(_checked(value, (int, float)))
+    return _plain([kind])
 
 
-def _plain(kinds: list[Any], value: Any) -> Any:
-    """A JSON scalar (or, for ``Any``, any JSON value) of one of ``kinds``."""
+def _model(model: Any) -> Convert:
+    fields = model.model_fields
+    by_key = {(spec.alias or name): name for name, spec in fields.items()}
+    converters = {key: _converter(fields[name].annotation) for key, name in by_key.items()}
+    required = {spec.alias or name for name, spec in fields.items() if spec.is_required()}
+
+    def construct(value: Any) -> Any:
+        table = _checked(value, dict)
+        unknown = table.keys() - converters.keys()
+        if unknown:
+            raise ValueError(f"{model.__name__}: unknown keys {sorted(unknown)}")
+        missing = required - table.keys()
+        if missing:
+            raise ValueError(f"{model.__name__}: missing {sorted(missing)}")
+        return model.model_construct(**{by_key[key]: converters[key](v) for key, v in table.items()})
+
+    return construct
+
+
+def _exactly(value: Any, keys: tuple[str, ...], kind: type[Any]) -> dict[str, Any]:
+    table = _checked(value, dict)
+    if set(table) != set(keys):
+        raise ValueError(f"{sorted(keys)} expected")
+    return {key: _checked(table[key], kind) for key in keys}
+
+
+def _plain(kinds: list[Any]) -> Convert:
+    """A JSON scalar of one of ``kinds`` (or, for ``Any``, any JSON value) kept as it is."""
     import typing
 
-    allowed: list[type[Any]] = []
+    allowed: set[type[Any]] = set()
     for kind in kinds:
         if kind is Any:
-            return value
+            return lambda value: value
         while typing.get_origin(kind) is typing.Annotated:
             kind = typing.get_args(kind)[0]
         if kind not in (str, int, bool):
             raise TypeError(f"cannot rebuild {kind!r}")
-        allowed.append(kind)
-    if type(value) not in allowed:  # exact: a bool is not an int here, as a strict field keeps it
-        raise ValueError(f"{value!r} is not {allowed}")
-    return value
+        allowed.add(kind)
+
+    def plain(value: Any) -> Any:
+        if type(value) not in allowed:  # exact: a bool is not an int here, as a strict field keeps it
+            raise ValueError(f"{value!r} is not {allowed}")
+        return value
+
+    return plain
 
 
 def _checked(value: Any, kind: type[Any] | tuple[type[Any], ...]) -> Any:

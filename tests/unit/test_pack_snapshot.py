@@ -228,3 +228,26 @@ def test_a_snapshot_without_its_digest_is_not_used(folder, reads):
     path.write_text(json.dumps(stored, ensure_ascii=False), "utf-8")
     assert load_pack_dir(folder) == first
     assert len(reads) == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        ("FieldSpec", {"zh": "年份", "en": "Year", "kind": "year", "range": ["2019", "2024.5"], "max_chars": 4}),
+        ("FieldSpec", {"zh": "是", "en": "Yes", "kind": "bool", "sample": True, "help": {"zh": "帮", "en": "help"}}),
+        ("FieldSpec", {"zh": "数", "en": "Number", "kind": "text", "sample": 3, "max_chars": 9}),
+        ("DateRule", {"rule": "C1", "from": "2022-01-01", "to": "2023-06-30"}),
+        ("Upload", {"max_file_mb": 10, "max_package_mb": 20.5, "downsample_dpi": 150}),
+    ],
+)
+def test_the_values_a_pack_can_hold_are_rebuilt_as_validated(model, data):
+    """What the bundled packs leave out (a range, a bool or number sample, an aliased key, a
+    whole-number float) comes back from its JSON as validation makes it."""
+    import forms.pack
+    from forms.pack_snapshot import rebuilt
+
+    cls = getattr(forms.pack, model)
+    validated = cls.model_validate(data)
+    text = validated.model_dump_json(by_alias=True)
+    _same(rebuilt(cls, json.loads(text)), cls.model_validate_json(text))
+    _same(rebuilt(cls, json.loads(text)), validated, set_keys=False)
