@@ -251,3 +251,31 @@ def test_the_values_a_pack_can_hold_are_rebuilt_as_validated(model, data):
     text = validated.model_dump_json(by_alias=True)
     _same(rebuilt(cls, json.loads(text)), cls.model_validate_json(text))
     _same(rebuilt(cls, json.loads(text)), validated, set_keys=False)
+
+
+def test_a_template_store_imported_after_a_load_still_makes_the_next_load_read_again(tmp_path):
+    """A start that takes the pack from its snapshot does not import the template store; when the
+    store comes later (a template imported in the same run), its change still drops the loaded
+    pack, so the next load applies the template."""
+    import subprocess
+    import sys
+
+    child = (
+        "import sys\n"
+        "from forms.pack import load_pack\n"
+        "load_pack()\n"
+        "assert 'forms.template.store' not in sys.modules\n"
+        "assert load_pack.cache_info().currsize == 1\n"
+        "from forms.template import store\n"
+        "store.forget_loaded_packs()  # what saving or removing a template calls\n"
+        "print(load_pack.cache_info().currsize)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    first = [sys.executable, "-c", "from forms.pack import load_pack; load_pack()"]  # keeps the snapshot
+    subprocess.run(first, check=True, env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", child], check=False, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["0"]
