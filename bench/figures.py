@@ -511,8 +511,9 @@ def cli_start_figures(workdir: Path, runs: int) -> list[Figure]:
             "import BaseModel alone ~3.9× python -c pass) and its models' classes (forms.model, forms.pack), "
             "the draft's hardened read validating its rows with forms.model.Application (its validator and "
             "pydantic's first-build machinery, ~16 ms), the checks' font charsets and message catalogue "
-            "(~9 ms) and forms.draft's imports (~18 ms; CPU, measured in-process). 5× needs no pydantic on the validate path: the "
-            "pack's entries and the draft's row check as plain data (pydantic only when a snapshot is rebuilt)"
+            "(~9 ms) and forms.draft's imports (~18 ms; CPU, measured in-process). 5× needs no pydantic "
+            "on the validate path: the pack's entries and the draft's row check as plain data (pydantic only "
+            "when a snapshot is rebuilt)"
         )
     return [
         Figure(
