@@ -48,7 +48,8 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 class Part(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # built on the first validation, not at import: checking a draft reads its rows as plain data
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Project(Part):
@@ -154,7 +155,7 @@ class Application(Part):
     rows, whose pack the validator does not know) any plain block of scalars is kept, and the
     checks judge it against the draft's own pack."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
     __pydantic_extra__: dict[str, CategoryBlock | None] = Field(init=False)
 
     pack: Text = None

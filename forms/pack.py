@@ -11,25 +11,25 @@ an earlier pack entry by entry (:mod:`forms.pack_load`); where packs live is
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
 from .errors import UserError
-from .layout import check_documents
 from .model import is_block_path, known_paths, pattern_of
-from .pack_registry import folder_of, is_pack_id, looks_like_folder, remember
+from .pack_registry import folder_of, looks_like_folder, remember
 from .text import Bilingual, Text
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: a start that takes the pack from its snapshot never validates one, so the
+    # schemas are built on the first validation instead of at import (issue 14 §1)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Filing(Strict):
@@ -89,7 +89,7 @@ class DateRule(Strict):
     """A contract date window: ``from``/``to`` are inclusive ends, ``after`` a lower bound with
     its operator (``>`` strict, as "晚于" reads literally; ``>=`` inclusive)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
     rule: str
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
@@ -165,7 +165,8 @@ class Category(Strict):
         if name == "events" and self.events:
             return self.events
         if name == "cohort_years" and self.cohort_years:
-            return [Event(id=str(year), zh=str(year), en=str(year)) for year in self.cohort_years]
+            # made from the validated years: nothing to check (and no validator to build)
+            return [Event.model_construct(id=str(y), zh=str(y), en=str(y)) for y in self.cohort_years]
         return None
 
     def min_paid_for(self, city: str | None) -> Decimal:
@@ -319,7 +320,7 @@ class Pack(Strict):
     copies: list[Copy]
     checklist: list[Text]
     contacts: list[Contact]
-    limits: Limits = Limits()
+    limits: Limits = Field(default_factory=Limits)  # made when used: Limits() builds its schema
     roles: list[RoleSpec] = []
     attachment_kinds: list[AttachmentKind] = []
     # from fields.toml / letters.toml / documents.toml
@@ -330,7 +331,7 @@ class Pack(Strict):
     letters: dict[str, Letter]
     documents: dict[str, Any] = {}
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     def role(self, role_id: str | None) -> RoleSpec | None:
         for role in self.roles:
@@ -516,127 +517,16 @@ def load_pack_dir(folder: Path, snapshot: bool = True) -> Pack:
     """Load and check the pack in ``folder`` (and the packs it extends) with the office's
     imported templates applied; a broken pack raises one UserError naming the file and line.
     A valid snapshot of an earlier load stands in for the reading (:mod:`forms.pack_snapshot`)."""
-    from . import pack_snapshot
-    from .template import store  # the office's imported official templates
+    import sys
 
-    store.on_change(load_pack.cache_clear)  # a saved or removed template is read on the next load
-    if not snapshot:  # a pack being installed: checked from its files, nothing kept
-        return _load_sources(folder)[0]
-    kept = pack_snapshot.Snapshot(folder)
-    pack = kept.load(_from_snapshot)
-    if pack is not None:
-        return pack
-    pack, inputs = _load_sources(folder)
-    kept.save(pack.model_dump_json(by_alias=True), inputs)
-    return pack
+    from .pack_load import load_dir
 
-
-def _from_snapshot(text: str) -> Pack:
-    """A snapshot's pack, checked again as any received pack is (it is never trusted blindly)."""
-    pack = Pack.model_validate_json(text)
-    check_documents(pack)
-    return pack
-
-
-def _load_sources(folder: Path) -> tuple[Pack, list[list[Any]]]:
-    from . import pack_load
-    from .pack_snapshot import stamp
-    from .template import store
-
-    source = pack_load.read_source(folder)
-    merged = source.data
-    try:
-        pack = Pack.model_validate(merged)
-    except ValidationError as exc:
-        raise _invalid(source, exc) from None
-    try:
-        check_documents(pack)
-    except UserError as exc:
-        raise _in_documents(source, exc) from None
-    if not is_pack_id(pack.id):  # it names folders (installed packs, templates) and is written in drafts
-        path = folder / "pack.toml"
-        raise pack_load.pack_error(
-            "pack.invalid",
-            path,
-            Text(
-                f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
-                f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
-            ),
-        )
-    repeated = pack_load.repeated_annexes(merged)
-    if repeated:
-        annex, names = repeated[0]
-        files = sorted({_where(source, name) for name in names})
-        raise UserError(
-            "pack.annex",
-            f"规则包“{folder.name}”中附件{annex}重复：{'、'.join(names)}（{', '.join(files)}）",
-            f"The rule pack '{folder.name}' numbers two attachments 附件{annex}: {', '.join(names)} ({', '.join(files)})",
-        )
-    unprinted = pack_load.unprinted_categories(merged)
-    if unprinted:
-        path, entry, line = pack_load.explain(
-            source, ("categories", [c.id for c in pack.categories].index(unprinted[0]))
-        )
-        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
-        shown = ", ".join(unprinted)
-        raise UserError(
-            "pack.unprinted",
-            f"规则包文件 {where}（{entry}）：类别 {shown} 没有打印表单（documents.toml 中 category = 该类别的 form），"
-            "或在类别中声明 printed = false",
-            f"The rule pack file {where} ({entry}): category {shown} has no printed form (a form in documents.toml "
-            "with category = it); add one, or say printed = false on the category",
-        )
-    inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
-    return store.with_overrides(pack, merged, rebuild=_checked), inputs
-
-
-def _where(source: Any, entry: str) -> str:
-    """``folder/file:line`` of an entry named ``collection.key``."""
-    from .pack_load import explain
-
-    collection, key = entry.split(".", 1)
-    items = source.data.get(collection)
-    index: Any = key
-    if isinstance(items, list):
-        index = next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == key), 0)
-    path, _, line = explain(source, (collection, index, "annex"))
-    return f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
-
-
-def _invalid(source: Any, exc: ValidationError) -> UserError:
-    """One message for a pack the schema refuses: the file, entry and line of the first problem,
-    then (briefly) the others."""
-    from .pack_load import explain
-
-    parts = []
-    for err in exc.errors()[:5]:
-        path, entry, line = explain(source, tuple(err["loc"]))
-        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
-        parts.append(f"{where} {entry}: {err['msg']}")
-    detail = "; ".join(parts)
-    return UserError(
-        "pack.invalid",
-        f"规则包“{source.folder.name}”有误：{detail}",
-        f"The rule pack '{source.folder.name}' is invalid: {detail}",
-    )
-
-
-def _in_documents(source: Any, exc: UserError) -> UserError:
-    """A layout problem, with the documents.toml that holds the document it names."""
-    found = re.search(r"document '([A-Za-z0-9_]+)'", exc.en)
-    path = source.origin.get(("documents", found.group(1))) if found else None
-    if path is None:
-        return exc
-    where = f"{path.parent.name}/{path.name}"
-    return UserError(exc.code, f"{where}：{exc.zh}", f"{where}: {exc.en}")
-
-
-def _checked(data: dict[str, Any]) -> Pack:
-    """A pack from its merged source, its printed layouts checked; raises as pydantic or
-    :func:`check_documents` does."""
-    pack = Pack.model_validate(data)
-    check_documents(pack)
-    return pack
+    # A saved or removed template is read on the next load. The store (pydantic models of its
+    # own) is not imported for this: a store imported later subscribes the cache itself.
+    store = sys.modules.get("forms.template.store")
+    if store is not None:
+        store.on_change(load_pack.cache_clear)
+    return load_dir(folder, Pack, snapshot)
 
 
 @lru_cache(maxsize=8)

@@ -9,8 +9,10 @@ ones after them. A child removes an inherited entry with a ``drop`` table in the
 ``drop = { categories = ["tech_trade"] }`` in ``pack.toml`` or
 ``drop = { documents = ["form_tech_trade"] }`` in ``documents.toml``.
 
-Errors name the file and, where it can be found, the line (see :func:`explain`). Nothing here
-knows the pack's model (:mod:`forms.pack` validates the merged source).
+Errors name the file and, where it can be found, the line (see :func:`explain`). The merged
+source is validated in :func:`load_dir` by the pack's model, which :mod:`forms.pack` passes in
+(it imports this module, so this one does not import it); ``load_dir`` also keeps and uses the
+snapshot of a load (:mod:`forms.pack_snapshot`).
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UserError
-from .pack_registry import folder_of
+from .pack_registry import folder_of, is_pack_id
 from .text import Text
+
+if TYPE_CHECKING:  # the model is the caller's (forms.pack), which imports this module
+    from pydantic import ValidationError
+
+    from .pack import Pack
 
 FILES = ("pack.toml", "fields.toml", "letters.toml", "documents.toml")
 OPTIONAL = ("documents.toml",)  # a pack without printed documents is refused later, by category
@@ -397,3 +404,124 @@ def repeated_annexes(data: dict[str, Any]) -> list[tuple[int, list[str]]]:
         if isinstance(letter, dict) and isinstance(letter.get("annex"), int):
             seen.setdefault(letter["annex"], []).append(f"letters.{name}")
     return [(annex, names) for annex, names in sorted(seen.items()) if len(names) > 1]
+
+
+def load_dir(folder: Path, model: type[Pack], snapshot: bool = True) -> Pack:
+    """:func:`forms.pack.load_pack_dir`: the pack in ``folder`` (validated by ``model``, the pack's
+    schema) from a valid snapshot of an earlier load, else from its files and its ancestors',
+    snapshotted for the next start."""
+    import json
+
+    from . import pack_snapshot
+
+    if not snapshot:  # a pack being installed: checked from its files, nothing kept
+        return _load_sources(folder, model)[0]
+    kept = pack_snapshot.Snapshot(folder)
+    # written here from a pack that passed every check, and taken only with its digest intact:
+    # rebuilt without validating it again (pack_snapshot.rebuilt)
+    pack = kept.load(lambda text: pack_snapshot.rebuilt(model, json.loads(text)))
+    if pack is not None:
+        return pack
+    pack, inputs = _load_sources(folder, model)
+    kept.save(pack.model_dump_json(by_alias=True), inputs)
+    return pack
+
+
+def _load_sources(folder: Path, model: type[Pack]) -> tuple[Pack, list[list[Any]]]:
+    """The checked pack from the files in ``folder``, and the stamps of every file it read."""
+    from pydantic import ValidationError
+
+    from .layout import check_documents
+    from .pack_snapshot import stamp
+    from .template import store
+
+    source = read_source(folder)
+    merged = source.data
+    try:
+        pack = model.model_validate(merged)
+    except ValidationError as exc:
+        raise _invalid(source, exc) from None
+    try:
+        check_documents(pack)
+    except UserError as exc:
+        raise _in_documents(source, exc) from None
+    if not is_pack_id(pack.id):  # it names folders (installed packs, templates) and is written in drafts
+        path = folder / "pack.toml"
+        raise pack_error(
+            "pack.invalid",
+            path,
+            Text(
+                f"：id “{pack.id}” 无效（小写字母、数字、-、_，以字母或数字开头）",
+                f": the id '{pack.id}' is invalid (lower-case letters, digits, - and _, starting with a letter or digit)",
+            ),
+        )
+    repeated = repeated_annexes(merged)
+    if repeated:
+        annex, names = repeated[0]
+        files = sorted({_where(source, name) for name in names})
+        raise UserError(
+            "pack.annex",
+            f"规则包“{folder.name}”中附件{annex}重复：{'、'.join(names)}（{', '.join(files)}）",
+            f"The rule pack '{folder.name}' numbers two attachments 附件{annex}: {', '.join(names)} ({', '.join(files)})",
+        )
+    unprinted = unprinted_categories(merged)
+    if unprinted:
+        path, entry, line = explain(source, ("categories", [c.id for c in pack.categories].index(unprinted[0])))
+        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+        shown = ", ".join(unprinted)
+        raise UserError(
+            "pack.unprinted",
+            f"规则包文件 {where}（{entry}）：类别 {shown} 没有打印表单（documents.toml 中 category = 该类别的 form），"
+            "或在类别中声明 printed = false",
+            f"The rule pack file {where} ({entry}): category {shown} has no printed form (a form in documents.toml "
+            "with category = it); add one, or say printed = false on the category",
+        )
+    inputs = [*source.stamps.values(), stamp(store.overrides_dir(pack.id))]  # before they are read
+    return store.with_overrides(pack, merged, rebuild=lambda data: _checked(data, model)), inputs
+
+
+def _where(source: Source, entry: str) -> str:
+    """``folder/file:line`` of an entry named ``collection.key``."""
+    collection, key = entry.split(".", 1)
+    items = source.data.get(collection)
+    index: Any = key
+    if isinstance(items, list):
+        index = next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == key), 0)
+    path, _, line = explain(source, (collection, index, "annex"))
+    return f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+
+
+def _invalid(source: Source, exc: ValidationError) -> UserError:
+    """One message for a pack the schema refuses: the file, entry and line of the first problem,
+    then (briefly) the others."""
+    parts = []
+    for err in exc.errors()[:5]:
+        path, entry, line = explain(source, tuple(err["loc"]))
+        where = f"{path.parent.name}/{path.name}" + (f":{line}" if line else "")
+        parts.append(f"{where} {entry}: {err['msg']}")
+    detail = "; ".join(parts)
+    return UserError(
+        "pack.invalid",
+        f"规则包“{source.folder.name}”有误：{detail}",
+        f"The rule pack '{source.folder.name}' is invalid: {detail}",
+    )
+
+
+def _in_documents(source: Source, exc: UserError) -> UserError:
+    """A layout problem, with the documents.toml that holds the document it names."""
+    found = re.search(r"document '([A-Za-z0-9_]+)'", exc.en)
+    path = source.origin.get(("documents", found.group(1))) if found else None
+    if path is None:
+        return exc
+    where = f"{path.parent.name}/{path.name}"
+    return UserError(exc.code, f"{where}：{exc.zh}", f"{where}: {exc.en}")
+
+
+def _checked(data: dict[str, Any], model: type[Pack]) -> Pack:
+    """A pack from its merged source, its printed layouts checked; raises as pydantic or
+    :func:`check_documents` does."""
+    from .layout import check_documents
+
+    pack = model.model_validate(data)
+    check_documents(pack)
+    return pack

@@ -11,6 +11,7 @@ import logging
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -197,6 +198,12 @@ def on_change(forget: Callable[[], None]) -> None:
     here (rather than this module importing :mod:`forms.pack`, which imports this one)."""
     if forget not in _on_change:
         _on_change.append(forget)
+
+
+# forms.pack subscribes on a load only once this module is imported (a start that takes the pack
+# from its snapshot does not import it): a pack loaded before is forgotten on a change too
+if (_loaded := sys.modules.get("forms.pack")) is not None:
+    on_change(_loaded.load_pack.cache_clear)
 
 
 def forget_loaded_packs() -> None:

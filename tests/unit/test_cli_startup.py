@@ -31,11 +31,11 @@ CHILD = (
 )
 
 
-def start(*argv: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+def start(*argv: str, cwd: Path, child: str = CHILD) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run ``cxy ARGV`` in a new interpreter; its result and the modules it imported."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run(
-        [sys.executable, "-c", CHILD, *argv],
+        [sys.executable, "-c", child, *argv],
         check=False,
         cwd=cwd,
         env=env,
@@ -84,6 +84,28 @@ def test_validate_checks_the_draft_without_heavy_imports(sample_draft: Path) -> 
     assert "attachment 1:" in run.stdout  # the draft was really opened, attachments listed
     assert not heavy_in(imported), heavy_in(imported)
     assert not other_commands_in(imported, "validate")
+
+
+# ``cxy`` as CHILD runs it, also reporting which of the pack's models built their validators
+BUILT_CHILD = CHILD.replace(
+    "import atexit, json, runpy, sys\n",
+    "import atexit, json, runpy, sys\n"
+    "atexit.register(lambda: sys.stderr.write('BUILT ' + json.dumps(sorted(name for name, c in "
+    "vars(sys.modules['forms.pack']).items() if getattr(c, '__pydantic_complete__', False))) + '\\n'))\n",
+)
+
+
+def test_validate_takes_the_pack_from_its_snapshot_without_validating_it(sample_draft: Path) -> None:
+    """Issue 14 §1: a start with the pack's snapshot in the cache builds none of the pack's
+    validators and reads no printed layout or imported template; the draft is still checked."""
+    start("validate", str(sample_draft), cwd=sample_draft.parent)  # the snapshot, if none was kept
+    run, imported = start("--lang", "en", "validate", str(sample_draft), cwd=sample_draft.parent, child=BUILT_CHILD)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert f"{sample_draft}: 0 errors, 0 warnings" in run.stdout
+    built = [line for line in run.stderr.splitlines() if line.startswith("BUILT ")]
+    assert built and json.loads(built[-1].removeprefix("BUILT ")) == []
+    assert "forms.pack_snapshot" in imported  # the snapshot was what it used
+    assert not {"forms.layout", "forms.template.store", "forms.pack_install"} & imported
 
 
 def test_validate_reports_errors_the_same_way(tmp_path: Path) -> None:

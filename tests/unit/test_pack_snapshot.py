@@ -148,3 +148,133 @@ def test_an_unwritable_cache_only_costs_the_speed_up(folder, tmp_path, monkeypat
 def test_a_pack_being_installed_leaves_no_snapshot(folder):
     load_pack_dir(folder, snapshot=False)
     assert not (cache_dir() / "packs").exists() or os.listdir(cache_dir() / "packs") == []
+
+
+def _same(a: object, b: object, where: str = "pack", *, set_keys: bool = True) -> None:
+    """``a`` and ``b`` are equal and of the same types all the way down (``==`` alone would take
+    ``Decimal("5")`` for ``5`` and a list for a tuple's equal)."""
+    from pydantic import BaseModel
+
+    assert type(a) is type(b), f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, BaseModel):
+        assert isinstance(b, BaseModel)
+        assert not set_keys or a.model_fields_set == b.model_fields_set, where
+        for name in type(a).model_fields:
+            _same(getattr(a, name), getattr(b, name), f"{where}.{name}", set_keys=set_keys)
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and list(a) == list(b), where
+        for key in a:
+            _same(a[key], b[key], f"{where}[{key!r}]", set_keys=set_keys)
+    elif isinstance(a, list | tuple):
+        assert isinstance(b, list | tuple) and len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b)):
+            _same(x, y, f"{where}[{i}]", set_keys=set_keys)
+    else:
+        assert a == b, where
+
+
+@pytest.mark.parametrize("name", ["jiangsu-cxy-2023", "jiangsu-cxy-2025"])
+def test_the_pack_from_a_snapshot_is_the_validated_pack(name, tmp_path, reads):
+    """A snapshot is taken without validating it again: what it rebuilds must be exactly what
+    validating the same JSON gives (the types of every value too)."""
+    from forms.pack import Pack
+
+    folder = packs_dir() / name if name == "jiangsu-cxy-2023" else PACK_2025
+    written = load_pack_dir(folder)
+    from_snapshot = load_pack_dir(folder)
+    assert len(reads) == 1  # the second came from the snapshot
+    validated = Pack.model_validate_json(json.loads(Snapshot(folder).path.read_text("utf-8"))["pack"])
+    _same(from_snapshot, validated)
+    _same(from_snapshot, written, set_keys=False)  # the files leave defaults unset; the JSON sets all
+
+
+def _edited(path: Path, edit) -> None:
+    """The snapshot at ``path`` with its pack edited and its digest made to match again."""
+    import hashlib
+
+    stored = json.loads(path.read_text("utf-8"))
+    pack = json.loads(stored["pack"])
+    edit(pack)
+    stored["pack"] = json.dumps(pack, ensure_ascii=False)
+    stored["digest"] = hashlib.sha256(stored["pack"].encode("utf-8")).hexdigest()
+    path.write_text(json.dumps(stored, ensure_ascii=False), "utf-8")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda pack: pack.update(year="2025"),  # a string where the schema has a number
+        lambda pack: pack.update(unknown=1),  # a key the schema does not have
+        lambda pack: pack.pop("title"),  # a required key missing
+        lambda pack: pack["filing"].update(opens="not a date"),
+        lambda pack: pack["categories"][0].update(title="标题"),  # a Text that is not {zh, en}
+        lambda pack: pack["rules"]["summary"].update(counting="words"),  # not one of a Literal's
+    ],
+    ids=["type", "unknown-key", "missing-key", "date", "text", "literal"],
+)
+def test_a_snapshot_of_another_shape_is_rebuilt_even_with_its_digest_matching(folder, reads, edit):
+    first = load_pack_dir(folder)
+    _edited(Snapshot(folder).path, edit)
+    assert load_pack_dir(folder) == first
+    assert len(reads) == 2
+
+
+def test_a_snapshot_without_its_digest_is_not_used(folder, reads):
+    first = load_pack_dir(folder)
+    path = Snapshot(folder).path
+    stored = json.loads(path.read_text("utf-8"))
+    del stored["digest"]
+    path.write_text(json.dumps(stored, ensure_ascii=False), "utf-8")
+    assert load_pack_dir(folder) == first
+    assert len(reads) == 2
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        ("FieldSpec", {"zh": "年份", "en": "Year", "kind": "year", "range": ["2019", "2024.5"], "max_chars": 4}),
+        ("FieldSpec", {"zh": "是", "en": "Yes", "kind": "bool", "sample": True, "help": {"zh": "帮", "en": "help"}}),
+        ("FieldSpec", {"zh": "数", "en": "Number", "kind": "text", "sample": 3, "max_chars": 9}),
+        ("DateRule", {"rule": "C1", "from": "2022-01-01", "to": "2023-06-30"}),
+        ("Upload", {"max_file_mb": 10, "max_package_mb": 20.5, "downsample_dpi": 150}),
+    ],
+)
+def test_the_values_a_pack_can_hold_are_rebuilt_as_validated(model, data):
+    """What the bundled packs leave out (a range, a bool or number sample, an aliased key, a
+    whole-number float) comes back from its JSON as validation makes it."""
+    import forms.pack
+    from forms.pack_snapshot import rebuilt
+
+    cls = getattr(forms.pack, model)
+    validated = cls.model_validate(data)
+    text = validated.model_dump_json(by_alias=True)
+    _same(rebuilt(cls, json.loads(text)), cls.model_validate_json(text))
+    _same(rebuilt(cls, json.loads(text)), validated, set_keys=False)
+
+
+def test_a_template_store_imported_after_a_load_still_makes_the_next_load_read_again(tmp_path):
+    """A start that takes the pack from its snapshot does not import the template store; when the
+    store comes later (a template imported in the same run), its change still drops the loaded
+    pack, so the next load applies the template."""
+    import subprocess
+    import sys
+
+    child = (
+        "import sys\n"
+        "from forms.pack import load_pack\n"
+        "load_pack()\n"
+        "assert 'forms.template.store' not in sys.modules\n"
+        "assert load_pack.cache_info().currsize == 1\n"
+        "from forms.template import store\n"
+        "store.forget_loaded_packs()  # what saving or removing a template calls\n"
+        "print(load_pack.cache_info().currsize)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    first = [sys.executable, "-c", "from forms.pack import load_pack; load_pack()"]  # keeps the snapshot
+    subprocess.run(first, check=True, env=env, capture_output=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", child], check=False, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["0"]
