@@ -1,7 +1,11 @@
-"""The offer to carry a draft of an older year's pack into a new draft of the latest pack of the
-same call: a bar under the window's banner (never modal), a button that asks for the new file's
-name, runs :func:`forms.migrate.migrate_draft`, opens the new draft and shows the report in a
-dialog the user may keep open beside it. The old draft is only read."""
+"""The bar under the window's banner (never modal) about the draft's rule pack.
+
+When the draft names a pack this program does not have (someone sent it, made under a newer or
+an office's pack), the bar says so and offers to install that pack; once it is installed the
+draft opens again under it. Otherwise, for a draft of an older year's pack, it offers to carry
+the draft into a new draft of the latest pack of the same call: a button that asks for the new
+file's name, runs :func:`forms.migrate.migrate_draft`, opens the new draft and shows the report
+in a dialog the user may keep open beside it. The old draft is only read."""
 
 from __future__ import annotations
 
@@ -48,13 +52,30 @@ def draft_pack(window: Any) -> Pack | None:
         return None
 
 
+def missing_pack(window: Any) -> str | None:
+    """The id of the pack the window's draft names when this program does not have it (the
+    window then shows and checks the draft under its own pack), made safe to show in one line."""
+    session = window.session
+    if session is None:
+        return None
+    try:
+        pack_id = session.draft.meta().get("pack")
+    except UserError:
+        return None
+    if not isinstance(pack_id, str) or not pack_id or pack_id == session.pack.id:
+        return None
+    return "".join(ch for ch in pack_id[:80] if ch.isprintable()) or "?"
+
+
 class MigrateBar(QFrame):
-    """Shown while the window's draft belongs to an older pack than one the program has."""
+    """Shown while the window's draft names a pack the program lacks, or belongs to an older
+    pack than one the program has."""
 
     def __init__(self, window: Any) -> None:
         super().__init__()
         self.window_ = window
         self.target: Pack | None = None
+        self.missing: str | None = None  # the draft's pack, when this program does not have it
         self.dismissed: set[Path] = set()  # drafts whose offer the user closed
         self.dialog: ReportDialog | None = None
         self.job: workers.Job | None = None
@@ -66,11 +87,12 @@ class MigrateBar(QFrame):
         self.label = QLabel()
         self.label.setObjectName("migrate_bar.text")
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # a pack id from someone else's file is not markup
         self.label.setStyleSheet("color: #1a3d7c;")
         layout.addWidget(self.label, 1)
         self.button = QPushButton()
         self.button.setObjectName("migrate_bar.migrate")
-        self.button.clicked.connect(self.migrate)
+        self.button.clicked.connect(self._clicked)
         layout.addWidget(self.button)
         self.close_button = QToolButton()
         self.close_button.setObjectName("migrate_bar.close")
@@ -82,6 +104,21 @@ class MigrateBar(QFrame):
     def refresh(self) -> None:
         """Offer (again, in the current language) what fits the window's draft now."""
         window = self.window_
+        self.missing = missing_pack(window)
+        if self.missing is not None:
+            self.target = None
+            if window.session.path in self.dismissed:
+                self.hide()
+                return
+            self.label.setText(
+                tr(
+                    "此申报书按规则包“{id}”填写，本机没有这个规则包，现按“{current}”显示和检查，结果可能不准。"
+                    "请向发来草稿的人索取这个规则包（文件夹或 zip 文件）并安装，安装后草稿按它重新打开。"
+                ).format(id=self.missing, current=window.session.pack.id)
+            )
+            self.button.setText(tr("安装规则包(&I)…"))
+            self._finish_offer()
+            return
         old = draft_pack(window)
         # the window's own pack counts too (cxy-apply --pack, or a migration done in it)
         self.target = newer_pack(old, [window.pack, *candidates()]) if old is not None else None
@@ -94,10 +131,39 @@ class MigrateBar(QFrame):
             )
         )
         self.button.setText(tr("迁移到{year}年规则包(&Y)…").format(year=self.target.year))
+        self._finish_offer()
+
+    def _finish_offer(self) -> None:
         self.close_button.setToolTip(tr("关闭提示"))
         self.close_button.setAccessibleName(tr("关闭提示"))
         self.setAccessibleName(self.label.text())
         self.show()
+
+    def _clicked(self) -> None:
+        if self.missing is not None:
+            from .pack_install import open_pack_dialog
+
+            open_pack_dialog(self.window_)
+        else:
+            self.migrate()
+
+    def pack_installed(self, pack_id: str) -> bool:
+        """A pack was just installed: when it is the one the draft names, the draft opens again
+        under it (what was typed is saved first; the same step stays in view)."""
+        window = self.window_
+        if window.session is None or self.missing is None or missing_pack(window) != pack_id:
+            return False
+        path = window.session.path
+        step = window.view.current_key() if window.view is not None else None
+        window.close_draft()
+        if not window.open_path(path):
+            return False
+        if step and window.view is not None and step in window.view.keys():  # noqa: SIM118 - a WizardView
+            window.view.go_to_key(step)
+        window.statusBar().showMessage(
+            tr("“{name}”已按规则包 {id} 重新打开。").format(name=path.name, id=pack_id), 15000
+        )
+        return True
 
     def dismiss(self) -> None:
         if self.window_.session is not None:

@@ -180,6 +180,9 @@ class PackDialog(QDialog):
             ),
             error=False,
         )
+        bar = getattr(self.window_, "migrate_bar", None)
+        if bar is not None:
+            bar.pack_installed(info.id)  # the open draft was waiting for this pack: it opens under it
         return True
 
     def _say(self, text: str, error: bool) -> None:

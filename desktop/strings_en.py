@@ -440,4 +440,12 @@ EN: dict[str, str] = {
     "无法迁移": "Could not migrate",
     "迁移报告": "Migration report",
     "新草稿：{path}（原草稿未改动）": "New draft: {path} (the old draft is unchanged)",
+    "此申报书按规则包“{id}”填写，本机没有这个规则包，现按“{current}”显示和检查，结果可能不准。"
+    "请向发来草稿的人索取这个规则包（文件夹或 zip 文件）并安装，安装后草稿按它重新打开。": (
+        "This application was filled in under the rule pack “{id}”, which this computer does not have; it is "
+        "shown and checked under “{current}”, so the results may be wrong. Ask whoever sent the draft for "
+        "that pack (a folder or a zip file) and install it; the draft then opens again under it."
+    ),
+    "安装规则包(&I)…": "&Install the rule pack…",
+    "“{name}”已按规则包 {id} 重新打开。": "“{name}” was opened again under the rule pack {id}.",
 }

@@ -535,7 +535,14 @@ def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
     folder earlier in this run (:mod:`forms.pack_registry`)."""
     folder = folder_of(pack_id)
     if folder is None:
-        raise UserError("pack.unknown", f"未知的规则包：{pack_id}", f"Unknown rule pack: {pack_id}")
+        shown = "".join(ch for ch in str(pack_id)[:80] if ch.isprintable())  # may come from a received file
+        raise UserError(
+            "pack.unknown",
+            f"未知的规则包：{shown}（本机没有安装；请向发来文件的人索取该规则包，用 cxy packs install 安装，"
+            "或用 --pack 指定它的文件夹）",
+            f"Unknown rule pack: {shown} (not installed here; ask whoever sent the file for the pack and install it "
+            "with cxy packs install, or give its folder with --pack)",
+        )
     return load_pack_dir(folder)
 
 
