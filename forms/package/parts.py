@@ -11,9 +11,9 @@ from typing import Any
 import pikepdf
 
 from forms.pack import Pack
+from forms.render import CREATOR
 from forms.render import cache as render_cache
 from forms.render.documents import document_title, documents_for, render_document
-from forms.render.page import CREATOR
 
 from . import assemble as asm
 from .order import Attachments, kind_of, ordered
