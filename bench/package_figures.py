@@ -109,6 +109,7 @@ def package_figures(workload: Workload, prepared: Prepared, runs: int) -> list[F
                 f"with the render cache off (every document, the cover and the footers rendered): "
                 f"{cold['build_s']:.2f} s = {cold['build_s'] / qpdf_s:.2f}×",
                 f"again in the same process: {warm_s:.2f} s = {warm_s / qpdf_s:.2f}×",
+                _cpu_note(child, pkg_runs, qpdf_runs),
                 _stage_note(child, build_s),
             ]
             + ([] if in_ratio <= 1.0 else _in_process_why(child, qpdf_s)),
@@ -183,6 +184,20 @@ def _stage_note(child: list[dict], build_s: float) -> str:
     rest = build_s - sum(medians.values())
     return "where the build's time goes (medians): " + ", ".join(
         [f"{name} {value:.2f} s" for name, value in medians.items()] + [f"the rest {rest:.2f} s"]
+    )
+
+
+def _cpu_note(child: list[dict], pkg_runs: list[timing.Run], qpdf_runs: list[timing.Run]) -> str:
+    """The same comparison in CPU seconds: on a machine shared with other work the wall-clock
+    ratios swing with the load, the CPU each side spends far less."""
+    build = timing.median([c.get("build_cpu_s", 0.0) for c in child])
+    whole = timing.median([r.cpu for r in pkg_runs])
+    qpdf = timing.median([r.cpu for r in qpdf_runs])
+    if not qpdf:
+        return "CPU time: not measured"
+    return (
+        f"in CPU time (user + system, medians): build {build:.2f} s = {build / qpdf:.2f}×, whole process "
+        f"{whole:.2f} s = {whole / qpdf:.2f}×, qpdf {qpdf:.2f} s"
     )
 
 
