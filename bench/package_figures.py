@@ -268,6 +268,6 @@ def _memory_why(child: list[dict], base_mb: float, peak_mb: float, largest_mb: f
         f"whole to learn its /Length, the largest a {largest_mb:.1f} MB scan, and builds object streams); "
         "reportlab and Pillow no longer load, which lowered the baseline and the peak alike",
         "what would reach it: a writer that copies one source's objects at a time into the output (renumbered, "
-        "never a graph of the whole package), footers drawn as a few bytes of content per page over one shared "
-        "font instead of a form copied per page, and the draft read without building a validation schema",
+        "never a graph of the whole package, so the graph's step is one attachment's and the save's is one "
+        "stream), and the draft read in a process that does not build the data's validation schema",
     ]

@@ -18,10 +18,10 @@ from forms.layout import Documents, FormLayout, LetterLayout, Style, parse_docum
 from forms.pack import Pack
 from forms.text import Text
 
+from .printed_values import Values
+
 if TYPE_CHECKING:
     from reportlab.platypus import BaseDocTemplate
-
-    from .printed_values import Values
 
 # reportlab and the drawing modules are imported in _render: naming the documents (and a build
 # whose documents come from the render cache) never starts reportlab
@@ -124,7 +124,6 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
     from reportlab.platypus import LayoutError
 
     from .fonts import register_fonts
-    from .printed_values import Values
     from .stories import form_story, letter_story
 
     docs = parse_documents(pack)
