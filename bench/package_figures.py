@@ -244,8 +244,8 @@ def _whole_why(child: list[dict], pkg_s: float, qpdf_s: float, build_s: float) -
         f"why: the build in process is {build_s / qpdf_s:.2f}× qpdf (the row below) and the process first "
         f"imports its code and loads the pack ({imports_s:.2f} s: pydantic and the pack's models, pikepdf, "
         "the draft's checks; reportlab and Pillow are no longer imported when the documents, cover and footers "
-        f"come from the render cache); python's own start and exit are the remaining "
-        f"{max(0.0, pkg_s - build_s - imports_s):.2f} s",
+        f"come from the render cache); the remaining {max(0.0, pkg_s - build_s - imports_s):.2f} s are python's "
+        "own start (the interpreter, site and the install's path hook) and exit (tearing down what was loaded)",
         "what would reach it: the in-process target first (below), then a build command that reads the pack "
         "snapshot as plain data (no pydantic models) — at ≤ 1.0× in process, imports and start must fit in "
         f"{0.5 * qpdf_s:.2f} s",
