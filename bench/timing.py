@@ -24,6 +24,7 @@ class Run:
     seconds: float  # from spawn to exit, or to the marker line when one was awaited
     stdout: str
     returncode: int
+    cpu: float = 0.0  # the child's user + system CPU seconds, to exit: far less sensitive to a shared machine's load
 
 
 class ChildFailed(RuntimeError):
@@ -51,14 +52,15 @@ def run(
         finally:
             watchdog.cancel()
             child.stdout.close()
-        _, status, _usage = os.wait4(child.pid, 0)
+        _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - t0
         child.returncode = os.waitstatus_to_exitcode(status)
         if child.returncode != 0 or (until is not None and marked is None):
             err.seek(0)
             tail = err.read().decode("utf-8", "replace")[-2000:]
             raise ChildFailed(f"{' '.join(cmd[:3])}… exited {child.returncode}: {tail}")
-        return Run(marked if marked is not None else elapsed, "\n".join(lines), child.returncode)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(marked if marked is not None else elapsed, "\n".join(lines), child.returncode, cpu)
 
 
 def vmhwm_kb() -> int:

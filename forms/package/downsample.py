@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import pikepdf
 from pikepdf import Name
-from PIL import Image
 
 from .drawn import drawn_images
 
@@ -110,13 +109,18 @@ def _decoded_bytes(image: pikepdf.Stream, width: int, height: int) -> int:
 
 def _encode(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
     # Every image here came through the intake, which allows up to 100 Mpx; Pillow's own
-    # bomb warning (at 89 Mpx) must not reach the user's console.
+    # bomb warning (at 89 Mpx) must not reach the user's console. Pillow is imported here: a
+    # package under its size budget (nearly all) never re-encodes an image.
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         return _encode_quietly(job)
 
 
 def _encode_quietly(job: Job) -> tuple[bytes, bool, tuple[int, int]] | None:
+    from PIL import Image
+
     try:
         picture: Image.Image
         if job.jpeg is not None:

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+from .seal import Marks, mm
 
-from forms.derive import format_money, money, paid_total
-from forms.pack import Pack
-from forms.render.fonts import register_fonts
-from forms.render.page import CREATOR, a4_document
-from forms.render.primitives import CheckboxGroup, Styles
+if TYPE_CHECKING:
+    from reportlab.platypus import Flowable, Table
 
-from .seal import Marks, draw_marks
+    from forms.pack import Pack
+    from forms.render.primitives import Styles
+
+# reportlab, the fonts and the render modules are imported where a page is drawn: a build whose
+# cover and footers come from the render cache (forms.render.cache) never starts reportlab
 
 MARGINS = (25.0, 22.0, 25.0, 22.0)  # top, right, bottom, left (mm)
 CONTENT_W = (210 - MARGINS[1] - MARGINS[3]) * mm
@@ -36,10 +34,15 @@ class Entry:
 
 
 def _styles() -> Styles:
+    from forms.render.fonts import register_fonts
+    from forms.render.primitives import Styles
+
     return Styles(register_fonts(), 11.0, 17.0, 8.5)
 
 
 def _facts(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
+    from forms.derive import format_money, money, paid_total
+
     category = pack.category(data.get("category"))
 
     def get(*path: str) -> str:
@@ -61,6 +64,9 @@ def _facts(data: dict[str, Any], pack: Pack) -> list[tuple[str, str]]:
 
 
 def _ruled(rows: list[list[Any]], widths: list[float], styles: Styles, *, grid: bool = True, pad: float = 4) -> Table:
+    from reportlab.lib import colors
+    from reportlab.platypus import Table, TableStyle
+
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), styles.fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -76,6 +82,10 @@ def _ruled(rows: list[list[Any]], widths: list[float], styles: Styles, *, grid: 
 
 def cover(data: dict[str, Any], pack: Pack, entries: list[Entry], digest: str) -> bytes:
     """The first page(s): what this package is and where each part starts."""
+    from reportlab.platypus import Spacer
+
+    from forms.render import CREATOR
+
     s = _styles()
     story: list[Flowable] = [
         Spacer(1, 10 * mm),
@@ -125,6 +135,10 @@ def slip(
 ) -> bytes:
     """The routing slip in front of one paper copy: who receives it, what is in it, and who
     signs and seals where. Not a page of the application: it is removed before handing in."""
+    from reportlab.platypus import Spacer
+
+    from forms.render.primitives import CheckboxGroup
+
     s = _styles()
     story: list[Flowable] = [
         s.paragraph(f"纸质材料 第 {number} 份 / 共 {total} 份", size=12, align="right", color="#555555"),
@@ -178,6 +192,8 @@ def slip(
 
 
 def _build(story: list[Flowable], *, title: str, data: dict[str, Any]) -> bytes:
+    from forms.render.page import a4_document
+
     buffer = io.BytesIO()
     project = (data.get("project") or {}).get("name") or ""
     applicant = (data.get("university") or {}).get("name") or ""
@@ -189,6 +205,13 @@ def footers(sizes: list[tuple[float, float]], texts: list[str], marks: Marks | N
     """One overlay page per page, each the visible size of its page, with its footer text at
     the bottom centre on a white ground (legible over a full-bleed scan), and ``marks`` (the
     draft watermark or the seal) when given. An empty text draws no footer."""
+    from reportlab.lib import colors
+    from reportlab.pdfgen.canvas import Canvas
+
+    from forms.render.fonts import register_fonts
+
+    from .seal import draw_marks
+
     fonts = register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=1, pageCompression=1, initialFontName=fonts.regular)

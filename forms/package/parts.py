@@ -11,9 +11,9 @@ from typing import Any
 import pikepdf
 
 from forms.pack import Pack
+from forms.render import CREATOR
 from forms.render import cache as render_cache
-from forms.render.documents import document_title, documents_for, render_document
-from forms.render.page import CREATOR
+from forms.render.documents import documents_for, render_document
 
 from . import assemble as asm
 from .order import Attachments, kind_of, ordered
@@ -42,14 +42,14 @@ def attachment_title(info: Any, pack: Pack) -> str:
 def document_parts(data: dict[str, Any], pack: Pack) -> list[asm.Part]:
     return [
         asm.Part(
-            document_title(key, pack).zh,
+            title.zh,
             render_cache.cached(
                 "document", pack, "zh", {"doc": key, "data": data}, partial(render_document, key, data, pack)
             ),
             kind="document",
             extra={"ours": True},
         )
-        for key, _title in documents_for(data, pack)
+        for key, title in documents_for(data, pack)  # titles from the one parse of the layouts
     ]
 
 

@@ -11,19 +11,19 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pikepdf
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
+
+# reportlab is imported where marks are drawn: reading or writing a seal record needs none of it
+mm = 72.0 / 2.54 * 0.1  # reportlab.lib.units.mm (the same float): one millimetre in points
 
 WATERMARK = "草稿 — 未定稿"  # a dash, not "·": the seed check (issue 11) counts "·" as template text
 WATERMARK_SIZE = 54.0
-WATERMARK_GREY = colors.Color(0.55, 0.55, 0.55)
+WATERMARK_GREY = (0.55, 0.55, 0.55)  # RGB
 WATERMARK_ALPHA = 0.28  # light: the page under it stays readable
 SEAL_KEY = "/CxySeal"
 SEAL_VERSION = 2  # 2: numbers fed by value (a digest taken before the save equals one taken after)
@@ -62,8 +62,10 @@ def draw_marks(canvas: Canvas, width: float, height: float, marks: Marks, page: 
 
 
 def _draw_watermark(canvas: Canvas, width: float, height: float, font: str) -> None:
+    from reportlab.lib import colors
+
     canvas.saveState()
-    canvas.setFillColor(WATERMARK_GREY)
+    canvas.setFillColor(colors.Color(*WATERMARK_GREY))
     canvas.setFillAlpha(WATERMARK_ALPHA)
     # the size follows the page, so a small scan page still shows the whole mark
     diagonal = (width * width + height * height) ** 0.5
@@ -82,6 +84,11 @@ def _angle(width: float, height: float) -> float:
 
 
 def _draw_seal(canvas: Canvas, width: float, marks: Marks, page: int, total: int, font: str) -> None:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+
     text = payload(marks, page, total)
     widget = QrCodeWidget(text, barLevel="M", barBorder=1)
     x0, y0, x1, y1 = widget.getBounds()

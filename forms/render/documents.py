@@ -11,22 +11,20 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from io import BytesIO
-from typing import Any
-
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, LayoutError
+from typing import TYPE_CHECKING, Any
 
 from forms.errors import UserError
 from forms.layout import Documents, FormLayout, LetterLayout, Style, parse_documents
 from forms.pack import Pack
 from forms.text import Text
 
-from .fonts import register_fonts
-from .page import a4_document
 from .printed_values import Values
-from .stories import form_story, letter_story
+
+if TYPE_CHECKING:
+    from reportlab.platypus import BaseDocTemplate
+
+# reportlab and the drawing modules are imported in _render: naming the documents (and a build
+# whose documents come from the render cache) never starts reportlab
 
 # --------------------------------------------------------------------------------------------
 # Which documents, and what they are called
@@ -120,6 +118,14 @@ def render_document(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
 
 
 def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LayoutError
+
+    from .fonts import register_fonts
+    from .stories import form_story, letter_story
+
     docs = parse_documents(pack)
     layout = _layout(doc_key, pack, docs)
     fonts = register_fonts()
@@ -157,6 +163,8 @@ def _render(doc_key: str, data: dict[str, Any], pack: Pack) -> bytes:
 def _template(
     buffer: BytesIO, style: Style, title: str, values: Values, on_page: Callable[[Any, Any], None]
 ) -> BaseDocTemplate:
+    from .page import a4_document
+
     m = style.margins_mm
     return a4_document(
         buffer,

@@ -13,9 +13,9 @@ from reportlab.platypus import BaseDocTemplate, Frame, LayoutError, PageTemplate
 
 from forms.errors import UserError
 
+from . import CREATOR  # re-exported: the name written into every PDF
 from .fonts import register_fonts
 
-CREATOR = "CXY Apply 产学研申报助手"
 PAGE_WIDTH, PAGE_HEIGHT = A4
 
 

@@ -125,3 +125,26 @@ def test_a_damaged_attachment_is_named_when_copied_out(draft, tmp_path):
         opened.attachment_file(info.id, tmp_path)
     assert caught.value.code == "draft.attachment_damaged"
     assert not list(tmp_path.glob("attachment-*.pdf"))
+
+
+def test_a_rebuild_from_the_render_cache_starts_neither_reportlab_nor_pillow(draft, tmp_path):
+    """Issue 14 item 1/2: ``cxy build`` of an unchanged draft takes its documents, cover and
+    footers from the cache, so it never pays for importing the drawing libraries."""
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from forms.cli import main\n"
+        f"code = main(['build', {str(draft)!r}, '-o', {str(tmp_path / 'p.pdf')!r}])\n"
+        "print(code, sorted(m for m in ('reportlab', 'PIL') if m in sys.modules))\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    last = [run.stdout.strip().splitlines()[-1] if run.stdout.strip() else run.stderr[-2000:] for run in runs]
+    assert last[0].startswith("0 ")  # the first build drew what the cache lacked
+    assert last[1] == "0 []"  # the second: everything drawn came from the cache
