@@ -149,9 +149,12 @@ class MigrateBar(QFrame):
 
     def pack_installed(self, pack_id: str) -> bool:
         """A pack was just installed: when it is the one the draft names, the draft opens again
-        under it (what was typed is saved first; the same step stays in view)."""
+        under it (what was typed is saved first; the same step stays in view); otherwise the
+        offer is made again (the new pack may be a later year of the draft's call)."""
         window = self.window_
         if window.session is None or self.missing is None or missing_pack(window) != pack_id:
+            if self.job is None:  # a running migration's bar says so until it ends
+                self.refresh()
             return False
         path = window.session.path
         step = window.view.current_key() if window.view is not None else None

@@ -1,0 +1,77 @@
+"""The journey around rule packs in the app, as a person meets it: a pack installed in one
+window while another waits for it, a newer pack of the same call installed while an older draft
+is open, and the pack dialog when the language changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QPushButton
+
+from desktop import workers
+from forms import pack_registry
+from forms.draft import Draft
+from forms.pack import load_pack, load_pack_dir
+from forms.samples import fill_sample
+from forms.transfer import create_draft
+from tests.pack_writer import PACK_2025
+
+from .helpers import widget
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def sent_draft(tmp_path, monkeypatch):
+    """A 双高 draft made under the 2025 pack, which this program then does not know."""
+    later = load_pack_dir(PACK_2025)
+    path = tmp_path / "双高.cxy"
+    with Draft.create(path, pack=later.id, category="dual_high") as draft:
+        fill_sample(draft, "dual_high", later)
+    monkeypatch.setattr(pack_registry, "_named", {})
+    load_pack.cache_clear()
+    yield path
+    load_pack.cache_clear()
+
+
+def settled(qtbot) -> None:
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
+
+
+def install_from(window, prompter, folder: Path) -> None:
+    """File ▸ 规则包… ▸ 从文件夹安装…, the folder chosen."""
+    window.menu_actions["packs"].trigger()
+    dialog = window.pack_dialog
+    prompter.paths.append(folder)
+    QTest.mouseClick(dialog.findChild(QPushButton, "packs.install_folder"), Qt.MouseButton.LeftButton)
+
+
+def test_a_pack_installed_in_another_window_reopens_the_draft_waiting_for_it(qtbot, open_window, prompter, sent_draft):
+    waiting = open_window(sent_draft)
+    other = open_window()
+    settled(qtbot)
+    assert waiting.migrate_bar.isVisible()
+    install_from(other, prompter, PACK_2025)
+    assert waiting.session.pack.id == "jiangsu-cxy-2025"
+    assert not waiting.migrate_bar.isVisible()
+
+
+def test_installing_a_newer_pack_of_the_call_offers_to_migrate_the_open_draft(
+    qtbot, open_window, prompter, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(pack_registry, "_named", {})
+    load_pack.cache_clear()
+    pack = load_pack("jiangsu-cxy-2023")
+    path = tmp_path / "tech_vp.cxy"
+    create_draft(path, pack=pack.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", pack))
+    window = open_window(path)
+    settled(qtbot)
+    assert not window.migrate_bar.isVisible()
+    install_from(window, prompter, PACK_2025)
+    assert window.migrate_bar.isVisible()
+    assert "可迁移到2025年规则包" in widget(window, "migrate_bar.text").text()
+    window.grab().save(str(tmp_path / "offer.png"))
+    load_pack.cache_clear()
