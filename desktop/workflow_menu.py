@@ -42,11 +42,17 @@ else:
 
 
 class WorkflowMenu(_Window):
+    @property
+    def draft_pack(self) -> Pack:
+        """The open draft's pack (a draft of another call keeps its own roles), else the window's."""
+        return self.session.pack if self.session is not None else self.pack
+
     def _build_workflow_menu(self, file_menu) -> None:
         """Before "close": one hand-off entry per role the pack lets fill a copy, merge, history."""
         from . import roles  # the rule pack's code: not on the window shell's import path
 
-        if not roles.pack_roles(self.pack):
+        pack = self.draft_pack
+        if not roles.pack_roles(pack):
             return  # a pack without roles: one person fills everything
         before = self.menu_actions["close"]
         writes = self.session is not None and not self.session.readonly
@@ -57,7 +63,7 @@ class WorkflowMenu(_Window):
                 lambda _=False, r=r.id: self.handoff(r),
                 writes,
             )
-            for r in roles.handoff_roles(self.pack)
+            for r in roles.handoff_roles(pack)
         ]
         entries += [
             ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
@@ -77,7 +83,7 @@ class WorkflowMenu(_Window):
         """Write a copy for ``role_id`` to fill; the user's own draft stays as it is."""
         from . import roles
 
-        role = roles.role_of(self.pack, role_id)
+        role = roles.role_of(self.draft_pack, role_id)
         if self.session is None or role is None:
             return False
         name = roles.label(role, self.lang)
@@ -131,8 +137,8 @@ class WorkflowMenu(_Window):
             self.session.flush()
             theirs = opening._open(path, True)
             try:
-                diff = workflow.diff(self.session.draft, theirs, self.pack)
-                role = roles.role_of(self.pack, roles.draft_role(theirs))
+                diff = workflow.diff(self.session.draft, theirs, self.session.pack)
+                role = roles.role_of(self.session.pack, roles.draft_role(theirs))
             finally:
                 theirs.close()
         except UserError as exc:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QPushButton
 from desktop import workers
 from forms import pack_registry
 from forms.draft import Draft
-from forms.pack import load_pack, load_pack_dir
+from forms.pack import load_pack, load_pack_dir, resolve_pack
 from forms.samples import fill_sample
 from forms.transfer import create_draft
 from tests.pack_writer import PACK_2025
@@ -75,3 +75,34 @@ def test_installing_a_newer_pack_of_the_call_offers_to_migrate_the_open_draft(
     assert "可迁移到2025年规则包" in widget(window, "migrate_bar.text").text()
     window.grab().save(str(tmp_path / "offer.png"))
     load_pack.cache_clear()
+
+
+@pytest.fixture
+def pack_2025(monkeypatch):
+    """The 2025-shaped pack, loaded from its folder in this run (as ``--pack FOLDER`` does)."""
+    monkeypatch.setattr(pack_registry, "_named", {})
+    load_pack.cache_clear()
+    yield resolve_pack(str(PACK_2025))
+    load_pack.cache_clear()
+
+
+def test_the_file_menu_hands_off_to_the_roles_of_the_drafts_own_pack(qtbot, open_window, prompter, tmp_path, pack_2025):
+    """A draft of the 2025 call (no separate office role) in a window that started on the 2023
+    pack: the menu offers the 2025 call's roles, each of which the hand-off accepts."""
+    from desktop import roles
+
+    later = pack_2025
+    path = tmp_path / "双高.cxy"
+    create_draft(path, pack=later.id, category="dual_high", fill=lambda d: fill_sample(d, "dual_high", later))
+    window = open_window(path, "en")
+    settled(qtbot)
+    assert window.pack.id == "jiangsu-cxy-2023" and window.session.pack.id == later.id
+    offered = [key for key in window.menu_actions if key.startswith("handoff.")]
+    assert offered == [f"handoff.{role.id}" for role in roles.handoff_roles(later)]
+    enterprise = roles.role_of(later, "enterprise")
+    assert window.menu_actions["handoff.enterprise"].text() == f"Hand off to {enterprise.label.en}…"
+
+    prompter.paths.append(tmp_path / "enterprise-copy.cxy")
+    window.menu_actions["handoff.enterprise"].trigger()
+    assert prompter.errors == []
+    assert (tmp_path / "enterprise-copy.cxy").is_file()
