@@ -55,7 +55,7 @@ class WorkflowMenu(_Window):
         if not roles.pack_roles(pack):
             return  # a pack without roles: one person fills everything
         before = self.menu_actions["close"]
-        writes = self.session is not None and not self.session.readonly
+        writes = self.session is not None and not self.session.readonly and not self._is_copy()
         entries: list[tuple[str, str, Callable[..., bool], bool]] = [
             (
                 f"handoff.{r.id}",
@@ -66,7 +66,7 @@ class WorkflowMenu(_Window):
             for r in roles.handoff_roles(pack)
         ]
         entries += [
-            ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
+            ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, self._takes_merge()),
             ("history", tr("变更记录(&R)"), self.show_history, self.session is not None),
         ]
         for key, text, slot, enabled in entries:
@@ -78,6 +78,17 @@ class WorkflowMenu(_Window):
             file_menu.insertAction(before, action)
             self.menu_actions[key] = action
         file_menu.insertSeparator(before)
+
+    def _is_copy(self) -> bool:
+        """A hand-off copy: filled and sent back, never the one others' copies return to."""
+        from . import roles
+
+        return self.session is not None and roles.draft_role(self.session.draft) is not None
+
+    def _takes_merge(self) -> bool:
+        """Merging writes the returned values into the draft: not into a final (定稿) one (解除定稿
+        first), a read-only view or a hand-off copy."""
+        return self.session is not None and self.session.editable and not self._is_copy()
 
     def handoff(self, role_id: str) -> bool:
         """Write a copy for ``role_id`` to fill; the user's own draft stays as it is."""
@@ -119,8 +130,9 @@ class WorkflowMenu(_Window):
         The returned file is only read."""
         from . import opening, roles
 
-        if self.session is None or self.session.readonly:
+        if not self._takes_merge():
             return False
+        assert self.session is not None
         path = self.services.prompter.open_file(tr("合并返回的文件"), tr("申报草稿 (*.cxy)"))
         if path is None:
             return False
