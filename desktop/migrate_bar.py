@@ -104,6 +104,9 @@ class MigrateBar(QFrame):
     def refresh(self) -> None:
         """Offer (again, in the current language) what fits the window's draft now."""
         window = self.window_
+        if self.job is not None:  # rebuilt (a language switch) while migrating
+            self._migrating(self.running[1])
+            return
         self.missing = missing_pack(window)
         if self.missing is not None:
             self.target = None
@@ -190,14 +193,21 @@ class MigrateBar(QFrame):
         session.flush()  # what was just typed goes along
         source, lang = session.path, window.lang
         self.running = (path, target)
-        self.button.setEnabled(False)
-        self.label.setText(tr("正在迁移到{year}年规则包…").format(year=target.year))
+        self._migrating(target)
         # the worker reads the draft through a read-only connection of its own
         job = self.job = workers.start(lambda **_: migrate_draft(source, target, path, lang))
         job.succeeded.connect(self._migrated)
         job.failed.connect(self._failed)
         job.ended.connect(self._ended)
         return job
+
+    def _migrating(self, target: Pack) -> None:
+        self.button.setEnabled(False)
+        self.label.setText(tr("正在迁移到{year}年规则包…").format(year=target.year))
+        # The copy is of the draft as it is now and the window then shows the copy: what would be
+        # typed meanwhile would stay behind in the old file. The pages take no input till the end.
+        if self.window_.view is not None:
+            self.window_.view.setEnabled(False)
 
     def _migrated(self, report: MigrationReport) -> None:
         window = self.window_
@@ -218,6 +228,8 @@ class MigrateBar(QFrame):
     def _ended(self) -> None:
         self.job = None
         self.button.setEnabled(True)
+        if self.window_.view is not None:  # the old draft's, after a failure
+            self.window_.view.setEnabled(True)
         self.refresh()
 
 

@@ -106,3 +106,60 @@ def test_the_file_menu_hands_off_to_the_roles_of_the_drafts_own_pack(qtbot, open
     window.menu_actions["handoff.enterprise"].trigger()
     assert prompter.errors == []
     assert (tmp_path / "enterprise-copy.cxy").is_file()
+
+
+def test_what_is_typed_while_a_migration_runs_is_not_left_behind_in_the_old_draft(
+    qtbot, open_window, prompter, tmp_path, monkeypatch
+):
+    """The migration copies the draft as it was when the button was pressed; the window then
+    shows the new draft. Typing in the old one meanwhile would be kept only in the file left
+    behind: the pages take no input until the migration has ended."""
+    from desktop import migrate_bar
+
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [old, new])
+    source = tmp_path / "tech_vp.cxy"
+    create_draft(source, pack=old.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", old))
+    window = open_window(source)
+    settled(qtbot)
+    name = widget(window, "project.name")
+    before = window.session.get("project.name")
+
+    prompter.paths.append(tmp_path / "new.cxy")
+    qtbot.mouseClick(widget(window, "migrate_bar.migrate"), Qt.MouseButton.LeftButton)
+    window.set_language("en")  # the pages are made again meanwhile: they still wait
+    assert widget(window, "migrate_bar.text").text() == "Carrying the draft over to the 2025 pack…"
+    name = widget(window, "project.name")
+    name.setFocus()
+    QTest.keyClick(name, Qt.Key.Key_End)
+    QTest.keyClicks(name, " V2")
+    bar = window.migrate_bar
+    qtbot.waitUntil(lambda: bar.dialog is not None and bar.dialog.isVisible())
+    settled(qtbot)
+
+    assert window.session.path == tmp_path / "new.cxy"
+    assert window.session.get("project.name") == before
+    with Draft.open(source, readonly=True) as draft:
+        assert draft.get("project.name") == before
+    assert window.view.isEnabled() and widget(window, "project.name").isEnabled()
+
+
+def test_after_a_failed_migration_the_old_draft_takes_typing_again(qtbot, open_window, prompter, tmp_path, monkeypatch):
+    from desktop import migrate_bar
+
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [old, new])
+    source = tmp_path / "tech_vp.cxy"
+    create_draft(source, pack=old.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", old))
+    window = open_window(source)
+    taken = tmp_path / "taken.cxy"
+    taken.write_bytes(b"not ours")
+    prompter.paths.append(taken)
+    assert window.migrate_bar.migrate() is not None
+    qtbot.waitUntil(lambda: window.migrate_bar.job is None)
+    assert window.session.path == source and len(prompter.errors) == 1
+    name = widget(window, "project.name")
+    name.setFocus()
+    QTest.keyClick(name, Qt.Key.Key_End)
+    QTest.keyClicks(name, " V2")
+    assert window.session.get("project.name").endswith(" V2")
