@@ -55,7 +55,7 @@ class WorkflowMenu(_Window):
         if not roles.pack_roles(pack):
             return  # a pack without roles: one person fills everything
         before = self.menu_actions["close"]
-        writes = self.session is not None and not self.session.readonly and not self._is_copy()
+        writes = self._exchanges()
         entries: list[tuple[str, str, Callable[..., bool], bool]] = [
             (
                 f"handoff.{r.id}",
@@ -66,7 +66,7 @@ class WorkflowMenu(_Window):
             for r in roles.handoff_roles(pack)
         ]
         entries += [
-            ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, self._takes_merge()),
+            ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
             ("history", tr("变更记录(&R)"), self.show_history, self.session is not None),
         ]
         for key, text, slot, enabled in entries:
@@ -85,9 +85,10 @@ class WorkflowMenu(_Window):
 
         return self.session is not None and roles.draft_role(self.session.draft) is not None
 
-    def _takes_merge(self) -> bool:
-        """Merging writes the returned values into the draft: not into a final (定稿) one (解除定稿
-        first), a read-only view or a hand-off copy."""
+    def _exchanges(self) -> bool:
+        """Hand-off copies go out of, and come back into, an original draft this window may
+        change: not a read-only view, a hand-off copy, nor a final (定稿) one (解除定稿 first: its
+        copy would be final too, and nothing returned could be merged)."""
         return self.session is not None and self.session.editable and not self._is_copy()
 
     def handoff(self, role_id: str) -> bool:
@@ -95,8 +96,9 @@ class WorkflowMenu(_Window):
         from . import roles
 
         role = roles.role_of(self.draft_pack, role_id)
-        if self.session is None or role is None:
+        if not self._exchanges() or role is None:
             return False
+        assert self.session is not None
         name = roles.label(role, self.lang)
         suggested = Path.home() / f"{self.session.path.stem}-{name}.cxy"
         dest = self.services.prompter.save_file(
@@ -130,7 +132,7 @@ class WorkflowMenu(_Window):
         The returned file is only read."""
         from . import opening, roles
 
-        if not self._takes_merge():
+        if not self._exchanges():
             return False
         assert self.session is not None
         path = self.services.prompter.open_file(tr("合并返回的文件"), tr("申报草稿 (*.cxy)"))

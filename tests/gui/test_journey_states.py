@@ -53,3 +53,21 @@ def test_a_hand_off_copy_neither_hands_off_nor_merges(qtbot, open_window, prompt
     assert offered and not any(window.menu_actions[key].isEnabled() for key in offered)
     assert not window.menu_actions["merge"].isEnabled()
     assert window.menu_actions["history"].isEnabled() and window.menu_actions["send_copy"].isEnabled()
+
+
+def test_a_final_application_is_not_handed_off_for_filling(qtbot, open_window, prompter, tmp_path):
+    """A copy of a final application would be final too: the enterprise could fill nothing, and
+    nothing could be merged back. Hand-off is offered again after 解除定稿."""
+    window = open_window()
+    window.open_sample("tech_trade")
+    settled(qtbot)
+    finalise(qtbot, window)
+    offered = [key for key in window.menu_actions if key.startswith("handoff.")]
+    assert offered and not any(window.menu_actions[key].isEnabled() for key in offered)
+    role = roles.handoff_roles(window.session.pack)[0]
+    copy = tmp_path / "copy.cxy"
+    prompter.paths.append(copy)
+    assert not window.handoff(role.id) and not copy.exists()
+    prompter.texts.append("企业补充合同")
+    assert window.unfinalise()
+    assert all(window.menu_actions[key].isEnabled() for key in offered)
