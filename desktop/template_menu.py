@@ -41,7 +41,7 @@ def _fill(window, menu) -> None:
     for old in menu.actions():  # not clear(): the entry being triggered may be among them
         menu.removeAction(old)
         old.deleteLater()
-    for item in list_overrides(window.pack.id):
+    for item in list_overrides(window.draft_pack.id):
         entry = QAction(tr("移除“{title}”（导入自 {name}）…").format(title=item.title, name=item.source.name), menu)
         entry.setObjectName(f"action.template_remove.{item.id}")
         entry.triggered.connect(lambda _=False, i=item: remove_official_template(window, i.id, i.title))
@@ -50,9 +50,10 @@ def _fill(window, menu) -> None:
 
 
 def _use_pack(window) -> None:
-    """The window, and the open draft, print with the pack as it now loads."""
-    pack = load_pack(window.pack.id)
-    window.pack = pack
+    """The open draft, and the window when it has the same pack, print with the pack as it now loads."""
+    pack = load_pack(window.draft_pack.id)
+    if window.pack.id == pack.id:
+        window.pack = pack
     if window.session is not None and window.session.pack.id == pack.id:
         window.session.pack = pack  # the next preview, package and print set use it
     if getattr(window, "template_menu", None) is not None:
@@ -67,7 +68,8 @@ def import_official_template(window) -> bool:
     from forms.template import import_template
 
     try:
-        result = import_template(path, window.pack)
+        # with a draft open, the template is its call's (the window may have started on another)
+        result = import_template(path, window.draft_pack)
         _use_pack(window)
     except UserError as exc:
         _tell(
@@ -88,7 +90,7 @@ def remove_official_template(window, override_id: str, title: str) -> bool:
     from forms.template import remove_override
 
     try:
-        remove_override(window.pack.id, override_id)
+        remove_override(window.draft_pack.id, override_id)
         _use_pack(window)
     except UserError as exc:
         _tell(window, tr("无法移除导入的官方模板：{message}").format(message=exc.message(window.lang)), "error")

@@ -37,6 +37,23 @@ def sent_draft(tmp_path, monkeypatch):
     load_pack.cache_clear()
 
 
+def leader_letter(pack, path: Path) -> Path:
+    """The official text of the pack's leader letter, as a .docx (its annex number is the pack's)."""
+    import docx
+
+    letter = pack.letters["leader"]
+    document = docx.Document()
+    document.add_paragraph(f"附件{letter.annex}")
+    document.add_paragraph(letter.title.zh)
+    document.add_paragraph("本人承诺（官方文本）：")
+    for number in range(1, len(letter.points) + 1):
+        document.add_paragraph(f"{number}. 官方承诺第{number}条。")
+    document.add_paragraph("项目负责人（签字）：")
+    document.add_paragraph(f"{pack.year}年  月  日")
+    document.save(path)
+    return path
+
+
 def settled(qtbot) -> None:
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
 
@@ -163,3 +180,22 @@ def test_after_a_failed_migration_the_old_draft_takes_typing_again(qtbot, open_w
     QTest.keyClick(name, Qt.Key.Key_End)
     QTest.keyClicks(name, " V2")
     assert window.session.get("project.name").endswith(" V2")
+
+
+def test_an_official_template_imported_with_a_draft_open_goes_to_that_drafts_pack(
+    qtbot, open_window, prompter, tmp_path, pack_2025
+):
+    """A 2025-call draft in a window that started on the 2023 pack: the official letter imported
+    now is the 2025 call's, and the open draft prints with it."""
+    path = tmp_path / "双高.cxy"
+    create_draft(path, pack=pack_2025.id, category="dual_high", fill=lambda d: fill_sample(d, "dual_high", pack_2025))
+    window = open_window(path)
+    settled(qtbot)
+    assert not window.session.pack.letters["leader"].verified
+    prompter.paths.append(leader_letter(pack_2025, tmp_path / "科研诚信承诺书.docx"))
+    window.menu_actions["template_import"].trigger()
+    assert not prompter.errors
+    assert window.session.pack.id == pack_2025.id and window.session.pack.letters["leader"].verified
+    assert "附件5" in window.statusBar().currentMessage()
+    assert not load_pack("jiangsu-cxy-2023").letters["leader"].verified
+    assert window.pack.id == "jiangsu-cxy-2023"  # new applications keep the window's pack
