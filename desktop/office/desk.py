@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 from forms.pack import Pack
 
-from .. import workers
+from .. import i18n, workers
 from ..i18n import tr
 from ..pack_install import current_pack
 from ..placement import fitted, screen_for
@@ -314,7 +314,8 @@ class DeskWindow(QMainWindow):
             return None
         from ..factory import make_window
 
-        window = make_window(path, self.lang, own_services(self.services))
+        # the program's language now (an editing window may have switched it), not the desk's
+        window = make_window(path, i18n.lang(), own_services(self.services))
         self.opened = [w for w in self.opened if w.isVisible()] + [window]
         window.show()
         window.bring_forward()

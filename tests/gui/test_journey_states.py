@@ -5,6 +5,7 @@ back, so it neither hands off nor takes a merge."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QAction
 
 from desktop import roles, workers
 
@@ -71,3 +72,46 @@ def test_a_final_application_is_not_handed_off_for_filling(qtbot, open_window, p
     prompter.texts.append("企业补充合同")
     assert window.unfinalise()
     assert all(window.menu_actions[key].isEnabled() for key in offered)
+
+
+def test_a_language_switch_in_one_window_switches_every_window(qtbot, open_window, tmp_path):
+    """The language is the program's (one translator, one setting): a second window left in the
+    old language would mix the two in every message it shows afterwards."""
+    first = open_window()
+    first.open_sample("tech_vp")
+    second = open_window()
+    second.open_sample("conference")
+    settled(qtbot)
+    second.findChild(QAction, "action.lang.en").trigger()  # 语言 ▸ English
+    for window in (first, second):
+        assert window.lang == "en" and window.menuBar().actions()[0].text() == "&File"
+        assert window.windowTitle().endswith("CXY Apply")
+        assert window.view.current_key() == "project"
+
+
+def test_a_window_opened_from_the_office_desk_speaks_the_programs_language(qtbot, prompter, tmp_path, open_window):
+    from desktop import i18n
+    from desktop.office.desk import open_desk
+    from desktop.services import Services
+    from forms.draft import Draft
+    from forms.pack import load_pack
+    from forms.samples import fill_sample
+
+    pack = load_pack()
+    folder = tmp_path / "received"
+    folder.mkdir()
+    for name, category in (("a.cxy", "tech_vp"), ("b.cxy", "conference")):
+        with Draft.create(folder / name, pack=pack.id, category=category) as draft:
+            fill_sample(draft, category, pack)
+    desk = open_desk(folder, Services(prompter=prompter), "zh")
+    qtbot.addWidget(desk, before_close_func=lambda _w: settled(qtbot))
+    qtbot.waitUntil(lambda: desk.batch is not None and desk.job is None, timeout=60000)
+    rows = {row.file: row for row in desk.batch.rows}
+    first = desk.open_row(rows["a.cxy"])
+    qtbot.addWidget(first, before_close_func=lambda _w: settled(qtbot))
+    first.set_language("en")
+    second = desk.open_row(rows["b.cxy"])
+    qtbot.addWidget(second, before_close_func=lambda _w: settled(qtbot))
+    assert i18n.lang() == "en"
+    assert second.lang == "en" and second.menuBar().actions()[0].text() == "&File"
+    assert first.lang == "en" and first.menuBar().actions()[0].text() == "&File"
