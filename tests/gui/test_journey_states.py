@@ -115,3 +115,35 @@ def test_a_window_opened_from_the_office_desk_speaks_the_programs_language(qtbot
     assert i18n.lang() == "en"
     assert second.lang == "en" and second.menuBar().actions()[0].text() == "&File"
     assert first.lang == "en" and first.menuBar().actions()[0].text() == "&File"
+
+
+def test_the_office_desk_shows_what_was_done_in_a_window_opened_from_it(qtbot, prompter, tmp_path):
+    """The office opens an application from the desk, marks it final there and comes back to
+    print it: the desk's row says 已定稿 and the print queue takes it."""
+    from desktop.office.desk import open_desk
+    from desktop.services import Services
+    from forms.draft import Draft
+    from forms.pack import load_pack
+    from forms.samples import fill_sample
+
+    pack = load_pack()
+    folder = tmp_path / "received"
+    folder.mkdir()
+    with Draft.create(folder / "a.cxy", pack=pack.id, category="tech_vp") as draft:
+        fill_sample(draft, "tech_vp", pack)
+    desk = open_desk(folder, Services(prompter=prompter), "zh")
+    qtbot.addWidget(desk, before_close_func=lambda _w: settled(qtbot))
+    qtbot.waitUntil(lambda: desk.batch is not None and desk.job is None, timeout=60000)
+    assert not desk.batch.rows[0].final
+    window = desk.open_row(desk.batch.rows[0])
+    qtbot.addWidget(window, before_close_func=lambda _w: settled(qtbot))
+    qtbot.waitUntil(window.isActiveWindow)
+    finalise(qtbot, window)
+
+    desk.activateWindow()  # back to the desk
+    qtbot.waitUntil(desk.isActiveWindow)
+    qtbot.waitUntil(lambda: desk.job is None and desk.batch.rows[0].final, timeout=60000)
+    assert "1 份已定稿" in desk.summary.text()
+    dialog = desk.open_print_queue()
+    assert dialog is not None and dialog.paths == [folder / "a.cxy"]
+    qtbot.addWidget(dialog, before_close_func=lambda _w: settled(qtbot))
