@@ -88,8 +88,11 @@ class WorkflowMenu(_Window):
     def _exchanges(self) -> bool:
         """Hand-off copies go out of, and come back into, an original draft this window may
         change: not a read-only view, a hand-off copy, nor a final (定稿) one (解除定稿 first: its
-        copy would be final too, and nothing returned could be merged)."""
-        return self.session is not None and self.session.editable and not self._is_copy()
+        copy would be final too, and nothing returned could be merged), nor one whose pack this
+        program lacks (both read the draft's own pack; the pack bar offers to install it)."""
+        from .migrate_bar import missing_pack
+
+        return self.session is not None and self.session.editable and not self._is_copy() and missing_pack(self) is None
 
     def handoff(self, role_id: str) -> bool:
         """Write a copy for ``role_id`` to fill; the user's own draft stays as it is."""

@@ -199,3 +199,20 @@ def test_an_official_template_imported_with_a_draft_open_goes_to_that_drafts_pac
     assert "附件5" in window.statusBar().currentMessage()
     assert not load_pack("jiangsu-cxy-2023").letters["leader"].verified
     assert window.pack.id == "jiangsu-cxy-2023"  # new applications keep the window's pack
+
+
+def test_a_draft_waiting_for_its_pack_is_not_handed_off_or_merged_until_installed(
+    qtbot, open_window, prompter, sent_draft
+):
+    """Hand-off and merge read the draft's own pack: while it is missing they are off (they
+    asked for a file, then failed with 未知的规则包), and on once it is installed."""
+    window = open_window(sent_draft)
+    settled(qtbot)
+    exchanges = [key for key in window.menu_actions if key.startswith("handoff.")] + ["merge"]
+    assert not any(window.menu_actions[key].isEnabled() for key in exchanges)
+    assert window.menu_actions["send_copy"].isEnabled()  # the draft as it is may still travel
+    install_from(window, prompter, PACK_2025)
+    assert window.session.pack.id == "jiangsu-cxy-2025"
+    exchanges = [key for key in window.menu_actions if key.startswith("handoff.")] + ["merge"]
+    assert all(window.menu_actions[key].isEnabled() for key in exchanges)
+    assert not prompter.errors
