@@ -63,6 +63,7 @@ class MainWindow(WindowStartup, DraftBanner, JsonTransfer, VerifyPackage, Workfl
         self._importing: tuple[Path, Path] = (Path(), Path())  # (JSON, new draft) of the running import
         self.verify_job: workers.Job | None = None
         self._verifying = Path()
+        self._verified_against: Path | None = None  # the draft the running 核验 compares
         self.import_progress: QProgressDialog | None = None
         self._start_page: StartPage | None = None
         self._painted = False

@@ -259,6 +259,7 @@ EN: dict[str, str] = {
     "选择要核验的申报材料 PDF": "Choose the application PDF to verify",
     "正在核验“{name}”…": "Verifying “{name}”…",
     "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
+    "核验“{name}”（对照草稿“{draft}”）：{verdict}": "Verified “{name}” (against the draft “{draft}”): {verdict}",
     "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
     "已定稿": "Final",
     # typed values (issue 11)

@@ -28,8 +28,11 @@ if TYPE_CHECKING:
         readonly_reason: str | None
         verify_job: workers.Job | None
         _verifying: Path
+        _verified_against: Path | None
 
         def unfinalise(self) -> bool: ...
+
+        def try_editing(self) -> bool: ...
 
 else:
     _Window = object  # at run time MainWindow itself supplies all of it
@@ -49,6 +52,7 @@ class VerifyPackage(_Window):
             self.session.flush()  # the draft file holds every edit shown
             draft = self.session.path
         self._verifying = Path(pdf)
+        self._verified_against = draft
         self.banner.show_message(tr("正在核验“{name}”…").format(name=self._verifying.name), "info")
         job = self.verify_job = workers.start(verifying.verify_job(Path(pdf), draft))
         job.succeeded.connect(self._verified)
@@ -57,12 +61,16 @@ class VerifyPackage(_Window):
         return job
 
     def _verified(self, verdict: Any) -> None:
-        self._verdict(
-            tr("核验“{name}”：{verdict}").format(
-                name=self._verifying.name, verdict=verifying.verdict_line(verdict, self.lang)
-            ),
-            "info" if verdict.ok else "error",
-        )
+        line = verifying.verdict_line(verdict, self.lang)
+        draft = self._verified_against
+        if draft is not None and (self.session is None or self.session.path != draft):
+            # another draft (or none) is open now: the verdict says which one it compared
+            text = tr("核验“{name}”（对照草稿“{draft}”）：{verdict}").format(
+                name=self._verifying.name, draft=draft.name, verdict=line
+            )
+        else:
+            text = tr("核验“{name}”：{verdict}").format(name=self._verifying.name, verdict=line)
+        self._verdict(text, "info" if verdict.ok else "error")
 
     def _verify_failed(self, exc: Exception) -> None:
         from .failures import user_text
@@ -75,9 +83,14 @@ class VerifyPackage(_Window):
         )
 
     def _verdict(self, text: str, severity: str) -> None:
-        """In the banner; over a final draft's banner it keeps that banner's 解除定稿."""
-        final = self.session is not None and self.session.final and self.readonly_reason is None
-        self.banner.show_message(text, severity, action=(tr("解除定稿(&R)…"), self.unfinalise) if final else None)
+        """In the banner; over a final draft's banner it keeps that banner's 解除定稿, over a draft
+        another program holds its 改为编辑 (the title still says 只读)."""
+        action = None
+        if self.session is not None and self.readonly_reason == "locked":
+            action = (tr("改为编辑(&E)"), self.try_editing)
+        elif self.session is not None and self.session.final and self.readonly_reason is None:
+            action = (tr("解除定稿(&R)…"), self.unfinalise)
+        self.banner.show_message(text, severity, action=action)
 
     def _verify_ended(self) -> None:
         self.verify_job = None

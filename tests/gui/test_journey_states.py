@@ -9,6 +9,8 @@ from PySide6.QtGui import QAction
 
 from desktop import roles, workers
 
+from .test_lock_holder import held  # noqa: F401 - a draft another process holds
+
 pytestmark = pytest.mark.gui
 
 
@@ -147,3 +149,47 @@ def test_the_office_desk_shows_what_was_done_in_a_window_opened_from_it(qtbot, p
     dialog = desk.open_print_queue()
     assert dialog is not None and dialog.paths == [folder / "a.cxy"]
     qtbot.addWidget(dialog, before_close_func=lambda _w: settled(qtbot))
+
+
+def blank_pdf(path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    with open(path, "wb") as out:
+        writer.write(out)
+    return path
+
+
+def test_a_verdict_that_arrives_after_the_draft_was_closed_names_the_draft_it_was_checked_against(
+    qtbot, open_window, prompter, tmp_path
+):
+    from .test_outputs_final import _wait_output
+
+    window = open_window()
+    window.open_sample("tech_vp")
+    finalise(qtbot, window)
+    window.view.go_to_key("output")
+    _wait_output(qtbot, window)
+    pdf = tmp_path / "package.pdf"
+    prompter.paths.append(pdf)
+    window.view.output_page.buttons["save_package"].click()
+    _wait_output(qtbot, window)
+    checked = window.session.path.name
+    prompter.paths.append(pdf)
+    assert window.verify_package() is not None
+    window.close_draft()  # before the verdict comes: it is about that draft, not about none
+    qtbot.waitUntil(lambda: window.verify_job is None, timeout=60000)
+    text = window.banner.text()
+    assert "package.pdf" in text and "与草稿一致" in text and f"“{checked}”" in text
+
+
+def test_a_verdict_over_a_read_only_draft_keeps_the_way_to_edit_it(qtbot, open_window, prompter, tmp_path, held):  # noqa: F811
+    path, _holder = held
+    window = open_window(path)
+    assert window.session.readonly
+    prompter.paths.append(blank_pdf(tmp_path / "package.pdf"))
+    assert window.verify_package() is not None
+    qtbot.waitUntil(lambda: window.verify_job is None, timeout=60000)
+    assert "package.pdf" in window.banner.text()
+    assert window.banner.action_button.isVisible() and window.banner.action_button.text() == "改为编辑(&E)"
