@@ -80,6 +80,7 @@ class MigrateBar(QFrame):
         self.dialog: ReportDialog | None = None
         self.job: workers.Job | None = None
         self.running: tuple[Path, Pack] = (Path(), window.pack)  # (new draft, its pack) while migrating
+        self.source = Path()  # the draft being migrated
         self.setObjectName("migrate_bar")
         self.setStyleSheet("#migrate_bar { background: #e8f0fe; border-bottom: 1px solid #1a3d7c; }")
         layout = QHBoxLayout(self)
@@ -192,7 +193,7 @@ class MigrateBar(QFrame):
             path = path.with_name(path.name + ".cxy")
         session.flush()  # what was just typed goes along
         source, lang = session.path, window.lang
-        self.running = (path, target)
+        self.running, self.source = (path, target), session.path
         self._migrating(target)
         # the worker reads the draft through a read-only connection of its own
         job = self.job = workers.start(lambda **_: migrate_draft(source, target, path, lang))
@@ -213,6 +214,11 @@ class MigrateBar(QFrame):
         window = self.window_
         path, target = self.running
         report.output = str(path)
+        if window.session is not None and window.session.path != self.source:
+            # another draft was opened meanwhile: it stays; the report says where the new one is
+            self.dialog = ReportDialog(report, window.lang, window)
+            self.dialog.show()
+            return
         # The window follows its draft into the new call (as importing a template swaps its pack):
         # the new draft is filled, checked and printed under the pack it now belongs to.
         previous, window.pack = window.pack, target

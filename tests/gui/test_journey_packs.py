@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from desktop import workers
 from forms import pack_registry
@@ -216,3 +216,26 @@ def test_a_draft_waiting_for_its_pack_is_not_handed_off_or_merged_until_installe
     exchanges = [key for key in window.menu_actions if key.startswith("handoff.")] + ["merge"]
     assert all(window.menu_actions[key].isEnabled() for key in exchanges)
     assert not prompter.errors
+
+
+def test_a_draft_opened_while_a_migration_runs_stays_in_the_window(qtbot, open_window, prompter, tmp_path, monkeypatch):
+    from desktop import migrate_bar
+
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [old, new])
+    source, other = tmp_path / "tech_vp.cxy", tmp_path / "other.cxy"
+    for path in (source, other):
+        create_draft(path, pack=old.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", old))
+    window = open_window(source)
+    settled(qtbot)
+    prompter.paths.append(tmp_path / "new.cxy")
+    bar = window.migrate_bar
+    assert bar.migrate() is not None
+    assert window.open_path(other)  # File ▸ 打开 meanwhile
+    qtbot.waitUntil(lambda: bar.dialog is not None and bar.dialog.isVisible())
+    settled(qtbot)
+    assert window.session.path == other and window.pack.id == old.id
+    assert (tmp_path / "new.cxy").is_file() and "new.cxy" in bar.dialog.findChild(
+        QLabel, "migrate_report.output"
+    ).text()
+    assert window.view.isEnabled()
