@@ -1,0 +1,52 @@
+"""What was typed and not yet 'left' (the focus still in the field) survives what the journey
+does next from a menu or a shortcut: a language switch, closing the draft, a hand-off copy."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop import workers
+from forms.draft import Draft
+
+from .files import make_pdf
+from .helpers import bare_sample, widget
+
+pytestmark = pytest.mark.gui
+
+
+def attachment_with_typed_title(qtbot, window, prompter, tmp_path, title: str):
+    """One attachment, its title typed with the focus still in the title field."""
+    bare_sample(window, "tech_vp")
+    window.view.go_to_key("attachments")
+    page = window.view.attachments_page
+    prompter.paths.append([make_pdf(tmp_path / "合同.pdf", pages=1)])
+    widget(window, "attachments.add").click()
+    qtbot.waitUntil(lambda: page.job is None, timeout=60000)
+    page.list.setCurrentRow(0)
+    field = widget(window, "attachments.0.title")
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClicks(field, title)
+    return field
+
+
+@pytest.mark.parametrize("then", ["language", "close", "handoff"])
+def test_an_attachment_title_typed_just_before(qtbot, window, prompter, tmp_path, then):
+    attachment_with_typed_title(qtbot, window, prompter, tmp_path, "Contract 2024")
+    path = window.session.path
+    if then == "language":
+        window.set_language("en")  # 语言 ▸ English: a menu takes no focus from the field
+        assert [a.title for a in window.session.attachments()] == ["Contract 2024"]
+        assert widget(window, "attachments.0.title").text() == "Contract 2024"
+    elif then == "close":
+        window.menu_actions["close"].trigger()  # 文件 ▸ 关闭草稿, or its Ctrl+W
+        assert window.session is None
+        with Draft.open(path, readonly=True) as draft:
+            assert [a.title for a in draft.attachments()] == ["Contract 2024"]
+    else:
+        copy = tmp_path / "copy.cxy"
+        prompter.paths.append(copy)
+        assert window.handoff("enterprise")
+        with Draft.open(copy, readonly=True) as draft:
+            assert [a.title for a in draft.attachments()] == ["Contract 2024"]
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
