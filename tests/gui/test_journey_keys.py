@@ -60,6 +60,15 @@ def ready_draft(tmp_path, monkeypatch):
     return path
 
 
+def enterprise_copy(tmp_path, monkeypatch):
+    """The enterprise's hand-off copy: its instructions, the others' fields read-only."""
+    from forms.workflow import handoff
+
+    path = tmp_path / "copy.cxy"
+    handoff(ready_draft(tmp_path, monkeypatch), "enterprise", path)
+    return path
+
+
 def missing_pack_draft(tmp_path, monkeypatch):
     later = load_pack_dir(PACK_2025)
     path = tmp_path / "sent.cxy"
@@ -70,12 +79,12 @@ def missing_pack_draft(tmp_path, monkeypatch):
     return path
 
 
-@pytest.mark.parametrize("draft", [ready_draft, older_final_draft, missing_pack_draft])
+@pytest.mark.parametrize("draft", [ready_draft, enterprise_copy, older_final_draft, missing_pack_draft])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_alt_key_is_claimed_twice_on_any_step(qtbot, open_window, tmp_path, monkeypatch, lang, draft):
     window = open_window(draft(tmp_path, monkeypatch), lang)
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
-    assert window.migrate_bar.isVisible() == (draft is not ready_draft)
+    assert window.migrate_bar.isVisible() == (draft in (older_final_draft, missing_pack_draft))
     shared = {}
     for key in window.view.keys():  # noqa: SIM118 - a WizardView, not a dict
         window.view.go_to_key(key)
