@@ -199,6 +199,9 @@ class Session(QObject):
         return True
 
     def _reload(self) -> None:
+        # the draft changed behind the pages (a merge, data replaced, the writer's commits in a
+        # read-only view): counted as a commit, so the preview and the upload files are made again
+        self.commits += 1
         self._flat = flatten(self.draft.data())
         self.touched = {p for p in self.touched if p in self._flat}
         self._shown_rows.clear()

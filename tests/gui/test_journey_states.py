@@ -193,3 +193,32 @@ def test_a_verdict_over_a_read_only_draft_keeps_the_way_to_edit_it(qtbot, open_w
     qtbot.waitUntil(lambda: window.verify_job is None, timeout=60000)
     assert "package.pdf" in window.banner.text()
     assert window.banner.action_button.isVisible() and window.banner.action_button.text() == "改为编辑(&E)"
+
+
+def test_after_a_merge_the_portal_step_makes_the_upload_files_again(qtbot, open_window, prompter, tmp_path):
+    """The enterprise took a payment proof out of its copy; once merged, the upload files on
+    网上填报 follow (they were left as before the merge: the step saw no edit of its own)."""
+    from forms.draft import Draft
+
+    window = open_window()
+    window.open_sample("tech_trade")
+    settled(qtbot)
+    window.view.go_to_key("portal")
+    portal = window.view.portal_page
+    qtbot.waitUntil(lambda: portal.job is None and portal.slots_at is not None, timeout=60000)
+    before = {slot.file: slot.attachments for slot in portal.slots}
+
+    copy = tmp_path / "copy.cxy"
+    prompter.paths.append(copy)
+    assert window.handoff("enterprise")
+    with Draft.open(copy) as draft:
+        proof = next(a for a in draft.attachments() if a.kind == "payment_proof")
+        draft.remove_attachment(proof.id)
+    assert window.apply_merge(copy, {})
+    assert len(window.session.attachments()) == sum(before.values()) - 1
+
+    window.view.go_to_key("output")
+    window.view.go_to_key("portal")
+    qtbot.waitUntil(lambda: portal.job is None and portal.slots_at is not None, timeout=60000)
+    after = {slot.file: slot.attachments for slot in portal.slots}
+    assert sum(after.values()) == sum(before.values()) - 1
