@@ -214,6 +214,8 @@ class MigrateBar(QFrame):
         window = self.window_
         path, target = self.running
         report.output = str(path)
+        if not window.isVisible():
+            return  # closed meanwhile: the new draft is on disk, no window comes back to hold it
         if window.session is not None and window.session.path != self.source:
             # another draft was opened meanwhile: it stays; the report says where the new one is
             self.dialog = ReportDialog(report, window.lang, window)

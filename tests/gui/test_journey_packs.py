@@ -239,3 +239,24 @@ def test_a_draft_opened_while_a_migration_runs_stays_in_the_window(qtbot, open_w
         QLabel, "migrate_report.output"
     ).text()
     assert window.view.isEnabled()
+
+
+def test_a_window_closed_while_its_migration_runs_stays_closed(qtbot, open_window, prompter, tmp_path, monkeypatch):
+    """Closed by the user, the window does not come back to hold the new draft (its writer lock
+    would keep every other window from editing it)."""
+    from desktop import migrate_bar
+    from desktop.main_window import window_editing
+
+    old, new = load_pack("jiangsu-cxy-2023"), load_pack_dir(PACK_2025)
+    monkeypatch.setattr(migrate_bar, "candidates", lambda: [old, new])
+    source = tmp_path / "tech_vp.cxy"
+    create_draft(source, pack=old.id, category="tech_vp", fill=lambda d: fill_sample(d, "tech_vp", old))
+    window = open_window(source)
+    settled(qtbot)
+    prompter.paths.append(tmp_path / "new.cxy")
+    assert window.migrate_bar.migrate() is not None
+    window.close()
+    settled(qtbot)  # the worker's results delivered
+    assert (tmp_path / "new.cxy").is_file()
+    assert window.session is None and not window.isVisible()
+    assert window_editing(tmp_path / "new.cxy") is None
