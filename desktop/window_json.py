@@ -98,6 +98,8 @@ class JsonTransfer(_Window):
             self.view.output_page.export_json()
 
     def _import_done(self, result: list[Text] | None) -> None:
+        if not self.isVisible():
+            return  # closed meanwhile: the new draft is on disk, no window comes back to hold it
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
             self.banner.show_message(

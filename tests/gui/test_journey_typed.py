@@ -50,3 +50,20 @@ def test_an_attachment_title_typed_just_before(qtbot, window, prompter, tmp_path
         with Draft.open(copy, readonly=True) as draft:
             assert [a.title for a in draft.attachments()] == ["Contract 2024"]
     qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
+
+
+def test_a_window_closed_while_its_json_import_runs_stays_closed(qtbot, window, prompter, tmp_path):
+    import json
+
+    from desktop.main_window import window_editing
+    from forms.samples import sample
+
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(sample("conference"), ensure_ascii=False), encoding="utf-8")
+    prompter.paths.append(tmp_path / "imported.cxy")
+    assert window.import_json(source) is not None
+    window.close()
+    qtbot.waitUntil(lambda: not workers.busy(), timeout=60000)
+    assert (tmp_path / "imported.cxy").is_file()
+    assert window.session is None and not window.isVisible()
+    assert window_editing(tmp_path / "imported.cxy") is None
