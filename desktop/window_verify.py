@@ -5,6 +5,7 @@ it works with or without an open draft (with one, it also says whether the PDF m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,36 +62,38 @@ class VerifyPackage(_Window):
         return job
 
     def _verified(self, verdict: Any) -> None:
-        line = verifying.verdict_line(verdict, self.lang)
-        draft = self._verified_against
-        if draft is not None and (self.session is None or self.session.path != draft):
-            # another draft (or none) is open now: the verdict says which one it compared
-            text = tr("核验“{name}”（对照草稿“{draft}”）：{verdict}").format(
-                name=self._verifying.name, draft=draft.name, verdict=line
-            )
-        else:
-            text = tr("核验“{name}”：{verdict}").format(name=self._verifying.name, verdict=line)
+        name, draft = self._verifying.name, self._verified_against
+        # another draft (or none) open now: the verdict says which one it compared
+        other = draft is not None and (self.session is None or self.session.path != draft)
+
+        def text() -> str:  # in the window's language of the moment (again after a switch)
+            line = verifying.verdict_line(verdict, self.lang)
+            if other and draft is not None:
+                return tr("核验“{name}”（对照草稿“{draft}”）：{verdict}").format(
+                    name=name, draft=draft.name, verdict=line
+                )
+            return tr("核验“{name}”：{verdict}").format(name=name, verdict=line)
+
         self._verdict(text, "info" if verdict.ok else "error")
 
     def _verify_failed(self, exc: Exception) -> None:
         from .failures import user_text
 
+        name = self._verifying.name
         self._verdict(
-            tr("无法核验“{name}”：{message}").format(
-                name=self._verifying.name, message=user_text(exc, self.lang, logged=True)
-            ),
+            lambda: tr("无法核验“{name}”：{message}").format(name=name, message=user_text(exc, self.lang, logged=True)),
             "error",
         )
 
-    def _verdict(self, text: str, severity: str) -> None:
-        """In the banner; over a final draft's banner it keeps that banner's 解除定稿, over a draft
-        another program holds its 改为编辑 (the title still says 只读)."""
+    def _verdict(self, text: Callable[[], str], severity: str) -> None:
+        """In the banner, following a language switch; over a final draft's banner it keeps that
+        banner's 解除定稿, over a draft another program holds its 改为编辑 (the title still says 只读)."""
         action = None
         if self.session is not None and self.readonly_reason == "locked":
             action = (tr("改为编辑(&E)"), self.try_editing)
         elif self.session is not None and self.session.final and self.readonly_reason is None:
             action = (tr("解除定稿(&R)…"), self.unfinalise)
-        self.banner.show_message(text, severity, action=action)
+        self.banner.show_message(text(), severity, action=action, remake=text)
 
     def _verify_ended(self) -> None:
         self.verify_job = None

@@ -4,6 +4,8 @@ back, so it neither hands off nor takes a merge."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtGui import QAction
 
@@ -12,6 +14,7 @@ from desktop import roles, workers
 from .test_lock_holder import held  # noqa: F401 - a draft another process holds
 
 pytestmark = pytest.mark.gui
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def settled(qtbot) -> None:
@@ -222,3 +225,16 @@ def test_after_a_merge_the_portal_step_makes_the_upload_files_again(qtbot, open_
     qtbot.waitUntil(lambda: portal.job is None and portal.slots_at is not None, timeout=60000)
     after = {slot.file: slot.attachments for slot in portal.slots}
     assert sum(after.values()) == sum(before.values()) - 1
+
+
+def test_a_verdict_in_the_banner_follows_a_language_switch(qtbot, open_window, prompter, tmp_path):
+    window = open_window()
+    window.open_sample("tech_vp")
+    settled(qtbot)
+    prompter.paths.append(blank_pdf(tmp_path / "package.pdf"))
+    assert window.verify_package() is not None
+    qtbot.waitUntil(lambda: window.verify_job is None, timeout=60000)
+    assert window.banner.text().startswith("无法核验“package.pdf”")
+    window.set_language("en")
+    text = window.banner.text()
+    assert text.startswith("Could not verify “package.pdf”") and not HAN.search(text), text
