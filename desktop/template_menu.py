@@ -6,6 +6,7 @@ and the one-line outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction
@@ -78,7 +79,7 @@ def import_official_template(window) -> bool:
             "error",
         )
         return False
-    _tell(window, tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)), "info")
+    _tell(window, lambda: tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)), "info")
     return True
 
 
@@ -99,10 +100,12 @@ def remove_official_template(window, override_id: str, title: str) -> bool:
     return True
 
 
-def _tell(window, text: str, severity: str) -> None:
+def _tell(window, text: str | Callable[[], str], severity: str) -> None:
     """In the status bar, and in the banner unless it holds a message that must stay (read-only,
-    final), which cannot be closed."""
-    window.statusBar().showMessage(text, 30000)
+    final), which cannot be closed. ``text`` made by a function follows a language switch."""
+    remake = text if callable(text) else None
+    line = text() if callable(text) else text
+    window.statusBar().showMessage(line, 30000)
     banner = window.banner
     if banner.isHidden() or not banner.close_button.isHidden():
-        banner.show_message(text, severity)
+        banner.show_message(line, severity, remake=remake)

@@ -67,3 +67,37 @@ def test_a_window_closed_while_its_json_import_runs_stays_closed(qtbot, window, 
     assert (tmp_path / "imported.cxy").is_file()
     assert window.session is None and not window.isVisible()
     assert window_editing(tmp_path / "imported.cxy") is None
+
+
+def test_an_official_template_s_outcome_in_the_banner_follows_a_language_switch(qtbot, window, prompter, tmp_path):
+    from forms.pack import load_pack
+
+    from .test_template_menu import leader_letter
+
+    load_pack.cache_clear()
+    window.open_sample("tech_vp")
+    prompter.paths.append(leader_letter(tmp_path / "附件4 科研诚信承诺书.docx"))
+    window.menu_actions["template_import"].trigger()
+    assert "已导入附件4" in window.banner.text()
+    window.set_language("en")
+    text = window.banner.text().replace("附件4 科研诚信承诺书.docx", "")
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    load_pack.cache_clear()
+
+
+def test_what_a_json_import_converted_is_said_again_after_a_language_switch(qtbot, window, prompter, tmp_path):
+    import json
+
+    from forms.samples import sample
+
+    data = sample("conference")
+    data["contract"]["amount_wan"] = "1234567元"  # converted to 万元 on the way in
+    source = tmp_path / "app.json"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    prompter.paths.append(tmp_path / "imported.cxy")
+    assert window.import_json(source) is not None
+    qtbot.waitUntil(lambda: window.session is not None, timeout=60000)
+    assert window.banner.text().startswith("导入时已换算")
+    window.set_language("en")
+    text = window.banner.text()
+    assert not any("\u4e00" <= ch <= "\u9fff" or ch == "；" for ch in text), text
