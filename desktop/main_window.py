@@ -63,6 +63,7 @@ class MainWindow(WindowStartup, DraftBanner, JsonTransfer, VerifyPackage, Workfl
         self._importing: tuple[Path, Path] = (Path(), Path())  # (JSON, new draft) of the running import
         self.verify_job: workers.Job | None = None
         self._verifying = Path()
+        self._verified_against: Path | None = None  # the draft the running 核验 compares
         self.import_progress: QProgressDialog | None = None
         self._start_page: StartPage | None = None
         self._painted = False
@@ -194,8 +195,18 @@ class MainWindow(WindowStartup, DraftBanner, JsonTransfer, VerifyPackage, Workfl
     def set_language(self, lang: str) -> None:
         if lang == self.lang:
             return
-        self.lang = i18n.install(lang)
-        settings.set_language(self.lang)
+        lang = i18n.install(lang)
+        settings.set_language(lang)
+        # one translator for the program: a window left in the old language would mix the two
+        for window in main_windows():
+            window._speak(lang)
+
+    def _speak(self, lang: str) -> None:
+        if lang == self.lang:
+            return
+        self.lang = lang
+        if not self._loaded:  # a shell still starting: its content is made in this language
+            return
         if self.session is not None:
             self.session.flush()
             self.session.set_lang(self.lang)

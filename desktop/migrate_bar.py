@@ -80,6 +80,7 @@ class MigrateBar(QFrame):
         self.dialog: ReportDialog | None = None
         self.job: workers.Job | None = None
         self.running: tuple[Path, Pack] = (Path(), window.pack)  # (new draft, its pack) while migrating
+        self.source = Path()  # the draft being migrated
         self.setObjectName("migrate_bar")
         self.setStyleSheet("#migrate_bar { background: #e8f0fe; border-bottom: 1px solid #1a3d7c; }")
         layout = QHBoxLayout(self)
@@ -104,6 +105,9 @@ class MigrateBar(QFrame):
     def refresh(self) -> None:
         """Offer (again, in the current language) what fits the window's draft now."""
         window = self.window_
+        if self.job is not None:  # rebuilt (a language switch) while migrating
+            self._migrating(self.running[1])
+            return
         self.missing = missing_pack(window)
         if self.missing is not None:
             self.target = None
@@ -149,9 +153,12 @@ class MigrateBar(QFrame):
 
     def pack_installed(self, pack_id: str) -> bool:
         """A pack was just installed: when it is the one the draft names, the draft opens again
-        under it (what was typed is saved first; the same step stays in view)."""
+        under it (what was typed is saved first; the same step stays in view); otherwise the
+        offer is made again (the new pack may be a later year of the draft's call)."""
         window = self.window_
         if window.session is None or self.missing is None or missing_pack(window) != pack_id:
+            if self.job is None:  # a running migration's bar says so until it ends
+                self.refresh()
             return False
         path = window.session.path
         step = window.view.current_key() if window.view is not None else None
@@ -186,9 +193,8 @@ class MigrateBar(QFrame):
             path = path.with_name(path.name + ".cxy")
         session.flush()  # what was just typed goes along
         source, lang = session.path, window.lang
-        self.running = (path, target)
-        self.button.setEnabled(False)
-        self.label.setText(tr("正在迁移到{year}年规则包…").format(year=target.year))
+        self.running, self.source = (path, target), session.path
+        self._migrating(target)
         # the worker reads the draft through a read-only connection of its own
         job = self.job = workers.start(lambda **_: migrate_draft(source, target, path, lang))
         job.succeeded.connect(self._migrated)
@@ -196,10 +202,25 @@ class MigrateBar(QFrame):
         job.ended.connect(self._ended)
         return job
 
+    def _migrating(self, target: Pack) -> None:
+        self.button.setEnabled(False)
+        self.label.setText(tr("正在迁移到{year}年规则包…").format(year=target.year))
+        # The copy is of the draft as it is now and the window then shows the copy: what would be
+        # typed meanwhile would stay behind in the old file. The pages take no input till the end.
+        if self.window_.view is not None:
+            self.window_.view.setEnabled(False)
+
     def _migrated(self, report: MigrationReport) -> None:
         window = self.window_
         path, target = self.running
         report.output = str(path)
+        if not window.isVisible():
+            return  # closed meanwhile: the new draft is on disk, no window comes back to hold it
+        if window.session is not None and window.session.path != self.source:
+            # another draft was opened meanwhile: it stays; the report says where the new one is
+            self.dialog = ReportDialog(report, window.lang, window)
+            self.dialog.show()
+            return
         # The window follows its draft into the new call (as importing a template swaps its pack):
         # the new draft is filled, checked and printed under the pack it now belongs to.
         previous, window.pack = window.pack, target
@@ -215,6 +236,8 @@ class MigrateBar(QFrame):
     def _ended(self) -> None:
         self.job = None
         self.button.setEnabled(True)
+        if self.window_.view is not None:  # the old draft's, after a failure
+            self.window_.view.setEnabled(True)
         self.refresh()
 
 

@@ -180,9 +180,14 @@ class PackDialog(QDialog):
             ),
             error=False,
         )
-        bar = getattr(self.window_, "migrate_bar", None)
-        if bar is not None:
-            bar.pack_installed(info.id)  # the open draft was waiting for this pack: it opens under it
+        from .main_window import main_windows
+
+        # every window's draft may have waited for this pack (it opens under it) or be of an
+        # older year of its call (the bar now offers to migrate), not only this window's
+        for window in main_windows():
+            bar = getattr(window, "migrate_bar", None)
+            if bar is not None:
+                bar.pack_installed(info.id)
         return True
 
     def _say(self, text: str, error: bool) -> None:

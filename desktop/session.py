@@ -40,6 +40,9 @@ class Session(QObject):
         final_changed(bool): the application was marked final (or reopened for editing)
         failed(object): a UserError from the draft, to show to the user
         reloaded(): a read-only view picked up what another program committed
+        storing(): an explicit flush is about to commit (before a language switch, a hand-off,
+            closing…): a widget holding an edit of its own (an attachment's title, stored
+            when the field is left) stores it now
     """
 
     issues_changed = Signal()
@@ -51,6 +54,7 @@ class Session(QObject):
     final_changed = Signal(bool)
     failed = Signal(object)
     reloaded = Signal()
+    storing = Signal()
 
     def __init__(
         self,
@@ -80,7 +84,8 @@ class Session(QObject):
         self.save_state = "saved"
         self.final = draft.final
         self._commit_timer = QTimer(self, singleShot=True, interval=COMMIT_MS)
-        self._commit_timer.timeout.connect(self.flush)
+        self._commit_timer.timeout.connect(self._commit)
+        self._storing = False
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_MS)
         self._check_timer.timeout.connect(self.recheck)
         self._stamp = data_stamp(draft, self.path)
@@ -124,7 +129,18 @@ class Session(QObject):
         self._check_timer.start()
 
     def flush(self) -> bool:
-        """Commit every pending edit now; False (and ``failed`` emitted) when the disk refused."""
+        """Commit every pending edit now, with what widgets hold of their own (``storing``);
+        False (and ``failed`` emitted) when the disk refused."""
+        if not self._storing and not self.closed:
+            self._storing = True
+            try:
+                self.storing.emit()
+            finally:
+                self._storing = False
+        return self._commit()
+
+    def _commit(self) -> bool:
+        """Commit the pending field edits (the commit timer's: a title being typed stays put)."""
         self._commit_timer.stop()
         if not self._pending:
             return True
@@ -183,6 +199,9 @@ class Session(QObject):
         return True
 
     def _reload(self) -> None:
+        # the draft changed behind the pages (a merge, data replaced, the writer's commits in a
+        # read-only view): counted as a commit, so the preview and the upload files are made again
+        self.commits += 1
         self._flat = flatten(self.draft.data())
         self.touched = {p for p in self.touched if p in self._flat}
         self._shown_rows.clear()

@@ -162,7 +162,7 @@ EN: dict[str, str] = {
     "final; warnings do not block. Click an item to go to its field.",
     "尚未定稿。": "Not marked final yet.",
     "还有 {n} 个错误，暂不能定稿。": "{n} errors left: the application cannot be marked final yet.",
-    "定稿(&F)": "Mark as &final",
+    "定稿(&D)": "&Mark as final",
     # output
     "输出": "Output",
     "申报材料预览": "Package preview",
@@ -259,6 +259,7 @@ EN: dict[str, str] = {
     "选择要核验的申报材料 PDF": "Choose the application PDF to verify",
     "正在核验“{name}”…": "Verifying “{name}”…",
     "核验“{name}”：{verdict}": "Verified “{name}”: {verdict}",
+    "核验“{name}”（对照草稿“{draft}”）：{verdict}": "Verified “{name}” (against the draft “{draft}”): {verdict}",
     "无法核验“{name}”：{message}": "Could not verify “{name}”: {message}",
     "已定稿": "Final",
     # typed values (issue 11)
@@ -294,7 +295,7 @@ EN: dict[str, str] = {
     # intake (issue 12)
     "自动识别": "Recognise automatically",
     "新添加的文件按这里的类型保存；“自动识别”按文件名和首页文字判断，之后可一键更改": "New files are stored as this kind; “Recognise automatically” goes by the file name and the first page's text, and can be changed in one click",
-    "添加为(&A)": "&Add as",
+    "添加为(&A)": "Add a&s",
     "添加为": "Add as",
     "把所选附件的类型改为“{kind}”": "Make the selected attachment a “{kind}”",
     "预检": "Preflight",
@@ -422,7 +423,7 @@ EN: dict[str, str] = {
     "（未填写）": "(not entered)",
     "已复制 {done} / {total} 项（未填写的不计）。": "Copied {done} of {total} (fields not entered are not counted).",
     "上传文件保存在：{folder}": "The upload files are in: {folder}",
-    "更改文件夹(&F)…": "Change &folder…",
+    "更改文件夹(&G)…": "Chan&ge folder…",
     "有上传文件超过限制，未写出，见下面的说明。": "An upload file is over its limit and was not written; see below.",
     "每个上传栏目一个 PDF，均在大小限制以内。": "One PDF per upload slot, each within its size limit.",
     "没有附件": "no attachments",
@@ -434,7 +435,7 @@ EN: dict[str, str] = {
         "This application was filled in under the {old} rule pack. It can be carried over to the {new} pack: "
         "the migration makes a new draft and leaves this one unchanged."
     ),
-    "迁移到{year}年规则包(&Y)…": "Carr&y over to the {year} pack…",
+    "迁移到{year}年规则包(&Y)…": "Carry &over to the {year} pack…",
     "迁移后的新草稿保存为": "Save the migrated draft as",
     "正在迁移到{year}年规则包…": "Carrying the draft over to the {year} pack…",
     "无法迁移": "Could not migrate",

@@ -6,6 +6,7 @@ and the one-line outcome."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtGui import QAction
@@ -41,7 +42,7 @@ def _fill(window, menu) -> None:
     for old in menu.actions():  # not clear(): the entry being triggered may be among them
         menu.removeAction(old)
         old.deleteLater()
-    for item in list_overrides(window.pack.id):
+    for item in list_overrides(window.draft_pack.id):
         entry = QAction(tr("移除“{title}”（导入自 {name}）…").format(title=item.title, name=item.source.name), menu)
         entry.setObjectName(f"action.template_remove.{item.id}")
         entry.triggered.connect(lambda _=False, i=item: remove_official_template(window, i.id, i.title))
@@ -50,9 +51,10 @@ def _fill(window, menu) -> None:
 
 
 def _use_pack(window) -> None:
-    """The window, and the open draft, print with the pack as it now loads."""
-    pack = load_pack(window.pack.id)
-    window.pack = pack
+    """The open draft, and the window when it has the same pack, print with the pack as it now loads."""
+    pack = load_pack(window.draft_pack.id)
+    if window.pack.id == pack.id:
+        window.pack = pack
     if window.session is not None and window.session.pack.id == pack.id:
         window.session.pack = pack  # the next preview, package and print set use it
     if getattr(window, "template_menu", None) is not None:
@@ -67,7 +69,8 @@ def import_official_template(window) -> bool:
     from forms.template import import_template
 
     try:
-        result = import_template(path, window.pack)
+        # with a draft open, the template is its call's (the window may have started on another)
+        result = import_template(path, window.draft_pack)
         _use_pack(window)
     except UserError as exc:
         _tell(
@@ -76,7 +79,7 @@ def import_official_template(window) -> bool:
             "error",
         )
         return False
-    _tell(window, tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)), "info")
+    _tell(window, lambda: tr("“{name}”：{summary}").format(name=path.name, summary=result.summary(window.lang)), "info")
     return True
 
 
@@ -88,7 +91,7 @@ def remove_official_template(window, override_id: str, title: str) -> bool:
     from forms.template import remove_override
 
     try:
-        remove_override(window.pack.id, override_id)
+        remove_override(window.draft_pack.id, override_id)
         _use_pack(window)
     except UserError as exc:
         _tell(window, tr("无法移除导入的官方模板：{message}").format(message=exc.message(window.lang)), "error")
@@ -97,10 +100,12 @@ def remove_official_template(window, override_id: str, title: str) -> bool:
     return True
 
 
-def _tell(window, text: str, severity: str) -> None:
+def _tell(window, text: str | Callable[[], str], severity: str) -> None:
     """In the status bar, and in the banner unless it holds a message that must stay (read-only,
-    final), which cannot be closed."""
-    window.statusBar().showMessage(text, 30000)
+    final), which cannot be closed. ``text`` made by a function follows a language switch."""
+    remake = text if callable(text) else None
+    line = text() if callable(text) else text
+    window.statusBar().showMessage(line, 30000)
     banner = window.banner
     if banner.isHidden() or not banner.close_button.isHidden():
-        banner.show_message(text, severity)
+        banner.show_message(line, severity, remake=remake)

@@ -98,12 +98,19 @@ class JsonTransfer(_Window):
             self.view.output_page.export_json()
 
     def _import_done(self, result: list[Text] | None) -> None:
+        if not self.isVisible():
+            return  # closed meanwhile: the new draft is on disk, no window comes back to hold it
         self.open_path(self._importing[1])
         if result and self.session is not None:  # what the import converted (forms.typed notes)
-            self.banner.show_message(
-                tr("导入时已换算：{notes}").format(notes="；".join(note.get(self.lang) for note in result)),
-                "info",
-            )
+            notes = result
+
+            def text() -> str:  # again in the new language after a switch
+                from forms.text import Text
+
+                joined = Text("；", "; ").get(self.lang).join(note.get(self.lang) for note in notes)
+                return tr("导入时已换算：{notes}").format(notes=joined)
+
+            self.banner.show_message(text(), "info", remake=text)
 
     def _import_failed(self, exc: Exception) -> None:
         self._error(tr("无法导入“{name}”").format(name=self._importing[0].name), exc)

@@ -42,14 +42,20 @@ else:
 
 
 class WorkflowMenu(_Window):
+    @property
+    def draft_pack(self) -> Pack:
+        """The open draft's pack (a draft of another call keeps its own roles), else the window's."""
+        return self.session.pack if self.session is not None else self.pack
+
     def _build_workflow_menu(self, file_menu) -> None:
         """Before "close": one hand-off entry per role the pack lets fill a copy, merge, history."""
         from . import roles  # the rule pack's code: not on the window shell's import path
 
-        if not roles.pack_roles(self.pack):
+        pack = self.draft_pack
+        if not roles.pack_roles(pack):
             return  # a pack without roles: one person fills everything
         before = self.menu_actions["close"]
-        writes = self.session is not None and not self.session.readonly
+        writes = self._exchanges()
         entries: list[tuple[str, str, Callable[..., bool], bool]] = [
             (
                 f"handoff.{r.id}",
@@ -57,7 +63,7 @@ class WorkflowMenu(_Window):
                 lambda _=False, r=r.id: self.handoff(r),
                 writes,
             )
-            for r in roles.handoff_roles(self.pack)
+            for r in roles.handoff_roles(pack)
         ]
         entries += [
             ("merge", tr("合并返回的文件(&M)…"), self.merge_returned, writes),
@@ -73,13 +79,29 @@ class WorkflowMenu(_Window):
             self.menu_actions[key] = action
         file_menu.insertSeparator(before)
 
+    def _is_copy(self) -> bool:
+        """A hand-off copy: filled and sent back, never the one others' copies return to."""
+        from . import roles
+
+        return self.session is not None and roles.draft_role(self.session.draft) is not None
+
+    def _exchanges(self) -> bool:
+        """Hand-off copies go out of, and come back into, an original draft this window may
+        change: not a read-only view, a hand-off copy, nor a final (定稿) one (解除定稿 first: its
+        copy would be final too, and nothing returned could be merged), nor one whose pack this
+        program lacks (both read the draft's own pack; the pack bar offers to install it)."""
+        from .migrate_bar import missing_pack
+
+        return self.session is not None and self.session.editable and not self._is_copy() and missing_pack(self) is None
+
     def handoff(self, role_id: str) -> bool:
         """Write a copy for ``role_id`` to fill; the user's own draft stays as it is."""
         from . import roles
 
-        role = roles.role_of(self.pack, role_id)
-        if self.session is None or role is None:
+        role = roles.role_of(self.draft_pack, role_id)
+        if not self._exchanges() or role is None:
             return False
+        assert self.session is not None
         name = roles.label(role, self.lang)
         suggested = Path.home() / f"{self.session.path.stem}-{name}.cxy"
         dest = self.services.prompter.save_file(
@@ -113,8 +135,9 @@ class WorkflowMenu(_Window):
         The returned file is only read."""
         from . import opening, roles
 
-        if self.session is None or self.session.readonly:
+        if not self._exchanges():
             return False
+        assert self.session is not None
         path = self.services.prompter.open_file(tr("合并返回的文件"), tr("申报草稿 (*.cxy)"))
         if path is None:
             return False
@@ -131,8 +154,8 @@ class WorkflowMenu(_Window):
             self.session.flush()
             theirs = opening._open(path, True)
             try:
-                diff = workflow.diff(self.session.draft, theirs, self.pack)
-                role = roles.role_of(self.pack, roles.draft_role(theirs))
+                diff = workflow.diff(self.session.draft, theirs, self.session.pack)
+                role = roles.role_of(self.session.pack, roles.draft_role(theirs))
             finally:
                 theirs.close()
         except UserError as exc:

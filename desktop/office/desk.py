@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 from forms.pack import Pack
 
-from .. import workers
+from .. import i18n, workers
 from ..i18n import tr
 from ..pack_install import current_pack
 from ..placement import fitted, screen_for
@@ -83,6 +83,7 @@ class DeskWindow(QMainWindow):
         self.job: workers.Job | None = None
         self.opened: list[QWidget] = []  # editing windows opened from here (Qt does not keep them)
         self.queue_dialog: PrintQueueDialog | None = None
+        self.stale = False  # a draft opened from here changed since the last reading
         self.setObjectName("desk")
         self.setWindowTitle(tr("科研管理部门：{folder}").format(folder=self.folder.name or str(self.folder)))
 
@@ -204,6 +205,21 @@ class DeskWindow(QMainWindow):
         self.summary.setText(tr("正在读取文件夹…"))
         return self.job
 
+    def _draft_changed(self, *_: object) -> None:
+        self.stale = True
+        self._refresh_if_stale()
+
+    def _refresh_if_stale(self) -> None:
+        """Read the folder again once the desk is in front and no reading runs."""
+        if self.stale and self.job is None and self.isActiveWindow():
+            self.stale = False
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange:
+            self._refresh_if_stale()
+
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
@@ -242,6 +258,7 @@ class DeskWindow(QMainWindow):
         self.progress.hide()
         self.cancel_button.hide()
         self.refresh_button.setEnabled(True)
+        self._refresh_if_stale()  # a draft changed while this reading ran
 
     def _fill_cross(self) -> None:
         self.cross.clear()
@@ -314,7 +331,11 @@ class DeskWindow(QMainWindow):
             return None
         from ..factory import make_window
 
-        window = make_window(path, self.lang, own_services(self.services))
+        # the program's language now (an editing window may have switched it), not the desk's
+        window = make_window(path, i18n.lang(), own_services(self.services))
+        if window.session is not None:  # what is done there (定稿 above all) shows here on return
+            window.session.committed.connect(self._draft_changed)
+            window.session.final_changed.connect(self._draft_changed)
         self.opened = [w for w in self.opened if w.isVisible()] + [window]
         window.show()
         window.bring_forward()

@@ -127,6 +127,8 @@ class AttachmentsPage(UndoBarMixin, ThumbnailsMixin, IntakeMixin, FindingsMixin,
         self.title_edit = QLineEdit()
         self.title_edit.setMaxLength(session.pack.limits.max_title_chars)
         self.title_edit.editingFinished.connect(self._title_edited)
+        # a menu or a shortcut (语言, 关闭草稿, 交给…) leaves no field: the session asks first
+        session.storing.connect(self._title_edited)
         kind_label, title_label = QLabel(tr("类型(&K)")), QLabel(tr("标题(&T)"))
         kind_label.setBuddy(self.kind_combo)
         title_label.setBuddy(self.title_edit)

@@ -101,7 +101,7 @@ class PortalPage(QWidget):
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         folder_row.addWidget(self.folder_label, 1)
-        self.change_folder_button = QPushButton(tr("更改文件夹(&F)…"))
+        self.change_folder_button = QPushButton(tr("更改文件夹(&G)…"))
         self.change_folder_button.setObjectName("portal.change_folder")
         self.change_folder_button.clicked.connect(self.change_folder)
         folder_row.addWidget(self.change_folder_button)

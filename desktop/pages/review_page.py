@@ -116,7 +116,7 @@ class ReviewPage(QWidget):
                 ).format(errors=errors, warnings=warnings)
             )
         self.final_label.setStyleSheet("")
-        self.final_button.setText(tr("定稿(&F)"))
+        self.final_button.setText(tr("定稿(&D)"))
         if session.final:
             # One way back: the banner's 解除定稿, which asks for a reason.
             self.final_label.setText(tr("已定稿。要修改，请点击窗口顶部的“解除定稿”。"))

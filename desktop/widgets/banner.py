@@ -28,6 +28,7 @@ class Banner(QFrame):
         self.action_button.clicked.connect(self._act)
         self.action_button.hide()
         self._action: Callable[[], object] | None = None
+        self._remake: Callable[[], str] | None = None
         layout.addWidget(self.action_button)
         self.close_button = QToolButton()
         self.close_button.setObjectName("banner.close")
@@ -38,9 +39,14 @@ class Banner(QFrame):
         self.hide()
 
     def retranslate(self) -> None:
-        """The banner outlives a language switch; its message is set again by its owner."""
+        """The banner outlives a language switch; its message is set again by its owner, or
+        made again here by the ``remake`` it was shown with."""
         self.close_button.setAccessibleName(tr("关闭提示"))
         self.close_button.setToolTip(tr("关闭提示"))
+        if self._remake is not None and not self.isHidden():
+            text = self._remake()
+            self.label.setText(text)
+            self.setAccessibleName(text)
 
     def show_message(
         self,
@@ -48,8 +54,11 @@ class Banner(QFrame):
         severity: str = "info",
         closable: bool = True,
         action: tuple[str, Callable[[], object]] | None = None,
+        remake: Callable[[], str] | None = None,
     ) -> None:
-        """``action``: (button text, what it does), e.g. try editing a read-only draft again."""
+        """``action``: (button text, what it does), e.g. try editing a read-only draft again;
+        ``remake``: the text again, in the language of the moment (after a switch)."""
+        self._remake = remake
         self._action = action[1] if action else None
         self.action_button.setText(action[0] if action else "")
         self.action_button.setVisible(action is not None)
@@ -72,6 +81,7 @@ class Banner(QFrame):
             self._action()
 
     def clear(self) -> None:
+        self._remake = None
         self._action = None
         self.action_button.hide()
         self.severity = ""
