@@ -63,7 +63,10 @@ def register(subparsers: Any) -> None:
 
 def is_final(draft: Any) -> bool:
     """Whether a draft is finalised: its ``final`` attribute where the draft has one, else its
-    meta flag. Anything else (a JSON file) is never final."""
+    meta flag. Anything else (a JSON file) is never final, nor is a hand-off copy: 定稿 is the
+    original's, and a copy marked final elsewhere must not print sealed pages."""
+    if getattr(draft, "role", None):
+        return False
     final = getattr(draft, "final", None)
     if final is not None:
         return bool(final() if callable(final) else final)
@@ -92,6 +95,18 @@ def _application(
         # here, named); qpdf reads them from there as it writes, so they are never all in memory
         files = [(info, draft.attachment_file(info.id, Path(folder))) for info in infos]
         yield draft.data(), files, is_final(draft)
+
+
+def _own_pack(data: dict[str, Any], default: Pack) -> Pack:
+    """The pack the application was made for: a package is printed with that call's forms and
+    rules. A pack this program lacks is named with how to install it (``pack.unknown``), never
+    printed under another year's forms (which said "no category chosen")."""
+    from forms.pack import load_pack
+
+    pack_id = data.get("pack")
+    if isinstance(pack_id, str) and pack_id and pack_id != default.id:
+        return load_pack(pack_id)
+    return default
 
 
 def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
@@ -228,6 +243,7 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     output = _check_output(args)
     with _application(Path(args.draft)) as (data, attachments, final):
         _check_output(args)  # again: reading the draft may have taken a while
+        pack = _own_pack(data, pack)
         result = write_package(
             data, attachments, pack, output, budget_mb=args.budget_mb, final=final, inputs=[Path(args.draft)]
         )
@@ -251,6 +267,7 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
 
     _check_output(args)
     with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments, final):
+        pack = _own_pack(data, pack)
         pdf = build_print_set(
             data, pack, include_attachments=args.with_attachments, attachments=attachments, final=final
         )
@@ -275,6 +292,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[Text] = []
     over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
+        pack = _own_pack(data, pack)
         paths = upload_files(
             data,
             attachments,

@@ -79,9 +79,35 @@ def merge(
         tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp,
         Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs,
     ):
+        _check_belongs(draft, theirs, pack)
         role = role or theirs.role
         spec = role_of(pack, role) if role else None
         return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
+
+
+def _check_belongs(draft: Draft, theirs: Draft, pack: Pack) -> None:
+    """A returned copy is merged only into the draft it was handed off from, under the same pack:
+    the copy of another application would overwrite this one's parties and contract with its
+    own (every difference a conflict, ``--take theirs`` away), and a copy of the year before a
+    migration holds values the new pack may read differently (migrate the copy first)."""
+    raw = theirs.meta().get("pack") or DEFAULT_PACK
+    if raw != pack.id:
+        theirs_pack = "".join(ch for ch in str(raw)[:80] if ch.isprintable())  # from a received file
+        raise UserError(
+            "workflow.other_pack",
+            f"返回的文件按规则包“{theirs_pack}”填写，本草稿按“{pack.id}”；"
+            f"未做任何改动；请先把它迁移到同一规则包（cxy migrate 文件 --to {pack.id} -o 新文件），再合并",
+            f"The returned file was filled under the pack '{theirs_pack}', this draft under '{pack.id}'; "
+            f"nothing was changed. Migrate it to the same pack first (cxy migrate FILE --to {pack.id} -o NEW), then merge",
+        )
+    handoff_id = theirs.meta().get("handoff_id")
+    if theirs.role is not None and handoff_id and draft.handoff_base(handoff_id) is None:
+        raise UserError(
+            "workflow.not_this_draft",
+            "返回的副本不是从这份草稿交出的（草稿中没有这次交接的记录），未做任何改动；请合并到当初交出它的草稿",
+            "The returned copy was not handed off from this draft (it holds no record of that hand-off); "
+            "nothing was changed. Merge it into the draft it was handed off from",
+        )
 
 
 def _merge(

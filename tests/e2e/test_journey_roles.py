@@ -1,0 +1,153 @@
+"""The journey between people and states (researcher → enterprise → research office; draft →
+copies → merged → 定稿 → package), played where it went wrong: a returned copy merged into the
+wrong draft or across a migration, a hand-off copy marked final and printed sealed, and a draft
+of an installed pack printed under the built-in pack's forms."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from forms.draft import Draft
+from forms.errors import UserError
+from forms.migrate import migrate_draft, resolve_pack
+from forms.pack import load_pack
+from forms.samples import fill_sample
+from forms.transfer import create_draft
+from forms.workflow import finalise, handoff, merge
+from tests.pack_writer import PACK_2025
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def sample(path: Path, category: str = "tech_vp", **changes: object) -> Path:
+    pack = load_pack("jiangsu-cxy-2023")
+
+    def fill(draft: Draft) -> None:
+        fill_sample(draft, category, pack)
+        if changes:
+            draft.set_many(changes)
+
+    create_draft(path, pack=pack.id, category=category, fill=fill)
+    return path
+
+
+def cxy(*args: str, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if data_dir is not None:
+        env["CXY_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, "-m", "forms.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_a_copy_of_another_application_is_not_merged_into_this_one(tmp_path):
+    ours = sample(tmp_path / "ours.cxy")
+    other = sample(tmp_path / "other.cxy", "conference", **{"enterprise.name": "另一家企业有限公司"})
+    copy = tmp_path / "other-enterprise.cxy"
+    handoff(other, "enterprise", copy)
+    with Draft.open(copy) as theirs:
+        theirs.set("enterprise.contact.phone", "13900000002")
+    before = digest(ours)
+    with Draft.open(ours) as draft, pytest.raises(UserError) as err:
+        merge(draft, copy, take="theirs")
+    assert err.value.code == "workflow.not_this_draft" and "nothing was changed" in err.value.en
+    assert digest(ours) == before
+    done = cxy("merge", str(ours), str(copy), "--take", "theirs")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "不是从这份草稿交出的" in done.stderr
+    assert digest(ours) == before
+    # the copy still goes home: its own original takes it
+    with Draft.open(other) as draft:
+        assert merge(draft, copy).taken == ["enterprise.contact.phone"]
+
+
+def test_a_copy_from_before_a_migration_is_merged_only_once_migrated_too(tmp_path):
+    new_pack = resolve_pack(str(PACK_2025))
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    with Draft.open(copy) as theirs:
+        theirs.set("enterprise.contact.name", "王五")
+    migrated = tmp_path / "a-2025.cxy"
+    migrate_draft(original, new_pack, migrated)
+    before = digest(migrated)
+    with Draft.open(migrated) as draft, pytest.raises(UserError) as err:
+        merge(draft, copy)
+    assert err.value.code == "workflow.other_pack"
+    assert "jiangsu-cxy-2023" in err.value.zh and "cxy migrate" in err.value.zh
+    assert digest(migrated) == before
+    # migrated too, the copy is taken as the enterprise's, three-way against the carried hand-off
+    copy_2025 = tmp_path / "enterprise-2025.cxy"
+    migrate_draft(copy, new_pack, copy_2025)
+    with Draft.open(migrated) as draft:
+        result = merge(draft, copy_2025)
+        assert result.taken == ["enterprise.contact.name"] and draft.get("enterprise.contact.name") == "王五"
+
+
+def test_a_hand_off_copy_cannot_be_marked_final_nor_print_sealed_pages(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "office.cxy"
+    handoff(original, "office", copy)
+    with Draft.open(copy) as draft:
+        with pytest.raises(UserError) as err:
+            finalise(draft, load_pack())
+        assert err.value.code == "workflow.copy_not_final" and not draft.final
+    assert "科研管理部门" in err.value.zh and "Research office" in err.value.en
+    done = cxy("--lang", "en", "finalise", str(copy))
+    assert done.returncode == 2 and "cannot be marked final" in done.stderr
+
+    # a copy marked final elsewhere (an older version, another tool) still prints as a draft
+    with Draft.open(copy) as draft:
+        draft.set_meta("final", "1")
+    package = tmp_path / "office.pdf"
+    assert cxy("build", str(copy), "-o", str(package)).returncode == 0
+    done = cxy("--lang", "en", "verify", str(package), str(original))
+    assert done.returncode == 2 and "no seal" in done.stderr
+
+
+def test_a_draft_of_an_installed_pack_prints_under_its_own_forms_and_says_when_the_pack_is_missing(tmp_path):
+    with_pack, without = tmp_path / "data", tmp_path / "bare"
+    assert cxy("packs", "install", str(PACK_2025), data_dir=with_pack).returncode == 0
+    draft = tmp_path / "dual.cxy"
+    done = cxy("--pack", "jiangsu-cxy-2025", "sample", "--category", "dual_high", "-o", str(draft), data_dir=with_pack)
+    assert done.returncode == 0, done.stderr
+    for command in ("build", "print-set"):
+        out = tmp_path / f"{command}.pdf"
+        done = cxy(command, str(draft), "-o", str(out), data_dir=with_pack)  # no --pack: the draft names it
+        assert done.returncode == 0, done.stderr
+        assert out.read_bytes().startswith(b"%PDF")
+    done = cxy("upload-files", str(draft), "-o", str(tmp_path / "uploads"), data_dir=with_pack)
+    assert done.returncode == 0, done.stderr
+
+    # on a computer without that pack: the pack is named, with how to install it
+    for command in ("build", "print-set"):
+        done = cxy("--lang", "en", command, str(draft), "-o", str(tmp_path / f"x-{command}.pdf"), data_dir=without)
+        assert done.returncode == 2 and done.stderr.count("\n") == 1
+        assert "jiangsu-cxy-2025" in done.stderr and "cxy packs install" in done.stderr
+        assert "category" not in done.stderr  # it has one; the pack is what is missing
+        assert not (tmp_path / f"x-{command}.pdf").exists()
+
+
+def test_handing_off_a_copy_again_names_the_role_as_people_call_it(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    with pytest.raises(UserError) as err:
+        handoff(copy, "office", tmp_path / "office.cxy")
+    assert err.value.code == "workflow.not_original"
+    assert "合作企业联系人" in err.value.zh and "Enterprise contact" in err.value.en
+    assert not (tmp_path / "office.cxy").exists()
