@@ -128,6 +128,11 @@ class WorkflowRecords:
                         "INSERT OR REPLACE INTO attachment_sources(sha256, source_sha256) VALUES (?, ?)",
                         (digest, sources[digest]),
                     )
+            if add or remove or relabel:
+                # the undo journal's states no longer describe the attachments: undoing an own
+                # step now would drop what the merge took (and Undo said "cleared" yet kept it)
+                con.execute("DELETE FROM undo_journal")
+                con.execute("DELETE FROM undo_blobs")
             history_rows.append(con, list(history))
             _check_whole(con)
 

@@ -122,10 +122,12 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import merge
+    from forms.workflow.handoff import role_label
 
     with Draft.open(Path(args.draft)) as draft:
         result = merge(draft, Path(args.returned), take=args.take)
-    who = result.role or _say(args, Text("（未注明角色）", "(no role)"))
+        own = _pack_of(draft, pack)
+    who = _say(args, role_label(own, result.role) if result.role else Text("（未注明角色）", "(no role)"))
     print(
         _say(
             args,

@@ -151,3 +151,33 @@ def test_handing_off_a_copy_again_names_the_role_as_people_call_it(tmp_path):
     assert err.value.code == "workflow.not_original"
     assert "合作企业联系人" in err.value.zh and "Enterprise contact" in err.value.en
     assert not (tmp_path / "office.cxy").exists()
+
+
+def _pdf(path: Path, words: str) -> Path:
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path))
+    page.drawString(100, 700, words)
+    page.showPage()
+    page.save()
+    return path
+
+
+def test_after_a_merge_took_attachments_undo_says_there_is_nothing_to_undo(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    done = cxy("attach", str(copy), str(_pdf(tmp_path / "page2.pdf", "contract page 2")), "--kind", "contract")
+    assert done.returncode == 0, done.stderr
+    done = cxy("attach", str(original), str(_pdf(tmp_path / "proof.pdf", "payment 2022")), "--kind", "payment_proof")
+    assert done.returncode == 0, done.stderr
+    assert cxy("merge", str(original), str(copy)).returncode == 0
+    with Draft.open(original, readonly=True) as draft:
+        titles = [a.title for a in draft.attachments()]
+        assert draft.undo_available() == (None, None)  # the merge is not one of the undoable steps
+    assert titles[-2:] == ["proof", "page2"]
+    for command, says in (("undo", "no attachment operation to undo"), ("redo", "nothing to redo")):
+        done = cxy("--lang", "en", command, str(original))
+        assert done.returncode == 2 and says in done.stderr
+    with Draft.open(original, readonly=True) as draft:
+        assert [a.title for a in draft.attachments()] == titles
