@@ -181,3 +181,20 @@ def test_after_a_merge_took_attachments_undo_says_there_is_nothing_to_undo(tmp_p
         assert done.returncode == 2 and says in done.stderr
     with Draft.open(original, readonly=True) as draft:
         assert [a.title for a in draft.attachments()] == titles
+
+
+def test_cxy_portal_says_when_it_lists_a_copy_or_a_draft_not_yet_final(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    listed = cxy("portal", str(original))
+    assert listed.returncode == 0 and "尚未定稿" in listed.stderr
+    done = cxy("--lang", "en", "portal", str(copy))
+    assert done.returncode == 0 and "copy handed to the Enterprise contact" in done.stderr
+    assert done.stdout.splitlines()[0].startswith(" 1.")  # stdout stays the list to type in
+    with Draft.open(original) as draft:
+        finalise(draft, load_pack())
+    final = cxy("portal", str(original))
+    assert final.returncode == 0 and final.stderr == ""
+    # the same fields (the upload files of a final draft carry its seal, so their sizes differ)
+    assert final.stdout.split("\n\n")[0] == listed.stdout.split("\n\n")[0]
