@@ -34,6 +34,19 @@ def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     return infos[number - 1]
 
 
+def draft_file(name: str) -> Path:
+    """A command that works on a draft (.cxy) only, given a contract JSON (a copy sent back as
+    ``cxy export``'s JSON, say): told how to make it a draft, not "not a draft file"."""
+    path = Path(name)
+    if path.suffix.lower() == ".json":
+        raise UserError(
+            "cli.json_not_draft",
+            f"{name} 是 JSON 文件，不是草稿（.cxy）；请先用 cxy import {name} -o 新草稿.cxy 把它转成草稿",
+            f"{name} is a JSON file, not a draft (.cxy); make it a draft first: cxy import {name} -o NEW.cxy",
+        )
+    return path
+
+
 @contextmanager
 def opened(path: Path) -> Iterator[Any]:
     """A draft for reading, opened where it lies (read-only, with the checks of a received file)

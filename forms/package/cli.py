@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import numbered_attachment
+from forms.cli_common import draft_file, numbered_attachment
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.text import Text
@@ -143,7 +143,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
         if not file.is_file():
             raise UserError("attach.not_found", f"找不到文件：{file}", f"File not found: {file}")
     lang = getattr(args, "lang", "zh")
-    draft = Draft.open(Path(args.draft))
+    draft = Draft.open(draft_file(args.draft))
     refused = 0
     try:
         keys = known_keys(records(draft))
@@ -224,7 +224,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
 
-    draft = Draft.open(Path(args.draft))
+    draft = Draft.open(draft_file(args.draft))
     try:
         infos = draft.attachments()
         info = numbered_attachment(infos, args.number, "detach.number")

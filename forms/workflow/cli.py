@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import EXIT_OK
+from forms.cli_common import EXIT_OK, draft_file
 from forms.cli_common import say_to as _say
 from forms.text import Text
 
@@ -71,7 +71,7 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
             f"{args.output} 已存在，未做任何改动。请另选一个文件名。",
             f"{args.output} already exists; nothing was changed. Choose another file name.",
         )
-    handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
+    handoff(draft_file(args.draft), args.role, Path(args.output), lang=args.lang)
     with opened(Path(args.output)) as copy:
         spec = _pack_of(copy, pack).role(args.role)
     assert spec is not None  # handoff() above refused a role the pack does not have
@@ -96,7 +96,7 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
     from forms.cli_common import opened
     from forms.workflow import diff
 
-    with opened(Path(args.ours)) as ours, opened(Path(args.theirs)) as theirs:
+    with opened(draft_file(args.ours)) as ours, opened(draft_file(args.theirs)) as theirs:
         d = diff(ours, theirs, _pack_of(ours, pack))
     if args.json:
         print(json.dumps(d.as_json(), ensure_ascii=False, indent=2))
@@ -124,8 +124,9 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     from forms.workflow import merge
     from forms.workflow.handoff import role_label
 
-    with Draft.open(Path(args.draft)) as draft:
-        result = merge(draft, Path(args.returned), take=args.take)
+    returned = draft_file(args.returned)
+    with Draft.open(draft_file(args.draft)) as draft:
+        result = merge(draft, returned, take=args.take)
         own = _pack_of(draft, pack)
     who = _say(args, role_label(own, result.role) if result.role else Text("（未注明角色）", "(no role)"))
     print(
@@ -165,7 +166,7 @@ def cmd_finalise(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import finalise
 
-    with Draft.open(Path(args.draft)) as draft:
+    with Draft.open(draft_file(args.draft)) as draft:
         finalise(draft, _pack_of(draft, pack), lang=args.lang)
     print(_say(args, Text(f"已定稿：{args.draft}", f"Marked final: {args.draft}")))
     return EXIT_OK
@@ -175,7 +176,7 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import unfinalise
 
-    with Draft.open(Path(args.draft)) as draft:
+    with Draft.open(draft_file(args.draft)) as draft:
         unfinalise(draft, args.reason)
     print(_say(args, Text(f"已解除定稿：{args.draft}", f"Reopened for editing: {args.draft}")))
     return EXIT_OK
@@ -184,7 +185,7 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_history(args: argparse.Namespace, pack: Pack) -> int:
     from forms.cli_common import opened
 
-    with opened(Path(args.draft)) as draft:
+    with opened(draft_file(args.draft)) as draft:
         entries = draft.history()
     if args.json:
         print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))

@@ -198,3 +198,30 @@ def test_cxy_portal_says_when_it_lists_a_copy_or_a_draft_not_yet_final(tmp_path)
     assert final.returncode == 0 and final.stderr == ""
     # the same fields (the upload files of a final draft carry its seal, so their sizes differ)
     assert final.stdout.split("\n\n")[0] == listed.stdout.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["merge", "{draft}", "{json}"],
+        ["diff", "{draft}", "{json}"],
+        ["handoff", "{json}", "--role", "enterprise", "-o", "{out}"],
+        ["finalise", "{json}"],
+        ["history", "{json}"],
+        ["attach", "{json}", "{pdf}"],
+        ["migrate", "{json}", "--to", "jiangsu-cxy-2023", "-o", "{out}"],
+    ],
+)
+def test_a_copy_sent_back_as_json_is_named_with_how_to_make_it_a_draft(tmp_path, capsys, command):
+    from forms.cli import main
+
+    draft = sample(tmp_path / "a.cxy")
+    sent = tmp_path / "企业返回.json"
+    assert main(["export", str(draft), "-o", str(sent)]) == 0
+    names = {"draft": draft, "json": sent, "out": tmp_path / "out.cxy", "pdf": _pdf(tmp_path / "p.pdf", "x")}
+    before = digest(draft), digest(sent)
+    capsys.readouterr()
+    assert main(["--lang", "en", *(part.format(**names) for part in command)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{sent} is a JSON file" in err and f"cxy import {sent}" in err
+    assert (digest(draft), digest(sent)) == before and not (tmp_path / "out.cxy").exists()
