@@ -134,6 +134,18 @@ def test_a_draft_of_an_installed_pack_prints_under_its_own_forms_and_says_when_t
     assert done.returncode == 0, done.stderr
 
     # on a computer without that pack: the pack is named, with how to install it
+    done = cxy(
+        "--lang",
+        "en",
+        "migrate",
+        str(draft),
+        "--to",
+        "jiangsu-cxy-2023",
+        "-o",
+        str(tmp_path / "m.cxy"),
+        data_dir=without,
+    )
+    assert done.returncode == 2 and "jiangsu-cxy-2025" in done.stderr and "cxy packs install" in done.stderr
     for command in ("build", "print-set"):
         done = cxy("--lang", "en", command, str(draft), "-o", str(tmp_path / f"x-{command}.pdf"), data_dir=without)
         assert done.returncode == 2 and done.stderr.count("\n") == 1
