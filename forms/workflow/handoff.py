@@ -68,6 +68,13 @@ def _handoff(draft: Draft, role: str, dest: Path) -> None:
             f"这是交给“{who.zh}”的副本，只能从原始草稿交接",
             f"This is a copy handed to the {who.en}; hand off from the original draft",
         )
+    if draft.final:
+        raise UserError(
+            "workflow.final_handoff",
+            "申报书已定稿，不能再交给他人填写；如需他人修改，请先解除定稿（需填写原因）再交接",
+            "The application is final and cannot be handed to anyone to fill; to have it changed, reopen it "
+            "for editing (with a reason) and hand it off then",
+        )
     entry = HistoryEntry(now(), spec.id, "handoff", "", None, spec.id, dest.name)
     with draft.snapshot():  # the recorded base is exactly what the copy holds
         base = base_of(draft)

@@ -237,3 +237,14 @@ def test_a_copy_sent_back_as_json_is_named_with_how_to_make_it_a_draft(tmp_path,
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"{sent} is a JSON file" in err and f"cxy import {sent}" in err
     assert (digest(draft), digest(sent)) == before and not (tmp_path / "out.cxy").exists()
+
+
+def test_a_final_application_is_not_handed_off_and_says_why(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    with Draft.open(original) as draft:
+        finalise(draft, load_pack())
+    before = digest(original)
+    with pytest.raises(UserError) as err:
+        handoff(original, "office", tmp_path / "office.cxy")
+    assert err.value.code == "workflow.final_handoff" and "reopen it" in err.value.en
+    assert digest(original) == before and not (tmp_path / "office.cxy").exists()
