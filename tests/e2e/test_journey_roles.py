@@ -19,7 +19,7 @@ from forms.migrate import migrate_draft, resolve_pack
 from forms.pack import load_pack
 from forms.samples import fill_sample
 from forms.transfer import create_draft
-from forms.workflow import finalise, handoff, merge
+from forms.workflow import finalise, handoff, merge, unfinalise
 from tests.pack_writer import PACK_2025
 
 REPO = Path(__file__).resolve().parents[2]
@@ -248,3 +248,21 @@ def test_a_final_application_is_not_handed_off_and_says_why(tmp_path):
         handoff(original, "office", tmp_path / "office.cxy")
     assert err.value.code == "workflow.final_handoff" and "reopen it" in err.value.en
     assert digest(original) == before and not (tmp_path / "office.cxy").exists()
+
+
+def test_the_print_set_verifies_against_its_draft_and_names_a_later_change(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    with Draft.open(original) as draft:
+        finalise(draft, load_pack())
+    paper = tmp_path / "print.pdf"
+    assert cxy("print-set", str(original), "-o", str(paper)).returncode == 0
+    done = cxy("--lang", "en", "verify", str(paper), str(original))
+    assert done.returncode == 0, done.stdout + done.stderr  # said "does not match: attachments"
+    assert "Matches the draft (the print set holds no attachments" in done.stdout
+
+    with Draft.open(original) as draft:
+        unfinalise(draft, "改项目名称")
+        draft.set("project.name", "改过的项目名称")
+        finalise(draft, load_pack())
+    done = cxy("--lang", "en", "verify", str(paper), str(original))
+    assert done.returncode == 1 and "Does not match the draft: project.name" in done.stdout
