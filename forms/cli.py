@@ -91,7 +91,14 @@ class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
             importlib.import_module(module).register(self)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *args: Any) -> None:
-        self.load(args[0][0])
+        name = args[0][0]
+        self.load(name)
+        chosen = self._name_parser_map.get(name)
+        # ``--lang`` and ``--pack`` after the command too (cxy merge a.cxy b.cxy --lang en was
+        # "unrecognized arguments"); absent there, the values before the command hold
+        for option, extra in (("--lang", {"choices": ["zh", "en"]}), ("--pack", {"metavar": "PACK"})):
+            if chosen is not None and option not in chosen._option_string_actions:
+                chosen.add_argument(option, default=argparse.SUPPRESS, help=f"as cxy {option}", **extra)
         super().__call__(parser, namespace, *args)
 
 

@@ -266,3 +266,18 @@ def test_the_print_set_verifies_against_its_draft_and_names_a_later_change(tmp_p
         finalise(draft, load_pack())
     done = cxy("--lang", "en", "verify", str(paper), str(original))
     assert done.returncode == 1 and "Does not match the draft: project.name" in done.stdout
+
+
+def test_lang_and_pack_are_taken_after_the_command_too(tmp_path, capsys):
+    from forms.cli import main
+
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    assert main(["merge", str(original), str(copy), "--lang", "en"]) == 0
+    assert "Merged the file returned by Enterprise contact" in capsys.readouterr().out
+    assert main(["--lang", "en", "history", str(original)]) == 0  # before the command, as ever
+    made = tmp_path / "dual.cxy"
+    assert main(["new", "--category", "dual_high", "-o", str(made), "--pack", str(PACK_2025)]) == 0
+    with Draft.open(made, readonly=True) as draft:
+        assert draft.meta()["pack"] == "jiangsu-cxy-2025"  # a category only that pack has
