@@ -281,3 +281,23 @@ def test_lang_and_pack_are_taken_after_the_command_too(tmp_path, capsys):
     assert main(["new", "--category", "dual_high", "-o", str(made), "--pack", str(PACK_2025)]) == 0
     with Draft.open(made, readonly=True) as draft:
         assert draft.meta()["pack"] == "jiangsu-cxy-2025"  # a category only that pack has
+
+
+def test_the_office_batch_counts_an_application_once_beside_its_copies_and_verifies_its_print_set(tmp_path):
+    from forms.office.batch import scan_folder
+
+    folder = tmp_path / "收件"
+    folder.mkdir()
+    original = sample(folder / "申报书.cxy")
+    handoff(original, "enterprise", folder / "企业填写.cxy")
+    handoff(original, "office", folder / "科研处.cxy")
+    with Draft.open(original) as draft:
+        finalise(draft, load_pack())
+    assert cxy("print-set", str(original), "-o", str(folder / "打印.pdf")).returncode == 0
+
+    rows = {row.file: row for row in scan_folder(folder, load_pack(), "en").rows}
+    main = rows["申报书.cxy"]
+    assert not main.cross, [i.message for i in main.cross]  # was: G5/G6 duplicates of its own copies
+    assert main.seal == "verified" and main.eligible  # was: "seal mismatch" for its own print set
+    for copy, who in (("企业填写.cxy", "Enterprise contact"), ("科研处.cxy", "Research office")):
+        assert not rows[copy].usable and f"copy handed to the {who}" in (rows[copy].reason or "")
