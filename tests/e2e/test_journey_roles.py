@@ -301,3 +301,22 @@ def test_the_office_batch_counts_an_application_once_beside_its_copies_and_verif
     assert main.seal == "verified" and main.eligible  # was: "seal mismatch" for its own print set
     for copy, who in (("企业填写.cxy", "Enterprise contact"), ("科研处.cxy", "Research office")):
         assert not rows[copy].usable and f"copy handed to the {who}" in (rows[copy].reason or "")
+
+
+def test_a_new_sample_or_imported_draft_has_nothing_to_undo(tmp_path, capsys):
+    from forms.cli import main
+
+    made = tmp_path / "sample.cxy"
+    assert main(["sample", "--category", "tech_vp", "-o", str(made)]) == 0
+    sent = tmp_path / "sent.json"
+    assert main(["export", str(made), "-o", str(sent)]) == 0
+    received = tmp_path / "received.cxy"
+    assert main(["import", str(sent), "-o", str(received)]) == 0
+    for draft in (made, received):
+        with Draft.open(draft, readonly=True) as opened:
+            kinds = [a.kind for a in opened.attachments()]
+        capsys.readouterr()
+        assert main(["--lang", "en", "undo", str(draft)]) == 2  # took away a received attachment
+        assert "no attachment operation to undo" in capsys.readouterr().err
+        with Draft.open(draft, readonly=True) as opened:
+            assert [a.kind for a in opened.attachments()] == kinds == ["contract", "payment_proof"]
