@@ -99,9 +99,11 @@ class WorkflowRecords:
         remove: list[int] = (),  # type: ignore[assignment]
         relabel: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
         history: list[HistoryEntry] = (),  # type: ignore[assignment]
+        base: tuple[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Fields, attachments (``add``: keyword arguments of ``add_attachment``) and history
-        rows in ONE transaction: a merge lands whole or not at all."""
+        """Fields, attachments (``add``: keyword arguments of ``add_attachment``), history rows
+        and the hand-off's moved base (``(handoff_id, rows)``) in ONE transaction: a merge lands
+        whole or not at all."""
         encoded = values.checked_flat(dict(changes), validator=lambda _: None, as_typed=False)
         add = [dict(a) for a in add]
         sources = {}  # stored digest → the sender's digest (``source_sha256`` of an item of ``add``)
@@ -134,6 +136,8 @@ class WorkflowRecords:
                 con.execute("DELETE FROM undo_journal")
                 con.execute("DELETE FROM undo_blobs")
             history_rows.append(con, list(history))
+            if base is not None:
+                history_rows.write_base(con, base[0], dict(base[1]))
             _check_whole(con)
 
 

@@ -20,6 +20,7 @@ from forms.errors import UserError
 from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
 from forms.workflow.diff import AttachmentDiff, diff
 from forms.workflow.handoff import role_of
+from forms.workflow.snapshot import fields_of, label_json
 
 SIDES = ("theirs", "ours")
 
@@ -124,6 +125,11 @@ def _merge(
     result = MergeResult(role)
     changes: dict[str, Any] = {}
     history: list[HistoryEntry] = []
+    # What this merge settled, as theirs has it: it becomes the hand-off's base, so merging the
+    # same copy again is quiet (a conflict resolved with "ours" came back every time, and a field
+    # taken from theirs and edited here since became a conflict).
+    settled: dict[str, str | None] = {}
+    theirs_fields = fields_of(theirs)
     at = now()
     who = role or ""
     for f in d.fields:
@@ -132,6 +138,8 @@ def _merge(
         if pick == "theirs":
             changes[f.path] = f.theirs
             history.append(HistoryEntry(at, who, "merge", f.path, f.ours, f.theirs, source_name))
+        if pick == "theirs" or (pick == "ours" and f.theirs_changed):
+            settled[f.path] = theirs_fields.get(f.path)
         _note(result, f.path, pick)
     add: list[dict[str, Any]] = []
     remove: list[int] = []
@@ -142,10 +150,31 @@ def _merge(
         if pick == "theirs":
             _take_attachment(theirs, a, add, remove, relabel)
             history.append(HistoryEntry(at, who, "merge", a.key, _label(a.ours), _label(a.theirs), source_name))
+        if pick == "theirs" or (pick == "ours" and a.theirs_changed):
+            settled[a.key] = label_json(a.theirs.kind, a.theirs.title) if a.theirs is not None else None
         _note(result, a.key, pick)
-    if history:
-        draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history)
+    base = _moved_base(draft, d.handoff_id if d.has_base else None, settled)
+    if history or base is not None:
+        draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history, base=base)
     return result
+
+
+def _moved_base(
+    draft: Draft, handoff_id: str | None, settled: dict[str, str | None]
+) -> tuple[str, dict[str, str]] | None:
+    """The hand-off's base as ours records it, with ``settled`` keys at theirs' value; None when
+    nothing moves (no base of ours, or nothing settled)."""
+    if not handoff_id or not settled:
+        return None
+    rows = draft.handoff_base(handoff_id)
+    if rows is None:
+        return None
+    for key, text in settled.items():
+        if text is None:
+            rows.pop(key, None)
+        else:
+            rows[key] = text
+    return handoff_id, rows
 
 
 def _note(result: MergeResult, key: str, pick: str) -> None:

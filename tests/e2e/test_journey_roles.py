@@ -320,3 +320,25 @@ def test_a_new_sample_or_imported_draft_has_nothing_to_undo(tmp_path, capsys):
         assert "no attachment operation to undo" in capsys.readouterr().err
         with Draft.open(draft, readonly=True) as opened:
             assert [a.kind for a in opened.attachments()] == kinds == ["contract", "payment_proof"]
+
+
+def test_a_resolved_conflict_stays_resolved_when_the_same_copy_is_merged_again(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    with Draft.open(copy) as theirs:
+        theirs.set_many({"enterprise.contact.name": "甲", "enterprise.contact.phone": "13900000001"})
+    with Draft.open(original) as ours:
+        ours.set("enterprise.contact.name", "乙")
+        assert merge(ours, copy).conflicts_left == ["enterprise.contact.name"]
+        assert merge(ours, copy, take="ours").merged
+        again = merge(ours, copy)  # the same copy, merged again (or by a colleague)
+        assert again.merged and not again.taken, again.conflicts_left  # the conflict came back each time
+        ours.set("enterprise.contact.phone", "13900000005")  # edited here after taking theirs
+        assert merge(ours, copy).merged and ours.get("enterprise.contact.phone") == "13900000005"
+    with Draft.open(copy) as theirs:  # new word from the enterprise is a new conflict
+        theirs.set("enterprise.contact.name", "丙")
+    with Draft.open(original) as ours:
+        assert merge(ours, copy).conflicts_left == ["enterprise.contact.name"]
+        assert ours.get("enterprise.contact.name") == "乙"
+        assert [e.path for e in ours.history() if e.action == "merge"] == ["enterprise.contact.phone"]
