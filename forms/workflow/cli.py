@@ -35,6 +35,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("draft")
     p.add_argument("returned")
     p.add_argument("--take", choices=["theirs", "ours"], help="resolve every difference of the role one way")
+    p.add_argument(
+        "--pick",
+        action="append",
+        default=[],
+        metavar="PATH=SIDE",
+        help="resolve one difference (a field path or attachment:<sha256>, as cxy diff --json names it): "
+        "theirs or ours; repeatable, before --take",
+    )
     p.set_defaults(func=cmd_merge)
 
     p = subparsers.add_parser("finalise")
@@ -125,8 +133,9 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     from forms.workflow.handoff import role_label
 
     returned = draft_file(args.returned)
+    choices = _picks(args.pick)
     with Draft.open(draft_file(args.draft)) as draft:
-        result = merge(draft, returned, take=args.take)
+        result = merge(draft, returned, take=args.take, choices=choices)
         own = _pack_of(draft, pack)
     who = _say(args, role_label(own, result.role) if result.role else Text("（未注明角色）", "(no role)"))
     print(
@@ -153,13 +162,31 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
             _say(
                 args,
                 Text(
-                    f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
-                    f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours",
+                    f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；"
+                    "用 --pick 路径=theirs 或 --pick 路径=ours 逐项解决，或用 --take theirs / --take ours 全部解决",
+                    f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve each with --pick PATH=theirs "
+                    "or --pick PATH=ours, or all with --take theirs / --take ours",
                 ),
             )
         )
         return EXIT_DIFFERENT
     return EXIT_OK
+
+
+def _picks(picks: list[str]) -> dict[str, str]:
+    from forms.errors import UserError
+
+    out: dict[str, str] = {}
+    for pick in picks:
+        path, sep, side = pick.rpartition("=")
+        if not sep or not path or side not in ("theirs", "ours"):
+            raise UserError(
+                "workflow.bad_pick",
+                f"--pick {pick}：格式应为 路径=theirs 或 路径=ours（路径见 cxy diff --json）",
+                f"--pick {pick}: use PATH=theirs or PATH=ours (the paths are those of cxy diff --json)",
+            )
+        out[path] = side
+    return out
 
 
 def cmd_finalise(args: argparse.Namespace, pack: Pack) -> int:

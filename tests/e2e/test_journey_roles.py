@@ -342,3 +342,24 @@ def test_a_resolved_conflict_stays_resolved_when_the_same_copy_is_merged_again(t
         assert merge(ours, copy).conflicts_left == ["enterprise.contact.name"]
         assert ours.get("enterprise.contact.name") == "乙"
         assert [e.path for e in ours.history() if e.action == "merge"] == ["enterprise.contact.phone"]
+
+
+def test_cxy_merge_resolves_one_conflict_with_pick_and_leaves_the_other(tmp_path):
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    with Draft.open(copy) as theirs:
+        theirs.set_many({"enterprise.contact.name": "甲", "enterprise.contact.phone": "13900000001"})
+    with Draft.open(original) as ours:
+        ours.set_many({"enterprise.contact.name": "乙", "enterprise.contact.phone": "13900000002"})
+    done = cxy("--lang", "en", "merge", str(original), str(copy), "--pick", "enterprise.contact.name=theirs")
+    assert done.returncode == 1 and "Conflicts left unmerged: enterprise.contact.phone" in done.stdout
+    assert "--pick PATH=theirs" in done.stdout
+    with Draft.open(original, readonly=True) as ours:
+        assert ours.get("enterprise.contact.name") == "甲" and ours.get("enterprise.contact.phone") == "13900000002"
+    done = cxy("merge", str(original), str(copy), "--pick", "enterprise.contact.phone")
+    assert done.returncode == 2 and "--pick" in done.stderr and done.stderr.count("\n") == 1
+    done = cxy("merge", str(original), str(copy), "--pick", "enterprise.contact.phone=ours")
+    assert done.returncode == 0, done.stdout + done.stderr
+    with Draft.open(original, readonly=True) as ours:
+        assert ours.get("enterprise.contact.phone") == "13900000002"
