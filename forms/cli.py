@@ -200,7 +200,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     from .checks import check, check_batch
     from .checks.attachment_state import check_attachment_state, without_state
     from .checks.issue import is_rule_id
-    from .cli_common import application_and_attachments, pack_of
+    from .cli_common import application_and_attachments, pack_of, shown
 
     loaded = {name: application_and_attachments(Path(name)) for name in args.files}
     named = [(name, loaded[name][0]) for name in args.files]
@@ -239,10 +239,11 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = Text("，已损坏", ", DAMAGED").get(args.lang) if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
+                title = shown(a.title)  # from the file, maybe a received one
                 print(
                     Text(
-                        f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
-                        f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
+                        f"  附件 {number}：{title}（{label}，{a.pages} 页{state}）",
+                        f"  attachment {number}: {title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
                     ).get(args.lang)
                 )
     return EXIT_ISSUES if has_errors else EXIT_OK

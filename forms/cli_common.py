@@ -23,6 +23,16 @@ def say_to(args: Any, text: Text) -> str:
     return text.get(getattr(args, "lang", "zh"))
 
 
+def shown(value: object) -> str:
+    """Text from a received file (an attachment's title, a history row) as one printable line:
+    a control character is written as its escape, so a file cannot clear the terminal, retitle
+    the window or forge a line of our report ("\n[错误] …")."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
     if not 1 <= number <= len(infos):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import draft_file, numbered_attachment
+from forms.cli_common import draft_file, numbered_attachment, shown
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.text import Text
@@ -232,7 +232,13 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
     finally:
         draft.close()
     print(
-        _say(args, Text(f"已移除附件 {args.number}：{info.title}", f"Removed attachment {args.number}: {info.title}"))
+        _say(
+            args,
+            Text(
+                f"已移除附件 {args.number}：{shown(info.title)}",
+                f"Removed attachment {args.number}: {shown(info.title)}",
+            ),
+        )
     )
     return 0
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import EXIT_OK, draft_file
+from forms.cli_common import EXIT_OK, draft_file, shown
 from forms.cli_common import say_to as _say
 from forms.text import Text
 
@@ -97,7 +97,7 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def _show(value: Any) -> str:
-    return "（空）" if value is None else str(value)
+    return "（空）" if value is None else shown(value)
 
 
 def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
@@ -121,7 +121,10 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
                 "removed": Text("删除", "removed"),
                 "changed": Text("修改", "changed"),
             }[a.change]
-            print(f"{mark}{_say(args, Text('附件', 'attachment'))} {_say(args, change)}: {info.title} ({info.kind})")
+            print(
+                f"{mark}{_say(args, Text('附件', 'attachment'))} {_say(args, change)}: {shown(info.title)} "
+                f"({shown(info.kind)})"
+            )
         if d.same:
             print(_say(args, Text("两份草稿内容相同", "The drafts are the same")))
     return EXIT_OK if d.same else EXIT_DIFFERENT
@@ -217,8 +220,8 @@ def cmd_history(args: argparse.Namespace, pack: Pack) -> int:
     if args.json:
         print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for e in entries:
-        change = f" {e.path}: {_show(e.old)} → {_show(e.new)}" if e.path else ""
-        note = f" ({e.note})" if e.note else ""
-        print(f"{e.at} [{e.role or '-'}] {e.action}{change}{note}")
+    for e in entries:  # a received copy's rows too: each shown as one printable line
+        change = f" {shown(e.path)}: {_show(e.old)} → {_show(e.new)}" if e.path else ""
+        note = f" ({shown(e.note)})" if e.note else ""
+        print(f"{shown(e.at)} [{shown(e.role or '-')}] {e.action}{change}{note}")
     return EXIT_OK

@@ -363,3 +363,28 @@ def test_cxy_merge_resolves_one_conflict_with_pick_and_leaves_the_other(tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     with Draft.open(original, readonly=True) as ours:
         assert ours.get("enterprise.contact.phone") == "13900000002"
+
+
+def test_a_received_copy_cannot_write_control_characters_or_forged_lines_to_the_terminal(tmp_path, capsys):
+    import sqlite3
+
+    from forms.cli import main
+
+    original = sample(tmp_path / "a.cxy")
+    copy = tmp_path / "enterprise.cxy"
+    handoff(original, "enterprise", copy)
+    forged = "合同\x1b[2J\x1b]0;title\x07\n  [错误] 伪造的一行"
+    con = sqlite3.connect(copy)  # as a hostile sender would write it
+    con.execute("UPDATE attachments SET title = ? WHERE id = (SELECT min(id) FROM attachments)", (forged,))
+    con.execute(
+        "INSERT INTO history(at, role, action, path, old, new, note) VALUES (?, ?, 'handoff', '', NULL, NULL, ?)",
+        ("2026\x1b[31m", "enterprise\n伪造", forged),
+    )
+    con.commit()
+    con.close()
+    for argv in (["validate", str(copy)], ["history", str(copy)], ["diff", str(original), str(copy)]):
+        main(argv)
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out, argv
+        assert not any(line.lstrip().startswith(("[错误] 伪造", "伪造")) for line in out.splitlines()), argv
+        assert "伪造的一行" in out  # still shown, as one line with its escapes
