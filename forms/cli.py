@@ -184,6 +184,12 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[Text] = []
     if output is not None:  # before the draft is read: a refused output costs nothing
         check_output(output, [draft_path])
+        if not output.parent.is_dir():  # the attachments folder beside it made the whole path
+            raise UserError(
+                "output.no_folder",
+                f"找不到输出文件所在的文件夹：{output.parent}，未做任何改动",
+                f"The folder of the output was not found: {output.parent}; nothing was written",
+            )
         check_output(output.with_name(output.stem + "_attachments"), [draft_path], directory=True)
     with opened(draft_path) as draft:
         text = export_json(_Intact(draft, args.lang), output, inputs=[draft_path], notes=notes)

@@ -388,3 +388,17 @@ def test_a_received_copy_cannot_write_control_characters_or_forged_lines_to_the_
         assert "\x1b" not in out and "\x07" not in out, argv
         assert not any(line.lstrip().startswith(("[错误] 伪造", "伪造")) for line in out.splitlines()), argv
         assert "伪造的一行" in out  # still shown, as one line with its escapes
+
+
+def test_an_output_in_a_missing_folder_is_named_as_given_and_no_folder_is_made(tmp_path, capsys):
+    from forms.cli import main
+
+    draft = sample(tmp_path / "a.cxy")
+    missing = tmp_path / "没有这个文件夹"
+    for command, name in (("build", "x.pdf"), ("print-set", "p.pdf"), ("export", "x.json")):
+        capsys.readouterr()
+        assert main(["--lang", "en", command, str(draft), "-o", str(missing / name)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and str(missing) in err, err
+        assert "cxytmp" not in err  # was the hidden temporary name, not the one the user gave
+        assert not missing.exists()  # export made the folder (and its _attachments) on its way
