@@ -218,6 +218,8 @@ def atomic_path(
             replace_with_retry(tmp, dest)
         fsync_dir(dest.parent)
     except OSError as exc:
+        if exc.filename is not None and str(exc.filename).startswith(str(tmp)):
+            exc.filename = str(dest)  # the user named dest; our hidden temporary name means nothing to them
         raise _failed(exc, what) from None
     finally:
         remove_quietly(tmp, Path(f"{tmp}-journal"))

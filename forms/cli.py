@@ -91,7 +91,14 @@ class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
             importlib.import_module(module).register(self)
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, *args: Any) -> None:
-        self.load(args[0][0])
+        name = args[0][0]
+        self.load(name)
+        chosen = self._name_parser_map.get(name)
+        # ``--lang`` and ``--pack`` after the command too (cxy merge a.cxy b.cxy --lang en was
+        # "unrecognized arguments"); absent there, the values before the command hold
+        for option, extra in (("--lang", {"choices": ["zh", "en"]}), ("--pack", {"metavar": "PACK"})):
+            if chosen is not None and option not in chosen._option_string_actions:
+                chosen.add_argument(option, default=argparse.SUPPRESS, help=f"as cxy {option}", **extra)
         super().__call__(parser, namespace, *args)
 
 
@@ -177,6 +184,12 @@ def cmd_export(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[Text] = []
     if output is not None:  # before the draft is read: a refused output costs nothing
         check_output(output, [draft_path])
+        if not output.parent.is_dir():  # the attachments folder beside it made the whole path
+            raise UserError(
+                "output.no_folder",
+                f"找不到输出文件所在的文件夹：{output.parent}，未做任何改动",
+                f"The folder of the output was not found: {output.parent}; nothing was written",
+            )
         check_output(output.with_name(output.stem + "_attachments"), [draft_path], directory=True)
     with opened(draft_path) as draft:
         text = export_json(_Intact(draft, args.lang), output, inputs=[draft_path], notes=notes)
@@ -193,7 +206,7 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
     from .checks import check, check_batch
     from .checks.attachment_state import check_attachment_state, without_state
     from .checks.issue import is_rule_id
-    from .cli_common import application_and_attachments, pack_of
+    from .cli_common import application_and_attachments, pack_of, shown
 
     loaded = {name: application_and_attachments(Path(name)) for name in args.files}
     named = [(name, loaded[name][0]) for name in args.files]
@@ -232,10 +245,11 @@ def cmd_validate(args: argparse.Namespace, pack: Pack) -> int:
             for number, a in enumerate(loaded[name][1], start=1):  # the N of `cxy detach DRAFT N`
                 state = Text("，已损坏", ", DAMAGED").get(args.lang) if a.damaged else ""
                 label = names.kind_label(a.kind, args.lang)
+                title = shown(a.title)  # from the file, maybe a received one
                 print(
                     Text(
-                        f"  附件 {number}：{a.title}（{label}，{a.pages} 页{state}）",
-                        f"  attachment {number}: {a.title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
+                        f"  附件 {number}：{title}（{label}，{a.pages} 页{state}）",
+                        f"  attachment {number}: {title} ({label}, {a.pages} page{'' if a.pages == 1 else 's'}{state})",
                     ).get(args.lang)
                 )
     return EXIT_ISSUES if has_errors else EXIT_OK

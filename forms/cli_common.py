@@ -23,6 +23,16 @@ def say_to(args: Any, text: Text) -> str:
     return text.get(getattr(args, "lang", "zh"))
 
 
+def shown(value: object) -> str:
+    """Text from a received file (an attachment's title, a history row) as one printable line:
+    a control character is written as its escape, so a file cannot clear the terminal, retitle
+    the window or forge a line of our report ("\n[错误] …")."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
     """Attachment ``number`` (1-based, as ``cxy validate`` lists them) of ``infos``."""
     if not 1 <= number <= len(infos):
@@ -32,6 +42,19 @@ def numbered_attachment(infos: list[Any], number: int, code: str) -> Any:
             f"There is no attachment {number}: the draft has {len(infos)} (numbered by cxy validate)",
         )
     return infos[number - 1]
+
+
+def draft_file(name: str) -> Path:
+    """A command that works on a draft (.cxy) only, given a contract JSON (a copy sent back as
+    ``cxy export``'s JSON, say): told how to make it a draft, not "not a draft file"."""
+    path = Path(name)
+    if path.suffix.lower() == ".json":
+        raise UserError(
+            "cli.json_not_draft",
+            f"{name} 是 JSON 文件，不是草稿（.cxy）；请先用 cxy import {name} -o 新草稿.cxy 把它转成草稿",
+            f"{name} is a JSON file, not a draft (.cxy); make it a draft first: cxy import {name} -o NEW.cxy",
+        )
+    return path
 
 
 @contextmanager

@@ -130,6 +130,12 @@ def create_draft(
                 fill(draft)
         finally:
             draft.close()
+        if fill is not None:
+            # a new draft starts without undo history (as a migrated draft and a sent copy do):
+            # its first Undo must not take away an attachment it was made or received with
+            from .draft.send_copy import _without_undo
+
+            _without_undo(tmp)
         try:
             publish_new_durably(tmp, dest)
         except OSError as exc:

@@ -99,9 +99,11 @@ class WorkflowRecords:
         remove: list[int] = (),  # type: ignore[assignment]
         relabel: list[tuple[int, str, str]] = (),  # type: ignore[assignment]
         history: list[HistoryEntry] = (),  # type: ignore[assignment]
+        base: tuple[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Fields, attachments (``add``: keyword arguments of ``add_attachment``) and history
-        rows in ONE transaction: a merge lands whole or not at all."""
+        """Fields, attachments (``add``: keyword arguments of ``add_attachment``), history rows
+        and the hand-off's moved base (``(handoff_id, rows)``) in ONE transaction: a merge lands
+        whole or not at all."""
         encoded = values.checked_flat(dict(changes), validator=lambda _: None, as_typed=False)
         add = [dict(a) for a in add]
         sources = {}  # stored digest → the sender's digest (``source_sha256`` of an item of ``add``)
@@ -128,7 +130,14 @@ class WorkflowRecords:
                         "INSERT OR REPLACE INTO attachment_sources(sha256, source_sha256) VALUES (?, ?)",
                         (digest, sources[digest]),
                     )
+            if add or remove or relabel:
+                # the undo journal's states no longer describe the attachments: undoing an own
+                # step now would drop what the merge took (and Undo said "cleared" yet kept it)
+                con.execute("DELETE FROM undo_journal")
+                con.execute("DELETE FROM undo_blobs")
             history_rows.append(con, list(history))
+            if base is not None:
+                history_rows.write_base(con, base[0], dict(base[1]))
             _check_whole(con)
 
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import EXIT_OK, say_to
+from forms.cli_common import EXIT_OK, draft_file, say_to
 from forms.pack import Pack
 from forms.text import Text
 
@@ -26,7 +26,7 @@ def register(subparsers: Any) -> None:
 def cmd_migrate(args: argparse.Namespace, pack: Pack) -> int:
     from . import as_text, migrate_draft, resolve_pack
 
-    report = migrate_draft(Path(args.draft), resolve_pack(args.to), Path(args.output), args.lang)
+    report = migrate_draft(draft_file(args.draft), resolve_pack(args.to), Path(args.output), args.lang)
     report.output = str(args.output)
     if args.json:
         print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))

@@ -266,8 +266,10 @@ def migrate_draft(
         except UserError:
             raise UserError(
                 "migrate.unknown_pack",
-                f"草稿按未知的规则包“{_shown(pack_id)}”填写，无法迁移",
-                f"The draft was made for an unknown rule pack '{_shown(pack_id)}'; it cannot be migrated",
+                f"草稿按规则包“{_shown(pack_id)}”填写，本机没有这个规则包，无法迁移；"
+                "请向发来文件的人索取该规则包，用 cxy packs install 安装后再迁移",
+                f"The draft was made for the rule pack '{_shown(pack_id)}', which is not installed here, so it "
+                "cannot be migrated; ask whoever sent the file for the pack and install it with cxy packs install",
             ) from None
         if old.id == target.id:
             raise UserError(

@@ -158,6 +158,7 @@ class _Loaded:
     attachments: list[Any]
     final: bool
     read_pdfs: Callable[[], str] | None  # the content hash, reading every attachment: on demand
+    role: str | None = None  # a hand-off copy's role: a copy of an application, not one of its own
 
 
 def _load(path: Path, source: str) -> _Loaded:
@@ -169,7 +170,7 @@ def _load(path: Path, source: str) -> _Loaded:
         check_shape(data)
         return _Loaded(data, [], False, None)
     with opened(path) as draft:
-        data, infos, final = draft.data(), draft.attachments(), draft.final
+        data, infos, final, role = draft.data(), draft.attachments(), draft.final, draft.role
 
     def content_hash() -> str:
         from forms.package.parts import content_hash as of
@@ -177,7 +178,7 @@ def _load(path: Path, source: str) -> _Loaded:
         with opened(path) as again:
             return of(again.data(), [(i, again.attachment_pdf(i.id)) for i in again.attachments()])
 
-    return _Loaded(data, infos, final, content_hash)
+    return _Loaded(data, infos, final, content_hash, role)
 
 
 def _unusable(path: Path, name: str, source: str, reason: str, **known: Any) -> Row:
@@ -248,6 +249,21 @@ def _row(path: Path, name: str, source: str, loaded: _Loaded, pack: Pack, lang: 
             Text(
                 f"属于另一申报批次（{data.get('pack')}），不是本批次（{pack.id}）的申报",
                 f"made for another call ({data.get('pack')}), not this one ({pack.id})",
+            ).get(lang),
+            **summary,
+            final=loaded.final,
+        )
+    if loaded.role is not None:  # counted, it made its own original a duplicate (G5/G6)
+        spec = pack.role(loaded.role)
+        who = spec.label if spec is not None else Text(loaded.role[:40], loaded.role[:40])
+        return _unusable(
+            path,
+            name,
+            source,
+            Text(
+                f"交给“{who.zh}”填写的副本，不是一份单独的申报：请由申报人合并回原始草稿",
+                f"a copy handed to the {who.en} to fill, not an application of its own: the applicant merges it "
+                "into the original draft",
             ).get(lang),
             **summary,
             final=loaded.final,
@@ -416,8 +432,13 @@ def _offer(sealed_pdfs: list[tuple[str, packages.Sealed]], index: int, loaded: _
             memo["hash"] = loaded.read_pdfs()  # type: ignore[misc]
         return memo["hash"]
 
+    def data_hash() -> str:
+        from forms.package.parts import content_hash as of
+
+        return of(loaded.data, [])
+
     for _, sealed in sealed_pdfs:
-        packages.offer(sealed, index, digests, content_hash)
+        packages.offer(sealed, index, digests, content_hash, data_hash)
 
 
 def _with_packages(rows: list[Row], sealed_pdfs: list[tuple[str, packages.Sealed]], lang: str) -> list[Row]:

@@ -38,6 +38,7 @@ class Sealed:
     category: str = ""
     content_hash: str = ""
     fields: dict[str, str] = field(default_factory=dict)
+    without_attachments: bool = False  # a print set of the forms only: its hash is of the data alone
     best: tuple[int, int] | None = None  # (score, row index) of the best matching draft so far
     hash_equal: bool = False  # of that best draft
 
@@ -62,6 +63,7 @@ def read_sealed(path: Path) -> Sealed:
         category=str(entry.get("category") or ""),
         content_hash=entry["hash"],
         fields=dict(entry["fields"]),
+        without_attachments=entry.get("without_attachments") is True,
     )
 
 
@@ -72,13 +74,15 @@ def score(sealed: Sealed, digests: dict[str, str]) -> int:
     return sum(1 for key, value in digests.items() if sealed.fields.get(key) == value)
 
 
-def offer(sealed: Sealed, index: int, digests: dict[str, str], content_hash: Any) -> None:
+def offer(sealed: Sealed, index: int, digests: dict[str, str], content_hash: Any, data_hash: Any = None) -> None:
     """Let the draft of row ``index`` (its field digests; ``content_hash()`` computes its hash,
-    only when the data agree, since it reads every attachment) claim ``sealed`` if it fits best."""
+    only when the data agree, since it reads every attachment; ``data_hash()`` that of its data
+    alone, for a print set without attachments) claim ``sealed`` if it fits best."""
     if sealed.reason is not None:
         return
     points = score(sealed, digests)
     if points == 0 or (sealed.best is not None and sealed.best[0] >= points):
         return
-    equal = sealed.fields == digests and content_hash() == sealed.content_hash  # may raise: claim after
+    of = data_hash if sealed.without_attachments and data_hash is not None else content_hash
+    equal = sealed.fields == digests and of() == sealed.content_hash  # may raise: claim after
     sealed.best, sealed.hash_equal = (points, index), equal

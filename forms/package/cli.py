@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import numbered_attachment
+from forms.cli_common import draft_file, numbered_attachment, shown
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.text import Text
@@ -63,7 +63,10 @@ def register(subparsers: Any) -> None:
 
 def is_final(draft: Any) -> bool:
     """Whether a draft is finalised: its ``final`` attribute where the draft has one, else its
-    meta flag. Anything else (a JSON file) is never final."""
+    meta flag. Anything else (a JSON file) is never final, nor is a hand-off copy: 定稿 is the
+    original's, and a copy marked final elsewhere must not print sealed pages."""
+    if getattr(draft, "role", None):
+        return False
     final = getattr(draft, "final", None)
     if final is not None:
         return bool(final() if callable(final) else final)
@@ -92,6 +95,18 @@ def _application(
         # here, named); qpdf reads them from there as it writes, so they are never all in memory
         files = [(info, draft.attachment_file(info.id, Path(folder))) for info in infos]
         yield draft.data(), files, is_final(draft)
+
+
+def _own_pack(data: dict[str, Any], default: Pack) -> Pack:
+    """The pack the application was made for: a package is printed with that call's forms and
+    rules. A pack this program lacks is named with how to install it (``pack.unknown``), never
+    printed under another year's forms (which said "no category chosen")."""
+    from forms.pack import load_pack
+
+    pack_id = data.get("pack")
+    if isinstance(pack_id, str) and pack_id and pack_id != default.id:
+        return load_pack(pack_id)
+    return default
 
 
 def _check_output(args: argparse.Namespace, *, directory: bool = False) -> Path:
@@ -128,7 +143,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
         if not file.is_file():
             raise UserError("attach.not_found", f"找不到文件：{file}", f"File not found: {file}")
     lang = getattr(args, "lang", "zh")
-    draft = Draft.open(Path(args.draft))
+    draft = Draft.open(draft_file(args.draft))
     refused = 0
     try:
         keys = known_keys(records(draft))
@@ -209,7 +224,7 @@ def cmd_attach(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
 
-    draft = Draft.open(Path(args.draft))
+    draft = Draft.open(draft_file(args.draft))
     try:
         infos = draft.attachments()
         info = numbered_attachment(infos, args.number, "detach.number")
@@ -217,7 +232,13 @@ def cmd_detach(args: argparse.Namespace, pack: Pack) -> int:
     finally:
         draft.close()
     print(
-        _say(args, Text(f"已移除附件 {args.number}：{info.title}", f"Removed attachment {args.number}: {info.title}"))
+        _say(
+            args,
+            Text(
+                f"已移除附件 {args.number}：{shown(info.title)}",
+                f"Removed attachment {args.number}: {shown(info.title)}",
+            ),
+        )
     )
     return 0
 
@@ -228,6 +249,7 @@ def cmd_build(args: argparse.Namespace, pack: Pack) -> int:
     output = _check_output(args)
     with _application(Path(args.draft)) as (data, attachments, final):
         _check_output(args)  # again: reading the draft may have taken a while
+        pack = _own_pack(data, pack)
         result = write_package(
             data, attachments, pack, output, budget_mb=args.budget_mb, final=final, inputs=[Path(args.draft)]
         )
@@ -251,6 +273,7 @@ def cmd_print_set(args: argparse.Namespace, pack: Pack) -> int:
 
     _check_output(args)
     with _application(Path(args.draft), with_attachments=args.with_attachments) as (data, attachments, final):
+        pack = _own_pack(data, pack)
         pdf = build_print_set(
             data, pack, include_attachments=args.with_attachments, attachments=attachments, final=final
         )
@@ -275,6 +298,7 @@ def cmd_upload_files(args: argparse.Namespace, pack: Pack) -> int:
     notes: list[Text] = []
     over: list[Any] = []
     with _application(Path(args.draft)) as (data, attachments, final):
+        pack = _own_pack(data, pack)
         paths = upload_files(
             data,
             attachments,

@@ -77,6 +77,16 @@ def marks_of(data: dict[str, Any], pack: Pack, digest: str, final: bool) -> Mark
     return Marks(final=final, seal=seal_of(digest), pack_id=pack.id, category=str(data.get("category") or ""))
 
 
-def sealed(pdf: bytes, marks: Marks, data: dict[str, Any], attachments: Attachments, digest: str) -> bytes:
+def sealed(
+    pdf: bytes,
+    marks: Marks,
+    data: dict[str, Any],
+    attachments: Attachments,
+    digest: str,
+    *,
+    without_attachments: bool = False,
+) -> bytes:
     """A final file gets its seal record (page digests) once its pages are as they will stay."""
-    return record(pdf, marks, data, attachments, digest) if marks.final else pdf
+    if not marks.final:
+        return pdf
+    return record(pdf, marks, data, attachments, digest, without_attachments=without_attachments)

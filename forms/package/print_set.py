@@ -63,4 +63,4 @@ def build_print_set(
             tree.root.append(item)
     pdf.Root.PageMode = pikepdf.Name.UseOutlines
     set_info(pdf, data, pack, f"{pack.title.zh}纸质材料（{total}份）：{(data.get('project') or {}).get('name') or ''}")
-    return guard(sealed(asm.save(pdf), marks, data, stored, digest))
+    return guard(sealed(asm.save(pdf), marks, data, stored, digest, without_attachments=not include_attachments))

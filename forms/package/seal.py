@@ -213,19 +213,37 @@ def attachment_digests(attachments: Any) -> list[str]:
     return out
 
 
-def record(pdf_bytes: bytes, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> bytes:
+def record(
+    pdf_bytes: bytes,
+    marks: Marks,
+    data: dict[str, Any],
+    attachments: Any,
+    digest: str,
+    *,
+    without_attachments: bool = False,
+) -> bytes:
     """The final file with the seal record in its /Info: the digest of every page as it is
     in this file (so computed after every change to the pages), the content hash and the
     per-field digests."""
     from .assemble import open_pdf, save
 
     with open_pdf(pdf_bytes, "seal") as pdf:
-        add_record(pdf, marks, data, attachments, digest)
+        add_record(pdf, marks, data, attachments, digest, without_attachments=without_attachments)
         return save(pdf)
 
 
-def add_record(pdf: pikepdf.Pdf, marks: Marks, data: dict[str, Any], attachments: Any, digest: str) -> None:
-    """:func:`record` on an open PDF, whose pages must be as they will be saved."""
+def add_record(
+    pdf: pikepdf.Pdf,
+    marks: Marks,
+    data: dict[str, Any],
+    attachments: Any,
+    digest: str,
+    *,
+    without_attachments: bool = False,
+) -> None:
+    """:func:`record` on an open PDF, whose pages must be as they will be saved.
+    ``without_attachments``: the file holds the draft's forms only (a print set without its
+    attachments), so a verifier compares the data and not the draft's attachments."""
     entry = {
         "v": SEAL_VERSION,
         "pack": marks.pack_id,
@@ -236,4 +254,6 @@ def add_record(pdf: pikepdf.Pdf, marks: Marks, data: dict[str, Any], attachments
         "fields": field_digests(data),
         "attachments": attachment_digests(attachments),
     }
+    if without_attachments:
+        entry["without_attachments"] = True
     pdf.docinfo[SEAL_KEY] = pikepdf.String(json.dumps(entry, ensure_ascii=True, separators=(",", ":"), sort_keys=True))

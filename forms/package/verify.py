@@ -29,6 +29,7 @@ class Verdict:
     differing: list[str] = field(default_factory=list)  # field paths; "attachments" for the files
     seal: str = ""
     pages: int = 0
+    without_attachments: bool = False  # a print set of the forms only: the attachments were not compared
 
     @property
     def ok(self) -> bool:
@@ -53,7 +54,14 @@ class Verdict:
                     f"Changed: page(s) {pages} differ from the sealed file ({self.seal})",
                 )
             )
-        if self.matches_draft is True:
+        if self.matches_draft is True and self.without_attachments:
+            lines.append(
+                Text(
+                    "与草稿一致（打印件不含附件，未比较附件）",
+                    "Matches the draft (the print set holds no attachments; they were not compared)",
+                )
+            )
+        elif self.matches_draft is True:
             lines.append(Text("与草稿一致", "Matches the draft"))
         elif self.matches_draft is False:
             if self.differing:
@@ -138,6 +146,7 @@ def verify(pdf: Path, draft: Path | None = None) -> Verdict:
         differing=differing,
         seal=entry["seal"],
         pages=len(actual),
+        without_attachments=entry.get("without_attachments") is True,
     )
 
 
@@ -147,7 +156,7 @@ def _compare_draft(entry: dict[str, Any], path: Path) -> tuple[bool, list[str]]:
     from .parts import content_hash
 
     with opened(path) as draft:
-        infos = draft.attachments()
+        infos = [] if entry.get("without_attachments") is True else draft.attachments()
         data = draft.data()
         attachments = [(info, draft.attachment_pdf(info.id)) for info in infos]
     if content_hash(data, attachments) == entry["hash"]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
     from . import portal_items, upload_slots
 
     path = Path(args.draft)
+    warning: Text | None = None
     if path.suffix.lower() == ".json":  # its attachments are files beside it, not taken in: no slots
         data = application_of(path)
         pack = pack_of(data, pack)
@@ -42,6 +44,9 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
             pack = pack_of(data, pack)
             items = portal_items(data, pack, args.lang)
             slots = upload_slots(draft, pack, lang=args.lang)
+            warning = _not_final(draft, pack)
+    if warning is not None:
+        print(_say(args, warning), file=sys.stderr)
     if args.json:
         print(
             json.dumps(
@@ -53,6 +58,27 @@ def cmd_portal(args: argparse.Namespace, pack: Pack) -> int:
     else:
         _print_text(args, items, slots)
     return 1 if any(s.over for s in slots or []) else 0
+
+
+def _not_final(draft: Any, pack: Pack) -> Text | None:
+    """What is typed into the portal must be what was printed, sealed and stamped: a copy or a
+    draft not yet final is said to be one (on stderr: stdout stays the list)."""
+    from forms.package.cli import is_final
+    from forms.workflow.handoff import role_label
+
+    if draft.role is not None:
+        who = role_label(pack, draft.role)
+        return Text(
+            f"注意：这是交给“{who.zh}”填写的副本；网上填报请以申报人定稿的原始草稿为准",
+            f"Note: this is the copy handed to the {who.en}; type into the portal from the applicant's final draft",
+        )
+    if not is_final(draft):
+        return Text(
+            "注意：这份草稿尚未定稿；网上填报的内容应与定稿后打印、盖章的申报书一致",
+            "Note: this draft is not final; what is typed into the portal should match the final, printed and "
+            "stamped application",
+        )
+    return None
 
 
 def _print_text(args: argparse.Namespace, items: list[Any], slots: list[Any] | None) -> None:

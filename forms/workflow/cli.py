@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms.cli_common import EXIT_OK
+from forms.cli_common import EXIT_OK, draft_file, shown
 from forms.cli_common import say_to as _say
 from forms.text import Text
 
@@ -35,6 +35,14 @@ def register(subparsers: Any) -> None:
     p.add_argument("draft")
     p.add_argument("returned")
     p.add_argument("--take", choices=["theirs", "ours"], help="resolve every difference of the role one way")
+    p.add_argument(
+        "--pick",
+        action="append",
+        default=[],
+        metavar="PATH=SIDE",
+        help="resolve one difference (a field path or attachment:<sha256>, as cxy diff --json names it): "
+        "theirs or ours; repeatable, before --take",
+    )
     p.set_defaults(func=cmd_merge)
 
     p = subparsers.add_parser("finalise")
@@ -71,7 +79,7 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
             f"{args.output} 已存在，未做任何改动。请另选一个文件名。",
             f"{args.output} already exists; nothing was changed. Choose another file name.",
         )
-    handoff(Path(args.draft), args.role, Path(args.output), lang=args.lang)
+    handoff(draft_file(args.draft), args.role, Path(args.output), lang=args.lang)
     with opened(Path(args.output)) as copy:
         spec = _pack_of(copy, pack).role(args.role)
     assert spec is not None  # handoff() above refused a role the pack does not have
@@ -89,14 +97,14 @@ def cmd_handoff(args: argparse.Namespace, pack: Pack) -> int:
 
 
 def _show(value: Any) -> str:
-    return "（空）" if value is None else str(value)
+    return "（空）" if value is None else shown(value)
 
 
 def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
     from forms.cli_common import opened
     from forms.workflow import diff
 
-    with opened(Path(args.ours)) as ours, opened(Path(args.theirs)) as theirs:
+    with opened(draft_file(args.ours)) as ours, opened(draft_file(args.theirs)) as theirs:
         d = diff(ours, theirs, _pack_of(ours, pack))
     if args.json:
         print(json.dumps(d.as_json(), ensure_ascii=False, indent=2))
@@ -113,7 +121,10 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
                 "removed": Text("删除", "removed"),
                 "changed": Text("修改", "changed"),
             }[a.change]
-            print(f"{mark}{_say(args, Text('附件', 'attachment'))} {_say(args, change)}: {info.title} ({info.kind})")
+            print(
+                f"{mark}{_say(args, Text('附件', 'attachment'))} {_say(args, change)}: {shown(info.title)} "
+                f"({shown(info.kind)})"
+            )
         if d.same:
             print(_say(args, Text("两份草稿内容相同", "The drafts are the same")))
     return EXIT_OK if d.same else EXIT_DIFFERENT
@@ -122,10 +133,14 @@ def cmd_diff(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import merge
+    from forms.workflow.handoff import role_label
 
-    with Draft.open(Path(args.draft)) as draft:
-        result = merge(draft, Path(args.returned), take=args.take)
-    who = result.role or _say(args, Text("（未注明角色）", "(no role)"))
+    returned = draft_file(args.returned)
+    choices = _picks(args.pick)
+    with Draft.open(draft_file(args.draft)) as draft:
+        result = merge(draft, returned, take=args.take, choices=choices)
+        own = _pack_of(draft, pack)
+    who = _say(args, role_label(own, result.role) if result.role else Text("（未注明角色）", "(no role)"))
     print(
         _say(
             args,
@@ -150,8 +165,10 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
             _say(
                 args,
                 Text(
-                    f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；用 --take theirs 或 --take ours 解决",
-                    f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve with --take theirs or --take ours",
+                    f"未解决的冲突（未合并）：{', '.join(result.conflicts_left)}；"
+                    "用 --pick 路径=theirs 或 --pick 路径=ours 逐项解决，或用 --take theirs / --take ours 全部解决",
+                    f"Conflicts left unmerged: {', '.join(result.conflicts_left)}; resolve each with --pick PATH=theirs "
+                    "or --pick PATH=ours, or all with --take theirs / --take ours",
                 ),
             )
         )
@@ -159,11 +176,27 @@ def cmd_merge(args: argparse.Namespace, pack: Pack) -> int:
     return EXIT_OK
 
 
+def _picks(picks: list[str]) -> dict[str, str]:
+    from forms.errors import UserError
+
+    out: dict[str, str] = {}
+    for pick in picks:
+        path, sep, side = pick.rpartition("=")
+        if not sep or not path or side not in ("theirs", "ours"):
+            raise UserError(
+                "workflow.bad_pick",
+                f"--pick {pick}：格式应为 路径=theirs 或 路径=ours（路径见 cxy diff --json）",
+                f"--pick {pick}: use PATH=theirs or PATH=ours (the paths are those of cxy diff --json)",
+            )
+        out[path] = side
+    return out
+
+
 def cmd_finalise(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import finalise
 
-    with Draft.open(Path(args.draft)) as draft:
+    with Draft.open(draft_file(args.draft)) as draft:
         finalise(draft, _pack_of(draft, pack), lang=args.lang)
     print(_say(args, Text(f"已定稿：{args.draft}", f"Marked final: {args.draft}")))
     return EXIT_OK
@@ -173,7 +206,7 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
     from forms.draft import Draft
     from forms.workflow import unfinalise
 
-    with Draft.open(Path(args.draft)) as draft:
+    with Draft.open(draft_file(args.draft)) as draft:
         unfinalise(draft, args.reason)
     print(_say(args, Text(f"已解除定稿：{args.draft}", f"Reopened for editing: {args.draft}")))
     return EXIT_OK
@@ -182,13 +215,13 @@ def cmd_unfinalise(args: argparse.Namespace, pack: Pack) -> int:
 def cmd_history(args: argparse.Namespace, pack: Pack) -> int:
     from forms.cli_common import opened
 
-    with opened(Path(args.draft)) as draft:
+    with opened(draft_file(args.draft)) as draft:
         entries = draft.history()
     if args.json:
         print(json.dumps([e.__dict__ for e in entries], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for e in entries:
-        change = f" {e.path}: {_show(e.old)} → {_show(e.new)}" if e.path else ""
-        note = f" ({e.note})" if e.note else ""
-        print(f"{e.at} [{e.role or '-'}] {e.action}{change}{note}")
+    for e in entries:  # a received copy's rows too: each shown as one printable line
+        change = f" {shown(e.path)}: {_show(e.old)} → {_show(e.new)}" if e.path else ""
+        note = f" ({shown(e.note)})" if e.note else ""
+        print(f"{shown(e.at)} [{shown(e.role or '-')}] {e.action}{change}{note}")
     return EXIT_OK

@@ -11,6 +11,7 @@ from forms.draft.files import now
 from forms.draft.history import MAX_NOTE_CHARS, HistoryEntry
 from forms.errors import UserError
 from forms.pack import Pack
+from forms.workflow.handoff import role_label
 
 
 def check_input(draft: Draft) -> dict[str, Any]:
@@ -26,6 +27,16 @@ def check_input(draft: Draft) -> dict[str, Any]:
 def finalise(draft: Draft, pack: Pack, *, lang: str = "zh") -> None:
     """Mark ``draft`` final; refused while ``forms.checks.check`` reports errors or an
     attachment is damaged."""
+    if draft.role is not None:
+        # 定稿 is the applicant's word on the original; a copy marked final would print sealed
+        # pages that no one who owns the application approved
+        who = role_label(pack, draft.role)
+        raise UserError(
+            "workflow.copy_not_final",
+            f"这是交给“{who.zh}”填写的副本，不能定稿；请把它发回申报人，合并后由申报人在原始草稿上定稿",
+            f"This is the copy handed to the {who.en} to fill; it cannot be marked final. Send it back to the "
+            "applicant, who merges it and marks the original draft final",
+        )
     if draft.final:
         return
     found = errors(check(check_input(draft), pack, lang))

@@ -28,6 +28,16 @@ def role_of(pack: Pack, role: str) -> RoleSpec:
     return spec
 
 
+def role_label(pack: Pack, role: str) -> Text:
+    """What a user calls ``role`` (合作企业联系人), its id where this pack has no such role; the id
+    may come from a received file, so it is shown short and printable."""
+    spec = pack.role(role)
+    if spec is not None:
+        return spec.label
+    shown = "".join(ch for ch in role[:40] if ch.isprintable())
+    return Text(shown, shown)
+
+
 def handoff(source: Path | Draft, role: str, dest: Path, *, lang: str = "zh") -> None:
     """Write ``dest``: an ordinary ``.cxy`` copy of ``source`` marked for ``role``, holding the
     base snapshot and ``handoff_id``; the original records the same snapshot and a "handoff"
@@ -52,10 +62,18 @@ def _handoff(draft: Draft, role: str, dest: Path) -> None:
     pack = load_pack(draft.meta().get("pack") or DEFAULT_PACK)
     spec = role_of(pack, role)
     if draft.role is not None:
+        who = role_label(pack, draft.role)
         raise UserError(
             "workflow.not_original",
-            f"这是交给“{draft.role}”的副本，只能从原始草稿交接",
-            f"This is a copy handed to '{draft.role}'; hand off from the original draft",
+            f"这是交给“{who.zh}”的副本，只能从原始草稿交接",
+            f"This is a copy handed to the {who.en}; hand off from the original draft",
+        )
+    if draft.final:
+        raise UserError(
+            "workflow.final_handoff",
+            "申报书已定稿，不能再交给他人填写；如需他人修改，请先解除定稿（需填写原因）再交接",
+            "The application is final and cannot be handed to anyone to fill; to have it changed, reopen it "
+            "for editing (with a reason) and hand it off then",
         )
     entry = HistoryEntry(now(), spec.id, "handoff", "", None, spec.id, dest.name)
     with draft.snapshot():  # the recorded base is exactly what the copy holds

@@ -20,6 +20,7 @@ from forms.errors import UserError
 from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
 from forms.workflow.diff import AttachmentDiff, diff
 from forms.workflow.handoff import role_of
+from forms.workflow.snapshot import fields_of, label_json
 
 SIDES = ("theirs", "ours")
 
@@ -79,9 +80,35 @@ def merge(
         tempfile.TemporaryDirectory(prefix="cxy-merge-") as tmp,
         Draft.import_foreign(returned, Path(tmp) / "returned.cxy") as theirs,
     ):
+        _check_belongs(draft, theirs, pack)
         role = role or theirs.role
         spec = role_of(pack, role) if role else None
         return _merge(draft, theirs, pack, spec, role, take, choices, returned.name)
+
+
+def _check_belongs(draft: Draft, theirs: Draft, pack: Pack) -> None:
+    """A returned copy is merged only into the draft it was handed off from, under the same pack:
+    the copy of another application would overwrite this one's parties and contract with its
+    own (every difference a conflict, ``--take theirs`` away), and a copy of the year before a
+    migration holds values the new pack may read differently (migrate the copy first)."""
+    raw = theirs.meta().get("pack") or DEFAULT_PACK
+    if raw != pack.id:
+        theirs_pack = "".join(ch for ch in str(raw)[:80] if ch.isprintable())  # from a received file
+        raise UserError(
+            "workflow.other_pack",
+            f"返回的文件按规则包“{theirs_pack}”填写，本草稿按“{pack.id}”；"
+            f"未做任何改动；请先把它迁移到同一规则包（cxy migrate 文件 --to {pack.id} -o 新文件），再合并",
+            f"The returned file was filled under the pack '{theirs_pack}', this draft under '{pack.id}'; "
+            f"nothing was changed. Migrate it to the same pack first (cxy migrate FILE --to {pack.id} -o NEW), then merge",
+        )
+    handoff_id = theirs.meta().get("handoff_id")
+    if theirs.role is not None and handoff_id and draft.handoff_base(handoff_id) is None:
+        raise UserError(
+            "workflow.not_this_draft",
+            "返回的副本不是从这份草稿交出的（草稿中没有这次交接的记录），未做任何改动；请合并到当初交出它的草稿",
+            "The returned copy was not handed off from this draft (it holds no record of that hand-off); "
+            "nothing was changed. Merge it into the draft it was handed off from",
+        )
 
 
 def _merge(
@@ -98,6 +125,11 @@ def _merge(
     result = MergeResult(role)
     changes: dict[str, Any] = {}
     history: list[HistoryEntry] = []
+    # What this merge settled, as theirs has it: it becomes the hand-off's base, so merging the
+    # same copy again is quiet (a conflict resolved with "ours" came back every time, and a field
+    # taken from theirs and edited here since became a conflict).
+    settled: dict[str, str | None] = {}
+    theirs_fields = fields_of(theirs)
     at = now()
     who = role or ""
     for f in d.fields:
@@ -106,6 +138,8 @@ def _merge(
         if pick == "theirs":
             changes[f.path] = f.theirs
             history.append(HistoryEntry(at, who, "merge", f.path, f.ours, f.theirs, source_name))
+        if pick == "theirs" or (pick == "ours" and f.theirs_changed):
+            settled[f.path] = theirs_fields.get(f.path)
         _note(result, f.path, pick)
     add: list[dict[str, Any]] = []
     remove: list[int] = []
@@ -116,10 +150,31 @@ def _merge(
         if pick == "theirs":
             _take_attachment(theirs, a, add, remove, relabel)
             history.append(HistoryEntry(at, who, "merge", a.key, _label(a.ours), _label(a.theirs), source_name))
+        if pick == "theirs" or (pick == "ours" and a.theirs_changed):
+            settled[a.key] = label_json(a.theirs.kind, a.theirs.title) if a.theirs is not None else None
         _note(result, a.key, pick)
-    if history:
-        draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history)
+    base = _moved_base(draft, d.handoff_id if d.has_base else None, settled)
+    if history or base is not None:
+        draft.apply(changes, add=add, remove=remove, relabel=relabel, history=history, base=base)
     return result
+
+
+def _moved_base(
+    draft: Draft, handoff_id: str | None, settled: dict[str, str | None]
+) -> tuple[str, dict[str, str]] | None:
+    """The hand-off's base as ours records it, with ``settled`` keys at theirs' value; None when
+    nothing moves (no base of ours, or nothing settled)."""
+    if not handoff_id or not settled:
+        return None
+    rows = draft.handoff_base(handoff_id)
+    if rows is None:
+        return None
+    for key, text in settled.items():
+        if text is None:
+            rows.pop(key, None)
+        else:
+            rows[key] = text
+    return handoff_id, rows
 
 
 def _note(result: MergeResult, key: str, pick: str) -> None:
