@@ -180,11 +180,12 @@ class PackDialog(QDialog):
             ),
             error=False,
         )
-        from .main_window import main_windows
+        from PySide6.QtWidgets import QApplication
 
         # every window's draft may have waited for this pack (it opens under it) or be of an
-        # older year of its call (the bar now offers to migrate), not only this window's
-        for window in main_windows():
+        # older year of its call (the bar now offers to migrate), not only this window's; found
+        # by their bar, so that this module does not import the window's (which imports it)
+        for window in QApplication.topLevelWidgets():
             bar = getattr(window, "migrate_bar", None)
             if bar is not None:
                 bar.pack_installed(info.id)
