@@ -80,3 +80,22 @@ def open_window(qtbot, prompter):
 @pytest.fixture
 def window(open_window):
     return open_window()
+
+
+@pytest.fixture
+def sent_draft(tmp_path, monkeypatch):
+    """A 双高 draft made under the 2025 pack, which this program then does not know."""
+    from forms import pack_registry
+    from forms.draft import Draft
+    from forms.pack import load_pack, load_pack_dir
+    from forms.samples import fill_sample
+    from tests.pack_writer import PACK_2025
+
+    later = load_pack_dir(PACK_2025)
+    path = tmp_path / "双高.cxy"
+    with Draft.create(path, pack=later.id, category="dual_high") as draft:
+        fill_sample(draft, "dual_high", later)
+    monkeypatch.setattr(pack_registry, "_named", {})
+    load_pack.cache_clear()
+    yield path
+    load_pack.cache_clear()

@@ -24,19 +24,6 @@ from .helpers import widget
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def sent_draft(tmp_path, monkeypatch):
-    """A 双高 draft made under the 2025 pack, which this program then does not know."""
-    later = load_pack_dir(PACK_2025)
-    path = tmp_path / "双高.cxy"
-    with Draft.create(path, pack=later.id, category="dual_high") as draft:
-        fill_sample(draft, "dual_high", later)
-    monkeypatch.setattr(pack_registry, "_named", {})
-    load_pack.cache_clear()
-    yield path
-    load_pack.cache_clear()
-
-
 def leader_letter(pack, path: Path) -> Path:
     """The official text of the pack's leader letter, as a .docx (its annex number is the pack's)."""
     import docx

@@ -4,37 +4,18 @@ with what was typed kept and the same step in view."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 
 from desktop import workers
-from forms import pack_registry
 from forms.draft import Draft
-from forms.pack import load_pack, load_pack_dir
-from forms.samples import fill_sample
+from tests.pack_writer import PACK_2025
 
 from .helpers import widget
 
 pytestmark = pytest.mark.gui
-
-PACK_2025 = Path(__file__).resolve().parents[1] / "data" / "packs" / "jiangsu-cxy-2025"
-
-
-@pytest.fixture
-def sent_draft(tmp_path, monkeypatch):
-    """A 双高 draft made under the 2025 pack, which this program then does not know."""
-    later = load_pack_dir(PACK_2025)
-    path = tmp_path / "双高.cxy"
-    with Draft.create(path, pack=later.id, category="dual_high") as draft:
-        fill_sample(draft, "dual_high", later)
-    monkeypatch.setattr(pack_registry, "_named", {})
-    load_pack.cache_clear()
-    yield path
-    load_pack.cache_clear()
 
 
 def test_the_bar_names_the_missing_pack_and_installing_it_reopens_the_draft(qtbot, open_window, prompter, sent_draft):
