@@ -568,8 +568,22 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     return seen
 
 
-def looks_english(text: str) -> bool:
-    return not any("\u4e00" <= c <= "\u9fff" for c in text)
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def in_language(line: str, lang: str) -> bool:
+    """A failure line is in ``lang``: Chinese has Chinese words; English may quote a Chinese name
+    or title from the file, but not in its opening words."""
+    words = line.removeprefix("cxy: ")
+    return has_chinese(words) if lang == "zh" else not has_chinese(words[:30])
+
+
+def changed(before: dict[str, bytes | str], after: dict[str, bytes | str]) -> list[str]:
+    """Entries of the input's folder that changed. SQLite's index of a WAL log (``-shm``) may
+    appear beside a WAL-mode input: a scratch file of SQLite's that no reader may delete."""
+    names = before.keys() | after.keys()
+    return sorted(n for n in names if before.get(n) != after.get(n) and not (n.endswith("-shm") and n not in before))
 
 
 def judge(code: int | None, stdout: str, stderr: str, lang: str) -> str | None:
@@ -586,7 +600,7 @@ def judge(code: int | None, stdout: str, stderr: str, lang: str) -> str | None:
     if code == 2:
         if len(lines) != 1:
             return f"the failure is {len(lines)} lines: {stderr.strip()[:400]}"
-        if (lang == "en") != looks_english(lines[0]):
+        if not in_language(lines[0], lang):
             return f"the failure is not in {lang}: {lines[0][:200]}"
     return None
 
@@ -623,10 +637,9 @@ def run_case(
         code = None
     verdict = judge(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"), lang)
     if verdict is None:
-        after = snapshot(case_in)
-        if after != before:
-            changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-            verdict = f"the input's folder changed: {changed}"
+        differ = changed(before, snapshot(case_in))
+        if differ:
+            verdict = f"the input's folder changed: {differ}"
     return verdict
 
 

@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from fuzz_drafts import all_mutants, judge, make_bases, snapshot
+from fuzz_drafts import all_mutants, changed, judge, make_bases, snapshot
 
 from forms.cli import main
 from forms.draft import Draft, DraftError
@@ -89,8 +89,9 @@ def test_hostile_inputs_are_refused_in_one_line_and_left_as_they_were(bases, tmp
             verdict = judge(code, stdout, stderr, "en" if "en" in argv else "zh")
             if verdict:
                 failures.append(f"{mutant.name}: cxy {argv[0] if argv[0] != '--lang' else argv[2]}: {verdict}")
-        if snapshot(case_in) != before:
-            failures.append(f"{mutant.name}: the received file or its folder changed")
+        differ = changed(before, snapshot(case_in))
+        if differ:
+            failures.append(f"{mutant.name}: the received file or its folder changed: {differ}")
         shutil.rmtree(case_in, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
     assert not failures, f"seed {SEED}:\n" + "\n".join(failures)
