@@ -23,6 +23,7 @@ import io
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -574,9 +575,11 @@ def has_chinese(text: str) -> bool:
 
 def in_language(line: str, lang: str) -> bool:
     """A failure line is in ``lang``: Chinese has Chinese words; English may quote a Chinese name
-    or title from the file, but not in its opening words."""
+    or title from the file, but has none in its own opening words."""
     words = line.removeprefix("cxy: ")
-    return has_chinese(words) if lang == "zh" else not has_chinese(words[:30])
+    if lang == "zh":
+        return has_chinese(words)
+    return not has_chinese(re.sub(r"“[^”]*”|'[^']*'|\"[^\"]*\"|\([^)]*\)|（[^）]*）", "", words)[:40])
 
 
 def changed(before: dict[str, bytes | str], after: dict[str, bytes | str]) -> list[str]:

@@ -51,8 +51,17 @@ def _uri(path: Path, *, readonly: bool) -> str:
     # nothing a read-only connection cannot do is needed.)
     # SQLite still makes the log's index (-shm) beside it if there is none: a scratch file of
     # SQLite's own, which deleting could pull from under another program reading the log too.
-    mode = "ro" if readonly and _wal_header(path) else "rw"
+    mode = "ro" if readonly and _wal_header(path) and _has_log(path) else "rw"
     return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _has_log(path: Path) -> bool:
+    """A -wal file with frames in it (without one, a writable connection changes nothing of the
+    draft and removes the empty log and index it made; a read-only one would leave them)."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except OSError:
+        return False
 
 
 def _wal_header(path: Path) -> bool:

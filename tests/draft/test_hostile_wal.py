@@ -50,3 +50,16 @@ def test_a_wal_draft_is_validated_without_being_rewritten(valid_draft_file, tmp_
     before = draft.read_bytes(), (tmp_path / "received.cxy-wal").read_bytes()
     assert main(["validate", str(draft)]) in (0, 1)
     assert (draft.read_bytes(), (tmp_path / "received.cxy-wal").read_bytes()) == before
+
+
+def test_a_wal_draft_without_a_log_leaves_nothing_beside_it(valid_draft_file, tmp_path):
+    draft = tmp_path / "received.cxy"
+    shutil.copyfile(valid_draft_file, draft)
+    con = sqlite3.connect(draft, isolation_level=None)
+    con.execute("PRAGMA journal_mode = wal")
+    con.close()  # the last connection: the log is folded in and removed
+    before = draft.read_bytes()
+    with Draft.open(draft, readonly=True) as opened:
+        assert opened.data()["project"]
+    assert draft.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["received.cxy"]
