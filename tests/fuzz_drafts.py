@@ -588,6 +588,9 @@ def content(path: Path) -> object:
         copy = Path(tmp) / "copy.cxy"
         try:
             shutil.copyfile(path, copy)
+            log = Path(f"{path}-wal")
+            if log.is_file():  # a commit still in the log is content too
+                shutil.copyfile(log, Path(f"{copy}-wal"))
             con = sqlite3.connect(copy)
             try:
                 return (
