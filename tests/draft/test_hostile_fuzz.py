@@ -21,7 +21,7 @@ from fuzz_drafts import all_mutants, changed, judge, make_bases, snapshot
 from forms.cli import main
 from forms.draft import Draft, DraftError
 
-CASES = int(os.environ.get("CXY_HOSTILE_FUZZ", "120"))
+CASES = int(os.environ.get("CXY_HOSTILE_FUZZ", "300"))
 SEED = int(os.environ.get("CXY_HOSTILE_FUZZ_SEED", "20231202"))
 # Cheap to make, and each one reaches a different reader; the heavy ones run in the tool.
 HEAVY = ("attachment:bomb", "json:million", "json:deep", "fields:many", "rows:history_many", "attachment:many")
