@@ -656,6 +656,10 @@ def run_case(
     before = snapshot(case_in)
     entered = content(src) if target.gui else None
     env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    # The window's settings (recent drafts, dialogs' folders) and data stay in this run's folder.
+    home = work.parent / "home"
+    env.update(CXY_CONFIG_DIR=str(home / "config"), CXY_DATA_DIR=str(home / "data"))
+    env.update(XDG_CONFIG_HOME=str(home / "xdg-config"), XDG_DATA_HOME=str(home / "xdg-data"))
     argv = target.argv(src, out, bases, lang)
     proc = subprocess.Popen(
         argv,
