@@ -9,7 +9,12 @@ lying rows, extra schema objects, pragma states, page damage, odd file kinds) an
 written for ``cxy import``. Each input is given to each target in a subprocess with a timeout; a
 case passes when the exit code is 0, 1 or 2, nothing says "Traceback" or "internal error", a
 failure is one line (in the chosen language), nothing hangs, the input is byte-identical
-afterwards and nothing was written beside it.
+afterwards and nothing was written beside it (but SQLite's ``-shm`` index beside a WAL-mode input).
+
+The window (``desktop.factory.make_window``, offscreen) must return without a modal box; a box it
+shows afterwards (a JSON import refused) is judged as the failure line; a draft it opened is the
+user's document and may be edited (its records of the attachments), but nothing entered may change.
+Its settings and data are kept in the run's folder. ``--keep`` makes each failing input again there.
 
 ``tests/draft/test_hostile_fuzz.py`` runs a bounded, seeded share of the same cases in-process.
 """
