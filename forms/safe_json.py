@@ -9,6 +9,7 @@ cannot be written to a draft or a PDF) and control characters."""
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
@@ -46,10 +47,10 @@ def read_json_object(path: Path) -> dict[str, Any]:
     _scan(text, path.name)
     try:
         data = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise UserError(
-            "json.syntax", f"{path.name} 不是有效的 JSON：{exc}", f"{path.name} is not valid JSON: {exc}"
-        ) from None
+    except json.JSONDecodeError as exc:  # its own words are English: only where is said
+        raise _syntax(text, exc.pos, path.name) from None
+    except ValueError:
+        raise _syntax(text, 0, path.name) from None
     if not isinstance(data, dict):
         raise UserError("json.shape", f"{path.name} 的顶层应为对象", f"The top level of {path.name} must be an object")
     _check_strings(data, path.name)
@@ -78,13 +79,27 @@ def _read_text(path: Path) -> str:
             ),
         )
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode(_encoding(raw))
     except UnicodeDecodeError as exc:
         raise UserError(
             "json.encoding",
             f"{path.name} 不是 UTF-8 编码的文本（第 {exc.start} 字节）",
             f"{path.name} is not UTF-8 text (byte {exc.start})",
         ) from None
+
+
+# Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; UTF-32's mark starts like UTF-16's.
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _encoding(raw: bytes) -> str:
+    """UTF-8 (with or without its mark), or UTF-16/32 when the file starts with their mark."""
+    return next((encoding for mark, encoding in _MARKS if raw.startswith(mark)), "utf-8-sig")
 
 
 def _scan(text: str, name: str) -> None:

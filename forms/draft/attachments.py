@@ -151,8 +151,10 @@ def list_all(con: sqlite3.Connection, cap: int) -> list[AttachmentInfo]:
     ).fetchall()
     if len(rows) > cap:
         raise too_large(Text(f"附件超过 {cap} 个", f"more than {cap} attachments"))
+    # A digest of another type (a received file's, or a damaged row) is no digest: "" matches no
+    # PDF, so the attachment shows as damaged, and compares and sorts as text like every other.
     return [
-        AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha, size or 0, added)
+        AttachmentInfo(i, pos, kind, title, name, fmt, pages, sha if isinstance(sha, str) else "", size or 0, added)
         for i, pos, kind, title, name, fmt, pages, sha, size, added in rows
     ]
 

@@ -44,8 +44,34 @@ def writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def _uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=rw"
+def _uri(path: Path, *, readonly: bool) -> str:
+    # A file another program left in WAL mode is read through a read-only connection: a writable
+    # one, closing last, folds the -wal log into the main file and deletes it, which rewrites
+    # the input of a command that only reads. (No hot rollback journal exists in WAL mode, so
+    # nothing a read-only connection cannot do is needed.)
+    # SQLite still makes the log's index (-shm) beside it if there is none: a scratch file of
+    # SQLite's own, which deleting could pull from under another program reading the log too.
+    mode = "ro" if readonly and _wal_header(path) and _has_log(path) else "rw"
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def _has_log(path: Path) -> bool:
+    """A -wal file with frames in it (without one, a writable connection changes nothing of the
+    draft and removes the empty log and index it made; a read-only one would leave them)."""
+    try:
+        return os.stat(f"{path}-wal").st_size > 0
+    except OSError:
+        return False
+
+
+def _wal_header(path: Path) -> bool:
+    """Bytes 18-19 of a SQLite header are 2, 2 in WAL mode (read and write versions)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(20)
+    except OSError:
+        return False
+    return head[:16] == schema.SQLITE_MAGIC and head[18:20] == b"\x02\x02"
 
 
 def connect(
@@ -71,7 +97,11 @@ def connect(
     deadline = foreign.Deadline(limits.deadline(size, time.monotonic()))
     try:
         con = sqlite3.connect(
-            _uri(path), uri=True, isolation_level=None, timeout=READ_BUSY_TIMEOUT_S, check_same_thread=False
+            _uri(path, readonly=readonly),
+            uri=True,
+            isolation_level=None,
+            timeout=READ_BUSY_TIMEOUT_S,
+            check_same_thread=False,
         )
     except sqlite3.Error as exc:
         raise from_sqlite_error(exc, reading=True) from exc

@@ -222,8 +222,17 @@ def check_short_text(value: Any, limit: int, what: Text) -> str:
     return value
 
 
+# An attachment's labels by their Chinese names, as callers give them, in English.
+LABEL_NAMES_EN = {
+    "标题": "title",
+    "原文件名": "original file name",
+    "来源格式": "source format",
+    "添加时间": "time added",
+}
+
+
 def check_label(name: str, value: Any, limit: int = MAX_LABEL_CHARS) -> str:
-    return check_short_text(value, limit, Text(f"附件的{name}", f"the attachment's {name}"))
+    return check_short_text(value, limit, Text(f"附件的{name}", f"the attachment's {LABEL_NAMES_EN.get(name, name)}"))
 
 
 def check_pages(pages: Any) -> int:

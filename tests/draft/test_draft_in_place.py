@@ -157,7 +157,7 @@ def test_hot_journal_on_read_only_media_is_refused_with_a_message(tmp_path, monk
     # Tests run as root, so a read-only medium is simulated by what SQLite reports there.
     from forms.draft import in_place
 
-    monkeypatch.setattr(in_place, "_uri", lambda p: f"{p.resolve().as_uri()}?mode=ro")
+    monkeypatch.setattr(in_place, "_uri", lambda p, **_: f"{p.resolve().as_uri()}?mode=ro")
     with pytest.raises(DraftError) as err:
         Draft.open(path, readonly=True)
     assert err.value.code == "draft.hot_journal" and "journal" in err.value.zh
