@@ -12,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forms.cli_common import numbered_attachment
+from forms.cli_common import numbered_attachment, shown
 from forms.cli_common import say_to as _say
 from forms.errors import UserError
 from forms.text import Text
@@ -157,8 +157,8 @@ def cmd_pages(args: argparse.Namespace, pack: Any) -> int:
                 _say(
                     args,
                     Text(
-                        f"附件 {args.number}（{info.title}）已修改，现有 {pages} 页",
-                        f"Attachment {args.number} ({info.title}) changed; it now has {pages} pages",
+                        f"附件 {args.number}（{shown(info.title)}）已修改，现有 {pages} 页",
+                        f"Attachment {args.number} ({shown(info.title)}) changed; it now has {pages} pages",
                     ),
                 )
             )

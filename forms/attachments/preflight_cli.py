@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forms.cli_common import shown
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -87,8 +88,8 @@ def _print(result: dict[str, Any], pack: Pack, lang: str) -> None:
         pages = f"{item['pages']} page" + ("s" if item["pages"] != 1 else "")
         print(
             Text(
-                f"附件 {number}：{item['title']}（{kind}，{item['pages']} 页，{size}）",
-                f"Attachment {number}: {item['title']} ({kind}, {pages}, {size})",
+                f"附件 {number}：{shown(item['title'])}（{kind}，{item['pages']} 页，{size}）",
+                f"Attachment {number}: {shown(item['title'])} ({kind}, {pages}, {size})",
             ).get(lang)
         )
         for bad in (u for u in result["unusable"] if u["attachment"] == number):

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from forms.cli_common import shown
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -107,7 +108,10 @@ def _print_table(batch: Any, lang: str) -> None:
         ]
         for n, row in enumerate(batch.rows, start=1)
     ]
-    lines = [[_clip(cell, limit) if limit else cell for cell, limit in zip(line, limits)] for line in lines]
+    # names and values come from the files in the folder: one printable line each
+    lines = [
+        [_clip(shown(cell), limit) if limit else shown(cell) for cell, limit in zip(line, limits)] for line in lines
+    ]
     widths = [max([display_width(h)] + [display_width(line[i]) for line in lines]) for i, h in enumerate(head)]
     for line in [head, *lines]:
         print("  ".join(_pad(cell, widths[i]) if i < len(line) - 1 else cell for i, cell in enumerate(line)))
@@ -115,10 +119,10 @@ def _print_table(batch: Any, lang: str) -> None:
         found = [*row.issues, *row.cross]
         if not found:
             continue
-        print(f"\n{row.file}:")
+        print(f"\n{shown(row.file)}:")
         for issue in found:
             mark = (_ERROR if issue.severity == "error" else _WARNING).get(lang)
-            print(f"  [{mark}] {issue.field or '-'}: {issue.message}")
+            print(f"  [{mark}] {shown(issue.field or '-')}: {shown(issue.message)}")
     eligible = sum(1 for row in batch.rows if row.eligible)
     unusable = sum(1 for row in batch.rows if not row.usable)
     total = len(batch.rows)

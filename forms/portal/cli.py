@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forms.cli_common import say_to as _say
+from forms.cli_common import shown
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _print_text(args: argparse.Namespace, items: list[Any], slots: list[Any] | N
             if item.value
             else _say(args, Text("（未填写）", "(not entered)"))
         )
-        print(f"{number:>{width}}. {item.label}{_say(args, Text('：', ': '))}{value}")
+        print(f"{number:>{width}}. {item.label}{_say(args, Text('：', ': '))}{shown(value)}")
     print()
     if slots is None:
         print(

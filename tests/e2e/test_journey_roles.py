@@ -382,12 +382,40 @@ def test_a_received_copy_cannot_write_control_characters_or_forged_lines_to_the_
     )
     con.commit()
     con.close()
-    for argv in (["validate", str(copy)], ["history", str(copy)], ["diff", str(original), str(copy)]):
+    for argv in (
+        ["validate", str(copy)],
+        ["history", str(copy)],
+        ["diff", str(original), str(copy)],
+        ["preflight", str(copy)],
+        ["pages", str(copy), "1", "--rotate", "1=90"],
+    ):
         main(argv)
         out = capsys.readouterr().out
         assert "\x1b" not in out and "\x07" not in out, argv
         assert not any(line.lstrip().startswith(("[错误] 伪造", "伪造")) for line in out.splitlines()), argv
         assert "伪造的一行" in out  # still shown, as one line with its escapes
+
+
+def test_the_office_batch_and_the_portal_list_print_received_text_as_one_line(tmp_path, capsys):
+    import json
+    import sqlite3
+
+    from forms.cli import main
+
+    folder = tmp_path / "申报材料"
+    folder.mkdir()
+    path = sample(folder / "a.cxy")
+    con = sqlite3.connect(path)  # as a hostile sender would write it
+    con.execute(
+        "UPDATE fields SET value = ? WHERE path = 'project.name'", (json.dumps("项目\x1b[2J\n[错误] 伪造的一行"),)
+    )
+    con.commit()
+    con.close()
+    for argv in (["batch", str(folder)], ["portal", str(path)]):
+        main(argv)
+        out = capsys.readouterr().out
+        assert "\x1b" not in out, argv
+        assert not any(line.lstrip().startswith("[错误] 伪造") for line in out.splitlines()), argv
 
 
 def test_an_output_in_a_missing_folder_is_named_as_given_and_no_folder_is_made(tmp_path, capsys):
