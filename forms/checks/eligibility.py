@@ -40,7 +40,12 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
     lang = out.lang
     if category is None:
         names = Text.listing([c.subtitle.get(lang) for c in pack.categories]).get(lang)
-        out.error("category", "category", options=names)
+        named = data.get("category")
+        if isinstance(named, str) and named.strip():  # chosen under another pack (or someone else's file)
+            shown = "".join(ch for ch in named[:80] if ch.isprintable())
+            out.error("category", "category_unknown", value=shown, pack=pack.id, options=names)
+        else:
+            out.error("category", "category", options=names)
     _general(data, pack, out)
     _team(data, pack, category, out)
     _content(data, pack, out)

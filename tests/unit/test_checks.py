@@ -289,8 +289,13 @@ def test_payer_and_payee_mismatch_warn(pack):
 
 def test_unknown_category(pack):
     data = sample("tech_vp")
-    data["category"] = "other"
-    assert "category" in codes(data, pack)
+    data["category"] = "other"  # chosen under another pack: named, not "please choose"
+    (issue,) = [i for i in check(data, pack) if i.field == "category"]
+    assert issue.code == "category_unknown" and "“other”" in issue.message and pack.id in issue.message
+    (issue,) = [i for i in check(data, pack, "en") if i.field == "category"]
+    assert issue.message.startswith("The category “other” is not one of rule pack")
+    data["category"] = ""
+    assert [i.code for i in check(data, pack) if i.field == "category"] == ["category"]
 
 
 def test_empty_application_lists_every_missing_field(pack):
