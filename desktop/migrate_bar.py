@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from forms.errors import UserError
 from forms.migrate import MigrationReport, final_note, known_packs, migrate_draft, newer_pack, notes, sections, summary
 from forms.pack import Pack, load_pack
+from forms.text import printable
 
 from . import workers
 from .i18n import tr
@@ -64,7 +65,7 @@ def missing_pack(window: Any) -> str | None:
         return None
     if not isinstance(pack_id, str) or not pack_id or pack_id == session.pack.id:
         return None
-    return "".join(ch for ch in pack_id[:80] if ch.isprintable()) or "?"
+    return printable(pack_id) or "?"
 
 
 class MigrateBar(QFrame):

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Strict
 from .errors import UserError
 from .model import is_block_path, known_paths, pattern_of
 from .pack_registry import folder_of, looks_like_folder, remember
-from .text import Bilingual, Text
+from .text import Bilingual, Text, printable
 
 DEFAULT_PACK = "jiangsu-cxy-2023"
 
@@ -535,7 +535,7 @@ def load_pack(pack_id: str = DEFAULT_PACK) -> Pack:
     folder earlier in this run (:mod:`forms.pack_registry`)."""
     folder = folder_of(pack_id)
     if folder is None:
-        shown = "".join(ch for ch in str(pack_id)[:80] if ch.isprintable())  # may come from a received file
+        shown = printable(pack_id)  # may come from a received file
         raise UserError(
             "pack.unknown",
             f"未知的规则包：{shown}（本机没有安装；请向发来文件的人索取该规则包，用 cxy packs install 安装，"

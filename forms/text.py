@@ -60,6 +60,12 @@ class Text:
         )
 
 
+def printable(value: object, limit: int = 80) -> str:
+    """Text from someone else's file (a pack id, a category, a role) cut to ``limit`` characters
+    with every character that is not printable left out, so that it fits into one line of ours."""
+    return "".join(ch for ch in str(value)[:limit] if ch.isprintable())
+
+
 class _ZhEn(Protocol):
     @property
     def zh(self) -> str: ...

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import derive, formats
 from ..pack import LENGTH_RULES, Category, DateRule, FieldSpec, Pack
-from ..text import Text
+from ..text import Text, printable
 from .fields import required_message, rows
 from .issue import Collector
 
@@ -42,7 +42,7 @@ def check_eligibility(data: dict[str, Any], pack: Pack, out: Collector) -> None:
         names = Text.listing([c.subtitle.get(lang) for c in pack.categories]).get(lang)
         named = data.get("category")
         if isinstance(named, str) and named.strip():  # chosen under another pack (or someone else's file)
-            shown = "".join(ch for ch in named[:80] if ch.isprintable())
+            shown = printable(named)
             out.error("category", "category_unknown", value=shown, pack=pack.id, options=names)
         else:
             out.error("category", "category", options=names)

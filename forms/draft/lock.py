@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from forms.draft.errors import DraftError, from_os_error
-from forms.text import Text
+from forms.text import Text, printable
 
 # Set by the entry point (the CLI says "cxy"); shown to whoever finds the draft in use.
 PROGRAM = "cxy-apply"
@@ -110,9 +110,7 @@ def no_locks_error(path: Path) -> DraftError:
 
 def _text(value: object, limit: int = 80) -> str:
     """A field of someone else's lock file, made safe to put into one line of a message."""
-    text = value if isinstance(value, str) else "?"
-    text = "".join(ch for ch in text[:limit] if ch.isprintable())
-    return text or "?"
+    return (printable(value, limit) if isinstance(value, str) else "") or "?"
 
 
 def _parse(raw: bytes) -> LockInfo:

@@ -12,7 +12,7 @@ from forms.draft.history import HistoryEntry
 from forms.errors import UserError
 from forms.outputs import check_output
 from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
-from forms.text import Text
+from forms.text import Text, printable
 from forms.workflow.snapshot import base_of
 
 
@@ -34,7 +34,7 @@ def role_label(pack: Pack, role: str) -> Text:
     spec = pack.role(role)
     if spec is not None:
         return spec.label
-    shown = "".join(ch for ch in role[:40] if ch.isprintable())
+    shown = printable(role, 40)
     return Text(shown, shown)
 
 

@@ -18,6 +18,7 @@ from forms.draft.files import now
 from forms.draft.history import HistoryEntry
 from forms.errors import UserError
 from forms.pack import DEFAULT_PACK, Pack, RoleSpec, load_pack
+from forms.text import printable
 from forms.workflow.diff import AttachmentDiff, diff
 from forms.workflow.handoff import role_of
 from forms.workflow.snapshot import fields_of, label_json
@@ -93,7 +94,7 @@ def _check_belongs(draft: Draft, theirs: Draft, pack: Pack) -> None:
     migration holds values the new pack may read differently (migrate the copy first)."""
     raw = theirs.meta().get("pack") or DEFAULT_PACK
     if raw != pack.id:
-        theirs_pack = "".join(ch for ch in str(raw)[:80] if ch.isprintable())  # from a received file
+        theirs_pack = printable(raw)  # from a received file
         raise UserError(
             "workflow.other_pack",
             f"返回的文件按规则包“{theirs_pack}”填写，本草稿按“{pack.id}”；"
