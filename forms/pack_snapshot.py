@@ -26,7 +26,16 @@ from typing import Any, TypeVar, cast
 
 FORMAT = 2  # 2: the pack's digest
 MAX_BYTES = 4 * 1024 * 1024  # the 2023 pack's snapshot is ~35 KB
-_CODE = ("pack.py", "pack_load.py", "pack_snapshot.py", "layout.py", "model.py", "derive.py", "text.py")
+_CODE = (
+    "pack.py",
+    "pack_load.py",
+    "pack_lines.py",
+    "pack_snapshot.py",
+    "layout.py",
+    "model.py",
+    "derive.py",
+    "text.py",
+)
 _HERE = Path(__file__).resolve().parent
 
 T = TypeVar("T")
